@@ -1,0 +1,502 @@
+package solver
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Options steer Solve.
+type Options struct {
+	// TimeLimit bounds the improvement phase. Zero with Iterations zero:
+	// construction only.
+	TimeLimit time.Duration
+	// Iterations bounds the improvement phase by a number of moves per
+	// worker (0: no bound). With one worker and no time limit the result is
+	// the same on every run for a given seed.
+	Iterations int64
+	// Seed of the random choices.
+	Seed int64
+	// Workers is the number of parallel searches (default 1). Worker 0
+	// runs exactly the one-worker search, so more workers never do worse
+	// for the same iteration budget.
+	Workers int
+	// Progress, when set, is called about every ProgressEvery (default 1 s)
+	// from one goroutine while the search runs.
+	Progress      func(Progress)
+	ProgressEvery time.Duration
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Progress is a snapshot of a running search.
+type Progress struct {
+	Elapsed    time.Duration
+	Best       Score
+	Scheduled  int
+	Total      int
+	Iterations int64
+}
+
+// Solve schedules the interviews of a valid instance: it keeps pinned
+// bookings, keeps unpinned ones unless moving them pays for the change
+// cost, and places as many interviews, as cheaply, as it can. The returned
+// schedule never breaks a hard rule; its score is the one Check gives it.
+func Solve(ctx context.Context, in *Instance, opt Options) (*Schedule, error) {
+	if err := Validate(in); err != nil {
+		return nil, err
+	}
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	t0 := now()
+	m, err := compile(in, 0)
+	if err != nil {
+		return nil, err
+	}
+	st := construct(m, false)
+	firstMS := now().Sub(t0).Milliseconds()
+	workers := max(opt.Workers, 1)
+	var iters int64
+	if opt.TimeLimit > 0 || opt.Iterations > 0 {
+		st, iters = improve(ctx, st, opt, workers, t0, now)
+	}
+	s, err := m.schedule(st)
+	if err != nil {
+		return nil, err
+	}
+	s.Stats = &Stats{SolveMS: now().Sub(t0).Milliseconds(), FirstFeasibleMS: firstMS, Iterations: iters, Seed: opt.Seed, Workers: workers}
+	return s, nil
+}
+
+// FirstFit schedules the interviews greedily in priority order, each at its
+// first feasible option: the baseline a clerk working through a list gets.
+func FirstFit(in *Instance) (*Schedule, error) {
+	if err := Validate(in); err != nil {
+		return nil, err
+	}
+	m, err := compile(in, 0)
+	if err != nil {
+		return nil, err
+	}
+	return m.schedule(construct(m, true))
+}
+
+// construct places pinned bookings, then unpinned bookings that still hold,
+// then every other interview by best insertion, scarce and important ones
+// first (or first fit in priority order, for the baseline).
+func construct(m *model, firstFit bool) *state {
+	st := newState(m)
+	for i, mi := range m.ivs {
+		if mi.booking != nil && mi.booking.b.Pinned {
+			st.assign(i, mi.booking.opt)
+			st.fixed[i] = true
+		}
+	}
+	order := make([]int, 0, len(m.ivs))
+	for i := range m.ivs {
+		if !st.fixed[i] {
+			order = append(order, i)
+		}
+	}
+	if firstFit {
+		sort.SliceStable(order, func(a, b int) bool { return m.ivs[order[a]].prio > m.ivs[order[b]].prio })
+		for _, i := range order {
+			if o, ok := st.firstFit(i); ok {
+				st.assign(i, o)
+			}
+		}
+		return st
+	}
+	for _, i := range order {
+		if b := m.ivs[i].booking; b != nil && b.onAxis && st.feasible(i, b.opt) {
+			st.assign(i, b.opt)
+		}
+	}
+	flex := make([]int, len(m.ivs))
+	for _, i := range order {
+		mi := m.ivs[i]
+		n := len(mi.interps)
+		if !mi.needInterp {
+			n = 0
+			for _, es := range mi.ivrs {
+				n += len(es)
+			}
+		}
+		flex[i] = n * max(mi.lastHard-mi.first+1, 0)
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		x, y := m.ivs[order[a]], m.ivs[order[b]]
+		if x.prio != y.prio {
+			return x.prio > y.prio
+		}
+		return flex[order[a]] < flex[order[b]]
+	})
+	for _, i := range order {
+		if st.asg[i].ok {
+			continue
+		}
+		if o, ok := st.bestInsertion(i); ok {
+			st.assign(i, o)
+		}
+	}
+	return st
+}
+
+// bestSoFar is shared by the workers.
+type bestSoFar struct {
+	mu     sync.Mutex
+	key    key
+	score  Score
+	nAsg   int
+	iters  []int64
+	worker int
+}
+
+// improve runs large-neighbourhood search from st on `workers` goroutines and
+// returns the best state found.
+func improve(ctx context.Context, st *state, opt Options, workers int, t0 time.Time, now func() time.Time) (*state, int64) {
+	var deadline time.Time
+	if opt.TimeLimit > 0 {
+		deadline = t0.Add(opt.TimeLimit)
+	}
+	shared := &bestSoFar{key: st.key(), score: st.score(), nAsg: st.nAsg, iters: make([]int64, workers)}
+	results := make([]*state, workers)
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	if opt.Progress != nil {
+		every := opt.ProgressEvery
+		if every <= 0 {
+			every = time.Second
+		}
+		go func() {
+			tick := time.NewTicker(every)
+			defer tick.Stop()
+			for {
+				select {
+				case <-done:
+					return
+				case <-tick.C:
+					shared.mu.Lock()
+					var it int64
+					for _, n := range shared.iters {
+						it += n
+					}
+					p := Progress{Elapsed: now().Sub(t0), Best: shared.score, Scheduled: shared.nAsg, Total: len(st.asg), Iterations: it}
+					shared.mu.Unlock()
+					opt.Progress(p)
+				}
+			}
+		}()
+	}
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			l := &lns{st: st.clone(), rng: rand.New(rand.NewPCG(uint64(opt.Seed), uint64(w)*0x9e3779b97f4a7c15+1)), shared: shared, worker: w}
+			results[w] = l.run(ctx, opt.Iterations, deadline, now)
+		}(w)
+	}
+	wg.Wait()
+	close(done)
+	best, bi := results[0], 0
+	for w := 1; w < workers; w++ {
+		if results[w].key().less(best.key()) {
+			best, bi = results[w], w
+		}
+	}
+	_ = bi
+	var total int64
+	for _, n := range shared.iters {
+		total += n
+	}
+	return best, total
+}
+
+// lns is one worker's large-neighbourhood search with late acceptance.
+type lns struct {
+	st     *state
+	rng    *rand.Rand
+	shared *bestSoFar
+	worker int
+
+	best    []option
+	bestKey key
+	removed []int
+	old     []option
+	touched []int
+}
+
+const lahcLength = 400
+
+func (l *lns) run(ctx context.Context, maxIter int64, deadline time.Time, now func() time.Time) *state {
+	st := l.st
+	m := st.m
+	n := len(m.ivs)
+	l.best = append([]option(nil), st.asg...)
+	l.bestKey = st.key()
+	movable := make([]int, 0, n)
+	for i := range m.ivs {
+		if !st.fixed[i] {
+			movable = append(movable, i)
+		}
+	}
+	// Interviews that have no option even in an empty schedule never need
+	// another try.
+	hopeless := make([]bool, n)
+	empty := newState(m)
+	for _, i := range movable {
+		if !st.asg[i].ok {
+			if _, ok := empty.bestInsertion(i); !ok {
+				hopeless[i] = true
+			}
+		}
+	}
+	if len(movable) == 0 {
+		return st
+	}
+	hist := make([]key, lahcLength)
+	cur := st.key()
+	for k := range hist {
+		hist[k] = cur
+	}
+	var it int64
+	for {
+		if maxIter > 0 && it >= maxIter {
+			break
+		}
+		if it&15 == 0 {
+			if ctx.Err() != nil || (!deadline.IsZero() && !now().Before(deadline)) {
+				break
+			}
+			if it&1023 == 0 {
+				l.shared.mu.Lock()
+				l.shared.iters[l.worker] = it
+				l.shared.mu.Unlock()
+			}
+		}
+		it++
+		l.destroy(movable, hopeless)
+		l.repair(hopeless)
+		nk := st.key()
+		v := int(it % lahcLength)
+		if !cur.less(nk) || !hist[v].less(nk) {
+			cur = nk
+			if nk.less(l.bestKey) {
+				l.bestKey = nk
+				copy(l.best, st.asg)
+				l.publish()
+			}
+		} else {
+			l.undo()
+		}
+		if cur.less(hist[v]) {
+			hist[v] = cur
+		}
+	}
+	l.shared.mu.Lock()
+	l.shared.iters[l.worker] = it
+	l.shared.mu.Unlock()
+	// rebuild the best state
+	out := newState(m)
+	for i, o := range l.best {
+		if o.ok {
+			out.assign(i, o)
+			out.fixed[i] = st.fixed[i]
+		}
+	}
+	return out
+}
+
+func (l *lns) publish() {
+	s := l.shared
+	s.mu.Lock()
+	if l.bestKey.less(s.key) {
+		s.key = l.bestKey
+		sc := l.st.score()
+		s.score, s.nAsg = sc, l.st.nAsg
+	}
+	s.mu.Unlock()
+}
+
+// destroy removes a few related interviews: same day, same language, same
+// interpreter or same office as a random seed interview.
+func (l *lns) destroy(movable []int, hopeless []bool) {
+	st := l.st
+	m := st.m
+	l.removed = l.removed[:0]
+	l.old = l.old[:0]
+	l.touched = l.touched[:0]
+	seed := movable[l.rng.IntN(len(movable))]
+	for tries := 0; tries < 8 && (hopeless[seed] || !st.asg[seed].ok && l.rng.IntN(2) == 0); tries++ {
+		seed = movable[l.rng.IntN(len(movable))]
+	}
+	k := 1 + l.rng.IntN(8)
+	if l.rng.IntN(8) == 0 {
+		k += l.rng.IntN(24)
+	}
+	smi := m.ivs[seed]
+	so := st.asg[seed]
+	kind := l.rng.IntN(4)
+	related := func(j int) bool {
+		o := st.asg[j]
+		if !o.ok || st.fixed[j] {
+			return false
+		}
+		switch kind {
+		case 0: // same day (or the seed's window)
+			if so.ok {
+				return o.day == so.day
+			}
+			return int(o.day) >= smi.first && int(o.day) <= smi.lastHard
+		case 1: // same language
+			return primarySubtag(m.ivs[j].iv.Language) == primarySubtag(smi.iv.Language)
+		case 2: // same interpreter
+			if so.ok && so.itp >= 0 {
+				return o.itp == so.itp
+			}
+			return primarySubtag(m.ivs[j].iv.Language) == primarySubtag(smi.iv.Language)
+		default: // same office and close in time
+			if so.ok {
+				return o.loc == so.loc && absInt(int(o.day)-int(so.day)) <= 2
+			}
+			return containsInt(smi.locs, int(o.loc))
+		}
+	}
+	if st.asg[seed].ok {
+		l.remove(seed)
+	} else {
+		l.touched = append(l.touched, seed)
+	}
+	// sample candidates from a random starting point
+	n := len(movable)
+	startAt := l.rng.IntN(n)
+	for c := 0; c < n && len(l.removed) < k; c++ {
+		j := movable[(startAt+c)%n]
+		if j != seed && related(j) {
+			l.remove(j)
+		}
+	}
+	// also offer a few unassigned related interviews their chance
+	added := 0
+	for c := 0; c < n && added < 3; c++ {
+		j := movable[(startAt+c*7)%n]
+		if !st.asg[j].ok && !hopeless[j] && j != seed {
+			if primarySubtag(m.ivs[j].iv.Language) == primarySubtag(smi.iv.Language) || l.rng.IntN(4) == 0 {
+				l.touched = append(l.touched, j)
+				added++
+			}
+		}
+	}
+}
+
+func absInt(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func (l *lns) remove(j int) {
+	l.removed = append(l.removed, j)
+	l.old = append(l.old, l.st.asg[j])
+	l.touched = append(l.touched, j)
+	l.st.unassign(j)
+}
+
+// repair re-inserts the touched interviews by best insertion, in priority
+// order with random ties.
+func (l *lns) repair(hopeless []bool) {
+	st := l.st
+	m := st.m
+	l.rng.Shuffle(len(l.touched), func(a, b int) { l.touched[a], l.touched[b] = l.touched[b], l.touched[a] })
+	if l.rng.IntN(2) == 0 {
+		sort.SliceStable(l.touched, func(a, b int) bool { return m.ivs[l.touched[a]].prio > m.ivs[l.touched[b]].prio })
+	}
+	for _, i := range l.touched {
+		if st.asg[i].ok || hopeless[i] {
+			continue
+		}
+		if o, ok := st.bestInsertion(i); ok {
+			st.assign(i, o)
+		}
+	}
+}
+
+// undo restores the state before destroy.
+func (l *lns) undo() {
+	st := l.st
+	for _, i := range l.touched {
+		if st.asg[i].ok {
+			st.unassign(i)
+		}
+	}
+	for k, i := range l.removed {
+		st.assign(i, l.old[k])
+	}
+}
+
+// schedule turns a state into a schedule document with reasons for the
+// unscheduled interviews, and checks it.
+func (m *model) schedule(st *state) (*Schedule, error) {
+	s := &Schedule{Format: ScheduleFormat, Assignments: []Assignment{}, Unscheduled: []Unscheduled{}}
+	type row struct {
+		start int32
+		a     Assignment
+	}
+	var rows []row
+	var unsched []int
+	for i, mi := range m.ivs {
+		o := st.asg[i]
+		if !o.ok {
+			unsched = append(unsched, i)
+			continue
+		}
+		rows = append(rows, row{o.start, m.assignment(mi, o)})
+	}
+	sort.SliceStable(rows, func(a, b int) bool {
+		if rows[a].start != rows[b].start {
+			return rows[a].start < rows[b].start
+		}
+		return rows[a].a.Interview < rows[b].a.Interview
+	})
+	for _, r := range rows {
+		s.Assignments = append(s.Assignments, r.a)
+	}
+	ex := newExplainer(m, st)
+	for _, i := range unsched {
+		code, detail := ex.explain(i)
+		s.Unscheduled = append(s.Unscheduled, Unscheduled{Interview: m.ivs[i].iv.ID, Reason: code, Detail: detail})
+	}
+	rep, err := Check(m.in, s)
+	if err != nil {
+		return nil, err
+	}
+	if rep.Score.Hard != 0 {
+		return nil, fmt.Errorf("internal error: the solver built a schedule with %d hard violations, first: %s", rep.Score.Hard, rep.Violations[0].Message)
+	}
+	s.Score = rep.Score
+	return s, nil
+}
+
+// assignment renders option o of interview mi.
+func (m *model) assignment(mi *mInterview, o option) Assignment {
+	start := m.timeOf(int(o.start))
+	a := Assignment{
+		Interview:   mi.iv.ID,
+		Start:       FormatInstant(start, m.loc),
+		End:         FormatInstant(start.Add(time.Duration(mi.durMin)*time.Minute), m.loc),
+		Location:    m.in.Locations[o.loc].ID,
+		Room:        m.rooms[o.room].r.ID,
+		Interviewer: m.interviewers[o.ivr].e.ID,
+		Mode:        modeNames[o.mode],
+	}
+	if o.itp >= 0 {
+		a.Interpreter = m.interpreters[o.itp].t.ID
+	}
+	return a
+}

@@ -1,0 +1,654 @@
+package solver
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+)
+
+// Problem is one thing wrong with a document, at a JSON path such as
+// `interviews[12].language`.
+type Problem struct {
+	Path    string `json:"path"`
+	Message string `json:"message"`
+}
+
+func (p Problem) String() string {
+	if p.Path == "" {
+		return p.Message
+	}
+	return p.Path + ": " + p.Message
+}
+
+// ValidationError lists every problem found in a document.
+type ValidationError struct {
+	Problems []Problem
+}
+
+func (e *ValidationError) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.String()
+	}
+	if len(lines) == 1 {
+		return "invalid instance: " + lines[0]
+	}
+	return fmt.Sprintf("invalid instance: %d problems:\n%s", len(lines), strings.Join(lines, "\n"))
+}
+
+// MaxHorizonDays bounds the planning horizon (a year and a day).
+const MaxHorizonDays = 367
+
+// ParseInstance reads and validates an interview-instance/v1 document. Unknown
+// fields and values of the wrong JSON type are reported with their paths,
+// together with every other problem, as a *ValidationError.
+func ParseInstance(r io.Reader) (*Instance, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("reading instance: %w", err)
+	}
+	var in Instance
+	if err := decodeStrict(data, &in); err != nil {
+		return nil, err
+	}
+	if err := Validate(&in); err != nil {
+		return nil, err
+	}
+	return &in, nil
+}
+
+// ParseSchedule reads an interview-schedule/v1 document, rejecting unknown
+// fields. It checks the shape only; Check judges the content.
+func ParseSchedule(r io.Reader) (*Schedule, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("reading schedule: %w", err)
+	}
+	var s Schedule
+	if err := decodeStrict(data, &s); err != nil {
+		return nil, err
+	}
+	if s.Format != ScheduleFormat {
+		return nil, &ValidationError{Problems: []Problem{{"format", fmt.Sprintf("must be %q, not %q", ScheduleFormat, s.Format)}}}
+	}
+	return &s, nil
+}
+
+// decodeStrict decodes one JSON value into v. Syntax errors come back as a
+// single problem with the line and column; unknown fields and type mismatches
+// as one problem each, with their JSON paths.
+func decodeStrict(data []byte, v any) error {
+	var raw any
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&raw); err != nil {
+		return &ValidationError{Problems: []Problem{{"", syntaxMessage(data, err)}}}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return &ValidationError{Problems: []Problem{{"", "unexpected data after the JSON document"}}}
+	}
+	var probs []Problem
+	walkShape(raw, reflect.TypeOf(v).Elem(), "", &probs)
+	if len(probs) > 0 {
+		return &ValidationError{Problems: probs}
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return &ValidationError{Problems: []Problem{{"", syntaxMessage(data, err)}}}
+	}
+	return nil
+}
+
+func syntaxMessage(data []byte, err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := 1, 1
+		for _, c := range data[:min(int(se.Offset), len(data))] {
+			if c == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
+		}
+		return fmt.Sprintf("not valid JSON at line %d, column %d: %v", line, col, se)
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return "not valid JSON: the document is empty or cut short"
+	}
+	return "not valid JSON: " + err.Error()
+}
+
+func joinPath(base, name string) string {
+	if base == "" {
+		return name
+	}
+	return base + "." + name
+}
+
+// walkShape compares a generic JSON value with the Go type it will be decoded
+// into, reporting unknown fields and wrong JSON types with their paths.
+func walkShape(raw any, t reflect.Type, path string, probs *[]Problem) {
+	if raw == nil {
+		return // null: leaves the zero value
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	bad := func(want string) {
+		*probs = append(*probs, Problem{path, fmt.Sprintf("must be %s, not %s", want, jsonKind(raw))})
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		obj, ok := raw.(map[string]any)
+		if !ok {
+			bad("an object")
+			return
+		}
+		fields := map[string]reflect.Type{}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" || name == "-" {
+				continue
+			}
+			fields[name] = f.Type
+		}
+		keys := make([]string, 0, len(obj))
+		for k := range obj {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			ft, ok := fields[k]
+			if !ok {
+				*probs = append(*probs, Problem{joinPath(path, k), "unknown field"})
+				continue
+			}
+			walkShape(obj[k], ft, joinPath(path, k), probs)
+		}
+	case reflect.Slice:
+		arr, ok := raw.([]any)
+		if !ok {
+			bad("a list")
+			return
+		}
+		for i, e := range arr {
+			walkShape(e, t.Elem(), path+"["+strconv.Itoa(i)+"]", probs)
+		}
+	case reflect.Map:
+		obj, ok := raw.(map[string]any)
+		if !ok {
+			bad("an object")
+			return
+		}
+		for k, e := range obj {
+			walkShape(e, t.Elem(), joinPath(path, k), probs)
+		}
+	case reflect.String:
+		if _, ok := raw.(string); !ok {
+			bad("a string")
+		}
+	case reflect.Bool:
+		if _, ok := raw.(bool); !ok {
+			bad("true or false")
+		}
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		n, ok := raw.(json.Number)
+		if !ok {
+			bad("a whole number")
+			return
+		}
+		if _, err := strconv.ParseInt(string(n), 10, 32); err != nil {
+			*probs = append(*probs, Problem{path, fmt.Sprintf("must be a whole number, not %s", n)})
+		}
+	}
+}
+
+func jsonKind(v any) string {
+	switch x := v.(type) {
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "a list"
+	case string:
+		return strconv.Quote(x)
+	case bool:
+		return strconv.FormatBool(x)
+	case json.Number:
+		return string(x)
+	}
+	return "null"
+}
+
+// validator collects problems.
+type validator struct {
+	probs []Problem
+}
+
+func (v *validator) add(path, format string, args ...any) {
+	v.probs = append(v.probs, Problem{path, fmt.Sprintf(format, args...)})
+}
+
+func idx(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+
+// ids checks that every id of a list is non-empty and unique, and returns the
+// set of ids.
+func (v *validator) ids(list string, n int, id func(int) string) map[string]int {
+	seen := make(map[string]int, n)
+	for i := 0; i < n; i++ {
+		s := id(i)
+		p := idx(list, i) + ".id"
+		switch _, dup := seen[s]; {
+		case s == "":
+			v.add(p, "must not be empty")
+		case dup:
+			v.add(p, "%q is used twice (also at %s[%d])", s, list, seen[s])
+		default:
+			seen[s] = i
+		}
+	}
+	return seen
+}
+
+func (v *validator) refs(path string, ids []string, known map[string]int, what string) {
+	seen := map[string]bool{}
+	for i, id := range ids {
+		p := idx(path, i)
+		if _, ok := known[id]; !ok {
+			v.add(p, "unknown %s %q", what, id)
+		} else if seen[id] {
+			v.add(p, "%s %q is listed twice", what, id)
+		}
+		seen[id] = true
+	}
+}
+
+func (v *validator) ref(path, id string, known map[string]int, what string) {
+	if _, ok := known[id]; !ok {
+		if id == "" {
+			v.add(path, "must name a %s", what)
+		} else {
+			v.add(path, "unknown %s %q", what, id)
+		}
+	}
+}
+
+func (v *validator) date(path, s string) (Date, bool) {
+	d, err := ParseDate(s)
+	if err != nil {
+		if s == "" {
+			v.add(path, "is required (a date YYYY-MM-DD)")
+		} else {
+			v.add(path, "%v", err)
+		}
+		return 0, false
+	}
+	return d, true
+}
+
+func (v *validator) tags(path string, tags []string, required bool) {
+	if required && len(tags) == 0 {
+		v.add(path, "must list at least one language")
+	}
+	for i, t := range tags {
+		v.tag(idx(path, i), t)
+	}
+}
+
+func (v *validator) tag(path, t string) {
+	if _, err := language.Parse(t); err != nil || t == "" || strings.ContainsAny(t, " _") {
+		v.add(path, "%q is not a BCP 47 language tag", t)
+	}
+}
+
+func (v *validator) words(path string, ws []string) {
+	for i, w := range ws {
+		if strings.TrimSpace(w) == "" {
+			v.add(idx(path, i), "must not be empty")
+		}
+	}
+}
+
+func (v *validator) features(path string, fs []string) {
+	for i, f := range fs {
+		known := false
+		for _, k := range RoomFeatures {
+			known = known || f == k
+		}
+		if !known {
+			v.add(idx(path, i), "unknown room feature %q (known: %s)", f, strings.Join(RoomFeatures, ", "))
+		}
+	}
+}
+
+func (v *validator) intervals(path string, ivs []Interval) {
+	for i, iv := range ivs {
+		p := idx(path, i)
+		s, err1 := ParseInstant(iv.Start)
+		if err1 != nil {
+			v.add(p+".start", "%v", err1)
+		}
+		e, err2 := ParseInstant(iv.End)
+		if err2 != nil {
+			v.add(p+".end", "%v", err2)
+		}
+		if err1 == nil && err2 == nil && !s.Before(e) {
+			v.add(p, "the interval is inverted or empty: end %s is not after start %s", iv.End, iv.Start)
+		}
+	}
+}
+
+func (v *validator) nonNegative(path string, n *int) {
+	if n != nil && *n < 0 {
+		v.add(path, "must not be negative, not %d", *n)
+	}
+}
+
+// Validate reports every problem of an instance at once, as a
+// *ValidationError, or nil when the instance is valid. Pinned bookings that
+// break a hard constraint, alone or together, are problems too. A valid
+// instance may still have interviews with no feasible option: those are
+// left unscheduled with a reason, not reported here.
+func Validate(in *Instance) error {
+	v := &validator{}
+	if in.Format != InstanceFormat {
+		v.add("format", "must be %q, not %q", InstanceFormat, in.Format)
+	}
+	var loc *time.Location
+	switch {
+	case in.Timezone == "":
+		v.add("timezone", "is required (an IANA time zone such as Europe/Helsinki)")
+	case in.Timezone == "Local" || strings.HasPrefix(in.Timezone, "/") || strings.Contains(in.Timezone, ".."):
+		v.add("timezone", "%q is not an IANA time zone", in.Timezone)
+	default:
+		l, err := time.LoadLocation(in.Timezone)
+		if err != nil {
+			v.add("timezone", "%q is not an IANA time zone (e.g. Europe/Helsinki)", in.Timezone)
+		}
+		loc = l
+	}
+	grain := in.Grain()
+	grainOK := true
+	if in.GrainMinutes != nil && (grain <= 0 || 1440%grain != 0) {
+		v.add("grain_minutes", "must divide a day of 1440 minutes, %d does not", grain)
+		grainOK = false
+	}
+	hs, ok1 := v.date("horizon.start", in.Horizon.Start)
+	he, ok2 := v.date("horizon.end", in.Horizon.End)
+	if ok1 && ok2 {
+		if he < hs {
+			v.add("horizon", "end %s is before start %s", in.Horizon.End, in.Horizon.Start)
+		} else if int(he-hs) >= MaxHorizonDays {
+			v.add("horizon", "spans %d days; at most %d are allowed", he-hs+1, MaxHorizonDays)
+		}
+	}
+	seenTimes := map[int]bool{}
+	for i, st := range in.StartTimes {
+		p := idx("start_times", i)
+		m, err := ParseClock(st)
+		switch {
+		case err != nil:
+			v.add(p, "%v", err)
+		case grainOK && m%grain != 0:
+			v.add(p, "%s is not on the %d-minute grain", st, grain)
+		case seenTimes[m]:
+			v.add(p, "%s is listed twice", st)
+		}
+		seenTimes[m] = true
+	}
+
+	locs := v.ids("locations", len(in.Locations), func(i int) string { return in.Locations[i].ID })
+	for i, l := range in.Locations {
+		if strings.TrimSpace(l.Name) == "" {
+			v.add(idx("locations", i)+".name", "must not be empty")
+		}
+	}
+	pairs := map[[2]string]int{}
+	for i, t := range in.TravelMinutes {
+		p := idx("travel_minutes", i)
+		v.ref(p+".from", t.From, locs, "location")
+		v.ref(p+".to", t.To, locs, "location")
+		if t.From == t.To && t.From != "" {
+			v.add(p, "travel from a location to itself is not needed")
+		}
+		if t.Minutes < 0 {
+			v.add(p+".minutes", "must not be negative, not %d", t.Minutes)
+		}
+		key := [2]string{t.From, t.To}
+		if t.To < t.From {
+			key = [2]string{t.To, t.From}
+		}
+		if j, dup := pairs[key]; dup {
+			v.add(p, "travel between %s and %s is already given at travel_minutes[%d]", t.From, t.To, j)
+		}
+		pairs[key] = i
+	}
+
+	rooms := v.ids("rooms", len(in.Rooms), func(i int) string { return in.Rooms[i].ID })
+	for i, r := range in.Rooms {
+		p := idx("rooms", i)
+		v.ref(p+".location", r.Location, locs, "location")
+		v.features(p+".features", r.Features)
+		v.intervals(p+".availability", r.Availability)
+	}
+	interviewers := v.ids("interviewers", len(in.Interviewers), func(i int) string { return in.Interviewers[i].ID })
+	for i, e := range in.Interviewers {
+		p := idx("interviewers", i)
+		v.ref(p+".location", e.Location, locs, "location")
+		v.words(p+".skills", e.Skills)
+		v.tags(p+".languages", e.Languages, false)
+		if e.Availability == nil {
+			v.add(p+".availability", "is required (a list of intervals; [] for never available)")
+		}
+		v.intervals(p+".availability", e.Availability)
+		v.nonNegative(p+".max_interviews_per_day", e.MaxInterviewsPerDay)
+	}
+	interpreters := v.ids("interpreters", len(in.Interpreters), func(i int) string { return in.Interpreters[i].ID })
+	for i, t := range in.Interpreters {
+		p := idx("interpreters", i)
+		v.tags(p+".languages", t.Languages, true)
+		v.words(p+".skills", t.Skills)
+		if len(t.Modes) == 0 {
+			v.add(p+".modes", "must list onsite, remote or both")
+		}
+		seen := map[string]bool{}
+		for j, m := range t.Modes {
+			if m != ModeOnsite && m != ModeRemote {
+				v.add(idx(p+".modes", j), "unknown mode %q (onsite or remote)", m)
+			} else if seen[m] {
+				v.add(idx(p+".modes", j), "mode %q is listed twice", m)
+			}
+			seen[m] = true
+		}
+		v.refs(p+".locations", t.Locations, locs, "location")
+		if t.Availability == nil {
+			v.add(p+".availability", "is required (a list of intervals; [] for never available)")
+		}
+		v.intervals(p+".availability", t.Availability)
+		v.nonNegative(p+".max_minutes_per_day", t.MaxMinutesPerDay)
+		if t.CostPerHour != nil {
+			v.nonNegative(p+".cost_per_hour.onsite", t.CostPerHour.Onsite)
+			v.nonNegative(p+".cost_per_hour.remote", t.CostPerHour.Remote)
+		}
+	}
+	parties := v.ids("parties", len(in.Parties), func(i int) string { return in.Parties[i].ID })
+	for i, pa := range in.Parties {
+		p := idx("parties", i)
+		if pa.Kind != PartyCounsel && pa.Kind != PartyRepresentative {
+			v.add(p+".kind", "must be %q or %q, not %q", PartyCounsel, PartyRepresentative, pa.Kind)
+		}
+		v.intervals(p+".availability", pa.Availability)
+	}
+
+	interviews := v.ids("interviews", len(in.Interviews), func(i int) string { return in.Interviews[i].ID })
+	for i := range in.Interviews {
+		iv := &in.Interviews[i]
+		p := idx("interviews", i)
+		if strings.TrimSpace(iv.Case) == "" {
+			v.add(p+".case", "must not be empty (a pseudonymous case reference)")
+		}
+		v.tag(p+".language", iv.Language)
+		switch {
+		case iv.DurationMinutes <= 0:
+			v.add(p+".duration_minutes", "must be positive, not %d", iv.DurationMinutes)
+		case iv.DurationMinutes > 1440:
+			v.add(p+".duration_minutes", "%d minutes do not fit in a day", iv.DurationMinutes)
+		case grainOK && iv.DurationMinutes%grain != 0:
+			v.add(p+".duration_minutes", "%d is not a multiple of the %d-minute grain", iv.DurationMinutes, grain)
+		}
+		ed, okE := v.date(p+".earliest", iv.Earliest)
+		var dd, ld Date
+		okD, okL := false, false
+		if iv.Deadline != "" {
+			dd, okD = v.date(p+".deadline", iv.Deadline)
+		}
+		if iv.Latest != "" {
+			ld, okL = v.date(p+".latest", iv.Latest)
+		}
+		if okE && okL && ld < ed {
+			v.add(p+".latest", "%s is before earliest %s", iv.Latest, iv.Earliest)
+		}
+		if okE && okD && dd < ed {
+			v.add(p+".deadline", "%s is before earliest %s", iv.Deadline, iv.Earliest)
+		}
+		if iv.Priority != nil && *iv.Priority < 1 {
+			v.add(p+".priority", "must be at least 1, not %d", *iv.Priority)
+		}
+		if len(iv.Locations) == 0 {
+			v.add(p+".locations", "must list at least one location")
+		}
+		v.refs(p+".locations", iv.Locations, locs, "location")
+		v.words(p+".interviewer_skills", iv.InterviewerSkills)
+		v.words(p+".interpreter_skills", iv.InterpreterSkills)
+		v.features(p+".room_features", iv.RoomFeatures)
+		switch iv.InterpreterMode {
+		case "", WantOnsite, WantRemote, WantPreferOnsite, WantAny:
+		default:
+			v.add(p+".interpreter_mode", "unknown mode %q (onsite, remote, prefer_onsite or any)", iv.InterpreterMode)
+		}
+		v.refs(p+".parties", iv.Parties, parties, "party")
+		v.refs(p+".excluded_interpreters", iv.ExcludedInterpreters, interpreters, "interpreter")
+		v.refs(p+".excluded_interviewers", iv.ExcludedInterviewers, interviewers, "interviewer")
+		if iv.PreferredInterviewer != "" {
+			v.ref(p+".preferred_interviewer", iv.PreferredInterviewer, interviewers, "interviewer")
+		}
+	}
+
+	booked := map[string]int{}
+	for i, b := range in.Bookings {
+		p := idx("bookings", i)
+		v.ref(p+".interview", b.Interview, interviews, "interview")
+		if j, dup := booked[b.Interview]; dup && b.Interview != "" {
+			v.add(p+".interview", "interview %q already has a booking at bookings[%d]", b.Interview, j)
+		}
+		booked[b.Interview] = i
+		if _, err := ParseInstant(b.Start); err != nil {
+			v.add(p+".start", "%v", err)
+		}
+		v.ref(p+".room", b.Room, rooms, "room")
+		v.ref(p+".interviewer", b.Interviewer, interviewers, "interviewer")
+		switch b.Mode {
+		case ModeOnsite, ModeRemote:
+			v.ref(p+".interpreter", b.Interpreter, interpreters, "interpreter")
+		case ModeNone:
+			if b.Interpreter != "" {
+				v.add(p+".interpreter", "must be absent when mode is none")
+			}
+		default:
+			v.add(p+".mode", "unknown mode %q (onsite, remote or none)", b.Mode)
+		}
+	}
+
+	names := make([]string, 0, len(in.Weights))
+	for n := range in.Weights {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if _, ok := DefaultWeights[n]; !ok {
+			known := make([]string, 0, len(DefaultWeights))
+			for k := range DefaultWeights {
+				known = append(known, k)
+			}
+			sort.Strings(known)
+			v.add("weights."+n, "unknown weight (known: %s)", strings.Join(known, ", "))
+		} else if in.Weights[n] < 0 {
+			v.add("weights."+n, "must not be negative, not %d", in.Weights[n])
+		}
+	}
+
+	if len(v.probs) == 0 && loc != nil {
+		v.pinned(in)
+	}
+	if len(v.probs) > 0 {
+		return &ValidationError{Problems: v.probs}
+	}
+	return nil
+}
+
+// pinned checks the pinned bookings against the hard rules, alone and
+// together, by checking the schedule made of them alone.
+func (v *validator) pinned(in *Instance) {
+	var s Schedule
+	s.Format = ScheduleFormat
+	at := map[string]int{}
+	loc, _ := time.LoadLocation(in.Timezone)
+	byID := map[string]*Interview{}
+	for i := range in.Interviews {
+		byID[in.Interviews[i].ID] = &in.Interviews[i]
+	}
+	roomLoc := map[string]string{}
+	for _, r := range in.Rooms {
+		roomLoc[r.ID] = r.Location
+	}
+	for i, b := range in.Bookings {
+		if !b.Pinned {
+			continue
+		}
+		st, _ := ParseInstant(b.Start)
+		iv := byID[b.Interview]
+		at[b.Interview] = i
+		s.Assignments = append(s.Assignments, Assignment{
+			Interview:   b.Interview,
+			Start:       FormatInstant(st, loc),
+			End:         FormatInstant(st.Add(time.Duration(iv.DurationMinutes)*time.Minute), loc),
+			Location:    roomLoc[b.Room],
+			Room:        b.Room,
+			Interviewer: b.Interviewer,
+			Interpreter: b.Interpreter,
+			Mode:        b.Mode,
+		})
+	}
+	if len(s.Assignments) == 0 {
+		return
+	}
+	for _, iv := range in.Interviews {
+		if _, ok := at[iv.ID]; !ok {
+			s.Unscheduled = append(s.Unscheduled, Unscheduled{Interview: iv.ID, Reason: ReasonCapacity})
+		}
+	}
+	rep, err := Check(in, &s)
+	if err != nil {
+		v.add("", "%v", err)
+		return
+	}
+	for _, vi := range rep.Violations {
+		if vi.Rule == 0 || vi.Rule == 10 {
+			continue
+		}
+		i, ok := at[vi.Interview]
+		if !ok {
+			v.add("bookings", "pinned bookings break rule %d: %s", vi.Rule, vi.Message)
+			continue
+		}
+		v.add(idx("bookings", i), "pinned booking breaks rule %d: %s", vi.Rule, vi.Message)
+	}
+}
