@@ -348,3 +348,12 @@ type Stats struct {
 	Seed            int64 `json:"seed"`
 	Workers         int   `json:"workers"`
 }
+
+// LocationsIDs returns the ids of the instance's locations, in order.
+func (in *Instance) LocationsIDs() []string {
+	ids := make([]string, len(in.Locations))
+	for i, l := range in.Locations {
+		ids[i] = l.ID
+	}
+	return ids
+}

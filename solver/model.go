@@ -126,7 +126,7 @@ type mInterview struct {
 	needInterp bool
 	allow      [2]bool // onsite, remote allowed by interpreter_mode
 	preferOn   bool
-	preferred  int // interviewer index, -1
+	preferred  int     // interviewer index, -1
 	rooms      [][]int // by position in locs: rooms with the features, plain first
 	ivrs       [][]int // by position in locs: interviewers that qualify
 	interps    []candInterp

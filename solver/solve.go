@@ -59,6 +59,9 @@ func Solve(ctx context.Context, in *Instance, opt Options) (*Schedule, error) {
 		return nil, err
 	}
 	st := construct(m, false)
+	if ff := construct(m, true); ff.key().less(st.key()) {
+		st = ff
+	}
 	firstMS := now().Sub(t0).Milliseconds()
 	workers := max(opt.Workers, 1)
 	var iters int64
@@ -478,6 +481,9 @@ func (m *model) schedule(st *state) (*Schedule, error) {
 	}
 	if rep.Score.Hard != 0 {
 		return nil, fmt.Errorf("internal error: the solver built a schedule with %d hard violations, first: %s", rep.Score.Hard, rep.Violations[0].Message)
+	}
+	if internal := st.score(); internal != rep.Score {
+		return nil, fmt.Errorf("internal error: the solver's score %+v differs from the checked score %+v", internal, rep.Score)
 	}
 	s.Score = rep.Score
 	return s, nil

@@ -1,0 +1,314 @@
+package solver
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Suggestion is one way to hold an interview, with the change of the score
+// it causes against the current bookings and why it is a good one.
+type Suggestion struct {
+	Rank int `json:"rank"`
+	Assignment
+	// Delta is the score after taking this option minus the score now:
+	// medium falls by the interview's priority when it was unbooked.
+	Delta       Score  `json:"delta"`
+	Explanation string `json:"explanation"`
+}
+
+// Suggestions answers Suggest. When Options is empty, Reason and Detail say
+// why, and EarliestPossible, when set, is the first date on which the
+// interview would become feasible if the horizon (and its latest date) were
+// longer.
+type Suggestions struct {
+	Interview        string       `json:"interview"`
+	Options          []Suggestion `json:"options"`
+	Reason           string       `json:"reason,omitempty"`
+	Detail           string       `json:"detail,omitempty"`
+	EarliestPossible string       `json:"earliest_possible,omitempty"`
+}
+
+// SuggestRequest asks for options for one interview.
+type SuggestRequest struct {
+	Interview string
+	K         int    // number of options (default 5)
+	From, To  string // optional local dates narrowing the window
+}
+
+// Suggest returns the k best feasible options for one interview given the
+// current bookings of the instance (all of them stay as they are; the
+// interview's own booking, if any, may move), ranked by the score change
+// they cause. Options differ meaningfully: preferably no two on the same day
+// with the same interviewer, interpreter and mode; never two with the same
+// people at overlapping times of one day (another room or a shift of half an
+// hour is no real alternative), so fewer than k may come back.
+func Suggest(in *Instance, interviewID string, k int) (*Suggestions, error) {
+	return SuggestFor(in, SuggestRequest{Interview: interviewID, K: k})
+}
+
+// SuggestFor is Suggest with a date window.
+func SuggestFor(in *Instance, req SuggestRequest) (*Suggestions, error) {
+	if err := Validate(in); err != nil {
+		return nil, err
+	}
+	m, err := compile(in, 0)
+	if err != nil {
+		return nil, err
+	}
+	i, ok := m.ivIdx[req.Interview]
+	if !ok {
+		return nil, &ValidationError{Problems: []Problem{{"interview", fmt.Sprintf("unknown interview %q", req.Interview)}}}
+	}
+	k := req.K
+	if k <= 0 {
+		k = 5
+	}
+	firstDay, lastDay := 0, m.nDays-1
+	var probs []Problem
+	if req.From != "" {
+		d, err := ParseDate(req.From)
+		if err != nil {
+			probs = append(probs, Problem{"from", err.Error()})
+		}
+		firstDay = int(d - m.day0)
+	}
+	if req.To != "" {
+		d, err := ParseDate(req.To)
+		if err != nil {
+			probs = append(probs, Problem{"to", err.Error()})
+		}
+		lastDay = int(d - m.day0)
+	}
+	if req.From != "" && req.To != "" && lastDay < firstDay {
+		probs = append(probs, Problem{"to", fmt.Sprintf("%s is before from %s", req.To, req.From)})
+	}
+	if len(probs) > 0 {
+		return nil, &ValidationError{Problems: probs}
+	}
+	st := bookedState(m, i)
+	out := &Suggestions{Interview: req.Interview, Options: []Suggestion{}}
+	mi := m.ivs[i]
+	before := st.score()
+	if b := mi.booking; b != nil && b.onAxis && !b.b.Pinned && st.feasible(i, b.opt) {
+		st.assign(i, b.opt)
+		before = st.score()
+		st.unassign(i)
+	}
+
+	type cand struct {
+		o     option
+		delta Score
+	}
+	var cands []cand
+	st.visit(i, min(lastDay, mi.lastHard), true, nil, func(o option, _ int64) bool {
+		if int(o.day) < firstDay {
+			return true
+		}
+		st.assign(i, o)
+		after := st.score()
+		st.unassign(i)
+		cands = append(cands, cand{o, diffScore(after, before)})
+		return true
+	})
+	sort.SliceStable(cands, func(a, b int) bool {
+		x, y := cands[a], cands[b]
+		if x.delta.Medium != y.delta.Medium {
+			return x.delta.Medium < y.delta.Medium
+		}
+		if x.delta.Soft != y.delta.Soft {
+			return x.delta.Soft < y.delta.Soft
+		}
+		return x.o.start < y.o.start
+	})
+	// pick k options that differ meaningfully; relax when too few
+	var chosen []cand
+	similar := func(a, b option, strict bool) bool {
+		if strict {
+			return a.day == b.day && a.ivr == b.ivr && a.itp == b.itp && a.mode == b.mode
+		}
+		// the same people on the same day, at overlapping times
+		return a.day == b.day && a.ivr == b.ivr && a.itp == b.itp && absInt(int(a.start-b.start)) < mi.durSlots
+	}
+	for _, strict := range []bool{true, false} {
+		for _, c := range cands {
+			if len(chosen) >= k {
+				break
+			}
+			dup := false
+			for _, x := range chosen {
+				dup = dup || similar(c.o, x.o, strict) || c.o.sameAs(x.o)
+			}
+			if !dup {
+				chosen = append(chosen, c)
+			}
+		}
+	}
+	sort.SliceStable(chosen, func(a, b int) bool {
+		x, y := chosen[a], chosen[b]
+		if x.delta.Medium != y.delta.Medium {
+			return x.delta.Medium < y.delta.Medium
+		}
+		if x.delta.Soft != y.delta.Soft {
+			return x.delta.Soft < y.delta.Soft
+		}
+		return x.o.start < y.o.start
+	})
+	earliestDay, cheapest := int16(1<<14), int64(1<<62)
+	for _, c := range cands {
+		earliestDay = min(earliestDay, c.o.day)
+		cheapest = min(cheapest, m.parts(mi, c.o).Cost)
+	}
+	for r, c := range chosen {
+		out.Options = append(out.Options, Suggestion{
+			Rank:        r + 1,
+			Assignment:  m.assignment(mi, c.o),
+			Delta:       c.delta,
+			Explanation: m.explainOption(mi, c.o, earliestDay, cheapest),
+		})
+	}
+	if len(out.Options) > 0 {
+		return out, nil
+	}
+	out.Reason, out.Detail = newExplainer(m, st).explain(i)
+	if firstDay > mi.first || lastDay < mi.lastHard {
+		out.Detail += fmt.Sprintf(" (only dates %s to %s were searched)", (m.day0 + Date(max(firstDay, mi.first))).String(), (m.day0 + Date(min(lastDay, mi.lastHard))).String())
+	}
+	if d, ok := earliestPossible(in, i); ok {
+		out.EarliestPossible = d.String()
+	}
+	return out, nil
+}
+
+// bookedState returns a state holding every booking of the instance as it
+// stands, except interview skip's own.
+func bookedState(m *model, skip int) *state {
+	st := newState(m)
+	for j, mj := range m.ivs {
+		if j == skip || mj.booking == nil || !mj.booking.onAxis {
+			continue
+		}
+		st.assign(j, mj.booking.opt)
+		st.fixed[j] = true
+	}
+	return st
+}
+
+func diffScore(a, b Score) Score {
+	c := Components{
+		Wait:       a.Components.Wait - b.Components.Wait,
+		Late:       a.Components.Late - b.Components.Late,
+		Cost:       a.Components.Cost - b.Components.Cost,
+		Remote:     a.Components.Remote - b.Components.Remote,
+		Dialect:    a.Components.Dialect - b.Components.Dialect,
+		Continuity: a.Components.Continuity - b.Components.Continuity,
+		Fairness:   a.Components.Fairness - b.Components.Fairness,
+		Change:     a.Components.Change - b.Components.Change,
+	}
+	return Score{Hard: a.Hard - b.Hard, Medium: a.Medium - b.Medium, Soft: a.Soft - b.Soft, Components: c}
+}
+
+// explainOption says in a few words why an option is a good one.
+func (m *model) explainOption(mi *mInterview, o option, earliestDay int16, cheapest int64) string {
+	var why []string
+	date := m.day0 + Date(o.day)
+	switch {
+	case date == mi.earliest:
+		why = append(why, "on the earliest date allowed")
+	case o.day == earliestDay:
+		why = append(why, "on the earliest date with a free slot")
+	default:
+		why = append(why, fmt.Sprintf("%d day(s) after the earliest date with a free slot", int(o.day-earliestDay)))
+	}
+	if mi.hasDead {
+		if date > mi.deadline {
+			why = append(why, fmt.Sprintf("%d day(s) past the deadline", int(date-mi.deadline)))
+		} else {
+			why = append(why, "before the deadline")
+		}
+	}
+	switch o.mode {
+	case modeOnsite:
+		why = append(why, "interpreter on site")
+	case modeRemote:
+		if mi.preferOn {
+			why = append(why, "remote interpretation although on site is preferred")
+		} else {
+			why = append(why, "remote interpretation by video")
+		}
+	}
+	if o.itp >= 0 {
+		p := m.parts(mi, o)
+		if p.Dialect > 0 {
+			why = append(why, "interpreter speaks "+primarySubtag(mi.iv.Language)+" but not the "+mi.iv.Language+" dialect")
+		} else if strings.Contains(mi.iv.Language, "-") {
+			why = append(why, "interpreter speaks the "+mi.iv.Language+" dialect")
+		}
+		if p.Cost == cheapest {
+			why = append(why, fmt.Sprintf("cheapest interpreter option (%d)", p.Cost))
+		} else {
+			why = append(why, fmt.Sprintf("interpreter cost %d (cheapest %d)", p.Cost, cheapest))
+		}
+	}
+	if mi.preferred >= 0 {
+		if int(o.ivr) == mi.preferred {
+			why = append(why, "with the preferred interviewer")
+		} else {
+			why = append(why, "not the preferred interviewer")
+		}
+	}
+	if b := mi.booking; b != nil && b.onAxis && o.sameAs(b.opt) {
+		why = append(why, "the current booking")
+	}
+	start := m.timeOf(int(o.start)).In(m.loc)
+	return fmt.Sprintf("%s at %s: %s", start.Format("Mon 2 Jan 15:04"), m.in.Locations[o.loc].Name, strings.Join(why, "; "))
+}
+
+// earliestPossible finds the first date on which interview i would have a
+// feasible option, given the current bookings, if the horizon and the
+// interview's latest date were extended up to the last instant anyone is
+// available (at most a year).
+func earliestPossible(in *Instance, i int) (Date, bool) {
+	hEnd, err := ParseDate(in.Horizon.End)
+	if err != nil {
+		return 0, false
+	}
+	var lastEnd time.Time
+	scan := func(ivs []Interval) {
+		for _, iv := range ivs {
+			if e, err := ParseInstant(iv.End); err == nil && e.After(lastEnd) {
+				lastEnd = e
+			}
+		}
+	}
+	for _, e := range in.Interviewers {
+		scan(e.Availability)
+	}
+	for _, t := range in.Interpreters {
+		scan(t.Availability)
+	}
+	loc, err := time.LoadLocation(in.Timezone)
+	if err != nil || lastEnd.IsZero() {
+		return 0, false
+	}
+	ext := int(DateOf(lastEnd, loc) - hEnd)
+	if ext <= 0 {
+		ext = 0
+	}
+	ext = min(ext, 366)
+	m, err := compile(in, ext)
+	if err != nil {
+		return 0, false
+	}
+	st := bookedState(m, i)
+	var found option
+	st.visit(i, m.nDays-1, false, nil, func(o option, _ int64) bool {
+		found = o
+		return false
+	})
+	if !found.ok {
+		return 0, false
+	}
+	return m.day0 + Date(found.day), true
+}
