@@ -53,6 +53,9 @@ func hours(min int) string {
 
 // window describes the interview's window of start dates.
 func (m *model) window(mi *mInterview) string {
+	if mi.first == mi.lastHard {
+		return "on " + (m.day0 + Date(mi.first)).String()
+	}
 	return fmt.Sprintf("between %s and %s", (m.day0 + Date(mi.first)).String(), (m.day0 + Date(mi.lastHard)).String())
 }
 
@@ -100,7 +103,7 @@ func (ex *explainer) explain(i int) (string, string) {
 	}
 	if !anyRoom {
 		if len(iv.RoomFeatures) > 0 {
-			return ReasonNoRoom, fmt.Sprintf("no room at %s has %s", places, strings.Join(iv.RoomFeatures, ", "))
+			return ReasonNoRoom, fmt.Sprintf("no room at %s has all of: %s", places, strings.Join(iv.RoomFeatures, ", "))
 		}
 		return ReasonNoRoom, fmt.Sprintf("there is no room at %s", places)
 	}
@@ -218,7 +221,28 @@ func (ex *explainer) explain(i int) (string, string) {
 			return ReasonNoInterpreterAvailable, fmt.Sprintf("no %s interpreter is available %s %s, at a time when an interviewer and a room are free", lang, where, m.window(mi))
 		}
 	}
-	return ReasonPartyUnavailable, fmt.Sprintf("the counsel or representative is not available when the interviewer, interpreter and room are %s", m.window(mi))
+	// name the parties who are never free when everyone else is
+	var who []string
+	for _, p := range mi.parties {
+		free := false
+		for _, c := range cands {
+			free = free || empty.free[m.parties[p].gid].allSet(c.s, c.s+mi.durSlots)
+		}
+		if !free {
+			who = append(who, m.parties[p].p.Kind+" "+m.parties[p].p.ID)
+		}
+	}
+	if len(who) == 0 {
+		who = []string{"the counsel and representative"}
+	}
+	return ReasonPartyUnavailable, fmt.Sprintf("%s is not available when an interviewer, an interpreter and a room are free %s", joinAnd(who), m.window(mi))
+}
+
+func joinAnd(xs []string) string {
+	if len(xs) <= 1 {
+		return strings.Join(xs, "")
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 }
 
 func mustDate(s string) Date {

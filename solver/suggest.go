@@ -40,10 +40,11 @@ type SuggestRequest struct {
 // Suggest returns the k best feasible options for one interview given the
 // current bookings of the instance (all of them stay as they are; the
 // interview's own booking, if any, may move), ranked by the score change
-// they cause. Options differ meaningfully: preferably no two on the same day
-// with the same interviewer, interpreter and mode; never two with the same
-// people at overlapping times of one day (another room or a shift of half an
-// hour is no real alternative), so fewer than k may come back.
+// they cause. Options differ meaningfully: first one per day and pair of
+// interviewer and interpreter; then, if fewer than k, others with the same
+// people at another time of the day or in another mode. Never two with the
+// same people and mode at overlapping times (another room or a shift of half
+// an hour is no real alternative), so fewer than k may come back.
 func Suggest(in *Instance, interviewID string, k int) (*Suggestions, error) {
 	return SuggestFor(in, SuggestRequest{Interview: interviewID, K: k})
 }
@@ -125,11 +126,11 @@ func SuggestFor(in *Instance, req SuggestRequest) (*Suggestions, error) {
 	// pick k options that differ meaningfully; relax when too few
 	var chosen []cand
 	similar := func(a, b option, strict bool) bool {
-		if strict {
-			return a.day == b.day && a.ivr == b.ivr && a.itp == b.itp && a.mode == b.mode
+		if strict { // another day or other people
+			return a.day == b.day && a.ivr == b.ivr && a.itp == b.itp
 		}
-		// the same people on the same day, at overlapping times
-		return a.day == b.day && a.ivr == b.ivr && a.itp == b.itp && absInt(int(a.start-b.start)) < mi.durSlots
+		// the same people in the same mode at overlapping times of one day
+		return a.day == b.day && a.ivr == b.ivr && a.itp == b.itp && a.mode == b.mode && absInt(int(a.start-b.start)) < mi.durSlots
 	}
 	for _, strict := range []bool{true, false} {
 		for _, c := range cands {
