@@ -262,6 +262,17 @@ func (l *lns) run(ctx context.Context, maxIter int64, deadline time.Time, now fu
 	if len(movable) == 0 {
 		return st
 	}
+	// the interviews worth an ejection move: unassigned, not hopeless
+	var unassigned []int
+	refresh := func() {
+		unassigned = unassigned[:0]
+		for _, i := range movable {
+			if !st.asg[i].ok && !hopeless[i] {
+				unassigned = append(unassigned, i)
+			}
+		}
+	}
+	refresh()
 	hist := make([]key, lahcLength)
 	cur := st.key()
 	for k := range hist {
@@ -283,12 +294,20 @@ func (l *lns) run(ctx context.Context, maxIter int64, deadline time.Time, now fu
 			}
 		}
 		it++
-		l.destroy(movable, hopeless)
+		if len(unassigned) > 0 && l.rng.IntN(2) == 0 {
+			l.eject(unassigned[l.rng.IntN(len(unassigned))], hopeless)
+		} else {
+			l.destroy(movable, hopeless)
+		}
 		l.repair(hopeless)
 		nk := st.key()
 		v := int(it % lahcLength)
 		if !cur.less(nk) || !hist[v].less(nk) {
+			changed := nk.medium != cur.medium || len(l.removed) > 0
 			cur = nk
+			if changed {
+				refresh()
+			}
 			if nk.less(l.bestKey) {
 				l.bestKey = nk
 				copy(l.best, st.asg)
@@ -324,6 +343,115 @@ func (l *lns) publish() {
 		s.score, s.nAsg = sc, l.st.nAsg
 	}
 	s.mu.Unlock()
+}
+
+// eject tries to place unassigned interview u at a random option that its
+// static resources allow, removing the interviews in the way; repair then
+// re-inserts them elsewhere if it can.
+func (l *lns) eject(u int, hopeless []bool) {
+	st := l.st
+	m := st.m
+	mi := m.ivs[u]
+	l.removed = l.removed[:0]
+	l.old = l.old[:0]
+	l.touched = l.touched[:0]
+	if st.asg[u].ok || mi.lastHard < mi.first {
+		return
+	}
+	d := mi.first + l.rng.IntN(mi.lastHard-mi.first+1)
+	starts := m.startSlots(mi.durSlots)[d]
+	if len(starts) == 0 {
+		return
+	}
+	s := int(starts[l.rng.IntN(len(starts))])
+	e := s + mi.durSlots
+	li := l.rng.IntN(len(mi.locs))
+	loc := mi.locs[li]
+	o := option{ok: true, day: int16(d), loc: int16(loc), start: int32(s), itp: -1, mode: modeNone}
+	if mi.needInterp {
+		if len(mi.interps) == 0 {
+			return
+		}
+		c := mi.interps[l.rng.IntN(len(mi.interps))]
+		md := l.rng.IntN(2)
+		if !c.ok[md] {
+			md = 1 - md
+		}
+		if md == modeOnsite && !m.interpreters[c.t].onsiteAt[loc] {
+			if !c.ok[modeRemote] {
+				return
+			}
+			md = modeRemote
+		}
+		if !m.interpreters[c.t].avail.allSet(s, e) {
+			return
+		}
+		o.itp, o.mode = int32(c.t), int8(md)
+	}
+	pickAvail := func(list []int, ok func(int) bool) int {
+		if len(list) == 0 {
+			return -1
+		}
+		k0 := l.rng.IntN(len(list))
+		for k := range list {
+			x := list[(k0+k)%len(list)]
+			if ok(x) {
+				return x
+			}
+		}
+		return -1
+	}
+	room := pickAvail(mi.rooms[li], func(r int) bool {
+		return (o.mode != modeRemote || m.rooms[r].video) && m.rooms[r].avail.allSet(s, e)
+	})
+	ivr := pickAvail(mi.ivrs[li], func(x int) bool { return m.interviewers[x].avail.allSet(s, e) })
+	if room < 0 || ivr < 0 {
+		return
+	}
+	o.room, o.ivr = int32(room), int32(ivr)
+	for _, p := range mi.parties {
+		if !m.parties[p].avail.allSet(s, e) {
+			return
+		}
+	}
+	// remove what stands in the way: overlapping users of the same
+	// resources, and, when a daily limit or travel binds, the same-day
+	// sessions of the interviewer or interpreter
+	l.touched = append(l.touched, u)
+	for pass := 0; pass < 2 && !st.feasible(u, o); pass++ {
+		for j := range st.asg {
+			a := st.asg[j]
+			if !a.ok || j == u || int(a.day) != d {
+				continue
+			}
+			js, je := int(a.start), int(a.start)+m.ivs[j].durSlots
+			overlap := js < e && s < je
+			hit := a.ivr == o.ivr && (overlap || pass == 1) ||
+				o.itp >= 0 && a.itp == o.itp && (overlap || pass == 1) ||
+				overlap && (a.room == o.room || sharesParty(m.ivs[j], mi))
+			if !hit {
+				continue
+			}
+			if st.fixed[j] {
+				return // cannot move a pinned booking; undo restores
+			}
+			l.remove(j)
+		}
+	}
+	if st.feasible(u, o) {
+		st.assign(u, o)
+	}
+}
+
+func sharesParty(a, b *mInterview) bool {
+	for _, p := range a.parties {
+		for _, q := range b.parties {
+			if p == q {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // destroy removes a few related interviews: same day, same language, same

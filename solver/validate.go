@@ -32,6 +32,7 @@ func (p Problem) String() string {
 // ValidationError lists every problem found in a document.
 type ValidationError struct {
 	Problems []Problem
+	doc      string // what is invalid: "instance" when empty, or "schedule"
 }
 
 func (e *ValidationError) Error() string {
@@ -39,10 +40,14 @@ func (e *ValidationError) Error() string {
 	for i, p := range e.Problems {
 		lines[i] = p.String()
 	}
-	if len(lines) == 1 {
-		return "invalid instance: " + lines[0]
+	doc := e.doc
+	if doc == "" {
+		doc = "instance"
 	}
-	return fmt.Sprintf("invalid instance: %d problems:\n%s", len(lines), strings.Join(lines, "\n"))
+	if len(lines) == 1 {
+		return "invalid " + doc + ": " + lines[0]
+	}
+	return fmt.Sprintf("invalid %s: %d problems:\n%s", doc, len(lines), strings.Join(lines, "\n"))
 }
 
 // MaxHorizonDays bounds the planning horizon (a year and a day).
@@ -75,10 +80,14 @@ func ParseSchedule(r io.Reader) (*Schedule, error) {
 	}
 	var s Schedule
 	if err := decodeStrict(data, &s); err != nil {
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			ve.doc = "schedule"
+		}
 		return nil, err
 	}
 	if s.Format != ScheduleFormat {
-		return nil, &ValidationError{Problems: []Problem{{"format", fmt.Sprintf("must be %q, not %q", ScheduleFormat, s.Format)}}}
+		return nil, &ValidationError{Problems: []Problem{{"format", fmt.Sprintf("must be %q, not %q", ScheduleFormat, s.Format)}}, doc: "schedule"}
 	}
 	return &s, nil
 }
@@ -110,11 +119,13 @@ func decodeStrict(data []byte, v any) error {
 func syntaxMessage(data []byte, err error) string {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
+		// Offset is just past the offending byte; columns count characters.
 		line, col := 1, 1
-		for _, c := range data[:min(int(se.Offset), len(data))] {
-			if c == '\n' {
+		for _, c := range data[:max(0, min(int(se.Offset)-1, len(data)))] {
+			switch {
+			case c == '\n':
 				line, col = line+1, 1
-			} else {
+			case c&0xC0 != 0x80: // not a UTF-8 continuation byte
 				col++
 			}
 		}
@@ -189,8 +200,13 @@ func walkShape(raw any, t reflect.Type, path string, probs *[]Problem) {
 			bad("an object")
 			return
 		}
-		for k, e := range obj {
-			walkShape(e, t.Elem(), joinPath(path, k), probs)
+		keys := make([]string, 0, len(obj))
+		for k := range obj {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			walkShape(obj[k], t.Elem(), joinPath(path, k), probs)
 		}
 	case reflect.String:
 		if _, ok := raw.(string); !ok {
@@ -274,11 +290,19 @@ func (v *validator) refs(path string, ids []string, known map[string]int, what s
 func (v *validator) ref(path, id string, known map[string]int, what string) {
 	if _, ok := known[id]; !ok {
 		if id == "" {
-			v.add(path, "must name a %s", what)
+			v.add(path, "must name %s %s", article(what), what)
 		} else {
 			v.add(path, "unknown %s %q", what, id)
 		}
 	}
+}
+
+// article returns "a" or "an" for a word.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 func (v *validator) date(path, s string) (Date, bool) {
@@ -358,6 +382,9 @@ func (v *validator) nonNegative(path string, n *int) {
 // instance may still have interviews with no feasible option: those are
 // left unscheduled with a reason, not reported here.
 func Validate(in *Instance) error {
+	if in == nil {
+		return &ValidationError{Problems: []Problem{{"", "no instance"}}}
+	}
 	v := &validator{}
 	if in.Format != InstanceFormat {
 		v.add("format", "must be %q, not %q", InstanceFormat, in.Format)
@@ -402,7 +429,9 @@ func Validate(in *Instance) error {
 		case seenTimes[m]:
 			v.add(p, "%s is listed twice", st)
 		}
-		seenTimes[m] = true
+		if err == nil {
+			seenTimes[m] = true
+		}
 	}
 
 	locs := v.ids("locations", len(in.Locations), func(i int) string { return in.Locations[i].ID })
