@@ -63,7 +63,7 @@ func (m *model) window(mi *mInterview) string {
 // no option in ex.st.
 func (ex *explainer) explain(i int) (string, string) {
 	m := ex.m
-	mi := m.ivs[i]
+	mi := m.ready(m.ivs[i])
 	iv := mi.iv
 	lang := langName(iv.Language)
 	places := m.placeNames(mi)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -40,6 +41,7 @@ type model struct {
 	ivs   []*mInterview
 	ivIdx map[string]int
 
+	mu     sync.Mutex
 	starts map[int][][]int32 // duration in slots → day → start slots
 }
 
@@ -69,6 +71,8 @@ type mInterviewer struct {
 type mInterpreter struct {
 	resource
 	t         *Interpreter
+	langs     []string // lower-cased tags
+	prims     []string // their primary subtags
 	onsite    bool
 	remote    bool
 	onsiteAt  []bool // by location
@@ -133,6 +137,9 @@ type mInterview struct {
 	parties    []int
 	booking    *mBooking
 	langAny    bool // some interpreter matches the language at all
+	lang, prim string // lower-cased language tag and its primary subtag
+
+	once sync.Once // fills the candidate lists on first use
 }
 
 // mBooking is a booking of the instance on the axis.
@@ -281,6 +288,10 @@ func compile(in *Instance, extraDays int) (*model, error) {
 		for _, l := range t.Locations {
 			mt.onsiteAt[m.locIdx[l]] = true
 		}
+		for _, tag := range t.Languages {
+			mt.langs = append(mt.langs, strings.ToLower(tag))
+			mt.prims = append(mt.prims, primarySubtag(tag))
+		}
 		if t.MaxMinutesPerDay != nil {
 			mt.maxDayMin = *t.MaxMinutesPerDay
 		}
@@ -361,6 +372,8 @@ func (m *model) availBits(ivs []Interval, always bool) bitset {
 // startSlots returns, per axis day, the start slots an interview of durSlots
 // may use: on the grain (or start_times) and ending by the next midnight.
 func (m *model) startSlots(durSlots int) [][]int32 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	if s, ok := m.starts[durSlots]; ok {
 		return s
 	}
@@ -444,8 +457,32 @@ func (m *model) compileInterview(i int) *mInterview {
 		mi.preferred = m.ivrIdx[iv.PreferredInterviewer]
 	}
 	for _, l := range iv.Locations {
-		li := m.locIdx[l]
-		mi.locs = append(mi.locs, li)
+		mi.locs = append(mi.locs, m.locIdx[l])
+	}
+	for _, p := range iv.Parties {
+		mi.parties = append(mi.parties, m.partyIdx[p])
+	}
+	mi.lang, mi.prim = strings.ToLower(iv.Language), primarySubtag(iv.Language)
+	return mi
+}
+
+// ready fills the interview's static candidate lists (rooms, interviewers,
+// interpreters) on first use; safe for concurrent use.
+func (m *model) ready(mi *mInterview) *mInterview {
+	mi.once.Do(func() { m.fillCandidates(mi) })
+	return mi
+}
+
+// readyAll fills the candidate lists of every interview.
+func (m *model) readyAll() {
+	for _, mi := range m.ivs {
+		m.ready(mi)
+	}
+}
+
+func (m *model) fillCandidates(mi *mInterview) {
+	iv := mi.iv
+	for _, li := range mi.locs {
 		var rs []int
 		for ri, r := range m.rooms {
 			if r.loc == li && hasAll(r.r.Features, iv.RoomFeatures) {
@@ -465,7 +502,7 @@ func (m *model) compileInterview(i int) *mInterview {
 	}
 	if mi.needInterp {
 		for ti, t := range m.interpreters {
-			ok, exact := LanguageMatch(t.t.Languages, iv.Language, iv.DialectRequired)
+			ok, exact := t.speaks(mi.lang, mi.prim, iv.DialectRequired)
 			if !ok {
 				continue
 			}
@@ -493,10 +530,19 @@ func (m *model) compileInterview(i int) *mInterview {
 			return minCost(mi.interps[a]) < minCost(mi.interps[b])
 		})
 	}
-	for _, p := range iv.Parties {
-		mi.parties = append(mi.parties, m.partyIdx[p])
+}
+
+// speaks is LanguageMatch on pre-lowered tags.
+func (t *mInterpreter) speaks(lang, prim string, exactRequired bool) (ok, exact bool) {
+	for k, l := range t.langs {
+		if l == lang {
+			return true, true
+		}
+		if !exactRequired && t.prims[k] == prim {
+			ok = true
+		}
 	}
-	return mi
+	return ok, false
 }
 
 func minCost(c candInterp) int64 {

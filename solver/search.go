@@ -23,7 +23,7 @@ type visitFunc func(o option, soft int64) bool
 // the days (inclusive).
 func (st *state) visit(i int, lastDay int, allInterps bool, keepGoing func(base int64) bool, f visitFunc) {
 	m := st.m
-	mi := m.ivs[i]
+	mi := m.ready(m.ivs[i])
 	starts := m.startSlots(mi.durSlots)
 	for d := mi.first; d <= lastDay && d < m.nDays; d++ {
 		base := m.dayBase(mi, d)

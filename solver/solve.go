@@ -93,6 +93,7 @@ func FirstFit(in *Instance) (*Schedule, error) {
 // then every other interview by best insertion, scarce and important ones
 // first (or first fit in priority order, for the baseline).
 func construct(m *model, firstFit bool) *state {
+	m.readyAll()
 	st := newState(m)
 	for i, mi := range m.ivs {
 		if mi.booking != nil && mi.booking.b.Pinned {
@@ -351,7 +352,7 @@ func (l *lns) publish() {
 func (l *lns) eject(u int, hopeless []bool) {
 	st := l.st
 	m := st.m
-	mi := m.ivs[u]
+	mi := m.ready(m.ivs[u])
 	l.removed = l.removed[:0]
 	l.old = l.old[:0]
 	l.touched = l.touched[:0]

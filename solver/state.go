@@ -111,7 +111,7 @@ func (m *model) parts(mi *mInterview, o option) Components {
 	if o.itp >= 0 {
 		t := m.interpreters[o.itp]
 		c.Cost = m.w.Cost * (t.rate[o.mode] * int64(mi.durMin) / 60)
-		if ok, exact := LanguageMatch(t.t.Languages, mi.iv.Language, mi.iv.DialectRequired); ok && !exact {
+		if ok, exact := t.speaks(mi.lang, mi.prim, mi.iv.DialectRequired); ok && !exact {
 			c.Dialect = m.w.Dialect
 		}
 	}
@@ -281,7 +281,7 @@ func (st *state) fairDelta(t int, dur int) int64 {
 // (every hard rule, assuming i is not assigned).
 func (st *state) feasible(i int, o option) bool {
 	m := st.m
-	mi := m.ivs[i]
+	mi := m.ready(m.ivs[i])
 	d := int(o.day)
 	if d < mi.first || d > mi.last || int(o.room) < 0 || int(o.ivr) < 0 {
 		return false

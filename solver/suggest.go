@@ -51,6 +51,23 @@ func Suggest(in *Instance, interviewID string, k int) (*Suggestions, error) {
 
 // SuggestFor is Suggest with a date window.
 func SuggestFor(in *Instance, req SuggestRequest) (*Suggestions, error) {
+	p, err := NewPlanner(in)
+	if err != nil {
+		return nil, err
+	}
+	return p.Suggest(req)
+}
+
+// Planner answers many questions about one instance, which it validates and
+// compiles once. It is safe for concurrent use; the instance must not change
+// while the planner is in use.
+type Planner struct {
+	in *Instance
+	m  *model
+}
+
+// NewPlanner validates and compiles an instance.
+func NewPlanner(in *Instance) (*Planner, error) {
 	if err := Validate(in); err != nil {
 		return nil, err
 	}
@@ -58,6 +75,12 @@ func SuggestFor(in *Instance, req SuggestRequest) (*Suggestions, error) {
 	if err != nil {
 		return nil, err
 	}
+	return &Planner{in: in, m: m}, nil
+}
+
+// Suggest is SuggestFor on the planner's instance.
+func (p *Planner) Suggest(req SuggestRequest) (*Suggestions, error) {
+	in, m := p.in, p.m
 	i, ok := m.ivIdx[req.Interview]
 	if !ok {
 		return nil, &ValidationError{Problems: []Problem{{"interview", fmt.Sprintf("unknown interview %q", req.Interview)}}}
