@@ -136,7 +136,7 @@ type mInterview struct {
 	interps    []candInterp
 	parties    []int
 	booking    *mBooking
-	langAny    bool // some interpreter matches the language at all
+	langAny    bool   // some interpreter matches the language at all
 	lang, prim string // lower-cased language tag and its primary subtag
 
 	once sync.Once // fills the candidate lists on first use
