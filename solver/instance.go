@@ -90,7 +90,7 @@ type Room struct {
 	ID           string     `json:"id"`
 	Location     string     `json:"location"`
 	Features     []string   `json:"features"`
-	Availability []Interval `json:"availability,omitempty"`
+	Availability []Interval `json:"availability"` // null: always open
 }
 
 // Interviewer is a caseworker who conducts interviews at one location.
@@ -146,7 +146,7 @@ func (r *Rates) Rate(mode string) int {
 type Party struct {
 	ID           string     `json:"id"`
 	Kind         string     `json:"kind"`
-	Availability []Interval `json:"availability,omitempty"`
+	Availability []Interval `json:"availability"` // null: always available
 }
 
 // Interview is one interview request.

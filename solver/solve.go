@@ -172,12 +172,15 @@ func improve(ctx context.Context, st *state, opt Options, workers int, t0 time.T
 	results := make([]*state, workers)
 	var wg sync.WaitGroup
 	done := make(chan struct{})
+	var reporter sync.WaitGroup
 	if opt.Progress != nil {
+		reporter.Add(1)
 		every := opt.ProgressEvery
 		if every <= 0 {
 			every = time.Second
 		}
 		go func() {
+			defer reporter.Done()
 			tick := time.NewTicker(every)
 			defer tick.Stop()
 			for {
@@ -207,6 +210,7 @@ func improve(ctx context.Context, st *state, opt Options, workers int, t0 time.T
 	}
 	wg.Wait()
 	close(done)
+	reporter.Wait() // no progress call after Solve returns
 	best, bi := results[0], 0
 	for w := 1; w < workers; w++ {
 		if results[w].key().less(best.key()) {

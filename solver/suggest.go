@@ -83,7 +83,7 @@ func (p *Planner) Suggest(req SuggestRequest) (*Suggestions, error) {
 	in, m := p.in, p.m
 	i, ok := m.ivIdx[req.Interview]
 	if !ok {
-		return nil, &ValidationError{Problems: []Problem{{"interview", fmt.Sprintf("unknown interview %q", req.Interview)}}}
+		return nil, &ValidationError{doc: "request", Problems: []Problem{{"interview", fmt.Sprintf("unknown interview %q", req.Interview)}}}
 	}
 	k := req.K
 	if k <= 0 {
@@ -109,7 +109,7 @@ func (p *Planner) Suggest(req SuggestRequest) (*Suggestions, error) {
 		probs = append(probs, Problem{"to", fmt.Sprintf("%s is before from %s", req.To, req.From)})
 	}
 	if len(probs) > 0 {
-		return nil, &ValidationError{Problems: probs}
+		return nil, &ValidationError{doc: "request", Problems: probs}
 	}
 	st := bookedState(m, i)
 	out := &Suggestions{Interview: req.Interview, Options: []Suggestion{}}

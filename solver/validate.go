@@ -417,6 +417,9 @@ func Validate(in *Instance) error {
 			v.add("horizon", "spans %d days; at most %d are allowed", he-hs+1, MaxHorizonDays)
 		}
 	}
+	if in.StartTimes != nil && len(in.StartTimes) == 0 {
+		v.add("start_times", "must list at least one start time, or be left out to allow any time on the grain")
+	}
 	seenTimes := map[int]bool{}
 	for i, st := range in.StartTimes {
 		p := idx("start_times", i)
