@@ -1,0 +1,5 @@
+package api
+
+import "context"
+
+type ctxt = context.Context

@@ -1,0 +1,64 @@
+package api
+
+import (
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+type metrics struct {
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics(pool *pgxpool.Pool) *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "interviewd_http_requests_total",
+			Help: "HTTP requests by route pattern, method and status.",
+		}, []string{"route", "method", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "interviewd_http_request_duration_seconds",
+			Help:    "HTTP request latency by route pattern and method.",
+			Buckets: []float64{.001, .0025, .005, .01, .02, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"route", "method"}),
+	}
+	m.registry.MustRegister(m.requests, m.latency,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		&poolCollector{pool: pool})
+	return m
+}
+
+// poolCollector exports pgxpool statistics.
+type poolCollector struct{ pool *pgxpool.Pool }
+
+var (
+	poolAcquired  = prometheus.NewDesc("interviewd_db_pool_acquired_conns", "Connections in use.", nil, nil)
+	poolIdle      = prometheus.NewDesc("interviewd_db_pool_idle_conns", "Idle connections.", nil, nil)
+	poolTotal     = prometheus.NewDesc("interviewd_db_pool_total_conns", "Open connections.", nil, nil)
+	poolMax       = prometheus.NewDesc("interviewd_db_pool_max_conns", "Most connections the pool opens.", nil, nil)
+	poolAcquires  = prometheus.NewDesc("interviewd_db_pool_acquires_total", "Connections acquired.", nil, nil)
+	poolWaits     = prometheus.NewDesc("interviewd_db_pool_empty_acquires_total", "Acquires that had to wait for a connection.", nil, nil)
+	poolWaitTime  = prometheus.NewDesc("interviewd_db_pool_acquire_wait_seconds_total", "Time spent waiting for connections.", nil, nil)
+	poolCancelled = prometheus.NewDesc("interviewd_db_pool_canceled_acquires_total", "Acquires cancelled by their context.", nil, nil)
+)
+
+func (c *poolCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{poolAcquired, poolIdle, poolTotal, poolMax, poolAcquires, poolWaits, poolWaitTime, poolCancelled} {
+		ch <- d
+	}
+}
+
+func (c *poolCollector) Collect(ch chan<- prometheus.Metric) {
+	s := c.pool.Stat()
+	ch <- prometheus.MustNewConstMetric(poolAcquired, prometheus.GaugeValue, float64(s.AcquiredConns()))
+	ch <- prometheus.MustNewConstMetric(poolIdle, prometheus.GaugeValue, float64(s.IdleConns()))
+	ch <- prometheus.MustNewConstMetric(poolTotal, prometheus.GaugeValue, float64(s.TotalConns()))
+	ch <- prometheus.MustNewConstMetric(poolMax, prometheus.GaugeValue, float64(s.MaxConns()))
+	ch <- prometheus.MustNewConstMetric(poolAcquires, prometheus.CounterValue, float64(s.AcquireCount()))
+	ch <- prometheus.MustNewConstMetric(poolWaits, prometheus.CounterValue, float64(s.EmptyAcquireCount()))
+	ch <- prometheus.MustNewConstMetric(poolWaitTime, prometheus.CounterValue, s.AcquireDuration().Seconds())
+	ch <- prometheus.MustNewConstMetric(poolCancelled, prometheus.CounterValue, float64(s.CanceledAcquireCount()))
+}

@@ -1,0 +1,187 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/resources"
+)
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyToken
+)
+
+func requestID(ctx context.Context) string {
+	s, _ := ctx.Value(keyRequestID).(string)
+	return s
+}
+
+// TokenFrom returns the token that authenticated the request, if any.
+func TokenFrom(ctx context.Context) *resources.Token {
+	t, _ := ctx.Value(keyToken).(*resources.Token)
+	return t
+}
+
+func validRequestID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// statusWriter records the status and size of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// observe gives each request an id, recovers panics, logs one line per
+// request and counts it in the metrics. Logs carry the route pattern, never
+// the path, query or headers: those may hold case numbers or tokens.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := s.now()
+		id := r.Header.Get("X-Request-Id")
+		if !validRequestID(id) {
+			var b [8]byte
+			rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		ctx := context.WithValue(r.Context(), keyRequestID, id)
+		r = r.WithContext(ctx)
+		w.Header().Set("X-Request-Id", id)
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.ErrorContext(ctx, "panic", "request_id", id, "panic", strings.SplitN(strings.TrimSpace(toString(p)), "\n", 2)[0])
+				if sw.status == 0 {
+					writeProblem(sw, r, s.log, errs.E(errs.Internal, "internal error"))
+				}
+			}
+			route := chi.RouteContext(r.Context()).RoutePattern()
+			if route == "" {
+				route = "unmatched"
+			}
+			status := sw.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			d := s.now().Sub(start)
+			s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Inc()
+			s.metrics.latency.WithLabelValues(route, r.Method).Observe(d.Seconds())
+			attrs := []any{"request_id", id, "method", r.Method, "route", route, "status", status,
+				"bytes", sw.bytes, "duration_ms", float64(d.Microseconds()) / 1000}
+			if t := TokenFrom(r.Context()); t != nil {
+				attrs = append(attrs, "token_id", t.ID, "role", string(t.Role))
+			}
+			s.log.InfoContext(ctx, "request", attrs...)
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+func toString(p any) string {
+	switch v := p.(type) {
+	case error:
+		return v.Error()
+	case string:
+		return v
+	}
+	return "panic"
+}
+
+// timeout bounds the time a request may take.
+func timeout(d time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx, cancel := context.WithTimeout(r.Context(), d)
+			defer cancel()
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+}
+
+// limitBody caps the request body.
+func limitBody(n int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.ContentLength > n {
+				writeProblem(w, r, nil, errs.E(errs.TooLarge, "the request body is larger than %d bytes", n))
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, n)
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// authenticate requires a valid bearer token.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := r.Header.Get("Authorization")
+		scheme, token, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+			writeProblem(w, r, s.log, errs.E(errs.Unauthorized, "an Authorization: Bearer token is required"))
+			return
+		}
+		t, err := s.db.Authenticate(r.Context(), strings.TrimSpace(token))
+		if err != nil {
+			writeProblem(w, r, s.log, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyToken, t)))
+	})
+}
+
+// require lets through tokens of role at least min.
+func require(min resources.Role) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			t := TokenFrom(r.Context())
+			if t == nil || t.Role.Rank() < min.Rank() {
+				writeProblem(w, r, slog.Default(), errs.E(errs.Forbidden, "this needs the %s role", min))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}

@@ -1,0 +1,564 @@
+// Package api is the HTTP API of the service (/v1), its health and metrics
+// endpoints and its OpenAPI document.
+package api
+
+import (
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/solver"
+)
+
+// OpenAPI is the API's OpenAPI 3.0 document, served at /openapi.yaml.
+//
+//go:embed openapi.yaml
+var OpenAPI []byte
+
+// Limits of request bodies and durations.
+const (
+	MaxBody          = 1 << 20  // an entity
+	MaxInstanceBody  = 64 << 20 // a whole instance
+	RequestTimeout   = 30 * time.Second
+	ImportTimeout    = 2 * time.Minute
+	defaultListLimit = resources.DefaultLimit
+)
+
+// Server serves the API.
+type Server struct {
+	db      *postgres.DB
+	log     *slog.Logger
+	now     func() time.Time
+	metrics *metrics
+	router  chi.Router
+}
+
+// New returns a server on db. now is the clock (nil: time.Now).
+func New(db *postgres.DB, log *slog.Logger, now func() time.Time) *Server {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	}
+	s := &Server{db: db, log: log, now: now, metrics: newMetrics(db.Pool)}
+	s.router = s.routes()
+	return s
+}
+
+// Router returns the router, for walking its routes.
+func (s *Server) Router() chi.Router { return s.router }
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+func (s *Server) routes() chi.Router {
+	r := chi.NewRouter()
+	r.Use(s.observe)
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, r, s.log, errs.E(errs.NotFound, "no such endpoint"))
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		json.NewEncoder(w).Encode(Problem{Type: ProblemType + string(errs.Invalid), Title: http.StatusText(http.StatusMethodNotAllowed),
+			Status: http.StatusMethodNotAllowed, Detail: "this endpoint does not answer " + r.Method, Code: errs.Invalid})
+	})
+	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	r.Get("/readyz", func(w http.ResponseWriter, r *http.Request) {
+		if err := s.db.Ready(r.Context()); err != nil {
+			s.log.WarnContext(r.Context(), "not ready", "request_id", requestID(r.Context()), "error", err.Error())
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": err.Error()})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
+	r.Get("/openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/yaml")
+		w.Write(OpenAPI)
+	})
+
+	r.Route("/v1", func(r chi.Router) {
+		r.Use(s.authenticate)
+		r.Group(func(r chi.Router) {
+			r.Use(timeout(RequestTimeout), limitBody(MaxBody))
+			mount(r, s, entity[resources.Location]{
+				path: "/locations", what: "location", write: resources.RoleManager,
+				fresh: func() *resources.Location { return &resources.Location{Active: true} },
+				id:    func(x *resources.Location) *string { return &x.ID },
+				ver:   func(x *resources.Location) int64 { return x.Version },
+				get:   s.db.Location, list: s.db.Locations, put: s.db.PutLocation, del: s.db.DeleteLocation,
+			})
+			mount(r, s, entity[resources.Room]{
+				path: "/rooms", what: "room", write: resources.RoleManager,
+				fresh: func() *resources.Room { return &resources.Room{Active: true} },
+				id:    func(x *resources.Room) *string { return &x.ID },
+				ver:   func(x *resources.Room) int64 { return x.Version },
+				get:   s.db.Room, list: s.db.Rooms, put: s.db.PutRoom, del: s.db.DeleteRoom,
+			})
+			mount(r, s, entity[resources.Interviewer]{
+				path: "/interviewers", what: "interviewer", write: resources.RoleManager,
+				fresh: func() *resources.Interviewer { return &resources.Interviewer{Active: true} },
+				id:    func(x *resources.Interviewer) *string { return &x.ID },
+				ver:   func(x *resources.Interviewer) int64 { return x.Version },
+				get:   s.db.Interviewer, list: s.db.Interviewers, put: s.db.PutInterviewer, del: s.db.DeleteInterviewer,
+			})
+			mount(r, s, entity[resources.Interpreter]{
+				path: "/interpreters", what: "interpreter", write: resources.RoleManager,
+				fresh: func() *resources.Interpreter { return &resources.Interpreter{Active: true} },
+				id:    func(x *resources.Interpreter) *string { return &x.ID },
+				ver:   func(x *resources.Interpreter) int64 { return x.Version },
+				get:   s.db.Interpreter, list: s.db.Interpreters, put: s.db.PutInterpreter, del: s.db.DeleteInterpreter,
+			})
+			mount(r, s, entity[resources.Party]{
+				path: "/parties", what: "party", write: resources.RoleManager,
+				fresh: func() *resources.Party { return &resources.Party{Active: true} },
+				id:    func(x *resources.Party) *string { return &x.ID },
+				ver:   func(x *resources.Party) int64 { return x.Version },
+				get:   s.db.Party, list: s.db.Parties, put: s.db.PutParty, del: s.db.DeleteParty,
+			})
+			mount(r, s, entity[resources.Interview]{
+				path: "/interviews", what: "interview", write: resources.RoleClerk,
+				fresh: func() *resources.Interview { return &resources.Interview{Status: resources.StatusPending} },
+				id:    func(x *resources.Interview) *string { return &x.ID },
+				ver:   func(x *resources.Interview) int64 { return x.Version },
+				get:   s.db.Interview, list: s.db.Interviews, put: s.db.PutInterview, del: s.db.DeleteInterview,
+			})
+			r.With(require(resources.RoleClerk)).Get("/bookings", s.h(s.listBookings))
+			r.With(require(resources.RoleClerk)).Get("/bookings/{id}", s.h(s.getBooking))
+			r.With(require(resources.RoleClerk)).Get("/settings", s.h(func(w http.ResponseWriter, r *http.Request) error {
+				st, err := s.db.Settings(r.Context())
+				if err != nil {
+					return err
+				}
+				setETag(w, st.Version)
+				writeJSON(w, http.StatusOK, st)
+				return nil
+			}))
+			r.With(require(resources.RoleManager)).Put("/settings", s.h(s.putSettings))
+			r.With(require(resources.RoleClerk)).Get("/travel-times", s.h(func(w http.ResponseWriter, r *http.Request) error {
+				ts, err := s.db.TravelTimes(r.Context())
+				if err != nil {
+					return err
+				}
+				writeJSON(w, http.StatusOK, map[string]any{"items": ts})
+				return nil
+			}))
+			r.With(require(resources.RoleManager)).Put("/travel-times/{from}/{to}", s.h(s.putTravelTime))
+			r.With(require(resources.RoleManager)).Delete("/travel-times/{from}/{to}", s.h(func(w http.ResponseWriter, r *http.Request) error {
+				if err := s.db.DeleteTravelTime(r.Context(), chi.URLParam(r, "from"), chi.URLParam(r, "to")); err != nil {
+					return err
+				}
+				w.WriteHeader(http.StatusNoContent)
+				return nil
+			}))
+			for _, table := range []string{"interviewers", "interpreters"} {
+				s.mountAbsences(r, table)
+			}
+			r.Group(func(r chi.Router) {
+				r.Use(require(resources.RoleAdmin))
+				r.Get("/tokens", s.h(s.listTokens))
+				r.Post("/tokens", s.h(s.createToken))
+				r.Delete("/tokens/{id}", s.h(s.revokeToken))
+			})
+		})
+		r.Group(func(r chi.Router) {
+			r.Use(timeout(ImportTimeout), limitBody(MaxInstanceBody))
+			r.With(require(resources.RoleClerk)).Get("/instance", s.h(s.exportInstance))
+			r.With(require(resources.RoleManager)).Post("/instance", s.h(s.importInstance))
+		})
+	})
+	return r
+}
+
+// h adapts a handler that returns an error.
+func (s *Server) h(f func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := f(w, r); err != nil {
+			writeProblem(w, r, s.log, err)
+		}
+	}
+}
+
+// entity describes the CRUD endpoints of one kind of entity.
+type entity[T any] struct {
+	path, what string
+	write      resources.Role
+	fresh      func() *T // a value with the defaults of a new one
+	id         func(*T) *string
+	ver        func(*T) int64
+	get        func(ctxt, string) (*T, error)
+	list       func(ctxt, resources.ListParams) (resources.Page[T], error)
+	put        func(ctxt, *T, *int64) (*T, error)
+	del        func(ctxt, string, *int64) error
+}
+
+func mount[T any](r chi.Router, s *Server, e entity[T]) {
+	r.With(require(resources.RoleClerk)).Get(e.path, s.h(func(w http.ResponseWriter, r *http.Request) error {
+		p, err := listParams(r)
+		if err != nil {
+			return err
+		}
+		page, err := e.list(r.Context(), p)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, page)
+		return nil
+	}))
+	r.With(require(resources.RoleClerk)).Get(e.path+"/{id}", s.h(func(w http.ResponseWriter, r *http.Request) error {
+		x, err := e.get(r.Context(), chi.URLParam(r, "id"))
+		if err != nil {
+			return err
+		}
+		setETag(w, e.ver(x))
+		writeJSON(w, http.StatusOK, x)
+		return nil
+	}))
+	r.With(require(e.write)).Post(e.path, s.h(func(w http.ResponseWriter, r *http.Request) error {
+		x := e.fresh()
+		if err := decode(r, x); err != nil {
+			return err
+		}
+		out, err := e.put(r.Context(), x, nil)
+		if err != nil {
+			return err
+		}
+		setETag(w, e.ver(out))
+		w.Header().Set("Location", "/v1"+e.path+"/"+*e.id(out))
+		writeJSON(w, http.StatusCreated, out)
+		return nil
+	}))
+	r.With(require(e.write)).Put(e.path+"/{id}", s.h(func(w http.ResponseWriter, r *http.Request) error {
+		id := chi.URLParam(r, "id")
+		x := e.fresh()
+		if err := decode(r, x); err != nil {
+			return err
+		}
+		if *e.id(x) == "" {
+			*e.id(x) = id
+		} else if *e.id(x) != id {
+			return errs.Field("id", "the id in the body differs from the one in the path")
+		}
+		version, err := ifMatch(r)
+		if err != nil {
+			return err
+		}
+		if version == nil && e.ver(x) > 0 {
+			v := e.ver(x)
+			version = &v
+		}
+		if version == nil {
+			cur, err := e.get(r.Context(), id)
+			if err != nil {
+				return err
+			}
+			v := e.ver(cur)
+			version = &v
+		}
+		out, err := e.put(r.Context(), x, version)
+		if err != nil {
+			return err
+		}
+		setETag(w, e.ver(out))
+		writeJSON(w, http.StatusOK, out)
+		return nil
+	}))
+	r.With(require(e.write)).Delete(e.path+"/{id}", s.h(func(w http.ResponseWriter, r *http.Request) error {
+		version, err := ifMatch(r)
+		if err != nil {
+			return err
+		}
+		if err := e.del(r.Context(), chi.URLParam(r, "id"), version); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}))
+}
+
+func setETag(w http.ResponseWriter, version int64) {
+	w.Header().Set("ETag", `"`+strconv.FormatInt(version, 10)+`"`)
+}
+
+// ifMatch reads an If-Match header holding one ETag of this API ("3" or
+// W/"3"); nil when absent or "*".
+func ifMatch(r *http.Request) (*int64, error) {
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" || h == "*" {
+		return nil, nil
+	}
+	h = strings.TrimPrefix(h, "W/")
+	v, err := strconv.ParseInt(strings.Trim(h, `"`), 10, 64)
+	if err != nil || !strings.HasPrefix(h, `"`) {
+		return nil, errs.E(errs.PreconditionFailed, "If-Match must be an ETag this server gave out, such as \"3\"")
+	}
+	return &v, nil
+}
+
+func listParams(r *http.Request) (resources.ListParams, error) {
+	q := r.URL.Query()
+	p := resources.ListParams{Cursor: q.Get("cursor"), Filters: map[string]string{}}
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 {
+			return p, errs.Field("limit", "limit must be a whole number of at least 1")
+		}
+		p.Limit = n
+	}
+	for k, v := range q {
+		if k == "cursor" || k == "limit" {
+			continue
+		}
+		p.Filters[k] = v[0]
+	}
+	return p, nil
+}
+
+// decode reads a JSON body into v: unknown fields and wrong types are
+// errors with their paths, as for instance files.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		var te *json.UnmarshalTypeError
+		var se *json.SyntaxError
+		switch {
+		case errors.As(err, &mbe):
+			return err
+		case errors.As(err, &te):
+			field := fieldPath(te.Field)
+			return errs.Field(field, fmt.Sprintf("must be %s, not %s", jsonType(te.Type.Kind().String()), te.Value))
+		case errors.As(err, &se):
+			return errs.E(errs.Invalid, "the body is not valid JSON (at byte %d): %v", se.Offset, se)
+		case errors.Is(err, io.EOF):
+			return errs.E(errs.Invalid, "the body is empty: a JSON object is expected")
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return errs.Field(name, "unknown field "+strconv.Quote(name))
+		}
+		return errs.E(errs.Invalid, "the body cannot be read: %v", err)
+	}
+	if dec.More() {
+		return errs.E(errs.Invalid, "unexpected data after the JSON object")
+	}
+	return nil
+}
+
+// fieldPath drops the names of embedded Go structs ("Room.features" is
+// "features") from a decoder's field path.
+func fieldPath(f string) string {
+	var parts []string
+	for _, p := range strings.Split(f, ".") {
+		if p != "" && p[0] >= 'A' && p[0] <= 'Z' {
+			continue
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, ".")
+}
+
+func jsonType(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "slice", "array":
+		return "a list"
+	case "struct", "map", "ptr":
+		return "an object"
+	}
+	return "a number"
+}
+
+func (s *Server) listBookings(w http.ResponseWriter, r *http.Request) error {
+	p, err := listParams(r)
+	if err != nil {
+		return err
+	}
+	page, err := s.db.Bookings(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+func (s *Server) getBooking(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		return errs.E(errs.NotFound, "booking %q not found", chi.URLParam(r, "id"))
+	}
+	b, err := s.db.Booking(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	setETag(w, b.Version)
+	writeJSON(w, http.StatusOK, b)
+	return nil
+}
+
+func (s *Server) exportInstance(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	in, err := s.db.Export(r.Context(), q.Get("from"), q.Get("to"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, in)
+	return nil
+}
+
+func (s *Server) importInstance(w http.ResponseWriter, r *http.Request) error {
+	in, err := solver.ParseInstance(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return resources.InstanceError(err)
+	}
+	sum, err := s.db.Import(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, sum)
+	return nil
+}
+
+func (s *Server) putSettings(w http.ResponseWriter, r *http.Request) error {
+	var st resources.Settings
+	if err := decode(r, &st); err != nil {
+		return err
+	}
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	if version == nil && st.Version > 0 {
+		version = &st.Version
+	}
+	out, err := s.db.PutSettings(r.Context(), st, version)
+	if err != nil {
+		return err
+	}
+	setETag(w, out.Version)
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+type travelRequest struct {
+	Minutes *int `json:"minutes"`
+}
+
+func (s *Server) putTravelTime(w http.ResponseWriter, r *http.Request) error {
+	var req travelRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	if req.Minutes == nil {
+		return errs.Field("minutes", "is required")
+	}
+	t, err := s.db.PutTravelTime(r.Context(), solver.Travel{From: chi.URLParam(r, "from"), To: chi.URLParam(r, "to"), Minutes: *req.Minutes})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, t)
+	return nil
+}
+
+func (s *Server) mountAbsences(r chi.Router, table string) {
+	base := "/" + table + "/{id}/absences"
+	r.With(require(resources.RoleClerk)).Get(base, s.h(func(w http.ResponseWriter, r *http.Request) error {
+		as, err := s.db.Absences(r.Context(), table, chi.URLParam(r, "id"))
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"items": as})
+		return nil
+	}))
+	r.With(require(resources.RoleManager)).Post(base, s.h(func(w http.ResponseWriter, r *http.Request) error {
+		var a resources.Absence
+		if err := decode(r, &a); err != nil {
+			return err
+		}
+		out, err := s.db.AddAbsence(r.Context(), table, chi.URLParam(r, "id"), a)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusCreated, out)
+		return nil
+	}))
+	r.With(require(resources.RoleManager)).Delete(base+"/{absence}", s.h(func(w http.ResponseWriter, r *http.Request) error {
+		n, err := strconv.ParseInt(chi.URLParam(r, "absence"), 10, 64)
+		if err != nil {
+			return errs.E(errs.NotFound, "absence %q not found", chi.URLParam(r, "absence"))
+		}
+		if err := s.db.DeleteAbsence(r.Context(), table, chi.URLParam(r, "id"), n); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}))
+}
+
+type tokenRequest struct {
+	Name string         `json:"name"`
+	Role resources.Role `json:"role"`
+}
+
+type tokenCreated struct {
+	resources.Token
+	Secret string `json:"token"`
+}
+
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
+	var req tokenRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	secret, t, err := s.db.CreateToken(r.Context(), req.Name, req.Role)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusCreated, tokenCreated{Token: *t, Secret: secret})
+	return nil
+}
+
+func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) error {
+	ts, err := s.db.Tokens(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": ts})
+	return nil
+}
+
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		return errs.E(errs.NotFound, "token %q not found", chi.URLParam(r, "id"))
+	}
+	if err := s.db.RevokeToken(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

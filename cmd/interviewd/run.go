@@ -1,0 +1,251 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/asylum-scheduling/interviews/api"
+	"github.com/asylum-scheduling/interviews/internal/generator"
+	"github.com/asylum-scheduling/interviews/internal/pgcluster"
+	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/solver"
+)
+
+const usage = `usage:
+  interviewd serve [-addr :8080] [-data ./.data] [-demo]
+  interviewd token create -role clerk|manager|admin -name NAME [-data ./.data]
+
+With DATABASE_URL set, interviewd uses that database. Otherwise it runs its
+own PostgreSQL cluster in DATA/postgres (created on first start).`
+
+// dbName is the database the server's own cluster holds.
+const dbName = "interviews"
+
+// Main runs the command line args (without the program name). It returns
+// when the command is done, or, for serve, when ctx is cancelled and the
+// server has shut down.
+func Main(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], getenv, stdout, stderr)
+	case "token":
+		if len(args) < 2 || args[1] != "create" {
+			fmt.Fprintln(stderr, usage)
+			return errors.New("usage: interviewd token create -role ROLE -name NAME")
+		}
+		return tokenCreate(ctx, args[2:], getenv, stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	fmt.Fprintln(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// database opens the database: DATABASE_URL, else the own cluster under
+// data (started when needed). The returned stop closes the pool and stops
+// the cluster if this process started it.
+func database(ctx context.Context, data string, getenv func(string) string, log *slog.Logger) (*postgres.DB, func(), error) {
+	url := getenv("DATABASE_URL")
+	var cluster *pgcluster.Cluster
+	if url == "" {
+		var err error
+		cluster, err = pgcluster.New(filepath.Join(data, "postgres"), pgcluster.Options{})
+		if err != nil {
+			return nil, nil, err
+		}
+		log.Info("starting own PostgreSQL", "dir", cluster.Dir)
+		if err := cluster.Start(ctx); err != nil {
+			return nil, nil, err
+		}
+		url, err = cluster.EnsureDatabase(ctx, dbName)
+		if err != nil {
+			stopCluster(cluster, log)
+			return nil, nil, err
+		}
+	}
+	db, err := postgres.Open(ctx, url, time.Now)
+	if err != nil {
+		if cluster != nil {
+			stopCluster(cluster, log)
+		}
+		return nil, nil, fmt.Errorf("database: %w", err)
+	}
+	return db, func() {
+		db.Close()
+		if cluster != nil {
+			stopCluster(cluster, log)
+		}
+	}, nil
+}
+
+func stopCluster(c *pgcluster.Cluster, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := c.Stop(ctx); err != nil {
+		log.Error("stopping PostgreSQL", "error", err.Error())
+	}
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", ":8080", "listen address")
+	data := fs.String("data", "./.data", "data folder (own PostgreSQL cluster)")
+	demo := fs.Bool("demo", false, "load demo data (generated, size M) into an empty database and print an admin token")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+
+	db, closeDB, err := database(ctx, *data, getenv, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+
+	if *demo {
+		if err := loadDemo(ctx, db, log); err != nil {
+			return err
+		}
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           api.New(db, log, nil),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       api.ImportTimeout,
+		WriteTimeout:      api.ImportTimeout + 10*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	base := "http://" + displayAddr(ln.Addr())
+	fmt.Fprintf(stdout, "interviewd listening on %s\n", base)
+	if *demo {
+		token, _, err := db.CreateToken(ctx, "demo-admin", resources.RoleAdmin)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		fmt.Fprintf(stdout, `
+Try:
+  %[1]s/healthz
+  %[1]s/readyz
+  %[1]s/openapi.yaml
+  %[1]s/metrics
+  curl -H 'Authorization: Bearer %[2]s' '%[1]s/v1/interviews?limit=5'
+  curl -H 'Authorization: Bearer %[2]s' '%[1]s/v1/instance' > instance.json
+Admin token (shown once): %[2]s
+`, base, token)
+	}
+	log.Info("listening", "addr", ln.Addr().String())
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func displayAddr(a net.Addr) string {
+	s := a.String()
+	if strings.HasPrefix(s, "[::]:") {
+		return "localhost:" + strings.TrimPrefix(s, "[::]:")
+	}
+	if strings.HasPrefix(s, "0.0.0.0:") {
+		return "localhost:" + strings.TrimPrefix(s, "0.0.0.0:")
+	}
+	return s
+}
+
+// loadDemo imports the generator's M instance, with a third of the greedy
+// plan as current bookings, when the database holds nothing yet.
+func loadDemo(ctx context.Context, db *postgres.DB, log *slog.Logger) error {
+	empty, err := db.Empty(ctx)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		log.Info("demo: database not empty, keeping its data")
+		return nil
+	}
+	in, err := generator.Generate("M", 1)
+	if err != nil {
+		return err
+	}
+	if fit, err := solver.FirstFit(in); err == nil {
+		for i, a := range fit.Assignments {
+			if i%3 == 0 {
+				in.Bookings = append(in.Bookings, solver.Booking{Interview: a.Interview, Start: a.Start, Room: a.Room,
+					Interviewer: a.Interviewer, Interpreter: a.Interpreter, Mode: a.Mode})
+			}
+		}
+	}
+	sum, err := db.Import(ctx, in)
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	log.Info("demo data loaded", "interviews", sum.Interviews, "bookings", sum.Bookings, "interpreters", sum.Interpreters)
+	return nil
+}
+
+func tokenCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	role := fs.String("role", "", "clerk, manager or admin")
+	name := fs.String("name", "", "who or what uses the token (not a person's full name)")
+	data := fs.String("data", "./.data", "data folder (own PostgreSQL cluster)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	r, err := resources.ParseRole(*role)
+	if err != nil {
+		return errors.New("-role must be clerk, manager or admin")
+	}
+	if strings.TrimSpace(*name) == "" {
+		return errors.New("-name is required")
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	db, closeDB, err := database(ctx, *data, getenv, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	token, t, err := db.CreateToken(ctx, *name, r)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "token %d (%s, %s) created; it is shown once:\n", t.ID, t.Name, t.Role)
+	fmt.Fprintln(stdout, token)
+	return nil
+}

@@ -1,0 +1,186 @@
+// Package postgres stores the service's data in PostgreSQL with pgx. It is
+// the only package that speaks SQL; errors leave it as *errs.Error.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/migrations"
+)
+
+// DB is the service's database.
+type DB struct {
+	Pool *pgxpool.Pool
+	now  func() time.Time
+}
+
+// Open connects to the database at url and runs the migrations.
+func Open(ctx context.Context, url string, now func() time.Time) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("database url: %w", err)
+	}
+	if cfg.MaxConns < 8 {
+		cfg.MaxConns = 8
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := MigratePool(ctx, pool); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return New(pool, now), nil
+}
+
+// New wraps a pool whose database is migrated already.
+func New(pool *pgxpool.Pool, now func() time.Time) *DB {
+	if now == nil {
+		now = time.Now
+	}
+	return &DB{Pool: pool, now: now}
+}
+
+// Close closes the pool.
+func (db *DB) Close() { db.Pool.Close() }
+
+// MigratePool runs the migrations on one connection of pool.
+func MigratePool(ctx context.Context, pool *pgxpool.Pool) error {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer conn.Release()
+	return migrations.Migrate(ctx, conn.Conn())
+}
+
+// Ready reports whether the database answers and is at the newest schema.
+func (db *DB) Ready(ctx context.Context) error {
+	v, err := migrations.Current(ctx, db.Pool)
+	if err != nil {
+		return fmt.Errorf("database unreachable: %w", err)
+	}
+	latest, err := migrations.Latest()
+	if err != nil {
+		return err
+	}
+	if v != latest {
+		return fmt.Errorf("database schema at version %d, want %d", v, latest)
+	}
+	return nil
+}
+
+// WithTx runs fn in a transaction (read-write, read committed, unless opts
+// say otherwise): committed when fn returns nil, rolled back otherwise.
+// Errors come out translated.
+func WithTx(ctx context.Context, pool *pgxpool.Pool, fn func(tx pgx.Tx) error, opts ...pgx.TxOptions) error {
+	var o pgx.TxOptions
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	tx, err := pool.BeginTx(ctx, o)
+	if err != nil {
+		return Translate(err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if err := fn(tx); err != nil {
+		return Translate(err)
+	}
+	return Translate(tx.Commit(ctx))
+}
+
+var keyDetail = regexp.MustCompile(`^Key \(([^)]*)\)=\((.*)\)`)
+
+// Translate turns pgx and PostgreSQL errors into *errs.Error: no rows is
+// not_found; exclusion and unique violations are conflicts; a foreign key
+// violation is a conflict when a delete would orphan rows and invalid when a
+// write names a row that does not exist. Other errors are internal. *errs.Error
+// and nil pass through.
+func Translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *errs.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return errs.Wrap(err, errs.NotFound, "not found")
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return errs.Wrap(err, errs.Internal, "request timed out or was cancelled")
+	}
+	var pg *pgconn.PgError
+	if !errors.As(err, &pg) {
+		return errs.Wrap(err, errs.Internal, "")
+	}
+	switch pg.Code {
+	case "23P01": // exclusion_violation
+		return errs.Wrap(err, errs.Conflict, "the time is taken: a resource is already occupied then ("+pg.ConstraintName+")")
+	case "23505": // unique_violation
+		col, val := keyOf(pg.Detail)
+		msg := "already exists"
+		if col != "" {
+			msg = fmt.Sprintf("%s %q already exists", fieldOf(col), val)
+		}
+		return &errs.Error{Code: errs.Conflict, Message: msg, Err: err,
+			Fields: fieldsFor(col, msg)}
+	case "23503": // foreign_key_violation
+		col, val := keyOf(pg.Detail)
+		if strings.Contains(pg.Detail, "is still referenced") || strings.HasPrefix(pg.Message, "update or delete") {
+			return errs.Wrap(err, errs.Conflict, fmt.Sprintf("still in use by %s: remove those first, or deactivate instead", tableLabel(pg.TableName)))
+		}
+		msg := fmt.Sprintf("unknown %s %q", fieldOf(col), val)
+		return &errs.Error{Code: errs.Invalid, Message: msg, Err: err, Fields: fieldsFor(col, msg)}
+	case "23514", "23502", "22P02", "22007", "22008", "22023": // check, not null, bad text, bad datetime, bad value
+		return errs.Wrap(err, errs.Invalid, "invalid value: "+pg.Message)
+	}
+	return errs.Wrap(err, errs.Internal, "")
+}
+
+func keyOf(detail string) (col, val string) {
+	m := keyDetail.FindStringSubmatch(detail)
+	if m == nil {
+		return "", ""
+	}
+	return m[1], m[2]
+}
+
+// fieldOf names a column as the API names the field.
+func fieldOf(col string) string {
+	switch col {
+	case "case_ref":
+		return "case"
+	case "preferred_interviewer":
+		return col
+	}
+	if i := strings.LastIndex(col, ", "); i >= 0 { // composite key: name the last part
+		col = col[i+2:]
+	}
+	return strings.TrimSuffix(col, "_id")
+}
+
+func fieldsFor(col, msg string) []errs.FieldError {
+	if col == "" {
+		return nil
+	}
+	return []errs.FieldError{{Path: fieldOf(col), Message: msg}}
+}
+
+func tableLabel(t string) string {
+	if t == "" {
+		return "other records"
+	}
+	return strings.ReplaceAll(t, "_", " ")
+}
