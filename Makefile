@@ -3,7 +3,7 @@ GO ?= go
 ADDR ?= :8080
 DATA ?= ./.data
 
-.PHONY: all build run test bench deps postgres fmt vet
+.PHONY: all build run test bench deps postgres calendar-parsers fmt vet
 
 all: build
 
@@ -16,13 +16,17 @@ build: deps
 postgres:
 	@bash scripts/ensure-postgres.sh
 
+# Real third-party iCalendar parsers the feed tests read our feeds with.
+calendar-parsers:
+	@bash scripts/ensure-calendar-parsers.sh
+
 # Sets up everything (modules, binaries, its own PostgreSQL cluster, migrations,
 # demo data) and serves on $(ADDR).
 run: build postgres
 	./bin/interviewd serve -demo -addr $(ADDR) -data $(DATA)
 
 # Everything the tests need, then all tests.
-test: deps postgres
+test: deps postgres calendar-parsers
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
 
