@@ -62,6 +62,9 @@ func Check(in *Instance, s *Schedule) (*Report, error) {
 	ck.rule7()
 	ck.rule8()
 	ck.rule10()
+	if ck.availErr != nil {
+		return nil, ck.availErr
+	}
 
 	v := ck.violations
 	if v == nil {
@@ -181,13 +184,30 @@ type chkState struct {
 	interviewers map[string]*Interviewer
 	interpreters map[string]*Interpreter
 	parties      map[string]*Party
-	avail        map[string]chkAvail // keyed "room:", "er:", "tr:", "party:" + id
+	avail        map[string]chkAvail // keyed "room:", "er:", "tr:", "party:" + id; filled on first use
+	availErr     error               // a list that could not be read
 	travel       map[[2]string]int
 	bookingStart []time.Time
 
 	assigned   []*chkPlaced          // in schedule order
 	byIV       map[string]*chkPlaced // interview id → its (first) assignment
 	violations []Violation
+}
+
+// availOf returns the merged availability of a resource, reading it on
+// first use: a check of a few assignments need not read every list.
+func (ck *chkState) availOf(kind, id string, list []Interval, nilMeansAlways bool) chkAvail {
+	key := kind + id
+	if a, ok := ck.avail[key]; ok {
+		return a
+	}
+	what := map[string]string{"room:": "room ", "er:": "interviewer ", "tr:": "interpreter ", "party:": "party "}[kind] + id
+	a, err := chkParseAvail(list, nilMeansAlways, what)
+	if err != nil && ck.availErr == nil {
+		ck.availErr = err
+	}
+	ck.avail[key] = a
+	return a
 }
 
 func newChkState(in *Instance) (*chkState, error) {
@@ -242,9 +262,6 @@ func newChkState(in *Instance) (*chkState, error) {
 			continue
 		}
 		ck.rooms[r.ID] = r
-		if ck.avail["room:"+r.ID], err = chkParseAvail(r.Availability, true, "room "+r.ID); err != nil {
-			return nil, err
-		}
 	}
 	for i := range in.Interviewers {
 		e := &in.Interviewers[i]
@@ -252,9 +269,6 @@ func newChkState(in *Instance) (*chkState, error) {
 			continue
 		}
 		ck.interviewers[e.ID] = e
-		if ck.avail["er:"+e.ID], err = chkParseAvail(e.Availability, false, "interviewer "+e.ID); err != nil {
-			return nil, err
-		}
 	}
 	for i := range in.Interpreters {
 		t := &in.Interpreters[i]
@@ -262,9 +276,6 @@ func newChkState(in *Instance) (*chkState, error) {
 			continue
 		}
 		ck.interpreters[t.ID] = t
-		if ck.avail["tr:"+t.ID], err = chkParseAvail(t.Availability, false, "interpreter "+t.ID); err != nil {
-			return nil, err
-		}
 	}
 	for i := range in.Parties {
 		p := &in.Parties[i]
@@ -272,9 +283,6 @@ func newChkState(in *Instance) (*chkState, error) {
 			continue
 		}
 		ck.parties[p.ID] = p
-		if ck.avail["party:"+p.ID], err = chkParseAvail(p.Availability, true, "party "+p.ID); err != nil {
-			return nil, err
-		}
 	}
 	for i := range in.Interviews {
 		iv := &in.Interviews[i]
@@ -493,7 +501,7 @@ func (ck *chkState) rule3(p *chkPlaced) {
 	if m := chkMissing(r.Features, want); len(m) > 0 {
 		ck.add(3, p.iv.ID, "room %s lacks %s", r.ID, strings.Join(m, ", "))
 	}
-	if p.timeOK && !ck.avail["room:"+r.ID].covers(p.span()) {
+	if p.timeOK && !ck.availOf("room:", r.ID, r.Availability, true).covers(p.span()) {
 		ck.add(3, p.iv.ID, "room %s is not open %s", r.ID, ck.when(p.span()))
 	}
 }
@@ -517,7 +525,7 @@ func (ck *chkState) rule4(p *chkPlaced) {
 	if chkContains(iv.ExcludedInterviewers, e.ID) {
 		ck.add(4, iv.ID, "interviewer %s is excluded", e.ID)
 	}
-	if p.timeOK && !ck.avail["er:"+e.ID].covers(p.span()) {
+	if p.timeOK && !ck.availOf("er:", e.ID, e.Availability, false).covers(p.span()) {
 		ck.add(4, iv.ID, "interviewer %s is not available %s", e.ID, ck.when(p.span()))
 	}
 	if !iv.NeedsInterp() {
@@ -574,7 +582,7 @@ func (ck *chkState) rule5(p *chkPlaced) {
 	if chkContains(iv.ExcludedInterpreters, t.ID) {
 		ck.add(5, iv.ID, "interpreter %s is excluded", t.ID)
 	}
-	if p.timeOK && !ck.avail["tr:"+t.ID].covers(p.span()) {
+	if p.timeOK && !ck.availOf("tr:", t.ID, t.Availability, false).covers(p.span()) {
 		ck.add(5, iv.ID, "interpreter %s is not available %s", t.ID, ck.when(p.span()))
 	}
 	if a.Mode != ModeOnsite && a.Mode != ModeRemote {
@@ -600,7 +608,7 @@ func (ck *chkState) rule9(p *chkPlaced) {
 		if _, ok := ck.parties[id]; !ok {
 			continue // unknown party: an instance error
 		}
-		if !ck.avail["party:"+id].covers(p.span()) {
+		if !ck.availOf("party:", id, ck.parties[id].Availability, true).covers(p.span()) {
 			ck.add(9, p.iv.ID, "party %s is not available %s", id, ck.when(p.span()))
 		}
 	}

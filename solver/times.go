@@ -2,6 +2,7 @@ package solver
 
 import (
 	"fmt"
+	"sync/atomic"
 	"time"
 )
 
@@ -36,12 +37,35 @@ func (d Date) String() string {
 	return time.Unix(int64(d)*86400, 0).UTC().Format(dateLayout)
 }
 
+// instantCache remembers recently parsed instants: availability lists repeat
+// the same few boundaries many times, and validation, checking and
+// compilation each read them. Direct-mapped and lock-free; a miss just parses.
+var instantCache [4096]atomic.Pointer[parsedInstant]
+
+type parsedInstant struct {
+	s string
+	t time.Time
+}
+
+func fnv32(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * 16777619
+	}
+	return h
+}
+
 // ParseInstant reads an RFC 3339 instant; the offset is required.
 func ParseInstant(s string) (time.Time, error) {
+	slot := &instantCache[fnv32(s)&uint32(len(instantCache)-1)]
+	if e := slot.Load(); e != nil && e.s == s {
+		return e.t, nil
+	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 instant with an offset (e.g. 2026-12-07T08:30:00+02:00)", s)
 	}
+	slot.Store(&parsedInstant{s, t})
 	return t, nil
 }
 

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/text/language"
@@ -328,9 +330,30 @@ func (v *validator) tags(path string, tags []string, required bool) {
 }
 
 func (v *validator) tag(path, t string) {
-	if _, err := language.Parse(t); err != nil || t == "" || strings.ContainsAny(t, " _") {
+	if !validTag(t) {
 		v.add(path, "%q is not a BCP 47 language tag", t)
 	}
+}
+
+// goodTags remembers tags that parsed (there are few distinct ones); it
+// stops growing at maxGoodTags.
+var (
+	goodTags    sync.Map
+	nGoodTags   atomic.Int32
+	maxGoodTags = int32(10000)
+)
+
+func validTag(t string) bool {
+	if _, ok := goodTags.Load(t); ok {
+		return true
+	}
+	if _, err := language.Parse(t); err != nil || t == "" || strings.ContainsAny(t, " _") {
+		return false
+	}
+	if nGoodTags.Add(1) <= maxGoodTags {
+		goodTags.Store(t, true)
+	}
+	return true
 }
 
 func (v *validator) words(path string, ws []string) {
@@ -355,16 +378,19 @@ func (v *validator) features(path string, fs []string) {
 
 func (v *validator) intervals(path string, ivs []Interval) {
 	for i, iv := range ivs {
-		p := idx(path, i)
 		s, err1 := ParseInstant(iv.Start)
+		e, err2 := ParseInstant(iv.End)
+		if err1 == nil && err2 == nil && s.Before(e) {
+			continue // the common case: no path string is built
+		}
+		p := idx(path, i)
 		if err1 != nil {
 			v.add(p+".start", "%v", err1)
 		}
-		e, err2 := ParseInstant(iv.End)
 		if err2 != nil {
 			v.add(p+".end", "%v", err2)
 		}
-		if err1 == nil && err2 == nil && !s.Before(e) {
+		if err1 == nil && err2 == nil {
 			v.add(p, "the interval is inverted or empty: end %s is not after start %s", iv.End, iv.Start)
 		}
 	}
