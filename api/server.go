@@ -20,6 +20,7 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
@@ -44,6 +45,9 @@ type Server struct {
 	now     func() time.Time
 	metrics *metrics
 	router  chi.Router
+	bg      *background        // plans, jobs (api/plans.go)
+	booking *scheduler.Service // booking workflow (api/booking.go)
+	feeds   *feedService       // calendar feeds (api/feeds.go)
 }
 
 // New returns a server on db. now is the clock (nil: time.Now).
@@ -88,6 +92,7 @@ func (s *Server) routes() chi.Router {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
+	s.mountFeeds(r) // GET|HEAD /feeds/{token}.ics, no bearer token (api/feeds.go)
 	r.Get("/openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
 		w.Write(OpenAPI)
@@ -170,6 +175,10 @@ func (s *Server) routes() chi.Router {
 			for _, table := range []string{"interviewers", "interpreters"} {
 				s.mountAbsences(r, table)
 			}
+			s.mountPlans(r)   // plans, jobs, outbox, absence impact (api/plans.go)
+			s.mountBooking(r) // suggestions, holds, bookings, audit (api/booking.go)
+
+			s.mountFeedAdmin(r) // feed tokens, busy calendars (api/feeds.go)
 			r.Group(func(r chi.Router) {
 				r.Use(require(resources.RoleAdmin))
 				r.Get("/tokens", s.h(s.listTokens))
@@ -502,6 +511,7 @@ func (s *Server) mountAbsences(r chi.Router, table string) {
 		if err != nil {
 			return err
 		}
+		s.absenceRecorded(r, out) // flags the bookings it breaks (api/plans.go)
 		writeJSON(w, http.StatusCreated, out)
 		return nil
 	}))

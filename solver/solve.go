@@ -11,8 +11,9 @@ import (
 
 // Options steer Solve.
 type Options struct {
-	// TimeLimit bounds the improvement phase. Zero with Iterations zero:
-	// construction only.
+	// TimeLimit bounds the whole solve, counted from the call; the first
+	// schedule is always completed, even past it. Zero with Iterations
+	// zero: construction only.
 	TimeLimit time.Duration
 	// Iterations bounds the improvement phase by a number of moves per
 	// worker (0: no bound). With one worker and no time limit the result is

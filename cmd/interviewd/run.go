@@ -23,10 +23,19 @@ import (
 
 const usage = `usage:
   interviewd serve [-addr :8080] [-data ./.data] [-demo]
+                   [-webhook-url URL] [-clear-holds SPEC] [-import-calendars SPEC]
+                   [-nightly-plan SPEC] [-nightly-weeks N] [-nightly-time-limit D]
   interviewd token create -role clerk|manager|admin -name NAME [-data ./.data]
 
 With DATABASE_URL set, interviewd uses that database. Otherwise it runs its
-own PostgreSQL cluster in DATA/postgres (created on first start).`
+own PostgreSQL cluster in DATA/postgres (created on first start).
+
+Notifications go to WEBHOOK_URL (or -webhook-url), signed with the secret in
+WEBHOOK_SECRET (required with a URL); without a URL they wait in the outbox.
+Job schedules are cron specs (five fields, or @hourly etc.) in the service's
+time zone; "off" disables a job. Each flag's default comes from its
+environment variable: CLEAR_HOLDS_SPEC, BUSY_IMPORT_SPEC, NIGHTLY_PLAN_SPEC,
+NIGHTLY_PLAN_WEEKS, NIGHTLY_PLAN_TIME_LIMIT.`
 
 // dbName is the database the server's own cluster holds.
 const dbName = "interviews"
@@ -107,7 +116,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	addr := fs.String("addr", ":8080", "listen address")
 	data := fs.String("data", "./.data", "data folder (own PostgreSQL cluster)")
 	demo := fs.Bool("demo", false, "load demo data (generated, size M) into an empty database and print an admin token")
+	var bg bgConfig
+	bg.flags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := bg.check(); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
@@ -128,8 +142,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	handler := api.New(db, log, nil)
+	stopBG, err := startBackground(ctx, db, handler, bg, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopBG()
 	srv := &http.Server{
-		Handler:           api.New(db, log, nil),
+		Handler:           withWeb(db, handler, log),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       api.ImportTimeout,
 		WriteTimeout:      api.ImportTimeout + 10*time.Second,

@@ -20,6 +20,7 @@ const (
 	Unauthorized       Code = "unauthorized"
 	Forbidden          Code = "forbidden"
 	PreconditionFailed Code = "precondition_failed"
+	Unprocessable      Code = "unprocessable" // well-formed, but breaks a rule (e.g. a hard scheduling rule)
 	TooLarge           Code = "too_large"
 	Internal           Code = "internal"
 )
@@ -32,6 +33,7 @@ var statuses = map[Code]int{
 	Unauthorized:       http.StatusUnauthorized,
 	Forbidden:          http.StatusForbidden,
 	PreconditionFailed: http.StatusPreconditionFailed,
+	Unprocessable:      http.StatusUnprocessableEntity,
 	TooLarge:           http.StatusRequestEntityTooLarge,
 	Internal:           http.StatusInternalServerError,
 }

@@ -28,9 +28,9 @@ type ImportSummary struct {
 
 // domainTables are emptied by an import, which replaces the whole state.
 // Tokens are kept.
-const domainTables = `occupancy, bookings, interview_excluded_interviewers, interview_excluded_interpreters,
+const domainTables = `audit_log, outbox, idempotency_keys, booking_flags, plans, occupancy, holds, bookings, interview_excluded_interviewers, interview_excluded_interpreters,
 	interview_parties, interview_locations, interviews, interpreter_locations, availability, absences,
-	rooms, interviewers, interpreters, parties, resource, travel_times, locations`
+	busy_calendars, rooms, interviewers, interpreters, parties, resource, travel_times, locations`
 
 // Import replaces the whole state (settings, resources, interview requests,
 // bookings) by an interview-instance/v1 document, in one transaction: all or

@@ -1,0 +1,521 @@
+package api
+
+import (
+	"encoding/json"
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"golang.org/x/text/language"
+
+	"github.com/asylum-scheduling/interviews/calendars"
+	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/resources"
+)
+
+// Calendar feeds (issue 5): GET|HEAD /feeds/{token}.ics, public (the token
+// in the URL is the secret), and their management under /v1/feeds, plus the
+// outside busy calendars of interpreters and interviewers.
+
+// FeedUIDDomain ends every event UID: "booking-123@" + FeedUIDDomain. It is
+// fixed, not the host name, so that a UID stays the same whichever address
+// a client subscribed with.
+const FeedUIDDomain = "interviews.asylum-scheduling"
+
+// RateLimit is a token bucket: Burst requests at once, refilled at
+// PerSecond. A zero Burst means no limit.
+type RateLimit struct {
+	PerSecond float64
+	Burst     int
+}
+
+// Default feed rate limits: calendar apps poll about hourly.
+var (
+	// DefaultFeedTokenLimit: per feed token (also unknown ones).
+	DefaultFeedTokenLimit = RateLimit{PerSecond: 0.1, Burst: 20}
+	// DefaultFeedIPLimit: per client address, all tokens together.
+	DefaultFeedIPLimit = RateLimit{PerSecond: 5, Burst: 200}
+)
+
+// feedCacheMaxBytes bounds the rendered bodies kept in memory.
+const feedCacheMaxBytes = 64 << 20
+
+type feedService struct {
+	mu       sync.Mutex
+	base     string // public base URL of feed links; "" = from the request
+	byToken  *limiter
+	byIP     *limiter
+	cache    map[string]*renderedFeed // by owner kind and id
+	inflight map[string]*feedFlight
+	size     int
+}
+
+// renderedFeed is a feed body, valid while the state version stands and
+// until the window moves an event in or out.
+type renderedFeed struct {
+	version    int64
+	validUntil time.Time
+	body       []byte
+	etag       string
+	lastMod    time.Time
+}
+
+func (s *Server) feedService() *feedService {
+	if s.feeds == nil {
+		s.feeds = &feedService{
+			byToken:  newLimiter(DefaultFeedTokenLimit),
+			byIP:     newLimiter(DefaultFeedIPLimit),
+			cache:    map[string]*renderedFeed{},
+			inflight: map[string]*feedFlight{},
+		}
+	}
+	return s.feeds
+}
+
+// SetFeedRateLimits sets the rate limits of feed requests, per token and per
+// client address (a zero Burst: no limit).
+func (s *Server) SetFeedRateLimits(perToken, perIP RateLimit) {
+	f := s.feedService()
+	f.byToken.set(perToken)
+	f.byIP.set(perIP)
+}
+
+// SetFeedBaseURL sets the public base URL of feed links, such as
+// https://interviews.example.org (by default it comes from the request).
+func (s *Server) SetFeedBaseURL(base string) {
+	f := s.feedService()
+	f.mu.Lock()
+	f.base = strings.TrimRight(base, "/")
+	f.mu.Unlock()
+}
+
+// mountFeeds mounts the public feed route (no bearer token).
+func (s *Server) mountFeeds(r chi.Router) {
+	s.feedService()
+	r.Group(func(r chi.Router) {
+		r.Use(timeout(RequestTimeout))
+		r.Get("/feeds/{token}.ics", s.serveFeed)
+		r.Head("/feeds/{token}.ics", s.serveFeed)
+	})
+}
+
+// mountFeedAdmin mounts /v1/feeds and the busy calendars (inside /v1).
+func (s *Server) mountFeedAdmin(r chi.Router) {
+	r.Group(func(r chi.Router) {
+		r.Use(require(resources.RoleManager))
+		r.Get("/feeds", s.h(s.listFeeds))
+		r.Post("/feeds", s.h(s.createFeed))
+		r.Post("/feeds/{id}/rotate", s.h(s.rotateFeed))
+		r.Delete("/feeds/{id}", s.h(s.revokeFeed))
+		r.Get("/busy-calendars", s.h(s.listBusyCalendars))
+		for _, table := range []string{"interviewers", "interpreters"} {
+			table := table
+			r.Put("/"+table+"/{id}/busy-calendar", s.h(func(w http.ResponseWriter, r *http.Request) error {
+				var req struct {
+					URL string `json:"url"`
+				}
+				if err := decode(r, &req); err != nil {
+					return err
+				}
+				out, err := s.db.PutBusyCalendar(r.Context(), table, chi.URLParam(r, "id"), req.URL)
+				if err != nil {
+					return err
+				}
+				writeJSON(w, http.StatusOK, out)
+				return nil
+			}))
+			r.Delete("/"+table+"/{id}/busy-calendar", s.h(func(w http.ResponseWriter, r *http.Request) error {
+				if err := s.db.DeleteBusyCalendar(r.Context(), table, chi.URLParam(r, "id")); err != nil {
+					return err
+				}
+				w.WriteHeader(http.StatusNoContent)
+				return nil
+			}))
+		}
+	})
+}
+
+// ---- management
+
+type feedRequest struct {
+	OwnerKind string `json:"owner_kind"`
+	OwnerID   string `json:"owner_id"`
+}
+
+type feedCreated struct {
+	postgres.FeedToken
+	URL string `json:"url"`
+}
+
+func (s *Server) feedURL(r *http.Request, token string) string {
+	f := s.feedService()
+	f.mu.Lock()
+	base := f.base
+	f.mu.Unlock()
+	if base == "" {
+		scheme := "http"
+		if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+			scheme = "https"
+		}
+		base = scheme + "://" + r.Host
+	}
+	return base + "/feeds/" + token + ".ics"
+}
+
+func (s *Server) createFeed(w http.ResponseWriter, r *http.Request) error {
+	var req feedRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	token, f, err := s.db.CreateFeedToken(r.Context(), req.OwnerKind, req.OwnerID, TokenFrom(r.Context()).Name)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusCreated, feedCreated{FeedToken: *f, URL: s.feedURL(r, token)})
+	return nil
+}
+
+func (s *Server) listFeeds(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	fs, err := s.db.FeedTokens(r.Context(), q.Get("owner_kind"), q.Get("owner_id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": fs})
+	return nil
+}
+
+func feedID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		return 0, errs.E(errs.NotFound, "feed %q not found", chi.URLParam(r, "id"))
+	}
+	return id, nil
+}
+
+func (s *Server) rotateFeed(w http.ResponseWriter, r *http.Request) error {
+	id, err := feedID(r)
+	if err != nil {
+		return err
+	}
+	token, f, err := s.db.RotateFeedToken(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, feedCreated{FeedToken: *f, URL: s.feedURL(r, token)})
+	return nil
+}
+
+func (s *Server) revokeFeed(w http.ResponseWriter, r *http.Request) error {
+	id, err := feedID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.db.RevokeFeedToken(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) listBusyCalendars(w http.ResponseWriter, r *http.Request) error {
+	bs, err := s.db.BusyCalendars(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": bs})
+	return nil
+}
+
+// ---- the feed
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
+	f := s.feedService()
+	token := chi.URLParam(r, "token")
+	now := s.now()
+	if ok, wait := f.byIP.allow("ip:"+clientIP(r), now); !ok {
+		tooMany(w, wait)
+		return
+	}
+	if ok, wait := f.byToken.allow(token, now); !ok {
+		tooMany(w, wait)
+		return
+	}
+	ctx := r.Context()
+	ft, err := s.db.FeedByToken(ctx, token)
+	if err != nil {
+		writeProblem(w, r, s.log, err)
+		return
+	}
+	c, err := f.rendered(r, ft, now, func() (*renderedFeed, error) { return s.renderFeed(r, ft, now) })
+	if err != nil {
+		if errs.Is(err, errs.NotFound) {
+			err = errs.E(errs.NotFound, "no such feed") // the owner is gone: as for an unknown token
+		}
+		writeProblem(w, r, s.log, err)
+		return
+	}
+	lastMod := c.lastMod
+	changed := ft.ChangedAt
+	if ft.BodyETag != c.etag {
+		if changed, err = s.db.FeedBodyChanged(ctx, ft.ID, c.etag, now); err != nil {
+			writeProblem(w, r, s.log, err)
+			return
+		}
+	}
+	if changed.After(lastMod) && !changed.After(now) {
+		lastMod = changed
+	}
+	calendars.ServeFeed(w, r, c.body, lastMod)
+}
+
+// feedFlight is a rendering under way, which other requests for the same
+// owner wait for instead of rendering too.
+type feedFlight struct {
+	done chan struct{}
+	c    *renderedFeed
+	err  error
+}
+
+// fresh: rendered at the state version v or later, and still in its window.
+func (c *renderedFeed) fresh(v int64, now time.Time) bool {
+	return c != nil && c.version >= v && now.Before(c.validUntil)
+}
+
+// rendered returns the owner's cached feed if it is fresh, else renders it
+// once for all the requests that want it at the same time.
+func (f *feedService) rendered(r *http.Request, ft *postgres.FeedLookup, now time.Time, render func() (*renderedFeed, error)) (*renderedFeed, error) {
+	key := ft.OwnerKind + "\x00" + ft.OwnerID
+	f.mu.Lock()
+	if c := f.cache[key]; c.fresh(ft.StateVersion, now) {
+		f.mu.Unlock()
+		return c, nil
+	}
+	if fl := f.inflight[key]; fl != nil {
+		f.mu.Unlock()
+		select {
+		case <-fl.done:
+		case <-r.Context().Done():
+			return nil, r.Context().Err()
+		}
+		if fl.err == nil && fl.c.fresh(ft.StateVersion, now) {
+			return fl.c, nil
+		}
+		return render() // it failed, or is older than this request's state: no waiting twice
+	}
+	fl := &feedFlight{done: make(chan struct{})}
+	f.inflight[key] = fl
+	f.mu.Unlock()
+	defer close(fl.done)
+	fl.c, fl.err = render()
+	f.mu.Lock()
+	delete(f.inflight, key)
+	f.mu.Unlock()
+	if fl.err == nil {
+		f.store(key, fl.c)
+	}
+	return fl.c, fl.err
+}
+
+func (f *feedService) store(key string, c *renderedFeed) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if old := f.cache[key]; old != nil && old.version > c.version {
+		return // a newer rendering got there first
+	}
+	if old := f.cache[key]; old != nil {
+		f.size -= len(old.body)
+	}
+	if f.size+len(c.body) > feedCacheMaxBytes {
+		f.cache, f.size = map[string]*renderedFeed{}, 0
+	}
+	f.cache[key] = c
+	f.size += len(c.body)
+}
+
+// feedHistory is how far back bookings are read beyond the window, so that
+// those which recently left it still count for Last-Modified.
+const feedHistory = 30 * 24 * time.Hour
+
+func (s *Server) renderFeed(r *http.Request, ft *postgres.FeedLookup, now time.Time) (*renderedFeed, error) {
+	w := postgres.FeedWindow{
+		From:           now.Add(-calendars.WindowBack - feedHistory),
+		To:             now.Add(calendars.WindowAhead),
+		CancelledAfter: now.Add(-calendars.CancelledKeep - feedHistory),
+	}
+	data, err := s.db.FeedData(r.Context(), ft.OwnerKind, ft.OwnerID, w, now)
+	if err != nil {
+		return nil, err
+	}
+	feed := calendars.Feed{Name: feedName(ft.OwnerKind, data.OwnerLabel), Events: make([]calendars.Event, 0, len(data.Items))}
+	valid := now.Add(calendars.WindowAhead) // re-render at least this often
+	later := func(t time.Time) {
+		if t.After(now) && t.Before(valid) {
+			valid = t
+		}
+	}
+	for _, it := range data.Items {
+		e := feedEvent(it)
+		feed.Events = append(feed.Events, e)
+		later(e.Start.Add(-calendars.WindowAhead))
+		later(e.End.Add(calendars.WindowBack))
+		if e.Status == calendars.StatusCancelled {
+			later(e.Updated.Add(calendars.CancelledKeep))
+		}
+		if it.Hold {
+			later(it.Expires)
+		}
+		later(e.Updated) // a change stamped in the future
+	}
+	body, err := calendars.Render(feed, now)
+	if err != nil {
+		return nil, err
+	}
+	return &renderedFeed{version: data.StateVersion, validUntil: valid, body: body, etag: calendars.ETag(body),
+		lastMod: calendars.LastModified(feed, now)}, nil
+}
+
+func feedName(kind, label string) string {
+	switch kind {
+	case postgres.FeedOffice:
+		return "Asylum interviews · office " + label
+	default:
+		return "Asylum interviews · " + kind + " " + label
+	}
+}
+
+// feedEvent maps a booking or hold to an event: the interview's id as the
+// opaque reference, never its case number; no person's name.
+func feedEvent(it postgres.FeedItem) calendars.Event {
+	e := calendars.Event{
+		UID:       "booking-" + strconv.FormatInt(it.ID, 10) + "@" + FeedUIDDomain,
+		Sequence:  it.Sequence,
+		Updated:   it.Updated.UTC(),
+		Start:     it.Start.UTC(),
+		End:       it.End.UTC(),
+		Status:    calendars.StatusConfirmed,
+		Mode:      it.Mode,
+		Office:    it.Office,
+		Room:      it.Room,
+		Reference: it.Interview,
+	}
+	if _, err := language.Parse(it.Language); err == nil {
+		e.Language = it.Language
+	}
+	switch {
+	case it.Hold:
+		e.UID = "hold-" + strconv.FormatInt(it.ID, 10) + "@" + FeedUIDDomain
+		e.Status = calendars.StatusTentative
+	case it.Status == "cancelled":
+		e.Status = calendars.StatusCancelled
+	}
+	switch e.Mode {
+	case calendars.ModeOnsite, calendars.ModeRemote, calendars.ModeNone:
+	default:
+		e.Mode = calendars.ModeNone
+	}
+	if e.Mode == calendars.ModeRemote {
+		e.JoinInfo = "Video link is sent by the office before the interview; room " + it.Room
+	}
+	return e
+}
+
+// RateLimited is the body of a 429 answer.
+type RateLimited struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	Code   string `json:"code"`
+}
+
+func tooMany(w http.ResponseWriter, wait time.Duration) {
+	secs := int(math.Ceil(wait.Seconds()))
+	if secs < 1 {
+		secs = 1
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusTooManyRequests)
+	json.NewEncoder(w).Encode(RateLimited{Type: ProblemType + "rate_limited", Title: http.StatusText(http.StatusTooManyRequests),
+		Status: http.StatusTooManyRequests, Detail: "too many requests for this feed: try again in " + strconv.Itoa(secs) + " s",
+		Code: "rate_limited"})
+}
+
+// ---- rate limiting
+
+// limiter is a set of token buckets by key, in memory (per replica).
+type limiter struct {
+	mu        sync.Mutex
+	limit     RateLimit
+	buckets   map[string]*bucket
+	lastSweep time.Time
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func newLimiter(l RateLimit) *limiter { return &limiter{limit: l, buckets: map[string]*bucket{}} }
+
+func (l *limiter) set(lim RateLimit) {
+	l.mu.Lock()
+	l.limit, l.buckets = lim, map[string]*bucket{}
+	l.mu.Unlock()
+}
+
+// allow takes a token from key's bucket; when there is none it says how
+// long until there is.
+func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lim := l.limit
+	if lim.Burst <= 0 {
+		return true, 0
+	}
+	burst := float64(lim.Burst)
+	if now.Sub(l.lastSweep) > time.Minute || len(l.buckets) > 100_000 {
+		// Drop the buckets that have refilled: they are as good as new.
+		for k, b := range l.buckets {
+			if lim.PerSecond > 0 && b.tokens+now.Sub(b.last).Seconds()*lim.PerSecond >= burst {
+				delete(l.buckets, k)
+			}
+		}
+		l.lastSweep = now
+	}
+	b := l.buckets[key]
+	if b == nil {
+		b = &bucket{tokens: burst, last: now}
+		l.buckets[key] = b
+	}
+	if d := now.Sub(b.last); d > 0 {
+		b.tokens = math.Min(burst, b.tokens+d.Seconds()*lim.PerSecond)
+		b.last = now
+	}
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	if lim.PerSecond <= 0 {
+		return false, time.Hour
+	}
+	return false, time.Duration((1 - b.tokens) / lim.PerSecond * float64(time.Second))
+}

@@ -1,0 +1,295 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/scheduler"
+)
+
+// background is the server's work outside requests: plans it runs, and the
+// scheduled jobs it shows.
+type background struct {
+	planner *scheduler.Planner
+	mu      sync.Mutex
+	jobs    *scheduler.Jobs
+}
+
+// Planner returns the server's planner (plans it runs in the background).
+// Close it on shutdown, after the HTTP server; call its Recover at start.
+func (s *Server) Planner() *scheduler.Planner { return s.bg.planner }
+
+// UseJobs makes GET /v1/jobs list the scheduled jobs of j with their runs.
+func (s *Server) UseJobs(j *scheduler.Jobs) {
+	s.bg.mu.Lock()
+	s.bg.jobs = j
+	s.bg.mu.Unlock()
+}
+
+// mountPlans mounts plans, jobs, the outbox and absence impact (manager).
+func (s *Server) mountPlans(r chi.Router) {
+	if s.bg == nil {
+		s.bg = &background{planner: scheduler.NewPlanner(s.db, nil, s.log, s.now)}
+		s.metrics.registry.MustRegister(&bgCollector{s})
+	}
+	r.Group(func(r chi.Router) {
+		r.Use(require(resources.RoleManager))
+		r.Post("/plans", s.h(s.startPlan))
+		r.Get("/plans", s.h(s.listPlans))
+		r.Get("/plans/{id}", s.h(s.getPlan))
+		r.Post("/plans/{id}/accept", s.h(s.acceptPlan))
+		r.Post("/plans/{id}/cancel", s.h(s.cancelPlan))
+		r.Get("/jobs", s.h(s.listJobs))
+		r.Get("/outbox", s.h(s.listOutbox))
+		r.Get("/absences/{id}/impact", s.h(s.absenceImpact))
+		r.Post("/absences/{id}/repair", s.h(s.absenceRepair))
+	})
+}
+
+func actor(r *http.Request) string {
+	if t := TokenFrom(r.Context()); t != nil {
+		return t.Name
+	}
+	return "unknown"
+}
+
+func planID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.E(errs.NotFound, "plan %q not found", chi.URLParam(r, "id"))
+	}
+	return id, nil
+}
+
+func parseTimeLimit(v *string) (time.Duration, error) {
+	if v == nil {
+		return scheduler.DefaultPlanTimeLimit, nil
+	}
+	d, err := time.ParseDuration(*v)
+	if err != nil {
+		return 0, errs.Field("time_limit", "time_limit must be a duration such as \"30s\" or \"2m\"")
+	}
+	return d, nil
+}
+
+type planRequest struct {
+	From      string  `json:"from"`
+	To        string  `json:"to"`
+	TimeLimit *string `json:"time_limit"`
+}
+
+func (s *Server) startPlan(w http.ResponseWriter, r *http.Request) error {
+	var req planRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	var probs []errs.FieldError
+	if req.From == "" {
+		probs = append(probs, errs.FieldError{Path: "from", Message: "is required"})
+	}
+	if req.To == "" {
+		probs = append(probs, errs.FieldError{Path: "to", Message: "is required"})
+	}
+	if len(probs) > 0 {
+		return errs.WithFields("from and to are required", probs)
+	}
+	d, err := parseTimeLimit(req.TimeLimit)
+	if err != nil {
+		return err
+	}
+	plan, err := s.bg.planner.Start(r.Context(), scheduler.PlanRequest{From: req.From, To: req.To, TimeLimit: d, Actor: actor(r)})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/v1/plans/"+strconv.FormatInt(plan.ID, 10))
+	writeJSON(w, http.StatusAccepted, plan)
+	return nil
+}
+
+func (s *Server) listPlans(w http.ResponseWriter, r *http.Request) error {
+	p, err := listParams(r)
+	if err != nil {
+		return err
+	}
+	page, err := s.db.Plans(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+func (s *Server) getPlan(w http.ResponseWriter, r *http.Request) error {
+	id, err := planID(r)
+	if err != nil {
+		return err
+	}
+	plan, err := s.db.Plan(r.Context(), id, true)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, plan)
+	return nil
+}
+
+type acceptRequest struct {
+	Items []string `json:"items"`
+}
+
+type acceptResponse struct {
+	Plan  *postgres.Plan          `json:"plan"`
+	Items []postgres.AcceptedItem `json:"items"`
+}
+
+func (s *Server) acceptPlan(w http.ResponseWriter, r *http.Request) error {
+	id, err := planID(r)
+	if err != nil {
+		return err
+	}
+	var req acceptRequest
+	if r.ContentLength != 0 {
+		if err := decode(r, &req); err != nil && !(r.ContentLength < 0 && errs.MessageOf(err) == emptyBody) {
+			return err
+		}
+	}
+	plan, items, err := s.bg.planner.Accept(r.Context(), id, req.Items, actor(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, acceptResponse{Plan: plan, Items: items})
+	return nil
+}
+
+const emptyBody = "the body is empty: a JSON object is expected"
+
+func (s *Server) cancelPlan(w http.ResponseWriter, r *http.Request) error {
+	id, err := planID(r)
+	if err != nil {
+		return err
+	}
+	plan, err := s.bg.planner.Cancel(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, plan)
+	return nil
+}
+
+type jobsResponse struct {
+	Jobs       []scheduler.JobInfo `json:"jobs"`
+	Items      []postgres.JobRun   `json:"items"`
+	NextCursor string              `json:"next_cursor,omitempty"`
+}
+
+func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) error {
+	p, err := listParams(r)
+	if err != nil {
+		return err
+	}
+	page, err := s.db.JobRuns(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	out := jobsResponse{Jobs: []scheduler.JobInfo{}, Items: page.Items, NextCursor: page.NextCursor}
+	s.bg.mu.Lock()
+	j := s.bg.jobs
+	s.bg.mu.Unlock()
+	if j != nil {
+		out.Jobs = j.List()
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+type outboxResponse struct {
+	Counts     map[string]int64       `json:"counts"`
+	Items      []postgres.OutboxEvent `json:"items"`
+	NextCursor string                 `json:"next_cursor,omitempty"`
+}
+
+func (s *Server) listOutbox(w http.ResponseWriter, r *http.Request) error {
+	p, err := listParams(r)
+	if err != nil {
+		return err
+	}
+	page, err := s.db.OutboxEvents(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	counts, err := s.db.OutboxCounts(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, outboxResponse{Counts: counts, Items: page.Items, NextCursor: page.NextCursor})
+	return nil
+}
+
+func absenceID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.E(errs.NotFound, "absence %q not found", chi.URLParam(r, "id"))
+	}
+	return id, nil
+}
+
+func (s *Server) absenceImpact(w http.ResponseWriter, r *http.Request) error {
+	id, err := absenceID(r)
+	if err != nil {
+		return err
+	}
+	im, err := s.bg.planner.AbsenceImpact(r.Context(), id, actor(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, im)
+	return nil
+}
+
+type repairRequest struct {
+	To        string  `json:"to"`
+	TimeLimit *string `json:"time_limit"`
+}
+
+func (s *Server) absenceRepair(w http.ResponseWriter, r *http.Request) error {
+	id, err := absenceID(r)
+	if err != nil {
+		return err
+	}
+	var req repairRequest
+	if r.ContentLength != 0 {
+		if err := decode(r, &req); err != nil && !(r.ContentLength < 0 && errs.MessageOf(err) == emptyBody) {
+			return err
+		}
+	}
+	d, err := parseTimeLimit(req.TimeLimit)
+	if err != nil {
+		return err
+	}
+	plan, err := s.bg.planner.Repair(r.Context(), id, actor(r), d, req.To)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/v1/plans/"+strconv.FormatInt(plan.ID, 10))
+	writeJSON(w, http.StatusAccepted, plan)
+	return nil
+}
+
+// absenceRecorded flags the bookings a new absence breaks, right after it
+// is recorded. A failure here is logged only: the absence is stored, and
+// GET /v1/absences/{id}/impact flags again.
+func (s *Server) absenceRecorded(r *http.Request, a *resources.Absence) {
+	if a == nil {
+		return
+	}
+	if _, err := s.bg.planner.AbsenceImpact(r.Context(), a.ID, actor(r)); err != nil {
+		s.log.ErrorContext(r.Context(), "flagging the bookings an absence breaks", "request_id", requestID(r.Context()),
+			"absence", a.ID, "error", err.Error())
+	}
+}

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/asylum-scheduling/interviews/api"
+	"github.com/asylum-scheduling/interviews/calendars/importer"
+	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/scheduler"
+)
+
+// bgConfig configures the server's background work: scheduled jobs and the
+// delivery of notifications.
+type bgConfig struct {
+	webhookURL    string
+	webhookSecret string
+	clearHolds    string
+	importBusy    string
+	nightly       string
+	nightlyWeeks  int
+	nightlyLimit  time.Duration
+}
+
+// Defaults of the background work.
+const (
+	defaultClearHolds   = "*/10 * * * *"
+	defaultNightly      = "0 2 * * *"
+	defaultNightlyWeeks = 4
+	defaultNightlyLimit = time.Minute
+	keepJobRuns         = 30 * 24 * time.Hour
+)
+
+func envOr(getenv func(string) string, name, def string) string {
+	if v := getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func (c *bgConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&c.webhookURL, "webhook-url", getenv("WEBHOOK_URL"), "notifications webhook (default $WEBHOOK_URL); the secret is read from $WEBHOOK_SECRET")
+	c.webhookSecret = getenv("WEBHOOK_SECRET")
+	fs.StringVar(&c.clearHolds, "clear-holds", envOr(getenv, "CLEAR_HOLDS_SPEC", defaultClearHolds), "cron spec of the expired-holds cleanup, or off")
+	fs.StringVar(&c.importBusy, "import-calendars", envOr(getenv, "BUSY_IMPORT_SPEC", importer.DefaultSpec), "cron spec of the busy-calendar import, or off")
+	fs.StringVar(&c.nightly, "nightly-plan", envOr(getenv, "NIGHTLY_PLAN_SPEC", defaultNightly), "cron spec of the nightly plan, or off")
+	weeks, err := strconv.Atoi(envOr(getenv, "NIGHTLY_PLAN_WEEKS", strconv.Itoa(defaultNightlyWeeks)))
+	if err != nil {
+		weeks = -1 // reported by check
+	}
+	fs.IntVar(&c.nightlyWeeks, "nightly-weeks", weeks, "weeks the nightly plan covers, from tomorrow")
+	limit, err := time.ParseDuration(envOr(getenv, "NIGHTLY_PLAN_TIME_LIMIT", defaultNightlyLimit.String()))
+	if err != nil {
+		limit = -1
+	}
+	fs.DurationVar(&c.nightlyLimit, "nightly-time-limit", limit, "solver time limit of the nightly plan")
+}
+
+func (c *bgConfig) check() error {
+	if c.webhookURL != "" && c.webhookSecret == "" {
+		return errors.New("WEBHOOK_SECRET must be set with a webhook URL: deliveries are signed")
+	}
+	if err := scheduler.CheckSpec(c.clearHolds); err != nil {
+		return fmt.Errorf("-clear-holds (CLEAR_HOLDS_SPEC) %q: %v", c.clearHolds, err)
+	}
+	if err := scheduler.CheckSpec(c.importBusy); err != nil {
+		return fmt.Errorf("-import-calendars (BUSY_IMPORT_SPEC) %q: %v", c.importBusy, err)
+	}
+	if err := scheduler.CheckSpec(c.nightly); err != nil {
+		return fmt.Errorf("-nightly-plan (NIGHTLY_PLAN_SPEC) %q: %v", c.nightly, err)
+	}
+	if c.nightlyWeeks < 1 || c.nightlyWeeks*7 > scheduler.MaxPlanDays {
+		return fmt.Errorf("-nightly-weeks (NIGHTLY_PLAN_WEEKS) must be a whole number from 1 to %d", scheduler.MaxPlanDays/7)
+	}
+	if c.nightlyLimit < 0 || c.nightlyLimit > scheduler.MaxPlanTimeLimit {
+		return fmt.Errorf("-nightly-time-limit (NIGHTLY_PLAN_TIME_LIMIT) must be a duration from 0s to %s", scheduler.MaxPlanTimeLimit)
+	}
+	return nil
+}
+
+func specOf(s string) string {
+	if s == "off" {
+		return ""
+	}
+	return s
+}
+
+// startBackground marks failed what a stopped server left running, starts
+// the scheduled jobs and the outbox worker, and returns the function that
+// stops them and the server's plans (after the HTTP server has stopped).
+func startBackground(ctx context.Context, db *postgres.DB, h *api.Server, c bgConfig, log *slog.Logger) (func(), error) {
+	planner := h.Planner()
+	if _, err := planner.Recover(ctx); err != nil {
+		return nil, fmt.Errorf("plans: %w", err)
+	}
+	if n, err := db.FailStaleJobRuns(ctx); err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	} else if n > 0 {
+		log.Warn("job runs left running by a stopped server marked failed", "runs", n)
+	}
+	jobs := scheduler.NewJobs(db, log, time.Now)
+	if err := jobs.Add(scheduler.ClearHoldsJob(db, time.Now, specOf(c.clearHolds), keepJobRuns)); err != nil {
+		return nil, err
+	}
+	// Busy-calendar import (issue 5, calendars/importer).
+	if err := jobs.Add(importer.New(db, log, time.Now).Job(specOf(c.importBusy))); err != nil {
+		return nil, err
+	}
+	if err := jobs.Add(scheduler.NightlyPlanJob(planner, specOf(c.nightly), c.nightlyWeeks, c.nightlyLimit)); err != nil {
+		return nil, err
+	}
+	st, err := db.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := time.LoadLocation(st.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	if err := jobs.Start(loc); err != nil {
+		return nil, err
+	}
+	h.UseJobs(jobs)
+
+	octx, stopOutbox := context.WithCancel(context.Background())
+	outboxDone := make(chan struct{})
+	if c.webhookURL != "" {
+		ob := scheduler.NewOutbox(db, log, time.Now, c.webhookURL, []byte(c.webhookSecret))
+		go func() { defer close(outboxDone); ob.Run(octx) }()
+		log.Info("delivering notifications to the webhook")
+	} else {
+		close(outboxDone)
+		log.Warn("no webhook URL: notifications wait in the outbox")
+	}
+	return func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := jobs.Stop(sctx); err != nil {
+			log.Error("stopping jobs", "error", err.Error())
+		}
+		if err := planner.Close(sctx); err != nil {
+			log.Error("stopping plans", "error", err.Error())
+		}
+		stopOutbox()
+		select {
+		case <-outboxDone:
+		case <-sctx.Done():
+		}
+	}, nil
+}

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestServeRefusesBadBackgroundSettings(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{nil, map[string]string{"WEBHOOK_URL": "http://127.0.0.1:9/hook"}, "WEBHOOK_SECRET must be set"},
+		{[]string{"-nightly-plan", "every night"}, nil, "-nightly-plan"},
+		{nil, map[string]string{"CLEAR_HOLDS_SPEC": "61 * * * *"}, "-clear-holds"},
+		{[]string{"-import-calendars", "* *"}, nil, "-import-calendars"},
+		{[]string{"-nightly-weeks", "0"}, nil, "-nightly-weeks"},
+		{nil, map[string]string{"NIGHTLY_PLAN_WEEKS": "four"}, "-nightly-weeks"},
+		{nil, map[string]string{"NIGHTLY_PLAN_TIME_LIMIT": "1h"}, "-nightly-time-limit"},
+	} {
+		getenv := func(k string) string { return c.env[k] }
+		var out, errb bytes.Buffer
+		// Refused before any database is opened: -data points nowhere.
+		err := Main(context.Background(), append([]string{"serve", "-data", "/nonexistent/x"}, c.args...), getenv, &out, &errb)
+		require.Error(t, err)
+		require.Contains(t, err.Error(), c.want)
+	}
+}

@@ -1,0 +1,100 @@
+package scheduler
+
+import (
+	"context"
+	"time"
+
+	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/solver"
+)
+
+// RepairDays is how far after the last broken booking a repair plan may
+// move bookings, unless asked otherwise.
+const RepairDays = 14
+
+// Impact is what an absence breaks.
+type Impact struct {
+	Absence postgres.AbsenceInfo      `json:"absence"`
+	Broken  []postgres.FlaggedBooking `json:"broken"`
+	// From and To are the window a repair plan would use by default.
+	From string `json:"from,omitempty"`
+	To   string `json:"to,omitempty"`
+}
+
+// AbsenceImpact flags the active bookings absence breaks (audit action
+// flagged, once per booking and absence) and returns them.
+func (p *Planner) AbsenceImpact(ctx context.Context, absence int64, actor string) (*Impact, error) {
+	a, err := p.DB.Absence(ctx, absence)
+	if err != nil {
+		return nil, err
+	}
+	broken, err := p.DB.FlagAbsence(ctx, absence, actor)
+	if err != nil {
+		return nil, err
+	}
+	im := &Impact{Absence: *a, Broken: broken}
+	if len(broken) > 0 {
+		from, to, err := p.repairWindow(ctx, broken, "")
+		if err != nil {
+			return nil, err
+		}
+		im.From, im.To = from, to
+	}
+	return im, nil
+}
+
+// repairWindow is from the day of the first broken booking (today at the
+// earliest) to RepairDays after the last one, or to.
+func (p *Planner) repairWindow(ctx context.Context, broken []postgres.FlaggedBooking, to string) (string, string, error) {
+	st, err := p.DB.Settings(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	loc, err := time.LoadLocation(st.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	today := solver.DateOf(p.Now(), loc)
+	first, last := solver.Date(1<<31-1), solver.Date(0)
+	for _, b := range broken {
+		t, err := solver.ParseInstant(b.Start)
+		if err != nil {
+			return "", "", err
+		}
+		d := solver.DateOf(t, loc)
+		first, last = min(first, d), max(last, d)
+	}
+	first = max(first, today)
+	end := max(last+RepairDays, first)
+	if to != "" {
+		d, err := solver.ParseDate(to)
+		if err != nil {
+			return "", "", errs.Field("to", "to must be a date YYYY-MM-DD")
+		}
+		end = d
+	}
+	if int(end-first)+1 > MaxPlanDays {
+		end = first + MaxPlanDays - 1
+	}
+	return first.String(), end.String(), nil
+}
+
+// Repair starts a repair plan for absence: the bookings it breaks are free
+// to move (at the change price), every other booking stays, and no pending
+// interview is added, so the plan moves as little as possible. to (optional)
+// ends the window.
+func (p *Planner) Repair(ctx context.Context, absence int64, actor string, timeLimit time.Duration, to string) (*postgres.Plan, error) {
+	broken, err := p.DB.FlagAbsence(ctx, absence, actor)
+	if err != nil {
+		return nil, err
+	}
+	if len(broken) == 0 {
+		return nil, errs.E(errs.Conflict, "absence %d breaks no active booking: there is nothing to repair", absence)
+	}
+	from, end, err := p.repairWindow(ctx, broken, to)
+	if err != nil {
+		return nil, err
+	}
+	return p.Start(ctx, PlanRequest{Kind: postgres.PlanRepair, From: from, To: end, TimeLimit: timeLimit, Actor: actor, Absence: &absence})
+}

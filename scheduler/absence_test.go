@@ -1,0 +1,105 @@
+package scheduler_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/scheduler"
+)
+
+func TestAbsenceFlagsBrokenBookingsAndRepairMovesOnlyThem(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, "S", 2)
+	ctx := context.Background()
+	bookings, err := f.db.Bookings(ctx, listWith("status", "active"))
+	require.NoError(t, err)
+	require.Equal(t, len(f.booked), len(bookings.Items))
+	var victim resources.Booking
+	for _, b := range bookings.Items {
+		if b.Interpreter != "" {
+			victim = b
+			break
+		}
+	}
+	require.NotZero(t, victim.ID, "a booking with an interpreter")
+
+	// The interpreter falls ill for the booking's time.
+	a, err := f.db.AddAbsence(ctx, "interpreters", victim.Interpreter, resources.Absence{Start: victim.Start, End: victim.End})
+	require.NoError(t, err)
+	im, err := f.planner.AbsenceImpact(ctx, a.ID, "manager-1")
+	require.NoError(t, err)
+	require.Equal(t, "interpreter", im.Absence.Kind)
+	require.Equal(t, victim.Interpreter, im.Absence.Person)
+	require.NotEmpty(t, im.Broken)
+	broken := map[string]bool{}
+	for _, b := range im.Broken {
+		broken[b.Interview] = true
+		require.Equal(t, victim.Interpreter, b.Interpreter)
+	}
+	require.True(t, broken[victim.Interview])
+	require.NotEmpty(t, im.From)
+
+	// Flagged once, however often the impact is asked for.
+	_, err = f.planner.AbsenceImpact(ctx, a.ID, "manager-1")
+	require.NoError(t, err)
+	var flagged int
+	require.NoError(t, f.db.Pool.QueryRow(ctx, `select count(*) from audit_log where action = 'flagged' and booking_id = $1`, victim.ID).Scan(&flagged))
+	require.Equal(t, 1, flagged)
+
+	// The repair plan moves the broken bookings and nothing else.
+	plan, err := f.planner.Repair(ctx, a.ID, "manager-1", time.Second, "")
+	require.NoError(t, err)
+	require.Equal(t, "repair", plan.Kind)
+	require.Equal(t, a.ID, *plan.Absence)
+	done := f.wait(t, plan.ID)
+	require.Equal(t, "done", done.Status, done.Error)
+	d := done.Result.Diff
+	require.Empty(t, d.New, "a repair adds no pending interview")
+	changed := map[string]bool{}
+	for _, m := range d.Moved {
+		changed[m.Interview] = true
+		if m.Interview == victim.Interview {
+			require.False(t, m.After.Interpreter == victim.Interpreter && m.After.Start == victim.Start,
+				"the moved booking leaves the absent interpreter's time")
+		}
+	}
+	for _, m := range d.Dropped {
+		changed[m.Interview] = true
+	}
+	require.Equal(t, broken, changed, "exactly the broken bookings move")
+	require.NotEmpty(t, d.Unchanged)
+	for _, iv := range d.Unchanged {
+		require.False(t, broken[iv])
+	}
+	require.EqualValues(t, 500*len(d.Moved)+500*len(d.Dropped), done.Result.Score.Components.Change)
+
+	// Accepting reschedules the moved bookings (same ids) away from the absence.
+	require.NotEmpty(t, d.Moved, "the broken booking finds another place")
+	_, out, err := f.planner.Accept(ctx, plan.ID, nil, "manager-1")
+	require.NoError(t, err)
+	require.Len(t, out, len(d.Moved))
+	for _, x := range out {
+		require.Equal(t, scheduler.AcceptRescheduled, x.Outcome, x.Message)
+		b, err := f.db.Booking(ctx, x.Booking)
+		require.NoError(t, err)
+		require.Equal(t, "active", b.Status)
+		require.Positive(t, b.Sequence)
+	}
+	consistent(t, f.db)
+	after, err := f.planner.AbsenceImpact(ctx, a.ID, "manager-1")
+	require.NoError(t, err)
+	require.Len(t, after.Broken, len(d.Dropped), "only dropped bookings remain broken")
+
+	// An absence that breaks nothing has nothing to repair.
+	quiet, err := f.db.AddAbsence(ctx, "interpreters", victim.Interpreter, resources.Absence{Start: "2030-01-01T08:00:00Z", End: "2030-01-01T09:00:00Z"})
+	require.NoError(t, err)
+	_, err = f.planner.Repair(ctx, quiet.ID, "manager-1", time.Second, "")
+	require.True(t, errs.Is(err, errs.Conflict), "%v", err)
+	_, err = f.planner.AbsenceImpact(ctx, 999999, "m")
+	require.True(t, errs.Is(err, errs.NotFound))
+}

@@ -1,0 +1,454 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"regexp"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/solver"
+)
+
+// Limits of plans.
+const (
+	DefaultPlanTimeLimit = 10 * time.Second
+	MaxPlanTimeLimit     = 10 * time.Minute
+	MaxPlanDays          = 92
+	DefaultMaxRunning    = 2
+)
+
+// Reasons a plan ends without a result.
+var (
+	errPlanCancelled = errors.New("cancelled")
+	errShutdown      = errors.New("server shut down while the plan was running")
+)
+
+// Planner runs batch plans: a solver run over a window of dates around the
+// current bookings, in the background, with its progress and result in the
+// database. A plan books nothing until a manager accepts it.
+type Planner struct {
+	DB  *postgres.DB
+	Svc *Service // books the accepted items
+	Log *slog.Logger
+	Now func() time.Time
+	// Workers are the solver's parallel searches per plan (default 1).
+	Workers int
+	// MaxRunning bounds the plans this server runs at once (default 2).
+	MaxRunning int
+	// ProgressEvery is how often a running plan writes its progress
+	// (default, and at most, once a second).
+	ProgressEvery time.Duration
+
+	mu       sync.Mutex
+	running  map[int64]*planRun
+	reserved int
+	wg       sync.WaitGroup
+	closed   bool
+}
+
+type planRun struct {
+	cancel context.CancelCauseFunc
+	done   chan struct{}
+}
+
+// NewPlanner returns a planner on db that books accepted items with svc.
+func NewPlanner(db *postgres.DB, svc *Service, log *slog.Logger, now func() time.Time) *Planner {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	}
+	if svc == nil {
+		svc = New(db, log, now)
+	}
+	return &Planner{DB: db, Svc: svc, Log: log, Now: now, Workers: 1, MaxRunning: DefaultMaxRunning,
+		ProgressEvery: time.Second, running: map[int64]*planRun{}}
+}
+
+// Recover marks failed the plans a dead server left running ("server
+// restarted"); plans that live servers run are left alone. A server calls it
+// when it starts.
+func (p *Planner) Recover(ctx context.Context) ([]int64, error) {
+	ids, err := p.DB.FailOrphanedPlans(ctx, "server restarted while the plan was running")
+	if len(ids) > 0 {
+		p.Log.WarnContext(ctx, "plans left running by a stopped server marked failed", "plans", ids)
+	}
+	return ids, err
+}
+
+// PlanRequest asks for a plan.
+type PlanRequest struct {
+	Kind      string // batch (default), nightly or repair
+	From, To  string // local dates, inclusive
+	TimeLimit time.Duration
+	Actor     string // token name or job:NAME
+	Absence   *int64 // repair plans: the absence whose broken bookings move
+}
+
+// Start records a plan and runs it in the background. It returns at once
+// with the plan, status running.
+func (p *Planner) Start(ctx context.Context, req PlanRequest) (*postgres.Plan, error) {
+	if req.Kind == "" {
+		req.Kind = postgres.PlanBatch
+	}
+	if err := checkWindow(req.From, req.To); err != nil {
+		return nil, err
+	}
+	if req.TimeLimit < 0 || req.TimeLimit > MaxPlanTimeLimit {
+		return nil, errs.Field("time_limit", fmt.Sprintf("time_limit must be between 0s and %s", MaxPlanTimeLimit))
+	}
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil, errs.E(errs.Conflict, "the server is shutting down: start the plan again later")
+	}
+	if len(p.running)+p.reserved >= max(p.MaxRunning, 1) {
+		p.mu.Unlock()
+		return nil, errs.E(errs.Conflict, "%d plans are running on this server already: wait for one to end or cancel it", len(p.running))
+	}
+	p.reserved++ // a slot, until the plan's row exists
+	p.wg.Add(1)
+	p.mu.Unlock()
+	plan, release, err := p.DB.StartPlan(ctx, postgres.NewPlan{Kind: req.Kind, CreatedBy: req.Actor, From: req.From, To: req.To,
+		TimeLimit: req.TimeLimit, Absence: req.Absence})
+	p.mu.Lock()
+	p.reserved--
+	if err != nil {
+		p.mu.Unlock()
+		p.wg.Done()
+		return nil, err
+	}
+	rctx, cancel := context.WithCancelCause(context.Background())
+	run := &planRun{cancel: cancel, done: make(chan struct{})}
+	p.running[plan.ID] = run
+	if p.closed { // Close came meanwhile: the run records that it stopped
+		cancel(errShutdown)
+	}
+	p.mu.Unlock()
+	go func() {
+		defer p.wg.Done()
+		defer close(run.done)
+		defer func() {
+			p.mu.Lock()
+			delete(p.running, plan.ID)
+			p.mu.Unlock()
+		}()
+		defer release()
+		defer cancel(nil)
+		p.run(rctx, plan, req)
+	}()
+	return plan, nil
+}
+
+func checkWindow(from, to string) error {
+	var probs []errs.FieldError
+	f, err := solver.ParseDate(from)
+	if err != nil {
+		probs = append(probs, errs.FieldError{Path: "from", Message: "from must be a date YYYY-MM-DD"})
+	}
+	t, err2 := solver.ParseDate(to)
+	if err2 != nil {
+		probs = append(probs, errs.FieldError{Path: "to", Message: "to must be a date YYYY-MM-DD"})
+	}
+	if len(probs) > 0 {
+		return errs.WithFields("bad plan window", probs)
+	}
+	if t < f {
+		return errs.Field("to", "to is before from")
+	}
+	if int(t-f)+1 > MaxPlanDays {
+		return errs.Field("to", fmt.Sprintf("a plan covers at most %d days", MaxPlanDays))
+	}
+	return nil
+}
+
+// Wait blocks until plan id, if this server runs it, has ended.
+func (p *Planner) Wait(ctx context.Context, id int64) error {
+	p.mu.Lock()
+	run := p.running[id]
+	p.mu.Unlock()
+	if run == nil {
+		return nil
+	}
+	select {
+	case <-run.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Cancel cancels a running or done plan. A plan running on this server
+// stops at once; one running on another server stops at its next progress
+// write.
+func (p *Planner) Cancel(ctx context.Context, id int64) (*postgres.Plan, error) {
+	plan, err := p.DB.CancelPlan(ctx, id, "cancelled by a manager")
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	run := p.running[id]
+	p.mu.Unlock()
+	if run != nil {
+		run.cancel(errPlanCancelled)
+		<-run.done
+	}
+	return plan, nil
+}
+
+// Close stops every plan this server runs; they end failed ("server shut
+// down") and may be started again. It waits for them, or for ctx.
+func (p *Planner) Close(ctx context.Context) error {
+	p.mu.Lock()
+	p.closed = true
+	for _, r := range p.running {
+		r.cancel(errShutdown)
+	}
+	p.mu.Unlock()
+	done := make(chan struct{})
+	go func() { p.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Running returns the ids of the plans this server runs.
+func (p *Planner) Running() []int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var ids []int64
+	for id := range p.running {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// run solves the plan and stores its outcome. Its writes use a context of
+// their own: a cancelled run still records why it ended.
+func (p *Planner) run(ctx context.Context, plan *postgres.Plan, req PlanRequest) {
+	t0 := time.Now()
+	wctx := func() (context.Context, context.CancelFunc) {
+		return context.WithTimeout(context.Background(), 10*time.Second)
+	}
+	end := func(status, reason string) {
+		c, cancel := wctx()
+		defer cancel()
+		if _, err := p.DB.EndPlan(c, plan.ID, status, reason); err != nil {
+			p.Log.Error("plan: recording its end", "plan", plan.ID, "error", err.Error())
+		}
+		p.Log.Info("plan ended", "plan", plan.ID, "kind", plan.Kind, "status", status, "duration_ms", time.Since(t0).Milliseconds())
+	}
+	stopped := func() bool {
+		switch context.Cause(ctx) {
+		case errPlanCancelled:
+			end(postgres.PlanCancelled, "cancelled by a manager")
+			return true
+		case errShutdown:
+			end(postgres.PlanFailed, errShutdown.Error())
+			return true
+		}
+		return false
+	}
+
+	in, before, err := p.instance(ctx, req)
+	if err != nil {
+		if stopped() {
+			return
+		}
+		if errs.CodeOf(err) == errs.Internal {
+			p.Log.Error("plan: preparing the instance", "plan", plan.ID, "error", err.Error())
+		}
+		end(postgres.PlanFailed, "the current state cannot be planned: "+errs.MessageOf(err))
+		return
+	}
+	var lastWrite time.Time
+	every := max(p.ProgressEvery, time.Second)
+	opt := solver.Options{
+		TimeLimit:     req.TimeLimit,
+		Seed:          plan.ID,
+		Workers:       max(p.Workers, 1),
+		ProgressEvery: every,
+		Progress: func(pr solver.Progress) {
+			if now := time.Now(); now.Sub(lastWrite) < every {
+				return
+			} else {
+				lastWrite = now
+			}
+			c, cancel := wctx()
+			defer cancel()
+			ok, err := p.DB.SetPlanProgress(c, plan.ID, postgres.PlanProgress{ElapsedMS: pr.Elapsed.Milliseconds(),
+				Scheduled: pr.Scheduled, Total: pr.Total, Iterations: pr.Iterations, Score: pr.Best})
+			if err == nil && !ok {
+				// Cancelled (or failed) meanwhile, maybe by another server.
+				p.mu.Lock()
+				if r := p.running[plan.ID]; r != nil {
+					r.cancel(errPlanCancelled)
+				}
+				p.mu.Unlock()
+			}
+		},
+	}
+	s, err := solver.Solve(ctx, in, opt)
+	if stopped() {
+		return
+	}
+	if err != nil {
+		p.Log.Error("plan: solver failed", "plan", plan.ID, "error", err.Error())
+		end(postgres.PlanFailed, "the solver failed: "+errs.MessageOf(solverError(err)))
+		return
+	}
+	res := &postgres.PlanResult{Score: s.Score, Assignments: s.Assignments, Unscheduled: s.Unscheduled,
+		Diff: diff(in, s, before), Stats: s.Stats}
+	if res.Assignments == nil {
+		res.Assignments = []solver.Assignment{}
+	}
+	if res.Unscheduled == nil {
+		res.Unscheduled = []solver.Unscheduled{}
+	}
+	c, cancel := wctx()
+	defer cancel()
+	if ok, err := p.DB.FinishPlan(c, plan.ID, res); err != nil {
+		p.Log.Error("plan: storing the result", "plan", plan.ID, "error", err.Error())
+		end(postgres.PlanFailed, "the result could not be stored")
+		return
+	} else if !ok {
+		p.Log.Info("plan ended elsewhere meanwhile; result dropped", "plan", plan.ID)
+		return
+	}
+	p.Log.Info("plan done", "plan", plan.ID, "kind", plan.Kind, "scheduled", len(s.Assignments), "unscheduled", len(s.Unscheduled),
+		"new", len(res.Diff.New), "moved", len(res.Diff.Moved), "duration_ms", time.Since(t0).Milliseconds())
+}
+
+// solverError keeps the solver's validation messages (they name ids and
+// rules, never persons) and hides anything else.
+func solverError(err error) error {
+	var ve *solver.ValidationError
+	if errors.As(err, &ve) {
+		return errs.E(errs.Invalid, "%s", ve.Error())
+	}
+	return err
+}
+
+var bookingPath = regexp.MustCompile(`^bookings\[(\d+)\]`)
+
+// instance exports the plan's window. Batch and nightly plans: every
+// current booking pinned, so only pending interviews are placed. Repair
+// plans: only the booked interviews, the bookings the absence breaks
+// unpinned and every other pinned, so the solver moves only those. Either
+// way a booking that the current data makes infeasible (an absence, a
+// changed availability) is unpinned: it may move, at the change price, or be
+// dropped. before maps each booked interview to its booking.
+func (p *Planner) instance(ctx context.Context, req PlanRequest) (*solver.Instance, map[string]postgres.PlanMove, error) {
+	in, err := p.DB.Export(ctx, req.From, req.To)
+	if err != nil {
+		return nil, nil, err
+	}
+	unpin := map[string]bool{}
+	if req.Kind == postgres.PlanRepair {
+		if req.Absence == nil {
+			return nil, nil, errs.E(errs.Invalid, "a repair plan needs an absence")
+		}
+		flagged, err := p.DB.FlagAbsence(ctx, *req.Absence, req.Actor)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, f := range flagged {
+			unpin[f.Interview] = true
+		}
+		booked := map[string]bool{}
+		for _, b := range in.Bookings {
+			booked[b.Interview] = true
+		}
+		kept := in.Interviews[:0]
+		for _, iv := range in.Interviews {
+			if booked[iv.ID] {
+				kept = append(kept, iv)
+			}
+		}
+		in.Interviews = kept
+	}
+	ids := make([]string, len(in.Bookings))
+	for i := range in.Bookings {
+		in.Bookings[i].Pinned = !unpin[in.Bookings[i].Interview]
+		ids[i] = in.Bookings[i].Interview
+	}
+	// Unpin the bookings that break a rule as things stand, until the
+	// instance is valid (a pair of clashing bookings may take two rounds).
+	for round := 0; ; round++ {
+		err := solver.Validate(in)
+		if err == nil {
+			break
+		}
+		var ve *solver.ValidationError
+		if !errors.As(err, &ve) || round == 3 {
+			return nil, nil, solverError(err)
+		}
+		n := 0
+		for _, pr := range ve.Problems {
+			if m := bookingPath.FindStringSubmatch(pr.Path); m != nil {
+				i, _ := strconv.Atoi(m[1])
+				if in.Bookings[i].Pinned {
+					in.Bookings[i].Pinned = false
+					n++
+				}
+			}
+		}
+		if n == 0 {
+			return nil, nil, solverError(err)
+		}
+	}
+	current, err := p.DB.ActiveBookings(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	before := make(map[string]postgres.PlanMove, len(in.Bookings))
+	for _, b := range in.Bookings {
+		before[b.Interview] = postgres.PlanMove{Interview: b.Interview, Booking: current[b.Interview].ID, Before: b}
+	}
+	return in, before, nil
+}
+
+// diff compares the plan's schedule with the bookings it started from.
+func diff(in *solver.Instance, s *solver.Schedule, before map[string]postgres.PlanMove) postgres.PlanDiff {
+	d := postgres.PlanDiff{New: []string{}, Moved: []postgres.PlanMove{}, Unchanged: []string{}, Dropped: []postgres.PlanMove{}}
+	placed := map[string]bool{}
+	for _, a := range s.Assignments {
+		placed[a.Interview] = true
+		b, ok := before[a.Interview]
+		if !ok {
+			d.New = append(d.New, a.Interview)
+			continue
+		}
+		if sameAssignment(b.Before, a) {
+			d.Unchanged = append(d.Unchanged, a.Interview)
+			continue
+		}
+		a := a
+		b.After = &a
+		d.Moved = append(d.Moved, b)
+	}
+	for _, b := range in.Bookings {
+		if !placed[b.Interview] {
+			d.Dropped = append(d.Dropped, before[b.Interview])
+		}
+	}
+	return d
+}
+
+func sameAssignment(b solver.Booking, a solver.Assignment) bool {
+	bs, err1 := solver.ParseInstant(b.Start)
+	as, err2 := solver.ParseInstant(a.Start)
+	return err1 == nil && err2 == nil && bs.Equal(as) && b.Room == a.Room && b.Interviewer == a.Interviewer &&
+		b.Interpreter == a.Interpreter && b.Mode == a.Mode
+}

@@ -1,0 +1,82 @@
+// Package scheduler is the booking workflow of the service: suggestions on
+// the current database state, holds, conflict-safe booking, rescheduling and
+// cancelling, with an audit trail and an outbox of events written in the same
+// transaction as each change.
+package scheduler
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/solver"
+)
+
+// Service runs the booking workflow on a database.
+type Service struct {
+	DB  *postgres.DB
+	Now func() time.Time
+	Log *slog.Logger
+	// Key signs suggestion ids (HMAC-SHA256), so that a suggestion can be
+	// booked exactly as offered without storing it. New makes a random one;
+	// replicas that must accept each other's ids share one.
+	Key []byte
+	// HoldTTL is how long a hold lasts (default 10 minutes).
+	HoldTTL time.Duration
+
+	mu      sync.Mutex // guards cache
+	cache   *plannerCache
+	buildMu sync.Mutex // one shared-cache build at a time
+}
+
+// New returns a service on db. log nil: discard; now nil: time.Now.
+func New(db *postgres.DB, log *slog.Logger, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	}
+	return &Service{DB: db, Now: now, Log: log, Key: randomKey(), HoldTTL: DefaultHoldTTL}
+}
+
+// DefaultHoldTTL is the life of a hold unless the service says otherwise.
+const DefaultHoldTTL = 10 * time.Minute
+
+// BookRequest books one interview: either SuggestionID (from a suggestion answer) or an explicit Assignment.
+type BookRequest struct {
+	InterviewID    string
+	SuggestionID   string
+	Assignment     *solver.Assignment // explicit: Start, Room, Interviewer, Interpreter, Mode (End/Location derived)
+	Actor          string             // token name, for the audit trail
+	Reason         string
+	IdempotencyKey string // optional
+	Pinned         bool
+}
+
+// ConflictError says that a resource the booking needs is taken (by a
+// booking or a live hold of someone else), with fresh alternatives.
+type ConflictError struct {
+	Resource     string
+	Message      string
+	Alternatives []solver.Suggestion
+	// AlternativeIDs are the suggestion ids of Alternatives, in order: each
+	// books its alternative.
+	AlternativeIDs []string
+}
+
+func (e *ConflictError) Error() string { return "conflict: " + e.Message }
+
+// Unwrap makes the error carry the conflict code for errs.CodeOf.
+func (e *ConflictError) Unwrap() error { return &errs.Error{Code: errs.Conflict, Message: e.Message} }
+
+// Book re-checks every hard rule inside one transaction under row locks and writes booking, occupancy, audit and outbox rows.
+// Errors: errs conflict (*ConflictError carrying Resource and Alternatives []solver.Suggestion), invalid/unprocessable (rule broken, which one), not_found.
+func (s *Service) Book(ctx context.Context, req BookRequest) (*resources.Booking, error) {
+	return s.book(ctx, req)
+}

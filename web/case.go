@@ -1,0 +1,491 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/scheduler"
+	"github.com/asylum-scheduling/interviews/solver"
+)
+
+// suggestionsShown is the number of ranked options a case page shows.
+const suggestionsShown = 5
+
+type optionView struct {
+	ID          string
+	Rank        int
+	When        string
+	Week        string // Monday of the option's week, for the planner link
+	Office      string
+	OfficeID    string
+	Room        string
+	Interviewer string
+	Interpreter string
+	Mode        string
+	Explanation string
+	// The option itself, for the hold form.
+	Start, RawMode string
+}
+
+type bookingView struct {
+	ID          int64
+	Interview   string
+	When        string
+	Week        string
+	Office      string
+	OfficeID    string
+	Room        string
+	Interviewer string
+	Interpreter string
+	Mode        string
+	Status      string
+	Pinned      bool
+	Sequence    int
+}
+
+type holdView struct {
+	When, Room, Interviewer, Interpreter, Mode, Expires string
+}
+
+type conflictView struct {
+	Message      string
+	Resource     string
+	Alternatives []optionView
+}
+
+type caseData struct {
+	ID        string
+	Case      string
+	Status    string
+	Needs     []need
+	Booking   *bookingView
+	Holds     []holdView
+	Options   []optionView
+	NoOption  string
+	Earliest  string
+	Conflict  *conflictView
+	Rejected  string // a change refused (a broken rule, a missing reason)
+	Reason    string // the reason typed, kept when a change is refused
+	SuggestMS string
+	Shown     []optionView // the suggestions, or a conflict's alternatives
+	Pending   bool
+}
+
+type need struct{ Label, Value string }
+
+func (h *Handler) officeNames(ctx context.Context) (map[string]string, error) {
+	offs, err := h.offices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]string{}
+	for _, o := range offs {
+		m[o.ID] = o.Name
+	}
+	return m, nil
+}
+
+func (h *Handler) casePage(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	return h.renderCase(w, r, v, nil, "")
+}
+
+// renderCase builds the case page, with a conflict (and its alternatives in
+// place of the suggestions) or a refused change when given.
+func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, conflict *scheduler.ConflictError, rejected string) (string, error) {
+	ctx := r.Context()
+	id := chi.URLParam(r, "id")
+	iv, err := h.db.Interview(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	c, err := h.clock(ctx)
+	if err != nil {
+		return "", err
+	}
+	names, err := h.officeNames(ctx)
+	if err != nil {
+		return "", err
+	}
+	v.Title, v.Nav = "Interview "+iv.ID, "queue"
+	d := caseData{ID: iv.ID, Case: iv.Case, Status: string(iv.Status), Needs: needsOf(iv, names), Rejected: rejected,
+		Reason: r.PostFormValue("reason")}
+	var current *resources.Booking
+	if iv.Status == resources.StatusBooked {
+		b, err := h.db.BookingOf(ctx, iv.ID)
+		current = b
+		if err != nil && errs.CodeOf(err) != errs.NotFound {
+			return "", err
+		}
+		if b != nil {
+			bv := viewBooking(b, c.loc, names)
+			bv.OfficeID = h.roomOffice(ctx, b.Room)
+			bv.Office = names[bv.OfficeID]
+			d.Booking = &bv
+		}
+	}
+	holds, err := h.db.Holds(ctx, iv.ID, h.now())
+	if err != nil {
+		return "", err
+	}
+	for _, x := range holds {
+		exp, _ := solver.ParseInstant(x.ExpiresAt)
+		d.Holds = append(d.Holds, holdView{When: when(x.Start, x.End, c.loc), Room: x.Room, Interviewer: x.Interviewer,
+			Interpreter: x.Interpreter, Mode: modeWord(x.Mode), Expires: exp.In(c.loc).Format("15:04")})
+	}
+	if conflict != nil {
+		cv := &conflictView{Message: conflict.Message, Resource: conflict.Resource}
+		for i, a := range conflict.Alternatives {
+			o := viewOption(a, c.loc, names)
+			if i < len(conflict.AlternativeIDs) {
+				o.ID = conflict.AlternativeIDs[i]
+			}
+			cv.Alternatives = append(cv.Alternatives, o)
+		}
+		d.Conflict = cv
+	} else if iv.Status == resources.StatusPending || iv.Status == resources.StatusBooked {
+		t0 := time.Now()
+		ans, err := h.cfg.Booking.Suggest(ctx, scheduler.SuggestRequest{InterviewID: iv.ID, K: suggestionsShown})
+		if err != nil {
+			return "", err
+		}
+		d.SuggestMS = fmt.Sprintf("%.0f", float64(time.Since(t0).Microseconds())/1000)
+		for _, o := range ans.Suggestions {
+			if current != nil && sameAsBooking(o.Suggestion, current) {
+				continue // where it is already
+			}
+			ov := viewOption(o.Suggestion, c.loc, names)
+			ov.ID = o.ID
+			d.Options = append(d.Options, ov)
+		}
+		if len(d.Options) == 0 {
+			d.NoOption = reasonWord(ans.Reason)
+			if ans.Detail != "" {
+				d.NoOption = ans.Detail
+			}
+			if ans.EarliestPossible != "" {
+				d.Earliest = dateOfString(ans.EarliestPossible)
+			}
+		}
+	}
+	d.Shown = d.Options
+	if d.Conflict != nil {
+		d.Shown = d.Conflict.Alternatives
+	}
+	d.Pending = iv.Status == resources.StatusPending
+	v.Data = d
+	return "case", nil
+}
+
+func sameAsBooking(s solver.Suggestion, b *resources.Booking) bool {
+	st, err1 := solver.ParseInstant(s.Start)
+	bt, err2 := solver.ParseInstant(b.Start)
+	return err1 == nil && err2 == nil && st.Equal(bt) && s.Room == b.Room && s.Interviewer == b.Interviewer &&
+		s.Interpreter == b.Interpreter && s.Mode == b.Mode
+}
+
+func viewOption(s solver.Suggestion, loc *time.Location, names map[string]string) optionView {
+	o := optionView{Rank: s.Rank, When: when(s.Start, s.End, loc), Office: names[s.Location], OfficeID: s.Location, Room: s.Room,
+		Interviewer: s.Interviewer, Interpreter: s.Interpreter, Mode: modeWord(s.Mode), Explanation: s.Explanation,
+		Start: s.Start, RawMode: s.Mode}
+	if o.Office == "" {
+		o.Office = s.Location
+	}
+	if t, err := solver.ParseInstant(s.Start); err == nil {
+		o.Week = monday(solver.DateOf(t, loc)).String()
+	}
+	return o
+}
+
+func viewBooking(b *resources.Booking, loc *time.Location, names map[string]string) bookingView {
+	bv := bookingView{ID: b.ID, Interview: b.Interview, When: when(b.Start, b.End, loc), Room: b.Room, Interviewer: b.Interviewer,
+		Interpreter: b.Interpreter, Mode: modeWord(b.Mode), Status: b.Status, Pinned: b.Pinned, Sequence: b.Sequence}
+	if t, err := solver.ParseInstant(b.Start); err == nil {
+		bv.Week = monday(solver.DateOf(t, loc)).String()
+	}
+	return bv
+}
+
+// needsOf says what an interview request needs, in plain words.
+func needsOf(iv *resources.Interview, offices map[string]string) []need {
+	var out []need
+	add := func(l, v string) { out = append(out, need{l, v}) }
+	l := langName(iv.Language) + " (" + iv.Language + ")"
+	if iv.DialectRequired {
+		l += ": this exact dialect is required"
+	}
+	add("Language", l)
+	if iv.NeedsInterp() {
+		add("Interpreter", "needed, "+modeWord(iv.WantMode()))
+	} else {
+		add("Interpreter", "not needed")
+	}
+	add("Length", hours(iv.DurationMinutes))
+	window := "from " + dateOfString(iv.Earliest)
+	if iv.Latest != "" {
+		window += " to " + dateOfString(iv.Latest) + " at the latest"
+	}
+	add("When", window)
+	if iv.Deadline != "" {
+		add("Deadline", dateOfString(iv.Deadline)+" (each day later counts against the plan)")
+	}
+	add("Priority", strconv.Itoa(iv.Prio()))
+	var offs []string
+	for _, o := range iv.Locations {
+		if n := offices[o]; n != "" {
+			offs = append(offs, n)
+		} else {
+			offs = append(offs, o)
+		}
+	}
+	add("Offices", strings.Join(offs, " or "))
+	if iv.InterviewerGender != "" {
+		add("Interviewer", genderWord(iv.InterviewerGender)+" interviewer")
+	}
+	if iv.InterpreterGender != "" {
+		add("Interpreter's gender", genderWord(iv.InterpreterGender))
+	}
+	if len(iv.InterviewerSkills) > 0 {
+		add("Interviewer skills", strings.ReplaceAll(strings.Join(iv.InterviewerSkills, ", "), "_", " "))
+	}
+	if len(iv.InterpreterSkills) > 0 {
+		add("Interpreter skills", strings.ReplaceAll(strings.Join(iv.InterpreterSkills, ", "), "_", " "))
+	}
+	if len(iv.RoomFeatures) > 0 {
+		add("Room", strings.ReplaceAll(strings.Join(iv.RoomFeatures, ", "), "_", " "))
+	}
+	if len(iv.Parties) > 0 {
+		add("Also attending", strings.Join(iv.Parties, ", ")+" (counsel or representative)")
+	}
+	if iv.PreferredInterviewer != "" {
+		add("Preferred interviewer", iv.PreferredInterviewer)
+	}
+	if len(iv.ExcludedInterpreters) > 0 {
+		add("Not these interpreters", strings.Join(iv.ExcludedInterpreters, ", "))
+	}
+	if len(iv.ExcludedInterviewers) > 0 {
+		add("Not these interviewers", strings.Join(iv.ExcludedInterviewers, ", "))
+	}
+	return out
+}
+
+func genderWord(g string) string {
+	switch g {
+	case "f":
+		return "female"
+	case "m":
+		return "male"
+	}
+	return g
+}
+
+// conflictOrRefusal renders the case page for a failed change: a conflict
+// with fresh alternatives, or a refused change with its message.
+func (h *Handler) conflictOrRefusal(w http.ResponseWriter, r *http.Request, v *view, err error) (string, error) {
+	var ce *scheduler.ConflictError
+	if errors.As(err, &ce) {
+		w.Header().Set("X-Outcome", "conflict")
+		return h.renderCase(w, r, v, ce, "")
+	}
+	switch errs.CodeOf(err) {
+	case errs.Invalid, errs.Unprocessable, errs.Conflict:
+		return h.renderCase(w, r, v, nil, errs.MessageOf(err))
+	}
+	return "", err
+}
+
+func (h *Handler) caseBook(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	id := chi.URLParam(r, "id")
+	s := sessionFrom(r.Context())
+	res, err := h.cfg.Booking.BookResult(r.Context(), scheduler.BookRequest{InterviewID: id,
+		SuggestionID: r.PostFormValue("suggestion"), Actor: s.Name, Reason: strings.TrimSpace(r.PostFormValue("reason"))})
+	if err != nil {
+		return h.conflictOrRefusal(w, r, v, err)
+	}
+	seeOther(w, r, "/cases/"+id, fmt.Sprintf("Booked: booking %d.", res.Booking.ID))
+	return "", nil
+}
+
+// caseHold holds the option posted (its fields), checked like a booking.
+func (h *Handler) caseHold(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	ctx := r.Context()
+	id := chi.URLParam(r, "id")
+	s := sessionFrom(ctx)
+	start, err := solver.ParseInstant(r.PostFormValue("start"))
+	if err != nil {
+		return "", errs.E(errs.Invalid, "The option to hold is incomplete: reload the page.")
+	}
+	now := h.now()
+	ttl := h.cfg.Booking.HoldTTL
+	if ttl <= 0 {
+		ttl = scheduler.DefaultHoldTTL
+	}
+	_, err = h.db.Apply(ctx, postgres.Change{Action: postgres.ActionHeld, Interview: id,
+		Place: &postgres.Placement{Start: start, Room: r.PostFormValue("room"), Interviewer: r.PostFormValue("interviewer"),
+			Interpreter: r.PostFormValue("interpreter"), Mode: r.PostFormValue("mode")},
+		Actor: s.Name, Now: now, ExpiresAt: now.Add(ttl), Check: holdCheck})
+	if err != nil {
+		var taken *postgres.TakenError
+		var ce *scheduler.ConflictError
+		if errors.As(err, &taken) || errors.As(err, &ce) {
+			msg := "the option is no longer possible"
+			if taken != nil {
+				msg = taken.Message
+			} else {
+				msg = ce.Message
+			}
+			conflict := &scheduler.ConflictError{Message: msg}
+			if taken != nil {
+				conflict.Resource = taken.Resource
+			}
+			ans, serr := h.cfg.Booking.Suggest(ctx, scheduler.SuggestRequest{InterviewID: id, K: suggestionsShown})
+			if serr == nil {
+				for _, o := range ans.Suggestions {
+					conflict.Alternatives = append(conflict.Alternatives, o.Suggestion)
+					conflict.AlternativeIDs = append(conflict.AlternativeIDs, o.ID)
+				}
+			}
+			return h.conflictOrRefusal(w, r, v, conflict)
+		}
+		return h.conflictOrRefusal(w, r, v, err)
+	}
+	seeOther(w, r, "/cases/"+id, fmt.Sprintf("Held for %d minutes: book it before the hold runs out.", int(ttl/time.Minute)))
+	return "", nil
+}
+
+// holdCheck refuses a hold that would break a hard rule as things stand.
+func holdCheck(ci *postgres.CheckInput) error {
+	vs, err := scheduler.NewViolations(ci)
+	if err != nil {
+		return errs.Wrap(err, errs.Internal, "")
+	}
+	if len(vs) > 0 {
+		return &scheduler.ConflictError{Message: "the option is no longer possible: " + vs[0].Message}
+	}
+	return nil
+}
+
+func (h *Handler) bookingOf(r *http.Request) (*resources.Booking, error) {
+	n, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil || n <= 0 {
+		return nil, errs.E(errs.NotFound, "There is no booking %q.", chi.URLParam(r, "id"))
+	}
+	return h.db.Booking(r.Context(), n)
+}
+
+// withCaseID points the route's id at the booking's interview, so that a
+// refused change renders that interview's case page.
+func withCaseID(r *http.Request, interview string) *http.Request {
+	rc := chi.RouteContext(r.Context())
+	if rc != nil {
+		for i, k := range rc.URLParams.Keys {
+			if k == "id" {
+				rc.URLParams.Values[i] = interview
+			}
+		}
+	}
+	return r
+}
+
+func (h *Handler) bookingReschedule(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	b, err := h.bookingOf(r)
+	if err != nil {
+		return "", err
+	}
+	s := sessionFrom(r.Context())
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	sug := r.PostFormValue("suggestion")
+	r = withCaseID(r, b.Interview)
+	if sug == "" {
+		return h.renderCase(w, r, v, nil, "Choose the new time first.")
+	}
+	if reason == "" {
+		return h.renderCase(w, r, v, nil, "Give a reason for the change.")
+	}
+	res, err := h.cfg.Booking.Reschedule(r.Context(), scheduler.ChangeRequest{BookingID: b.ID, SuggestionID: sug, Actor: s.Name, Reason: reason})
+	if err != nil {
+		return h.conflictOrRefusal(w, r, v, err)
+	}
+	c, err := h.clock(r.Context())
+	if err != nil {
+		return "", err
+	}
+	seeOther(w, r, "/cases/"+b.Interview, fmt.Sprintf("Moved: booking %d is now on %s, room %s.", res.Booking.ID,
+		when(res.Booking.Start, res.Booking.End, c.loc), res.Booking.Room))
+	return "", nil
+}
+
+func (h *Handler) bookingCancel(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	b, err := h.bookingOf(r)
+	if err != nil {
+		return "", err
+	}
+	s := sessionFrom(r.Context())
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	r = withCaseID(r, b.Interview)
+	if reason == "" {
+		return h.renderCase(w, r, v, nil, "Give a reason for the cancellation.")
+	}
+	if _, err := h.cfg.Booking.Cancel(r.Context(), scheduler.ChangeRequest{BookingID: b.ID, Actor: s.Name, Reason: reason}); err != nil {
+		return h.conflictOrRefusal(w, r, v, err)
+	}
+	seeOther(w, r, "/cases/"+b.Interview, fmt.Sprintf("Cancelled booking %d; the interview is pending again.", b.ID))
+	return "", nil
+}
+
+type bookingPageData struct {
+	B     bookingView
+	Audit []auditView
+}
+
+type auditView struct{ At, Actor, Action, Reason string }
+
+func (h *Handler) bookingPage(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	b, err := h.bookingOf(r)
+	if err != nil {
+		return "", err
+	}
+	c, err := h.clock(r.Context())
+	if err != nil {
+		return "", err
+	}
+	names, err := h.officeNames(r.Context())
+	if err != nil {
+		return "", err
+	}
+	bv := viewBooking(b, c.loc, names)
+	bv.OfficeID = h.roomOffice(r.Context(), b.Room)
+	bv.Office = names[bv.OfficeID]
+	d := bookingPageData{B: bv}
+	if s := sessionFrom(r.Context()); s.Manager() {
+		entries, err := h.db.Audit(r.Context(), "", b.ID)
+		if err != nil {
+			return "", err
+		}
+		for _, e := range entries {
+			at := e.At
+			if t, err := time.Parse(time.RFC3339, e.At); err == nil {
+				at = t.In(c.loc).Format("2 Jan 2006 15:04")
+			}
+			d.Audit = append(d.Audit, auditView{At: at, Actor: e.Actor, Action: e.Action, Reason: e.Reason})
+		}
+	}
+	v.Title, v.Nav, v.Data = fmt.Sprintf("Booking %d", b.ID), "planner", d
+	return "booking", nil
+}
+
+// roomOffice returns the location of a room ("" when unknown).
+func (h *Handler) roomOffice(ctx context.Context, room string) string {
+	var loc string
+	h.db.Pool.QueryRow(ctx, `select location_id from rooms where id = $1`, room).Scan(&loc)
+	return loc
+}

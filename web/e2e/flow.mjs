@@ -1,0 +1,238 @@
+// End-to-end flow of the web pages in headless Chromium (Debian's
+// /usr/bin/chromium), driven by playwright-core from <repo>/.cache/playwright.
+// Run by web/e2e_test.go, which starts the server and passes:
+//   BASE_URL        the server
+//   CLERK_TOKEN     a clerk's API token; CLERK2_TOKEN another clerk's
+//   MANAGER_TOKEN   a manager's API token
+//   CASE_A          a pending interview; its top suggestion gets booked
+//   CASE_B, RANK_B  another pending interview and the rank of one of its
+//                   suggestions that needs a resource of CASE_A's top one at
+//                   the same time: booking it after CASE_A must conflict
+//   SHOTS           folder for the screenshots
+//   PLAYWRIGHT_DIR  where playwright-core is installed
+// Prints one JSON line with what it saw; exits non-zero on any failure.
+import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const env = (k) => {
+  const v = process.env[k];
+  if (!v) throw new Error(`${k} is not set`);
+  return v;
+};
+const base = env('BASE_URL');
+const shots = env('SHOTS');
+mkdirSync(shots, { recursive: true });
+const require = createRequire(join(env('PLAYWRIGHT_DIR'), 'node_modules', '/'));
+const { chromium } = require('playwright-core');
+
+const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const out = {};
+const timings = {};
+
+function check(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
+}
+
+const profiles = [];
+
+// A fresh profile (its own --user-data-dir) per browser.
+async function browser() {
+  const dir = mkdtempSync(join(tmpdir(), 'iv-chromium-'));
+  const ctx = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium', args, headless: true,
+    viewport: { width: 1366, height: 850 }, locale: 'en-GB',
+  });
+  ctx.setDefaultTimeout(20000);
+  profiles.push(dir);
+  return ctx;
+}
+
+async function signIn(ctx, token, name) {
+  const page = ctx.pages()[0] || await ctx.newPage();
+  await page.goto(base + '/queue');
+  check(new URL(page.url()).pathname === '/signin', 'not sent to sign in: ' + page.url());
+  if (name) await shot(page, name);
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(u => new URL(u).pathname === '/queue');
+  return page;
+}
+
+async function timed(page, path) {
+  const resp = await page.goto(base + path);
+  check(resp.ok(), `${path}: ${resp.status()}`);
+  const st = resp.headers()['server-timing'] || '';
+  const m = st.match(/dur=([0-9.]+)/);
+  if (m) timings[path.split('?')[0].replace(/\/[A-Z]-?[0-9A-Z-]+$/, '/{id}').replace(/\/[0-9]+$/, '/{id}')] = Number(m[1]);
+  return resp;
+}
+
+const a = await browser();
+const b = await browser();
+try {
+  // A clerk signs in and sees the queue, at-risk deadlines highlighted.
+  const pa = await signIn(a, env('CLERK_TOKEN'), '01-signin');
+  await timed(pa, '/queue');
+  const rows = await pa.locator('table.list tbody tr').count();
+  check(rows > 0, 'the queue is empty');
+  out.queueRows = rows;
+  out.atRisk = await pa.locator('tr.at-risk').count();
+  await shot(pa, '02-queue');
+  // Filters: a language narrows the queue.
+  await pa.getByLabel('Language').selectOption({ index: 1 });
+  await pa.getByRole('button', { name: 'Filter' }).click();
+  const filtered = await pa.locator('table.list tbody tr').count();
+  check(filtered > 0 && filtered < rows, `the language filter gave ${filtered} of ${rows}`);
+
+  // A second clerk opens case B (a suggestion that will conflict).
+  const pb = await signIn(b, env('CLERK2_TOKEN'));
+  await timed(pb, '/cases/' + env('CASE_B'));
+  await pb.locator(`li.option[data-rank="${env('RANK_B')}"]`).waitFor();
+
+  // The first clerk opens case A from the queue and books the top suggestion.
+  await timed(pa, '/queue');
+  await pa.goto(base + '/cases/' + env('CASE_A'));
+  await timed(pa, '/cases/' + env('CASE_A'));
+  await pa.getByRole('heading', { name: 'What it needs' }).waitFor();
+  const top = pa.locator('li.option').first();
+  out.topWhen = (await top.locator('.when').textContent()).trim();
+  out.topWhy = (await top.locator('.why').textContent()).trim();
+  check(out.topWhy.length > 10, 'the top suggestion says not why');
+  await shot(pa, '03-case');
+  await top.getByRole('button', { name: /^Book option 1/ }).click();
+  await pa.getByRole('status').filter({ hasText: 'Booked' }).waitFor();
+  out.booked = (await pa.getByRole('status').textContent()).trim();
+  const bookingId = out.booked.match(/booking (\d+)/)[1];
+  out.bookingId = Number(bookingId);
+  await shot(pa, '04-booked');
+
+  // The second clerk books the now-taken slot: conflict, alternatives in place.
+  await pb.locator(`li.option[data-rank="${env('RANK_B')}"]`).getByRole('button', { name: /^Book option/ }).click();
+  const alert = pb.locator('#conflict');
+  await alert.waitFor();
+  out.conflict = (await alert.textContent()).replace(/\s+/g, ' ').trim();
+  out.alternatives = await pb.locator('li.option').count();
+  check(out.alternatives > 0, 'no alternatives after the conflict');
+  await shot(pb, '05-conflict');
+  // An alternative can be booked right there.
+  await pb.locator('li.option').first().getByRole('button', { name: /^Book option/ }).click();
+  await pb.getByRole('status').filter({ hasText: 'Booked' }).waitFor();
+  out.alternativeBooked = (await pb.getByRole('status').textContent()).trim();
+
+  // The booking is in the planner; clicking it opens it.
+  await pa.getByRole('link', { name: 'See it in the planner' }).click();
+  await pa.waitForURL(/\/planner/);
+  const cell = pa.locator(`a.e.booking[href="/bookings/${bookingId}"]`).first();
+  await cell.waitFor();
+  out.plannerEntry = (await cell.textContent()).replace(/\s+/g, ' ').trim();
+  await shot(pa, '06-planner');
+  {
+    const u = new URL(pa.url());
+    await timed(pa, '/planner' + u.search);
+  }
+  await pa.locator(`a.e.booking[href="/bookings/${bookingId}"]`).first().click();
+  await pa.getByRole('heading', { name: `Booking ${bookingId}` }).waitFor();
+  await timed(pa, '/bookings/' + bookingId);
+  await shot(pa, '07-booking');
+  // The interpreter's page lists it.
+  const interp = pa.locator('a[href^="/people/interpreter/"]').first();
+  if (await interp.count()) {
+    await interp.click();
+    await pa.locator(`a[href="/bookings/${bookingId}"]`).waitFor();
+    out.interpreterPage = new URL(pa.url()).pathname;
+    await shot(pa, '08-interpreter');
+    await timed(pa, out.interpreterPage);
+  }
+
+  // Reschedule with a reason, then cancel with a reason.
+  await pa.goto(base + '/cases/' + env('CASE_A'));
+  await pa.locator('fieldset input[type=radio]').first().check();
+  await pa.getByLabel('Reason for the change').fill('applicant asked for another day');
+  await pa.getByRole('button', { name: 'Move the booking' }).click();
+  await pa.getByRole('status').filter({ hasText: 'Moved' }).waitFor();
+  out.moved = (await pa.getByRole('status').textContent()).trim();
+  await pa.getByLabel('Reason for cancelling').fill('case withdrawn');
+  await pa.getByRole('button', { name: 'Cancel the booking' }).click();
+  await pa.getByRole('status').filter({ hasText: 'Cancelled' }).waitFor();
+  out.cancelled = (await pa.getByRole('status').textContent()).trim();
+
+  // Shortages: chart and table.
+  await timed(pa, '/shortages');
+  check(await pa.locator('figure.chart svg rect').count() > 0, 'no bars in the shortages chart');
+  out.shortageRows = await pa.locator('table.list tbody tr').count();
+  await shot(pa, '09-shortages');
+
+  // A clerk may not see plans.
+  const resp = await pa.goto(base + '/plans');
+  check(resp.status() === 403, 'a clerk opened the plans page: ' + resp.status());
+  await pa.getByRole('button', { name: 'Sign out' }).click();
+  await pa.waitForURL(/\/signin/);
+
+  // A manager runs a plan and accepts it.
+  await b.clearCookies();
+  const pm = await signIn(b, env('MANAGER_TOKEN'));
+  await timed(pm, '/plans');
+  await pm.getByLabel('Time limit (seconds)').fill('2');
+  await shot(pm, '10-plans');
+  await pm.getByRole('button', { name: 'Start the plan' }).click();
+  await pm.waitForURL(/\/plans\/\d+$/);
+  await pm.getByRole('heading', { name: 'Proposed bookings' }).waitFor({ timeout: 60000 });
+  out.planSummary = (await pm.locator('.summary').textContent()).trim();
+  out.proposed = await pm.locator('input[name=item]').count();
+  out.unscheduled = await pm.locator('#uns-h ~ table tbody tr').count();
+  await shot(pm, '11-plan');
+  await timed(pm, new URL(pm.url()).pathname);
+  check(out.proposed > 0, 'the plan proposes nothing');
+  // Accept some: untick the last proposal, accept the ticked ones.
+  await pm.locator('input[name=item]').last().uncheck();
+  await pm.getByRole('button', { name: 'Accept the ticked ones' }).click();
+  await pm.getByRole('heading', { name: 'Accepted', exact: true }).waitFor();
+  out.accepted = (await pm.getByRole('status').textContent()).trim();
+  out.acceptedRows = await pm.locator('#acc-h ~ table tbody tr').count();
+  await shot(pm, '12-accepted');
+
+  // The manager makes a calendar subscription link for the interpreter of
+  // the second clerk's booking; the feed holds that booking.
+  await pm.goto(base + '/cases/' + env('CASE_B'));
+  const person = pm.locator('section.booked a[href^="/people/interpreter/"], section.booked a[href^="/people/interviewer/"]').first();
+  await person.click();
+  await pm.getByRole('button', { name: 'Make a subscription link' }).click();
+  const feedUrl = await pm.getByLabel('Subscription link (shown only once)').inputValue();
+  out.feedUrl = feedUrl.replace(/ivf_[A-Za-z0-9_-]+/, 'ivf_…');
+  await shot(pm, '13-feed');
+  const feed = await pm.request.get(feedUrl);
+  check(feed.ok(), 'the feed answered ' + feed.status());
+  const ics = await feed.text();
+  check(ics.includes('BEGIN:VCALENDAR'), 'the feed is not a calendar');
+  check(ics.includes(env('CASE_B')), 'the feed does not hold ' + env('CASE_B'));
+  out.feedHoldsBooking = true;
+  await pm.getByRole('button', { name: /^Revoke link/ }).first().click();
+  await pm.getByRole('status').filter({ hasText: 'revoked' }).waitFor();
+  check((await pm.request.get(feedUrl)).status() === 404, 'a revoked feed still answers');
+  out.timings = timings;
+  console.log(JSON.stringify(out));
+} catch (err) {
+  console.error(err);
+  for (const [i, ctx] of [a, b].entries()) {
+    for (const [j, p] of ctx.pages().entries()) {
+      try {
+        console.error(`browser ${i} page ${j} at ${p.url()}`);
+        await p.screenshot({ path: join(shots, `failure-${i}-${j}.png`), fullPage: true });
+      } catch (e) { /* closed */ }
+    }
+  }
+  process.exitCode = 1;
+} finally {
+  await a.close();
+  await b.close();
+  for (const dir of profiles) {
+    try { rmSync(dir, { recursive: true, force: true }); } catch (e) { /* chromium may still be writing */ }
+  }
+}

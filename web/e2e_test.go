@@ -1,0 +1,147 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/resources"
+)
+
+// browserTools returns the repository root and node, or fails the test
+// saying how to install what is missing.
+func browserTools(t *testing.T) (root, node string) {
+	t.Helper()
+	root, err := filepath.Abs("..")
+	require.NoError(t, err)
+	var missing []string
+	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
+		missing = append(missing, "/usr/bin/chromium")
+	}
+	node, err = exec.LookPath("node")
+	if err != nil {
+		missing = append(missing, "node")
+	}
+	if _, err := os.Stat(filepath.Join(root, ".cache/playwright/node_modules/playwright-core/package.json")); err != nil {
+		missing = append(missing, ".cache/playwright/node_modules/playwright-core")
+	}
+	if len(missing) > 0 {
+		t.Fatalf("the browser tests need %s: run scripts/ensure-browser.sh (make test does)", strings.Join(missing, ", "))
+	}
+	return root, node
+}
+
+type flowResult struct {
+	QueueRows         int                `json:"queueRows"`
+	AtRisk            int                `json:"atRisk"`
+	TopWhen           string             `json:"topWhen"`
+	TopWhy            string             `json:"topWhy"`
+	Booked            string             `json:"booked"`
+	BookingID         int64              `json:"bookingId"`
+	Conflict          string             `json:"conflict"`
+	Alternatives      int                `json:"alternatives"`
+	AlternativeBooked string             `json:"alternativeBooked"`
+	PlannerEntry      string             `json:"plannerEntry"`
+	InterpreterPage   string             `json:"interpreterPage"`
+	Moved             string             `json:"moved"`
+	Cancelled         string             `json:"cancelled"`
+	ShortageRows      int                `json:"shortageRows"`
+	PlanSummary       string             `json:"planSummary"`
+	Proposed          int                `json:"proposed"`
+	Unscheduled       int                `json:"unscheduled"`
+	Accepted          string             `json:"accepted"`
+	AcceptedRows      int                `json:"acceptedRows"`
+	Timings           map[string]float64 `json:"timings"`
+	FeedURL           string             `json:"feedUrl"`
+	FeedHoldsBooking  bool               `json:"feedHoldsBooking"`
+}
+
+// TestBrowserFlow drives the pages in headless Chromium: a clerk signs in,
+// filters the queue, opens a case, books the top suggestion, sees it in the
+// planner and on the interpreter's page, reschedules and cancels it with a
+// reason; a second clerk in another browser books a suggestion that needs
+// the same person or room at the same time and gets the conflict with fresh
+// alternatives, and books one; a manager runs a plan and accepts some of it.
+// Screenshots of every page go to testout/screenshots/.
+func TestBrowserFlow(t *testing.T) {
+	root, node := browserTools(t)
+	e := newEnv(t)
+	a, b, rankB := conflictingPair(t, e.api.Booking(), e.db)
+	shots := filepath.Join(root, "testout", "screenshots")
+	require.NoError(t, os.MkdirAll(shots, 0o755))
+
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "web", "e2e", "flow.mjs"))
+	cmd.Env = append(os.Environ(),
+		"BASE_URL="+e.srv.URL, "CLERK_TOKEN="+e.clerk, "CLERK2_TOKEN="+e.clerk2, "MANAGER_TOKEN="+e.manager,
+		"CASE_A="+a, "CASE_B="+b, "RANK_B="+strconv.Itoa(rankB), "SHOTS="+shots,
+		"PLAYWRIGHT_DIR="+filepath.Join(root, ".cache", "playwright"))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	require.NoError(t, err, "flow.mjs failed:\n%s\n%s", stderr.String(), stdout.String())
+
+	var res flowResult
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &res), stdout.String())
+	t.Logf("browser flow: %+v", res)
+
+	require.Greater(t, res.QueueRows, 0)
+	require.Contains(t, res.Booked, "Booked: booking")
+	require.Contains(t, res.Conflict, "That time was taken")
+	require.Greater(t, res.Alternatives, 0)
+	require.Contains(t, res.AlternativeBooked, "Booked")
+	require.Contains(t, res.PlannerEntry, a)
+	require.Contains(t, res.Moved, "Moved")
+	require.Contains(t, res.Cancelled, "Cancelled")
+	require.Greater(t, res.ShortageRows, 0)
+	require.Greater(t, res.Proposed, 0)
+	require.Contains(t, res.Accepted, "Accepted:")
+	require.Equal(t, res.Proposed-1, res.AcceptedRows)
+	require.True(t, res.FeedHoldsBooking)
+	for path, ms := range res.Timings {
+		require.Less(t, ms, 100.0, "server time of %s", path)
+	}
+
+	// What the browser did is in the database.
+	bctx := context.Background()
+	audit, err := e.db.Audit(bctx, a, 0)
+	require.NoError(t, err)
+	var actions []string
+	for _, x := range audit {
+		actions = append(actions, x.Action+":"+x.Actor)
+	}
+	require.GreaterOrEqual(t, len(actions), 3)
+	// (the manager's plan may book it again afterwards)
+	require.Equal(t, []string{"booked:clerk-a", "rescheduled:clerk-a", "cancelled:clerk-a"}, actions[:3])
+	bk, err := e.db.BookingOf(bctx, b)
+	require.NoError(t, err)
+	require.Equal(t, "active", bk.Status)
+	page, err := e.db.Plans(bctx, resourcesAll())
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	require.Equal(t, postgres.PlanAccepted, page.Items[0].Status)
+	require.Equal(t, "manager-a", page.Items[0].AcceptedBy)
+
+	for _, name := range []string{"01-signin", "02-queue", "03-case", "04-booked", "05-conflict", "06-planner", "07-booking",
+		"09-shortages", "10-plans", "11-plan", "12-accepted", "13-feed"} {
+		st, err := os.Stat(filepath.Join(shots, name+".png"))
+		require.NoError(t, err, name)
+		require.Greater(t, st.Size(), int64(1000), name)
+	}
+}
+
+func resourcesAll() resources.ListParams {
+	return resources.ListParams{Limit: 100, Filters: map[string]string{}}
+}

@@ -1,0 +1,266 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/solver"
+)
+
+// personDays is how far ahead a person's page lists bookings.
+const personDays = 28
+
+type personBooking struct {
+	ID                                       int64
+	When, Interview, Lang, Room, Office, Who string
+}
+
+type personData struct {
+	Kind, ID, Title string
+	Facts           []need
+	Bookings        []personBooking
+	Absences        []string
+	From, To        string
+	Week            string
+	Office          string
+	Feeds           []feedView
+	CanManage       bool
+	NewURL          string // a link just made: shown once
+	NewFor          int64
+}
+
+type feedView struct {
+	ID                   int64
+	Created, By, Rotated string
+	LastUsed             string
+}
+
+var personKinds = map[string]string{"room": "Room", "interviewer": "Interviewer", "interpreter": "Interpreter"}
+
+func (h *Handler) person(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	return h.renderPerson(w, r, v, "", 0)
+}
+
+func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, v *view, newURL string, newFor int64) (string, error) {
+	ctx := r.Context()
+	kind, id := chi.URLParam(r, "kind"), chi.URLParam(r, "id")
+	label, ok := personKinds[kind]
+	if !ok {
+		return "", errs.E(errs.NotFound, "There is no page for %q.", kind)
+	}
+	c, err := h.clock(ctx)
+	if err != nil {
+		return "", err
+	}
+	names, err := h.officeNames(ctx)
+	if err != nil {
+		return "", err
+	}
+	d := personData{Kind: kind, ID: id, Title: label + " " + id, Week: monday(c.ref).String()}
+	officeList := func(ids []string) string {
+		var out []string
+		for _, o := range ids {
+			if n := names[o]; n != "" {
+				out = append(out, n)
+			} else {
+				out = append(out, o)
+			}
+		}
+		return strings.Join(out, ", ")
+	}
+	langs := func(tags []string) string {
+		var out []string
+		for _, t := range tags {
+			out = append(out, langName(t)+" ("+t+")")
+		}
+		return strings.Join(out, ", ")
+	}
+	table := kind + "s"
+	switch kind {
+	case "room":
+		x, err := h.db.Room(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		d.Office = x.Location
+		d.Facts = append(d.Facts, need{"Office", officeList([]string{x.Location})})
+		if len(x.Features) > 0 {
+			d.Facts = append(d.Facts, need{"Features", strings.ReplaceAll(strings.Join(x.Features, ", "), "_", " ")})
+		}
+		if !x.Active {
+			d.Facts = append(d.Facts, need{"Active", "no"})
+		}
+	case "interviewer":
+		x, err := h.db.Interviewer(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		d.Office = x.Location
+		d.Facts = append(d.Facts, need{"Office", officeList([]string{x.Location})})
+		if len(x.Languages) > 0 {
+			d.Facts = append(d.Facts, need{"Languages", langs(x.Languages)})
+		}
+		if len(x.Skills) > 0 {
+			d.Facts = append(d.Facts, need{"Skills", strings.ReplaceAll(strings.Join(x.Skills, ", "), "_", " ")})
+		}
+	case "interpreter":
+		x, err := h.db.Interpreter(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		if len(x.Locations) > 0 {
+			d.Office = x.Locations[0]
+		}
+		d.Facts = append(d.Facts, need{"Languages", langs(x.Languages)})
+		var modes []string
+		for _, m := range x.Modes {
+			modes = append(modes, modeWord(m))
+		}
+		d.Facts = append(d.Facts, need{"Works", strings.Join(modes, ", ")})
+		if len(x.Locations) > 0 {
+			d.Facts = append(d.Facts, need{"On site at", officeList(x.Locations)})
+		}
+		if len(x.Skills) > 0 {
+			d.Facts = append(d.Facts, need{"Skills", strings.ReplaceAll(strings.Join(x.Skills, ", "), "_", " ")})
+		}
+	}
+	from, to := c.ref.Midnight(c.loc), (c.ref + personDays).Midnight(c.loc)
+	d.From, d.To = longDate(c.ref), longDate(c.ref+personDays-1)
+	col := map[string]string{"room": "b.room_id", "interviewer": "b.interviewer_id", "interpreter": "b.interpreter_id"}[kind]
+	rows, _ := h.db.Pool.Query(ctx, `select b.id, b.interview_id, i.language, b.start_at, b.end_at, b.room_id, r.location_id,
+			b.interviewer_id, coalesce(b.interpreter_id, '')
+		from bookings b join interviews i on i.id = b.interview_id join rooms r on r.id = b.room_id
+		where `+col+` = $1 and b.status = 'active' and b.start_at < $3 and b.end_at > $2 order by b.start_at`, id, from, to)
+	for rows.Next() {
+		var pb personBooking
+		var s, e time.Time
+		var loc, ivr, itp string
+		if err := rows.Scan(&pb.ID, &pb.Interview, &pb.Lang, &s, &e, &pb.Room, &loc, &ivr, &itp); err != nil {
+			rows.Close()
+			return "", err
+		}
+		pb.When = when(solver.FormatInstant(s, c.loc), solver.FormatInstant(e, c.loc), c.loc)
+		pb.Office = names[loc]
+		switch kind {
+		case "room":
+			pb.Who = ivr
+			if itp != "" {
+				pb.Who += ", " + itp
+			}
+		case "interviewer":
+			pb.Who = itp
+		case "interpreter":
+			pb.Who = ivr
+		}
+		d.Bookings = append(d.Bookings, pb)
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	if kind != "room" {
+		abs, err := h.db.Absences(ctx, table, id)
+		if err != nil {
+			return "", err
+		}
+		for _, a := range abs {
+			s, err1 := solver.ParseInstant(a.Start)
+			e, err2 := solver.ParseInstant(a.End)
+			if err1 != nil || err2 != nil || !e.After(from) {
+				continue
+			}
+			d.Absences = append(d.Absences, s.In(c.loc).Format("Mon 2 Jan 2006 15:04")+" – "+e.In(c.loc).Format("Mon 2 Jan 2006 15:04"))
+		}
+	}
+	feeds, err := h.db.FeedTokens(ctx, kind, id)
+	if err != nil {
+		return "", err
+	}
+	for _, f := range feeds {
+		fv := feedView{ID: f.ID, Created: localStamp(f.CreatedAt, c.loc), By: f.CreatedBy}
+		if f.RotatedAt != nil {
+			fv.Rotated = localStamp(*f.RotatedAt, c.loc)
+		}
+		if f.LastUsedAt != nil {
+			fv.LastUsed = localStamp(*f.LastUsedAt, c.loc)
+		}
+		d.Feeds = append(d.Feeds, fv)
+	}
+	d.CanManage = sessionFrom(ctx).Manager()
+	d.NewURL, d.NewFor = newURL, newFor
+	v.Title, v.Nav, v.Data = d.Title, "planner", d
+	return "person", nil
+}
+
+// feedURL is the subscription link of a feed token.
+func (h *Handler) feedURL(r *http.Request, token string) string {
+	base := h.cfg.FeedBaseURL
+	if base == "" {
+		scheme := "http"
+		if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+			scheme = "https"
+		}
+		base = scheme + "://" + r.Host
+	}
+	return strings.TrimRight(base, "/") + "/feeds/" + token + ".ics"
+}
+
+func (h *Handler) feedCreate(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	kind, id := chi.URLParam(r, "kind"), chi.URLParam(r, "id")
+	if _, ok := personKinds[kind]; !ok {
+		return "", errs.E(errs.NotFound, "There is no page for %q.", kind)
+	}
+	token, f, err := h.db.CreateFeedToken(r.Context(), kind, id, sessionFrom(r.Context()).Name)
+	if err != nil {
+		return "", err
+	}
+	v.Flash = "Subscription link made. Copy it now: it is shown only once."
+	return h.renderPerson(w, r, v, h.feedURL(r, token), f.ID)
+}
+
+func (h *Handler) feedOf(r *http.Request) (int64, error) {
+	kind, id := chi.URLParam(r, "kind"), chi.URLParam(r, "id")
+	n, err := strconv.ParseInt(chi.URLParam(r, "feed"), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, errs.E(errs.NotFound, "There is no subscription %q.", chi.URLParam(r, "feed"))
+	}
+	feeds, err := h.db.FeedTokens(r.Context(), kind, id)
+	if err != nil {
+		return 0, err
+	}
+	for _, f := range feeds {
+		if f.ID == n {
+			return n, nil
+		}
+	}
+	return 0, errs.E(errs.NotFound, "There is no live subscription %d of %s %s.", n, kind, id)
+}
+
+func (h *Handler) feedRotate(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	n, err := h.feedOf(r)
+	if err != nil {
+		return "", err
+	}
+	token, _, err := h.db.RotateFeedToken(r.Context(), n)
+	if err != nil {
+		return "", err
+	}
+	v.Flash = "New subscription link made; the old one stopped working. Copy it now: it is shown only once."
+	return h.renderPerson(w, r, v, h.feedURL(r, token), n)
+}
+
+func (h *Handler) feedRevoke(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	n, err := h.feedOf(r)
+	if err != nil {
+		return "", err
+	}
+	if err := h.db.RevokeFeedToken(r.Context(), n); err != nil {
+		return "", err
+	}
+	seeOther(w, r, "/people/"+chi.URLParam(r, "kind")+"/"+chi.URLParam(r, "id"), "The subscription link was revoked: calendars using it stop updating.")
+	return "", nil
+}

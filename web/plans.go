@@ -1,0 +1,227 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/scheduler"
+	"github.com/asylum-scheduling/interviews/solver"
+)
+
+type planRow struct {
+	ID                         int64
+	Kind, Status, From, To, By string
+	Created                    string
+	Summary                    *postgres.PlanSummary
+}
+
+type plansData struct {
+	Plans     []planRow
+	From, To  string
+	TimeLimit string
+}
+
+func (h *Handler) plansPage(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	ctx := r.Context()
+	c, err := h.clock(ctx)
+	if err != nil {
+		return "", err
+	}
+	page, err := h.db.Plans(ctx, resources.ListParams{Limit: 1000, Filters: map[string]string{}})
+	if err != nil {
+		return "", err
+	}
+	d := plansData{From: c.ref.String(), To: (c.ref + 4).String(), TimeLimit: "10"}
+	if c.settings.Horizon != nil && c.settings.Horizon.End >= d.From {
+		d.To = c.settings.Horizon.End
+	}
+	// Newest first.
+	for i := len(page.Items) - 1; i >= 0; i-- {
+		p := page.Items[i]
+		d.Plans = append(d.Plans, planRow{ID: p.ID, Kind: p.Kind, Status: p.Status, From: p.From, To: p.To, By: p.CreatedBy,
+			Created: localStamp(p.CreatedAt, c.loc), Summary: p.Summary})
+	}
+	v.Title, v.Nav, v.Data = "Plans", "plans", d
+	return "plans", nil
+}
+
+func localStamp(s string, loc *time.Location) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
+	}
+	return t.In(loc).Format("2 Jan 2006 15:04")
+}
+
+func (h *Handler) planStart(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	s := sessionFrom(r.Context())
+	secs, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("time_limit")))
+	if err != nil || secs < 1 || time.Duration(secs)*time.Second > scheduler.MaxPlanTimeLimit {
+		return "", errs.E(errs.Invalid, "The time limit must be a whole number of seconds from 1 to %d.", int(scheduler.MaxPlanTimeLimit/time.Second))
+	}
+	plan, err := h.cfg.Plans.Start(r.Context(), scheduler.PlanRequest{From: r.PostFormValue("from"), To: r.PostFormValue("to"),
+		TimeLimit: time.Duration(secs) * time.Second, Actor: s.Name})
+	if err != nil {
+		return "", err
+	}
+	seeOther(w, r, "/plans/"+strconv.FormatInt(plan.ID, 10), "")
+	return "", nil
+}
+
+type planItem struct {
+	Interview, When, Office, Room, Interviewer, Interpreter, Mode, Before string
+	Moved                                                                 bool
+}
+
+type planData struct {
+	Plan        *postgres.Plan
+	Running     bool
+	Elapsed     string
+	Progress    *postgres.PlanProgress
+	Percent     int
+	Items       []planItem
+	Unscheduled []solver.Unscheduled
+	Unchanged   int
+	Dropped     []postgres.PlanMove
+	Accepted    []postgres.AcceptedItem
+	AcceptedN   map[string]int
+	Created     string
+}
+
+func (h *Handler) planOf(r *http.Request) (*postgres.Plan, error) {
+	n, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil || n <= 0 {
+		return nil, errs.E(errs.NotFound, "There is no plan %q.", chi.URLParam(r, "id"))
+	}
+	return h.db.Plan(r.Context(), n, true)
+}
+
+func (h *Handler) planPage(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	p, err := h.planOf(r)
+	if err != nil {
+		return "", err
+	}
+	return h.renderPlan(r, v, p, nil)
+}
+
+func (h *Handler) renderPlan(r *http.Request, v *view, p *postgres.Plan, accepted []postgres.AcceptedItem) (string, error) {
+	ctx := r.Context()
+	c, err := h.clock(ctx)
+	if err != nil {
+		return "", err
+	}
+	names, err := h.officeNames(ctx)
+	if err != nil {
+		return "", err
+	}
+	d := planData{Plan: p, Running: p.Status == postgres.PlanRunning, Progress: p.Progress, Created: localStamp(p.CreatedAt, c.loc)}
+	if d.Running {
+		v.Refresh = 1
+		if p.Progress != nil {
+			d.Elapsed = fmt.Sprintf("%.0f s", float64(p.Progress.ElapsedMS)/1000)
+			if p.TimeLimitMS > 0 {
+				d.Percent = min(100, int(p.Progress.ElapsedMS*100/p.TimeLimitMS))
+			}
+		}
+	}
+	if res := p.Result; res != nil {
+		assigned := map[string]solver.Assignment{}
+		for _, a := range res.Assignments {
+			assigned[a.Interview] = a
+		}
+		item := func(iv string) planItem {
+			a := assigned[iv]
+			it := planItem{Interview: iv, When: when(a.Start, a.End, c.loc), Office: names[a.Location], Room: a.Room,
+				Interviewer: a.Interviewer, Interpreter: a.Interpreter, Mode: modeWord(a.Mode)}
+			if it.Office == "" {
+				it.Office = a.Location
+			}
+			return it
+		}
+		for _, iv := range res.Diff.New {
+			d.Items = append(d.Items, item(iv))
+		}
+		for _, m := range res.Diff.Moved {
+			it := item(m.Interview)
+			it.Moved = true
+			it.Before = m.Before.Start
+			if t, err := solver.ParseInstant(m.Before.Start); err == nil {
+				it.Before = t.In(c.loc).Format("Mon 2 Jan 15:04") + ", room " + m.Before.Room
+			}
+			d.Items = append(d.Items, it)
+		}
+		d.Unscheduled = res.Unscheduled
+		d.Unchanged = len(res.Diff.Unchanged)
+		d.Dropped = res.Diff.Dropped
+	}
+	if accepted == nil {
+		accepted = p.Accepted
+	}
+	d.Accepted = accepted
+	if len(accepted) > 0 {
+		d.AcceptedN = map[string]int{}
+		for _, a := range accepted {
+			d.AcceptedN[a.Outcome]++
+		}
+	}
+	v.Title, v.Nav, v.Data = fmt.Sprintf("Plan %d", p.ID), "plans", d
+	return "plan", nil
+}
+
+func (h *Handler) planAccept(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	p, err := h.planOf(r)
+	if err != nil {
+		return "", err
+	}
+	s := sessionFrom(r.Context())
+	var items []string
+	if r.PostFormValue("all") == "" {
+		items = r.PostForm["item"]
+		if len(items) == 0 {
+			return h.withError(r, v, p, "Tick the bookings to accept, or accept all.")
+		}
+	}
+	plan, out, err := h.cfg.Plans.Accept(r.Context(), p.ID, items, s.Name)
+	if err != nil {
+		if c := errs.CodeOf(err); c == errs.Conflict || c == errs.Invalid {
+			return h.withError(r, v, p, errs.MessageOf(err))
+		}
+		return "", err
+	}
+	booked := 0
+	for _, x := range out {
+		if x.Outcome == scheduler.AcceptBooked || x.Outcome == scheduler.AcceptRescheduled {
+			booked++
+		}
+	}
+	v.Flash = fmt.Sprintf("Accepted: %d of %d booked.", booked, len(out))
+	return h.renderPlan(r, v, plan, out)
+}
+
+func (h *Handler) withError(r *http.Request, v *view, p *postgres.Plan, msg string) (string, error) {
+	v.Error = msg
+	return h.renderPlan(r, v, p, nil)
+}
+
+func (h *Handler) planCancel(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	p, err := h.planOf(r)
+	if err != nil {
+		return "", err
+	}
+	if _, err := h.cfg.Plans.Cancel(r.Context(), p.ID); err != nil {
+		if errs.CodeOf(err) == errs.Conflict {
+			return h.withError(r, v, p, errs.MessageOf(err))
+		}
+		return "", err
+	}
+	seeOther(w, r, "/plans/"+strconv.FormatInt(p.ID, 10), "The plan was cancelled.")
+	return "", nil
+}

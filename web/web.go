@@ -1,0 +1,328 @@
+// Package web is the server-rendered user interface for booking clerks and
+// interview managers: sign-in with an API token, the queue of pending
+// interviews, a case page with ranked suggestions (hold, book, reschedule,
+// cancel), a week planner per office, batch plans, interpreter shortages and
+// a person's page.
+//
+// Pages are plain HTML (html/template, embedded) with one embedded style
+// sheet and no script: forms post, a running plan refreshes itself with a
+// meta refresh. Every form carries a per-session CSRF token; the session is a
+// random id in a Secure, HttpOnly, SameSite=Lax cookie, and the server keeps
+// only its SHA-256. No applicant's name is ever shown: interviews are named by
+// their opaque references.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"html/template"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/scheduler"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Config is what the pages need.
+type Config struct {
+	DB *postgres.DB
+	// Booking is the booking workflow (suggestions, holds, bookings). Share
+	// the API's (api.Server.Booking) so that suggestion ids work in both.
+	Booking *scheduler.Service
+	// Plans runs batch plans; share the API's (api.Server.Planner).
+	Plans *scheduler.Planner
+	// API answers /v1/..., /feeds/..., /healthz, /readyz, /metrics and
+	// /openapi.yaml.
+	// Nil: those paths are not found.
+	API http.Handler
+	Log *slog.Logger
+	Now func() time.Time
+	// FeedBaseURL is the public base URL of calendar subscription links
+	// (default: from the request).
+	FeedBaseURL string
+	// SessionTTL is how long a session lives without use (default 8 h);
+	// SessionMax how long it lives at most (default 12 h).
+	SessionTTL, SessionMax time.Duration
+}
+
+// Handler serves the pages (and passes the API's paths to the API).
+type Handler struct {
+	cfg      Config
+	db       *postgres.DB
+	log      *slog.Logger
+	now      func() time.Time
+	sessions *sessions
+	pages    map[string]*template.Template
+	router   chi.Router
+}
+
+// New returns the pages' handler.
+func New(cfg Config) *Handler {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	}
+	if cfg.Booking == nil {
+		cfg.Booking = scheduler.New(cfg.DB, cfg.Log, cfg.Now)
+	}
+	if cfg.Plans == nil {
+		cfg.Plans = scheduler.NewPlanner(cfg.DB, cfg.Booking, cfg.Log, cfg.Now)
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 8 * time.Hour
+	}
+	if cfg.SessionMax <= 0 {
+		cfg.SessionMax = 12 * time.Hour
+	}
+	h := &Handler{cfg: cfg, db: cfg.DB, log: cfg.Log, now: cfg.Now,
+		sessions: newSessions(cfg.Now, cfg.SessionTTL, cfg.SessionMax)}
+	h.pages = parsePages()
+	h.router = h.routes()
+	return h
+}
+
+// apiPath reports whether path belongs to the API.
+func apiPath(p string) bool {
+	switch p {
+	case "/v1", "/healthz", "/readyz", "/metrics", "/openapi.yaml":
+		return true
+	}
+	return strings.HasPrefix(p, "/v1/") || strings.HasPrefix(p, "/feeds/")
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if apiPath(r.URL.Path) {
+		if h.cfg.API == nil {
+			http.NotFound(w, r)
+			return
+		}
+		h.cfg.API.ServeHTTP(w, r)
+		return
+	}
+	h.router.ServeHTTP(w, r)
+}
+
+func (h *Handler) routes() chi.Router {
+	r := chi.NewRouter()
+	r.Use(h.observe, securityHeaders)
+	static, _ := fs.Sub(staticFS, "static")
+	r.Handle("/static/*", http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static)))))
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		h.fail(w, r, errs.E(errs.NotFound, "there is no such page"))
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(h.loadSession)
+		r.Get("/signin", h.signinForm)
+		r.Post("/signin", h.signin)
+		r.Group(func(r chi.Router) {
+			r.Use(h.requireSession(resources.RoleClerk))
+			r.Post("/signout", h.signout)
+			r.Get("/", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/queue", http.StatusSeeOther) })
+			r.Get("/queue", h.page(h.queue))
+			r.Get("/cases/{id}", h.page(h.casePage))
+			r.Post("/cases/{id}/hold", h.page(h.caseHold))
+			r.Post("/cases/{id}/book", h.page(h.caseBook))
+			r.Post("/bookings/{id}/reschedule", h.page(h.bookingReschedule))
+			r.Post("/bookings/{id}/cancel", h.page(h.bookingCancel))
+			r.Get("/bookings/{id}", h.page(h.bookingPage))
+			r.Get("/planner", h.page(h.planner))
+			r.Get("/shortages", h.page(h.shortages))
+			r.Get("/people/{kind}/{id}", h.page(h.person))
+		})
+		r.Group(func(r chi.Router) {
+			r.Use(h.requireSession(resources.RoleManager))
+			r.Get("/plans", h.page(h.plansPage))
+			r.Post("/plans", h.page(h.planStart))
+			r.Get("/plans/{id}", h.page(h.planPage))
+			r.Post("/plans/{id}/accept", h.page(h.planAccept))
+			r.Post("/plans/{id}/cancel", h.page(h.planCancel))
+			r.Post("/people/{kind}/{id}/feeds", h.page(h.feedCreate))
+			r.Post("/people/{kind}/{id}/feeds/{feed}/rotate", h.page(h.feedRotate))
+			r.Post("/people/{kind}/{id}/feeds/{feed}/revoke", h.page(h.feedRevoke))
+		})
+	})
+	return r
+}
+
+func cacheStatic(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders forbids scripts, framing and foreign form targets.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// statusWriter records the status of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// observe logs one line per request: the route pattern (never the path or
+// query: they hold case references), status and duration.
+func (h *Handler) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				h.log.Error("web: panic", "route", routeOf(r))
+				if sw.status == 0 {
+					http.Error(sw, "internal error", http.StatusInternalServerError)
+				}
+			}
+			status := sw.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			h.log.Info("web request", "method", r.Method, "route", routeOf(r), "status", status,
+				"duration_ms", float64(time.Since(start).Microseconds())/1000)
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+func routeOf(r *http.Request) string {
+	if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
+		return rc.RoutePattern()
+	}
+	return "unmatched"
+}
+
+// view is what every page template gets.
+type view struct {
+	Title   string
+	Nav     string // the current section, for aria-current
+	User    *session
+	CSRF    string
+	Flash   string // a confirmation
+	Error   string // a problem with what was just done
+	Refresh int    // seconds; 0: none
+	Data    any
+	Server  time.Duration
+}
+
+// pageFunc builds a page: the template name and its data, or an error.
+type pageFunc func(w http.ResponseWriter, r *http.Request, v *view) (string, error)
+
+// page adapts a pageFunc: it renders the template named, or the error page.
+// A pageFunc that wrote a redirect returns "".
+func (h *Handler) page(f pageFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		s := sessionFrom(r.Context())
+		v := &view{User: s}
+		if s != nil {
+			v.CSRF = s.CSRF
+		}
+		v.Flash = r.URL.Query().Get("done")
+		name, err := f(w, r, v)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if name == "" {
+			return
+		}
+		v.Server = time.Since(start)
+		h.render(w, r, http.StatusOK, name, v, start)
+	}
+}
+
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view, start time.Time) {
+	t := h.pages[name]
+	if t == nil {
+		h.log.Error("web: no template", "name", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf strings.Builder
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		h.log.Error("web: template", "name", name, "error", err.Error())
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Server-Timing", "app;dur="+strconv.FormatFloat(float64(time.Since(start).Microseconds())/1000, 'f', 1, 64))
+	w.WriteHeader(status)
+	io.WriteString(w, buf.String())
+}
+
+// fail renders an error page with the status of err's code; internal errors
+// are logged and shown as a generic message.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := errs.CodeOf(err)
+	msg := errs.MessageOf(err)
+	if code == errs.Internal {
+		if !errors.Is(err, context.Canceled) {
+			h.log.Error("web: internal error", "route", routeOf(r), "error", err.Error())
+		}
+		msg = "Something went wrong on the server. Try again; if it keeps happening, tell the administrator."
+	}
+	s := sessionFrom(r.Context())
+	v := &view{Title: http.StatusText(errs.Status(code)), User: s, Error: msg}
+	if s != nil {
+		v.CSRF = s.CSRF
+	}
+	h.render(w, r, errs.Status(code), "error", v, time.Now())
+}
+
+// seeOther redirects after a successful post, with a confirmation message.
+func seeOther(w http.ResponseWriter, r *http.Request, to, done string) {
+	if done != "" {
+		sep := "?"
+		if strings.Contains(to, "?") {
+			sep = "&"
+		}
+		to += sep + "done=" + urlQueryEscape(done)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}

@@ -1,0 +1,622 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/asylum-scheduling/interviews/api"
+	"github.com/asylum-scheduling/interviews/internal/generator"
+	"github.com/asylum-scheduling/interviews/internal/pgtest"
+	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/scheduler"
+	"github.com/asylum-scheduling/interviews/solver"
+	"github.com/asylum-scheduling/interviews/web"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// env is a server with the API and the pages on a fresh database holding the
+// demo data of `make run` (the generator's M instance with a third of a
+// first-fit plan booked), and tokens of each role.
+type env struct {
+	srv                    *httptest.Server
+	db                     *postgres.DB
+	api                    *api.Server
+	clerk, clerk2, manager string
+	clerkID                int64
+}
+
+var (
+	demoOnce sync.Once
+	demo     *solver.Instance
+	demoErr  error
+)
+
+// demoInstance is what `interviewd serve -demo` loads.
+func demoInstance(t testing.TB) *solver.Instance {
+	demoOnce.Do(func() {
+		demo, demoErr = generator.Generate("M", 1)
+		if demoErr != nil {
+			return
+		}
+		fit, err := solver.FirstFit(demo)
+		if err != nil {
+			demoErr = err
+			return
+		}
+		for i, a := range fit.Assignments {
+			if i%3 == 0 {
+				demo.Bookings = append(demo.Bookings, solver.Booking{Interview: a.Interview, Start: a.Start, Room: a.Room,
+					Interviewer: a.Interviewer, Interpreter: a.Interpreter, Mode: a.Mode})
+			}
+		}
+	})
+	require.NoError(t, demoErr)
+	// A copy: Import does not change it, but be safe with parallel tests.
+	cp := *demo
+	return &cp
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	db := postgres.New(pgtest.Pool(t), time.Now)
+	_, err := db.Import(ctx, demoInstance(t))
+	require.NoError(t, err)
+	a := api.New(db, nil, nil)
+	h := web.New(web.Config{DB: db, Booking: a.Booking(), Plans: a.Planner(), API: a})
+	srv := httptest.NewServer(h)
+	t.Cleanup(func() {
+		srv.Close()
+		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		a.Planner().Close(cctx)
+	})
+	e := &env{srv: srv, db: db, api: a}
+	var tk *resources.Token
+	e.clerk, tk, err = db.CreateToken(ctx, "clerk-a", resources.RoleClerk)
+	require.NoError(t, err)
+	e.clerkID = tk.ID
+	e.clerk2, _, err = db.CreateToken(ctx, "clerk-b", resources.RoleClerk)
+	require.NoError(t, err)
+	e.manager, _, err = db.CreateToken(ctx, "manager-a", resources.RoleManager)
+	require.NoError(t, err)
+	return e
+}
+
+// jar keeps cookies like a browser on a secure origin: the test server is
+// plain HTTP on 127.0.0.1, which browsers treat as secure but Go's cookiejar
+// does not.
+type jar struct {
+	mu sync.Mutex
+	c  map[string]*http.Cookie
+}
+
+func (j *jar) SetCookies(_ *url.URL, cs []*http.Cookie) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for _, c := range cs {
+		if c.MaxAge < 0 || c.Value == "" {
+			delete(j.c, c.Name)
+			continue
+		}
+		j.c[c.Name] = c
+	}
+}
+
+func (j *jar) Cookies(*url.URL) []*http.Cookie {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	var out []*http.Cookie
+	for _, c := range j.c {
+		out = append(out, &http.Cookie{Name: c.Name, Value: c.Value})
+	}
+	return out
+}
+
+type browser struct {
+	t    *testing.T
+	e    *env
+	c    *http.Client
+	jar  *jar
+	csrf string
+}
+
+func (e *env) browser(t *testing.T) *browser {
+	j := &jar{c: map[string]*http.Cookie{}}
+	return &browser{t: t, e: e, jar: j, c: &http.Client{Jar: j, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+type page struct {
+	status int
+	body   string
+	header http.Header
+}
+
+var csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func (b *browser) do(req *http.Request) page {
+	b.t.Helper()
+	resp, err := b.c.Do(req)
+	require.NoError(b.t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(b.t, err)
+	if m := csrfRe.FindSubmatch(body); m != nil {
+		b.csrf = string(m[1])
+	}
+	return page{status: resp.StatusCode, body: string(body), header: resp.Header}
+}
+
+func (b *browser) get(path string) page {
+	b.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, b.e.srv.URL+path, nil)
+	require.NoError(b.t, err)
+	return b.do(req)
+}
+
+// post sends a form; the CSRF token of the last page is added unless the
+// form has one.
+func (b *browser) post(path string, form url.Values) page {
+	b.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if _, ok := form["csrf"]; !ok {
+		form.Set("csrf", b.csrf)
+	}
+	req, err := http.NewRequest(http.MethodPost, b.e.srv.URL+path, strings.NewReader(form.Encode()))
+	require.NoError(b.t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+func (b *browser) signIn(token string) {
+	b.t.Helper()
+	p := b.get("/signin")
+	require.Equal(b.t, 200, p.status)
+	p = b.post("/signin", url.Values{"token": {token}, "next": {"/queue"}})
+	require.Equal(b.t, http.StatusSeeOther, p.status, p.body)
+	require.Equal(b.t, "/queue", p.header.Get("Location"))
+}
+
+func TestSignIn(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser(t)
+
+	// No session: pages send to the sign-in form, posts are refused.
+	p := b.get("/queue")
+	require.Equal(t, http.StatusSeeOther, p.status)
+	require.Equal(t, "/signin?next=%2Fqueue", p.header.Get("Location"))
+	p = b.post("/cases/I-0001/book", url.Values{"csrf": {"x"}})
+	require.Equal(t, http.StatusUnauthorized, p.status)
+
+	p = b.get("/signin")
+	require.Equal(t, 200, p.status)
+	require.Contains(t, p.body, `<label for="token">API token</label>`)
+	setCookie := p.header.Get("Set-Cookie")
+	require.Contains(t, setCookie, "__Host-ivsignin=")
+	form := b.csrf
+
+	// A form without the sign-in CSRF token is refused.
+	p = b.post("/signin", url.Values{"csrf": {"forged"}, "token": {e.clerk}})
+	require.Equal(t, http.StatusForbidden, p.status)
+	// A wrong token is refused.
+	p = b.post("/signin", url.Values{"token": {"ivt_nope"}})
+	require.Equal(t, http.StatusUnauthorized, p.status)
+	require.Contains(t, p.body, "not valid")
+	_ = form
+
+	// The right one starts a session: a Secure, HttpOnly, SameSite=Lax cookie.
+	b.get("/signin")
+	p = b.post("/signin", url.Values{"token": {e.clerk}, "next": {"/planner"}})
+	require.Equal(t, http.StatusSeeOther, p.status)
+	require.Equal(t, "/planner", p.header.Get("Location"))
+	var session *http.Cookie
+	for _, c := range (&http.Response{Header: p.header}).Cookies() {
+		if c.Name == "__Host-ivsession" {
+			session = c
+		}
+	}
+	require.NotNil(t, session)
+	require.True(t, session.Secure)
+	require.True(t, session.HttpOnly)
+	require.Equal(t, http.SameSiteLaxMode, session.SameSite)
+	require.Equal(t, "/", session.Path)
+	require.NotContains(t, session.Value, e.clerk)
+
+	p = b.get("/queue")
+	require.Equal(t, 200, p.status)
+	require.Contains(t, p.body, "clerk-a · clerk")
+	require.Equal(t, "no-store", p.header.Get("Cache-Control"))
+	require.Contains(t, p.header.Get("Content-Security-Policy"), "frame-ancestors 'none'")
+
+	// Posts need the session's CSRF token.
+	p = b.post("/cases/I-0001/book", url.Values{"csrf": {"forged"}, "suggestion": {"x"}})
+	require.Equal(t, http.StatusForbidden, p.status)
+	require.Contains(t, p.body, "did not come from this site")
+	// A foreign Origin is refused even with the token.
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/signout", strings.NewReader("csrf="+url.QueryEscape(b.csrf)))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	p = b.do(req)
+	require.Equal(t, http.StatusForbidden, p.status)
+
+	// A clerk may not open the managers' pages.
+	p = b.get("/plans")
+	require.Equal(t, http.StatusForbidden, p.status)
+
+	// Revoking the token ends the session at once.
+	require.NoError(t, e.db.RevokeToken(context.Background(), e.clerkID))
+	p = b.get("/queue")
+	require.Equal(t, http.StatusSeeOther, p.status)
+
+	// Sign-out ends the session.
+	m := e.browser(t)
+	m.signIn(e.manager)
+	require.Equal(t, 200, m.get("/plans").status)
+	p = m.post("/signout", nil)
+	require.Equal(t, http.StatusSeeOther, p.status)
+	require.Equal(t, http.StatusSeeOther, m.get("/plans").status)
+
+	// The API is still served next to the pages.
+	req, _ = http.NewRequest(http.MethodGet, e.srv.URL+"/v1/interviews?limit=1", nil)
+	req.Header.Set("Authorization", "Bearer "+e.manager)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 200, resp.StatusCode)
+}
+
+// conflictingPair finds two pending interviews A and B and the rank of a
+// suggestion of B that needs a person or room of A's top suggestion at an
+// overlapping time: once A's top one is booked, B's is taken.
+func conflictingPair(t *testing.T, svc *scheduler.Service, db *postgres.DB) (a, b string, rankB int) {
+	t.Helper()
+	ctx := context.Background()
+	rows, _ := db.Pool.Query(ctx, `select id from interviews where status = 'pending' order by id`)
+	var ids []string
+	for rows.Next() {
+		var id string
+		require.NoError(t, rows.Scan(&id))
+		ids = append(ids, id)
+	}
+	require.NoError(t, rows.Err())
+	opts := map[string][]scheduler.Option{}
+	for _, id := range ids {
+		ans, err := svc.Suggest(ctx, scheduler.SuggestRequest{InterviewID: id, K: 5})
+		require.NoError(t, err)
+		opts[id] = ans.Suggestions
+	}
+	overlap := func(x, y solver.Suggestion) bool {
+		xs, _ := solver.ParseInstant(x.Start)
+		xe, _ := solver.ParseInstant(x.End)
+		ys, _ := solver.ParseInstant(y.Start)
+		ye, _ := solver.ParseInstant(y.End)
+		if !xs.Before(ye) || !ys.Before(xe) {
+			return false
+		}
+		return x.Room == y.Room || x.Interviewer == y.Interviewer || (x.Interpreter != "" && x.Interpreter == y.Interpreter)
+	}
+	sort.Strings(ids)
+	for _, x := range ids {
+		if len(opts[x]) == 0 {
+			continue
+		}
+		for _, y := range ids {
+			if y == x {
+				continue
+			}
+			for _, o := range opts[y] {
+				if overlap(opts[x][0].Suggestion, o.Suggestion) {
+					return x, y, o.Rank
+				}
+			}
+		}
+	}
+	t.Fatal("no two pending interviews compete for a slot in the demo data")
+	return
+}
+
+var bookedRe = regexp.MustCompile(`Booked: booking (\d+)\.`)
+
+func TestCaseBookConflictRescheduleCancel(t *testing.T) {
+	e := newEnv(t)
+	a, bID, rankB := conflictingPair(t, e.api.Booking(), e.db)
+	c1, c2 := e.browser(t), e.browser(t)
+	c1.signIn(e.clerk)
+	c2.signIn(e.clerk2)
+
+	p := c1.get("/cases/" + a)
+	require.Equal(t, 200, p.status)
+	require.Contains(t, p.body, "What it needs")
+	require.Contains(t, p.body, "Why:")
+	top := regexp.MustCompile(`name="suggestion" value="([^"]+)"`).FindStringSubmatch(p.body)
+	require.NotNil(t, top)
+
+	pb := c2.get("/cases/" + bID)
+	require.Equal(t, 200, pb.status)
+	sugB := regexp.MustCompile(`name="suggestion" value="([^"]+)"`).FindAllStringSubmatch(pb.body, -1)
+	require.GreaterOrEqual(t, len(sugB), rankB)
+
+	// Hold, then book the top suggestion.
+	holdForm := url.Values{}
+	for _, f := range []string{"start", "room", "interviewer", "interpreter", "mode"} {
+		m := regexp.MustCompile(`name="` + f + `" value="([^"]*)"`).FindStringSubmatch(p.body)
+		require.NotNil(t, m, f)
+		holdForm.Set(f, html.UnescapeString(m[1]))
+	}
+	p = c1.post("/cases/"+a+"/hold", holdForm)
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	p = c1.get(p.header.Get("Location"))
+	require.Contains(t, p.body, "Held for this interview")
+	p = c1.post("/cases/"+a+"/book", url.Values{"suggestion": {top[1]}})
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	p = c1.get(p.header.Get("Location"))
+	m := bookedRe.FindStringSubmatch(p.body)
+	require.NotNil(t, m, p.body)
+	bookingID, _ := strconv.ParseInt(m[1], 10, 64)
+	require.Contains(t, p.body, "See it in the planner")
+	require.Contains(t, p.body, `<span class="status status-booked">booked</span>`)
+
+	// The other clerk's suggestion needs the same resource: conflict, with
+	// fresh alternatives in place.
+	p = c2.post("/cases/"+bID+"/book", url.Values{"suggestion": {sugB[rankB-1][1]}})
+	require.Equal(t, 200, p.status)
+	require.Equal(t, "conflict", p.header.Get("X-Outcome"))
+	require.Contains(t, p.body, "That time was taken")
+	require.Contains(t, p.body, "Here are fresh alternatives")
+	require.Contains(t, p.body, `<li class="option card"`)
+
+	// The planner shows the booking and links to it.
+	b, err := e.db.Booking(context.Background(), bookingID)
+	require.NoError(t, err)
+	var office string
+	require.NoError(t, e.db.Pool.QueryRow(context.Background(), `select location_id from rooms where id = $1`, b.Room).Scan(&office))
+	start, _ := solver.ParseInstant(b.Start)
+	loc, _ := time.LoadLocation("Europe/Helsinki")
+	day := start.In(loc)
+	monday := day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7)).Format(time.DateOnly)
+	p = c1.get("/planner?office=" + office + "&week=" + monday)
+	require.Equal(t, 200, p.status)
+	require.Contains(t, p.body, fmt.Sprintf(`href="/bookings/%d"`, bookingID))
+	p = c1.get(fmt.Sprintf("/bookings/%d", bookingID))
+	require.Equal(t, 200, p.status)
+	require.Contains(t, p.body, "/cases/"+a)
+	if b.Interpreter != "" {
+		p = c1.get("/people/interpreter/" + b.Interpreter)
+		require.Equal(t, 200, p.status)
+		require.Contains(t, p.body, fmt.Sprintf(`href="/bookings/%d"`, bookingID))
+	}
+
+	// Reschedule needs a reason; then moves.
+	p = c1.get("/cases/" + a)
+	opts := regexp.MustCompile(`name="suggestion" id="opt-1" value="([^"]+)"`).FindStringSubmatch(p.body)
+	require.NotNil(t, opts, p.body)
+	p = c1.post(fmt.Sprintf("/bookings/%d/reschedule", bookingID), url.Values{"suggestion": {opts[1]}})
+	require.Equal(t, 200, p.status)
+	require.Contains(t, p.body, "Give a reason for the change.")
+	p = c1.post(fmt.Sprintf("/bookings/%d/reschedule", bookingID), url.Values{"suggestion": {opts[1]}, "reason": {"applicant asked"}})
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	// Cancel needs a reason too.
+	p = c1.post(fmt.Sprintf("/bookings/%d/cancel", bookingID), url.Values{"reason": {" "}})
+	require.Contains(t, p.body, "Give a reason for the cancellation.")
+	p = c1.post(fmt.Sprintf("/bookings/%d/cancel", bookingID), url.Values{"reason": {"withdrawn"}})
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	p = c1.get(p.header.Get("Location"))
+	require.Contains(t, p.body, "the interview is pending again")
+
+	audit, err := e.db.Audit(context.Background(), a, 0)
+	require.NoError(t, err)
+	var actions []string
+	for _, x := range audit {
+		actions = append(actions, x.Action+":"+x.Actor)
+	}
+	require.Equal(t, []string{"held:clerk-a", "booked:clerk-a", "rescheduled:clerk-a", "cancelled:clerk-a"}, actions)
+}
+
+func TestQueueFilters(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser(t)
+	b.signIn(e.clerk)
+	all := b.get("/queue")
+	require.Equal(t, 200, all.status)
+	rows := strings.Count(all.body, `<th scope="row"><a href="/cases/`)
+	require.Greater(t, rows, 50)
+	require.Contains(t, all.body, `class="at-risk"`)
+	// Most urgent first: the deadlines shown never go down before the
+	// undated ones.
+	ar := b.get("/queue?language=ar")
+	n := strings.Count(ar.body, `<th scope="row"><a href="/cases/`)
+	require.Greater(t, n, 0)
+	require.Less(t, n, rows)
+	require.NotContains(t, ar.body, `<span class="tag">tr</span>`)
+	hel := b.get("/queue?office=HEL&priority=2&deadline=2027-01-20")
+	require.Equal(t, 200, hel.status)
+	require.Less(t, strings.Count(hel.body, `<th scope="row"><a href="/cases/`), rows)
+	require.Equal(t, http.StatusBadRequest, b.get("/queue?deadline=soon").status)
+	require.Equal(t, http.StatusBadRequest, b.get("/queue?priority=0").status)
+}
+
+func TestPlansStartAndAccept(t *testing.T) {
+	e := newEnv(t)
+	m := e.browser(t)
+	m.signIn(e.manager)
+	p := m.get("/plans")
+	require.Equal(t, 200, p.status)
+	p = m.post("/plans", url.Values{"from": {"2027-01-04"}, "to": {"2027-01-08"}, "time_limit": {"1"}})
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	loc := p.header.Get("Location")
+	id, err := strconv.ParseInt(strings.TrimPrefix(loc, "/plans/"), 10, 64)
+	require.NoError(t, err)
+	p = m.get(loc)
+	require.Equal(t, 200, p.status)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	require.NoError(t, e.api.Planner().Wait(ctx, id))
+	p = m.get(loc)
+	require.Contains(t, p.body, "Proposed bookings")
+	require.Contains(t, p.body, "Not placed")
+	items := regexp.MustCompile(`name="item" value="([^"]+)"`).FindAllStringSubmatch(p.body, -1)
+	require.NotEmpty(t, items)
+	// Accept one, then all.
+	p = m.post(loc+"/accept", url.Values{"item": {items[0][1]}})
+	require.Equal(t, 200, p.status, p.body)
+	require.Contains(t, p.body, "Accepted: 1 of 1 booked.")
+	p = m.post(loc+"/accept", url.Values{"all": {"1"}})
+	require.Equal(t, 200, p.status)
+	require.Contains(t, p.body, "Accepted:")
+	plan, err := e.db.Plan(context.Background(), id, false)
+	require.NoError(t, err)
+	require.Equal(t, postgres.PlanAccepted, plan.Status)
+	// Nothing ticked: refused with a message.
+	p = m.post(loc+"/accept", url.Values{})
+	require.Contains(t, p.body, "Tick the bookings to accept")
+}
+
+// TestPagesFast renders every page on the demo data and checks the
+// server's time (Server-Timing) stays under 100 ms: the best of three, so
+// that a busy test machine does not make it flaky.
+func TestPagesFast(t *testing.T) {
+	e := newEnv(t)
+	m := e.browser(t)
+	m.signIn(e.manager)
+	m.get("/plans")
+	p := m.post("/plans", url.Values{"from": {"2027-01-04"}, "to": {"2027-01-08"}, "time_limit": {"1"}})
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	planPath := p.header.Get("Location")
+	id, _ := strconv.ParseInt(strings.TrimPrefix(planPath, "/plans/"), 10, 64)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	require.NoError(t, e.api.Planner().Wait(ctx, id))
+
+	var booked resources.Booking
+	page, err := e.db.Bookings(context.Background(), resources.ListParams{Limit: 1, Filters: map[string]string{}})
+	require.NoError(t, err)
+	require.NotEmpty(t, page.Items)
+	booked = page.Items[0]
+	paths := []string{"/queue", "/queue?language=ar&office=HEL", "/cases/I-0001", "/cases/" + booked.Interview,
+		"/planner", "/planner?office=HEL&week=2027-01-04", "/plans", planPath, "/shortages", "/shortages?weeks=13",
+		fmt.Sprintf("/bookings/%d", booked.ID), "/people/interpreter/" + booked.Interpreter, "/people/room/" + booked.Room,
+		"/people/interviewer/" + booked.Interviewer}
+	timing := regexp.MustCompile(`dur=([0-9.]+)`)
+	for _, path := range paths {
+		best := 1e9
+		for i := 0; i < 3; i++ {
+			p := m.get(path)
+			require.Equal(t, 200, p.status, path)
+			mm := timing.FindStringSubmatch(p.header.Get("Server-Timing"))
+			require.NotNil(t, mm, path)
+			d, _ := strconv.ParseFloat(mm[1], 64)
+			best = min(best, d)
+		}
+		t.Logf("%-45s %6.1f ms", path, best)
+		require.Less(t, best, 100.0, path)
+	}
+}
+
+func TestErrorsAndStatic(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser(t)
+	b.signIn(e.clerk)
+	// Unknown pages and ids are friendly, not stack traces.
+	p := b.get("/cases/nope")
+	require.Equal(t, http.StatusNotFound, p.status)
+	require.Contains(t, p.body, "not found")
+	require.Equal(t, http.StatusNotFound, b.get("/people/dragon/x").status)
+	require.Equal(t, http.StatusNotFound, b.get("/bookings/abc").status)
+	require.Equal(t, http.StatusNotFound, b.get("/no/such/page").status)
+	// Static files are served with the pages.
+	p = b.get("/static/style.css")
+	require.Equal(t, 200, p.status)
+	require.Contains(t, p.body, ":focus-visible")
+}
+
+var feedURLRe = regexp.MustCompile(`id="feed-url" type="text" readonly value="([^"]+)"`)
+
+func TestFeedLinks(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	page, err := e.db.Bookings(ctx, resources.ListParams{Limit: 100, Filters: map[string]string{"status": "active"}})
+	require.NoError(t, err)
+	var bk resources.Booking
+	for _, b := range page.Items {
+		if b.Interpreter != "" {
+			bk = b
+			break
+		}
+	}
+	require.NotEmpty(t, bk.Interpreter)
+	path := "/people/interpreter/" + bk.Interpreter
+
+	// A clerk sees the section but may not make links.
+	c := e.browser(t)
+	c.signIn(e.clerk)
+	p := c.get(path)
+	require.Equal(t, 200, p.status)
+	require.Contains(t, p.body, "A manager makes, rotates and revokes subscription links.")
+	require.Equal(t, http.StatusForbidden, c.post(path+"/feeds", nil).status)
+
+	m := e.browser(t)
+	m.signIn(e.manager)
+	m.get(path)
+	p = m.post(path+"/feeds", nil)
+	require.Equal(t, 200, p.status, p.body)
+	mm := feedURLRe.FindStringSubmatch(p.body)
+	require.NotNil(t, mm, p.body)
+	link := html.UnescapeString(mm[1])
+	require.True(t, strings.HasPrefix(link, e.srv.URL+"/feeds/ivf_"), link)
+	fetch := func(u string) (int, string) {
+		resp, err := http.Get(u)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	st, body := fetch(link)
+	require.Equal(t, 200, st)
+	require.Contains(t, body, "BEGIN:VCALENDAR")
+	require.Contains(t, body, bk.Interview)
+	// The link is not shown again.
+	p = m.get(path)
+	require.NotContains(t, p.body, link)
+	require.Contains(t, p.body, "Link ")
+
+	// Rotate: a new link, the old one is dead.
+	id := regexp.MustCompile(`/feeds/(\d+)/rotate`).FindStringSubmatch(p.body)
+	require.NotNil(t, id)
+	p = m.post(path+"/feeds/"+id[1]+"/rotate", nil)
+	require.Equal(t, 200, p.status)
+	link2 := html.UnescapeString(feedURLRe.FindStringSubmatch(p.body)[1])
+	require.NotEqual(t, link, link2)
+	st, _ = fetch(link)
+	require.Equal(t, http.StatusNotFound, st)
+	st, _ = fetch(link2)
+	require.Equal(t, 200, st)
+	// Revoke: dead too.
+	p = m.post(path+"/feeds/"+id[1]+"/revoke", nil)
+	require.Equal(t, http.StatusSeeOther, p.status)
+	st, _ = fetch(link2)
+	require.Equal(t, http.StatusNotFound, st)
+	p = m.get(path)
+	require.Contains(t, p.body, "No subscription link yet.")
+	// Another person's feed cannot be rotated from this page.
+	require.Equal(t, http.StatusNotFound, m.post("/people/interpreter/T0001/feeds/"+id[1]+"/rotate", nil).status)
+}
