@@ -119,24 +119,26 @@ func TestSuggestionsAreInteractiveOnDemoData(t *testing.T) {
 }
 
 // BenchmarkSuggestions: POST /v1/interviews/{id}/suggestions through the
-// router on demo data, warm (state compiled) and cold (every call after a
-// change of the state, which compiles it again).
+// router on demo data: warm (state compiled), after a booking (bookings and
+// holds read again, compiled again) and after a resource change (the whole
+// state exported again, compiled again).
 func BenchmarkSuggestions(b *testing.B) {
 	for _, size := range []string{"M", "L"} {
 		in, _ := demoData(b, size)
 		s := newBenchServer(b, in)
 		ids := pendingIDs(in)
-		for _, cold := range []bool{false, true} {
-			name := size + "/warm"
-			if cold {
-				name = size + "/cold"
-			}
-			b.Run(name, func(b *testing.B) {
+		for _, kind := range []string{"warm", "after-booking", "after-resource-change"} {
+			b.Run(size+"/"+kind, func(b *testing.B) {
 				var ds []time.Duration
 				for i := 0; i < b.N; i++ {
-					if cold {
+					if kind != "warm" {
+						// What a booking or a resource change does to the state version.
 						b.StopTimer()
-						_, err := s.db.Pool.Exec(context.Background(), `update state_version set version = version + 1`)
+						sql := `update state_version set version = version + 1`
+						if kind == "after-resource-change" {
+							sql = `update state_version set version = version + 1, static_version = static_version + 1`
+						}
+						_, err := s.db.Pool.Exec(context.Background(), sql)
 						require.NoError(b, err)
 						b.StartTimer()
 					}

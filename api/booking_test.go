@@ -447,10 +447,14 @@ func TestRescheduleCancelAndAudit(t *testing.T) {
 	require.Equal(t, 422, r.Status, "%s", r.Body)
 
 	// Cancel: the row stays, resources freed, the interview pending again.
-	r = e.do(c, "POST", path+"/cancel", map[string]any{"reason": "applicant withdrew"})
+	r = e.do(c, "POST", path+"/cancel", map[string]any{"reason": "applicant withdrew"}, "Idempotency-Key", "cancel-1")
 	require.Equal(t, 200, r.Status, "%s", r.Body)
 	var cancelled resources.Booking
 	r.json(t, &cancelled)
+	again := e.do(c, "POST", path+"/cancel", map[string]any{"reason": "applicant withdrew"}, "Idempotency-Key", "cancel-1")
+	require.Equal(t, 200, again.Status, "a retried cancel gets the same answer: %s", again.Body)
+	require.Equal(t, "true", again.Header.Get("Idempotent-Replayed"))
+	require.JSONEq(t, string(r.Body), string(again.Body))
 	require.Equal(t, "cancelled", cancelled.Status)
 	require.Equal(t, 2, cancelled.Sequence)
 	require.Equal(t, 0, e.count(`select count(*) from occupancy where booking_id = $1 and active`, b.ID))
@@ -586,4 +590,44 @@ func TestSuggestionsWhenNothingFits(t *testing.T) {
 	require.Empty(t, last.Suggestions)
 	require.Contains(t, []string{"capacity", "no_interpreter_available"}, last.Reason, "%+v", last)
 	require.NotEmpty(t, last.Detail)
+}
+
+// Parties (counsels) are resources too: taken (409) and available (rule 9).
+func TestPartiesAreBookedAndChecked(t *testing.T) {
+	t.Parallel()
+	in := bookingFixture(t)
+	in.Interviewers[1].Languages = []string{"fi"} // e2 speaks Finnish too
+	in.Parties[0].Availability = []solver.Interval{{Start: "2026-12-07T08:00:00+02:00", End: "2026-12-07T12:00:00+02:00"}}
+	for i := range in.Interviews {
+		if strings.HasPrefix(in.Interviews[i].ID, "F-") {
+			in.Interviews[i].Parties = []string{"c1"}
+		}
+	}
+	e, _, _ := newBookingEnv(t, in)
+	c := resources.RoleClerk
+	r := e.do(c, "POST", "/v1/interviews/F-1/booking", explicit("2026-12-07T08:00:00+02:00", "HEL-R1", "e1", "", "none"))
+	require.Equal(t, 201, r.Status, "%s", r.Body)
+	var b resources.Booking
+	r.json(t, &b)
+	require.Equal(t, 3, e.count(`select count(*) from occupancy where booking_id = $1`, b.ID), "room, interviewer and counsel")
+
+	// The counsel is in F-1 then: the only thing shared is the counsel.
+	r = e.do(c, "POST", "/v1/interviews/F-2/booking", explicit("2026-12-07T08:00:00+02:00", "HEL-R2", "e2", "", "none"))
+	require.Equal(t, 409, r.Status, "%s", r.Body)
+	var p bookingProblem
+	r.json(t, &p)
+	require.Equal(t, "party c1", p.Resource)
+	// ... and is not available in the afternoon.
+	r = e.do(c, "POST", "/v1/interviews/F-2/booking", explicit("2026-12-07T13:00:00+02:00", "HEL-R2", "e2", "", "none"))
+	require.Equal(t, 422, r.Status, "%s", r.Body)
+	r.json(t, &p)
+	require.Equal(t, 9, p.Violations[0].Rule, "%v", p.Violations)
+	// Suggestions know both.
+	a := e.suggest("F-2", nil)
+	require.NotEmpty(t, a.Suggestions)
+	for _, s := range a.Suggestions {
+		require.True(t, s.Start >= "2026-12-07T09:00:00+02:00" && s.End <= "2026-12-07T12:00:00+02:00", "%s–%s", s.Start, s.End)
+	}
+	r = e.do(c, "POST", "/v1/interviews/F-2/booking", map[string]any{"suggestion_id": a.Suggestions[0].ID})
+	require.Equal(t, 201, r.Status, "%s", r.Body)
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 	"time"
@@ -47,6 +48,7 @@ func (s *Server) mountPlans(r chi.Router) {
 		r.Post("/plans/{id}/accept", s.h(s.acceptPlan))
 		r.Post("/plans/{id}/cancel", s.h(s.cancelPlan))
 		r.Get("/jobs", s.h(s.listJobs))
+		r.Post("/jobs/{name}/run", s.h(s.runJob))
 		r.Get("/outbox", s.h(s.listOutbox))
 		r.Get("/absences/{id}/impact", s.h(s.absenceImpact))
 		r.Post("/absences/{id}/repair", s.h(s.absenceRepair))
@@ -205,6 +207,28 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) error {
 		out.Jobs = j.List()
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+type jobTriggered struct {
+	Job  string `json:"job"`
+	Slot string `json:"slot"`
+}
+
+func (s *Server) runJob(w http.ResponseWriter, r *http.Request) error {
+	s.bg.mu.Lock()
+	j := s.bg.jobs
+	s.bg.mu.Unlock()
+	name := chi.URLParam(r, "name")
+	if j == nil {
+		return errs.E(errs.NotFound, "job %q not found: this server runs no jobs", name)
+	}
+	slot, err := j.Trigger(name)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/v1/jobs?job="+url.QueryEscape(name))
+	writeJSON(w, http.StatusAccepted, jobTriggered{Job: name, Slot: slot.UTC().Format(time.RFC3339Nano)})
 	return nil
 }
 

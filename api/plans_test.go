@@ -203,6 +203,22 @@ func TestJobsAndOutboxAPI(t *testing.T) {
 	require.Equal(t, "ok", jobs.Items[0].Outcome)
 	require.Equal(t, 400, e.do(resources.RoleManager, "GET", "/v1/jobs?name=x", nil).Status)
 
+	// A manager runs a job now; it shows among the runs.
+	r = e.do(resources.RoleManager, "POST", "/v1/jobs/clear-expired-holds/run", nil)
+	require.Equal(t, 202, r.Status, "%s", r.Body)
+	require.Equal(t, "/v1/jobs?job=clear-expired-holds", r.Header.Get("Location"))
+	require.Eventually(t, func() bool {
+		page, err := e.db.JobRuns(ctx, resources.ListParams{Filters: map[string]string{"job": "clear-expired-holds", "outcome": "ok"}})
+		require.NoError(t, err)
+		return len(page.Items) == 2
+	}, 10*time.Second, 20*time.Millisecond)
+	require.Equal(t, 404, e.do(resources.RoleManager, "POST", "/v1/jobs/no-such-job/run", nil).Status)
+	require.Equal(t, 403, e.do(resources.RoleClerk, "POST", "/v1/jobs/clear-expired-holds/run", nil).Status)
+	stopCtx, stop := context.WithTimeout(ctx, 10*time.Second)
+	defer stop()
+	require.NoError(t, j.Stop(stopCtx))
+	require.Equal(t, 409, e.do(resources.RoleManager, "POST", "/v1/jobs/clear-expired-holds/run", nil).Status)
+
 	// A booking writes an event; the outbox shows it pending.
 	r = e.do(resources.RoleManager, "GET", "/v1/outbox", nil)
 	require.Equal(t, 200, r.Status, "%s", r.Body)

@@ -84,35 +84,51 @@ create index outbox_pending on outbox (next_attempt_at) where delivered_at is nu
 
 -- The state version grows with every transaction that changes what
 -- suggestions depend on, so that a compiled planner can be kept while the
--- version stands. A statement trigger marks the transaction (once: a
--- transaction-local flag) by inserting a row into state_dirty; a deferred
--- constraint trigger on that row bumps the version at commit time, in the
--- same transaction as the change: a reader sees the version and the data of
--- one snapshot together. The version row is locked only while committing,
--- after every other lock of the transaction, so it can never take part in a
--- deadlock.
+-- version stands; static_version grows only with changes of what is not a
+-- booking, hold or interview status (settings, resources, availability,
+-- absences, interview requests), so that after a booking only the bookings
+-- and holds need to be read again. Statement triggers mark the transaction
+-- (once per kind: transaction-local flags) by inserting a row into
+-- state_dirty; a deferred constraint trigger on that row bumps the counter at
+-- commit time, in the same transaction as the change: a reader sees the
+-- versions and the data of one snapshot together. The counters' row is
+-- locked only while committing, after every other lock of the transaction,
+-- so it can never take part in a deadlock.
 create table state_version (
-    id      boolean primary key default true check (id),
-    version bigint not null default 1
+    id             boolean primary key default true check (id),
+    version        bigint not null default 1,
+    static_version bigint not null default 1
 );
 insert into state_version default values;
 
 create table state_dirty (
-    id bigint generated always as identity primary key
+    id     bigint generated always as identity primary key,
+    static boolean not null
 );
 
+-- mark_state_dirty('static') marks a change of the static state (and so of
+-- the state); mark_state_dirty() a change of bookings, holds or statuses.
 create function mark_state_dirty() returns trigger language plpgsql as $$
 begin
     if coalesce(current_setting('interviews.state_dirty', true), '') <> 'y' then
         perform set_config('interviews.state_dirty', 'y', true);
-        insert into state_dirty default values;
+        insert into state_dirty (static) values (false);
+    end if;
+    if tg_nargs > 0 and tg_argv[0] = 'static'
+        and coalesce(current_setting('interviews.static_dirty', true), '') <> 'y' then
+        perform set_config('interviews.static_dirty', 'y', true);
+        insert into state_dirty (static) values (true);
     end if;
     return null;
 end $$;
 
 create function bump_state_version() returns trigger language plpgsql as $$
 begin
-    update state_version set version = version + 1;
+    if new.static then
+        update state_version set static_version = static_version + 1;
+    else
+        update state_version set version = version + 1;
+    end if;
     delete from state_dirty where id = new.id;
     return null;
 end $$;
@@ -124,11 +140,27 @@ do $$
 declare t text;
 begin
     foreach t in array array['settings', 'locations', 'travel_times', 'resource', 'availability', 'absences',
-        'rooms', 'interviewers', 'interpreters', 'interpreter_locations', 'parties', 'interviews',
+        'rooms', 'interviewers', 'interpreters', 'interpreter_locations', 'parties',
         'interview_locations', 'interview_parties', 'interview_excluded_interpreters',
-        'interview_excluded_interviewers', 'bookings', 'holds', 'occupancy']
+        'interview_excluded_interviewers']
+    loop
+        execute format('create trigger %I after insert or update or delete or truncate on %I
+            for each statement execute function mark_state_dirty(''static'')', t || '_state_version', t);
+    end loop;
+    foreach t in array array['bookings', 'holds', 'occupancy']
     loop
         execute format('create trigger %I after insert or update or delete or truncate on %I
             for each statement execute function mark_state_dirty()', t || '_state_version', t);
     end loop;
 end $$;
+
+-- Interview requests: a new, deleted or edited request changes the static
+-- state; a change of status alone (booked, pending again) does not.
+create trigger interviews_state_version after insert or delete or truncate on interviews
+    for each statement execute function mark_state_dirty('static');
+create trigger interviews_state_version_edit after update of case_ref, language, dialect_required, needs_interpreter,
+    duration_minutes, earliest, deadline, latest, priority, interviewer_gender, interpreter_gender, interviewer_skills,
+    interpreter_skills, room_features, interpreter_mode, preferred_interviewer on interviews
+    for each statement execute function mark_state_dirty('static');
+create trigger interviews_state_version_status after update on interviews
+    for each statement execute function mark_state_dirty();

@@ -179,6 +179,34 @@ func (j *Jobs) RunNow(ctx context.Context, name string, slot time.Time) (*postgr
 	return run, err
 }
 
+// Trigger runs job name now, in the background, for the slot of the
+// current second (so it never takes the place of a scheduled run). The run
+// shows in the job runs; Stop waits for it.
+func (j *Jobs) Trigger(name string) (time.Time, error) {
+	j.mu.Lock()
+	_, ok := j.jobs[name]
+	stopped := j.stopped
+	j.mu.Unlock()
+	if !ok {
+		return time.Time{}, errs.E(errs.NotFound, "job %q not found", name)
+	}
+	if stopped {
+		return time.Time{}, errs.E(errs.Conflict, "the jobs are stopped (the server is shutting down)")
+	}
+	slot := j.Now().Truncate(time.Second)
+	if slot.Equal(slot.Truncate(time.Minute)) {
+		slot = slot.Add(time.Millisecond) // not a scheduled minute
+	}
+	j.wg.Add(1)
+	go func() {
+		defer j.wg.Done()
+		if _, err := j.RunNow(j.ctx, name, slot); err != nil {
+			j.Log.Warn("job run failed", "job", name, "error", err.Error())
+		}
+	}()
+	return slot, nil
+}
+
 // List describes the jobs, by name, with their next scheduled run.
 func (j *Jobs) List() []JobInfo {
 	j.mu.Lock()

@@ -387,3 +387,25 @@ func errsFields(err error) string {
 func listWith(k, v string) resources.ListParams {
 	return resources.ListParams{Filters: map[string]string{k: v}}
 }
+
+func TestPlanCancelledOnAnotherServerStops(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, "S", 0)
+	ctx := context.Background()
+	from, to := horizon(f.in)
+	plan, err := f.planner.Start(ctx, scheduler.PlanRequest{From: from, To: to, TimeLimit: time.Minute, Actor: "m"})
+	require.NoError(t, err)
+	other := scheduler.NewPlanner(f.db, nil, nil, nil) // the replica the manager's request reached
+	p, err := other.Cancel(ctx, plan.ID)
+	require.NoError(t, err)
+	require.Equal(t, "cancelled", p.Status)
+	// The server that runs it notices at its next progress write.
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	require.NoError(t, f.planner.Wait(wctx, plan.ID))
+	require.Empty(t, f.planner.Running())
+	p, err = f.db.Plan(ctx, plan.ID, true)
+	require.NoError(t, err)
+	require.Equal(t, "cancelled", p.Status)
+	require.Nil(t, p.Result)
+}

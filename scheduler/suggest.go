@@ -55,6 +55,7 @@ type plannerCache struct {
 	nextExpiry time.Time
 	planner    *solver.Planner
 	interviews map[string]bool
+	state      *postgres.PlanningState // for the next state to reuse its static part
 }
 
 // freshAt reports whether the cache serves a reader that saw version at
@@ -87,7 +88,13 @@ func (s *Service) planner(ctx context.Context, iv string, version int64, ownHold
 	if ownHolds {
 		except = iv
 	}
-	st, err := s.DB.PlanningState(ctx, except, now)
+	var base *postgres.PlanningState
+	s.mu.Lock()
+	if s.cache != nil {
+		base = s.cache.state
+	}
+	s.mu.Unlock()
+	st, err := s.DB.PlanningState(ctx, except, now, base)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +103,7 @@ func (s *Service) planner(ctx context.Context, iv string, version int64, ownHold
 		// The stored state is the database's: a problem here is ours.
 		return nil, errs.Wrap(err, errs.Internal, "")
 	}
-	c := &plannerCache{version: st.Version, nextExpiry: st.NextExpiry, planner: p, interviews: map[string]bool{}}
+	c := &plannerCache{version: st.Version, nextExpiry: st.NextExpiry, planner: p, interviews: map[string]bool{}, state: st}
 	for _, x := range st.Instance.Interviews {
 		c.interviews[x.ID] = true
 	}

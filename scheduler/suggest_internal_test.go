@@ -86,6 +86,7 @@ func TestPlannerCacheFollowsTheStateVersion(t *testing.T) {
 	require.NoError(t, err)
 	require.NotSame(t, c1, s.cache)
 	require.Equal(t, v1, s.cache.version)
+	require.True(t, s.cache.state.StaticReused, "a booking changes no resource: only bookings and holds are read again")
 	// For a booked interview its own booking may move: keeping it costs nothing.
 	require.Equal(t, b.Start, again.Suggestions[0].Start)
 	require.Zero(t, again.Suggestions[0].Delta.Medium)
@@ -98,6 +99,7 @@ func TestPlannerCacheFollowsTheStateVersion(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, none.Suggestions)
 	require.NotEmpty(t, none.Reason)
+	require.False(t, s.cache.state.StaticReused, "a resource changed: everything is read again")
 }
 
 func TestSuggestionIDsAreSignedAndBookExactlyTheirOption(t *testing.T) {

@@ -2,9 +2,10 @@
 # Installs what the web/ end-to-end tests drive, when it is missing:
 #   - Debian's chromium (/usr/bin/chromium), with apt-get;
 #   - node and npm (Debian's nodejs and npm), with apt-get;
-#   - playwright-core from the npm registry, into <repo>/.cache/playwright
+#   - playwright-core and axe-core (the accessibility checker the tests run
+#     on every page) from the npm registry, into <repo>/.cache/playwright
 #     (git-ignored; the tests look for
-#     .cache/playwright/node_modules/playwright-core/package.json).
+#     .cache/playwright/node_modules/{playwright-core,axe-core}/package.json).
 # playwright-core downloads no browser of its own: the tests launch
 # /usr/bin/chromium. Idempotent: does nothing when everything is there.
 set -euo pipefail
@@ -12,6 +13,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 prefix="$root/.cache/playwright"
 playwright_version="1.65.1"
+axe_version="4.14.1"
 
 apt_install() {
   if [ "$(id -u)" -ne 0 ]; then
@@ -33,9 +35,9 @@ if [ "${#need[@]}" -gt 0 ]; then
 fi
 [ -x /usr/bin/chromium ] || { echo "chromium was installed but /usr/bin/chromium is missing" >&2; exit 1; }
 
-if [ ! -f "$prefix/node_modules/playwright-core/package.json" ]; then
-  echo "playwright-core not found: installing playwright-core@$playwright_version into $prefix" >&2
+if [ ! -f "$prefix/node_modules/playwright-core/package.json" ] || [ ! -f "$prefix/node_modules/axe-core/package.json" ]; then
+  echo "installing playwright-core@$playwright_version and axe-core@$axe_version into $prefix" >&2
   mkdir -p "$prefix"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --prefix "$prefix" --no-audit --no-fund --loglevel=error \
-    "playwright-core@$playwright_version" >/dev/null
+    "playwright-core@$playwright_version" "axe-core@$axe_version" >/dev/null
 fi

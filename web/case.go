@@ -311,7 +311,7 @@ func (h *Handler) caseBook(w http.ResponseWriter, r *http.Request, v *view) (str
 	if err != nil {
 		return h.conflictOrRefusal(w, r, v, err)
 	}
-	seeOther(w, r, "/cases/"+id, fmt.Sprintf("Booked: booking %d.", res.Booking.ID))
+	h.seeOther(w, r, "/cases/"+id, fmt.Sprintf("Booked: booking %d.", res.Booking.ID))
 	return "", nil
 }
 
@@ -358,7 +358,7 @@ func (h *Handler) caseHold(w http.ResponseWriter, r *http.Request, v *view) (str
 		}
 		return h.conflictOrRefusal(w, r, v, err)
 	}
-	seeOther(w, r, "/cases/"+id, fmt.Sprintf("Held for %d minutes: book it before the hold runs out.", int(ttl/time.Minute)))
+	h.seeOther(w, r, "/cases/"+id, fmt.Sprintf("Held for %d minutes: book it before the hold runs out.", int(ttl/time.Minute)))
 	return "", nil
 }
 
@@ -419,7 +419,7 @@ func (h *Handler) bookingReschedule(w http.ResponseWriter, r *http.Request, v *v
 	if err != nil {
 		return "", err
 	}
-	seeOther(w, r, "/cases/"+b.Interview, fmt.Sprintf("Moved: booking %d is now on %s, room %s.", res.Booking.ID,
+	h.seeOther(w, r, "/cases/"+b.Interview, fmt.Sprintf("Moved: booking %d is now on %s, room %s.", res.Booking.ID,
 		when(res.Booking.Start, res.Booking.End, c.loc), res.Booking.Room))
 	return "", nil
 }
@@ -438,7 +438,7 @@ func (h *Handler) bookingCancel(w http.ResponseWriter, r *http.Request, v *view)
 	if _, err := h.cfg.Booking.Cancel(r.Context(), scheduler.ChangeRequest{BookingID: b.ID, Actor: s.Name, Reason: reason}); err != nil {
 		return h.conflictOrRefusal(w, r, v, err)
 	}
-	seeOther(w, r, "/cases/"+b.Interview, fmt.Sprintf("Cancelled booking %d; the interview is pending again.", b.ID))
+	h.seeOther(w, r, "/cases/"+b.Interview, fmt.Sprintf("Cancelled booking %d; the interview is pending again.", b.ID))
 	return "", nil
 }
 

@@ -32,8 +32,10 @@ func browserTools(t *testing.T) (root, node string) {
 	if err != nil {
 		missing = append(missing, "node")
 	}
-	if _, err := os.Stat(filepath.Join(root, ".cache/playwright/node_modules/playwright-core/package.json")); err != nil {
-		missing = append(missing, ".cache/playwright/node_modules/playwright-core")
+	for _, pkg := range []string{"playwright-core", "axe-core"} {
+		if _, err := os.Stat(filepath.Join(root, ".cache/playwright/node_modules", pkg, "package.json")); err != nil {
+			missing = append(missing, ".cache/playwright/node_modules/"+pkg)
+		}
 	}
 	if len(missing) > 0 {
 		t.Fatalf("the browser tests need %s: run scripts/ensure-browser.sh (make test does)", strings.Join(missing, ", "))
@@ -63,7 +65,9 @@ type flowResult struct {
 	AcceptedRows      int                `json:"acceptedRows"`
 	Timings           map[string]float64 `json:"timings"`
 	FeedURL           string             `json:"feedUrl"`
+	A11y              map[string]int     `json:"a11y"`
 	FeedHoldsBooking  bool               `json:"feedHoldsBooking"`
+	FeedOwner         string             `json:"feedOwner"`
 }
 
 // TestBrowserFlow drives the pages in headless Chromium: a clerk signs in,
@@ -74,6 +78,7 @@ type flowResult struct {
 // alternatives, and books one; a manager runs a plan and accepts some of it.
 // Screenshots of every page go to testout/screenshots/.
 func TestBrowserFlow(t *testing.T) {
+	t.Parallel()
 	root, node := browserTools(t)
 	e := newEnv(t)
 	a, b, rankB := conflictingPair(t, e.api.Booking(), e.db)
@@ -110,8 +115,10 @@ func TestBrowserFlow(t *testing.T) {
 	require.Contains(t, res.Accepted, "Accepted:")
 	require.Equal(t, res.Proposed-1, res.AcceptedRows)
 	require.True(t, res.FeedHoldsBooking)
+	// Single cold loads while other tests run: a looser bound than
+	// TestPagesFast's 100 ms (best of three, alone).
 	for path, ms := range res.Timings {
-		require.Less(t, ms, 100.0, "server time of %s", path)
+		require.Less(t, ms, 250.0, "server time of %s", path)
 	}
 
 	// What the browser did is in the database.

@@ -261,6 +261,6 @@ func (h *Handler) feedRevoke(w http.ResponseWriter, r *http.Request, v *view) (s
 	if err := h.db.RevokeFeedToken(r.Context(), n); err != nil {
 		return "", err
 	}
-	seeOther(w, r, "/people/"+chi.URLParam(r, "kind")+"/"+chi.URLParam(r, "id"), "The subscription link was revoked: calendars using it stop updating.")
+	h.seeOther(w, r, "/people/"+chi.URLParam(r, "kind")+"/"+chi.URLParam(r, "id"), "The subscription link was revoked: calendars using it stop updating.")
 	return "", nil
 }

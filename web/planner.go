@@ -3,8 +3,10 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -47,6 +49,9 @@ type plannerData struct {
 	Days     []string
 	Grids    []grid
 	Counts   struct{ Bookings, Holds, Absences int }
+	Busy     bool
+	Lang     string
+	Langs    []option
 }
 
 type span struct {
@@ -120,6 +125,42 @@ func (h *Handler) planner(w http.ResponseWriter, r *http.Request, v *view) (stri
 	if err != nil {
 		return "", err
 	}
+	// Interpreters of one language only, when asked.
+	d.Lang = strings.TrimSpace(q.Get("language"))
+	langs, err := h.pendingLanguages(ctx)
+	if err != nil {
+		return "", err
+	}
+	d.Langs = append(d.Langs, option{Value: "", Label: "All languages", Selected: d.Lang == ""})
+	for _, l := range langs {
+		d.Langs = append(d.Langs, option{Value: l, Label: langName(l) + " (" + l + ")", Selected: l == d.Lang})
+	}
+	if d.Lang != "" {
+		rows, _ := h.db.Pool.Query(ctx, `select id, languages from interpreters where id = any($1)`, interps)
+		keep := map[string]bool{}
+		for rows.Next() {
+			var id string
+			var ls []string
+			if err := rows.Scan(&id, &ls); err != nil {
+				rows.Close()
+				return "", err
+			}
+			if ok, _ := solver.LanguageMatch(ls, d.Lang, false); ok {
+				keep[id] = true
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return "", err
+		}
+		kept := interps[:0]
+		for _, id := range interps {
+			if keep[id] {
+				kept = append(kept, id)
+			}
+		}
+		interps = kept
+	}
+	d.Busy = q.Get("busy") != ""
 
 	// Bookings and live holds of the week that use any of them.
 	rows, _ := h.db.Pool.Query(ctx, `select b.id, b.interview_id, i.language, b.start_at, b.end_at, b.room_id, b.interviewer_id,
@@ -236,6 +277,19 @@ func (h *Handler) planner(w http.ResponseWriter, r *http.Request, v *view) (stri
 		put(ivrIdx, a.id, a.start, en)
 	}
 	for _, g := range []*grid{&roomGrid, &ivrGrid, &intGrid} {
+		if d.Busy && g != &roomGrid {
+			// Only the people with a booking, hold or absence this week.
+			kept := g.Rows[:0]
+			for _, row := range g.Rows {
+				for _, cell := range row.Cells {
+					if slices.ContainsFunc(cell, func(e entry) bool { return e.Kind != "free" }) {
+						kept = append(kept, row)
+						break
+					}
+				}
+			}
+			g.Rows = kept
+		}
 		for i := range g.Rows {
 			for _, cell := range g.Rows[i].Cells {
 				sort.SliceStable(cell, func(a, b int) bool { return cell[a].Time < cell[b].Time })

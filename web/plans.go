@@ -72,7 +72,7 @@ func (h *Handler) planStart(w http.ResponseWriter, r *http.Request, v *view) (st
 	if err != nil {
 		return "", err
 	}
-	seeOther(w, r, "/plans/"+strconv.FormatInt(plan.ID, 10), "")
+	h.seeOther(w, r, "/plans/"+strconv.FormatInt(plan.ID, 10), "")
 	return "", nil
 }
 
@@ -222,6 +222,6 @@ func (h *Handler) planCancel(w http.ResponseWriter, r *http.Request, v *view) (s
 		}
 		return "", err
 	}
-	seeOther(w, r, "/plans/"+strconv.FormatInt(p.ID, 10), "The plan was cancelled.")
+	h.seeOther(w, r, "/plans/"+strconv.FormatInt(p.ID, 10), "The plan was cancelled.")
 	return "", nil
 }

@@ -33,6 +33,8 @@ type session struct {
 	Name     string
 	Role     resources.Role
 	CSRF     string
+	key      [32]byte // the SHA-256 of its id
+	flash    string   // a confirmation for the next page
 	created  time.Time
 	lastSeen time.Time
 }
@@ -67,9 +69,10 @@ func randomToken() string {
 func (ss *sessions) create(t *resources.Token) (string, *session) {
 	id := randomToken()
 	now := ss.now()
-	s := &session{TokenID: t.ID, Name: t.Name, Role: t.Role, CSRF: randomToken(), created: now, lastSeen: now}
+	s := &session{TokenID: t.ID, Name: t.Name, Role: t.Role, CSRF: randomToken(), key: sha256.Sum256([]byte(id)),
+		created: now, lastSeen: now}
 	ss.mu.Lock()
-	ss.byHash[sha256.Sum256([]byte(id))] = s
+	ss.byHash[s.key] = s
 	ss.sweepLocked(now)
 	ss.mu.Unlock()
 	return id, s
@@ -95,6 +98,28 @@ func (ss *sessions) get(id string) *session {
 	s.lastSeen = now
 	cp := *s
 	return &cp
+}
+
+// setFlash keeps a confirmation for the session's next page.
+func (ss *sessions) setFlash(s *session, msg string) {
+	ss.mu.Lock()
+	if live := ss.byHash[s.key]; live != nil {
+		live.flash = msg
+	}
+	ss.mu.Unlock()
+}
+
+// popFlash returns and forgets the session's confirmation.
+func (ss *sessions) popFlash(s *session) string {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	live := ss.byHash[s.key]
+	if live == nil {
+		return ""
+	}
+	msg := live.flash
+	live.flash = ""
+	return msg
 }
 
 func (ss *sessions) delete(id string) {
@@ -242,8 +267,8 @@ func (h *Handler) renderSignin(w http.ResponseWriter, r *http.Request, status in
 		next = r.PostFormValue("next")
 	}
 	v := &view{Title: "Sign in", CSRF: csrf, Error: problem, Data: signinData{Next: safeNext(next)}}
-	if r.Method == http.MethodGet {
-		v.Flash = r.URL.Query().Get("done")
+	if r.Method == http.MethodGet && r.URL.Query().Get("signed_out") != "" {
+		v.Flash = "You are signed out."
 	}
 	h.render(w, r, status, "signin", v, time.Now())
 }
@@ -281,7 +306,5 @@ func (h *Handler) signout(w http.ResponseWriter, r *http.Request) {
 		h.sessions.delete(c.Value)
 	}
 	setCookie(w, sessionCookie, "", -1)
-	http.Redirect(w, r, "/signin?done="+url.QueryEscape("You are signed out."), http.StatusSeeOther)
+	http.Redirect(w, r, "/signin?signed_out=1", http.StatusSeeOther)
 }
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }

@@ -261,7 +261,9 @@ func (h *Handler) page(f pageFunc) http.HandlerFunc {
 		if s != nil {
 			v.CSRF = s.CSRF
 		}
-		v.Flash = r.URL.Query().Get("done")
+		if s != nil {
+			v.Flash = h.sessions.popFlash(s)
+		}
 		name, err := f(w, r, v)
 		if err != nil {
 			h.fail(w, r, err)
@@ -315,14 +317,12 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h.render(w, r, errs.Status(code), "error", v, time.Now())
 }
 
-// seeOther redirects after a successful post, with a confirmation message.
-func seeOther(w http.ResponseWriter, r *http.Request, to, done string) {
-	if done != "" {
-		sep := "?"
-		if strings.Contains(to, "?") {
-			sep = "&"
-		}
-		to += sep + "done=" + urlQueryEscape(done)
+// seeOther redirects after a successful post; the confirmation message is
+// kept in the session for the next page (never in the URL, where anyone
+// could write a message that looks like the server's).
+func (h *Handler) seeOther(w http.ResponseWriter, r *http.Request, to, done string) {
+	if s := sessionFrom(r.Context()); s != nil && done != "" {
+		h.sessions.setFlash(s, done)
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }

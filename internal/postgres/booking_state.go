@@ -20,11 +20,19 @@ import (
 // holds as bookings of stand-in interviews ("hold~ID", copies of the held
 // interview), at a state version.
 type PlanningState struct {
-	Version  int64
-	Instance *solver.Instance
+	Version       int64
+	StaticVersion int64
+	Instance      *solver.Instance
 	// NextExpiry is the first instant at which one of the holds included
 	// expires (zero when none): the state is stale from then on.
 	NextExpiry time.Time
+	// StaticReused says that only bookings and holds were read: the rest
+	// was the base state's.
+	StaticReused bool
+	// static is the export without bookings and holds, at StaticVersion:
+	// what a later state may reuse when only bookings, holds or statuses
+	// changed since.
+	static *solver.Instance
 }
 
 // StateProbe is what a suggestion asks before using a cached state: the
@@ -40,23 +48,49 @@ func (db *DB) StateProbe(ctx context.Context, interview string, now time.Time) (
 
 // PlanningState reads the state in one snapshot. The holds of interview
 // except (if any) are left out: an interview's own holds never block it.
-func (db *DB) PlanningState(ctx context.Context, except string, now time.Time) (*PlanningState, error) {
+// When base (an earlier state, or nil) has the current static version, only
+// the bookings and holds are read again.
+func (db *DB) PlanningState(ctx context.Context, except string, now time.Time, base *PlanningState) (*PlanningState, error) {
 	out := &PlanningState{}
 	err := WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `select version from state_version`).Scan(&out.Version); err != nil {
-			return err
-		}
-		in, err := export(ctx, tx, "", "")
-		if err != nil {
+		if err := tx.QueryRow(ctx, `select version, static_version from state_version`).Scan(&out.Version, &out.StaticVersion); err != nil {
 			return err
 		}
 		_, loc, err := getSettings(ctx, tx)
 		if err != nil {
 			return err
 		}
-		for i := range in.Bookings {
-			in.Bookings[i].Pinned = false
+		var bookings []solver.Booking
+		if base != nil && base.static != nil && base.StaticVersion == out.StaticVersion {
+			out.static, out.StaticReused = base.static, true
+			ids := make([]string, len(out.static.Interviews))
+			for i, x := range out.static.Interviews {
+				ids[i] = x.ID
+			}
+			bs, err := loadBookings(ctx, tx, loc, bookingSelect+` where status = 'active' and interview_id = any($1) order by interview_id`, ids)
+			if err != nil {
+				return err
+			}
+			for _, b := range bs {
+				bookings = append(bookings, b.Booking)
+			}
+		} else {
+			in, err := export(ctx, tx, "", "")
+			if err != nil {
+				return err
+			}
+			bookings = in.Bookings
+			in.Bookings = nil
+			out.static = in
 		}
+		in := *out.static
+		in.Interviews = in.Interviews[:len(in.Interviews):len(in.Interviews)] // appends copy
+		in.Bookings = make([]solver.Booking, 0, len(bookings))
+		for _, b := range bookings {
+			b.Pinned = false
+			in.Bookings = append(in.Bookings, b)
+		}
+		out.Instance = &in
 		rows, _ := tx.Query(ctx, `select id, interview_id, start_at, room_id, interviewer_id, interpreter_id, mode, expires_at
 			from holds where expires_at > $1 and interview_id <> $2 order by id`, now, except)
 		type hold struct {
@@ -70,12 +104,8 @@ func (db *DB) PlanningState(ctx context.Context, except string, now time.Time) (
 			err := r.Scan(&h.id, &h.iv, &h.start, &h.room, &h.er, &h.tr, &h.mode, &h.expires)
 			return h, err
 		})
-		if err != nil {
+		if err != nil || len(hs) == 0 {
 			return err
-		}
-		if len(hs) == 0 {
-			out.Instance = in
-			return nil
 		}
 		ids := make([]string, len(hs))
 		for i, h := range hs {
@@ -102,7 +132,6 @@ func (db *DB) PlanningState(ctx context.Context, except string, now time.Time) (
 				out.NextExpiry = h.expires
 			}
 		}
-		out.Instance = in
 		return nil
 	}, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {

@@ -12,7 +12,7 @@
 //   PLAYWRIGHT_DIR  where playwright-core is installed
 // Prints one JSON line with what it saw; exits non-zero on any failure.
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -36,8 +36,22 @@ function check(cond, msg) {
   if (!cond) throw new Error(msg);
 }
 
+const axeSource = readFileSync(join(env('PLAYWRIGHT_DIR'), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const a11y = {};
+
+// shot saves a screenshot of the page and checks it with axe-core (WCAG 2.1
+// A and AA rules): any serious or critical violation fails the run.
 async function shot(page, name) {
   await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
+  const res = await page.evaluate(async (src) => {
+    if (!window.axe) (0, eval)(src);
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, target: v.nodes[0] && v.nodes[0].target.join(' ') }));
+  }, axeSource);
+  a11y[name] = res.length;
+  const bad = res.filter(v => v.impact === 'serious' || v.impact === 'critical');
+  check(bad.length === 0, `${name}: accessibility violations: ${JSON.stringify(bad)}`);
+  if (res.length) console.error(name, 'minor accessibility findings:', JSON.stringify(res));
 }
 
 const profiles = [];
@@ -84,6 +98,11 @@ try {
   check(rows > 0, 'the queue is empty');
   out.queueRows = rows;
   out.atRisk = await pa.locator('tr.at-risk').count();
+  // Keyboard: the first Tab reaches the skip link, which moves to the content.
+  await pa.keyboard.press('Tab');
+  check(await pa.evaluate(() => document.activeElement.textContent) === 'Skip to the content', 'the first Tab does not reach the skip link');
+  await pa.keyboard.press('Enter');
+  check(await pa.evaluate(() => document.activeElement.id) === 'main', 'the skip link does not move the focus to the content');
   await shot(pa, '02-queue');
   // Filters: a language narrows the queue.
   await pa.getByLabel('Language').selectOption({ index: 1 });
@@ -201,8 +220,10 @@ try {
   // The manager makes a calendar subscription link for the interpreter of
   // the second clerk's booking; the feed holds that booking.
   await pm.goto(base + '/cases/' + env('CASE_B'));
-  const person = pm.locator('section.booked a[href^="/people/interpreter/"], section.booked a[href^="/people/interviewer/"]').first();
-  await person.click();
+  let person = pm.locator('section.booked a[href^="/people/interpreter/"]');
+  if (await person.count() === 0) person = pm.locator('section.booked a[href^="/people/interviewer/"]');
+  await person.first().click();
+  out.feedOwner = new URL(pm.url()).pathname;
   await pm.getByRole('button', { name: 'Make a subscription link' }).click();
   const feedUrl = await pm.getByLabel('Subscription link (shown only once)').inputValue();
   out.feedUrl = feedUrl.replace(/ivf_[A-Za-z0-9_-]+/, 'ivf_…');
@@ -217,6 +238,7 @@ try {
   await pm.getByRole('status').filter({ hasText: 'revoked' }).waitFor();
   check((await pm.request.get(feedUrl)).status() === 404, 'a revoked feed still answers');
   out.timings = timings;
+  out.a11y = a11y;
   console.log(JSON.stringify(out));
 } catch (err) {
   console.error(err);
