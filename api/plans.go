@@ -37,7 +37,7 @@ func (s *Server) UseJobs(j *scheduler.Jobs) {
 // mountPlans mounts plans, jobs, the outbox and absence impact (manager).
 func (s *Server) mountPlans(r chi.Router) {
 	if s.bg == nil {
-		s.bg = &background{planner: scheduler.NewPlanner(s.db, nil, s.log, s.now)}
+		s.bg = &background{planner: scheduler.NewPlanner(s.db, s.Booking(), s.log, s.now)}
 		s.metrics.registry.MustRegister(&bgCollector{s})
 	}
 	r.Group(func(r chi.Router) {

@@ -143,6 +143,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	handler := api.New(db, log, nil)
+	// suggestion ids stay valid across restarts and between replicas
+	key, err := db.Secret(ctx, "suggestion_key", 32)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	handler.Booking().Key = key
 	stopBG, err := startBackground(ctx, db, handler, bg, log)
 	if err != nil {
 		ln.Close()
