@@ -3,7 +3,7 @@ GO ?= go
 ADDR ?= :8080
 DATA ?= ./.data
 
-.PHONY: all build run test bench deps postgres calendar-parsers fmt vet
+.PHONY: all build run test bench deps postgres calendar-parsers browser fmt vet
 
 all: build
 
@@ -20,13 +20,17 @@ postgres:
 calendar-parsers:
 	@bash scripts/ensure-calendar-parsers.sh
 
+# Headless Chromium and playwright-core for the end-to-end page tests.
+browser:
+	@bash scripts/ensure-browser.sh
+
 # Sets up everything (modules, binaries, its own PostgreSQL cluster, migrations,
 # demo data) and serves on $(ADDR).
 run: build postgres
 	./bin/interviewd serve -demo -addr $(ADDR) -data $(DATA)
 
 # Everything the tests need, then all tests.
-test: deps postgres calendar-parsers
+test: deps postgres calendar-parsers browser
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
 

@@ -265,6 +265,9 @@ func (h *Handler) planner(w http.ResponseWriter, r *http.Request, v *view) (stri
 			if a.start.Before(de) && a.end.After(ds) {
 				s, e := maxTime(a.start, ds), minTime(a.end, de)
 				en := entry{Kind: "absence", Time: hm(s, e)}
+				if s.Equal(ds) && e.Equal(de) {
+					en.Time = "all day"
+				}
 				put(intIdx, a.id, s, en)
 				put(ivrIdx, a.id, s, en)
 				d.Counts.Absences++

@@ -87,6 +87,7 @@ func (ss *sessions) get(id string) *session {
 	now := ss.now()
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
+	ss.sweepLocked(now)
 	s := ss.byHash[k]
 	if s == nil {
 		return nil

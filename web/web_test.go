@@ -378,8 +378,18 @@ func TestCaseBookConflictRescheduleCancel(t *testing.T) {
 	require.Contains(t, p.body, "See it in the planner")
 	require.Contains(t, p.body, `<span class="status status-booked">booked</span>`)
 
-	// The other clerk's suggestion needs the same resource: conflict, with
-	// fresh alternatives in place.
+	// The other clerk's suggestion needs the same resource: holding it is a
+	// conflict, and so is booking it, with fresh alternatives in place.
+	holdB := url.Values{}
+	for _, f := range []string{"start", "room", "interviewer", "interpreter", "mode"} {
+		all := regexp.MustCompile(`name="`+f+`" value="([^"]*)"`).FindAllStringSubmatch(pb.body, -1)
+		require.GreaterOrEqual(t, len(all), rankB, f)
+		holdB.Set(f, html.UnescapeString(all[rankB-1][1]))
+	}
+	p = c2.post("/cases/"+bID+"/hold", holdB)
+	require.Equal(t, 200, p.status)
+	require.Equal(t, "conflict", p.header.Get("X-Outcome"))
+	require.Contains(t, p.body, "That time was taken")
 	p = c2.post("/cases/"+bID+"/book", url.Values{"suggestion": {sugB[rankB-1][1]}})
 	require.Equal(t, 200, p.status)
 	require.Equal(t, "conflict", p.header.Get("X-Outcome"))
@@ -648,8 +658,16 @@ func TestPlannerFilters(t *testing.T) {
 	require.Greater(t, busy, 0)
 	require.Greater(t, all, ar)
 	require.Greater(t, ar, 0)
+	// An absence shows on the days it covers, on the planner and the person's page.
+	_, err := e.db.AddAbsence(context.Background(), "interviewers", "HEL-E01",
+		resources.Absence{Start: "2027-01-05T00:00:00+02:00", End: "2027-01-07T00:00:00+02:00"})
+	require.NoError(t, err)
+	p := b.get("/planner?office=HEL&week=2027-01-04&busy=1")
+	require.Equal(t, 2, strings.Count(p.body, `<span class="e absence">absent all day</span>`), p.body)
+	p = b.get("/people/interviewer/HEL-E01")
+	require.Contains(t, p.body, "Tue 5 Jan 2027 00:00 – Thu 7 Jan 2027 00:00")
 	// Any day of a week shows that week; other weeks are empty but fine.
-	p := b.get("/planner?office=HEL&week=2027-01-06")
+	p = b.get("/planner?office=HEL&week=2027-01-06")
 	require.Contains(t, p.body, "week of Monday 4 January 2027")
 	require.Equal(t, 200, b.get("/planner?office=OUL&week=2027-02-01").status)
 	require.Equal(t, http.StatusNotFound, b.get("/planner?office=NOPE").status)
