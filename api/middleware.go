@@ -6,9 +6,11 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -184,4 +186,35 @@ func require(min resources.Role) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// RejectBadText answers 400 when the path or the query carries a NUL
+// character or bytes that are not UTF-8: PostgreSQL cannot store them, and no
+// identifier or filter of ours contains them. It guards the pages too.
+func RejectBadText(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bad := func(s string) bool { return strings.ContainsRune(s, 0) || !utf8.ValidString(s) }
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err == nil && !bad(r.URL.Path) {
+			for k, vs := range q {
+				if bad(k) {
+					err = errs.E(errs.Invalid, "the query has a NUL character or is not UTF-8")
+				}
+				for _, v := range vs {
+					if bad(v) {
+						err = errs.E(errs.Invalid, "query parameter %q has a NUL character or is not UTF-8", k)
+					}
+				}
+			}
+		} else if err == nil {
+			err = errs.E(errs.Invalid, "the path has a NUL character or is not UTF-8")
+		} else {
+			err = errs.E(errs.Invalid, "the query string is malformed: %v", err)
+		}
+		if err != nil {
+			writeProblem(w, r, nil, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -70,7 +70,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(s.observe)
+	r.Use(s.observe, RejectBadText)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, s.log, errs.E(errs.NotFound, "no such endpoint"))
 	})
@@ -86,7 +86,7 @@ func (s *Server) routes() chi.Router {
 	r.Get("/readyz", func(w http.ResponseWriter, r *http.Request) {
 		if err := s.db.Ready(r.Context()); err != nil {
 			s.log.WarnContext(r.Context(), "not ready", "request_id", requestID(r.Context()), "error", err.Error())
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": err.Error()})
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "the database is not reachable or not migrated (see the server log)"})
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
@@ -483,6 +483,9 @@ func (s *Server) putTravelTime(w http.ResponseWriter, r *http.Request) error {
 	}
 	if req.Minutes == nil {
 		return errs.Field("minutes", "is required")
+	}
+	if *req.Minutes < 0 || *req.Minutes > 1440 {
+		return errs.Field("minutes", fmt.Sprintf("must be between 0 and 1440, not %d", *req.Minutes))
 	}
 	t, err := s.db.PutTravelTime(r.Context(), solver.Travel{From: chi.URLParam(r, "from"), To: chi.URLParam(r, "to"), Minutes: *req.Minutes})
 	if err != nil {

@@ -397,8 +397,22 @@ func (v *validator) intervals(path string, ivs []Interval) {
 }
 
 func (v *validator) nonNegative(path string, n *int) {
-	if n != nil && *n < 0 {
+	v.between(path, n, 0, maxNumber)
+}
+
+// maxNumber bounds counts, minutes and rates that have no tighter limit.
+const maxNumber = 1_000_000
+
+// between reports a given number outside [lo, hi].
+func (v *validator) between(path string, n *int, lo, hi int) {
+	switch {
+	case n == nil:
+	case *n < lo && lo == 0:
 		v.add(path, "must not be negative, not %d", *n)
+	case *n < lo:
+		v.add(path, "must be at least %d, not %d", lo, *n)
+	case *n > hi:
+		v.add(path, "must be at most %d, not %d", hi, *n)
 	}
 }
 
@@ -477,9 +491,7 @@ func Validate(in *Instance) error {
 		if t.From == t.To && t.From != "" {
 			v.add(p, "travel from a location to itself is not needed")
 		}
-		if t.Minutes < 0 {
-			v.add(p+".minutes", "must not be negative, not %d", t.Minutes)
-		}
+		v.between(p+".minutes", &t.Minutes, 0, 1440)
 		key := [2]string{t.From, t.To}
 		if t.To < t.From {
 			key = [2]string{t.To, t.From}
@@ -507,7 +519,7 @@ func Validate(in *Instance) error {
 			v.add(p+".availability", "is required (a list of intervals; [] for never available)")
 		}
 		v.intervals(p+".availability", e.Availability)
-		v.nonNegative(p+".max_interviews_per_day", e.MaxInterviewsPerDay)
+		v.between(p+".max_interviews_per_day", e.MaxInterviewsPerDay, 0, 96)
 	}
 	interpreters := v.ids("interpreters", len(in.Interpreters), func(i int) string { return in.Interpreters[i].ID })
 	for i, t := range in.Interpreters {
@@ -531,7 +543,7 @@ func Validate(in *Instance) error {
 			v.add(p+".availability", "is required (a list of intervals; [] for never available)")
 		}
 		v.intervals(p+".availability", t.Availability)
-		v.nonNegative(p+".max_minutes_per_day", t.MaxMinutesPerDay)
+		v.between(p+".max_minutes_per_day", t.MaxMinutesPerDay, 0, 1440)
 		if t.CostPerHour != nil {
 			v.nonNegative(p+".cost_per_hour.onsite", t.CostPerHour.Onsite)
 			v.nonNegative(p+".cost_per_hour.remote", t.CostPerHour.Remote)
@@ -577,9 +589,7 @@ func Validate(in *Instance) error {
 		if okE && okD && dd < ed {
 			v.add(p+".deadline", "%s is before earliest %s", iv.Deadline, iv.Earliest)
 		}
-		if iv.Priority != nil && *iv.Priority < 1 {
-			v.add(p+".priority", "must be at least 1, not %d", *iv.Priority)
-		}
+		v.between(p+".priority", iv.Priority, 1, 1000)
 		if len(iv.Locations) == 0 {
 			v.add(p+".locations", "must list at least one location")
 		}
@@ -638,8 +648,9 @@ func Validate(in *Instance) error {
 			}
 			sort.Strings(known)
 			v.add("weights."+n, "unknown weight (known: %s)", strings.Join(known, ", "))
-		} else if in.Weights[n] < 0 {
-			v.add("weights."+n, "must not be negative, not %d", in.Weights[n])
+		} else {
+			w := in.Weights[n]
+			v.nonNegative("weights."+n, &w)
 		}
 	}
 

@@ -299,6 +299,9 @@ func TestValidateProblems(t *testing.T) {
 
 		// Numbers and weights.
 		{"negative max minutes", func(in *I) { in.Interpreters[0].MaxMinutesPerDay = vtInt(-60) }, "interpreters[0].max_minutes_per_day", "must not be negative, not -60"},
+		{"priority too high", func(in *I) { in.Interviews[0].Priority = vtInt(3000000000) }, "interviews[0].priority", "must be at most 1000, not 3000000000"},
+		{"max minutes over a day", func(in *I) { in.Interpreters[0].MaxMinutesPerDay = vtInt(1441) }, "interpreters[0].max_minutes_per_day", "must be at most 1440, not 1441"},
+		{"travel over a day", func(in *I) { in.TravelMinutes[0].Minutes = 5000 }, "travel_minutes[0].minutes", "must be at most 1440, not 5000"},
 		{"negative max interviews", func(in *I) { in.Interviewers[0].MaxInterviewsPerDay = vtInt(-1) }, "interviewers[0].max_interviews_per_day", "must not be negative, not -1"},
 		{"negative onsite cost", func(in *I) { in.Interpreters[0].CostPerHour.Onsite = vtInt(-60) }, "interpreters[0].cost_per_hour.onsite", "must not be negative, not -60"},
 		{"negative remote cost", func(in *I) { in.Interpreters[1].CostPerHour.Remote = vtInt(-1) }, "interpreters[1].cost_per_hour.remote", "must not be negative, not -1"},

@@ -157,7 +157,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer stopBG()
 	srv := &http.Server{
-		Handler:           withWeb(db, handler, log),
+		Handler:           api.RejectBadText(withWeb(db, handler, log)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       api.ImportTimeout,
 		WriteTimeout:      api.ImportTimeout + 10*time.Second,

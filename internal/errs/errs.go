@@ -22,6 +22,7 @@ const (
 	PreconditionFailed Code = "precondition_failed"
 	Unprocessable      Code = "unprocessable" // well-formed, but breaks a rule (e.g. a hard scheduling rule)
 	TooLarge           Code = "too_large"
+	Unavailable        Code = "unavailable" // timed out or the database is out of reach: try again
 	Internal           Code = "internal"
 )
 
@@ -35,6 +36,7 @@ var statuses = map[Code]int{
 	PreconditionFailed: http.StatusPreconditionFailed,
 	Unprocessable:      http.StatusUnprocessableEntity,
 	TooLarge:           http.StatusRequestEntityTooLarge,
+	Unavailable:        http.StatusServiceUnavailable,
 	Internal:           http.StatusInternalServerError,
 }
 

@@ -119,10 +119,14 @@ func Translate(err error) error {
 		return errs.Wrap(err, errs.NotFound, "not found")
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return errs.Wrap(err, errs.Internal, "request timed out or was cancelled")
+		return errs.Wrap(err, errs.Unavailable, "the request timed out or was cancelled: try again")
 	}
 	var pg *pgconn.PgError
 	if !errors.As(err, &pg) {
+		// pgx refuses to encode a number that does not fit its column
+		if m := err.Error(); strings.Contains(m, "greater than maximum value for") || strings.Contains(m, "less than minimum value for") {
+			return errs.Wrap(err, errs.Invalid, "a number is out of range")
+		}
 		return errs.Wrap(err, errs.Internal, "")
 	}
 	switch pg.Code {
@@ -145,6 +149,10 @@ func Translate(err error) error {
 		return &errs.Error{Code: errs.Invalid, Message: msg, Err: err, Fields: fieldsFor(col, msg)}
 	case "23514", "23502", "22P02", "22007", "22008", "22023": // check, not null, bad text, bad datetime, bad value
 		return errs.Wrap(err, errs.Invalid, "invalid value: "+pg.Message)
+	case "22021", "22P05", "22003", "54000": // NUL or bad encoding, number out of range, too long
+		return errs.Wrap(err, errs.Invalid, "invalid value: text must be UTF-8 without NUL characters, numbers within range")
+	case "57014", "08000", "08003", "08006", "57P01", "57P03": // cancelled, connection lost, shutting down
+		return errs.Wrap(err, errs.Unavailable, "the database is not available just now: try again")
 	}
 	return errs.Wrap(err, errs.Internal, "")
 }
