@@ -68,14 +68,19 @@ type flowResult struct {
 	A11y              map[string]int     `json:"a11y"`
 	FeedHoldsBooking  bool               `json:"feedHoldsBooking"`
 	FeedOwner         string             `json:"feedOwner"`
+	ProgressUpdated   bool               `json:"progressUpdated"`
 }
 
 // TestBrowserFlow drives the pages in headless Chromium: a clerk signs in,
-// filters the queue, opens a case, books the top suggestion, sees it in the
-// planner and on the interpreter's page, reschedules and cancels it with a
-// reason; a second clerk in another browser books a suggestion that needs
-// the same person or room at the same time and gets the conflict with fresh
-// alternatives, and books one; a manager runs a plan and accepts some of it.
+// filters the queue, opens a case, books the top suggestion (one with an
+// interpreter) and sees it on the interpreter's page, where a manager in a
+// third browser makes a calendar link whose feed holds it; a second clerk in
+// another browser books a suggestion that needs the same person or room at
+// the same time and gets the conflict with fresh alternatives, and books
+// one; the first clerk sees the booking in the planner, reschedules and
+// cancels it with a reason; the manager runs a plan (axe checks the page
+// while it runs, its progress updates in place and can be paused) and
+// accepts some of it.
 // Screenshots of every page go to testout/screenshots/.
 func TestBrowserFlow(t *testing.T) {
 	t.Parallel()
@@ -115,6 +120,10 @@ func TestBrowserFlow(t *testing.T) {
 	require.Contains(t, res.Accepted, "Accepted:")
 	require.Equal(t, res.Proposed-1, res.AcceptedRows)
 	require.True(t, res.FeedHoldsBooking)
+	require.True(t, strings.HasPrefix(res.InterpreterPage, "/people/interpreter/"), res.InterpreterPage)
+	require.Equal(t, res.InterpreterPage, res.FeedOwner)
+	require.True(t, res.ProgressUpdated)
+	require.Contains(t, res.A11y, "11a-plan-running")
 	// Single cold loads while other tests run: a looser bound than
 	// TestPagesFast's 100 ms (best of three, alone).
 	for path, ms := range res.Timings {
@@ -142,7 +151,7 @@ func TestBrowserFlow(t *testing.T) {
 	require.Equal(t, "manager-a", page.Items[0].AcceptedBy)
 
 	for _, name := range []string{"01-signin", "02-queue", "03-case", "04-booked", "05-conflict", "06-planner", "07-booking",
-		"09-shortages", "10-plans", "11-plan", "12-accepted", "13-feed"} {
+		"08-interpreter", "09-shortages", "10-plans", "11a-plan-running", "11-plan", "12-accepted", "13-feed"} {
 		st, err := os.Stat(filepath.Join(shots, name+".png"))
 		require.NoError(t, err, name)
 		require.Greater(t, st.Size(), int64(1000), name)

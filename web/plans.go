@@ -81,19 +81,24 @@ type planItem struct {
 	Moved                                                                 bool
 }
 
+// planRefreshSeconds is how often the page of a running plan updates its
+// progress (web/static/plan.js).
+const planRefreshSeconds = 3
+
 type planData struct {
-	Plan        *postgres.Plan
-	Running     bool
-	Elapsed     string
-	Progress    *postgres.PlanProgress
-	Percent     int
-	Items       []planItem
-	Unscheduled []solver.Unscheduled
-	Unchanged   int
-	Dropped     []postgres.PlanMove
-	Accepted    []postgres.AcceptedItem
-	AcceptedN   map[string]int
-	Created     string
+	Plan           *postgres.Plan
+	Running        bool
+	RefreshSeconds int
+	Elapsed        string
+	Progress       *postgres.PlanProgress
+	Percent        int
+	Items          []planItem
+	Unscheduled    []solver.Unscheduled
+	Unchanged      int
+	Dropped        []postgres.PlanMove
+	Accepted       []postgres.AcceptedItem
+	AcceptedN      map[string]int
+	Created        string
 }
 
 func (h *Handler) planOf(r *http.Request) (*postgres.Plan, error) {
@@ -124,7 +129,11 @@ func (h *Handler) renderPlan(r *http.Request, v *view, p *postgres.Plan, accepte
 	}
 	d := planData{Plan: p, Running: p.Status == postgres.PlanRunning, Progress: p.Progress, Created: localStamp(p.CreatedAt, c.loc)}
 	if d.Running {
-		v.Refresh = 1
+		// No meta refresh (WCAG 2.2.1): web/static/plan.js updates the
+		// progress every few seconds and can be paused; the page's
+		// Refresh link works without it.
+		v.Script = "plan.js"
+		d.RefreshSeconds = planRefreshSeconds
 		if p.Progress != nil {
 			d.Elapsed = fmt.Sprintf("%.0f s", float64(p.Progress.ElapsedMS)/1000)
 			if p.TimeLimitMS > 0 {

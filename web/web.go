@@ -5,11 +5,13 @@
 // a person's page.
 //
 // Pages are plain HTML (html/template, embedded) with one embedded style
-// sheet and no script: forms post, a running plan refreshes itself with a
-// meta refresh. Every form carries a per-session CSRF token; the session is a
-// random id in a Secure, HttpOnly, SameSite=Lax cookie, and the server keeps
-// only its SHA-256. No applicant's name is ever shown: interviews are named by
-// their opaque references.
+// sheet; forms post. The one script, static/plan.js (the
+// Content-Security-Policy allows only the pages' own), updates the progress
+// of a running plan every few seconds and can be paused; without it the page
+// has a Refresh link. Every form carries a per-session CSRF token; the
+// session is a random id in a Secure, HttpOnly, SameSite=Lax cookie, and the
+// server keeps only its SHA-256. No applicant's name is ever shown:
+// interviews are named by their opaque references.
 package web
 
 import (
@@ -169,11 +171,12 @@ func cacheStatic(next http.Handler) http.Handler {
 	})
 }
 
-// securityHeaders forbids scripts, framing and foreign form targets.
+// securityHeaders allows only the pages' own scripts and fetches, and
+// forbids framing and foreign form targets.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		hd.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Referrer-Policy", "same-origin")
 		hd.Set("X-Frame-Options", "DENY")
@@ -237,15 +240,15 @@ func routeOf(r *http.Request) string {
 
 // view is what every page template gets.
 type view struct {
-	Title   string
-	Nav     string // the current section, for aria-current
-	User    *session
-	CSRF    string
-	Flash   string // a confirmation
-	Error   string // a problem with what was just done
-	Refresh int    // seconds; 0: none
-	Data    any
-	Server  time.Duration
+	Title  string
+	Nav    string // the current section, for aria-current
+	User   *session
+	CSRF   string
+	Flash  string // a confirmation
+	Error  string // a problem with what was just done
+	Script string // a script of /static/ the page loads (deferred); "": none
+	Data   any
+	Server time.Duration
 }
 
 // pageFunc builds a page: the template name and its data, or an error.

@@ -74,9 +74,15 @@ func demoInstance(t testing.TB) *solver.Instance {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, demoInstance(t))
+}
+
+// newEnvWith is newEnv on the data of in.
+func newEnvWith(t *testing.T, in *solver.Instance) *env {
+	t.Helper()
 	ctx := context.Background()
 	db := postgres.New(pgtest.Pool(t), time.Now)
-	_, err := db.Import(ctx, demoInstance(t))
+	_, err := db.Import(ctx, in)
 	require.NoError(t, err)
 	a := api.New(db, nil, nil)
 	h := web.New(web.Config{DB: db, Booking: a.Booking(), Plans: a.Planner(), API: a})
@@ -288,7 +294,9 @@ func TestSignIn(t *testing.T) {
 
 // conflictingPair finds two pending interviews A and B and the rank of a
 // suggestion of B that needs a person or room of A's top suggestion at an
-// overlapping time: once A's top one is booked, B's is taken.
+// overlapping time: once A's top one is booked, B's is taken. A's top
+// suggestion has an interpreter (the tests check the interpreter's page and
+// feed).
 func conflictingPair(t *testing.T, svc *scheduler.Service, db *postgres.DB) (a, b string, rankB int) {
 	t.Helper()
 	ctx := context.Background()
@@ -318,7 +326,7 @@ func conflictingPair(t *testing.T, svc *scheduler.Service, db *postgres.DB) (a, 
 	}
 	sort.Strings(ids)
 	for _, x := range ids {
-		if len(opts[x]) == 0 {
+		if len(opts[x]) == 0 || opts[x][0].Interpreter == "" {
 			continue
 		}
 		for _, y := range ids {
@@ -412,11 +420,10 @@ func TestCaseBookConflictRescheduleCancel(t *testing.T) {
 	p = c1.get(fmt.Sprintf("/bookings/%d", bookingID))
 	require.Equal(t, 200, p.status)
 	require.Contains(t, p.body, "/cases/"+a)
-	if b.Interpreter != "" {
-		p = c1.get("/people/interpreter/" + b.Interpreter)
-		require.Equal(t, 200, p.status)
-		require.Contains(t, p.body, fmt.Sprintf(`href="/bookings/%d"`, bookingID))
-	}
+	require.NotEmpty(t, b.Interpreter, "conflictingPair picks an A whose top suggestion has an interpreter")
+	p = c1.get("/people/interpreter/" + b.Interpreter)
+	require.Equal(t, 200, p.status)
+	require.Contains(t, p.body, fmt.Sprintf(`href="/bookings/%d"`, bookingID))
 
 	// Reschedule needs a reason; then moves.
 	p = c1.get("/cases/" + a)
@@ -444,9 +451,17 @@ func TestCaseBookConflictRescheduleCancel(t *testing.T) {
 	require.Equal(t, []string{"held:clerk-a", "booked:clerk-a", "rescheduled:clerk-a", "cancelled:clerk-a"}, actions)
 }
 
+// queueRowRe is one row of the queue: whether it is highlighted, its id.
+var queueRowRe = regexp.MustCompile(`<tr( class="at-risk")?>\s*<th scope="row"><a href="/cases/([^"]+)">`)
+
 func TestQueueFilters(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
+	ctx := context.Background()
+	// One more interview without any date: those come last.
+	var undated string
+	require.NoError(t, e.db.Pool.QueryRow(ctx, `update interviews set deadline = null, latest = null
+		where id = (select min(id) from interviews where status = 'pending' and deadline is not null) returning id`).Scan(&undated))
 	b := e.browser(t)
 	b.signIn(e.clerk)
 	all := b.get("/queue")
@@ -454,8 +469,77 @@ func TestQueueFilters(t *testing.T) {
 	rows := strings.Count(all.body, `<th scope="row"><a href="/cases/`)
 	require.Greater(t, rows, 50)
 	require.Contains(t, all.body, `class="at-risk"`)
-	// Most urgent first: the deadlines shown never go down before the
-	// undated ones.
+	require.NotContains(t, all.body, "Only the ", "the demo queue fits on one page")
+
+	// Most urgent first (docs/web.md): by deadline, or the last allowed day
+	// when there is none, never decreasing, rows without either last; then
+	// the higher priority first; then the earliest date. A row is
+	// highlighted exactly when its deadline is at most 10 days after the
+	// first planning day (or past).
+	st, err := e.db.Settings(ctx)
+	require.NoError(t, err)
+	loc, err := time.LoadLocation(st.Timezone)
+	require.NoError(t, err)
+	ref := solver.DateOf(time.Now(), loc)
+	if hs, err := solver.ParseDate(st.Horizon.Start); err == nil && hs > ref {
+		ref = hs
+	}
+	type qrow struct {
+		id                        string
+		deadline, latest, earlier string
+		prio                      int
+		risk                      bool
+	}
+	var got []qrow
+	for _, m := range queueRowRe.FindAllStringSubmatch(all.body, -1) {
+		r := qrow{id: m[2], risk: m[1] != ""}
+		require.NoError(t, e.db.Pool.QueryRow(ctx, `select coalesce(deadline::text, ''), coalesce(latest::text, ''),
+			earliest::text, coalesce(priority, 1) from interviews where id = $1`, r.id).Scan(&r.deadline, &r.latest, &r.earlier, &r.prio))
+		got = append(got, r)
+	}
+	require.Len(t, got, rows)
+	seen := false
+	for _, r := range got {
+		seen = seen || r.id == undated
+	}
+	require.True(t, seen, undated)
+	require.Empty(t, got[len(got)-1].deadline+got[len(got)-1].latest, "the last row has a date")
+	key := func(r qrow) string {
+		if r.deadline != "" {
+			return r.deadline
+		}
+		if r.latest != "" {
+			return r.latest
+		}
+		return "9999-12-31" // no date: last
+	}
+	ties, risky := 0, 0
+	for i, r := range got {
+		d, err := solver.ParseDate(r.deadline)
+		want := err == nil && d-ref <= 10
+		require.Equal(t, want, r.risk, "%s (deadline %q, first planning day %s): highlighted %v", r.id, r.deadline, ref, r.risk)
+		if r.risk {
+			risky++
+		}
+		if i == 0 {
+			continue
+		}
+		p := got[i-1]
+		require.LessOrEqual(t, key(p), key(r), "%s before %s", p.id, r.id)
+		if key(p) == key(r) {
+			require.GreaterOrEqual(t, p.prio, r.prio, "%s before %s: same date, lower priority first", p.id, r.id)
+			if p.prio == r.prio {
+				require.LessOrEqual(t, p.earlier, r.earlier, "%s before %s: same date and priority, later earliest first", p.id, r.id)
+			} else {
+				ties++
+			}
+		}
+	}
+	require.Greater(t, ties, 0, "no two rows of the same date with different priorities: the order by priority is untested")
+	require.Greater(t, risky, 0)
+	require.Less(t, risky, rows)
+	require.Contains(t, all.body, fmt.Sprintf(" %d shown are at risk or overdue.", risky))
+
 	ar := b.get("/queue?language=ar")
 	n := strings.Count(ar.body, `<th scope="row"><a href="/cases/`)
 	require.Greater(t, n, 0)
@@ -505,14 +589,76 @@ func TestPlansStartAndAccept(t *testing.T) {
 	require.Contains(t, p.body, "Tick the bookings to accept")
 }
 
+// TestPlanRunningPage checks the page of a running plan: no meta refresh
+// (WCAG 2.2.1), the progress, the script that updates it (allowed by the
+// Content-Security-Policy, served as JavaScript) and a Refresh link that works
+// without it; cancelling stops the plan.
+func TestPlanRunningPage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	m := e.browser(t)
+	m.signIn(e.manager)
+	m.get("/plans")
+	p := m.post("/plans", url.Values{"from": {"2027-01-04"}, "to": {"2027-01-08"}, "time_limit": {"60"}})
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	loc := p.header.Get("Location")
+	p = m.get(loc)
+	require.Equal(t, 200, p.status)
+	require.Contains(t, p.body, `<span class="status status-running">running</span>`)
+	require.NotContains(t, strings.ToLower(p.body), "http-equiv")
+	require.Contains(t, p.body, `<script src="/static/plan.js" defer></script>`)
+	require.Contains(t, p.body, `<section aria-labelledby="prog-h" class="card" id="progress" data-refresh="3">`)
+	require.Contains(t, p.body, `<div id="progress-now" aria-live="polite">`)
+	require.Contains(t, p.body, `<span id="progress-auto" hidden>`)
+	require.Contains(t, p.body, `<button type="button" id="progress-pause" class="secondary">Pause updates</button>`)
+	require.Contains(t, p.body, `<a href="`+loc+`">Refresh</a>`)
+	csp := p.header.Get("Content-Security-Policy")
+	require.Contains(t, csp, "script-src 'self';")
+	require.Contains(t, csp, "connect-src 'self';")
+	require.NotContains(t, csp, "unsafe-inline")
+	// Other pages load no script.
+	require.NotContains(t, m.get("/plans").body, "<script")
+
+	js := m.get("/static/plan.js")
+	require.Equal(t, 200, js.status)
+	require.Contains(t, js.header.Get("Content-Type"), "javascript")
+	require.Contains(t, js.body, "Pause updates")
+	require.Contains(t, js.body, "progress-now")
+
+	p = m.post(loc+"/cancel", nil)
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	p = m.get(loc)
+	require.Contains(t, p.body, "The plan was cancelled.")
+	require.NotContains(t, p.body, `id="progress"`)
+	require.NotContains(t, p.body, "<script")
+}
+
 // TestPagesFast renders every page on the demo data and checks the
-// server's time (Server-Timing) stays under 100 ms: the best of three, so
-// that a busy test machine does not make it flaky.
+// server's time (Server-Timing) of a warm load stays under 100 ms: the best
+// of three, so that a busy test machine does not make it flaky. The first
+// (cold) load of each page, which for the first case page builds the
+// suggestion cache, is logged and bounded by 1 s.
 func TestPagesFast(t *testing.T) {
 	// Not parallel: it runs before the parallel tests start, alone.
 	e := newEnv(t)
 	m := e.browser(t)
 	m.signIn(e.manager)
+	timing := regexp.MustCompile(`dur=([0-9.]+)`)
+	serverMS := func(p page, path string) float64 {
+		t.Helper()
+		require.Equal(t, 200, p.status, path)
+		mm := timing.FindStringSubmatch(p.header.Get("Server-Timing"))
+		require.NotNil(t, mm, path)
+		d, err := strconv.ParseFloat(mm[1], 64)
+		require.NoError(t, err)
+		return d
+	}
+	// The very first case page, before anything else: it builds the
+	// suggestion cache (docs/web.md: the 100 ms target is for warm loads).
+	first := serverMS(m.get("/cases/I-0002"), "/cases/I-0002")
+	t.Logf("%-45s first load (cold cache) %6.1f ms", "/cases/I-0002", first)
+	require.Less(t, first, 1000.0, "cold first load of a case page")
+
 	m.get("/plans")
 	p := m.post("/plans", url.Values{"from": {"2027-01-04"}, "to": {"2027-01-08"}, "time_limit": {"1"}})
 	require.Equal(t, http.StatusSeeOther, p.status, p.body)
@@ -531,15 +677,10 @@ func TestPagesFast(t *testing.T) {
 		"/planner", "/planner?office=HEL&week=2027-01-04", "/plans", planPath, "/shortages", "/shortages?weeks=13",
 		fmt.Sprintf("/bookings/%d", booked.ID), "/people/interpreter/" + booked.Interpreter, "/people/room/" + booked.Room,
 		"/people/interviewer/" + booked.Interviewer}
-	timing := regexp.MustCompile(`dur=([0-9.]+)`)
 	for _, path := range paths {
 		best, cold := 1e9, 0.0
 		for i := 0; i < 3; i++ {
-			p := m.get(path)
-			require.Equal(t, 200, p.status, path)
-			mm := timing.FindStringSubmatch(p.header.Get("Server-Timing"))
-			require.NotNil(t, mm, path)
-			d, _ := strconv.ParseFloat(mm[1], 64)
+			d := serverMS(m.get(path), path)
 			best = min(best, d)
 			if i == 0 {
 				cold = d
@@ -547,6 +688,9 @@ func TestPagesFast(t *testing.T) {
 		}
 		t.Logf("%-45s best %6.1f ms, first %6.1f ms", path, best, cold)
 		require.Less(t, best, 100.0, path)
+		// The first load may build caches (the first case page builds
+		// the suggestion cache): a looser bound.
+		require.Less(t, cold, 1000.0, "first load of %s", path)
 	}
 }
 
@@ -672,4 +816,82 @@ func TestPlannerFilters(t *testing.T) {
 	require.Equal(t, 200, b.get("/planner?office=OUL&week=2027-02-01").status)
 	require.Equal(t, http.StatusNotFound, b.get("/planner?office=NOPE").status)
 	require.Equal(t, http.StatusBadRequest, b.get("/planner?week=someday").status)
+}
+
+// shortageInstance is a small office in the week of Monday 7 January 2030:
+// three 2-hour interviews in Somali with no interpreter of it; two 90-minute
+// interviews in Tigrinya and one interpreter of it, available 8 hours on
+// Monday and 4 on Tuesday, booked for 1 hour on Tuesday by a third Tigrinya
+// interview; one interview in Finnish without an interpreter.
+func shortageInstance() *solver.Instance {
+	no := false
+	at := func(day, from, to string) solver.Interval {
+		return solver.Interval{Start: "2030-01-" + day + "T" + from + ":00+02:00", End: "2030-01-" + day + "T" + to + ":00+02:00"}
+	}
+	iv := func(id, lang string, minutes int) solver.Interview {
+		return solver.Interview{ID: id, Case: "C-" + id, Language: lang, DurationMinutes: minutes,
+			Earliest: "2030-01-07", Deadline: "2030-01-25", Locations: []string{"HEL"}}
+	}
+	fi := iv("I-F1", "fi", 60)
+	fi.NeedsInterpreter = &no
+	return &solver.Instance{
+		Format:       solver.InstanceFormat,
+		Timezone:     "Europe/Helsinki",
+		Horizon:      solver.DateRange{Start: "2030-01-07", End: "2030-02-01"},
+		Locations:    []solver.Location{{ID: "HEL", Name: "Helsinki"}},
+		Rooms:        []solver.Room{{ID: "HEL-R1", Location: "HEL", Features: []string{}}},
+		Interviewers: []solver.Interviewer{{ID: "HEL-E1", Location: "HEL", Skills: []string{}, Languages: []string{"fi"}, Availability: []solver.Interval{at("07", "08:00", "16:00"), at("08", "08:00", "16:00")}}},
+		Interpreters: []solver.Interpreter{{ID: "T-TI", Languages: []string{"ti"}, Skills: []string{}, Modes: []string{solver.ModeOnsite},
+			Locations: []string{"HEL"}, Availability: []solver.Interval{at("07", "09:00", "17:00"), at("08", "09:00", "13:00")}}},
+		Interviews: []solver.Interview{iv("I-S1", "so", 120), iv("I-S2", "so", 120), iv("I-S3", "so", 120),
+			iv("I-T1", "ti", 90), iv("I-T2", "ti", 90), iv("I-T3", "ti", 60), fi},
+		Bookings: []solver.Booking{{Interview: "I-T3", Start: "2030-01-08T09:00:00+02:00", Room: "HEL-R1", Interviewer: "HEL-E1",
+			Interpreter: "T-TI", Mode: solver.ModeOnsite}},
+	}
+}
+
+// TestShortagesFigures checks the figures of the shortages page on a small
+// fixture: demand is the hours of pending interviews needing an interpreter,
+// capacity the interpreters' available hours less their bookings, and the
+// language short of capacity comes first.
+func TestShortagesFigures(t *testing.T) {
+	t.Parallel()
+	e := newEnvWith(t, shortageInstance())
+	b := e.browser(t)
+	b.signIn(e.clerk)
+	p := b.get("/shortages")
+	require.Equal(t, 200, p.status, p.body)
+	rowRe := regexp.MustCompile(`(?s)<tr( class="at-risk")?>\s*<th scope="row"><a href="/queue\?language=([^"]+)">.*?</tr>`)
+	cellRe := regexp.MustCompile(`<td[^>]*>(.*?)</td>`)
+	type row struct {
+		blocked bool
+		cells   []string
+	}
+	got := map[string]row{}
+	var order []string
+	for _, m := range rowRe.FindAllStringSubmatch(p.body, -1) {
+		r := row{blocked: m[1] != ""}
+		for _, c := range cellRe.FindAllStringSubmatch(m[0], -1) {
+			r.cells = append(r.cells, regexp.MustCompile(`<[^>]+>`).ReplaceAllString(c[1], ""))
+		}
+		got[m[2]] = r
+		order = append(order, m[2])
+	}
+	// Somali blocks (no interpreter at all): first. Finnish needs none: absent.
+	require.Equal(t, []string{"so", "ti"}, order, p.body)
+	// Pending, demand, capacity, short by, not placed, interpreters, then
+	// the first week's demand / capacity.
+	so := got["so"]
+	require.True(t, so.blocked)
+	require.Equal(t, []string{"3", "6 h", "0 h", "6 h", "0", "0", "6 h / 0 h"}, so.cells[:7])
+	ti := got["ti"]
+	require.False(t, ti.blocked)
+	// 8 + 4 hours available, less the 1-hour booking; I-T3 is booked, not pending.
+	require.Equal(t, []string{"2", "3 h", "11 h", "—", "0", "1", "3 h / 11 h"}, ti.cells[:7])
+	for _, c := range ti.cells[7:] {
+		require.Equal(t, "0 h / 0 h", c)
+	}
+	require.Contains(t, p.body, "<strong>1</strong> language has more demand than capacity")
+	require.Contains(t, p.body, "<title>Somali: demand 6 h</title>")
+	require.Contains(t, p.body, "<title>Tigrinya: capacity 11 h</title>")
 }

@@ -4,7 +4,8 @@
 //   BASE_URL        the server
 //   CLERK_TOKEN     a clerk's API token; CLERK2_TOKEN another clerk's
 //   MANAGER_TOKEN   a manager's API token
-//   CASE_A          a pending interview; its top suggestion gets booked
+//   CASE_A          a pending interview; its top suggestion, which has an
+//                   interpreter, gets booked
 //   CASE_B, RANK_B  another pending interview and the rank of one of its
 //                   suggestions that needs a resource of CASE_A's top one at
 //                   the same time: booking it after CASE_A must conflict
@@ -90,6 +91,7 @@ async function timed(page, path) {
 
 const a = await browser();
 const b = await browser();
+const m = await browser();
 try {
   // A clerk signs in and sees the queue, at-risk deadlines highlighted.
   const pa = await signIn(a, env('CLERK_TOKEN'), '01-signin');
@@ -132,6 +134,34 @@ try {
   out.bookingId = Number(bookingId);
   await shot(pa, '04-booked');
 
+  // Right after booking: the interpreter's page lists the booking ...
+  const interp = pa.locator('section.booked a[href^="/people/interpreter/"]');
+  check(await interp.count() > 0, `the booking of ${env('CASE_A')} shows no interpreter`);
+  await interp.first().click();
+  await pa.waitForURL(/\/people\/interpreter\//);
+  await pa.locator(`a[href="/bookings/${bookingId}"]`).waitFor();
+  out.interpreterPage = new URL(pa.url()).pathname;
+  await shot(pa, '08-interpreter');
+  await timed(pa, out.interpreterPage);
+  // ... and a manager makes a calendar subscription link for that
+  // interpreter: the feed holds the booking; a revoked link is dead.
+  const pm = await signIn(m, env('MANAGER_TOKEN'));
+  await pm.goto(base + out.interpreterPage);
+  out.feedOwner = new URL(pm.url()).pathname;
+  await pm.getByRole('button', { name: 'Make a subscription link' }).click();
+  const feedUrl = await pm.getByLabel('Subscription link (shown only once)').inputValue();
+  out.feedUrl = feedUrl.replace(/ivf_[A-Za-z0-9_-]+/, 'ivf_…');
+  await shot(pm, '13-feed');
+  const feed = await pm.request.get(feedUrl);
+  check(feed.ok(), 'the feed answered ' + feed.status());
+  const ics = await feed.text();
+  check(ics.includes('BEGIN:VCALENDAR'), 'the feed is not a calendar');
+  check(ics.includes(env('CASE_A')), 'the feed does not hold ' + env('CASE_A'));
+  out.feedHoldsBooking = true;
+  await pm.getByRole('button', { name: /^Revoke link/ }).first().click();
+  await pm.getByRole('status').filter({ hasText: 'revoked' }).waitFor();
+  check((await pm.request.get(feedUrl)).status() === 404, 'a revoked feed still answers');
+
   // The second clerk books the now-taken slot: conflict, alternatives in place.
   await pb.locator(`li.option[data-rank="${env('RANK_B')}"]`).getByRole('button', { name: /^Book option/ }).click();
   const alert = pb.locator('#conflict');
@@ -146,6 +176,7 @@ try {
   out.alternativeBooked = (await pb.getByRole('status').textContent()).trim();
 
   // The booking is in the planner; clicking it opens it.
+  await pa.goto(base + '/cases/' + env('CASE_A'));
   await pa.getByRole('link', { name: 'See it in the planner' }).click();
   await pa.waitForURL(/\/planner/);
   const cell = pa.locator(`a.e.booking[href="/bookings/${bookingId}"]`).first();
@@ -160,15 +191,7 @@ try {
   await pa.getByRole('heading', { name: `Booking ${bookingId}` }).waitFor();
   await timed(pa, '/bookings/' + bookingId);
   await shot(pa, '07-booking');
-  // The interpreter's page lists it.
-  const interp = pa.locator('a[href^="/people/interpreter/"]').first();
-  if (await interp.count()) {
-    await interp.click();
-    await pa.locator(`a[href="/bookings/${bookingId}"]`).waitFor();
-    out.interpreterPage = new URL(pa.url()).pathname;
-    await shot(pa, '08-interpreter');
-    await timed(pa, out.interpreterPage);
-  }
+  check(await pa.locator(`a[href="${out.interpreterPage}"]`).count() > 0, 'the booking page does not link to its interpreter');
 
   // Reschedule with a reason, then cancel with a reason.
   await pa.goto(base + '/cases/' + env('CASE_A'));
@@ -195,13 +218,28 @@ try {
   await pa.waitForURL(/\/signin/);
 
   // A manager runs a plan and accepts it.
-  await b.clearCookies();
-  const pm = await signIn(b, env('MANAGER_TOKEN'));
   await timed(pm, '/plans');
-  await pm.getByLabel('Time limit (seconds)').fill('2');
+  await pm.getByLabel('Time limit (seconds)').fill('10');
   await shot(pm, '10-plans');
   await pm.getByRole('button', { name: 'Start the plan' }).click();
   await pm.waitForURL(/\/plans\/\d+$/);
+  // While it runs: no meta refresh (axe checks that too); the script
+  // updates the progress in place and can be paused; a Refresh link.
+  await pm.locator('#progress').waitFor();
+  check(await pm.locator('meta[http-equiv="refresh" i]').count() === 0, 'the running plan page has a meta refresh');
+  check(await pm.getByRole('link', { name: 'Refresh' }).count() === 1, 'no Refresh link on the running plan page');
+  const pause = pm.getByRole('button', { name: 'Pause updates' });
+  await pause.waitFor();
+  await shot(pm, '11a-plan-running');
+  const before = await pm.locator('#progress-now').innerHTML();
+  await pm.waitForFunction((html) => {
+    const el = document.getElementById('progress-now');
+    return el && el.innerHTML !== html;
+  }, before, { timeout: 8000 });
+  out.progressUpdated = true;
+  await pause.click();
+  await pm.getByRole('button', { name: 'Resume updates' }).click();
+  await pm.getByRole('button', { name: 'Pause updates' }).waitFor();
   await pm.getByRole('heading', { name: 'Proposed bookings' }).waitFor({ timeout: 60000 });
   out.planSummary = (await pm.locator('.summary').textContent()).trim();
   out.proposed = await pm.locator('input[name=item]').count();
@@ -217,32 +255,12 @@ try {
   out.acceptedRows = await pm.locator('#acc-h ~ table tbody tr').count();
   await shot(pm, '12-accepted');
 
-  // The manager makes a calendar subscription link for the interpreter of
-  // the second clerk's booking; the feed holds that booking.
-  await pm.goto(base + '/cases/' + env('CASE_B'));
-  let person = pm.locator('section.booked a[href^="/people/interpreter/"]');
-  if (await person.count() === 0) person = pm.locator('section.booked a[href^="/people/interviewer/"]');
-  await person.first().click();
-  out.feedOwner = new URL(pm.url()).pathname;
-  await pm.getByRole('button', { name: 'Make a subscription link' }).click();
-  const feedUrl = await pm.getByLabel('Subscription link (shown only once)').inputValue();
-  out.feedUrl = feedUrl.replace(/ivf_[A-Za-z0-9_-]+/, 'ivf_…');
-  await shot(pm, '13-feed');
-  const feed = await pm.request.get(feedUrl);
-  check(feed.ok(), 'the feed answered ' + feed.status());
-  const ics = await feed.text();
-  check(ics.includes('BEGIN:VCALENDAR'), 'the feed is not a calendar');
-  check(ics.includes(env('CASE_B')), 'the feed does not hold ' + env('CASE_B'));
-  out.feedHoldsBooking = true;
-  await pm.getByRole('button', { name: /^Revoke link/ }).first().click();
-  await pm.getByRole('status').filter({ hasText: 'revoked' }).waitFor();
-  check((await pm.request.get(feedUrl)).status() === 404, 'a revoked feed still answers');
   out.timings = timings;
   out.a11y = a11y;
   console.log(JSON.stringify(out));
 } catch (err) {
   console.error(err);
-  for (const [i, ctx] of [a, b].entries()) {
+  for (const [i, ctx] of [a, b, m].entries()) {
     for (const [j, p] of ctx.pages().entries()) {
       try {
         console.error(`browser ${i} page ${j} at ${p.url()}`);
@@ -254,6 +272,7 @@ try {
 } finally {
   await a.close();
   await b.close();
+  await m.close();
   for (const dir of profiles) {
     try { rmSync(dir, { recursive: true, force: true }); } catch (e) { /* chromium may still be writing */ }
   }
