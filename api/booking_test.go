@@ -391,7 +391,7 @@ func TestIdempotencyKey(t *testing.T) {
 	require.Equal(t, "true", r2.Header.Get("Idempotent-Replayed"))
 	require.JSONEq(t, string(r1.Body), string(r2.Body))
 	require.Equal(t, 1, e.count(`select count(*) from bookings`))
-	require.Equal(t, 1, e.count(`select count(*) from audit_log`))
+	require.Equal(t, 1, e.count(`select count(*) from audit_log where action <> 'instance_imported'`))
 
 	// The same key with another body.
 	r3 := e.do(c, "POST", "/v1/interviews/I-1/booking", map[string]any{"suggestion_id": a.Suggestions[1].ID}, "Idempotency-Key", "k-123")
@@ -491,7 +491,10 @@ func TestRescheduleCancelAndAudit(t *testing.T) {
 	require.Error(t, err)
 	_, err = e.db.Pool.Exec(context.Background(), `delete from audit_log`)
 	require.Error(t, err)
-	require.Equal(t, 5, e.count(`select count(*) from audit_log`))
+	_, err = e.db.Pool.Exec(context.Background(), `truncate audit_log`)
+	require.Error(t, err)
+	require.Equal(t, 5, e.count(`select count(*) from audit_log where action <> 'instance_imported'`))
+	require.Equal(t, 1, e.count(`select count(*) from audit_log where action = 'instance_imported'`), "the fixture's import")
 }
 
 func TestHoldsBlockOthersUntilTheyExpire(t *testing.T) {
@@ -558,11 +561,37 @@ func TestSuggestionsWhenNothingFits(t *testing.T) {
 	// A Somali interview: no interpreter speaks it.
 	in.Interviews = append(in.Interviews, solver.Interview{ID: "S-1", Case: "CS-1", Language: "so", DurationMinutes: 60,
 		Earliest: "2026-12-07", Locations: []string{"HEL"}})
+	// An Arabic interview: the one Arabic interpreter (t2) and the one
+	// interviewer free then (e4) work only on 11 December, after the horizon.
+	later := []solver.Interval{{Start: "2026-12-11T08:00:00+02:00", End: "2026-12-11T16:00:00+02:00"}}
+	in.Interpreters = append(in.Interpreters, solver.Interpreter{ID: "t2", Languages: []string{"ar"}, Skills: []string{},
+		Modes: []string{"onsite", "remote"}, Locations: []string{"HEL"}, Availability: later})
+	in.Interviewers = append(in.Interviewers, solver.Interviewer{ID: "e4", Location: "HEL", Skills: []string{}, Languages: []string{},
+		Availability: later})
+	in.Interviews = append(in.Interviews, solver.Interview{ID: "A-1", Case: "CA-1", Language: "ar", DurationMinutes: 60,
+		Earliest: "2026-12-07", Locations: []string{"HEL"}})
+	// A Finnish interview that may not start before 9 December.
+	in.Interviews = append(in.Interviews, solver.Interview{ID: "F-9", Case: "CF-9", Language: "fi", DurationMinutes: 60,
+		Earliest: "2026-12-09", Locations: []string{"HEL"}, NeedsInterpreter: new(bool)})
 	e, _, _ := newBookingEnv(t, in)
 	a := e.suggest("S-1", nil)
 	require.Empty(t, a.Suggestions)
 	require.Equal(t, "no_interpreter_language", a.Reason)
 	require.NotEmpty(t, a.Detail)
+	require.Empty(t, a.EarliestPossible, "no date ever works: %+v", a)
+
+	// Nothing in the horizon, but the first date that would work is named.
+	a = e.suggest("A-1", nil)
+	require.Empty(t, a.Suggestions)
+	require.NotEmpty(t, a.Reason)
+	require.Equal(t, "2026-12-11", a.EarliestPossible, "%+v", a)
+	// Nothing in the requested window (to before the first allowed day).
+	a = e.suggest("F-9", map[string]any{"to": "2026-12-08"})
+	require.Empty(t, a.Suggestions, "%+v", a)
+	require.Equal(t, "2026-12-09", a.EarliestPossible, "%+v", a)
+	a = e.suggest("F-9", nil)
+	require.NotEmpty(t, a.Suggestions)
+	require.True(t, strings.HasPrefix(a.Suggestions[0].Start, "2026-12-09"), a.Suggestions[0].Start)
 
 	// A full interpreter: t1 works six hours a day for three days, nine
 	// two-hour interviews; the tenth finds nothing.
@@ -590,6 +619,7 @@ func TestSuggestionsWhenNothingFits(t *testing.T) {
 	require.Empty(t, last.Suggestions)
 	require.Contains(t, []string{"capacity", "no_interpreter_available"}, last.Reason, "%+v", last)
 	require.NotEmpty(t, last.Detail)
+	require.Empty(t, last.EarliestPossible, "t1 is full on every date anyone works: %+v", last)
 }
 
 // Parties (counsels) are resources too: taken (409) and available (rule 9).

@@ -13,7 +13,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/asylum-scheduling/interviews/calendars/importer"
+	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/solver"
 )
 
 // busyICS: a weekly busy event on Mondays 10:00–12:00 in Helsinki (four
@@ -255,4 +257,64 @@ func suggestStarts(t *testing.T, e *env, id string) [][2]time.Time {
 		out = append(out, [2]time.Time{mustTime(t, s.Start), mustTime(t, s.End)})
 	}
 	return out
+}
+
+// Imported busy time counts for plans too: a plan made after the import
+// never puts the person into it.
+func TestImportedBusyTimeAffectsPlans(t *testing.T) {
+	t.Parallel()
+	e, clk := newFeedEnv(t)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		require.NoError(t, e.srv.Planner().Close(ctx))
+	})
+	ctx := context.Background()
+	m := resources.RoleManager
+	// t1 is busy 08:00–12:00 Helsinki time on 22 March, the only day of I-9
+	// (which only t1 may interpret).
+	const ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//Busy//EN\r\n" +
+		"BEGIN:VEVENT\r\nUID:morning@test\r\nDTSTAMP:20270301T000000Z\r\n" +
+		"DTSTART:20270322T060000Z\r\nDTEND:20270322T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	busyFrom, busyTo := mustTime(t, "2027-03-22T06:00:00Z"), mustTime(t, "2027-03-22T10:00:00Z")
+	src := &icsServer{hits: map[int]int{}}
+	src.set(ics, `"v1"`, http.StatusOK)
+	ts := httptest.NewServer(src)
+	defer ts.Close()
+	r := e.do(m, "PUT", "/v1/interpreters/t1/busy-calendar", map[string]string{"url": ts.URL + "/busy.ics"})
+	require.Equal(t, 200, r.Status, "%s", r.Body)
+
+	plan := func() []solver.Assignment {
+		t.Helper()
+		r := e.do(m, "POST", "/v1/plans", map[string]any{"from": "2027-03-22", "to": "2027-03-22", "time_limit": "2s"})
+		require.Equal(t, 202, r.Status, "%s", r.Body)
+		var p postgres.Plan
+		r.json(t, &p)
+		done := e.waitPlan(p.ID)
+		require.Equal(t, "done", done.Status, done.Error)
+		require.Contains(t, done.Result.Diff.New, "I-9", "%+v", done.Result)
+		return done.Result.Assignments
+	}
+	overlaps := func(as []solver.Assignment) bool {
+		t.Helper()
+		hit := false
+		for _, a := range as {
+			if a.Interpreter != "t1" {
+				continue
+			}
+			s, en := mustTime(t, a.Start), mustTime(t, a.End)
+			hit = hit || (s.Before(busyTo) && en.After(busyFrom))
+		}
+		return hit
+	}
+	require.True(t, overlaps(plan()), "fixture: before the import the plan uses the time that becomes busy")
+
+	im := importer.New(e.db, nil, clk.Now)
+	im.Client = importer.SafeClient(func(netip.Addr) bool { return true })
+	sum, err := im.ImportBusyCalendars(ctx, clk.Now())
+	require.NoError(t, err)
+	require.Equal(t, 1, sum.Added, "%+v", sum)
+	require.Equal(t, [][2]string{{"2027-03-22T06:00:00Z", "2027-03-22T10:00:00Z"}}, e.imported("t1"))
+
+	require.False(t, overlaps(plan()), "a plan after the import keeps t1 out of the imported busy time")
 }

@@ -266,10 +266,16 @@ func TestFeedContentReadByRealParsers(t *testing.T) {
 		require.Equal(t, "Turku, room TKU-R1", d.Events[0].Location, parser)
 	}
 
-	// A reschedule (as the booking workflow writes it): UID stable, SEQUENCE rises, new times.
+	// A reschedule through the booking workflow: UID stable, SEQUENCE rises, new times.
 	clk.Add(time.Hour)
-	e.exec(`update bookings set start_at = '2027-03-28T08:30:00+03:00', end_at = '2027-03-28T10:30:00+03:00',
-		sequence = sequence + 1, version = version + 1, updated_at = $2 where id = $1`, b1, clk.Now())
+	r = e.do(resources.RoleClerk, "POST", fmt.Sprintf("/v1/bookings/%d/reschedule", b1),
+		map[string]any{"start": "2027-03-28T08:30:00+03:00", "room": "HEL-R1", "interviewer": "e1", "interpreter": "t1",
+			"mode": "onsite", "reason": "counsel asked"})
+	require.Equal(t, 200, r.Status, "%s", r.Body)
+	var moved resources.Booking
+	r.json(t, &moved)
+	require.Equal(t, b1, moved.ID)
+	require.Equal(t, 1, moved.Sequence)
 	r = e.do("", "GET", path, nil)
 	require.Equal(t, 200, r.Status)
 	for parser, d := range calendarstest.ParseAll(t, r.Body) {
@@ -281,8 +287,9 @@ func TestFeedContentReadByRealParsers(t *testing.T) {
 		require.Len(t, d.Events, 2, parser)
 	}
 
-	// A cancellation: CANCELLED for 14 days, then gone.
-	e.exec(`update bookings set status = 'cancelled', sequence = sequence + 1, updated_at = $2 where id = $1`, b2, clk.Now())
+	// A cancellation through the booking workflow: CANCELLED for 14 days, then gone.
+	r = e.do(resources.RoleClerk, "POST", fmt.Sprintf("/v1/bookings/%d/cancel", b2), map[string]any{"reason": "applicant withdrew"})
+	require.Equal(t, 200, r.Status, "%s", r.Body)
 	cancelledAt := clk.Now()
 	check := func(present bool) {
 		t.Helper()

@@ -443,7 +443,7 @@ func (s *Server) importInstance(w http.ResponseWriter, r *http.Request) error {
 		}
 		return resources.InstanceError(err)
 	}
-	sum, err := s.db.Import(r.Context(), in)
+	sum, err := s.db.ImportAs(r.Context(), in, actor(r))
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -27,18 +28,37 @@ type ImportSummary struct {
 }
 
 // domainTables are emptied by an import, which replaces the whole state.
-// Tokens are kept.
-const domainTables = `audit_log, outbox, idempotency_keys, booking_flags, plans, occupancy, holds, bookings, interview_excluded_interviewers, interview_excluded_interpreters,
+// Tokens, feed tokens, job runs, the audit trail and the outbox are kept:
+// audit_log and outbox refer to interviews and bookings without foreign keys
+// (migration 006), and a trigger refuses to truncate audit_log.
+const domainTables = `idempotency_keys, booking_flags, plans, occupancy, holds, bookings, interview_excluded_interviewers, interview_excluded_interpreters,
 	interview_parties, interview_locations, interviews, interpreter_locations, availability, absences,
 	busy_calendars, rooms, interviewers, interpreters, parties, resource, travel_times, locations`
+
+// ImportActor is the audit actor of an import that names none.
+const ImportActor = "import"
+
+// ActionInstanceImported is the audit action of an instance import.
+const ActionInstanceImported = "instance_imported"
 
 // Import replaces the whole state (settings, resources, interview requests,
 // bookings) by an interview-instance/v1 document, in one transaction: all or
 // nothing. The document is validated first by the solver; its problems come
 // back with their JSON paths. Interviews with a booking are "booked", the
-// others "pending".
+// others "pending". The audit trail and the outbox are kept (undelivered
+// events are still delivered), and identities are not restarted: booking
+// and outbox ids are never reused. The import itself is audited with actor
+// ImportActor; see ImportAs.
 func (db *DB) Import(ctx context.Context, in *solver.Instance) (ImportSummary, error) {
+	return db.ImportAs(ctx, in, ImportActor)
+}
+
+// ImportAs is Import with the audit actor of the import (the token's name).
+func (db *DB) ImportAs(ctx context.Context, in *solver.Instance, actor string) (ImportSummary, error) {
 	var sum ImportSummary
+	if actor == "" {
+		actor = ImportActor
+	}
 	if err := solver.Validate(in); err != nil {
 		return sum, resources.InstanceError(err)
 	}
@@ -103,7 +123,10 @@ func (db *DB) Import(ctx context.Context, in *solver.Instance) (ImportSummary, e
 	}
 
 	err := WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `truncate `+domainTables+` restart identity`); err != nil {
+		// continue identity: ids of bookings (and of everything else) go on
+		// growing, so that an id in the kept audit trail or outbox, or in a
+		// webhook receiver, never names a different booking later.
+		if _, err := tx.Exec(ctx, `truncate `+domainTables+` continue identity`); err != nil {
 			return err
 		}
 		if err := putSettings(ctx, tx, in); err != nil {
@@ -120,7 +143,17 @@ func (db *DB) Import(ctx context.Context, in *solver.Instance) (ImportSummary, e
 				return importError(paths[i], err)
 			}
 		}
-		return br.Close()
+		if err := br.Close(); err != nil {
+			return err
+		}
+		after, err := json.Marshal(ImportSummary{len(in.Locations), len(in.Rooms), len(in.Interviewers), len(in.Interpreters),
+			len(in.Parties), len(in.Interviews), len(in.Bookings)})
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `insert into audit_log (at, actor, action, after) values ($1, $2, $3, $4::jsonb)`,
+			db.now(), actor, ActionInstanceImported, string(after))
+		return err
 	})
 	if err != nil {
 		return sum, err
