@@ -48,6 +48,7 @@ type Server struct {
 	bg      *background        // plans, jobs (api/plans.go)
 	booking *scheduler.Service // booking workflow (api/booking.go)
 	feeds   *feedService       // calendar feeds (api/feeds.go)
+	lists   *listCache         // rendered list pages (api/listcache.go)
 }
 
 // New returns a server on db. now is the clock (nil: time.Now).
@@ -58,7 +59,7 @@ func New(db *postgres.DB, log *slog.Logger, now func() time.Time) *Server {
 	if log == nil {
 		log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
-	s := &Server{db: db, log: log, now: now, metrics: newMetrics(db.Pool)}
+	s := &Server{db: db, log: log, now: now, metrics: newMetrics(db.Pool), lists: newListCache(32 << 20)}
 	s.router = s.routes()
 	return s
 }
@@ -223,11 +224,28 @@ func mount[T any](r chi.Router, s *Server, e entity[T]) {
 		if err != nil {
 			return err
 		}
+		key := r.URL.Path + "?" + r.URL.RawQuery
+		v, st, verr := s.db.StateVersions(r.Context())
+		ver := [2]int64{v, st}
+		if verr == nil {
+			if body, ok := s.lists.get(key, ver); ok {
+				writeRaw(w, body)
+				return nil
+			}
+		}
 		page, err := e.list(r.Context(), p)
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, page)
+		body, err := json.Marshal(page)
+		if err != nil {
+			return err
+		}
+		body = append(body, '\n')
+		if verr == nil {
+			s.lists.put(key, ver, body)
+		}
+		writeRaw(w, body)
 		return nil
 	}))
 	r.With(require(resources.RoleClerk)).Get(e.path+"/{id}", s.h(func(w http.ResponseWriter, r *http.Request) error {
