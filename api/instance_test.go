@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/asylum-scheduling/interviews/internal/generator"
+	"github.com/asylum-scheduling/interviews/internal/instancecmp"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
@@ -153,55 +153,10 @@ func TestInstanceRoundTripLThroughRouter(t *testing.T) {
 	require.Equal(t, canonicalInstance(t, in), canonicalInstance(t, out))
 }
 
-// canonicalInstance turns an instance into a comparable value (as canonical
-// in internal/postgres/store_test.go): lists of objects sorted by their key,
-// and empty lists the same as absent ones except for availability (where
-// absent means "always" and [] means "never").
+// canonicalInstance compares instances up to order (internal/instancecmp).
 func canonicalInstance(t *testing.T, in *solver.Instance) any {
 	t.Helper()
-	b, err := json.Marshal(in)
+	v, err := instancecmp.Canonical(in)
 	require.NoError(t, err)
-	var v any
-	require.NoError(t, json.Unmarshal(b, &v))
-	return canonValue(v, "")
-}
-
-func canonValue(v any, key string) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := map[string]any{}
-		for k, e := range x {
-			c := canonValue(e, k)
-			if c == nil && k != "availability" {
-				continue
-			}
-			if l, ok := c.([]any); ok && len(l) == 0 && k != "availability" {
-				continue
-			}
-			out[k] = c
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = canonValue(e, "")
-		}
-		if len(out) > 0 {
-			if _, ok := out[0].(map[string]any); ok && key != "availability" {
-				sort.Slice(out, func(i, j int) bool { return canonKey(out[i]) < canonKey(out[j]) })
-			}
-		}
-		return out
-	}
 	return v
-}
-
-func canonKey(v any) string {
-	m := v.(map[string]any)
-	for _, k := range []string{"id", "interview"} {
-		if s, ok := m[k].(string); ok {
-			return s
-		}
-	}
-	return fmt.Sprint(m["from"], "/", m["to"])
 }

@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"testing"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/generator"
+	"github.com/asylum-scheduling/interviews/internal/instancecmp"
 	"github.com/asylum-scheduling/interviews/internal/pgtest"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
@@ -23,56 +23,12 @@ func newDB(t testing.TB) *postgres.DB {
 	return postgres.New(pgtest.Pool(t), func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) })
 }
 
-// canonical turns an instance into a comparable value: lists of objects sorted
-// by their key, and empty lists the same as absent ones except for
-// availability (where absent means "always" and [] means "never").
+// canonical compares instances up to order (internal/instancecmp).
 func canonical(t *testing.T, in *solver.Instance) any {
 	t.Helper()
-	b, err := json.Marshal(in)
+	v, err := instancecmp.Canonical(in)
 	require.NoError(t, err)
-	var v any
-	require.NoError(t, json.Unmarshal(b, &v))
-	return canon(v, "")
-}
-
-func canon(v any, key string) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := map[string]any{}
-		for k, e := range x {
-			c := canon(e, k)
-			if c == nil && k != "availability" {
-				continue
-			}
-			if l, ok := c.([]any); ok && len(l) == 0 && k != "availability" {
-				continue
-			}
-			out[k] = c
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = canon(e, "")
-		}
-		if len(out) > 0 {
-			if _, ok := out[0].(map[string]any); ok && key != "availability" {
-				sort.Slice(out, func(i, j int) bool { return sortKey(out[i]) < sortKey(out[j]) })
-			}
-		}
-		return out
-	}
 	return v
-}
-
-func sortKey(v any) string {
-	m := v.(map[string]any)
-	for _, k := range []string{"id", "interview"} {
-		if s, ok := m[k].(string); ok {
-			return s
-		}
-	}
-	return fmt.Sprint(m["from"], "/", m["to"])
 }
 
 // withBookings gives a generated instance a current plan: the solver's first
