@@ -182,6 +182,19 @@ func writeAvailability(ctx context.Context, q querier, rid int64, ivs []solver.I
 	return err
 }
 
+// withAvailability gives each item the availability of its resource (rids[i]
+// is the resource of items[i]) through set.
+func withAvailability[T any](ctx context.Context, q querier, items []T, rids []int64, loc *time.Location, absences bool, set func(*T, []solver.Interval)) ([]T, error) {
+	av, err := loadAvailability(ctx, q, rids, loc, absences)
+	if err != nil {
+		return nil, err
+	}
+	for i := range items {
+		set(&items[i], av[rids[i]])
+	}
+	return items, nil
+}
+
 // loadAvailability returns the availability of resources (nil for those
 // always available). With absences, absences are cut out.
 func loadAvailability(ctx context.Context, q querier, rids []int64, loc *time.Location, absences bool) (map[int64][]solver.Interval, error) {
@@ -349,6 +362,35 @@ func (l *list) sql(base, key string) string {
 		q += " where " + strings.Join(l.conds, " and ")
 	}
 	return q + " order by " + key + ` limit ` + strconv.Itoa(l.limit+1)
+}
+
+// equal narrows the list to rows whose column equals the filter of the same
+// name, for each of cols given in p.
+func (l *list) equal(p resources.ListParams, cols ...string) {
+	for _, c := range cols {
+		if v, ok := p.Filters[c]; ok {
+			l.where(c+" = ?", v)
+		}
+	}
+}
+
+// idAfter consumes a numeric-id cursor: rows after it in ascending id order
+// (asc) or in descending order.
+func (l *list) idAfter(asc bool) error {
+	if l.after == "" {
+		return nil
+	}
+	n, err := strconv.ParseInt(l.after, 10, 64)
+	if err != nil {
+		return errs.Field("cursor", "cursor is not one this server gave out")
+	}
+	if asc {
+		l.where("id > ?", n)
+	} else {
+		l.where("id < ?", n)
+	}
+	l.after = ""
+	return nil
 }
 
 // page cuts items to the page and sets the cursor of the next one.

@@ -157,14 +157,7 @@ func loadRooms(ctx context.Context, q querier, loc *time.Location, absences bool
 	if err != nil {
 		return nil, err
 	}
-	av, err := loadAvailability(ctx, q, rids, loc, absences)
-	if err != nil {
-		return nil, err
-	}
-	for i := range items {
-		items[i].Availability = av[rids[i]]
-	}
-	return items, nil
+	return withAvailability(ctx, q, items, rids, loc, absences, func(x *resources.Room, av []solver.Interval) { x.Availability = av })
 }
 
 func getRoom(ctx context.Context, q querier, loc *time.Location, id string) (*resources.Room, error) {
@@ -250,14 +243,7 @@ func loadInterviewers(ctx context.Context, q querier, loc *time.Location, absenc
 	if err != nil {
 		return nil, err
 	}
-	av, err := loadAvailability(ctx, q, rids, loc, absences)
-	if err != nil {
-		return nil, err
-	}
-	for i := range items {
-		items[i].Availability = av[rids[i]]
-	}
-	return items, nil
+	return withAvailability(ctx, q, items, rids, loc, absences, func(x *resources.Interviewer, av []solver.Interval) { x.Availability = av })
 }
 
 func getInterviewer(ctx context.Context, q querier, loc *time.Location, id string) (*resources.Interviewer, error) {
@@ -362,14 +348,7 @@ func loadInterpreters(ctx context.Context, q querier, loc *time.Location, absenc
 	if err != nil {
 		return nil, err
 	}
-	av, err := loadAvailability(ctx, q, rids, loc, absences)
-	if err != nil {
-		return nil, err
-	}
-	for i := range items {
-		items[i].Availability = av[rids[i]]
-	}
-	return items, nil
+	return withAvailability(ctx, q, items, rids, loc, absences, func(x *resources.Interpreter, av []solver.Interval) { x.Availability = av })
 }
 
 func getInterpreter(ctx context.Context, q querier, loc *time.Location, id string) (*resources.Interpreter, error) {
@@ -459,14 +438,7 @@ func loadParties(ctx context.Context, q querier, loc *time.Location, absences bo
 	if err != nil {
 		return nil, err
 	}
-	av, err := loadAvailability(ctx, q, rids, loc, absences)
-	if err != nil {
-		return nil, err
-	}
-	for i := range items {
-		items[i].Availability = av[rids[i]]
-	}
-	return items, nil
+	return withAvailability(ctx, q, items, rids, loc, absences, func(x *resources.Party, av []solver.Interval) { x.Availability = av })
 }
 
 func getParty(ctx context.Context, q querier, loc *time.Location, id string) (*resources.Party, error) {

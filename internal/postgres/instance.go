@@ -422,13 +422,8 @@ func (db *DB) Bookings(ctx context.Context, p resources.ListParams) (resources.P
 			l.where(f.cond, t)
 		}
 	}
-	if l.after != "" {
-		n, err := strconv.ParseInt(l.after, 10, 64)
-		if err != nil {
-			return zero, errs.Field("cursor", "cursor is not one this server gave out")
-		}
-		l.where("id > ?", n)
-		l.after = ""
+	if err := l.idAfter(true); err != nil {
+		return zero, err
 	}
 	sql := bookingSelect
 	if len(l.conds) > 0 {

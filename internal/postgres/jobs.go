@@ -147,17 +147,9 @@ func (db *DB) JobRuns(ctx context.Context, p resources.ListParams) (resources.Pa
 	if err != nil {
 		return zero, err
 	}
-	for _, f := range []string{"job", "outcome"} {
-		if v, ok := p.Filters[f]; ok {
-			l.where(f+" = ?", v)
-		}
-	}
-	if l.after != "" {
-		n, err := strconv.ParseInt(l.after, 10, 64)
-		if err != nil {
-			return zero, errs.Field("cursor", "cursor is not one this server gave out")
-		}
-		l.where("id < ?", n)
+	l.equal(p, "job", "outcome")
+	if err := l.idAfter(false); err != nil {
+		return zero, err
 	}
 	sql := jobRunSelect
 	if len(l.conds) > 0 {

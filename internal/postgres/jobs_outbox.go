@@ -121,12 +121,8 @@ func (db *DB) OutboxEvents(ctx context.Context, p resources.ListParams) (resourc
 		}
 		l.where("booking_id = ?", n)
 	}
-	if l.after != "" {
-		n, err := strconv.ParseInt(l.after, 10, 64)
-		if err != nil {
-			return zero, errs.Field("cursor", "cursor is not one this server gave out")
-		}
-		l.where("id < ?", n)
+	if err := l.idAfter(false); err != nil {
+		return zero, err
 	}
 	sql := outboxSelect
 	if len(l.conds) > 0 {

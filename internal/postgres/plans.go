@@ -380,17 +380,9 @@ func (db *DB) Plans(ctx context.Context, p resources.ListParams) (resources.Page
 	if err != nil {
 		return zero, err
 	}
-	for _, f := range []string{"status", "kind"} {
-		if v, ok := p.Filters[f]; ok {
-			l.where(f+" = ?", v)
-		}
-	}
-	if l.after != "" {
-		n, err := strconv.ParseInt(l.after, 10, 64)
-		if err != nil {
-			return zero, errs.Field("cursor", "cursor is not one this server gave out")
-		}
-		l.where("id < ?", n)
+	l.equal(p, "status", "kind")
+	if err := l.idAfter(false); err != nil {
+		return zero, err
 	}
 	sql := planSelectSQL(false)
 	if len(l.conds) > 0 {
