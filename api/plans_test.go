@@ -325,3 +325,35 @@ func TestAbsenceFlagsAndRepairAPI(t *testing.T) {
 	require.Equal(t, 409, r.Status)
 	require.True(t, strings.Contains(r.problem(t).Detail, "nothing to repair"))
 }
+
+// TestJobRunsPageNewestFirst: newest-first lists page by a descending id
+// cursor; a cursor this server did not give out is a 400.
+func TestJobRunsPageNewestFirst(t *testing.T) {
+	t.Parallel()
+	e, _ := planEnv(t)
+	ctx := context.Background()
+	j := scheduler.NewJobs(e.db, nil, nil)
+	require.NoError(t, j.Add(scheduler.ClearHoldsJob(e.db, time.Now, "*/10 * * * *", 0)))
+	e.srv.UseJobs(j)
+	at := time.Now().Truncate(time.Minute)
+	for k := 0; k < 3; k++ {
+		_, err := j.RunNow(ctx, scheduler.JobClearHolds, at.Add(time.Duration(k)*time.Minute))
+		require.NoError(t, err)
+	}
+	type runs struct {
+		Items      []postgres.JobRun `json:"items"`
+		NextCursor string            `json:"next_cursor"`
+	}
+	var p1, p2 runs
+	e.do(resources.RoleManager, "GET", "/v1/jobs?limit=2", nil).json(t, &p1)
+	require.Len(t, p1.Items, 2)
+	require.NotEmpty(t, p1.NextCursor)
+	e.do(resources.RoleManager, "GET", "/v1/jobs?limit=2&cursor="+p1.NextCursor, nil).json(t, &p2)
+	require.Len(t, p2.Items, 1)
+	require.Empty(t, p2.NextCursor)
+	ids := []int64{p1.Items[0].ID, p1.Items[1].ID, p2.Items[0].ID}
+	require.Greater(t, ids[0], ids[1])
+	require.Greater(t, ids[1], ids[2])
+	r := e.do(resources.RoleManager, "GET", "/v1/jobs?cursor=bm90LWEtbnVtYmVy", nil) // base64 of "not-a-number"
+	require.Equal(t, 400, r.Status, "%s", r.Body)
+}
