@@ -3,206 +3,42 @@ package calendars
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/asylum-scheduling/interviews/calendars/calendarstest"
 )
 
 // Real third-party parsers, run on every feed the tests render:
-// Python's icalendar and Mozilla's ical.js. scripts/ensure-calendar-parsers.sh
-// installs both; without them these tests fail (they never skip).
-
-// dump is what testdata/icalendar_dump.py and testdata/icaljs_dump.mjs print.
-type dump struct {
-	Parser          string      `json:"parser"`
-	CalendarName    string      `json:"calendar_name"`
-	Name            string      `json:"name"`
-	Version         string      `json:"version"`
-	Method          string      `json:"method"`
-	RefreshInterval string      `json:"refresh_interval"`
-	PublishedTTL    string      `json:"published_ttl"`
-	Errors          []string    `json:"errors"`
-	Events          []dumpEvent `json:"events"`
-}
-
-type dumpEvent struct {
-	UID         string `json:"uid"`
-	Sequence    int    `json:"sequence"`
-	Status      string `json:"status"`
-	DTStamp     string `json:"dtstamp"`
-	Start       string `json:"start"`
-	End         string `json:"end"`
-	Summary     string `json:"summary"`
-	Location    string `json:"location"`
-	Description string `json:"description"`
-	Transp      string `json:"transp"`
-}
-
-type thirdParty struct {
-	name string
-	cmd  func() *exec.Cmd
-}
-
-const installHint = "run: bash scripts/ensure-calendar-parsers.sh (installs python3-icalendar and ical.js into .cache/icaljs)"
-
-var (
-	parsersOnce sync.Once
-	parsers     []thirdParty
-	parsersErr  error
-)
-
-// repoRoot is the directory holding go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
-}
-
-func findParsers() ([]thirdParty, error) {
-	var problems []string
-	var found []thirdParty
-
-	pyScript, _ := filepath.Abs(filepath.Join("testdata", "icalendar_dump.py"))
-	python := ""
-	for _, cand := range []string{"python3", "/usr/bin/python3"} {
-		path, err := exec.LookPath(cand)
-		if err != nil {
-			continue
-		}
-		if exec.Command(path, "-c", "import icalendar").Run() == nil {
-			python = path
-			break
-		}
-	}
-	if python == "" {
-		problems = append(problems, "no python3 that can import icalendar")
-	} else {
-		found = append(found, thirdParty{"python-icalendar", func() *exec.Cmd { return exec.Command(python, pyScript) }})
-	}
-
-	root, err := repoRoot()
-	if err != nil {
-		return nil, err
-	}
-	icaljs := filepath.Join(root, ".cache", "icaljs")
-	node, err := exec.LookPath("node")
-	switch {
-	case err != nil:
-		problems = append(problems, "no node in PATH")
-	default:
-		if _, err := os.Stat(filepath.Join(icaljs, "node_modules", "ical.js", "package.json")); err != nil {
-			problems = append(problems, "no ical.js under "+filepath.Join(icaljs, "node_modules"))
-		} else {
-			jsScript, _ := filepath.Abs(filepath.Join("testdata", "icaljs_dump.mjs"))
-			found = append(found, thirdParty{"ical.js", func() *exec.Cmd {
-				c := exec.Command(node, jsScript)
-				c.Env = append(os.Environ(), "ICALJS_DIR="+icaljs)
-				return c
-			}})
-		}
-	}
-	if len(problems) > 0 {
-		return nil, fmt.Errorf("third-party iCalendar parsers missing (%s); %s", strings.Join(problems, "; "), installHint)
-	}
-	return found, nil
-}
-
-// requireParsers returns both parsers or fails the test.
-func requireParsers(t *testing.T) []thirdParty {
-	t.Helper()
-	parsersOnce.Do(func() { parsers, parsersErr = findParsers() })
-	if parsersErr != nil {
-		t.Fatal(parsersErr)
-	}
-	return parsers
-}
-
-// tryParse runs one parser on body.
-func tryParse(p thirdParty, body []byte) (dump, error) {
-	cmd := p.cmd()
-	cmd.Stdin = bytes.NewReader(body)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return dump{}, fmt.Errorf("%s rejected the feed: %v\n%s", p.name, err, lastLines(stderr.String(), 6))
-	}
-	var d dump
-	if err := json.Unmarshal(stdout.Bytes(), &d); err != nil {
-		return dump{}, fmt.Errorf("%s printed no JSON: %v\n%s", p.name, err, stdout.String())
-	}
-	if len(d.Errors) > 0 {
-		return dump{}, fmt.Errorf("%s reported errors: %q", p.name, d.Errors)
-	}
-	return d, nil
-}
-
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return strings.Join(lines[max(0, len(lines)-n):], "\n")
-}
-
-// parseWith runs one parser on body and fails the test if it rejects it.
-func parseWith(t *testing.T, p thirdParty, body []byte) dump {
-	t.Helper()
-	d, err := tryParse(p, body)
-	if err != nil {
-		t.Fatalf("%v\nfeed:\n%s", err, body)
-	}
-	return d
-}
+// Python's icalendar and Mozilla's ical.js (package calendarstest).
+// scripts/ensure-calendar-parsers.sh installs both; without them these tests
+// fail (they never skip).
 
 // parseAll parses body with every parser and checks the calendar-level properties.
-func parseAll(t *testing.T, body []byte, calName string) map[string]dump {
+func parseAll(t *testing.T, body []byte, calName string) map[string]calendarstest.Dump {
 	t.Helper()
-	out := map[string]dump{}
-	for _, p := range requireParsers(t) {
-		d := parseWith(t, p, body)
+	out := calendarstest.ParseAll(t, body)
+	for name, d := range out {
 		if d.CalendarName != calName || d.Name != calName {
-			t.Errorf("%s: X-WR-CALNAME %q, NAME %q, want %q", p.name, d.CalendarName, d.Name, calName)
+			t.Errorf("%s: X-WR-CALNAME %q, NAME %q, want %q", name, d.CalendarName, d.Name, calName)
 		}
 		if d.Version != "2.0" || d.Method != "PUBLISH" || d.RefreshInterval != "PT1H" || d.PublishedTTL != "PT1H" {
-			t.Errorf("%s: VERSION %q METHOD %q REFRESH-INTERVAL %q X-PUBLISHED-TTL %q", p.name, d.Version, d.Method, d.RefreshInterval, d.PublishedTTL)
+			t.Errorf("%s: VERSION %q METHOD %q REFRESH-INTERVAL %q X-PUBLISHED-TTL %q", name, d.Version, d.Method, d.RefreshInterval, d.PublishedTTL)
 		}
-		out[p.name] = d
 	}
 	return out
-}
-
-func (d dump) byUID(t *testing.T, parser string) map[string]dumpEvent {
-	t.Helper()
-	m := map[string]dumpEvent{}
-	for _, e := range d.Events {
-		if _, dup := m[e.UID]; dup {
-			t.Errorf("%s: UID %s appears more than once", parser, e.UID)
-		}
-		m[e.UID] = e
-	}
-	return m
 }
 
 func TestThirdPartyParsersReadTheFeed(t *testing.T) {
 	f := sampleFeed()
 	body := mustRender(t, f, testNow)
 	// What each parser must see, worked out by hand (not from the renderer).
-	want := map[string]dumpEvent{
+	want := map[string]calendarstest.Event{
 		"booking-101@interviews.example": {Sequence: 1, Status: "CONFIRMED", DTStamp: "2027-03-18T09:00:00Z",
 			Start: "2027-03-27T06:30:00Z", End: "2027-03-27T08:30:00Z", // 08:30 EET (UTC+2)
 			Summary: "Asylum interview · Arabic (ar-IQ) · on site", Location: "Helsinki, room HEL-R02",
@@ -226,7 +62,7 @@ func TestThirdPartyParsersReadTheFeed(t *testing.T) {
 			Description: "Reference: IV-HOLD", Transp: "OPAQUE"},
 	}
 	for parser, d := range parseAll(t, body, f.Name) {
-		got := d.byUID(t, parser)
+		got := d.ByUID(t)
 		if len(d.Events) != len(want) {
 			t.Errorf("%s: %d events, want %d", parser, len(d.Events), len(want))
 		}
@@ -259,7 +95,7 @@ func TestThirdPartyParsersSeeAReschedule(t *testing.T) {
 	uid := "booking-101@interviews.example"
 	v1, v2 := parseAll(t, before, f.Name), parseAll(t, after, f.Name)
 	for parser := range v1 {
-		a, b := v1[parser].byUID(t, parser)[uid], v2[parser].byUID(t, parser)[uid]
+		a, b := v1[parser].ByUID(t)[uid], v2[parser].ByUID(t)[uid]
 		if a.UID != uid || b.UID != uid {
 			t.Fatalf("%s: UID not stable: %q then %q", parser, a.UID, b.UID)
 		}
@@ -296,14 +132,14 @@ func TestThirdPartyParsersCancelledThenGone(t *testing.T) {
 	} {
 		body := mustRender(t, f, tt.now)
 		for parser, d := range parseAll(t, body, f.Name) {
-			e, ok := d.byUID(t, parser)[uid]
+			e, ok := d.ByUID(t)[uid]
 			if ok != tt.present {
 				t.Errorf("%s at %s: present = %v, want %v", parser, tt.now.Format(time.RFC3339), ok, tt.present)
 			}
 			if ok && e.Status != "CANCELLED" {
 				t.Errorf("%s: STATUS %q, want CANCELLED", parser, e.Status)
 			}
-			if _, ok := d.byUID(t, parser)["booking-101@interviews.example"]; !ok {
+			if _, ok := d.ByUID(t)["booking-101@interviews.example"]; !ok {
 				t.Errorf("%s at %s: a confirmed booking vanished too", parser, tt.now.Format(time.RFC3339))
 			}
 		}
@@ -337,14 +173,14 @@ func TestThirdPartyParsersReadFoldedMultiByteText(t *testing.T) {
 	body := mustRender(t, f, testNow)
 	uid := f.Events[1].UID
 	for parser, d := range parseAll(t, body, f.Name) {
-		e := d.byUID(t, parser)[uid]
+		e := d.ByUID(t)[uid]
 		if want := f.Events[1].Description(); e.Description != want {
 			t.Errorf("%s: DESCRIPTION\n got %q\nwant %q", parser, e.Description, want)
 		}
 		if want := f.Events[1].Location(); e.Location != want {
 			t.Errorf("%s: LOCATION\n got %q\nwant %q", parser, e.Location, want)
 		}
-		if !slices.ContainsFunc(d.Events, func(e dumpEvent) bool { return e.UID == "booking-108@interviews.example" }) {
+		if !slices.ContainsFunc(d.Events, func(e calendarstest.Event) bool { return e.UID == "booking-108@interviews.example" }) {
 			t.Errorf("%s: lost the event after the long one", parser)
 		}
 	}
@@ -362,17 +198,17 @@ func TestThirdPartyParsersCatchBrokenFeeds(t *testing.T) {
 	}
 	badFold := slices.Concat(body[:i+2], body[i+3:])
 	want := sampleFeed().Events[1].Description()
-	for _, p := range requireParsers(t) {
-		if _, err := tryParse(p, truncated); err == nil {
-			t.Errorf("%s accepted a feed without END:VCALENDAR", p.name)
+	for _, p := range calendarstest.Require(t) {
+		if _, err := p.Parse(truncated); err == nil {
+			t.Errorf("%s accepted a feed without END:VCALENDAR", p.Name)
 		}
-		d, err := tryParse(p, badFold)
+		d, err := p.Parse(badFold)
 		if err != nil {
 			continue
 		}
 		for _, e := range d.Events {
 			if e.UID == "booking-102@interviews.example" && e.Description == want {
-				t.Errorf("%s read a broken fold as if it were right", p.name)
+				t.Errorf("%s read a broken fold as if it were right", p.Name)
 			}
 		}
 	}
@@ -383,7 +219,7 @@ func TestThirdPartyParsersCatchBrokenFeeds(t *testing.T) {
 // VTIMEZONE, a New York series with DURATION, an hourly rule across the DST
 // change) with Busy and with ical.js's own recurrence expansion.
 func TestBusyAgreesWithICALJS(t *testing.T) {
-	requireParsers(t)
+	calendarstest.Require(t)
 	data, err := os.ReadFile(filepath.Join("testdata", "recurrences.ics"))
 	if err != nil {
 		t.Fatal(err)
@@ -394,7 +230,7 @@ func TestBusyAgreesWithICALJS(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	root, err := repoRoot()
+	root, err := calendarstest.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -407,7 +243,7 @@ func TestBusyAgreesWithICALJS(t *testing.T) {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("ical.js: %v\n%s", err, lastLines(stderr.String(), 6))
+		t.Fatalf("ical.js: %v\n%s", err, stderr.String())
 	}
 	var pairs [][2]string
 	if err := json.Unmarshal(out, &pairs); err != nil {

@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -57,7 +58,8 @@ func (d Dump) ByUID(t testing.TB) map[string]Event {
 	return m
 }
 
-func repoRoot() (string, error) {
+// RepoRoot is the directory holding go.mod, above the test's directory.
+func RepoRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
@@ -74,18 +76,42 @@ func repoRoot() (string, error) {
 	}
 }
 
-type parser struct {
-	name string
+// Parser is one third-party parser, run through its dump script.
+type Parser struct {
+	Name string
 	cmd  func() *exec.Cmd
 }
 
-func parsers() ([]parser, error) {
-	root, err := repoRoot()
+var (
+	parsersOnce sync.Once
+	parsers     []Parser
+	parsersErr  error
+)
+
+// Parsers returns Python's icalendar and ical.js, or an error saying what is
+// missing and how to install it.
+func Parsers() ([]Parser, error) {
+	parsersOnce.Do(func() { parsers, parsersErr = findParsers() })
+	return parsers, parsersErr
+}
+
+// Require returns both parsers or fails the test.
+func Require(t testing.TB) []Parser {
+	t.Helper()
+	ps, err := Parsers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
+}
+
+func findParsers() ([]Parser, error) {
+	root, err := RepoRoot()
 	if err != nil {
 		return nil, err
 	}
 	testdata := filepath.Join(root, "calendars", "testdata")
-	var out []parser
+	var out []Parser
 	var problems []string
 	python := ""
 	for _, cand := range []string{"python3", "/usr/bin/python3"} {
@@ -97,7 +123,7 @@ func parsers() ([]parser, error) {
 	if python == "" {
 		problems = append(problems, "no python3 that can import icalendar")
 	} else {
-		out = append(out, parser{"python-icalendar", func() *exec.Cmd {
+		out = append(out, Parser{"python-icalendar", func() *exec.Cmd {
 			return exec.Command(python, filepath.Join(testdata, "icalendar_dump.py"))
 		}})
 	}
@@ -108,44 +134,55 @@ func parsers() ([]parser, error) {
 	} else if _, err := os.Stat(filepath.Join(icaljs, "node_modules", "ical.js", "package.json")); err != nil {
 		problems = append(problems, "no ical.js under "+icaljs)
 	} else {
-		out = append(out, parser{"ical.js", func() *exec.Cmd {
+		out = append(out, Parser{"ical.js", func() *exec.Cmd {
 			c := exec.Command(node, filepath.Join(testdata, "icaljs_dump.mjs"))
 			c.Env = append(os.Environ(), "ICALJS_DIR="+icaljs)
 			return c
 		}})
 	}
 	if len(problems) > 0 {
-		return nil, fmt.Errorf("third-party iCalendar parsers missing (%s); run: bash scripts/ensure-calendar-parsers.sh", strings.Join(problems, "; "))
+		return nil, fmt.Errorf("third-party iCalendar parsers missing (%s); run: bash scripts/ensure-calendar-parsers.sh (installs python3-icalendar and ical.js into .cache/icaljs)", strings.Join(problems, "; "))
 	}
 	return out, nil
+}
+
+// Parse runs the parser on body: an error when it rejects the document,
+// prints no JSON or reports errors of its own.
+func (p Parser) Parse(body []byte) (Dump, error) {
+	cmd := p.cmd()
+	cmd.Stdin = bytes.NewReader(body)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return Dump{}, fmt.Errorf("%s rejected the feed: %v\n%s", p.Name, err, lastLines(stderr.String(), 6))
+	}
+	var d Dump
+	if err := json.Unmarshal(stdout.Bytes(), &d); err != nil {
+		return Dump{}, fmt.Errorf("%s printed no JSON: %v\n%s", p.Name, err, stdout.String())
+	}
+	if len(d.Errors) > 0 {
+		return Dump{}, fmt.Errorf("%s reported errors: %q", p.Name, d.Errors)
+	}
+	d.Parser = p.Name
+	return d, nil
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // ParseAll parses body with both parsers, by parser name; any rejection or
 // reported error fails the test.
 func ParseAll(t testing.TB, body []byte) map[string]Dump {
 	t.Helper()
-	ps, err := parsers()
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]Dump{}
-	for _, p := range ps {
-		cmd := p.cmd()
-		cmd.Stdin = bytes.NewReader(body)
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		if err := cmd.Run(); err != nil {
-			t.Fatalf("%s rejected the feed: %v\n%s\nfeed:\n%s", p.name, err, stderr.String(), body)
+	for _, p := range Require(t) {
+		d, err := p.Parse(body)
+		if err != nil {
+			t.Fatalf("%v\nfeed:\n%s", err, body)
 		}
-		var d Dump
-		if err := json.Unmarshal(stdout.Bytes(), &d); err != nil {
-			t.Fatalf("%s printed no JSON: %v\n%s", p.name, err, stdout.String())
-		}
-		if len(d.Errors) > 0 {
-			t.Fatalf("%s reported errors: %q", p.name, d.Errors)
-		}
-		d.Parser = p.name
-		out[p.name] = d
+		out[p.Name] = d
 	}
 	return out
 }
