@@ -38,14 +38,19 @@ func BenchmarkList1000(b *testing.B) {
 		}
 		// warm: the page is served from the list cache while nothing changes;
 		// after-change: a change just committed, so the page is read and
-		// encoded again (the first request after every change).
-		for _, mode := range []string{"warm", "after-change"} {
+		// encoded again (the first request after every change);
+		// cold: as after-change, on a server just started, so no
+		// availability list is cached either.
+		for _, mode := range []string{"warm", "after-change", "cold"} {
 			b.Run(path[4:]+"/"+mode, func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
-					if mode == "after-change" {
+					if mode != "warm" {
 						b.StopTimer()
 						_, err := db.Pool.Exec(ctx, `update locations set name = name`)
 						require.NoError(b, err)
+						if mode == "cold" {
+							srv = api.New(postgres.New(db.Pool, nil), slog.New(slog.NewJSONHandler(io.Discard, nil)), nil)
+						}
 						b.StartTimer()
 					}
 					req := httptest.NewRequest(http.MethodGet, path, nil)

@@ -20,8 +20,9 @@ import (
 
 // DB is the service's database.
 type DB struct {
-	Pool *pgxpool.Pool
-	now  func() time.Time
+	Pool  *pgxpool.Pool
+	now   func() time.Time
+	avail *availCache
 }
 
 // Open connects to the database at url and runs the migrations.
@@ -49,7 +50,7 @@ func New(pool *pgxpool.Pool, now func() time.Time) *DB {
 	if now == nil {
 		now = time.Now
 	}
-	return &DB{Pool: pool, now: now}
+	return &DB{Pool: pool, now: now, avail: newAvailCache()}
 }
 
 // Close closes the pool.

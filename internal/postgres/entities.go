@@ -144,7 +144,7 @@ func (db *DB) DeleteLocation(ctx context.Context, id string, version *int64) err
 
 const roomSelect = `select id, location_id, features, active, version, resource_id from rooms`
 
-func loadRooms(ctx context.Context, q querier, loc *time.Location, absences bool, sql string, args ...any) ([]resources.Room, error) {
+func loadRooms(ctx context.Context, q querier, loc *time.Location, ar availRead, sql string, args ...any) ([]resources.Room, error) {
 	rows, _ := q.Query(ctx, sql, args...)
 	var rids []int64
 	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.Room, error) {
@@ -157,11 +157,11 @@ func loadRooms(ctx context.Context, q querier, loc *time.Location, absences bool
 	if err != nil {
 		return nil, err
 	}
-	return withAvailability(ctx, q, items, rids, loc, absences, func(x *resources.Room, av []solver.Interval) { x.Availability = av })
+	return withAvailability(ctx, q, items, rids, loc, ar, func(x *resources.Room, av []solver.Interval) { x.Availability = av })
 }
 
 func getRoom(ctx context.Context, q querier, loc *time.Location, id string) (*resources.Room, error) {
-	xs, err := loadRooms(ctx, q, loc, false, roomSelect+` where id = $1`, id)
+	xs, err := loadRooms(ctx, q, loc, availRead{}, roomSelect+` where id = $1`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +201,7 @@ func (db *DB) Rooms(ctx context.Context, p resources.ListParams) (resources.Page
 	if err != nil {
 		return zero, Translate(err)
 	}
-	items, err := loadRooms(ctx, db.Pool, loc, false, l.sql(roomSelect, "id"), l.args...)
+	items, err := loadRooms(ctx, db.Pool, loc, availRead{cache: db.avail}, l.sql(roomSelect, "id"), l.args...)
 	if err != nil {
 		return zero, Translate(err)
 	}
@@ -228,7 +228,7 @@ func (db *DB) DeleteRoom(ctx context.Context, id string, version *int64) error {
 
 const interviewerSelect = `select id, location_id, gender, skills, languages, max_interviews_per_day, active, version, resource_id from interviewers`
 
-func loadInterviewers(ctx context.Context, q querier, loc *time.Location, absences bool, sql string, args ...any) ([]resources.Interviewer, error) {
+func loadInterviewers(ctx context.Context, q querier, loc *time.Location, ar availRead, sql string, args ...any) ([]resources.Interviewer, error) {
 	rows, _ := q.Query(ctx, sql, args...)
 	var rids []int64
 	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.Interviewer, error) {
@@ -243,11 +243,11 @@ func loadInterviewers(ctx context.Context, q querier, loc *time.Location, absenc
 	if err != nil {
 		return nil, err
 	}
-	return withAvailability(ctx, q, items, rids, loc, absences, func(x *resources.Interviewer, av []solver.Interval) { x.Availability = av })
+	return withAvailability(ctx, q, items, rids, loc, ar, func(x *resources.Interviewer, av []solver.Interval) { x.Availability = av })
 }
 
 func getInterviewer(ctx context.Context, q querier, loc *time.Location, id string) (*resources.Interviewer, error) {
-	xs, err := loadInterviewers(ctx, q, loc, false, interviewerSelect+` where id = $1`, id)
+	xs, err := loadInterviewers(ctx, q, loc, availRead{}, interviewerSelect+` where id = $1`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -290,7 +290,7 @@ func (db *DB) Interviewers(ctx context.Context, p resources.ListParams) (resourc
 	if err != nil {
 		return zero, Translate(err)
 	}
-	items, err := loadInterviewers(ctx, db.Pool, loc, false, l.sql(interviewerSelect, "id"), l.args...)
+	items, err := loadInterviewers(ctx, db.Pool, loc, availRead{cache: db.avail}, l.sql(interviewerSelect, "id"), l.args...)
 	if err != nil {
 		return zero, Translate(err)
 	}
@@ -327,7 +327,7 @@ func withInterpreterLocations(inner string) string {
 			on l.interpreter_id = p.id order by p.id`
 }
 
-func loadInterpreters(ctx context.Context, q querier, loc *time.Location, absences bool, sql string, args ...any) ([]resources.Interpreter, error) {
+func loadInterpreters(ctx context.Context, q querier, loc *time.Location, ar availRead, sql string, args ...any) ([]resources.Interpreter, error) {
 	rows, _ := q.Query(ctx, withInterpreterLocations(sql), args...)
 	var rids []int64
 	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.Interpreter, error) {
@@ -348,11 +348,11 @@ func loadInterpreters(ctx context.Context, q querier, loc *time.Location, absenc
 	if err != nil {
 		return nil, err
 	}
-	return withAvailability(ctx, q, items, rids, loc, absences, func(x *resources.Interpreter, av []solver.Interval) { x.Availability = av })
+	return withAvailability(ctx, q, items, rids, loc, ar, func(x *resources.Interpreter, av []solver.Interval) { x.Availability = av })
 }
 
 func getInterpreter(ctx context.Context, q querier, loc *time.Location, id string) (*resources.Interpreter, error) {
-	xs, err := loadInterpreters(ctx, q, loc, false, interpreterSelect+` where id = $1`, id)
+	xs, err := loadInterpreters(ctx, q, loc, availRead{}, interpreterSelect+` where id = $1`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -398,7 +398,7 @@ func (db *DB) Interpreters(ctx context.Context, p resources.ListParams) (resourc
 	if err != nil {
 		return zero, Translate(err)
 	}
-	items, err := loadInterpreters(ctx, db.Pool, loc, false, l.sql(interpreterSelect, "id"), l.args...)
+	items, err := loadInterpreters(ctx, db.Pool, loc, availRead{cache: db.avail}, l.sql(interpreterSelect, "id"), l.args...)
 	if err != nil {
 		return zero, Translate(err)
 	}
@@ -425,7 +425,7 @@ func (db *DB) DeleteInterpreter(ctx context.Context, id string, version *int64) 
 
 const partySelect = `select id, kind, active, version, resource_id from parties`
 
-func loadParties(ctx context.Context, q querier, loc *time.Location, absences bool, sql string, args ...any) ([]resources.Party, error) {
+func loadParties(ctx context.Context, q querier, loc *time.Location, ar availRead, sql string, args ...any) ([]resources.Party, error) {
 	rows, _ := q.Query(ctx, sql, args...)
 	var rids []int64
 	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.Party, error) {
@@ -438,11 +438,11 @@ func loadParties(ctx context.Context, q querier, loc *time.Location, absences bo
 	if err != nil {
 		return nil, err
 	}
-	return withAvailability(ctx, q, items, rids, loc, absences, func(x *resources.Party, av []solver.Interval) { x.Availability = av })
+	return withAvailability(ctx, q, items, rids, loc, ar, func(x *resources.Party, av []solver.Interval) { x.Availability = av })
 }
 
 func getParty(ctx context.Context, q querier, loc *time.Location, id string) (*resources.Party, error) {
-	xs, err := loadParties(ctx, q, loc, false, partySelect+` where id = $1`, id)
+	xs, err := loadParties(ctx, q, loc, availRead{}, partySelect+` where id = $1`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -479,7 +479,7 @@ func (db *DB) Parties(ctx context.Context, p resources.ListParams) (resources.Pa
 	if err != nil {
 		return zero, Translate(err)
 	}
-	items, err := loadParties(ctx, db.Pool, loc, false, l.sql(partySelect, "id"), l.args...)
+	items, err := loadParties(ctx, db.Pool, loc, availRead{cache: db.avail}, l.sql(partySelect, "id"), l.args...)
 	if err != nil {
 		return zero, Translate(err)
 	}

@@ -32,7 +32,7 @@ type ImportSummary struct {
 // audit_log and outbox refer to interviews and bookings without foreign keys
 // (migration 006), and a trigger refuses to truncate audit_log.
 const domainTables = `idempotency_keys, booking_flags, plans, occupancy, holds, bookings, interview_excluded_interviewers, interview_excluded_interpreters,
-	interview_parties, interview_locations, interviews, interpreter_locations, availability, absences,
+	interview_parties, interview_locations, interviews, interpreter_locations, availability, availability_versions, absences,
 	busy_calendars, rooms, interviewers, interpreters, parties, resource, travel_times, locations`
 
 // ImportActor is the audit actor of an import that names none.
@@ -274,7 +274,7 @@ func export(ctx context.Context, tx pgx.Tx, from, to string) (*solver.Instance, 
 	if len(in.TravelMinutes) == 0 {
 		in.TravelMinutes = nil
 	}
-	rooms, err := loadRooms(ctx, tx, loc, true, roomSelect+` order by id`)
+	rooms, err := loadRooms(ctx, tx, loc, availRead{absences: true}, roomSelect+` order by id`)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +284,7 @@ func export(ctx context.Context, tx pgx.Tx, from, to string) (*solver.Instance, 
 		}
 		in.Rooms = append(in.Rooms, x.Room)
 	}
-	ers, err := loadInterviewers(ctx, tx, loc, true, interviewerSelect+` order by id`)
+	ers, err := loadInterviewers(ctx, tx, loc, availRead{absences: true}, interviewerSelect+` order by id`)
 	if err != nil {
 		return nil, err
 	}
@@ -294,7 +294,7 @@ func export(ctx context.Context, tx pgx.Tx, from, to string) (*solver.Instance, 
 		}
 		in.Interviewers = append(in.Interviewers, x.Interviewer)
 	}
-	ips, err := loadInterpreters(ctx, tx, loc, true, interpreterSelect+` order by id`)
+	ips, err := loadInterpreters(ctx, tx, loc, availRead{absences: true}, interpreterSelect+` order by id`)
 	if err != nil {
 		return nil, err
 	}
@@ -304,7 +304,7 @@ func export(ctx context.Context, tx pgx.Tx, from, to string) (*solver.Instance, 
 		}
 		in.Interpreters = append(in.Interpreters, x.Interpreter)
 	}
-	ps, err := loadParties(ctx, tx, loc, true, partySelect+` order by id`)
+	ps, err := loadParties(ctx, tx, loc, availRead{absences: true}, partySelect+` order by id`)
 	if err != nil {
 		return nil, err
 	}
