@@ -519,7 +519,8 @@ func capacity(in *solver.Instance) (rooms, interviewers int) {
 	return rooms, interviewers
 }
 
-// TestCapacity: a normal week or month mostly fits; the surge month does not.
+// TestCapacity: a normal week or month mostly fits; the surge month is
+// tight (rooms and interviewers staffed for nearly all of it).
 func TestCapacity(t *testing.T) {
 	for _, size := range Sizes {
 		for seed := int64(1); seed <= 3; seed++ {
@@ -528,7 +529,7 @@ func TestCapacity(t *testing.T) {
 			load := float64(len(in.Interviews)) / float64(min(r, e))
 			lo, hi := 0.6, 0.95
 			if size == "XL" {
-				lo, hi = 1.0, 1.3
+				lo, hi = 0.9, 1.0
 			}
 			if load < lo || load > hi {
 				t.Errorf("%s seed %d: %d interviews for %d room and %d interviewer slots (load %.2f), want load %.2f–%.2f",
