@@ -100,6 +100,12 @@ func TestListedAvailabilityFollowsEveryChange(t *testing.T) {
 	zoned := check("time zone changed")
 	require.NotEqual(t, after, zoned)
 
+	// Deleting a resource deletes its availability (and version) with it.
+	require.NoError(t, db.DeleteInterpreter(ctx, first, nil))
+	for _, x := range check("interpreter deleted") {
+		require.NotEqual(t, first, x.ID)
+	}
+
 	exec(`truncate availability`)
 	for _, x := range check("truncated") {
 		require.Empty(t, x.Availability, x.ID)
