@@ -197,15 +197,7 @@ func (db *DB) Rooms(ctx context.Context, p resources.ListParams) (resources.Page
 	if err := l.boolFilter(p, "active", "active"); err != nil {
 		return zero, err
 	}
-	_, loc, err := getSettings(ctx, db.Pool)
-	if err != nil {
-		return zero, Translate(err)
-	}
-	items, err := loadRooms(ctx, db.Pool, loc, availRead{cache: db.avail}, l.sql(roomSelect, "id"), l.args...)
-	if err != nil {
-		return zero, Translate(err)
-	}
-	return page(l, items, func(x resources.Room) string { return x.ID }), nil
+	return listResources(ctx, db, l, loadRooms, roomSelect, func(x resources.Room) string { return x.ID })
 }
 
 // PutRoom creates a room (version nil) or replaces one at *version.
@@ -286,15 +278,7 @@ func (db *DB) Interviewers(ctx context.Context, p resources.ListParams) (resourc
 	if err := l.boolFilter(p, "active", "active"); err != nil {
 		return zero, err
 	}
-	_, loc, err := getSettings(ctx, db.Pool)
-	if err != nil {
-		return zero, Translate(err)
-	}
-	items, err := loadInterviewers(ctx, db.Pool, loc, availRead{cache: db.avail}, l.sql(interviewerSelect, "id"), l.args...)
-	if err != nil {
-		return zero, Translate(err)
-	}
-	return page(l, items, func(x resources.Interviewer) string { return x.ID }), nil
+	return listResources(ctx, db, l, loadInterviewers, interviewerSelect, func(x resources.Interviewer) string { return x.ID })
 }
 
 // PutInterviewer creates an interviewer (version nil) or replaces one at *version.
@@ -394,15 +378,7 @@ func (db *DB) Interpreters(ctx context.Context, p resources.ListParams) (resourc
 	if err := l.boolFilter(p, "active", "active"); err != nil {
 		return zero, err
 	}
-	_, loc, err := getSettings(ctx, db.Pool)
-	if err != nil {
-		return zero, Translate(err)
-	}
-	items, err := loadInterpreters(ctx, db.Pool, loc, availRead{cache: db.avail}, l.sql(interpreterSelect, "id"), l.args...)
-	if err != nil {
-		return zero, Translate(err)
-	}
-	return page(l, items, func(x resources.Interpreter) string { return x.ID }), nil
+	return listResources(ctx, db, l, loadInterpreters, interpreterSelect, func(x resources.Interpreter) string { return x.ID })
 }
 
 // PutInterpreter creates an interpreter (version nil) or replaces one at *version.
@@ -475,15 +451,7 @@ func (db *DB) Parties(ctx context.Context, p resources.ListParams) (resources.Pa
 	if err := l.boolFilter(p, "active", "active"); err != nil {
 		return zero, err
 	}
-	_, loc, err := getSettings(ctx, db.Pool)
-	if err != nil {
-		return zero, Translate(err)
-	}
-	items, err := loadParties(ctx, db.Pool, loc, availRead{cache: db.avail}, l.sql(partySelect, "id"), l.args...)
-	if err != nil {
-		return zero, Translate(err)
-	}
-	return page(l, items, func(x resources.Party) string { return x.ID }), nil
+	return listResources(ctx, db, l, loadParties, partySelect, func(x resources.Party) string { return x.ID })
 }
 
 // PutParty creates a party (version nil) or replaces one at *version.
@@ -627,4 +595,21 @@ func (db *DB) PutInterview(ctx context.Context, x *resources.Interview, version 
 // it otherwise).
 func (db *DB) DeleteInterview(ctx context.Context, id string, version *int64) error {
 	return db.remove(ctx, "interviews", "interview", id, version, false)
+}
+
+// resourceLoader reads resources of one kind with their availability.
+type resourceLoader[T any] func(ctx context.Context, q querier, loc *time.Location, ar availRead, sql string, args ...any) ([]T, error)
+
+// listResources reads the page l of a resource kind, by id, with availability
+// lists from the cache where their versions stand.
+func listResources[T any](ctx context.Context, db *DB, l *list, load resourceLoader[T], sel string, id func(T) string) (resources.Page[T], error) {
+	_, loc, err := getSettings(ctx, db.Pool)
+	if err != nil {
+		return resources.Page[T]{}, Translate(err)
+	}
+	items, err := load(ctx, db.Pool, loc, availRead{cache: db.avail}, l.sql(sel, "id"), l.args...)
+	if err != nil {
+		return resources.Page[T]{}, Translate(err)
+	}
+	return page(l, items, id), nil
 }
