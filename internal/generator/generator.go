@@ -88,9 +88,10 @@ var sizes = map[string]sizeSpec{
 // (~3,200 interviews, ~700 interpreters) for which the agency has staffed up,
 // as it did in 2015–16: rooms and interviewers nominally cover 94–96 % of the
 // demand, so the month is tight and the scarce interpreters of the surge
-// languages decide how much of it can be held. (A month with more demand
-// than interviewers cannot show which plan is better: every plan fills the
-// interviewers' days, and what is left over is left over.) Every
+// languages decide how much of it can be held. (In a month with more demand
+// than interviewers, every plan fills the interviewers' days and the rest is
+// left over, so comparing plans there measures the staffing, not the
+// planning: see docs/solver.md.) Every
 // size holds a few interviews that are genuinely impossible (a language or a
 // required dialect no interpreter speaks).
 func Generate(size string, seed int64) (*solver.Instance, error) {
