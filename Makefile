@@ -3,7 +3,7 @@ GO ?= go
 ADDR ?= :8080
 DATA ?= ./.data
 
-.PHONY: all build run test bench deps postgres calendar-parsers browser fmt vet
+.PHONY: all build run test bench lint fuzz deps postgres calendar-parsers browser fmt
 
 all: build
 
@@ -29,10 +29,23 @@ browser:
 run: build postgres
 	./bin/interviewd serve -demo -addr $(ADDR) -data $(DATA)
 
-# Everything the tests need, then all tests.
-test: deps postgres calendar-parsers browser
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+# Formatting, vet, staticcheck (pinned) and a tidy go.mod: clean before every commit.
+lint: deps
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt: not formatted:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+	$(GO) mod tidy -diff
+
+# Each fuzz target for a few seconds, after its committed seed corpus.
+fuzz: deps
+	@bash scripts/fuzz-short.sh
+
+# Everything the tests need, the lint, then all tests and a short fuzz run.
+test: deps postgres calendar-parsers browser lint
 	$(GO) test -count=1 -timeout 30m ./...
+	@bash scripts/fuzz-short.sh
 
 bench: deps postgres
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...

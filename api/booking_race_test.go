@@ -25,6 +25,7 @@ import (
 	"github.com/asylum-scheduling/interviews/api"
 	"github.com/asylum-scheduling/interviews/internal/pgtest"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/internal/testclock"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/solver"
 )
@@ -57,7 +58,7 @@ func TestRaceManyClerksOneScarceInterpreter(t *testing.T) {
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
-	clk := &testClock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	clk := testclock.New(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 	db := postgres.New(pool, clk.Now)
 	e := &env{t: t, db: db, tokens: map[resources.Role]string{}, logs: &bytes.Buffer{}}
 	e.srv = api.New(db, slog.New(slog.NewJSONHandler(lockedWriter{e}, nil)), clk.Now)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,27 +15,10 @@ import (
 	"github.com/asylum-scheduling/interviews/api"
 	"github.com/asylum-scheduling/interviews/internal/pgtest"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/internal/testclock"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/solver"
 )
-
-// testClock is the injected clock of the booking tests.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // bookingFixture is a small office world: one Tigrinya interpreter (t1,
 // at most 6 hours a day) for eight interviews, two offices two hours apart,
@@ -92,9 +74,9 @@ func bookingFixture(t testing.TB) *solver.Instance {
 
 // newBookingEnv is newEnv with an injected clock, the fixture loaded and a
 // second clerk ("clerk-b").
-func newBookingEnv(t *testing.T, in *solver.Instance) (*env, *testClock, string) {
+func newBookingEnv(t *testing.T, in *solver.Instance) (*env, *testclock.Clock, string) {
 	t.Helper()
-	clk := &testClock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	clk := testclock.New(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 	db := postgres.New(pgtest.Pool(t), clk.Now)
 	e := &env{t: t, db: db, tokens: map[resources.Role]string{}, logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewJSONHandler(lockedWriter{e}, nil))

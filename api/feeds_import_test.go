@@ -159,7 +159,8 @@ func TestBusyCalendarImport(t *testing.T) {
 	require.Equal(t, ts.URL+"/…", st.Items[0].URL)
 	require.Nil(t, st.Items[0].LastError)
 	require.Equal(t, len(busyWant), *st.Items[0].BusyIntervals)
-	lastGood := *st.Items[0].LastSuccessAt
+	firstGood := *st.Items[0].LastSuccessAt
+	require.Equal(t, clk.Now().UTC().Format(time.RFC3339), firstGood)
 
 	// The busy times over I-1 and I-2 (10:00 EEST on the 29th) flag their bookings for a repair.
 	require.Equal(t, 2, e.count(`select count(*) from booking_flags f join bookings b on b.id = f.booking_id where b.interview_id in ('I-1', 'I-2')`))
@@ -187,8 +188,9 @@ func TestBusyCalendarImport(t *testing.T) {
 	require.Equal(t, ids, e.count(`select coalesce(sum(id), 0) from absences where reason = 'imported'`))
 	st = busyStatus{}
 	e.do(m, "GET", "/v1/busy-calendars", nil).json(t, &st)
-	lastGood = *st.Items[0].LastSuccessAt // a 304 is a successful check
+	lastGood := *st.Items[0].LastSuccessAt // a 304 is a successful check
 	require.Equal(t, clk.Now().UTC().Format(time.RFC3339), lastGood)
+	require.NotEqual(t, firstGood, lastGood)
 
 	// A broken document keeps the last good import and records the error.
 	clk.Add(time.Hour)

@@ -22,6 +22,7 @@ import (
 	"github.com/asylum-scheduling/interviews/calendars/calendarstest"
 	"github.com/asylum-scheduling/interviews/internal/pgtest"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/internal/testclock"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/solver"
 )
@@ -44,24 +45,6 @@ var helsinki = func() *time.Location {
 	}
 	return l
 }()
-
-// feedClock is the injected clock of the feed tests.
-type feedClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *feedClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *feedClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // feedFixture: two offices in Europe/Helsinki around the change to summer
 // time (Sunday 2027-03-28), interpreters t1 and t2 (Arabic), four bookings
@@ -124,9 +107,9 @@ func feedFixture(t testing.TB) *solver.Instance {
 
 // newFeedEnv is a server on a fresh database with the feed fixture, an
 // injected clock at 2027-03-20T09:00Z and no feed rate limits.
-func newFeedEnv(t *testing.T) (*env, *feedClock) {
+func newFeedEnv(t *testing.T) (*env, *testclock.Clock) {
 	t.Helper()
-	clk := &feedClock{t: time.Date(2027, 3, 20, 9, 0, 0, 0, time.UTC)}
+	clk := testclock.New(time.Date(2027, 3, 20, 9, 0, 0, 0, time.UTC))
 	db := postgres.New(pgtest.Pool(t), clk.Now)
 	e := &env{t: t, db: db, tokens: map[resources.Role]string{}, logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewJSONHandler(lockedWriter{e}, nil))

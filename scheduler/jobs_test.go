@@ -14,6 +14,7 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/pgtest"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/internal/testclock"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/solver"
 )
@@ -35,7 +36,7 @@ func replicas(t *testing.T, n int, now func() time.Time) []*postgres.DB {
 
 func TestJobRunsOnceAcrossReplicas(t *testing.T) {
 	t.Parallel()
-	clk := newClock(time.Date(2027, 1, 4, 2, 0, 0, 0, time.UTC))
+	clk := testclock.New(time.Date(2027, 1, 4, 2, 0, 0, 0, time.UTC))
 	dbs := replicas(t, 2, clk.Now)
 	var runs atomic.Int32
 	job := scheduler.Job{Name: "demo", Spec: "0 2 * * *", Run: func(ctx context.Context) (string, error) {
@@ -55,16 +56,22 @@ func TestJobRunsOnceAcrossReplicas(t *testing.T) {
 	// Both replicas fire at once: one runs, the other records a skip.
 	var wg sync.WaitGroup
 	outcomes := make([]string, 2)
+	errors := make([]error, 2)
 	for i, j := range js {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// require stops the test's own goroutine only: collect, check after Wait
 			run, err := j.RunNow(ctx, "demo", slot)
-			require.NoError(t, err)
-			outcomes[i] = run.Outcome
+			if errors[i] = err; err == nil {
+				outcomes[i] = run.Outcome
+			}
 		}()
 	}
 	wg.Wait()
+	for i, err := range errors {
+		require.NoError(t, err, "replica %d", i)
+	}
 	require.EqualValues(t, 1, runs.Load())
 	require.ElementsMatch(t, []string{"ok", "skipped"}, outcomes)
 
@@ -109,7 +116,7 @@ func TestJobRunsOnceAcrossReplicas(t *testing.T) {
 
 func TestJobFailureAndStaleRunsAreRecorded(t *testing.T) {
 	t.Parallel()
-	clk := newClock(time.Date(2027, 1, 4, 2, 0, 0, 0, time.UTC))
+	clk := testclock.New(time.Date(2027, 1, 4, 2, 0, 0, 0, time.UTC))
 	db := replicas(t, 1, clk.Now)[0]
 	ctx := context.Background()
 	j := scheduler.NewJobs(db, nil, clk.Now)
@@ -172,7 +179,7 @@ func TestClearHoldsJob(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, "S", 0)
 	ctx := context.Background()
-	clk := newClock(time.Now())
+	clk := testclock.New(time.Now())
 	svc := scheduler.New(f.db, nil, clk.Now)
 	// A clerk holds the top suggestion of an interview for ten minutes.
 	iv := f.in.Interviews[0].ID
@@ -214,7 +221,7 @@ func TestNightlyPlanJobLeavesAPlanToAccept(t *testing.T) {
 	require.NoError(t, err)
 	loc, err := time.LoadLocation(f.in.Timezone)
 	require.NoError(t, err)
-	clk := newClock((first - 1).Midnight(loc).Add(2 * time.Hour))
+	clk := testclock.New((first - 1).Midnight(loc).Add(2 * time.Hour))
 	f.planner.Now = clk.Now
 	j := scheduler.NewJobs(f.db, nil, clk.Now)
 	require.NoError(t, j.Add(scheduler.NightlyPlanJob(f.planner, "0 2 * * *", 1, 500*time.Millisecond)))

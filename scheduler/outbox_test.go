@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/asylum-scheduling/interviews/internal/testclock"
 	"github.com/asylum-scheduling/interviews/scheduler"
 )
 
@@ -77,7 +78,7 @@ func TestOutboxDeliversSignedRetriesWithBackoff(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, "S", 0)
 	ctx := context.Background()
-	clk := newClock(time.Now().Add(time.Second))
+	clk := testclock.New(time.Now().Add(time.Second))
 	svc := scheduler.New(f.db, nil, clk.Now)
 
 	// A clerk books an interview: the booking writes a booking.created event.
@@ -178,7 +179,7 @@ func TestOutboxWorkersNeverSendOneEventTwice(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, "S", 0)
 	ctx := context.Background()
-	clk := newClock(time.Now().Add(time.Second))
+	clk := testclock.New(time.Now().Add(time.Second))
 	svc := scheduler.New(f.db, nil, clk.Now)
 	booked := 0
 	for _, iv := range f.in.Interviews[:8] {

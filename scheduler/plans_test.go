@@ -24,26 +24,6 @@ import (
 // and external test files share it): a real PostgreSQL per test.
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// clock is an injected clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock(t time.Time) *clock { return &clock{t: t} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // logBuffer collects logs, for checks that they name no person.
 type logBuffer struct {
 	mu sync.Mutex

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,37 +13,21 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/generator"
 	"github.com/asylum-scheduling/interviews/internal/pgtest"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/internal/testclock"
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // newService loads generated S data (no bookings) into a fresh database.
-func newService(t *testing.T) (*Service, *solver.Instance, *fakeClock) {
+func newService(t *testing.T) (*Service, *solver.Instance, *testclock.Clock) {
 	t.Helper()
-	clk := &fakeClock{t: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)}
-	db := postgres.New(pgtest.Pool(t), clk.now)
+	clk := testclock.New(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
+	db := postgres.New(pgtest.Pool(t), clk.Now)
 	in, err := generator.Generate("S", 3)
 	require.NoError(t, err)
 	in.Bookings = nil
 	_, err = db.Import(context.Background(), in)
 	require.NoError(t, err)
-	return New(db, nil, clk.now), in, clk
+	return New(db, nil, clk.Now), in, clk
 }
 
 // firstWithOptions returns an interview with at least two options.
@@ -188,7 +171,7 @@ func TestExpiredHoldsStopBlockingAtOnce(t *testing.T) {
 	require.True(t, errors.As(err, &ce), "%v", err)
 	require.Contains(t, ce.Message, "held")
 
-	clk.add(DefaultHoldTTL + time.Second)
+	clk.Add(DefaultHoldTTL + time.Second)
 	_, err = s.Book(ctx, BookRequest{InterviewID: other, Assignment: &held, Actor: "desk-b"})
 	if err != nil {
 		// Only the hold's absence matters here: a rule of the other
@@ -196,7 +179,7 @@ func TestExpiredHoldsStopBlockingAtOnce(t *testing.T) {
 		require.False(t, errors.As(err, &ce) && strings.Contains(ce.Message, "held"), "%v", err)
 	}
 	n := 0
-	require.NoError(t, s.DB.Pool.QueryRow(ctx, `select count(*) from holds where expires_at > $1`, clk.now()).Scan(&n))
+	require.NoError(t, s.DB.Pool.QueryRow(ctx, `select count(*) from holds where expires_at > $1`, clk.Now()).Scan(&n))
 	require.Zero(t, n)
 	holds, keys, err := s.ClearExpired(ctx)
 	require.NoError(t, err)

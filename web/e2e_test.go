@@ -108,7 +108,11 @@ func TestBrowserFlow(t *testing.T) {
 	t.Logf("browser flow: %+v", res)
 
 	require.Greater(t, res.QueueRows, 0)
+	require.LessOrEqual(t, res.AtRisk, res.QueueRows)
+	require.Regexp(t, `\d`, res.TopWhen, "the top option names its time")
 	require.Contains(t, res.Booked, "Booked: booking")
+	require.Contains(t, res.Booked, strconv.FormatInt(res.BookingID, 10))
+	require.True(t, strings.HasPrefix(res.FeedURL, e.srv.URL+"/feeds/") && strings.HasSuffix(res.FeedURL, ".ics"), res.FeedURL)
 	require.Contains(t, res.Conflict, "That time was taken")
 	require.Greater(t, res.Alternatives, 0)
 	require.Contains(t, res.AlternativeBooked, "Booked")
@@ -117,6 +121,7 @@ func TestBrowserFlow(t *testing.T) {
 	require.Contains(t, res.Cancelled, "Cancelled")
 	require.Greater(t, res.ShortageRows, 0)
 	require.Greater(t, res.Proposed, 0)
+	require.Contains(t, res.PlanSummary, strconv.Itoa(res.Unscheduled)+" not placed")
 	require.Contains(t, res.Accepted, "Accepted:")
 	require.Equal(t, res.Proposed-1, res.AcceptedRows)
 	require.True(t, res.FeedHoldsBooking)
@@ -124,10 +129,12 @@ func TestBrowserFlow(t *testing.T) {
 	require.Equal(t, res.InterpreterPage, res.FeedOwner)
 	require.True(t, res.ProgressUpdated)
 	require.Contains(t, res.A11y, "11a-plan-running")
-	// Single cold loads while other tests run: a looser bound than
-	// TestPagesFast's 100 ms (best of three, alone).
+	// Every timed page answered with its server time (flow.mjs checks the
+	// header). Single cold loads on a busy machine: only a generous guard
+	// here; the targets are in BenchmarkPages.
+	require.GreaterOrEqual(t, len(res.Timings), 5, "pages timed: %v", res.Timings)
 	for path, ms := range res.Timings {
-		require.Less(t, ms, 250.0, "server time of %s", path)
+		require.Less(t, ms, 2000.0, "server time of %s", path)
 	}
 
 	// What the browser did is in the database.

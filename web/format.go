@@ -126,14 +126,6 @@ func hours(minutes int) string {
 	return fmt.Sprintf("%d h %02d min", minutes/60, minutes%60)
 }
 
-func hoursF(minutes int) string {
-	h := float64(minutes) / 60
-	if h == float64(int(h)) {
-		return fmt.Sprintf("%d", int(h))
-	}
-	return fmt.Sprintf("%.1f", h)
-}
-
 var modeWords = map[string]string{
 	solver.ModeOnsite: "on site", solver.ModeRemote: "remote", solver.ModeNone: "no interpreter",
 	"prefer_onsite": "on site preferred, remote possible", "any": "on site or remote",

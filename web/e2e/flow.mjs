@@ -85,7 +85,8 @@ async function timed(page, path) {
   check(resp.ok(), `${path}: ${resp.status()}`);
   const st = resp.headers()['server-timing'] || '';
   const m = st.match(/dur=([0-9.]+)/);
-  if (m) timings[path.split('?')[0].replace(/\/[A-Z]-?[0-9A-Z-]+$/, '/{id}').replace(/\/[0-9]+$/, '/{id}')] = Number(m[1]);
+  check(m, `${path}: no Server-Timing header`);
+  timings[path.split('?')[0].replace(/\/[A-Z]-?[0-9A-Z-]+$/, '/{id}').replace(/\/[0-9]+$/, '/{id}')] = Number(m[1]);
   return resp;
 }
 
