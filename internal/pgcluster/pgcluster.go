@@ -124,6 +124,9 @@ func (c *Cluster) Start(ctx context.Context) error {
 	if c.running(ctx) {
 		return nil
 	}
+	if err := c.removeStalePID(); err != nil {
+		return err
+	}
 	c.started = true
 	params := []string{
 		"-c listen_addresses=''",
@@ -157,6 +160,55 @@ func (c *Cluster) Stop(ctx context.Context) error {
 		return fmt.Errorf("stop PostgreSQL in %s: %w", c.Dir, err)
 	}
 	return nil
+}
+
+// Own makes this process the cluster's owner, so that Stop stops it even
+// though another process started it: for a server that adopts the cluster
+// its crashed predecessor left running.
+func (c *Cluster) Own() { c.started = true }
+
+// Exists reports whether the folder holds a cluster (made by initdb).
+func (c *Cluster) Exists() bool {
+	_, err := os.Stat(filepath.Join(c.Dir, "PG_VERSION"))
+	return err == nil
+}
+
+// removeStalePID removes a postmaster.pid that names no live PostgreSQL
+// process: what a crashed cluster leaves behind when its PID has since been
+// given to another program (PostgreSQL itself would then refuse to start).
+func (c *Cluster) removeStalePID() error {
+	path := filepath.Join(c.Dir, "postmaster.pid")
+	pid, err := readPID(path)
+	if err != nil {
+		return nil // none, or unreadable: pg_ctl says what is wrong
+	}
+	if isPostgres(pid) {
+		return nil
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove the stale %s: %w", path, err)
+	}
+	return nil
+}
+
+// readPID reads the process id on the first line of a postmaster.pid.
+func readPID(path string) (int, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	return strconv.Atoi(strings.TrimSpace(first))
+}
+
+// isPostgres reports whether process pid runs PostgreSQL's server.
+func isPostgres(pid int) bool {
+	comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	if err != nil {
+		return false
+	}
+	name := strings.TrimSpace(string(comm))
+	return name == "postgres" || name == "postmaster"
 }
 
 // EnsureDatabase creates database name unless it exists, and returns its
