@@ -33,10 +33,18 @@ import (
 // test can kill -9.
 const childEnv = "INTERVIEWD_TEST_SERVE"
 
+// childDataEnv gives the child server a -data folder (with DATABASE_URL
+// empty: its own cluster there).
+const childDataEnv = "INTERVIEWD_TEST_DATA"
+
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) != "" {
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-		err := Main(ctx, []string{"serve", "-addr", "127.0.0.1:0", "-nightly-plan", "off"}, os.Getenv, os.Stdout, os.Stderr)
+		args := []string{"serve", "-addr", "127.0.0.1:0", "-nightly-plan", "off"}
+		if data := os.Getenv(childDataEnv); data != "" {
+			args = append(args, "-data", data)
+		}
+		err := Main(ctx, args, os.Getenv, os.Stdout, os.Stderr)
 		stop()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)

@@ -9,13 +9,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/asylum-scheduling/interviews/api"
 	"github.com/asylum-scheduling/interviews/internal/generator"
-	"github.com/asylum-scheduling/interviews/internal/pgcluster"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/solver"
@@ -26,6 +24,8 @@ const usage = `usage:
                    [-webhook-url URL] [-clear-holds SPEC] [-import-calendars SPEC]
                    [-nightly-plan SPEC] [-nightly-weeks N] [-nightly-time-limit D]
   interviewd token create -role clerk|manager|admin -name NAME [-data ./.data]
+  interviewd backup -out FILE [-data ./.data]
+  interviewd restore -in FILE [-data ./.data]
 
 With DATABASE_URL set, interviewd uses that database. Otherwise it runs its
 own PostgreSQL cluster in DATA/postgres (created on first start).
@@ -57,6 +57,10 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 			return errors.New("usage: interviewd token create -role ROLE -name NAME")
 		}
 		return tokenCreate(ctx, args[2:], getenv, stdout, stderr)
+	case "backup":
+		return backup(ctx, args[1:], getenv, stderr)
+	case "restore":
+		return restore(ctx, args[1:], getenv, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -66,48 +70,22 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 }
 
 // database opens the database: DATABASE_URL, else the own cluster under
-// data (started when needed). The returned stop closes the pool and stops
-// the cluster if this process started it.
-func database(ctx context.Context, data string, getenv func(string) string, log *slog.Logger) (*postgres.DB, func(), error) {
-	url := getenv("DATABASE_URL")
-	var cluster *pgcluster.Cluster
-	if url == "" {
-		var err error
-		cluster, err = pgcluster.New(filepath.Join(data, "postgres"), pgcluster.Options{})
-		if err != nil {
-			return nil, nil, err
-		}
-		log.Info("starting own PostgreSQL", "dir", cluster.Dir)
-		if err := cluster.Start(ctx); err != nil {
-			return nil, nil, err
-		}
-		url, err = cluster.EnsureDatabase(ctx, dbName)
-		if err != nil {
-			stopCluster(cluster, log)
-			return nil, nil, err
-		}
+// data (see connect). The returned stop closes the pool and stops the
+// cluster if this process owns it.
+func database(ctx context.Context, data string, use clusterUse, getenv func(string) string, log *slog.Logger) (*postgres.DB, func(), error) {
+	url, stopCluster, err := connect(ctx, data, use, getenv, log)
+	if err != nil {
+		return nil, nil, err
 	}
 	db, err := postgres.Open(ctx, url, time.Now)
 	if err != nil {
-		if cluster != nil {
-			stopCluster(cluster, log)
-		}
+		stopCluster()
 		return nil, nil, fmt.Errorf("database: %w", err)
 	}
 	return db, func() {
 		db.Close()
-		if cluster != nil {
-			stopCluster(cluster, log)
-		}
+		stopCluster()
 	}, nil
-}
-
-func stopCluster(c *pgcluster.Cluster, log *slog.Logger) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := c.Stop(ctx); err != nil {
-		log.Error("stopping PostgreSQL", "error", err.Error())
-	}
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -126,7 +104,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 
-	db, closeDB, err := database(ctx, *data, getenv, log)
+	db, closeDB, err := database(ctx, *data, serveCluster, getenv, log)
 	if err != nil {
 		return err
 	}
@@ -264,7 +242,7 @@ func tokenCreate(ctx context.Context, args []string, getenv func(string) string,
 		return errors.New("-name is required")
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	db, closeDB, err := database(ctx, *data, getenv, log)
+	db, closeDB, err := database(ctx, *data, existingCluster, getenv, log)
 	if err != nil {
 		return err
 	}
