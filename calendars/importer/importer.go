@@ -274,28 +274,41 @@ var blocked = []netip.Prefix{
 // ErrAddrNotAllowed is the error of a connection to a refused address.
 var ErrAddrNotAllowed = errors.New("the calendar's address is not a public internet address")
 
+// Policy decides whether a connection for a URL's host may go to the
+// address the host resolved to.
+type Policy func(host string, ip netip.Addr) bool
+
 // SafeClient returns the HTTP client of the import: every connection, also
-// after a redirect, is checked after name resolution by allow (nil:
-// AddrAllowed), so that a calendar URL cannot reach the service's own
-// network. No proxy from the environment is used (it would hide the address).
-func SafeClient(allow func(netip.Addr) bool) *http.Client {
+// after a redirect, is checked after name resolution by allow (nil: public
+// addresses only, AddrAllowed; an operator's AllowList.Allows admits named
+// hosts and ranges of the own network), so that a calendar URL cannot reach
+// the service's own network unless it is listed. No proxy from the
+// environment is used (it would hide the address).
+func SafeClient(allow Policy) *http.Client {
 	if allow == nil {
-		allow = AddrAllowed
+		allow = func(_ string, ip netip.Addr) bool { return AddrAllowed(ip) }
 	}
-	dialer := &net.Dialer{
-		Timeout:   10 * time.Second,
-		KeepAlive: 30 * time.Second,
-		Control: func(network, address string, _ syscall.RawConn) error {
-			ap, err := netip.ParseAddrPort(address)
-			if err != nil || !allow(ap.Addr()) {
+	base := net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	dial := func(ctx context.Context, network, address string) (net.Conn, error) {
+		host, _, err := net.SplitHostPort(address)
+		if err != nil {
+			return nil, err
+		}
+		d := base
+		// Control sees the resolved address of each attempt: a DNS answer
+		// cannot lead past the check.
+		d.Control = func(_, resolved string, _ syscall.RawConn) error {
+			ap, err := netip.ParseAddrPort(resolved)
+			if err != nil || !allow(host, ap.Addr()) {
 				return ErrAddrNotAllowed
 			}
 			return nil
-		},
+		}
+		return d.DialContext(ctx, network, address)
 	}
 	tr := &http.Transport{
 		Proxy:                 nil,
-		DialContext:           dialer.DialContext,
+		DialContext:           dial,
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          16,
 		IdleConnTimeout:       90 * time.Second,

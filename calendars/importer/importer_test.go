@@ -42,7 +42,7 @@ func TestSafeClientRefusesLoopbackAlsoAfterARedirect(t *testing.T) {
 	}))
 	defer outer.Close()
 	allowed := 0
-	c := SafeClient(func(a netip.Addr) bool { allowed++; return allowed == 1 })
+	c := SafeClient(func(_ string, a netip.Addr) bool { allowed++; return allowed == 1 })
 	_, err = calendars.Fetch(context.Background(), c, outer.URL, calendars.FetchState{})
 	if err == nil || !strings.Contains(err.Error(), "not a public internet address") {
 		t.Fatalf("redirect to %s: %v", innerAddr, err)

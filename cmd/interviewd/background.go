@@ -25,6 +25,8 @@ type bgConfig struct {
 	nightly       string
 	nightlyWeeks  int
 	nightlyLimit  time.Duration
+	busyAllowList string             // -busy-calendar-allow, as given
+	busyAllow     importer.AllowList // private hosts and ranges busy calendars may be fetched from
 }
 
 // Defaults of the background work.
@@ -59,9 +61,16 @@ func (c *bgConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 		limit = -1
 	}
 	fs.DurationVar(&c.nightlyLimit, "nightly-time-limit", limit, "solver time limit of the nightly plan")
+	fs.StringVar(&c.busyAllowList, "busy-calendar-allow", getenv("BUSY_CALENDAR_ALLOW"),
+		"host names and CIDR ranges of the own network that busy calendars may be fetched from (default $BUSY_CALENDAR_ALLOW)")
 }
 
 func (c *bgConfig) check() error {
+	l, err := importer.ParseAllowList(c.busyAllowList)
+	if err != nil {
+		return fmt.Errorf("-busy-calendar-allow (BUSY_CALENDAR_ALLOW): %v", err)
+	}
+	c.busyAllow = l
 	if c.webhookURL != "" && c.webhookSecret == "" {
 		return errors.New("WEBHOOK_SECRET must be set with a webhook URL: deliveries are signed")
 	}
@@ -108,7 +117,9 @@ func startBackground(ctx context.Context, db *postgres.DB, h *api.Server, c bgCo
 		return nil, err
 	}
 	// Busy-calendar import (issue 5, calendars/importer).
-	if err := jobs.Add(importer.New(db, log, time.Now).Job(specOf(c.importBusy))); err != nil {
+	im := importer.New(db, log, time.Now)
+	im.Client = importer.SafeClient(c.busyAllow.Allows)
+	if err := jobs.Add(im.Job(specOf(c.importBusy))); err != nil {
 		return nil, err
 	}
 	if err := jobs.Add(scheduler.NightlyPlanJob(planner, specOf(c.nightly), c.nightlyWeeks, c.nightlyLimit)); err != nil {
