@@ -37,6 +37,9 @@ const childEnv = "INTERVIEWD_TEST_SERVE"
 // empty: its own cluster there).
 const childDataEnv = "INTERVIEWD_TEST_DATA"
 
+// childArgsEnv adds serve flags (separated by spaces) to the child server.
+const childArgsEnv = "INTERVIEWD_TEST_ARGS"
+
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) != "" {
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
@@ -44,6 +47,7 @@ func TestMain(m *testing.M) {
 		if data := os.Getenv(childDataEnv); data != "" {
 			args = append(args, "-data", data)
 		}
+		args = append(args, strings.Fields(os.Getenv(childArgsEnv))...)
 		err := Main(ctx, args, os.Getenv, os.Stdout, os.Stderr)
 		stop()
 		if err != nil {
