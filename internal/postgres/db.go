@@ -34,6 +34,7 @@ func Open(ctx context.Context, url string, now func() time.Time) (*DB, error) {
 	if cfg.MaxConns < 8 {
 		cfg.MaxConns = 8
 	}
+	guardConnections(cfg)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -94,7 +95,7 @@ func WithTx(ctx context.Context, pool *pgxpool.Pool, fn func(tx pgx.Tx) error, o
 	if err != nil {
 		return Translate(err)
 	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
+	defer rollback(ctx, tx)
 	if err := fn(tx); err != nil {
 		return Translate(err)
 	}
@@ -121,6 +122,9 @@ func Translate(err error) error {
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return errs.Wrap(err, errs.Unavailable, "the request timed out or was cancelled: try again")
+	}
+	if unreachable(err) {
+		return errs.Wrap(err, errs.Unavailable, "the database is not available just now: try again")
 	}
 	var pg *pgconn.PgError
 	if !errors.As(err, &pg) {
@@ -152,7 +156,8 @@ func Translate(err error) error {
 		return errs.Wrap(err, errs.Invalid, "invalid value: "+pg.Message)
 	case "22021", "22P05", "22003", "54000": // NUL or bad encoding, number out of range, too long
 		return errs.Wrap(err, errs.Invalid, "invalid value: text must be UTF-8 without NUL characters, numbers within range")
-	case "57014", "08000", "08003", "08006", "57P01", "57P03": // cancelled, connection lost, shutting down
+	case "57014", "55P03", "08000", "08003", "08006", "57P01", "57P02", "57P03", "53300":
+		// statement or lock timeout, connection lost, shutting down, too many connections
 		return errs.Wrap(err, errs.Unavailable, "the database is not available just now: try again")
 	}
 	return errs.Wrap(err, errs.Internal, "")
