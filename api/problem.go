@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
 )
@@ -48,8 +49,11 @@ func writeProblem(w http.ResponseWriter, r *http.Request, log *slog.Logger, err 
 		Code:   code,
 		Errors: errs.FieldsOf(err),
 	}
-	if code == errs.Unauthorized {
+	switch code {
+	case errs.Unauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="interviews"`)
+	case errs.Unavailable:
+		w.Header().Set("Retry-After", strconv.Itoa(errs.RetryAfter))
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")

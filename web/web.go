@@ -312,6 +312,10 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		msg = "Something went wrong on the server. Try again; if it keeps happening, tell the administrator."
 	}
+	if code == errs.Unavailable {
+		w.Header().Set("Retry-After", strconv.Itoa(errs.RetryAfter))
+		msg = "The service cannot reach its database just now. Wait a moment and try again."
+	}
 	s := sessionFrom(r.Context())
 	v := &view{Title: http.StatusText(errs.Status(code)), User: s, Error: msg}
 	if s != nil {

@@ -40,6 +40,10 @@ var statuses = map[Code]int{
 	Internal:           http.StatusInternalServerError,
 }
 
+// RetryAfter is how many seconds a client is told to wait (Retry-After)
+// before trying again after an unavailable answer.
+const RetryAfter = 5
+
 // Status returns the HTTP status of code (500 for an unknown code).
 func Status(code Code) int {
 	if s, ok := statuses[code]; ok {
