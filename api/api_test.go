@@ -61,6 +61,7 @@ type env struct {
 	t      *testing.T
 	db     *postgres.DB
 	srv    *api.Server
+	deps   api.Deps // what srv serves with (testDeps)
 	tokens map[resources.Role]string
 	logs   *bytes.Buffer
 	mu     sync.Mutex
@@ -71,7 +72,8 @@ func newEnv(t *testing.T) *env {
 	db := postgres.New(pgtest.Pool(t), nil)
 	e := &env{t: t, db: db, tokens: map[resources.Role]string{}, logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewJSONHandler(lockedWriter{e}, nil))
-	e.srv = api.New(db, log, nil)
+	e.deps = testDeps(db, log, nil)
+	e.srv = api.New(e.deps)
 	for _, role := range []resources.Role{resources.RoleClerk, resources.RoleManager, resources.RoleAdmin} {
 		tok, _, err := db.CreateToken(context.Background(), "test-"+string(role), role)
 		require.NoError(t, err)

@@ -3,15 +3,12 @@ package api_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/asylum-scheduling/interviews/api"
 	"github.com/asylum-scheduling/interviews/internal/generator"
 	"github.com/asylum-scheduling/interviews/internal/pgtest"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
@@ -30,7 +27,7 @@ func BenchmarkList1000(b *testing.B) {
 	require.NoError(b, err)
 	tok, _, err := db.CreateToken(ctx, "bench", resources.RoleClerk)
 	require.NoError(b, err)
-	srv := api.New(db, slog.New(slog.NewJSONHandler(io.Discard, nil)), nil)
+	srv := newTestServer(db, nil, nil)
 	for _, path := range []string{"/v1/interviews?limit=1000", "/v1/interpreters?limit=1000"} {
 		want := 1000
 		if path == "/v1/interpreters?limit=1000" {
@@ -49,7 +46,7 @@ func BenchmarkList1000(b *testing.B) {
 						_, err := db.Pool.Exec(ctx, `update locations set name = name`)
 						require.NoError(b, err)
 						if mode == "cold" {
-							srv = api.New(postgres.New(db.Pool, nil), slog.New(slog.NewJSONHandler(io.Discard, nil)), nil)
+							srv = newTestServer(postgres.New(db.Pool, nil), nil, nil)
 						}
 						b.StartTimer()
 					}

@@ -15,19 +15,8 @@ import (
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
-// Booking returns the server's booking workflow service (suggestions, holds,
-// bookings, audit trail), e.g. to give it a shared suggestion key or to let
-// plans book through it.
-func (s *Server) Booking() *scheduler.Service {
-	if s.booking == nil {
-		s.booking = scheduler.New(s.db, s.log, s.now)
-	}
-	return s.booking
-}
-
 // mountBooking mounts the booking workflow.
 func (s *Server) mountBooking(r chi.Router) {
-	s.Booking()
 	clerk := r.With(require(resources.RoleClerk))
 	clerk.Post("/interviews/{id}/suggestions", s.h(s.suggest))
 	clerk.Post("/interviews/{id}/booking", s.h(s.bookInterview))

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -60,7 +58,7 @@ func newBenchServer(t testing.TB, in *solver.Instance) *benchServer {
 	require.NoError(t, err)
 	tok, _, err := db.CreateToken(ctx, "bench", resources.RoleClerk)
 	require.NoError(t, err)
-	return &benchServer{db: db, srv: api.New(db, slog.New(slog.NewJSONHandler(io.Discard, nil)), nil), token: tok}
+	return &benchServer{db: db, srv: newTestServer(db, nil, nil), token: tok}
 }
 
 func (s *benchServer) post(t testing.TB, path, body string) (int, []byte) {

@@ -61,7 +61,8 @@ func TestRaceManyClerksOneScarceInterpreter(t *testing.T) {
 	clk := testclock.New(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 	db := postgres.New(pool, clk.Now)
 	e := &env{t: t, db: db, tokens: map[resources.Role]string{}, logs: &bytes.Buffer{}}
-	e.srv = api.New(db, slog.New(slog.NewJSONHandler(lockedWriter{e}, nil)), clk.Now)
+	e.deps = testDeps(db, slog.New(slog.NewJSONHandler(lockedWriter{e}, nil)), clk.Now)
+	e.srv = api.New(e.deps)
 	_, err = db.Import(ctx, in)
 	require.NoError(t, err)
 	tokens := make([]string, 8)
@@ -239,7 +240,7 @@ func TestRaceManyClerksOneScarceInterpreter(t *testing.T) {
 	require.Zero(t, e.count(`select count(*) from holds h join interviews i on i.id = h.interview_id where i.status <> 'pending'`))
 	require.Zero(t, e.count(`select count(*) from holds where expires_at > $1`, clk.Now().Add(10*time.Minute)))
 	clk.Add(11 * time.Minute)
-	_, _, err = e.srv.Booking().ClearExpired(ctx)
+	_, _, err = e.deps.Booking.ClearExpired(ctx)
 	require.NoError(t, err)
 	require.Zero(t, e.count(`select count(*) from holds`))
 	require.Zero(t, e.count(`select count(*) from occupancy where hold_id is not null or (booking_id is null and active)`))

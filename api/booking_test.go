@@ -80,7 +80,8 @@ func newBookingEnv(t *testing.T, in *solver.Instance) (*env, *testclock.Clock, s
 	db := postgres.New(pgtest.Pool(t), clk.Now)
 	e := &env{t: t, db: db, tokens: map[resources.Role]string{}, logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewJSONHandler(lockedWriter{e}, nil))
-	e.srv = api.New(db, log, clk.Now)
+	e.deps = testDeps(db, log, clk.Now)
+	e.srv = api.New(e.deps)
 	ctx := context.Background()
 	for _, role := range []resources.Role{resources.RoleClerk, resources.RoleManager, resources.RoleAdmin} {
 		tok, _, err := db.CreateToken(ctx, "test-"+string(role), role)

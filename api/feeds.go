@@ -46,7 +46,10 @@ var (
 // feedCacheMaxBytes bounds the rendered bodies kept in memory.
 const feedCacheMaxBytes = 64 << 20
 
-type feedService struct {
+// FeedService serves the calendar feeds: rate limits per token and per
+// client, and a cache of rendered bodies (valid while the state version
+// stands), shared by every request of the server.
+type FeedService struct {
 	mu       sync.Mutex
 	base     string // public base URL of feed links; "" = from the request
 	byToken  *limiter
@@ -54,6 +57,34 @@ type feedService struct {
 	cache    map[string]*renderedFeed // by owner kind and id
 	inflight map[string]*feedFlight
 	size     int
+}
+
+// FeedOptions configure a FeedService.
+type FeedOptions struct {
+	// BaseURL is the public base URL of feed links, such as
+	// https://interviews.example.org ("": from each request).
+	BaseURL string
+	// TokenLimit and IPLimit limit feed requests per token and per client
+	// address (nil: the defaults; a zero Burst: no limit).
+	TokenLimit, IPLimit *RateLimit
+}
+
+// NewFeedService returns the feed service.
+func NewFeedService(o FeedOptions) *FeedService {
+	tok, ip := DefaultFeedTokenLimit, DefaultFeedIPLimit
+	if o.TokenLimit != nil {
+		tok = *o.TokenLimit
+	}
+	if o.IPLimit != nil {
+		ip = *o.IPLimit
+	}
+	return &FeedService{
+		base:     strings.TrimRight(o.BaseURL, "/"),
+		byToken:  newLimiter(tok),
+		byIP:     newLimiter(ip),
+		cache:    map[string]*renderedFeed{},
+		inflight: map[string]*feedFlight{},
+	}
 }
 
 // renderedFeed is a feed body, valid while the state version stands and
@@ -66,38 +97,8 @@ type renderedFeed struct {
 	lastMod    time.Time
 }
 
-func (s *Server) feedService() *feedService {
-	if s.feeds == nil {
-		s.feeds = &feedService{
-			byToken:  newLimiter(DefaultFeedTokenLimit),
-			byIP:     newLimiter(DefaultFeedIPLimit),
-			cache:    map[string]*renderedFeed{},
-			inflight: map[string]*feedFlight{},
-		}
-	}
-	return s.feeds
-}
-
-// SetFeedRateLimits sets the rate limits of feed requests, per token and per
-// client address (a zero Burst: no limit).
-func (s *Server) SetFeedRateLimits(perToken, perIP RateLimit) {
-	f := s.feedService()
-	f.byToken.set(perToken)
-	f.byIP.set(perIP)
-}
-
-// SetFeedBaseURL sets the public base URL of feed links, such as
-// https://interviews.example.org (by default it comes from the request).
-func (s *Server) SetFeedBaseURL(base string) {
-	f := s.feedService()
-	f.mu.Lock()
-	f.base = strings.TrimRight(base, "/")
-	f.mu.Unlock()
-}
-
 // mountFeeds mounts the public feed route (no bearer token).
 func (s *Server) mountFeeds(r chi.Router) {
-	s.feedService()
 	r.Group(func(r chi.Router) {
 		r.Use(timeout(RequestTimeout))
 		r.Get("/feeds/{token}.ics", s.serveFeed)
@@ -154,7 +155,7 @@ type feedCreated struct {
 }
 
 func (s *Server) feedURL(r *http.Request, token string) string {
-	f := s.feedService()
+	f := s.feeds
 	f.mu.Lock()
 	base := f.base
 	f.mu.Unlock()
@@ -246,7 +247,7 @@ func clientIP(r *http.Request) string {
 }
 
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
-	f := s.feedService()
+	f := s.feeds
 	token := chi.URLParam(r, "token")
 	now := s.now()
 	if ok, wait := f.byIP.allow("ip:"+clientIP(r), now); !ok {
@@ -300,7 +301,7 @@ func (c *renderedFeed) fresh(v int64, now time.Time) bool {
 
 // rendered returns the owner's cached feed if it is fresh, else renders it
 // once for all the requests that want it at the same time.
-func (f *feedService) rendered(r *http.Request, ft *postgres.FeedLookup, now time.Time, render func() (*renderedFeed, error)) (*renderedFeed, error) {
+func (f *FeedService) rendered(r *http.Request, ft *postgres.FeedLookup, now time.Time, render func() (*renderedFeed, error)) (*renderedFeed, error) {
 	key := ft.OwnerKind + "\x00" + ft.OwnerID
 	f.mu.Lock()
 	if c := f.cache[key]; c.fresh(ft.StateVersion, now) {
@@ -333,7 +334,7 @@ func (f *feedService) rendered(r *http.Request, ft *postgres.FeedLookup, now tim
 	return fl.c, fl.err
 }
 
-func (f *feedService) store(key string, c *renderedFeed) {
+func (f *FeedService) store(key string, c *renderedFeed) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if old := f.cache[key]; old != nil && old.version > c.version {

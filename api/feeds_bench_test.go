@@ -2,8 +2,6 @@ package api_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -37,8 +35,9 @@ func BenchmarkFeed(b *testing.B) {
 			'HEL-R2', 'e2', 't1', case when g % 3 = 0 then 'remote' else 'onsite' end, g % 4, $2
 		from generate_series(1, 200) g`, now.Add(-25*24*time.Hour), now.Add(-time.Hour))
 	require.NoError(b, err)
-	srv := api.New(db, slog.New(slog.NewJSONHandler(io.Discard, nil)), func() time.Time { return now })
-	srv.SetFeedRateLimits(api.RateLimit{}, api.RateLimit{})
+	deps := testDeps(db, nil, func() time.Time { return now })
+	deps.Feeds = feedLimits(api.RateLimit{}, api.RateLimit{})
+	srv := api.New(deps)
 	token, _, err := db.CreateFeedToken(ctx, "interpreter", "t1", "bench")
 	require.NoError(b, err)
 	u, _ := url.Parse("http://localhost/feeds/" + token + ".ics")

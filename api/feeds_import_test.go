@@ -268,7 +268,7 @@ func TestImportedBusyTimeAffectsPlans(t *testing.T) {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		require.NoError(t, e.srv.Planner().Close(ctx))
+		require.NoError(t, e.deps.Planner.Close(ctx))
 	})
 	ctx := context.Background()
 	m := resources.RoleManager

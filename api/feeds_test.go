@@ -113,8 +113,9 @@ func newFeedEnv(t *testing.T) (*env, *testclock.Clock) {
 	db := postgres.New(pgtest.Pool(t), clk.Now)
 	e := &env{t: t, db: db, tokens: map[resources.Role]string{}, logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewJSONHandler(lockedWriter{e}, nil))
-	e.srv = api.New(db, log, clk.Now)
-	e.srv.SetFeedRateLimits(api.RateLimit{}, api.RateLimit{})
+	e.deps = testDeps(db, log, clk.Now)
+	e.deps.Feeds = feedLimits(api.RateLimit{}, api.RateLimit{})
+	e.srv = api.New(e.deps)
 	ctx := context.Background()
 	for _, role := range []resources.Role{resources.RoleClerk, resources.RoleManager, resources.RoleAdmin} {
 		tok, _, err := db.CreateToken(ctx, "test-"+string(role), role)
@@ -413,7 +414,7 @@ func TestFeedEmptyAndOwnerGone(t *testing.T) {
 func TestFeedRateLimit(t *testing.T) {
 	t.Parallel()
 	e, clk := newFeedEnv(t)
-	e.srv.SetFeedRateLimits(api.RateLimit{PerSecond: 0.1, Burst: 3}, api.RateLimit{})
+	e.rewire(func(d *api.Deps) { d.Feeds = feedLimits(api.RateLimit{PerSecond: 0.1, Burst: 3}, api.RateLimit{}) })
 	_, path := e.newFeed("interpreter", "t1")
 	for i := 0; i < 3; i++ {
 		require.Equal(t, 200, e.do("", "GET", path, nil).Status)
@@ -432,7 +433,7 @@ func TestFeedRateLimit(t *testing.T) {
 	require.Equal(t, 429, e.do("", "GET", path, nil).Status)
 
 	// Per address: all tokens together.
-	e.srv.SetFeedRateLimits(api.RateLimit{}, api.RateLimit{PerSecond: 1, Burst: 2})
+	e.rewire(func(d *api.Deps) { d.Feeds = feedLimits(api.RateLimit{}, api.RateLimit{PerSecond: 1, Burst: 2}) })
 	require.Equal(t, 200, e.do("", "GET", path, nil).Status)
 	require.Equal(t, 404, e.do("", "GET", bogus, nil).Status)
 	r = e.do("", "GET", path, nil)

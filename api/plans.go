@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -15,31 +14,8 @@ import (
 	"github.com/asylum-scheduling/interviews/scheduler"
 )
 
-// background is the server's work outside requests: plans it runs, and the
-// scheduled jobs it shows.
-type background struct {
-	planner *scheduler.Planner
-	mu      sync.Mutex
-	jobs    *scheduler.Jobs
-}
-
-// Planner returns the server's planner (plans it runs in the background).
-// Close it on shutdown, after the HTTP server; call its Recover at start.
-func (s *Server) Planner() *scheduler.Planner { return s.bg.planner }
-
-// UseJobs makes GET /v1/jobs list the scheduled jobs of j with their runs.
-func (s *Server) UseJobs(j *scheduler.Jobs) {
-	s.bg.mu.Lock()
-	s.bg.jobs = j
-	s.bg.mu.Unlock()
-}
-
 // mountPlans mounts plans, jobs, the outbox and absence impact (manager).
 func (s *Server) mountPlans(r chi.Router) {
-	if s.bg == nil {
-		s.bg = &background{planner: scheduler.NewPlanner(s.db, s.Booking(), s.log, s.now)}
-		s.metrics.registry.MustRegister(&bgCollector{s})
-	}
 	r.Group(func(r chi.Router) {
 		r.Use(require(resources.RoleManager))
 		r.Post("/plans", s.h(s.startPlan))
@@ -106,7 +82,7 @@ func (s *Server) startPlan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	plan, err := s.bg.planner.Start(r.Context(), scheduler.PlanRequest{From: req.From, To: req.To, TimeLimit: d, Actor: actor(r)})
+	plan, err := s.planner.Start(r.Context(), scheduler.PlanRequest{From: req.From, To: req.To, TimeLimit: d, Actor: actor(r)})
 	if err != nil {
 		return err
 	}
@@ -161,7 +137,7 @@ func (s *Server) acceptPlan(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	plan, items, err := s.bg.planner.Accept(r.Context(), id, req.Items, actor(r))
+	plan, items, err := s.planner.Accept(r.Context(), id, req.Items, actor(r))
 	if err != nil {
 		return err
 	}
@@ -176,7 +152,7 @@ func (s *Server) cancelPlan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	plan, err := s.bg.planner.Cancel(r.Context(), id)
+	plan, err := s.planner.Cancel(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -200,11 +176,8 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := jobsResponse{Jobs: []scheduler.JobInfo{}, Items: page.Items, NextCursor: page.NextCursor}
-	s.bg.mu.Lock()
-	j := s.bg.jobs
-	s.bg.mu.Unlock()
-	if j != nil {
-		out.Jobs = j.List()
+	if s.jobs != nil {
+		out.Jobs = s.jobs.List()
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -216,9 +189,7 @@ type jobTriggered struct {
 }
 
 func (s *Server) runJob(w http.ResponseWriter, r *http.Request) error {
-	s.bg.mu.Lock()
-	j := s.bg.jobs
-	s.bg.mu.Unlock()
+	j := s.jobs
 	name := chi.URLParam(r, "name")
 	if j == nil {
 		return errs.E(errs.NotFound, "job %q not found: this server runs no jobs", name)
@@ -268,7 +239,7 @@ func (s *Server) absenceImpact(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	im, err := s.bg.planner.AbsenceImpact(r.Context(), id, actor(r))
+	im, err := s.planner.AbsenceImpact(r.Context(), id, actor(r))
 	if err != nil {
 		return err
 	}
@@ -296,7 +267,7 @@ func (s *Server) absenceRepair(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	plan, err := s.bg.planner.Repair(r.Context(), id, actor(r), d, req.To)
+	plan, err := s.planner.Repair(r.Context(), id, actor(r), d, req.To)
 	if err != nil {
 		return err
 	}
@@ -312,7 +283,7 @@ func (s *Server) absenceRecorded(r *http.Request, a *resources.Absence) {
 	if a == nil {
 		return
 	}
-	if _, err := s.bg.planner.AbsenceImpact(r.Context(), a.ID, actor(r)); err != nil {
+	if _, err := s.planner.AbsenceImpact(r.Context(), a.ID, actor(r)); err != nil {
 		s.log.ErrorContext(r.Context(), "flagging the bookings an absence breaks", "request_id", requestID(r.Context()),
 			"absence", a.ID, "error", err.Error())
 	}

@@ -25,7 +25,7 @@ func (c *bgCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c *bgCollector) Collect(ch chan<- prometheus.Metric) {
-	ch <- prometheus.MustNewConstMetric(plansRunning, prometheus.GaugeValue, float64(len(c.s.bg.planner.Running())))
+	ch <- prometheus.MustNewConstMetric(plansRunning, prometheus.GaugeValue, float64(len(c.s.planner.Running())))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	pending, retrying, oldest, err := c.s.db.OutboxBacklog(ctx)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/asylum-scheduling/interviews/api"
 	"github.com/asylum-scheduling/interviews/internal/generator"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
@@ -23,7 +24,7 @@ func planEnv(t *testing.T) (*env, *solver.Instance) {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		require.NoError(t, e.srv.Planner().Close(ctx))
+		require.NoError(t, e.deps.Planner.Close(ctx))
 	})
 	in, err := generator.Generate("S", 1)
 	require.NoError(t, err)
@@ -44,7 +45,7 @@ func (e *env) waitPlan(id int64) postgres.Plan {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	require.NoError(e.t, e.srv.Planner().Wait(ctx, id))
+	require.NoError(e.t, e.deps.Planner.Wait(ctx, id))
 	r := e.do(resources.RoleManager, "GET", "/v1/plans/"+itoa(id), nil)
 	require.Equal(e.t, 200, r.Status, "%s", r.Body)
 	var p postgres.Plan
@@ -191,7 +192,7 @@ func TestJobsAndOutboxAPI(t *testing.T) {
 
 	j := scheduler.NewJobs(e.db, nil, nil)
 	require.NoError(t, j.Add(scheduler.ClearHoldsJob(e.db, time.Now, "*/10 * * * *", 0)))
-	e.srv.UseJobs(j)
+	e.rewire(func(d *api.Deps) { d.Jobs = j })
 	_, err := j.RunNow(ctx, scheduler.JobClearHolds, time.Now().Truncate(time.Minute))
 	require.NoError(t, err)
 	r = e.do(resources.RoleManager, "GET", "/v1/jobs?job=clear-expired-holds", nil)
@@ -237,7 +238,7 @@ func TestJobsAndOutboxAPI(t *testing.T) {
 			break
 		}
 	}
-	_, err = e.srv.Planner().Svc.Book(ctx, scheduler.BookRequest{InterviewID: a.Interview, Assignment: &a, Actor: "clerk"})
+	_, err = e.deps.Planner.Svc.Book(ctx, scheduler.BookRequest{InterviewID: a.Interview, Assignment: &a, Actor: "clerk"})
 	require.NoError(t, err)
 	r = e.do(resources.RoleManager, "GET", "/v1/outbox?state=pending", nil)
 	require.Equal(t, 200, r.Status, "%s", r.Body)
@@ -334,7 +335,7 @@ func TestJobRunsPageNewestFirst(t *testing.T) {
 	ctx := context.Background()
 	j := scheduler.NewJobs(e.db, nil, nil)
 	require.NoError(t, j.Add(scheduler.ClearHoldsJob(e.db, time.Now, "*/10 * * * *", 0)))
-	e.srv.UseJobs(j)
+	e.rewire(func(d *api.Deps) { d.Jobs = j })
 	at := time.Now().Truncate(time.Minute)
 	for k := 0; k < 3; k++ {
 		_, err := j.RunNow(ctx, scheduler.JobClearHolds, at.Add(time.Duration(k)*time.Minute))

@@ -45,21 +45,40 @@ type Server struct {
 	now     func() time.Time
 	metrics *metrics
 	router  chi.Router
-	bg      *background        // plans, jobs (api/plans.go)
 	booking *scheduler.Service // booking workflow (api/booking.go)
-	feeds   *feedService       // calendar feeds (api/feeds.go)
+	planner *scheduler.Planner // plans (api/plans.go)
+	jobs    *scheduler.Jobs    // scheduled jobs, listed with their runs; nil: runs only
+	feeds   *FeedService       // calendar feeds (api/feeds.go)
 	lists   *listCache         // rendered list pages (api/listcache.go)
 }
 
-// New returns a server on db. now is the clock (nil: time.Now).
-func New(db *postgres.DB, log *slog.Logger, now func() time.Time) *Server {
-	if now == nil {
-		now = time.Now
+// Deps is what the API serves with; cmd/interviewd builds them. Store,
+// Booking, Planner and Feeds are required.
+type Deps struct {
+	Store   *postgres.DB
+	Booking *scheduler.Service // share it with the pages, so that suggestion ids work in both
+	Planner *scheduler.Planner // runs plans; share it with the pages
+	Jobs    *scheduler.Jobs    // optional: GET /v1/jobs lists these jobs with their runs
+	Feeds   *FeedService
+	Log     *slog.Logger     // nil: discard
+	Now     func() time.Time // nil: time.Now
+}
+
+// New returns a server on its dependencies. A missing required one is a
+// programming error: it panics at once rather than fail a request later.
+func New(d Deps) *Server {
+	if d.Store == nil || d.Booking == nil || d.Planner == nil || d.Feeds == nil {
+		panic("api.New: Store, Booking, Planner and Feeds are required")
 	}
-	if log == nil {
-		log = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	if d.Now == nil {
+		d.Now = time.Now
 	}
-	s := &Server{db: db, log: log, now: now, metrics: newMetrics(db.Pool), lists: newListCache(32 << 20)}
+	if d.Log == nil {
+		d.Log = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	}
+	s := &Server{db: d.Store, log: d.Log, now: d.Now, booking: d.Booking, planner: d.Planner, jobs: d.Jobs, feeds: d.Feeds,
+		metrics: newMetrics(d.Store.Pool), lists: newListCache(32 << 20)}
+	s.metrics.registry.MustRegister(&bgCollector{s})
 	s.router = s.routes()
 	return s
 }

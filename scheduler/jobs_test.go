@@ -180,7 +180,7 @@ func TestClearHoldsJob(t *testing.T) {
 	f := newFixture(t, "S", 0)
 	ctx := context.Background()
 	clk := testclock.New(time.Now())
-	svc := scheduler.New(f.db, nil, clk.Now)
+	svc := scheduler.New(f.db, nil, nil, clk.Now)
 	// A clerk holds the top suggestion of an interview for ten minutes.
 	iv := f.in.Interviews[0].ID
 	ans, err := svc.Suggest(ctx, scheduler.SuggestRequest{InterviewID: iv, K: 1, Hold: true, Actor: "clerk-1"})

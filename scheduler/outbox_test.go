@@ -79,7 +79,7 @@ func TestOutboxDeliversSignedRetriesWithBackoff(t *testing.T) {
 	f := newFixture(t, "S", 0)
 	ctx := context.Background()
 	clk := testclock.New(time.Now().Add(time.Second))
-	svc := scheduler.New(f.db, nil, clk.Now)
+	svc := scheduler.New(f.db, nil, nil, clk.Now)
 
 	// A clerk books an interview: the booking writes a booking.created event.
 	iv := f.in.Interviews[0]
@@ -180,7 +180,7 @@ func TestOutboxWorkersNeverSendOneEventTwice(t *testing.T) {
 	f := newFixture(t, "S", 0)
 	ctx := context.Background()
 	clk := testclock.New(time.Now().Add(time.Second))
-	svc := scheduler.New(f.db, nil, clk.Now)
+	svc := scheduler.New(f.db, nil, nil, clk.Now)
 	booked := 0
 	for _, iv := range f.in.Interviews[:8] {
 		ans, err := svc.Suggest(ctx, scheduler.SuggestRequest{InterviewID: iv.ID, K: 1, Actor: "clerk-1"})

@@ -67,7 +67,7 @@ func NewPlanner(db *postgres.DB, svc *Service, log *slog.Logger, now func() time
 		log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
 	if svc == nil {
-		svc = New(db, log, now)
+		svc = New(db, nil, log, now)
 	}
 	return &Planner{DB: db, Svc: svc, Log: log, Now: now, Workers: 1, MaxRunning: DefaultMaxRunning,
 		ProgressEvery: time.Second, running: map[int64]*planRun{}}

@@ -23,8 +23,9 @@ type Service struct {
 	Now func() time.Time
 	Log *slog.Logger
 	// Key signs suggestion ids (HMAC-SHA256), so that a suggestion can be
-	// booked exactly as offered without storing it. New makes a random one;
-	// replicas that must accept each other's ids share one.
+	// booked exactly as offered without storing it. Replicas that must
+	// accept each other's ids share one (the server keeps it in the
+	// database); New makes a random one when given none.
 	Key []byte
 	// HoldTTL is how long a hold lasts (default 10 minutes).
 	HoldTTL time.Duration
@@ -34,15 +35,20 @@ type Service struct {
 	buildMu sync.Mutex // one shared-cache build at a time
 }
 
-// New returns a service on db. log nil: discard; now nil: time.Now.
-func New(db *postgres.DB, log *slog.Logger, now func() time.Time) *Service {
+// New returns a service on db that signs suggestion ids with key (nil: a
+// random key, valid in this process only). log nil: discard; now nil:
+// time.Now.
+func New(db *postgres.DB, key []byte, log *slog.Logger, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
 	if log == nil {
 		log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
-	return &Service{DB: db, Now: now, Log: log, Key: randomKey(), HoldTTL: DefaultHoldTTL}
+	if len(key) == 0 {
+		key = randomKey()
+	}
+	return &Service{DB: db, Now: now, Log: log, Key: key, HoldTTL: DefaultHoldTTL}
 }
 
 // DefaultHoldTTL is the life of a hold unless the service says otherwise.

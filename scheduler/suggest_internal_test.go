@@ -27,7 +27,7 @@ func newService(t *testing.T) (*Service, *solver.Instance, *testclock.Clock) {
 	in.Bookings = nil
 	_, err = db.Import(context.Background(), in)
 	require.NoError(t, err)
-	return New(db, nil, clk.Now), in, clk
+	return New(db, nil, nil, clk.Now), in, clk
 }
 
 // firstWithOptions returns an interview with at least two options.
@@ -98,7 +98,7 @@ func TestSuggestionIDsAreSignedAndBookExactlyTheirOption(t *testing.T) {
 	_, err := s.Book(ctx, BookRequest{InterviewID: iv, SuggestionID: forged})
 	require.Equal(t, errs.Invalid, errs.CodeOf(err), "%v", err)
 	// Another server key does not accept it.
-	other := New(s.DB, nil, s.Now)
+	other := New(s.DB, nil, nil, s.Now)
 	_, err = other.Book(ctx, BookRequest{InterviewID: iv, SuggestionID: opt.ID})
 	require.Equal(t, errs.Invalid, errs.CodeOf(err))
 

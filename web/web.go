@@ -44,10 +44,10 @@ var staticFS embed.FS
 // Config is what the pages need.
 type Config struct {
 	DB *postgres.DB
-	// Booking is the booking workflow (suggestions, holds, bookings). Share
-	// the API's (api.Server.Booking) so that suggestion ids work in both.
+	// Booking is the booking workflow (suggestions, holds, bookings): the
+	// API's, so that suggestion ids work in both. Required.
 	Booking *scheduler.Service
-	// Plans runs batch plans; share the API's (api.Server.Planner).
+	// Plans runs batch plans: the API's. Required.
 	Plans *scheduler.Planner
 	// API answers /v1/..., /feeds/..., /healthz, /readyz, /metrics and
 	// /openapi.yaml.
@@ -82,11 +82,8 @@ func New(cfg Config) *Handler {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
-	if cfg.Booking == nil {
-		cfg.Booking = scheduler.New(cfg.DB, cfg.Log, cfg.Now)
-	}
-	if cfg.Plans == nil {
-		cfg.Plans = scheduler.NewPlanner(cfg.DB, cfg.Booking, cfg.Log, cfg.Now)
+	if cfg.DB == nil || cfg.Booking == nil || cfg.Plans == nil {
+		panic("web.New: DB, Booking and Plans are required")
 	}
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 8 * time.Hour

@@ -36,7 +36,8 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 type env struct {
 	srv                    *httptest.Server
 	db                     *postgres.DB
-	api                    *api.Server
+	booking                *scheduler.Service
+	planner                *scheduler.Planner
 	clerk, clerk2, manager string
 	clerkID                int64
 }
@@ -84,16 +85,20 @@ func newEnvWith(t *testing.T, in *solver.Instance) *env {
 	db := postgres.New(pgtest.Pool(t), time.Now)
 	_, err := db.Import(ctx, in)
 	require.NoError(t, err)
-	a := api.New(db, nil, nil)
-	h := web.New(web.Config{DB: db, Booking: a.Booking(), Plans: a.Planner(), API: a})
+	// Wired as cmd/interviewd wires the server: one booking service and
+	// planner shared by the API and the pages.
+	booking := scheduler.New(db, nil, nil, nil)
+	planner := scheduler.NewPlanner(db, booking, nil, nil)
+	a := api.New(api.Deps{Store: db, Booking: booking, Planner: planner, Feeds: api.NewFeedService(api.FeedOptions{})})
+	h := web.New(web.Config{DB: db, Booking: booking, Plans: planner, API: a})
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() {
 		srv.Close()
 		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		a.Planner().Close(cctx)
+		planner.Close(cctx)
 	})
-	e := &env{srv: srv, db: db, api: a}
+	e := &env{srv: srv, db: db, booking: booking, planner: planner}
 	var tk *resources.Token
 	e.clerk, tk, err = db.CreateToken(ctx, "clerk-a", resources.RoleClerk)
 	require.NoError(t, err)
@@ -349,7 +354,7 @@ var bookedRe = regexp.MustCompile(`Booked: booking (\d+)\.`)
 func TestCaseBookConflictRescheduleCancel(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	a, bID, rankB := conflictingPair(t, e.api.Booking(), e.db)
+	a, bID, rankB := conflictingPair(t, e.booking, e.db)
 	c1, c2 := e.browser(t), e.browser(t)
 	c1.signIn(e.clerk)
 	c2.signIn(e.clerk2)
@@ -568,7 +573,7 @@ func TestPlansStartAndAccept(t *testing.T) {
 	require.Equal(t, 200, p.status)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	require.NoError(t, e.api.Planner().Wait(ctx, id))
+	require.NoError(t, e.planner.Wait(ctx, id))
 	p = m.get(loc)
 	require.Contains(t, p.body, "Proposed bookings")
 	require.Contains(t, p.body, "Not placed")
@@ -666,7 +671,7 @@ func TestPagesFast(t *testing.T) {
 	id, _ := strconv.ParseInt(strings.TrimPrefix(planPath, "/plans/"), 10, 64)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	require.NoError(t, e.api.Planner().Wait(ctx, id))
+	require.NoError(t, e.planner.Wait(ctx, id))
 
 	var booked resources.Booking
 	page, err := e.db.Bookings(context.Background(), resources.ListParams{Limit: 1, Filters: map[string]string{}})

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/asylum-scheduling/interviews/api"
 	"github.com/asylum-scheduling/interviews/calendars/importer"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/scheduler"
@@ -99,24 +98,14 @@ func specOf(s string) string {
 	return s
 }
 
-// startBackground marks failed what a stopped server left running, starts
-// the scheduled jobs and the outbox worker, and returns the function that
-// stops them and the server's plans (after the HTTP server has stopped).
-func startBackground(ctx context.Context, db *postgres.DB, h *api.Server, c bgConfig, log *slog.Logger) (func(), error) {
-	planner := h.Planner()
-	if _, err := planner.Recover(ctx); err != nil {
-		return nil, fmt.Errorf("plans: %w", err)
-	}
-	if n, err := db.FailStaleJobRuns(ctx); err != nil {
-		return nil, fmt.Errorf("jobs: %w", err)
-	} else if n > 0 {
-		log.Warn("job runs left running by a stopped server marked failed", "runs", n)
-	}
+// newJobs makes the scheduled jobs (not started yet): the expired-holds
+// cleanup, the busy-calendar import and the nightly plan.
+func newJobs(db *postgres.DB, planner *scheduler.Planner, c bgConfig, log *slog.Logger) (*scheduler.Jobs, error) {
 	jobs := scheduler.NewJobs(db, log, time.Now)
 	if err := jobs.Add(scheduler.ClearHoldsJob(db, time.Now, specOf(c.clearHolds), keepJobRuns)); err != nil {
 		return nil, err
 	}
-	// Busy-calendar import (issue 5, calendars/importer).
+	// Busy-calendar import (calendars/importer), with the operator's allow-list.
 	im := importer.New(db, log, time.Now)
 	im.Client = importer.SafeClient(c.busyAllow.Allows)
 	if err := jobs.Add(im.Job(specOf(c.importBusy))); err != nil {
@@ -124,6 +113,21 @@ func startBackground(ctx context.Context, db *postgres.DB, h *api.Server, c bgCo
 	}
 	if err := jobs.Add(scheduler.NightlyPlanJob(planner, specOf(c.nightly), c.nightlyWeeks, c.nightlyLimit)); err != nil {
 		return nil, err
+	}
+	return jobs, nil
+}
+
+// startBackground marks failed what a stopped server left running, starts
+// the scheduled jobs and the outbox worker, and returns the function that
+// stops them and the server's plans (after the HTTP server has stopped).
+func startBackground(ctx context.Context, db *postgres.DB, planner *scheduler.Planner, jobs *scheduler.Jobs, c bgConfig, log *slog.Logger) (func(), error) {
+	if _, err := planner.Recover(ctx); err != nil {
+		return nil, fmt.Errorf("plans: %w", err)
+	}
+	if n, err := db.FailStaleJobRuns(ctx); err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	} else if n > 0 {
+		log.Warn("job runs left running by a stopped server marked failed", "runs", n)
 	}
 	st, err := db.Settings(ctx)
 	if err != nil {
@@ -136,7 +140,6 @@ func startBackground(ctx context.Context, db *postgres.DB, h *api.Server, c bgCo
 	if err := jobs.Start(loc); err != nil {
 		return nil, err
 	}
-	h.UseJobs(jobs)
 
 	octx, stopOutbox := context.WithCancel(context.Background())
 	outboxDone := make(chan struct{})

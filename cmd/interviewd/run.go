@@ -120,22 +120,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	handler := api.New(db, log, nil)
-	// suggestion ids stay valid across restarts and between replicas
-	key, err := db.Secret(ctx, "suggestion_key", 32)
+	app, err := wire(ctx, db, bg, log)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	handler.Booking().Key = key
-	stopBG, err := startBackground(ctx, db, handler, bg, log)
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	defer stopBG()
+	defer app.stop()
 	srv := &http.Server{
-		Handler:           api.RejectBadText(withWeb(db, handler, log)),
+		Handler:           api.RejectBadText(app.handler),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       api.ImportTimeout,
 		WriteTimeout:      api.ImportTimeout + 10*time.Second,

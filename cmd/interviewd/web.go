@@ -1,17 +1,44 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/asylum-scheduling/interviews/api"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/web"
 )
 
-// withWeb serves the web pages (web/) under / and passes /v1, /healthz,
-// /readyz, /metrics and /openapi.yaml to the API. The pages share the API's
-// booking service (so suggestion ids work in both) and its planner.
-func withWeb(db *postgres.DB, h *api.Server, log *slog.Logger) http.Handler {
-	return web.New(web.Config{DB: db, Booking: h.Booking(), Plans: h.Planner(), API: h, Log: log})
+// server is the wired service: the HTTP handler (pages, and the API under
+// them) and the function that stops its background work.
+type server struct {
+	handler http.Handler
+	stop    func()
+}
+
+// wire builds the services on db and hands them to the API and the pages:
+// the one place where the server is put together.
+func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*server, error) {
+	// Suggestion ids stay valid across restarts and between replicas.
+	key, err := db.Secret(ctx, "suggestion_key", 32)
+	if err != nil {
+		return nil, err
+	}
+	booking := scheduler.New(db, key, log, time.Now)
+	planner := scheduler.NewPlanner(db, booking, log, time.Now)
+	jobs, err := newJobs(db, planner, c, log)
+	if err != nil {
+		return nil, err
+	}
+	apiHandler := api.New(api.Deps{Store: db, Booking: booking, Planner: planner, Jobs: jobs,
+		Feeds: api.NewFeedService(api.FeedOptions{}), Log: log})
+	pages := web.New(web.Config{DB: db, Booking: booking, Plans: planner, API: apiHandler, Log: log})
+	stop, err := startBackground(ctx, db, planner, jobs, c, log)
+	if err != nil {
+		return nil, err
+	}
+	return &server{handler: pages, stop: stop}, nil
 }

@@ -1,0 +1,36 @@
+package api_test
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/asylum-scheduling/interviews/api"
+	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/scheduler"
+)
+
+// testDeps wires the API's dependencies on db as cmd/interviewd does, for
+// the tests: a random suggestion key, no scheduled jobs, the default feed
+// limits. log nil: discard; now nil: time.Now.
+func testDeps(db *postgres.DB, log *slog.Logger, now func() time.Time) api.Deps {
+	booking := scheduler.New(db, nil, log, now)
+	return api.Deps{Store: db, Booking: booking, Planner: scheduler.NewPlanner(db, booking, log, now),
+		Feeds: api.NewFeedService(api.FeedOptions{}), Log: log, Now: now}
+}
+
+// newTestServer is api.New on testDeps.
+func newTestServer(db *postgres.DB, log *slog.Logger, now func() time.Time) *api.Server {
+	return api.New(testDeps(db, log, now))
+}
+
+// rewire builds e's server again on its dependencies after change, as a
+// server started with other settings would be (same database).
+func (e *env) rewire(change func(*api.Deps)) {
+	change(&e.deps)
+	e.srv = api.New(e.deps)
+}
+
+// feedLimits returns feed options with the given rate limits.
+func feedLimits(perToken, perIP api.RateLimit) *api.FeedService {
+	return api.NewFeedService(api.FeedOptions{TokenLimit: &perToken, IPLimit: &perIP})
+}
