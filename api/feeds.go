@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/asylum-scheduling/interviews/internal/ratelimit"
+
 	"github.com/go-chi/chi/v5"
 	"golang.org/x/text/language"
 
@@ -52,8 +54,8 @@ const feedCacheMaxBytes = 64 << 20
 type FeedService struct {
 	mu       sync.Mutex
 	base     string // public base URL of feed links; "" = from the request
-	byToken  *limiter
-	byIP     *limiter
+	byToken  *ratelimit.Limiter
+	byIP     *ratelimit.Limiter
 	cache    map[string]*renderedFeed // by owner kind and id
 	inflight map[string]*feedFlight
 	size     int
@@ -80,8 +82,8 @@ func NewFeedService(o FeedOptions) *FeedService {
 	}
 	return &FeedService{
 		base:     strings.TrimRight(o.BaseURL, "/"),
-		byToken:  newLimiter(tok),
-		byIP:     newLimiter(ip),
+		byToken:  ratelimit.New(tok.PerSecond, tok.Burst),
+		byIP:     ratelimit.New(ip.PerSecond, ip.Burst),
 		cache:    map[string]*renderedFeed{},
 		inflight: map[string]*feedFlight{},
 	}
@@ -100,7 +102,7 @@ type renderedFeed struct {
 // mountFeeds mounts the public feed route (no bearer token).
 func (s *Server) mountFeeds(r chi.Router) {
 	r.Group(func(r chi.Router) {
-		r.Use(timeout(RequestTimeout))
+		r.Use(timeout(s.requestTimeout))
 		r.Get("/feeds/{token}.ics", s.serveFeed)
 		r.Head("/feeds/{token}.ics", s.serveFeed)
 	})
@@ -250,11 +252,11 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
 	f := s.feeds
 	token := chi.URLParam(r, "token")
 	now := s.now()
-	if ok, wait := f.byIP.allow("ip:"+clientIP(r), now); !ok {
+	if ok, wait := f.byIP.Allow("ip:"+clientIP(r), now); !ok {
 		tooMany(w, wait)
 		return
 	}
-	if ok, wait := f.byToken.allow(token, now); !ok {
+	if ok, wait := f.byToken.Allow(token, now); !ok {
 		tooMany(w, wait)
 		return
 	}
@@ -458,65 +460,4 @@ func tooMany(w http.ResponseWriter, wait time.Duration) {
 	json.NewEncoder(w).Encode(RateLimited{Type: ProblemType + "rate_limited", Title: http.StatusText(http.StatusTooManyRequests),
 		Status: http.StatusTooManyRequests, Detail: "too many requests for this feed: try again in " + strconv.Itoa(secs) + " s",
 		Code: "rate_limited"})
-}
-
-// ---- rate limiting
-
-// limiter is a set of token buckets by key, in memory (per replica).
-type limiter struct {
-	mu        sync.Mutex
-	limit     RateLimit
-	buckets   map[string]*bucket
-	lastSweep time.Time
-}
-
-type bucket struct {
-	tokens float64
-	last   time.Time
-}
-
-func newLimiter(l RateLimit) *limiter { return &limiter{limit: l, buckets: map[string]*bucket{}} }
-
-func (l *limiter) set(lim RateLimit) {
-	l.mu.Lock()
-	l.limit, l.buckets = lim, map[string]*bucket{}
-	l.mu.Unlock()
-}
-
-// allow takes a token from key's bucket; when there is none it says how
-// long until there is.
-func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	lim := l.limit
-	if lim.Burst <= 0 {
-		return true, 0
-	}
-	burst := float64(lim.Burst)
-	if now.Sub(l.lastSweep) > time.Minute || len(l.buckets) > 100_000 {
-		// Drop the buckets that have refilled: they are as good as new.
-		for k, b := range l.buckets {
-			if lim.PerSecond > 0 && b.tokens+now.Sub(b.last).Seconds()*lim.PerSecond >= burst {
-				delete(l.buckets, k)
-			}
-		}
-		l.lastSweep = now
-	}
-	b := l.buckets[key]
-	if b == nil {
-		b = &bucket{tokens: burst, last: now}
-		l.buckets[key] = b
-	}
-	if d := now.Sub(b.last); d > 0 {
-		b.tokens = math.Min(burst, b.tokens+d.Seconds()*lim.PerSecond)
-		b.last = now
-	}
-	if b.tokens >= 1 {
-		b.tokens--
-		return true, 0
-	}
-	if lim.PerSecond <= 0 {
-		return false, time.Hour
-	}
-	return false, time.Duration((1 - b.tokens) / lim.PerSecond * float64(time.Second))
 }

@@ -50,6 +50,8 @@ type Server struct {
 	jobs    *scheduler.Jobs    // scheduled jobs, listed with their runs; nil: runs only
 	feeds   *FeedService       // calendar feeds (api/feeds.go)
 	lists   *listCache         // rendered list pages (api/listcache.go)
+
+	requestTimeout time.Duration // limit of an ordinary request
 }
 
 // Deps is what the API serves with; cmd/interviewd builds them. Store,
@@ -62,6 +64,9 @@ type Deps struct {
 	Feeds   *FeedService
 	Log     *slog.Logger     // nil: discard
 	Now     func() time.Time // nil: time.Now
+	// RequestTimeout limits each request but instance import and export
+	// (ImportTimeout); 0: RequestTimeout.
+	RequestTimeout time.Duration
 }
 
 // New returns a server on its dependencies. A missing required one is a
@@ -76,7 +81,10 @@ func New(d Deps) *Server {
 	if d.Log == nil {
 		d.Log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
-	s := &Server{db: d.Store, log: d.Log, now: d.Now, booking: d.Booking, planner: d.Planner, jobs: d.Jobs, feeds: d.Feeds,
+	if d.RequestTimeout <= 0 {
+		d.RequestTimeout = RequestTimeout
+	}
+	s := &Server{requestTimeout: d.RequestTimeout, db: d.Store, log: d.Log, now: d.Now, booking: d.Booking, planner: d.Planner, jobs: d.Jobs, feeds: d.Feeds,
 		metrics: newMetrics(d.Store.Pool), lists: newListCache(32 << 20)}
 	s.metrics.registry.MustRegister(&bgCollector{s})
 	s.router = s.routes()
@@ -91,6 +99,45 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
 	r.Use(s.observe, RejectBadText)
+	s.mountErrors(r)
+	s.mountOperations(r)
+	s.mountFeeds(r) // GET|HEAD /feeds/{token}.ics, no bearer token (api/feeds.go)
+	r.Route("/v1", func(r chi.Router) {
+		// The deadline comes first: authentication needs the database too.
+		r.Use(s.deadline, s.authenticate)
+		r.Group(func(r chi.Router) {
+			r.Use(limitBody(MaxBody))
+			s.mountEntities(r)
+			s.mountSettings(r)
+			s.mountPlans(r)     // plans, jobs, outbox, absence impact (api/plans.go)
+			s.mountBooking(r)   // suggestions, holds, bookings, audit (api/booking.go)
+			s.mountFeedAdmin(r) // feed tokens, busy calendars (api/feeds.go)
+			s.mountTokens(r)
+		})
+		r.Group(func(r chi.Router) {
+			r.Use(limitBody(MaxInstanceBody))
+			r.With(require(resources.RoleClerk)).Get("/instance", s.h(s.exportInstance))
+			r.With(require(resources.RoleManager)).Post("/instance", s.h(s.importInstance))
+		})
+	})
+	return r
+}
+
+// deadline gives each /v1 request its time limit: the import limit for
+// whole instances, the request limit otherwise.
+func (s *Server) deadline(next http.Handler) http.Handler {
+	ordinary, long := timeout(s.requestTimeout)(next), timeout(ImportTimeout)(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/instance" {
+			long.ServeHTTP(w, r)
+			return
+		}
+		ordinary.ServeHTTP(w, r)
+	})
+}
+
+// mountErrors answers unknown paths and methods with problems.
+func (s *Server) mountErrors(r chi.Router) {
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, s.log, errs.E(errs.NotFound, "no such endpoint"))
 	})
@@ -100,119 +147,119 @@ func (s *Server) routes() chi.Router {
 		json.NewEncoder(w).Encode(Problem{Type: ProblemType + string(errs.Invalid), Title: http.StatusText(http.StatusMethodNotAllowed),
 			Status: http.StatusMethodNotAllowed, Detail: "this endpoint does not answer " + r.Method, Code: errs.Invalid})
 	})
+}
+
+// mountOperations mounts health, readiness, metrics and the OpenAPI document.
+func (s *Server) mountOperations(r chi.Router) {
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	r.Get("/readyz", func(w http.ResponseWriter, r *http.Request) {
+	r.With(s.deadline).Get("/readyz", func(w http.ResponseWriter, r *http.Request) {
 		if err := s.db.Ready(r.Context()); err != nil {
 			s.log.WarnContext(r.Context(), "not ready", "request_id", requestID(r.Context()), "error", err.Error())
+			w.Header().Set("Retry-After", strconv.Itoa(errs.RetryAfter))
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "the database is not reachable or not migrated (see the server log)"})
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
-	s.mountFeeds(r) // GET|HEAD /feeds/{token}.ics, no bearer token (api/feeds.go)
 	r.Get("/openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
 		w.Write(OpenAPI)
 	})
+}
 
-	r.Route("/v1", func(r chi.Router) {
-		r.Use(s.authenticate)
-		r.Group(func(r chi.Router) {
-			r.Use(timeout(RequestTimeout), limitBody(MaxBody))
-			mount(r, s, entity[resources.Location]{
-				path: "/locations", what: "location", write: resources.RoleManager,
-				fresh: func() *resources.Location { return &resources.Location{Active: true} },
-				id:    func(x *resources.Location) *string { return &x.ID },
-				ver:   func(x *resources.Location) int64 { return x.Version },
-				get:   s.db.Location, list: s.db.Locations, put: s.db.PutLocation, del: s.db.DeleteLocation,
-			})
-			mount(r, s, entity[resources.Room]{
-				path: "/rooms", what: "room", write: resources.RoleManager,
-				fresh: func() *resources.Room { return &resources.Room{Active: true} },
-				id:    func(x *resources.Room) *string { return &x.ID },
-				ver:   func(x *resources.Room) int64 { return x.Version },
-				get:   s.db.Room, list: s.db.Rooms, put: s.db.PutRoom, del: s.db.DeleteRoom,
-			})
-			mount(r, s, entity[resources.Interviewer]{
-				path: "/interviewers", what: "interviewer", write: resources.RoleManager,
-				fresh: func() *resources.Interviewer { return &resources.Interviewer{Active: true} },
-				id:    func(x *resources.Interviewer) *string { return &x.ID },
-				ver:   func(x *resources.Interviewer) int64 { return x.Version },
-				get:   s.db.Interviewer, list: s.db.Interviewers, put: s.db.PutInterviewer, del: s.db.DeleteInterviewer,
-			})
-			mount(r, s, entity[resources.Interpreter]{
-				path: "/interpreters", what: "interpreter", write: resources.RoleManager,
-				fresh: func() *resources.Interpreter { return &resources.Interpreter{Active: true} },
-				id:    func(x *resources.Interpreter) *string { return &x.ID },
-				ver:   func(x *resources.Interpreter) int64 { return x.Version },
-				get:   s.db.Interpreter, list: s.db.Interpreters, put: s.db.PutInterpreter, del: s.db.DeleteInterpreter,
-			})
-			mount(r, s, entity[resources.Party]{
-				path: "/parties", what: "party", write: resources.RoleManager,
-				fresh: func() *resources.Party { return &resources.Party{Active: true} },
-				id:    func(x *resources.Party) *string { return &x.ID },
-				ver:   func(x *resources.Party) int64 { return x.Version },
-				get:   s.db.Party, list: s.db.Parties, put: s.db.PutParty, del: s.db.DeleteParty,
-			})
-			mount(r, s, entity[resources.Interview]{
-				path: "/interviews", what: "interview", write: resources.RoleClerk,
-				fresh: func() *resources.Interview { return &resources.Interview{Status: resources.StatusPending} },
-				id:    func(x *resources.Interview) *string { return &x.ID },
-				ver:   func(x *resources.Interview) int64 { return x.Version },
-				get:   s.db.Interview, list: s.db.Interviews, put: s.db.PutInterview, del: s.db.DeleteInterview,
-			})
-			r.With(require(resources.RoleClerk)).Get("/bookings", s.h(s.listBookings))
-			r.With(require(resources.RoleClerk)).Get("/bookings/{id}", s.h(s.getBooking))
-			r.With(require(resources.RoleClerk)).Get("/settings", s.h(func(w http.ResponseWriter, r *http.Request) error {
-				st, err := s.db.Settings(r.Context())
-				if err != nil {
-					return err
-				}
-				setETag(w, st.Version)
-				writeJSON(w, http.StatusOK, st)
-				return nil
-			}))
-			r.With(require(resources.RoleManager)).Put("/settings", s.h(s.putSettings))
-			r.With(require(resources.RoleClerk)).Get("/travel-times", s.h(func(w http.ResponseWriter, r *http.Request) error {
-				ts, err := s.db.TravelTimes(r.Context())
-				if err != nil {
-					return err
-				}
-				writeJSON(w, http.StatusOK, map[string]any{"items": ts})
-				return nil
-			}))
-			r.With(require(resources.RoleManager)).Put("/travel-times/{from}/{to}", s.h(s.putTravelTime))
-			r.With(require(resources.RoleManager)).Delete("/travel-times/{from}/{to}", s.h(func(w http.ResponseWriter, r *http.Request) error {
-				if err := s.db.DeleteTravelTime(r.Context(), chi.URLParam(r, "from"), chi.URLParam(r, "to")); err != nil {
-					return err
-				}
-				w.WriteHeader(http.StatusNoContent)
-				return nil
-			}))
-			for _, table := range []string{"interviewers", "interpreters"} {
-				s.mountAbsences(r, table)
-			}
-			s.mountPlans(r)   // plans, jobs, outbox, absence impact (api/plans.go)
-			s.mountBooking(r) // suggestions, holds, bookings, audit (api/booking.go)
-
-			s.mountFeedAdmin(r) // feed tokens, busy calendars (api/feeds.go)
-			r.Group(func(r chi.Router) {
-				r.Use(require(resources.RoleAdmin))
-				r.Get("/tokens", s.h(s.listTokens))
-				r.Post("/tokens", s.h(s.createToken))
-				r.Delete("/tokens/{id}", s.h(s.revokeToken))
-			})
-		})
-		r.Group(func(r chi.Router) {
-			r.Use(timeout(ImportTimeout), limitBody(MaxInstanceBody))
-			r.With(require(resources.RoleClerk)).Get("/instance", s.h(s.exportInstance))
-			r.With(require(resources.RoleManager)).Post("/instance", s.h(s.importInstance))
-		})
+// mountEntities mounts the CRUD routes of locations, rooms, people and
+// interview requests: a flat table.
+func (s *Server) mountEntities(r chi.Router) {
+	mount(r, s, entity[resources.Location]{
+		path: "/locations", what: "location", write: resources.RoleManager,
+		fresh: func() *resources.Location { return &resources.Location{Active: true} },
+		id:    func(x *resources.Location) *string { return &x.ID },
+		ver:   func(x *resources.Location) int64 { return x.Version },
+		get:   s.db.Location, list: s.db.Locations, put: s.db.PutLocation, del: s.db.DeleteLocation,
 	})
-	return r
+	mount(r, s, entity[resources.Room]{
+		path: "/rooms", what: "room", write: resources.RoleManager,
+		fresh: func() *resources.Room { return &resources.Room{Active: true} },
+		id:    func(x *resources.Room) *string { return &x.ID },
+		ver:   func(x *resources.Room) int64 { return x.Version },
+		get:   s.db.Room, list: s.db.Rooms, put: s.db.PutRoom, del: s.db.DeleteRoom,
+	})
+	mount(r, s, entity[resources.Interviewer]{
+		path: "/interviewers", what: "interviewer", write: resources.RoleManager,
+		fresh: func() *resources.Interviewer { return &resources.Interviewer{Active: true} },
+		id:    func(x *resources.Interviewer) *string { return &x.ID },
+		ver:   func(x *resources.Interviewer) int64 { return x.Version },
+		get:   s.db.Interviewer, list: s.db.Interviewers, put: s.db.PutInterviewer, del: s.db.DeleteInterviewer,
+	})
+	mount(r, s, entity[resources.Interpreter]{
+		path: "/interpreters", what: "interpreter", write: resources.RoleManager,
+		fresh: func() *resources.Interpreter { return &resources.Interpreter{Active: true} },
+		id:    func(x *resources.Interpreter) *string { return &x.ID },
+		ver:   func(x *resources.Interpreter) int64 { return x.Version },
+		get:   s.db.Interpreter, list: s.db.Interpreters, put: s.db.PutInterpreter, del: s.db.DeleteInterpreter,
+	})
+	mount(r, s, entity[resources.Party]{
+		path: "/parties", what: "party", write: resources.RoleManager,
+		fresh: func() *resources.Party { return &resources.Party{Active: true} },
+		id:    func(x *resources.Party) *string { return &x.ID },
+		ver:   func(x *resources.Party) int64 { return x.Version },
+		get:   s.db.Party, list: s.db.Parties, put: s.db.PutParty, del: s.db.DeleteParty,
+	})
+	mount(r, s, entity[resources.Interview]{
+		path: "/interviews", what: "interview", write: resources.RoleClerk,
+		fresh: func() *resources.Interview { return &resources.Interview{Status: resources.StatusPending} },
+		id:    func(x *resources.Interview) *string { return &x.ID },
+		ver:   func(x *resources.Interview) int64 { return x.Version },
+		get:   s.db.Interview, list: s.db.Interviews, put: s.db.PutInterview, del: s.db.DeleteInterview,
+	})
+}
+
+// mountSettings mounts bookings' lists, settings, travel times and absences.
+func (s *Server) mountSettings(r chi.Router) {
+	r.With(require(resources.RoleClerk)).Get("/bookings", s.h(s.listBookings))
+	r.With(require(resources.RoleClerk)).Get("/bookings/{id}", s.h(s.getBooking))
+	r.With(require(resources.RoleClerk)).Get("/settings", s.h(func(w http.ResponseWriter, r *http.Request) error {
+		st, err := s.db.Settings(r.Context())
+		if err != nil {
+			return err
+		}
+		setETag(w, st.Version)
+		writeJSON(w, http.StatusOK, st)
+		return nil
+	}))
+	r.With(require(resources.RoleManager)).Put("/settings", s.h(s.putSettings))
+	r.With(require(resources.RoleClerk)).Get("/travel-times", s.h(func(w http.ResponseWriter, r *http.Request) error {
+		ts, err := s.db.TravelTimes(r.Context())
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"items": ts})
+		return nil
+	}))
+	r.With(require(resources.RoleManager)).Put("/travel-times/{from}/{to}", s.h(s.putTravelTime))
+	r.With(require(resources.RoleManager)).Delete("/travel-times/{from}/{to}", s.h(func(w http.ResponseWriter, r *http.Request) error {
+		if err := s.db.DeleteTravelTime(r.Context(), chi.URLParam(r, "from"), chi.URLParam(r, "to")); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}))
+	for _, table := range []string{"interviewers", "interpreters"} {
+		s.mountAbsences(r, table)
+	}
+}
+
+// mountTokens mounts the API tokens (admin).
+func (s *Server) mountTokens(r chi.Router) {
+	r.Group(func(r chi.Router) {
+		r.Use(require(resources.RoleAdmin))
+		r.Get("/tokens", s.h(s.listTokens))
+		r.Post("/tokens", s.h(s.createToken))
+		r.Delete("/tokens/{id}", s.h(s.revokeToken))
+	})
 }
 
 // h adapts a handler that returns an error.
@@ -238,7 +285,17 @@ type entity[T any] struct {
 }
 
 func mount[T any](r chi.Router, s *Server, e entity[T]) {
-	r.With(require(resources.RoleClerk)).Get(e.path, s.h(func(w http.ResponseWriter, r *http.Request) error {
+	r.With(require(resources.RoleClerk)).Get(e.path, s.h(e.listHandler(s)))
+	r.With(require(resources.RoleClerk)).Get(e.path+"/{id}", s.h(e.getHandler()))
+	r.With(require(e.write)).Post(e.path, s.h(e.createHandler()))
+	r.With(require(e.write)).Put(e.path+"/{id}", s.h(e.replaceHandler()))
+	r.With(require(e.write)).Delete(e.path+"/{id}", s.h(e.deleteHandler()))
+}
+
+// listHandler serves a page of the list, from the cache of rendered pages
+// while the database's state versions stand.
+func (e entity[T]) listHandler(s *Server) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := listParams(r)
 		if err != nil {
 			return err
@@ -266,8 +323,11 @@ func mount[T any](r chi.Router, s *Server, e entity[T]) {
 		}
 		writeRaw(w, body)
 		return nil
-	}))
-	r.With(require(resources.RoleClerk)).Get(e.path+"/{id}", s.h(func(w http.ResponseWriter, r *http.Request) error {
+	}
+}
+
+func (e entity[T]) getHandler() func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		x, err := e.get(r.Context(), chi.URLParam(r, "id"))
 		if err != nil {
 			return err
@@ -275,8 +335,11 @@ func mount[T any](r chi.Router, s *Server, e entity[T]) {
 		setETag(w, e.ver(x))
 		writeJSON(w, http.StatusOK, x)
 		return nil
-	}))
-	r.With(require(e.write)).Post(e.path, s.h(func(w http.ResponseWriter, r *http.Request) error {
+	}
+}
+
+func (e entity[T]) createHandler() func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		x := e.fresh()
 		if err := decode(r, x); err != nil {
 			return err
@@ -289,8 +352,13 @@ func mount[T any](r chi.Router, s *Server, e entity[T]) {
 		w.Header().Set("Location", "/v1"+e.path+"/"+*e.id(out))
 		writeJSON(w, http.StatusCreated, out)
 		return nil
-	}))
-	r.With(require(e.write)).Put(e.path+"/{id}", s.h(func(w http.ResponseWriter, r *http.Request) error {
+	}
+}
+
+// replaceHandler replaces an entity at the version of If-Match, else of the
+// body, else the current one.
+func (e entity[T]) replaceHandler() func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		id := chi.URLParam(r, "id")
 		x := e.fresh()
 		if err := decode(r, x); err != nil {
@@ -324,8 +392,11 @@ func mount[T any](r chi.Router, s *Server, e entity[T]) {
 		setETag(w, e.ver(out))
 		writeJSON(w, http.StatusOK, out)
 		return nil
-	}))
-	r.With(require(e.write)).Delete(e.path+"/{id}", s.h(func(w http.ResponseWriter, r *http.Request) error {
+	}
+}
+
+func (e entity[T]) deleteHandler() func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		version, err := ifMatch(r)
 		if err != nil {
 			return err
@@ -335,7 +406,7 @@ func mount[T any](r chi.Router, s *Server, e entity[T]) {
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
-	}))
+	}
 }
 
 func setETag(w http.ResponseWriter, version int64) {

@@ -6,8 +6,11 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"fmt"
+	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -227,9 +230,10 @@ func (h *Handler) requireSession(min resources.Role) func(http.Handler) http.Han
 }
 
 // validCSRF checks the form's csrf field against want, and that a browser's
-// Origin header (when sent) is this host.
+// Origin header (when sent) is this host; an opaque origin ("null": a
+// sandboxed frame, a data: page) is never this host.
 func validCSRF(r *http.Request, want string) bool {
-	if o := r.Header.Get("Origin"); o != "" && o != "null" {
+	if o := r.Header.Get("Origin"); o != "" {
 		u, err := url.Parse(o)
 		if err != nil || u.Host != r.Host {
 			return false
@@ -280,6 +284,13 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 		h.renderSignin(w, r, http.StatusForbidden, "The sign-in form was out of date. Try again.")
 		return
 	}
+	if wait, ok := h.signinAllowed(r); !ok {
+		secs := int(wait.Seconds()) + 1
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		h.log.Warn("web: sign-in throttled", "client", clientAddr(r))
+		h.renderSignin(w, r, http.StatusTooManyRequests, fmt.Sprintf("Too many sign-in attempts. Wait %d seconds, then try again.", secs))
+		return
+	}
 	token := strings.TrimSpace(r.PostFormValue("token"))
 	if token == "" {
 		h.renderSignin(w, r, http.StatusUnauthorized, "Enter your API token.")
@@ -308,4 +319,41 @@ func (h *Handler) signout(w http.ResponseWriter, r *http.Request) {
 	}
 	setCookie(w, sessionCookie, "", -1)
 	http.Redirect(w, r, "/signin?signed_out=1", http.StatusSeeOther)
+}
+
+// Sign-in throttling: attempts per client address (a burst, then one every
+// half minute) and for the whole server (against guessing from many
+// addresses at once). A throttled attempt is refused before its token is
+// looked at, so even the right token waits.
+var (
+	signinPerClient = struct {
+		perSecond float64
+		burst     int
+	}{1.0 / 30, 10}
+	signinPerServer = struct {
+		perSecond float64
+		burst     int
+	}{5, 200}
+)
+
+// signinAllowed takes one attempt from the client's and the server's
+// budgets, or says how long to wait.
+func (h *Handler) signinAllowed(r *http.Request) (time.Duration, bool) {
+	now := h.now()
+	if ok, wait := h.signinByClient.Allow(clientAddr(r), now); !ok {
+		return wait, false
+	}
+	if ok, wait := h.signinAll.Allow("all", now); !ok {
+		return wait, false
+	}
+	return 0, true
+}
+
+// clientAddr is the client's address (without the port).
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }

@@ -27,6 +27,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/asylum-scheduling/interviews/internal/ratelimit"
+
 	"github.com/go-chi/chi/v5"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
@@ -58,6 +60,8 @@ type Config struct {
 	// FeedBaseURL is the public base URL of calendar subscription links
 	// (default: from the request).
 	FeedBaseURL string
+	// RequestTimeout limits each page request (default 30 s, as the API).
+	RequestTimeout time.Duration
 	// SessionTTL is how long a session lives without use (default 8 h);
 	// SessionMax how long it lives at most (default 12 h).
 	SessionTTL, SessionMax time.Duration
@@ -70,8 +74,10 @@ type Handler struct {
 	log      *slog.Logger
 	now      func() time.Time
 	sessions *sessions
-	pages    map[string]*template.Template
-	router   chi.Router
+	// sign-in attempts per client address and for the whole server
+	signinByClient, signinAll *ratelimit.Limiter
+	pages                     map[string]*template.Template
+	router                    chi.Router
 }
 
 // New returns the pages' handler.
@@ -85,6 +91,9 @@ func New(cfg Config) *Handler {
 	if cfg.DB == nil || cfg.Booking == nil || cfg.Plans == nil {
 		panic("web.New: DB, Booking and Plans are required")
 	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 8 * time.Hour
 	}
@@ -92,7 +101,9 @@ func New(cfg Config) *Handler {
 		cfg.SessionMax = 12 * time.Hour
 	}
 	h := &Handler{cfg: cfg, db: cfg.DB, log: cfg.Log, now: cfg.Now,
-		sessions: newSessions(cfg.Now, cfg.SessionTTL, cfg.SessionMax)}
+		sessions:       newSessions(cfg.Now, cfg.SessionTTL, cfg.SessionMax),
+		signinByClient: ratelimit.New(signinPerClient.perSecond, signinPerClient.burst),
+		signinAll:      ratelimit.New(signinPerServer.perSecond, signinPerServer.burst)}
 	h.pages = parsePages()
 	h.router = h.routes()
 	return h
@@ -121,7 +132,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(h.observe, securityHeaders)
+	r.Use(h.observe, securityHeaders, h.deadline, h.sameOrigin)
 	static, _ := fs.Sub(staticFS, "static")
 	r.Handle("/static/*", http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static)))))
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
@@ -159,6 +170,28 @@ func (h *Handler) routes() chi.Router {
 		})
 	})
 	return r
+}
+
+// deadline limits each page request: a database that stops answering
+// gets a readable 503 in time, not a page that never comes.
+func (h *Handler) deadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), h.cfg.RequestTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// sameOrigin refuses cross-origin form posts before anything else looks at
+// them (the standard library's check of Sec-Fetch-Site and Origin): a POST
+// from another site, or from an opaque origin ("null"), never reaches a
+// handler, whatever its CSRF token.
+func (h *Handler) sameOrigin(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.fail(w, r, errs.E(errs.Forbidden, "The form did not come from this site. Open the page here and try again."))
+	}))
+	return cop.Handler(next)
 }
 
 func cacheStatic(next http.Handler) http.Handler {

@@ -264,12 +264,31 @@ func TestSignIn(t *testing.T) {
 	p = b.post("/cases/I-0001/book", url.Values{"csrf": {"forged"}, "suggestion": {"x"}})
 	require.Equal(t, http.StatusForbidden, p.status)
 	require.Contains(t, p.body, "did not come from this site")
-	// A foreign Origin is refused even with the token.
-	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/signout", strings.NewReader("csrf="+url.QueryEscape(b.csrf)))
+	// A foreign or opaque Origin, or a browser's word that the post comes
+	// from another site, is refused even with the right token; the same
+	// site's post goes through.
+	for _, h := range []map[string]string{
+		{"Origin": "https://evil.example"},
+		{"Origin": "null"},
+		{"Sec-Fetch-Site": "cross-site"},
+		{"Sec-Fetch-Site": "same-site", "Origin": "https://other." + strings.TrimPrefix(e.srv.URL, "http://")},
+		{"Sec-Fetch-Site": "cross-site", "Origin": e.srv.URL},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/cases/I-0001/hold", strings.NewReader("csrf="+url.QueryEscape(b.csrf)))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		p = b.do(req)
+		require.Equal(t, http.StatusForbidden, p.status, "%v", h)
+		require.Contains(t, p.body, "did not come from this site", "%v", h)
+	}
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/cases/I-0001/hold", strings.NewReader("csrf="+url.QueryEscape(b.csrf)))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", "https://evil.example")
+	req.Header.Set("Origin", e.srv.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	p = b.do(req)
-	require.Equal(t, http.StatusForbidden, p.status)
+	require.NotEqual(t, http.StatusForbidden, p.status, p.body)
 
 	// A clerk may not open the managers' pages.
 	p = b.get("/plans")
@@ -899,4 +918,28 @@ func TestShortagesFigures(t *testing.T) {
 	require.Contains(t, p.body, "<strong>1</strong> language has more demand than capacity")
 	require.Contains(t, p.body, "<title>Somali: demand 6 h</title>")
 	require.Contains(t, p.body, "<title>Tigrinya: capacity 11 h</title>")
+}
+
+// Failed sign-ins are throttled per client: after a burst of wrong tokens
+// even the right one is refused for a while (429 with Retry-After), before
+// it is looked at.
+func TestSignInThrottled(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.browser(t)
+	for i := 0; i < 10; i++ {
+		b.get("/signin")
+		p := b.post("/signin", url.Values{"token": {fmt.Sprintf("ivt_wrong%d", i)}})
+		require.Equal(t, http.StatusUnauthorized, p.status, "attempt %d", i)
+	}
+	b.get("/signin")
+	p := b.post("/signin", url.Values{"token": {e.clerk}})
+	require.Equal(t, http.StatusTooManyRequests, p.status, p.body)
+	require.Contains(t, p.body, "Too many sign-in attempts")
+	secs, err := strconv.Atoi(p.header.Get("Retry-After"))
+	require.NoError(t, err)
+	require.True(t, secs >= 1 && secs <= 31, "Retry-After %d", secs)
+	for _, c := range (&http.Response{Header: p.header}).Cookies() {
+		require.False(t, c.Name == "__Host-ivsession" && c.Value != "", "a throttled attempt signs nobody in")
+	}
 }
