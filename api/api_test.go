@@ -60,6 +60,7 @@ func openapiRouter(t testing.TB) routers.Router {
 type env struct {
 	t      *testing.T
 	db     *postgres.DB
+	raw    *pgtest.Raw // the test's own SQL
 	srv    *api.Server
 	deps   api.Deps // what srv serves with (testDeps)
 	tokens map[resources.Role]string
@@ -69,8 +70,9 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	db := postgres.New(pgtest.Pool(t), nil)
-	e := &env{t: t, db: db, tokens: map[resources.Role]string{}, logs: &bytes.Buffer{}}
+	raw := pgtest.Open(t)
+	db := postgres.New(raw, nil)
+	e := &env{t: t, db: db, raw: raw, tokens: map[resources.Role]string{}, logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewJSONHandler(lockedWriter{e}, nil))
 	e.deps = testDeps(db, log, nil)
 	e.srv = api.New(e.deps)
@@ -221,7 +223,7 @@ func TestHealthReadyMetricsOpenAPI(t *testing.T) {
 func TestReadyzFailsWhenDatabaseIsGone(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.db.Pool.Close()
+	e.raw.Close()
 	r := e.do("", "GET", "/readyz", nil)
 	require.Equal(t, 503, r.Status)
 }

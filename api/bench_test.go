@@ -20,7 +20,8 @@ import (
 // interpreters).
 func BenchmarkList1000(b *testing.B) {
 	ctx := context.Background()
-	db := postgres.New(pgtest.Pool(b), nil)
+	raw := pgtest.Open(b)
+	db := postgres.New(raw, nil)
 	in, err := generator.Generate("XL", 1)
 	require.NoError(b, err)
 	_, err = db.Import(ctx, in)
@@ -43,10 +44,10 @@ func BenchmarkList1000(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					if mode != "warm" {
 						b.StopTimer()
-						_, err := db.Pool.Exec(ctx, `update locations set name = name`)
+						_, err := raw.Exec(ctx, `update locations set name = name`)
 						require.NoError(b, err)
 						if mode == "cold" {
-							srv = newTestServer(postgres.New(db.Pool, nil), nil, nil)
+							srv = newTestServer(postgres.New(raw, nil), nil, nil)
 						}
 						b.StartTimer()
 					}

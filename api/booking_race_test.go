@@ -19,7 +19,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/asylum-scheduling/interviews/api"
@@ -52,18 +51,13 @@ func TestRaceManyClerksOneScarceInterpreter(t *testing.T) {
 			DurationMinutes: 120, Earliest: "2026-12-07", Locations: []string{"HEL", "TKU"}, InterpreterMode: "any"})
 	}
 	ctx := context.Background()
-	cfg, err := pgxpool.ParseConfig(pgtest.URL(t))
-	require.NoError(t, err)
-	cfg.MaxConns = 16
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	require.NoError(t, err)
-	t.Cleanup(pool.Close)
+	pool := pgtest.OpenMax(t, 16)
 	clk := testclock.New(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 	db := postgres.New(pool, clk.Now)
-	e := &env{t: t, db: db, tokens: map[resources.Role]string{}, logs: &bytes.Buffer{}}
+	e := &env{t: t, db: db, raw: pool, tokens: map[resources.Role]string{}, logs: &bytes.Buffer{}}
 	e.deps = testDeps(db, slog.New(slog.NewJSONHandler(lockedWriter{e}, nil)), clk.Now)
 	e.srv = api.New(e.deps)
-	_, err = db.Import(ctx, in)
+	_, err := db.Import(ctx, in)
 	require.NoError(t, err)
 	tokens := make([]string, 8)
 	for i := range tokens {

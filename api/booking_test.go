@@ -77,8 +77,9 @@ func bookingFixture(t testing.TB) *solver.Instance {
 func newBookingEnv(t *testing.T, in *solver.Instance) (*env, *testclock.Clock, string) {
 	t.Helper()
 	clk := testclock.New(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
-	db := postgres.New(pgtest.Pool(t), clk.Now)
-	e := &env{t: t, db: db, tokens: map[resources.Role]string{}, logs: &bytes.Buffer{}}
+	raw := pgtest.Open(t)
+	db := postgres.New(raw, clk.Now)
+	e := &env{t: t, db: db, raw: raw, tokens: map[resources.Role]string{}, logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewJSONHandler(lockedWriter{e}, nil))
 	e.deps = testDeps(db, log, clk.Now)
 	e.srv = api.New(e.deps)
@@ -157,7 +158,7 @@ func explicit(start, room, er, tr, mode string) map[string]any {
 func (e *env) count(sql string, args ...any) int {
 	e.t.Helper()
 	var n int
-	require.NoError(e.t, e.db.Pool.QueryRow(context.Background(), sql, args...).Scan(&n))
+	require.NoError(e.t, e.raw.QueryRow(context.Background(), sql, args...).Scan(&n))
 	return n
 }
 
@@ -205,7 +206,7 @@ func TestClerkBooksInThreeCalls(t *testing.T) {
 	require.Equal(t, 3, e.count(`select count(*) from occupancy where booking_id = $1 and active`, b.ID), "room, interviewer, interpreter")
 	require.Equal(t, 1, e.count(`select count(*) from outbox where booking_id = $1 and event = 'booking.created'`, b.ID))
 	var payload string
-	require.NoError(t, e.db.Pool.QueryRow(context.Background(), `select payload::text from outbox where booking_id = $1`, b.ID).Scan(&payload))
+	require.NoError(t, e.raw.QueryRow(context.Background(), `select payload::text from outbox where booking_id = $1`, b.ID).Scan(&payload))
 	require.NotContains(t, payload, "C-1", "no case reference leaves in events")
 
 	// The audit trail says who, when, what and why.
@@ -470,11 +471,11 @@ func TestRescheduleCancelAndAudit(t *testing.T) {
 	require.Equal(t, 3, e.count(`select count(*) from outbox where booking_id = $1`, b.ID))
 
 	// Nothing changes or deletes the trail, not even SQL.
-	_, err := e.db.Pool.Exec(context.Background(), `update audit_log set reason = 'forged'`)
+	_, err := e.raw.Exec(context.Background(), `update audit_log set reason = 'forged'`)
 	require.Error(t, err)
-	_, err = e.db.Pool.Exec(context.Background(), `delete from audit_log`)
+	_, err = e.raw.Exec(context.Background(), `delete from audit_log`)
 	require.Error(t, err)
-	_, err = e.db.Pool.Exec(context.Background(), `truncate audit_log`)
+	_, err = e.raw.Exec(context.Background(), `truncate audit_log`)
 	require.Error(t, err)
 	require.Equal(t, 5, e.count(`select count(*) from audit_log where action <> 'instance_imported'`))
 	require.Equal(t, 1, e.count(`select count(*) from audit_log where action = 'instance_imported'`), "the fixture's import")

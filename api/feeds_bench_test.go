@@ -23,14 +23,15 @@ import (
 func BenchmarkFeed(b *testing.B) {
 	ctx := context.Background()
 	now := time.Date(2027, 3, 20, 9, 0, 0, 0, time.UTC)
-	db := postgres.New(pgtest.Pool(b), func() time.Time { return now })
+	raw := pgtest.Open(b)
+	db := postgres.New(raw, func() time.Time { return now })
 	_, err := db.Import(ctx, feedFixture(b))
 	require.NoError(b, err)
 	// 200 bookings of t1, from 25 days ago to 170 days ahead.
-	_, err = db.Pool.Exec(ctx, `insert into interviews (id, case_ref, language, duration_minutes, earliest, status)
+	_, err = raw.Exec(ctx, `insert into interviews (id, case_ref, language, duration_minutes, earliest, status)
 		select 'B-' || g, 'CASE-' || g, 'ar-IQ', 120, '2027-01-01', 'booked' from generate_series(1, 200) g`)
 	require.NoError(b, err)
-	_, err = db.Pool.Exec(ctx, `insert into bookings (interview_id, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, sequence, updated_at)
+	_, err = raw.Exec(ctx, `insert into bookings (interview_id, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, sequence, updated_at)
 		select 'B-' || g, $1::timestamptz + (g * interval '23 hours'), $1::timestamptz + (g * interval '23 hours') + interval '2 hours',
 			'HEL-R2', 'e2', 't1', case when g % 3 = 0 then 'remote' else 'onsite' end, g % 4, $2
 		from generate_series(1, 200) g`, now.Add(-25*24*time.Hour), now.Add(-time.Hour))
@@ -98,7 +99,7 @@ func BenchmarkFeed(b *testing.B) {
 	b.Run("200-rendered", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			b.StopTimer()
-			if _, err := db.Pool.Exec(ctx, `update state_version set version = version + 1`); err != nil {
+			if _, err := raw.Exec(ctx, `update state_version set version = version + 1`); err != nil {
 				b.Fatal(err)
 			}
 			b.StartTimer()

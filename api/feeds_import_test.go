@@ -82,7 +82,7 @@ func (s *icsServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (e *env) imported(resourceOf string) [][2]string {
 	e.t.Helper()
-	rows, err := e.db.Pool.Query(context.Background(), `select lower(a.during), upper(a.during) from absences a
+	rows, err := e.raw.Query(context.Background(), `select lower(a.during), upper(a.during) from absences a
 		join interpreters t on t.resource_id = a.resource_id where t.id = $1 and a.reason = 'imported' order by 1`, resourceOf)
 	require.NoError(e.t, err)
 	defer rows.Close()

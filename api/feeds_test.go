@@ -110,8 +110,9 @@ func feedFixture(t testing.TB) *solver.Instance {
 func newFeedEnv(t *testing.T) (*env, *testclock.Clock) {
 	t.Helper()
 	clk := testclock.New(time.Date(2027, 3, 20, 9, 0, 0, 0, time.UTC))
-	db := postgres.New(pgtest.Pool(t), clk.Now)
-	e := &env{t: t, db: db, tokens: map[resources.Role]string{}, logs: &bytes.Buffer{}}
+	raw := pgtest.Open(t)
+	db := postgres.New(raw, clk.Now)
+	e := &env{t: t, db: db, raw: raw, tokens: map[resources.Role]string{}, logs: &bytes.Buffer{}}
 	log := slog.New(slog.NewJSONHandler(lockedWriter{e}, nil))
 	e.deps = testDeps(db, log, clk.Now)
 	e.deps.Feeds = feedLimits(api.RateLimit{}, api.RateLimit{})
@@ -150,13 +151,13 @@ func (e *env) newFeed(kind, id string) (feedCreatedBody, string) {
 func (e *env) bookingID(interview string) int64 {
 	e.t.Helper()
 	var id int64
-	require.NoError(e.t, e.db.Pool.QueryRow(context.Background(), `select id from bookings where interview_id = $1`, interview).Scan(&id))
+	require.NoError(e.t, e.raw.QueryRow(context.Background(), `select id from bookings where interview_id = $1`, interview).Scan(&id))
 	return id
 }
 
 func (e *env) exec(sql string, args ...any) {
 	e.t.Helper()
-	_, err := e.db.Pool.Exec(context.Background(), sql, args...)
+	_, err := e.raw.Exec(context.Background(), sql, args...)
 	require.NoError(e.t, err)
 }
 

@@ -43,7 +43,7 @@ func TestImportKeepsAuditTrailAndOutboxAndNeverReusesIds(t *testing.T) {
 	auditBefore := e.count(`select count(*) from audit_log where action <> 'instance_imported'`)
 	require.Equal(t, 2, auditBefore, "booked, rescheduled")
 	var oldEvents []int64
-	rows, _ := e.db.Pool.Query(ctx, `select id from outbox order by id`)
+	rows, _ := e.raw.Query(ctx, `select id from outbox order by id`)
 	for rows.Next() {
 		var id int64
 		require.NoError(t, rows.Scan(&id))
@@ -63,7 +63,7 @@ func TestImportKeepsAuditTrailAndOutboxAndNeverReusesIds(t *testing.T) {
 	require.Equal(t, 3, e.count(`select count(*) from audit_log where action = 'instance_imported' and interview_id is null and booking_id is null`))
 	var actor string
 	var summary []byte
-	require.NoError(t, e.db.Pool.QueryRow(ctx, `select actor, after::text from audit_log where action = 'instance_imported' order by id desc limit 1`).Scan(&actor, &summary))
+	require.NoError(t, e.raw.QueryRow(ctx, `select actor, after::text from audit_log where action = 'instance_imported' order by id desc limit 1`).Scan(&actor, &summary))
 	// The API names the manager's token once api/server.go calls ImportAs;
 	// db.Import alone records postgres.ImportActor.
 	require.Equal(t, "test-manager", actor, "the import is audited under the token that made it")
@@ -91,7 +91,7 @@ func TestImportKeepsAuditTrailAndOutboxAndNeverReusesIds(t *testing.T) {
 	r.json(t, &fresh)
 	require.Greater(t, fresh.ID, old.ID)
 	var newEvent int64
-	require.NoError(t, e.db.Pool.QueryRow(ctx, `select id from outbox where booking_id = $1`, fresh.ID).Scan(&newEvent))
+	require.NoError(t, e.raw.QueryRow(ctx, `select id from outbox where booking_id = $1`, fresh.ID).Scan(&newEvent))
 	require.Greater(t, newEvent, oldEvents[len(oldEvents)-1])
 
 	// Events of a booking that an import removed are still delivered, with
@@ -117,7 +117,7 @@ func TestImportKeepsAuditTrailAndOutboxAndNeverReusesIds(t *testing.T) {
 	require.Equal(t, "booking.created", got[fmt.Sprint(oldEvents[0])])
 	require.Equal(t, "booking.rescheduled", got[fmt.Sprint(oldEvents[1])])
 	var stored []byte
-	require.NoError(t, e.db.Pool.QueryRow(ctx, `select payload::text from outbox where id = $1`, oldEvents[1]).Scan(&stored))
+	require.NoError(t, e.raw.QueryRow(ctx, `select payload::text from outbox where id = $1`, oldEvents[1]).Scan(&stored))
 	require.JSONEq(t, string(stored), string(body[fmt.Sprint(oldEvents[1])]))
 }
 

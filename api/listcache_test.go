@@ -38,14 +38,14 @@ func TestListCacheNeverServesStaleData(t *testing.T) {
 	require.Len(t, list(), 2, "a created interpreter must show at once")
 
 	// directly in SQL: a new availability interval of t1
-	_, err := e.db.Pool.Exec(ctx, `insert into availability (resource_id, ord, during)
+	_, err := e.raw.Exec(ctx, `insert into availability (resource_id, ord, during)
 		select resource_id, 1, tstzrange('2026-12-08 08:00+02', '2026-12-08 16:00+02', '[)') from interpreters where id = 't1'`)
 	require.NoError(t, err)
 	items := list()
 	require.Len(t, items[0]["availability"], 2, "an interval written in SQL must show at once")
 
 	// a change of the other counter (interview statuses, bookings) also drops the cache
-	_, err = e.db.Pool.Exec(ctx, `update interpreters set gender = 'f' where id = 't2'`)
+	_, err = e.raw.Exec(ctx, `update interpreters set gender = 'f' where id = 't2'`)
 	require.NoError(t, err)
 	require.Equal(t, "f", list()[1]["gender"])
 }

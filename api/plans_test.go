@@ -290,7 +290,7 @@ func TestAbsenceFlagsAndRepairAPI(t *testing.T) {
 	var abs resources.Absence
 	r.json(t, &abs)
 	var flagged int
-	require.NoError(t, e.db.Pool.QueryRow(ctx, `select count(*) from audit_log where action = 'flagged' and booking_id = $1 and actor = 'test-manager'`,
+	require.NoError(t, e.raw.QueryRow(ctx, `select count(*) from audit_log where action = 'flagged' and booking_id = $1 and actor = 'test-manager'`,
 		vb.ID).Scan(&flagged))
 	require.Equal(t, 1, flagged)
 

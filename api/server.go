@@ -85,7 +85,7 @@ func New(d Deps) *Server {
 		d.RequestTimeout = RequestTimeout
 	}
 	s := &Server{requestTimeout: d.RequestTimeout, db: d.Store, log: d.Log, now: d.Now, booking: d.Booking, planner: d.Planner, jobs: d.Jobs, feeds: d.Feeds,
-		metrics: newMetrics(d.Store.Pool), lists: newListCache(32 << 20)}
+		metrics: newMetrics(d.Store.PoolStats), lists: newListCache(32 << 20)}
 	s.metrics.registry.MustRegister(&bgCollector{s})
 	s.router = s.routes()
 	return s

@@ -48,7 +48,7 @@ func TestAbsenceFlagsBrokenBookingsAndRepairMovesOnlyThem(t *testing.T) {
 	_, err = f.planner.AbsenceImpact(ctx, a.ID, "manager-1")
 	require.NoError(t, err)
 	var flagged int
-	require.NoError(t, f.db.Pool.QueryRow(ctx, `select count(*) from audit_log where action = 'flagged' and booking_id = $1`, victim.ID).Scan(&flagged))
+	require.NoError(t, f.raw.QueryRow(ctx, `select count(*) from audit_log where action = 'flagged' and booking_id = $1`, victim.ID).Scan(&flagged))
 	require.Equal(t, 1, flagged)
 
 	// The repair plan moves the broken bookings and nothing else.
@@ -90,7 +90,7 @@ func TestAbsenceFlagsBrokenBookingsAndRepairMovesOnlyThem(t *testing.T) {
 		require.Equal(t, "active", b.Status)
 		require.Positive(t, b.Sequence)
 	}
-	consistent(t, f.db)
+	consistent(t, f.raw)
 	after, err := f.planner.AbsenceImpact(ctx, a.ID, "manager-1")
 	require.NoError(t, err)
 	require.Len(t, after.Broken, len(d.Dropped), "only dropped bookings remain broken")

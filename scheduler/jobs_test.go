@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
@@ -26,10 +25,10 @@ func replicas(t *testing.T, n int, now func() time.Time) []*postgres.DB {
 	url := pgtest.URL(t)
 	var out []*postgres.DB
 	for range n {
-		pool, err := pgxpool.New(context.Background(), url)
+		db, err := postgres.Open(context.Background(), url, now)
 		require.NoError(t, err)
-		t.Cleanup(pool.Close)
-		out = append(out, postgres.New(pool, now))
+		t.Cleanup(db.Close)
+		out = append(out, db)
 	}
 	return out
 }
@@ -117,7 +116,8 @@ func TestJobRunsOnceAcrossReplicas(t *testing.T) {
 func TestJobFailureAndStaleRunsAreRecorded(t *testing.T) {
 	t.Parallel()
 	clk := testclock.New(time.Date(2027, 1, 4, 2, 0, 0, 0, time.UTC))
-	db := replicas(t, 1, clk.Now)[0]
+	raw := pgtest.Open(t)
+	db := postgres.New(raw, clk.Now)
 	ctx := context.Background()
 	j := scheduler.NewJobs(db, nil, clk.Now)
 	require.NoError(t, j.Add(scheduler.Job{Name: "broken", Run: func(context.Context) (string, error) {
@@ -135,7 +135,7 @@ func TestJobFailureAndStaleRunsAreRecorded(t *testing.T) {
 	require.Equal(t, "failed", run.Outcome)
 
 	// A run left 'running' by a server that died is failed at the next start.
-	_, err = db.Pool.Exec(ctx, `insert into job_runs (job, slot, started_at, outcome) values ('broken', $1, $1, 'running')`, clk.Now().Add(time.Hour))
+	_, err = raw.Exec(ctx, `insert into job_runs (job, slot, started_at, outcome) values ('broken', $1, $1, 'running')`, clk.Now().Add(time.Hour))
 	require.NoError(t, err)
 	n, err := db.FailStaleJobRuns(ctx)
 	require.NoError(t, err)
@@ -187,7 +187,7 @@ func TestClearHoldsJob(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, ans.Suggestions)
 	count := func() (holds, occ int) {
-		require.NoError(t, f.db.Pool.QueryRow(ctx, `select (select count(*) from holds), (select count(*) from occupancy where hold_id is not null)`).Scan(&holds, &occ))
+		require.NoError(t, f.raw.QueryRow(ctx, `select (select count(*) from holds), (select count(*) from occupancy where hold_id is not null)`).Scan(&holds, &occ))
 		return
 	}
 	h, o := count()
@@ -240,6 +240,6 @@ func TestNightlyPlanJobLeavesAPlanToAccept(t *testing.T) {
 	require.Equal(t, (first + 6).String(), p.To)
 	require.Positive(t, p.Summary.New)
 	var n int
-	require.NoError(t, f.db.Pool.QueryRow(ctx, `select count(*) from bookings`).Scan(&n))
+	require.NoError(t, f.raw.QueryRow(ctx, `select count(*) from bookings`).Scan(&n))
 	require.Equal(t, len(f.booked), n, "the nightly plan books nothing by itself")
 }

@@ -97,7 +97,7 @@ func TestOutboxDeliversSignedRetriesWithBackoff(t *testing.T) {
 	state := func() (attempts int, next time.Time, delivered bool, lastErr string) {
 		var d *time.Time
 		var le *string
-		require.NoError(t, f.db.Pool.QueryRow(ctx, `select attempts, next_attempt_at, delivered_at, last_error from outbox where booking_id = $1`, b.ID).
+		require.NoError(t, f.raw.QueryRow(ctx, `select attempts, next_attempt_at, delivered_at, last_error from outbox where booking_id = $1`, b.ID).
 			Scan(&attempts, &next, &d, &le))
 		if le != nil {
 			lastErr = *le

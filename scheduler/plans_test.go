@@ -46,6 +46,7 @@ func (l *logBuffer) String() string {
 // every third interview of a greedy plan booked.
 type fixture struct {
 	db      *postgres.DB
+	raw     *pgtest.Raw // the test's own SQL
 	in      *solver.Instance
 	booked  map[string]bool
 	planner *scheduler.Planner
@@ -55,7 +56,8 @@ type fixture struct {
 func newFixture(t testing.TB, size string, every int) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db := postgres.New(pgtest.Pool(t), nil)
+	raw := pgtest.Open(t)
+	db := postgres.New(raw, nil)
 	in, err := generator.Generate(size, 1)
 	require.NoError(t, err)
 	fit, err := solver.FirstFit(in)
@@ -78,7 +80,7 @@ func newFixture(t testing.TB, size string, every int) *fixture {
 		defer cancel()
 		require.NoError(t, p.Close(ctx))
 	})
-	return &fixture{db: db, in: in, booked: booked, planner: p, logs: logs}
+	return &fixture{db: db, raw: raw, in: in, booked: booked, planner: p, logs: logs}
 }
 
 func (f *fixture) wait(t testing.TB, id int64) *postgres.Plan {
@@ -95,26 +97,26 @@ func (f *fixture) wait(t testing.TB, id int64) *postgres.Plan {
 // without its occupancy (room, interviewer, interpreter), occupancy of a
 // booking that is not active, a booked interview without an active booking,
 // or one resource in two active bookings at once.
-func consistent(t *testing.T, db *postgres.DB) {
+func consistent(t *testing.T, raw *pgtest.Raw) {
 	t.Helper()
 	ctx := context.Background()
 	var n int
-	require.NoError(t, db.Pool.QueryRow(ctx, `select count(*) from bookings b where b.status = 'active' and (
+	require.NoError(t, raw.QueryRow(ctx, `select count(*) from bookings b where b.status = 'active' and (
 		not exists (select 1 from occupancy o join rooms r on r.resource_id = o.resource_id where o.booking_id = b.id and o.active and r.id = b.room_id)
 		or not exists (select 1 from occupancy o join interviewers r on r.resource_id = o.resource_id where o.booking_id = b.id and o.active and r.id = b.interviewer_id)
 		or (b.interpreter_id is not null and not exists (select 1 from occupancy o join interpreters r on r.resource_id = o.resource_id
 			where o.booking_id = b.id and o.active and r.id = b.interpreter_id)))`).Scan(&n))
 	require.Zero(t, n, "active bookings without occupancy")
-	require.NoError(t, db.Pool.QueryRow(ctx, `select count(*) from occupancy o join bookings b on b.id = o.booking_id
+	require.NoError(t, raw.QueryRow(ctx, `select count(*) from occupancy o join bookings b on b.id = o.booking_id
 		where o.active and b.status <> 'active'`).Scan(&n))
 	require.Zero(t, n, "live occupancy of inactive bookings")
-	require.NoError(t, db.Pool.QueryRow(ctx, `select count(*) from interviews i where i.status = 'booked'
+	require.NoError(t, raw.QueryRow(ctx, `select count(*) from interviews i where i.status = 'booked'
 		and not exists (select 1 from bookings b where b.interview_id = i.id and b.status = 'active')`).Scan(&n))
 	require.Zero(t, n, "booked interviews without an active booking")
-	require.NoError(t, db.Pool.QueryRow(ctx, `select count(*) from interviews i where i.status = 'pending'
+	require.NoError(t, raw.QueryRow(ctx, `select count(*) from interviews i where i.status = 'pending'
 		and exists (select 1 from bookings b where b.interview_id = i.id and b.status = 'active')`).Scan(&n))
 	require.Zero(t, n, "pending interviews with an active booking")
-	require.NoError(t, db.Pool.QueryRow(ctx, `select count(*) from occupancy a join occupancy b on a.resource_id = b.resource_id
+	require.NoError(t, raw.QueryRow(ctx, `select count(*) from occupancy a join occupancy b on a.resource_id = b.resource_id
 		and a.id < b.id and a.during && b.during where a.active and b.active`).Scan(&n))
 	require.Zero(t, n, "a resource in two places at once")
 }
@@ -182,7 +184,7 @@ func TestPlanPlacesPendingAroundPinnedBookings(t *testing.T) {
 
 	// Nothing is booked until a manager accepts.
 	var n int
-	require.NoError(t, f.db.Pool.QueryRow(ctx, `select count(*) from bookings`).Scan(&n))
+	require.NoError(t, f.raw.QueryRow(ctx, `select count(*) from bookings`).Scan(&n))
 	require.Equal(t, len(f.booked), n)
 
 	list, err := f.db.Plans(ctx, listAll())
@@ -241,16 +243,16 @@ func TestPlanAcceptBooksEachItemAndReportsConflicts(t *testing.T) {
 		require.Equal(t, want.Interviewer, b.Interviewer)
 		require.Equal(t, want.Interpreter, b.Interpreter)
 	}
-	consistent(t, f.db)
+	consistent(t, f.raw)
 	var audits int
-	require.NoError(t, f.db.Pool.QueryRow(ctx, `select count(*) from audit_log where reason = $1 and actor = 'manager-1'`,
+	require.NoError(t, f.raw.QueryRow(ctx, `select count(*) from audit_log where reason = $1 and actor = 'manager-1'`,
 		"plan "+itoa(plan.ID)).Scan(&audits))
 	require.Equal(t, len(items)-1, audits)
 
 	// Accepting again books nothing twice; the rest of the plan (the
 	// second interview) can be accepted later.
 	var before int
-	require.NoError(t, f.db.Pool.QueryRow(ctx, `select count(*) from bookings`).Scan(&before))
+	require.NoError(t, f.raw.QueryRow(ctx, `select count(*) from bookings`).Scan(&before))
 	_, again, err := f.planner.Accept(ctx, plan.ID, items[1:], "manager-1")
 	require.NoError(t, err)
 	for i, x := range again {
@@ -260,12 +262,12 @@ func TestPlanAcceptBooksEachItemAndReportsConflicts(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, scheduler.AcceptBooked, rest[0].Outcome, rest[0].Message)
 	var after int
-	require.NoError(t, f.db.Pool.QueryRow(ctx, `select count(*) from bookings`).Scan(&after))
+	require.NoError(t, f.raw.QueryRow(ctx, `select count(*) from bookings`).Scan(&after))
 	require.Equal(t, before+1, after)
 	final, err := f.db.Plan(ctx, plan.ID, true)
 	require.NoError(t, err)
 	require.Len(t, final.Accepted, len(items)+1)
-	consistent(t, f.db)
+	consistent(t, f.raw)
 }
 
 func TestPlanCancelAndShutdown(t *testing.T) {
@@ -336,7 +338,7 @@ func TestRecoverFailsOrphanedPlansOnly(t *testing.T) {
 	// A plan row left running by a server that died (no lock held), and
 	// one this planner runs (lock held).
 	var orphan int64
-	require.NoError(t, f.db.Pool.QueryRow(ctx, `insert into plans (kind, created_by, from_date, to_date, time_limit_ms)
+	require.NoError(t, f.raw.QueryRow(ctx, `insert into plans (kind, created_by, from_date, to_date, time_limit_ms)
 		values ('batch', 'm', $1, $2, 1000) returning id`, from, to).Scan(&orphan))
 	live, err := f.planner.Start(ctx, scheduler.PlanRequest{From: from, To: to, TimeLimit: 3 * time.Second, Actor: "m"})
 	require.NoError(t, err)

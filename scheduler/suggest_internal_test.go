@@ -17,17 +17,19 @@ import (
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
-// newService loads generated S data (no bookings) into a fresh database.
-func newService(t *testing.T) (*Service, *solver.Instance, *testclock.Clock) {
+// newService loads generated S data (no bookings) into a fresh database;
+// raw is the test's own connection to it.
+func newService(t *testing.T) (s *Service, in *solver.Instance, clk *testclock.Clock, raw *pgtest.Raw) {
 	t.Helper()
-	clk := testclock.New(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
-	db := postgres.New(pgtest.Pool(t), clk.Now)
+	clk = testclock.New(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
+	raw = pgtest.Open(t)
+	db := postgres.New(raw, clk.Now)
 	in, err := generator.Generate("S", 3)
 	require.NoError(t, err)
 	in.Bookings = nil
 	_, err = db.Import(context.Background(), in)
 	require.NoError(t, err)
-	return New(db, nil, nil, clk.Now), in, clk
+	return New(db, nil, nil, clk.Now), in, clk, raw
 }
 
 // firstWithOptions returns an interview with at least two options.
@@ -46,7 +48,7 @@ func firstWithOptions(t *testing.T, s *Service, in *solver.Instance) (string, *S
 
 func TestPlannerCacheFollowsTheStateVersion(t *testing.T) {
 	t.Parallel()
-	s, in, _ := newService(t)
+	s, in, _, raw := newService(t)
 	ctx := context.Background()
 	iv, a := firstWithOptions(t, s, in)
 	c1 := s.cache
@@ -76,7 +78,7 @@ func TestPlannerCacheFollowsTheStateVersion(t *testing.T) {
 	require.Contains(t, again.Suggestions[0].Explanation, "the current booking")
 
 	// A write the cache does not see by itself (another replica, SQL) is seen by the version.
-	_, err = s.DB.Pool.Exec(ctx, `update interviewers set active = false`)
+	_, err = raw.Exec(ctx, `update interviewers set active = false`)
 	require.NoError(t, err)
 	none, err := s.Suggest(ctx, SuggestRequest{InterviewID: in.Interviews[len(in.Interviews)-1].ID, K: 5})
 	require.NoError(t, err)
@@ -87,7 +89,7 @@ func TestPlannerCacheFollowsTheStateVersion(t *testing.T) {
 
 func TestSuggestionIDsAreSignedAndBookExactlyTheirOption(t *testing.T) {
 	t.Parallel()
-	s, in, _ := newService(t)
+	s, in, _, _ := newService(t)
 	ctx := context.Background()
 	iv, a := firstWithOptions(t, s, in)
 	opt := a.Suggestions[1]
@@ -115,7 +117,7 @@ func TestSuggestionIDsAreSignedAndBookExactlyTheirOption(t *testing.T) {
 
 func TestBookingATakenOptionIsAConflictWithAlternatives(t *testing.T) {
 	t.Parallel()
-	s, in, _ := newService(t)
+	s, in, _, raw := newService(t)
 	ctx := context.Background()
 	iv, a := firstWithOptions(t, s, in)
 	opt := a.Suggestions[0]
@@ -142,13 +144,13 @@ func TestBookingATakenOptionIsAConflictWithAlternatives(t *testing.T) {
 		require.Equal(t, other, alt.Interview)
 	}
 	n := 0
-	require.NoError(t, s.DB.Pool.QueryRow(ctx, `select count(*) from bookings where interview_id = $1`, other).Scan(&n))
+	require.NoError(t, raw.QueryRow(ctx, `select count(*) from bookings where interview_id = $1`, other).Scan(&n))
 	require.Zero(t, n)
 }
 
 func TestExpiredHoldsStopBlockingAtOnce(t *testing.T) {
 	t.Parallel()
-	s, in, clk := newService(t)
+	s, in, clk, raw := newService(t)
 	ctx := context.Background()
 	iv, _ := firstWithOptions(t, s, in)
 	a, err := s.Suggest(ctx, SuggestRequest{InterviewID: iv, K: 5, Hold: true, Actor: "desk-a"})
@@ -179,12 +181,12 @@ func TestExpiredHoldsStopBlockingAtOnce(t *testing.T) {
 		require.False(t, errors.As(err, &ce) && strings.Contains(ce.Message, "held"), "%v", err)
 	}
 	n := 0
-	require.NoError(t, s.DB.Pool.QueryRow(ctx, `select count(*) from holds where expires_at > $1`, clk.Now()).Scan(&n))
+	require.NoError(t, raw.QueryRow(ctx, `select count(*) from holds where expires_at > $1`, clk.Now()).Scan(&n))
 	require.Zero(t, n)
 	holds, keys, err := s.ClearExpired(ctx)
 	require.NoError(t, err)
 	require.Zero(t, keys)
 	require.LessOrEqual(t, holds, int64(1))
-	require.NoError(t, s.DB.Pool.QueryRow(ctx, `select count(*) from occupancy where hold_id is not null`).Scan(&n))
+	require.NoError(t, raw.QueryRow(ctx, `select count(*) from occupancy where hold_id is not null`).Scan(&n))
 	require.Zero(t, n)
 }

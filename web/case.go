@@ -483,9 +483,9 @@ func (h *Handler) bookingPage(w http.ResponseWriter, r *http.Request, v *view) (
 	return "booking", nil
 }
 
-// roomOffice returns the location of a room ("" when unknown).
+// roomOffice returns the location of a room ("" when unknown, or when it
+// cannot be read just now: it only picks the planner's office).
 func (h *Handler) roomOffice(ctx context.Context, room string) string {
-	var loc string
-	h.db.Pool.QueryRow(ctx, `select location_id from rooms where id = $1`, room).Scan(&loc)
+	loc, _ := h.db.RoomLocation(ctx, room)
 	return loc
 }

@@ -86,7 +86,7 @@ func TestBrowserFlow(t *testing.T) {
 	t.Parallel()
 	root, node := browserTools(t)
 	e := newEnv(t)
-	a, b, rankB := conflictingPair(t, e.booking, e.db)
+	a, b, rankB := conflictingPair(t, e.booking, e.raw)
 	shots := filepath.Join(root, "testout", "screenshots")
 	require.NoError(t, os.MkdirAll(shots, 0o755))
 

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -131,36 +130,26 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, v *view, 
 	}
 	from, to := c.ref.Midnight(c.loc), (c.ref + personDays).Midnight(c.loc)
 	d.From, d.To = longDate(c.ref), longDate(c.ref+personDays-1)
-	col := map[string]string{"room": "b.room_id", "interviewer": "b.interviewer_id", "interpreter": "b.interpreter_id"}[kind]
-	rows, _ := h.db.Pool.Query(ctx, `select b.id, b.interview_id, i.language, b.start_at, b.end_at, b.room_id, r.location_id,
-			b.interviewer_id, coalesce(b.interpreter_id, '')
-		from bookings b join interviews i on i.id = b.interview_id join rooms r on r.id = b.room_id
-		where `+col+` = $1 and b.status = 'active' and b.start_at < $3 and b.end_at > $2 order by b.start_at`, id, from, to)
-	for rows.Next() {
-		var pb personBooking
-		var s, e time.Time
-		var loc, ivr, itp string
-		if err := rows.Scan(&pb.ID, &pb.Interview, &pb.Lang, &s, &e, &pb.Room, &loc, &ivr, &itp); err != nil {
-			rows.Close()
-			return "", err
-		}
-		pb.When = when(solver.FormatInstant(s, c.loc), solver.FormatInstant(e, c.loc), c.loc)
-		pb.Office = names[loc]
+	uses, err := h.db.PersonUses(ctx, kind, id, from, to)
+	if err != nil {
+		return "", err
+	}
+	for _, u := range uses {
+		pb := personBooking{ID: u.Booking, Interview: u.Interview, Lang: u.Language, Room: u.Room}
+		pb.When = when(solver.FormatInstant(u.Start, c.loc), solver.FormatInstant(u.End, c.loc), c.loc)
+		pb.Office = names[u.Location]
 		switch kind {
 		case "room":
-			pb.Who = ivr
-			if itp != "" {
-				pb.Who += ", " + itp
+			pb.Who = u.Interviewer
+			if u.Interpreter != "" {
+				pb.Who += ", " + u.Interpreter
 			}
 		case "interviewer":
-			pb.Who = itp
+			pb.Who = u.Interpreter
 		case "interpreter":
-			pb.Who = ivr
+			pb.Who = u.Interviewer
 		}
 		d.Bookings = append(d.Bookings, pb)
-	}
-	if err := rows.Err(); err != nil {
-		return "", err
 	}
 	if kind != "room" {
 		abs, err := h.db.Absences(ctx, table, id)

@@ -3,15 +3,15 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
@@ -54,16 +54,6 @@ type plannerData struct {
 	Langs    []option
 }
 
-type span struct {
-	id       string // owner
-	start    time.Time
-	end      time.Time
-	booking  int64
-	ref      string
-	lang     string
-	location string
-}
-
 func (h *Handler) planner(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
 	ctx := r.Context()
 	c, err := h.clock(ctx)
@@ -71,12 +61,40 @@ func (h *Handler) planner(w http.ResponseWriter, r *http.Request, v *view) (stri
 		return "", err
 	}
 	q := r.URL.Query()
-	offs, err := h.offices(ctx)
+	d, week, err := h.plannerFrame(ctx, q, c, v)
 	if err != nil {
 		return "", err
 	}
+	d.Lang = strings.TrimSpace(q.Get("language"))
+	if d.Langs, err = h.languageOptions(ctx, d.Lang); err != nil {
+		return "", err
+	}
+	d.Busy = q.Get("busy") != ""
+	from, to := week.Midnight(c.loc), (week + plannerDays).Midnight(c.loc)
+	ow, err := h.db.OfficeWeek(ctx, d.Office, from, to, d.Lang)
+	if err != nil {
+		return "", err
+	}
+	b := newWeekGrids(ow, week, c.loc)
+	b.placeUses(ow.Bookings, "booking", d.Office, &d.Counts.Bookings)
+	b.placeUses(ow.Holds, "hold", d.Office, &d.Counts.Holds)
+	b.placeAbsences(ow.Absences, &d.Counts.Absences)
+	b.placeAvailability(ow.Availability)
+	d.Grids = b.finish(d.Busy)
+	v.Nav, v.Data = "planner", d
+	return "planner", nil
+}
+
+// plannerFrame reads the office and week asked for (the first office and
+// this week by default) and fills the page's frame: office choices, days,
+// links to the weeks before and after.
+func (h *Handler) plannerFrame(ctx context.Context, q url.Values, c *clock, v *view) (plannerData, solver.Date, error) {
+	offs, err := h.offices(ctx)
+	if err != nil {
+		return plannerData{}, 0, err
+	}
 	if len(offs) == 0 {
-		return "", errs.E(errs.NotFound, "No office is stored yet.")
+		return plannerData{}, 0, errs.E(errs.NotFound, "No office is stored yet.")
 	}
 	off := q.Get("office")
 	if off == "" {
@@ -84,10 +102,9 @@ func (h *Handler) planner(w http.ResponseWriter, r *http.Request, v *view) (stri
 	}
 	week, err := parseDateParam(q.Get("week"), c.ref)
 	if err != nil {
-		return "", err
+		return plannerData{}, 0, err
 	}
 	week = monday(week)
-	from, to := week.Midnight(c.loc), (week + plannerDays).Midnight(c.loc)
 	d := plannerData{Office: off, Week: week.String(), WeekLong: "week of " + longDate(week), Prev: (week - 7).String(), Next: (week + 7).String()}
 	found := false
 	for _, o := range offs {
@@ -98,190 +115,123 @@ func (h *Handler) planner(w http.ResponseWriter, r *http.Request, v *view) (stri
 		}
 	}
 	if !found {
-		return "", errs.E(errs.NotFound, "There is no office %q.", off)
+		return plannerData{}, 0, errs.E(errs.NotFound, "There is no office %q.", off)
 	}
 	for i := 0; i < plannerDays; i++ {
 		d.Days = append(d.Days, dayLabel(week+solver.Date(i)))
 	}
-	v.Nav = "planner"
-	dayOf := func(t time.Time) int { return int(solver.DateOf(t, c.loc) - week) }
-	hm := func(s, e time.Time) string { return s.In(c.loc).Format("15:04") + "–" + e.In(c.loc).Format("15:04") }
+	return d, week, nil
+}
 
-	// Rooms, interviewers and interpreters of the office; people from
-	// elsewhere who have bookings here this week join them.
-	rooms, err := ids(ctx, h, `select id from rooms where location_id = $1 and active order by id`, off)
-	if err != nil {
-		return "", err
-	}
-	ivrs, err := ids(ctx, h, `select id from interviewers where location_id = $1 and active order by id`, off)
-	if err != nil {
-		return "", err
-	}
-	interps, err := ids(ctx, h, `select interpreter_id from interpreter_locations l join interpreters i on i.id = l.interpreter_id
-		where l.location_id = $1 and i.active
-		union select interpreter_id from bookings b join rooms r on r.id = b.room_id
-		where r.location_id = $1 and b.status = 'active' and b.interpreter_id is not null and b.start_at >= $2 and b.start_at < $3
-		order by 1`, off, from, to)
-	if err != nil {
-		return "", err
-	}
-	// Interpreters of one language only, when asked.
-	d.Lang = strings.TrimSpace(q.Get("language"))
+// languageOptions are the choices of a language filter: all, then the
+// languages of pending interviews by name.
+func (h *Handler) languageOptions(ctx context.Context, selected string) ([]option, error) {
 	langs, err := h.pendingLanguages(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	d.Langs = append(d.Langs, option{Value: "", Label: "All languages", Selected: d.Lang == ""})
+	out := []option{{Value: "", Label: "All languages", Selected: selected == ""}}
 	for _, l := range langs {
-		d.Langs = append(d.Langs, option{Value: l, Label: langName(l) + " (" + l + ")", Selected: l == d.Lang})
+		out = append(out, option{Value: l, Label: langName(l) + " (" + l + ")", Selected: l == selected})
 	}
-	if d.Lang != "" {
-		rows, _ := h.db.Pool.Query(ctx, `select id, languages from interpreters where id = any($1)`, interps)
-		keep := map[string]bool{}
-		for rows.Next() {
-			var id string
-			var ls []string
-			if err := rows.Scan(&id, &ls); err != nil {
-				rows.Close()
-				return "", err
-			}
-			if ok, _ := solver.LanguageMatch(ls, d.Lang, false); ok {
-				keep[id] = true
-			}
-		}
-		if err := rows.Err(); err != nil {
-			return "", err
-		}
-		kept := interps[:0]
-		for _, id := range interps {
-			if keep[id] {
-				kept = append(kept, id)
-			}
-		}
-		interps = kept
-	}
-	d.Busy = q.Get("busy") != ""
+	return out, nil
+}
 
-	// Bookings and live holds of the week that use any of them.
-	rows, _ := h.db.Pool.Query(ctx, `select b.id, b.interview_id, i.language, b.start_at, b.end_at, b.room_id, b.interviewer_id,
-			coalesce(b.interpreter_id, ''), r.location_id
-		from bookings b join interviews i on i.id = b.interview_id join rooms r on r.id = b.room_id
-		where b.status = 'active' and b.start_at < $2 and b.end_at > $1
-		  and (r.location_id = $3 or b.interpreter_id = any($4) or b.interviewer_id = any($5))`, from, to, off, interps, ivrs)
-	type use struct {
-		span
-		room, interviewer, interpreter string
-	}
-	var uses []use
-	for rows.Next() {
-		var u use
-		if err := rows.Scan(&u.booking, &u.ref, &u.lang, &u.start, &u.end, &u.room, &u.interviewer, &u.interpreter, &u.location); err != nil {
-			rows.Close()
-			return "", err
-		}
-		uses = append(uses, u)
-	}
-	if err := rows.Err(); err != nil {
-		return "", err
-	}
-	rows, _ = h.db.Pool.Query(ctx, `select h.interview_id, i.language, h.start_at, h.end_at, h.room_id, h.interviewer_id,
-			coalesce(h.interpreter_id, ''), r.location_id
-		from holds h join interviews i on i.id = h.interview_id join rooms r on r.id = h.room_id
-		where h.expires_at > $4 and h.start_at < $2 and h.end_at > $1
-		  and (r.location_id = $3 or h.interpreter_id = any($5) or h.interviewer_id = any($6))`, from, to, off, h.now(), interps, ivrs)
-	var holdUses []use
-	for rows.Next() {
-		var u use
-		if err := rows.Scan(&u.ref, &u.lang, &u.start, &u.end, &u.room, &u.interviewer, &u.interpreter, &u.location); err != nil {
-			rows.Close()
-			return "", err
-		}
-		holdUses = append(holdUses, u)
-	}
-	if err := rows.Err(); err != nil {
-		return "", err
-	}
+// weekGrids builds the planner's three grids (rooms, interviewers,
+// interpreters: a row each, a cell per day) of one week.
+type weekGrids struct {
+	week                      solver.Date
+	loc                       *time.Location
+	rooms, ivrs, intps        grid
+	roomIdx, ivrIdx, intpsIdx map[string]*gridRow
+}
 
-	absences, err := h.spans(ctx, `select o.id, lower(a.during), upper(a.during) from absences a
-		join (select id, resource_id from interpreters union all select id, resource_id from interviewers) o on o.resource_id = a.resource_id
-		where (o.id = any($3) or o.id = any($4)) and a.during && tstzrange($1, $2)`, from, to, interps, ivrs)
-	if err != nil {
-		return "", err
-	}
-	avail, err := h.spans(ctx, `select o.id, lower(a.during), upper(a.during) from availability a
-		join (select id, resource_id from interpreters union all select id, resource_id from interviewers) o on o.resource_id = a.resource_id
-		where (o.id = any($3) or o.id = any($4)) and a.during && tstzrange($1, $2) order by 2`, from, to, interps, ivrs)
-	if err != nil {
-		return "", err
-	}
+func newWeekGrids(ow *resources.OfficeWeek, week solver.Date, loc *time.Location) *weekGrids {
+	b := &weekGrids{week: week, loc: loc}
+	b.rooms, b.roomIdx = newGrid("room", ow.Rooms, "/people/room/")
+	b.ivrs, b.ivrIdx = newGrid("interviewer", ow.Interviewers, "/people/interviewer/")
+	b.intps, b.intpsIdx = newGrid("interpreter", ow.Interpreters, "/people/interpreter/")
+	return b
+}
 
-	mk := func(kind string, list []string, link string) (grid, map[string]*gridRow) {
-		g := grid{Kind: kind}
-		idx := map[string]*gridRow{}
-		g.Rows = make([]gridRow, len(list))
-		for i, id := range list {
-			g.Rows[i] = gridRow{ID: id, Link: link + id, Cells: make([][]entry, plannerDays)}
-			idx[id] = &g.Rows[i]
-		}
-		return g, idx
+func newGrid(kind string, ids []string, link string) (grid, map[string]*gridRow) {
+	g := grid{Kind: kind, Rows: make([]gridRow, len(ids))}
+	idx := map[string]*gridRow{}
+	for i, id := range ids {
+		g.Rows[i] = gridRow{ID: id, Link: link + id, Cells: make([][]entry, plannerDays)}
+		idx[id] = &g.Rows[i]
 	}
-	roomGrid, roomIdx := mk("room", rooms, "/people/room/")
-	ivrGrid, ivrIdx := mk("interviewer", ivrs, "/people/interviewer/")
-	intGrid, intIdx := mk("interpreter", interps, "/people/interpreter/")
-	put := func(idx map[string]*gridRow, id string, t time.Time, e entry) {
-		row := idx[id]
-		day := dayOf(t)
-		if row == nil || day < 0 || day >= plannerDays {
-			return
-		}
-		row.Cells[day] = append(row.Cells[day], e)
+	return g, idx
+}
+
+func (b *weekGrids) hm(s, e time.Time) string {
+	return s.In(b.loc).Format("15:04") + "–" + e.In(b.loc).Format("15:04")
+}
+
+// put adds e to id's row on the day of t (nothing when the row or the day
+// is not shown).
+func (b *weekGrids) put(idx map[string]*gridRow, id string, t time.Time, e entry) {
+	row := idx[id]
+	day := int(solver.DateOf(t, b.loc) - b.week)
+	if row == nil || day < 0 || day >= plannerDays {
+		return
 	}
+	row.Cells[day] = append(row.Cells[day], e)
+}
+
+// placeUses puts bookings or holds (kind) in the rows of their room (when
+// at office, counted) and of their people (marked with the other office
+// when elsewhere).
+func (b *weekGrids) placeUses(uses []resources.Use, kind, office string, count *int) {
 	for _, u := range uses {
-		e := entry{Kind: "booking", Time: hm(u.start, u.end), Ref: u.ref, Lang: u.lang, Link: "/bookings/" + strconv.FormatInt(u.booking, 10)}
-		if u.location == off {
-			put(roomIdx, u.room, u.start, e)
-			d.Counts.Bookings++
-		} else {
-			e.Where = u.location
+		e := entry{Kind: kind, Time: b.hm(u.Start, u.End), Ref: u.Interview, Lang: u.Language, Link: "/cases/" + u.Interview}
+		if kind == "booking" {
+			e.Link = "/bookings/" + strconv.FormatInt(u.Booking, 10)
 		}
-		put(ivrIdx, u.interviewer, u.start, e)
-		put(intIdx, u.interpreter, u.start, e)
-	}
-	for _, u := range holdUses {
-		e := entry{Kind: "hold", Time: hm(u.start, u.end), Ref: u.ref, Lang: u.lang, Link: "/cases/" + u.ref}
-		if u.location == off {
-			put(roomIdx, u.room, u.start, e)
-			d.Counts.Holds++
+		if u.Location == office {
+			b.put(b.roomIdx, u.Room, u.Start, e)
+			*count++
 		} else {
-			e.Where = u.location
+			e.Where = u.Location
 		}
-		put(ivrIdx, u.interviewer, u.start, e)
-		put(intIdx, u.interpreter, u.start, e)
+		b.put(b.ivrIdx, u.Interviewer, u.Start, e)
+		b.put(b.intpsIdx, u.Interpreter, u.Start, e)
 	}
+}
+
+// placeAbsences marks each day an absence touches ("all day" when whole).
+func (b *weekGrids) placeAbsences(absences []resources.Span, count *int) {
 	for _, a := range absences {
-		// An absence may span days: mark each day it touches.
 		for day := 0; day < plannerDays; day++ {
-			ds, de := (week + solver.Date(day)).Midnight(c.loc), (week + solver.Date(day+1)).Midnight(c.loc)
-			if a.start.Before(de) && a.end.After(ds) {
-				s, e := maxTime(a.start, ds), minTime(a.end, de)
-				en := entry{Kind: "absence", Time: hm(s, e)}
-				if s.Equal(ds) && e.Equal(de) {
-					en.Time = "all day"
-				}
-				put(intIdx, a.id, s, en)
-				put(ivrIdx, a.id, s, en)
-				d.Counts.Absences++
+			ds, de := (b.week + solver.Date(day)).Midnight(b.loc), (b.week + solver.Date(day+1)).Midnight(b.loc)
+			if !a.Start.Before(de) || !a.End.After(ds) {
+				continue
 			}
+			s, e := maxTime(a.Start, ds), minTime(a.End, de)
+			en := entry{Kind: "absence", Time: b.hm(s, e)}
+			if s.Equal(ds) && e.Equal(de) {
+				en.Time = "all day"
+			}
+			b.put(b.intpsIdx, a.Owner, s, en)
+			b.put(b.ivrIdx, a.Owner, s, en)
+			*count++
 		}
 	}
+}
+
+func (b *weekGrids) placeAvailability(avail []resources.Span) {
 	for _, a := range avail {
-		en := entry{Kind: "free", Time: hm(a.start, a.end)}
-		put(intIdx, a.id, a.start, en)
-		put(ivrIdx, a.id, a.start, en)
+		en := entry{Kind: "free", Time: b.hm(a.Start, a.End)}
+		b.put(b.intpsIdx, a.Owner, a.Start, en)
+		b.put(b.ivrIdx, a.Owner, a.Start, en)
 	}
-	for _, g := range []*grid{&roomGrid, &ivrGrid, &intGrid} {
-		if d.Busy && g != &roomGrid {
-			// Only the people with a booking, hold or absence this week.
+}
+
+// finish orders each cell by time and, with busyOnly, keeps only the people
+// with a booking, hold or absence that week.
+func (b *weekGrids) finish(busyOnly bool) []grid {
+	for _, g := range []*grid{&b.rooms, &b.ivrs, &b.intps} {
+		if busyOnly && g != &b.rooms {
 			kept := g.Rows[:0]
 			for _, row := range g.Rows {
 				for _, cell := range row.Cells {
@@ -299,25 +249,10 @@ func (h *Handler) planner(w http.ResponseWriter, r *http.Request, v *view) (stri
 			}
 		}
 	}
-	roomGrid.Title, roomGrid.Caption = "Rooms", "Bookings and holds per room and day"
-	ivrGrid.Title, ivrGrid.Caption = "Interviewers", "Availability, bookings, holds and absences per interviewer and day"
-	intGrid.Title, intGrid.Caption = "Interpreters", "Availability, bookings, holds and absences per interpreter and day; bookings at other offices are marked"
-	d.Grids = []grid{roomGrid, intGrid, ivrGrid}
-	v.Data = d
-	return "planner", nil
-}
-
-func ids(ctx context.Context, h *Handler, sql string, args ...any) ([]string, error) {
-	rows, _ := h.db.Pool.Query(ctx, sql, args...)
-	return pgx.CollectRows(rows, pgx.RowTo[string])
-}
-
-func (h *Handler) spans(ctx context.Context, sql string, args ...any) ([]span, error) {
-	rows, _ := h.db.Pool.Query(ctx, sql, args...)
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (span, error) {
-		var s span
-		return s, r.Scan(&s.id, &s.start, &s.end)
-	})
+	b.rooms.Title, b.rooms.Caption = "Rooms", "Bookings and holds per room and day"
+	b.ivrs.Title, b.ivrs.Caption = "Interviewers", "Availability, bookings, holds and absences per interviewer and day"
+	b.intps.Title, b.intps.Caption = "Interpreters", "Availability, bookings, holds and absences per interpreter and day; bookings at other offices are marked"
+	return []grid{b.rooms, b.intps, b.ivrs}
 }
 
 func maxTime(a, b time.Time) time.Time {

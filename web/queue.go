@@ -7,9 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
@@ -54,15 +53,8 @@ type queueData struct {
 	RiskDays  int
 }
 
-// office is a location with its name.
-type office struct{ ID, Name string }
-
-func (h *Handler) offices(ctx context.Context) ([]office, error) {
-	rows, _ := h.db.Pool.Query(ctx, `select id, name from locations where active order by name`)
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (office, error) {
-		var o office
-		return o, r.Scan(&o.ID, &o.Name)
-	})
+func (h *Handler) offices(ctx context.Context) ([]resources.Office, error) {
+	return h.db.ActiveOffices(ctx)
 }
 
 func (h *Handler) queue(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
@@ -74,49 +66,30 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, v *view) (string
 	}
 	v.Title, v.Nav = "Queue", "queue"
 	lang, off, dl, pr := strings.TrimSpace(q.Get("language")), q.Get("office"), q.Get("deadline"), q.Get("priority")
-	where := []string{"i.status = 'pending'"}
-	args := []any{h.now()}
-	arg := func(x any) string {
-		args = append(args, x)
-		return "$" + strconv.Itoa(len(args))
-	}
-	if lang != "" {
-		p := arg(lang)
-		where = append(where, "(lower(i.language) = lower("+p+") or lower(i.language) like lower("+p+") || '-%')")
-	}
-	if off != "" {
-		where = append(where, "exists (select 1 from interview_locations l where l.interview_id = i.id and l.location_id = "+arg(off)+")")
-	}
+	f := resources.QueueFilter{Language: lang, Office: off}
 	if dl != "" {
 		d, err := solver.ParseDate(dl)
 		if err != nil {
 			return "", errs.E(errs.Invalid, "The deadline filter must be a date (YYYY-MM-DD).")
 		}
-		where = append(where, "i.deadline <= "+arg(d.String())+"::date")
+		f.Deadline = d.String()
 	}
 	if pr != "" {
 		n, err := strconv.Atoi(pr)
 		if err != nil || n < 1 {
 			return "", errs.E(errs.Invalid, "The priority filter must be a whole number of at least 1.")
 		}
-		where = append(where, "coalesce(i.priority, 1) >= "+arg(n))
+		f.MinPriority = n
 	}
-	sql := `select i.id, i.language, i.duration_minutes, i.earliest::text, coalesce(i.deadline::text, ''), coalesce(i.latest::text, ''),
-			coalesce(i.priority, 1),
-			array(select l.location_id from interview_locations l where l.interview_id = i.id order by l.ord),
-			exists (select 1 from holds h where h.interview_id = i.id and h.expires_at > $1),
-			count(*) over ()
-		from interviews i where ` + strings.Join(where, " and ") + `
-		order by coalesce(i.deadline, i.latest) nulls last, coalesce(i.priority, 1) desc, i.earliest, i.id
-		limit ` + strconv.Itoa(queueLimit)
 	data := queueData{Deadline: dl, Filtered: lang != "" || off != "" || dl != "" || pr != "", Ref: longDate(c.ref), RiskDays: riskDays}
-	rows, _ := h.db.Pool.Query(ctx, sql, args...)
-	for rows.Next() {
-		var x queueRow
-		if err := rows.Scan(&x.ID, &x.Language, &x.Duration, &x.Earliest, &x.Deadline, &x.Latest, &x.Priority, &x.Offices, &x.Held, &data.Total); err != nil {
-			rows.Close()
-			return "", err
-		}
+	entries, total, err := h.db.Queue(ctx, f, queueLimit)
+	if err != nil {
+		return "", err
+	}
+	data.Total = total
+	for _, e := range entries {
+		x := queueRow{ID: e.ID, Language: e.Language, Duration: e.DurationMinutes, Earliest: e.Earliest, Deadline: e.Deadline,
+			Latest: e.Latest, Priority: e.Priority, Offices: e.Offices, Held: e.Held}
 		if x.Deadline != "" {
 			x.HasDeadline = true
 			if d, err := solver.ParseDate(x.Deadline); err == nil {
@@ -133,9 +106,6 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, v *view) (string
 			}
 		}
 		data.Rows = append(data.Rows, x)
-	}
-	if err := rows.Err(); err != nil {
-		return "", err
 	}
 	data.Truncated = data.Total > len(data.Rows)
 
@@ -169,8 +139,7 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, v *view) (string
 
 // pendingLanguages lists the languages of pending interviews, by name.
 func (h *Handler) pendingLanguages(ctx context.Context) ([]string, error) {
-	rows, _ := h.db.Pool.Query(ctx, `select distinct language from interviews where status = 'pending'`)
-	langs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	langs, err := h.db.PendingLanguages(ctx)
 	if err != nil {
 		return nil, err
 	}

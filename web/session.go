@@ -15,8 +15,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/resources"
 )
@@ -181,16 +179,14 @@ func (h *Handler) loadSession(next http.Handler) http.Handler {
 		}
 		s := h.sessions.get(c.Value)
 		if s != nil {
-			var role string
-			var live bool
-			err := h.db.Pool.QueryRow(r.Context(), `select role, revoked_at is null from api_tokens where id = $1`, s.TokenID).Scan(&role, &live)
+			role, live, err := h.db.TokenRole(r.Context(), s.TokenID)
 			switch {
-			case err == pgx.ErrNoRows || (err == nil && (!live || role != string(s.Role))):
+			case err != nil:
+				h.fail(w, r, err)
+				return
+			case !live || role != s.Role:
 				h.sessions.deleteToken(s.TokenID)
 				s = nil
-			case err != nil:
-				h.fail(w, r, errs.Wrap(err, errs.Internal, ""))
-				return
 			}
 		}
 		if s == nil {

@@ -51,8 +51,7 @@ type shortageData struct {
 // place for want of an interpreter.
 func (h *Handler) latestUnplaced(r *http.Request) (map[string]bool, error) {
 	out := map[string]bool{}
-	var id int64
-	err := h.db.Pool.QueryRow(r.Context(), `select coalesce(max(id), 0) from plans where status in ('done', 'accepted') and kind <> 'repair'`).Scan(&id)
+	id, err := h.db.LatestPlan(r.Context())
 	if err != nil || id == 0 {
 		return out, err
 	}

@@ -36,6 +36,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 type env struct {
 	srv                    *httptest.Server
 	db                     *postgres.DB
+	raw                    *pgtest.Raw // the test's own SQL
 	booking                *scheduler.Service
 	planner                *scheduler.Planner
 	clerk, clerk2, manager string
@@ -82,7 +83,8 @@ func newEnv(t *testing.T) *env {
 func newEnvWith(t *testing.T, in *solver.Instance) *env {
 	t.Helper()
 	ctx := context.Background()
-	db := postgres.New(pgtest.Pool(t), time.Now)
+	raw := pgtest.Open(t)
+	db := postgres.New(raw, time.Now)
 	_, err := db.Import(ctx, in)
 	require.NoError(t, err)
 	// Wired as cmd/interviewd wires the server: one booking service and
@@ -98,7 +100,7 @@ func newEnvWith(t *testing.T, in *solver.Instance) *env {
 		defer cancel()
 		planner.Close(cctx)
 	})
-	e := &env{srv: srv, db: db, booking: booking, planner: planner}
+	e := &env{srv: srv, db: db, raw: raw, booking: booking, planner: planner}
 	var tk *resources.Token
 	e.clerk, tk, err = db.CreateToken(ctx, "clerk-a", resources.RoleClerk)
 	require.NoError(t, err)
@@ -321,10 +323,10 @@ func TestSignIn(t *testing.T) {
 // overlapping time: once A's top one is booked, B's is taken. A's top
 // suggestion has an interpreter (the tests check the interpreter's page and
 // feed).
-func conflictingPair(t *testing.T, svc *scheduler.Service, db *postgres.DB) (a, b string, rankB int) {
+func conflictingPair(t *testing.T, svc *scheduler.Service, raw *pgtest.Raw) (a, b string, rankB int) {
 	t.Helper()
 	ctx := context.Background()
-	rows, _ := db.Pool.Query(ctx, `select id from interviews where status = 'pending' order by id`)
+	rows, _ := raw.Query(ctx, `select id from interviews where status = 'pending' order by id`)
 	var ids []string
 	for rows.Next() {
 		var id string
@@ -373,7 +375,7 @@ var bookedRe = regexp.MustCompile(`Booked: booking (\d+)\.`)
 func TestCaseBookConflictRescheduleCancel(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	a, bID, rankB := conflictingPair(t, e.booking, e.db)
+	a, bID, rankB := conflictingPair(t, e.booking, e.raw)
 	c1, c2 := e.browser(t), e.browser(t)
 	c1.signIn(e.clerk)
 	c2.signIn(e.clerk2)
@@ -433,7 +435,7 @@ func TestCaseBookConflictRescheduleCancel(t *testing.T) {
 	b, err := e.db.Booking(context.Background(), bookingID)
 	require.NoError(t, err)
 	var office string
-	require.NoError(t, e.db.Pool.QueryRow(context.Background(), `select location_id from rooms where id = $1`, b.Room).Scan(&office))
+	require.NoError(t, e.raw.QueryRow(context.Background(), `select location_id from rooms where id = $1`, b.Room).Scan(&office))
 	start, _ := solver.ParseInstant(b.Start)
 	loc, _ := time.LoadLocation("Europe/Helsinki")
 	day := start.In(loc)
@@ -484,7 +486,7 @@ func TestQueueFilters(t *testing.T) {
 	ctx := context.Background()
 	// One more interview without any date: those come last.
 	var undated string
-	require.NoError(t, e.db.Pool.QueryRow(ctx, `update interviews set deadline = null, latest = null
+	require.NoError(t, e.raw.QueryRow(ctx, `update interviews set deadline = null, latest = null
 		where id = (select min(id) from interviews where status = 'pending' and deadline is not null) returning id`).Scan(&undated))
 	b := e.browser(t)
 	b.signIn(e.clerk)
@@ -517,7 +519,7 @@ func TestQueueFilters(t *testing.T) {
 	var got []qrow
 	for _, m := range queueRowRe.FindAllStringSubmatch(all.body, -1) {
 		r := qrow{id: m[2], risk: m[1] != ""}
-		require.NoError(t, e.db.Pool.QueryRow(ctx, `select coalesce(deadline::text, ''), coalesce(latest::text, ''),
+		require.NoError(t, e.raw.QueryRow(ctx, `select coalesce(deadline::text, ''), coalesce(latest::text, ''),
 			earliest::text, coalesce(priority, 1) from interviews where id = $1`, r.id).Scan(&r.deadline, &r.latest, &r.earlier, &r.prio))
 		got = append(got, r)
 	}

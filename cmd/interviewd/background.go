@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/asylum-scheduling/interviews/api"
+
 	"github.com/asylum-scheduling/interviews/calendars/importer"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/scheduler"
@@ -25,6 +27,7 @@ type bgConfig struct {
 	nightlyWeeks  int
 	nightlyLimit  time.Duration
 	busyAllowList string             // -busy-calendar-allow, as given
+	requestLimit  time.Duration      // time limit of a request (instances: api.ImportTimeout)
 	busyAllow     importer.AllowList // private hosts and ranges busy calendars may be fetched from
 }
 
@@ -60,11 +63,19 @@ func (c *bgConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 		limit = -1
 	}
 	fs.DurationVar(&c.nightlyLimit, "nightly-time-limit", limit, "solver time limit of the nightly plan")
+	reqLimit, err := time.ParseDuration(envOr(getenv, "REQUEST_TIMEOUT", api.RequestTimeout.String()))
+	if err != nil {
+		reqLimit = -1
+	}
+	fs.DurationVar(&c.requestLimit, "request-timeout", reqLimit, "time limit of a request, database calls included (instance import and export: 2m)")
 	fs.StringVar(&c.busyAllowList, "busy-calendar-allow", getenv("BUSY_CALENDAR_ALLOW"),
 		"host names and CIDR ranges of the own network that busy calendars may be fetched from (default $BUSY_CALENDAR_ALLOW)")
 }
 
 func (c *bgConfig) check() error {
+	if c.requestLimit < time.Second || c.requestLimit > api.ImportTimeout {
+		return fmt.Errorf("-request-timeout (REQUEST_TIMEOUT) must be a duration from 1s to %s", api.ImportTimeout)
+	}
 	l, err := importer.ParseAllowList(c.busyAllowList)
 	if err != nil {
 		return fmt.Errorf("-busy-calendar-allow (BUSY_CALENDAR_ALLOW): %v", err)

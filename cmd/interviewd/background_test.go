@@ -23,6 +23,8 @@ func TestServeRefusesBadBackgroundSettings(t *testing.T) {
 		{nil, map[string]string{"NIGHTLY_PLAN_TIME_LIMIT": "1h"}, "-nightly-time-limit"},
 		{nil, map[string]string{"BUSY_CALENDAR_ALLOW": "10.0.0.0/8, not a host!"}, "-busy-calendar-allow"},
 		{[]string{"-busy-calendar-allow", "10.0.0.0/99"}, nil, "-busy-calendar-allow"},
+		{nil, map[string]string{"REQUEST_TIMEOUT": "soon"}, "-request-timeout"},
+		{[]string{"-request-timeout", "10m"}, nil, "-request-timeout"},
 	} {
 		getenv := func(k string) string { return c.env[k] }
 		var out, errb bytes.Buffer

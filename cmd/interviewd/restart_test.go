@@ -138,7 +138,7 @@ func (c *child) plan(t *testing.T, token string, id int64) postgres.Plan {
 // without its occupancy, live occupancy of a booking that is not active, a
 // booked interview without an active booking (or the reverse), a resource
 // in two places at once, a booking without its audit entry and event.
-func noHalfBookings(t *testing.T, db *postgres.DB) {
+func noHalfBookings(t *testing.T, raw *pgtest.Raw) {
 	t.Helper()
 	ctx := context.Background()
 	for what, sql := range map[string]string{
@@ -161,18 +161,18 @@ func noHalfBookings(t *testing.T, db *postgres.DB) {
 			and not exists (select 1 from outbox o where o.booking_id = b.id)`,
 	} {
 		var n int
-		require.NoError(t, db.Pool.QueryRow(ctx, sql).Scan(&n), what)
+		require.NoError(t, raw.QueryRow(ctx, sql).Scan(&n), what)
 		require.Zero(t, n, what)
 	}
 }
 
 // waitUnlocked waits until the killed server's sessions are gone (their
 // advisory locks with them), as they are when its host comes back.
-func waitUnlocked(t *testing.T, db *postgres.DB) {
+func waitUnlocked(t *testing.T, raw *pgtest.Raw) {
 	t.Helper()
 	waitFor(t, "the killed server's sessions to end", 30*time.Second, func() bool {
 		var n int
-		require.NoError(t, db.Pool.QueryRow(context.Background(), `select count(*) from pg_locks where locktype = 'advisory'`).Scan(&n))
+		require.NoError(t, raw.QueryRow(context.Background(), `select count(*) from pg_locks where locktype = 'advisory'`).Scan(&n))
 		return n == 0
 	})
 }
@@ -183,6 +183,7 @@ func TestRestartDuringPlanAndAccept(t *testing.T) {
 	db, err := postgres.Open(ctx, url, nil)
 	require.NoError(t, err)
 	t.Cleanup(db.Close)
+	raw := pgtest.OpenAt(t, url)
 	in, err := generator.Generate("M", 1)
 	require.NoError(t, err)
 	fit, err := solver.FirstFit(in)
@@ -198,7 +199,7 @@ func TestRestartDuringPlanAndAccept(t *testing.T) {
 	token, _, err := db.CreateToken(ctx, "restart-manager", resources.RoleManager)
 	require.NoError(t, err)
 	var bookingsBefore int
-	require.NoError(t, db.Pool.QueryRow(ctx, `select count(*) from bookings`).Scan(&bookingsBefore))
+	require.NoError(t, raw.QueryRow(ctx, `select count(*) from bookings`).Scan(&bookingsBefore))
 
 	// 1. Kill the server while a plan runs.
 	s1 := startChild(t, url)
@@ -211,7 +212,7 @@ func TestRestartDuringPlanAndAccept(t *testing.T) {
 	p, err := db.Plan(ctx, running.ID, false)
 	require.NoError(t, err)
 	require.Equal(t, "running", p.Status, "killed, the server recorded nothing")
-	waitUnlocked(t, db)
+	waitUnlocked(t, raw)
 
 	s2 := startChild(t, url)
 	after := s2.plan(t, token, running.ID)
@@ -219,9 +220,9 @@ func TestRestartDuringPlanAndAccept(t *testing.T) {
 	require.Contains(t, after.Error, "server restarted")
 	require.Nil(t, after.Result)
 	var n int
-	require.NoError(t, db.Pool.QueryRow(ctx, `select count(*) from bookings`).Scan(&n))
+	require.NoError(t, raw.QueryRow(ctx, `select count(*) from bookings`).Scan(&n))
 	require.Equal(t, bookingsBefore, n, "a plan books nothing by itself")
-	noHalfBookings(t, db)
+	noHalfBookings(t, raw)
 
 	// 2. Kill the server while it accepts a plan.
 	code, body = s2.call(t, token, "POST", "/v1/plans", map[string]any{"from": in.Horizon.Start, "to": in.Horizon.End, "time_limit": "1s"})
@@ -236,7 +237,7 @@ func TestRestartDuringPlanAndAccept(t *testing.T) {
 	reason := fmt.Sprintf("plan %d", plan.ID)
 	countPlanBookings := func() int {
 		var k int
-		require.NoError(t, db.Pool.QueryRow(ctx, `select count(*) from audit_log where reason = $1 and action = 'booked'`, reason).Scan(&k))
+		require.NoError(t, raw.QueryRow(ctx, `select count(*) from audit_log where reason = $1 and action = 'booked'`, reason).Scan(&k))
 		return k
 	}
 	accepted := make(chan struct{})
@@ -258,8 +259,8 @@ func TestRestartDuringPlanAndAccept(t *testing.T) {
 	<-accepted
 	half := countPlanBookings()
 	t.Logf("killed during accept after %d of %d items were booked", half, len(items))
-	noHalfBookings(t, db)
-	waitUnlocked(t, db)
+	noHalfBookings(t, raw)
+	waitUnlocked(t, raw)
 
 	// 3. After a restart the same accept completes it: nothing twice. This
 	// server delivers notifications to a webhook.
@@ -286,9 +287,9 @@ func TestRestartDuringPlanAndAccept(t *testing.T) {
 		require.Equal(t, "booked", x.Outcome, "%s: %s", x.Interview, x.Message)
 	}
 	require.Equal(t, len(items), countPlanBookings())
-	require.NoError(t, db.Pool.QueryRow(ctx, `select count(*) from bookings`).Scan(&n))
+	require.NoError(t, raw.QueryRow(ctx, `select count(*) from bookings`).Scan(&n))
 	require.Equal(t, bookingsBefore+len(items), n)
-	noHalfBookings(t, db)
+	noHalfBookings(t, raw)
 
 	// Every booking of the plan is announced to the webhook once, signed,
 	// without a case number.
@@ -342,7 +343,7 @@ func TestRestartDuringPlanAndAccept(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "failed", stopped.Status)
 	require.Contains(t, stopped.Error, "shut down")
-	noHalfBookings(t, db)
+	noHalfBookings(t, raw)
 
 	// The restarted servers' logs name no case and carry no token or secret.
 	logs := s3.errb.String()

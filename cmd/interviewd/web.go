@@ -34,8 +34,8 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 		return nil, err
 	}
 	apiHandler := api.New(api.Deps{Store: db, Booking: booking, Planner: planner, Jobs: jobs,
-		Feeds: api.NewFeedService(api.FeedOptions{}), Log: log})
-	pages := web.New(web.Config{DB: db, Booking: booking, Plans: planner, API: apiHandler, Log: log})
+		Feeds: api.NewFeedService(api.FeedOptions{}), Log: log, RequestTimeout: c.requestLimit})
+	pages := web.New(web.Config{DB: db, Booking: booking, Plans: planner, API: apiHandler, Log: log, RequestTimeout: c.requestLimit})
 	stop, err := startBackground(ctx, db, planner, jobs, c, log)
 	if err != nil {
 		return nil, err

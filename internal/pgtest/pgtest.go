@@ -211,12 +211,39 @@ func EmptyURL(t testing.TB) string {
 	return newDB(t, "")
 }
 
-// Pool returns a pool on a fresh, migrated database; both are closed and
+// Raw is a test database's connection pool, for a test's own SQL: fixtures
+// the API cannot make and checks of what the code under test wrote. The
+// code under test reaches the database only through its store
+// (postgres.New(pool, now)).
+type Raw = pgxpool.Pool
+
+// Open returns a pool on a fresh, migrated database; both are closed and
 // dropped when the test ends.
-func Pool(t testing.TB) *pgxpool.Pool {
+func Open(t testing.TB) *Raw { return OpenMax(t, 0) }
+
+// OpenAt returns a pool on the test database at url (from URL), closed
+// when the test ends.
+func OpenAt(t testing.TB, url string) *Raw {
 	t.Helper()
-	url := URL(t)
 	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+// OpenMax is Open with at most maxConns connections (0: pgx's default).
+func OpenMax(t testing.TB, maxConns int32) *Raw {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig(URL(t))
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	if maxConns > 0 {
+		cfg.MaxConns = maxConns
+	}
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}

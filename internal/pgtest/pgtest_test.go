@@ -18,7 +18,7 @@ func TestEachTestHasItsOwnMigratedDatabase(t *testing.T) {
 	var names []string
 	for i := 0; i < 2; i++ {
 		t.Run("db", func(t *testing.T) {
-			pool := pgtest.Pool(t)
+			pool := pgtest.Open(t)
 			var name string
 			require.NoError(t, pool.QueryRow(ctx, `select current_database()`).Scan(&name))
 			names = append(names, name)

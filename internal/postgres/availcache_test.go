@@ -18,7 +18,7 @@ import (
 func TestListedAvailabilityFollowsEveryChange(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := newDB(t)
+	db, raw := newDBRaw(t)
 	in, err := generator.Generate("S", 3)
 	require.NoError(t, err)
 	_, err = db.Import(ctx, in)
@@ -36,18 +36,18 @@ func TestListedAvailabilityFollowsEveryChange(t *testing.T) {
 	check := func(step string) []resources.Interpreter {
 		t.Helper()
 		got := list(db)
-		require.Equal(t, list(postgres.New(db.Pool, nil)), got, step)
+		require.Equal(t, list(postgres.New(raw, nil)), got, step)
 		return got
 	}
 	exec := func(sql string, args ...any) {
 		t.Helper()
-		_, err := db.Pool.Exec(ctx, sql, args...)
+		_, err := raw.Exec(ctx, sql, args...)
 		require.NoError(t, err)
 	}
 	rid := func(id string) int64 {
 		t.Helper()
 		var r int64
-		require.NoError(t, db.Pool.QueryRow(ctx, `select resource_id from interpreters where id = $1`, id).Scan(&r))
+		require.NoError(t, raw.QueryRow(ctx, `select resource_id from interpreters where id = $1`, id).Scan(&r))
 		return r
 	}
 
@@ -77,7 +77,7 @@ func TestListedAvailabilityFollowsEveryChange(t *testing.T) {
 		}
 	}
 
-	tx, err := db.Pool.Begin(ctx)
+	tx, err := raw.Begin(ctx)
 	require.NoError(t, err)
 	_, err = tx.Exec(ctx, `update availability set during = tstzrange(lower(during) - interval '2 hours', upper(during)) where resource_id = $1`, rid(first))
 	require.NoError(t, err)

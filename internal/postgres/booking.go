@@ -134,7 +134,7 @@ func (db *DB) Apply(ctx context.Context, c Change) (*ChangeResult, error) {
 	var res *ChangeResult
 	var err error
 	for attempt := 0; ; attempt++ {
-		err = WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
+		err = WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 			var err error
 			res, err = apply(ctx, tx, c)
 			return err

@@ -40,7 +40,7 @@ type PlanningState struct {
 // shared state includes), and its status ("" when it does not exist).
 func (db *DB) StateProbe(ctx context.Context, interview string, now time.Time) (version int64, ownHolds bool, status string, err error) {
 	var st *string
-	err = db.Pool.QueryRow(ctx, `select (select version from state_version),
+	err = db.pool.QueryRow(ctx, `select (select version from state_version),
 		exists (select 1 from holds where interview_id = $1 and expires_at > $2),
 		(select status from interviews where id = $1)`, interview, now).Scan(&version, &ownHolds, &st)
 	return version, ownHolds, str(st), Translate(err)
@@ -52,7 +52,7 @@ func (db *DB) StateProbe(ctx context.Context, interview string, now time.Time) (
 // the bookings and holds are read again.
 func (db *DB) PlanningState(ctx context.Context, except string, now time.Time, base *PlanningState) (*PlanningState, error) {
 	out := &PlanningState{}
-	err := WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
+	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, `select version, static_version from state_version`).Scan(&out.Version, &out.StaticVersion); err != nil {
 			return err
 		}
@@ -159,9 +159,9 @@ func (db *DB) Audit(ctx context.Context, interview string, bookingID int64) ([]A
 	var exists bool
 	var err error
 	if bookingID != 0 {
-		err = db.Pool.QueryRow(ctx, `select exists (select 1 from bookings where id = $1)`, bookingID).Scan(&exists)
+		err = db.pool.QueryRow(ctx, `select exists (select 1 from bookings where id = $1)`, bookingID).Scan(&exists)
 	} else {
-		err = db.Pool.QueryRow(ctx, `select exists (select 1 from interviews where id = $1)`, interview).Scan(&exists)
+		err = db.pool.QueryRow(ctx, `select exists (select 1 from interviews where id = $1)`, interview).Scan(&exists)
 	}
 	if err != nil {
 		return nil, Translate(err)
@@ -172,16 +172,16 @@ func (db *DB) Audit(ctx context.Context, interview string, bookingID int64) ([]A
 		}
 		return nil, errs.E(errs.NotFound, "interview %q not found", interview)
 	}
-	_, loc, err := getSettings(ctx, db.Pool)
+	_, loc, err := getSettings(ctx, db.pool)
 	if err != nil {
 		return nil, Translate(err)
 	}
 	q := `select id, at, actor, interview_id, booking_id, action, reason, before, after from audit_log `
 	var rows pgx.Rows
 	if bookingID != 0 {
-		rows, _ = db.Pool.Query(ctx, q+`where booking_id = $1 order by id`, bookingID)
+		rows, _ = db.pool.Query(ctx, q+`where booking_id = $1 order by id`, bookingID)
 	} else {
-		rows, _ = db.Pool.Query(ctx, q+`where interview_id = $1 order by id`, interview)
+		rows, _ = db.pool.Query(ctx, q+`where interview_id = $1 order by id`, interview)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AuditEntry, error) {
 		var e AuditEntry
@@ -212,7 +212,7 @@ func (db *DB) Audit(ctx context.Context, interview string, bookingID int64) ([]A
 // nothing already (every change deletes those in its way first); this keeps
 // the tables small.
 func (db *DB) ClearExpired(ctx context.Context, now time.Time) (holds, keys int64, err error) {
-	err = WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
+	err = WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		var n int64
 		if err := tx.QueryRow(ctx, `select count(*) from holds where expires_at <= $1`, now).Scan(&n); err != nil {
 			return err
@@ -236,11 +236,11 @@ func (db *DB) ClearExpired(ctx context.Context, now time.Time) (holds, keys int6
 
 // Holds lists the live holds of an interview.
 func (db *DB) Holds(ctx context.Context, interview string, now time.Time) ([]Hold, error) {
-	_, loc, err := getSettings(ctx, db.Pool)
+	_, loc, err := getSettings(ctx, db.pool)
 	if err != nil {
 		return nil, Translate(err)
 	}
-	rows, _ := db.Pool.Query(ctx, `select id, interview_id, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, expires_at
+	rows, _ := db.pool.Query(ctx, `select id, interview_id, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, expires_at
 		from holds where interview_id = $1 and expires_at > $2 order by id`, interview, now)
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Hold, error) {
 		var h Hold
@@ -256,7 +256,7 @@ func (db *DB) Holds(ctx context.Context, interview string, now time.Time) ([]Hol
 // BookingOf returns the active booking of an interview (not_found when none).
 func (db *DB) BookingOf(ctx context.Context, interview string) (*resources.Booking, error) {
 	var id int64
-	err := db.Pool.QueryRow(ctx, `select id from bookings where interview_id = $1 and status = 'active'`, interview).Scan(&id)
+	err := db.pool.QueryRow(ctx, `select id from bookings where interview_id = $1 and status = 'active'`, interview).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, errs.E(errs.NotFound, "interview %q has no active booking", interview)
 	}

@@ -27,7 +27,7 @@ type querier interface {
 
 // Settings returns the instance-wide settings.
 func (db *DB) Settings(ctx context.Context) (resources.Settings, error) {
-	s, _, err := getSettings(ctx, db.Pool)
+	s, _, err := getSettings(ctx, db.pool)
 	return s, Translate(err)
 }
 

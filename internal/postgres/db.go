@@ -16,11 +16,12 @@ import (
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/migrations"
+	"github.com/asylum-scheduling/interviews/resources"
 )
 
 // DB is the service's database.
 type DB struct {
-	Pool  *pgxpool.Pool
+	pool  *pgxpool.Pool
 	now   func() time.Time
 	avail *availCache
 }
@@ -51,11 +52,11 @@ func New(pool *pgxpool.Pool, now func() time.Time) *DB {
 	if now == nil {
 		now = time.Now
 	}
-	return &DB{Pool: pool, now: now, avail: newAvailCache()}
+	return &DB{pool: pool, now: now, avail: newAvailCache()}
 }
 
 // Close closes the pool.
-func (db *DB) Close() { db.Pool.Close() }
+func (db *DB) Close() { db.pool.Close() }
 
 // MigratePool runs the migrations on one connection of pool.
 func MigratePool(ctx context.Context, pool *pgxpool.Pool) error {
@@ -69,7 +70,7 @@ func MigratePool(ctx context.Context, pool *pgxpool.Pool) error {
 
 // Ready reports whether the database answers and is at the newest schema.
 func (db *DB) Ready(ctx context.Context) error {
-	v, err := migrations.Current(ctx, db.Pool)
+	v, err := migrations.Current(ctx, db.pool)
 	if err != nil {
 		return fmt.Errorf("database unreachable: %w", err)
 	}
@@ -197,4 +198,12 @@ func tableLabel(t string) string {
 		return "other records"
 	}
 	return strings.ReplaceAll(t, "_", " ")
+}
+
+// PoolStats returns the connection pool's figures.
+func (db *DB) PoolStats() resources.PoolStats {
+	s := db.pool.Stat()
+	return resources.PoolStats{Acquired: int64(s.AcquiredConns()), Idle: int64(s.IdleConns()), Total: int64(s.TotalConns()),
+		Max: int64(s.MaxConns()), Acquires: s.AcquireCount(), EmptyAcquires: s.EmptyAcquireCount(),
+		CanceledAcquires: s.CanceledAcquireCount(), AcquireWait: s.AcquireDuration()}
 }

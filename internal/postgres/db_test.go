@@ -70,7 +70,7 @@ func TestReadyFailsOnUnmigrated(t *testing.T) {
 func TestExclusionConstraintRefusesOverlap(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := pgtest.Pool(t)
+	pool := pgtest.Open(t)
 	var rid int64
 	require.NoError(t, pool.QueryRow(ctx, `insert into resource (kind) values ('room') returning id`).Scan(&rid))
 	_, err := pool.Exec(ctx, `insert into occupancy (resource_id, during) values ($1, '[2026-12-07 08:00+02, 2026-12-07 10:00+02)')`, rid)
@@ -98,7 +98,7 @@ func TestExclusionConstraintRefusesOverlap(t *testing.T) {
 func TestTranslate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := pgtest.Pool(t)
+	pool := pgtest.Open(t)
 	_, err := pool.Exec(ctx, `insert into locations (id, name) values ('HEL', 'Helsinki')`)
 	require.NoError(t, err)
 

@@ -21,7 +21,7 @@ func save[T any](ctx context.Context, db *DB, table, what, id string, version *i
 	get func(context.Context, querier, *time.Location, string) (T, error),
 ) (T, error) {
 	var out T
-	err := WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
+	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		s, loc, err := getSettings(ctx, tx)
 		if err != nil {
 			return err
@@ -53,7 +53,7 @@ func save[T any](ctx context.Context, db *DB, table, what, id string, version *i
 // remove deletes an entity (and its resource row), guarded by version when
 // given. Rows that still refer to it (bookings, interviews) make it a conflict.
 func (db *DB) remove(ctx context.Context, table, what, id string, version *int64, hasResource bool) error {
-	return WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
+	return WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		sql := `delete from ` + table + ` where id = $1 and ($2::bigint is null or version = $2)`
 		if hasResource {
 			sql = `with d as (` + sql + ` returning resource_id) delete from resource where id in (select resource_id from d)`
@@ -102,7 +102,7 @@ func getLocation(ctx context.Context, q querier, _ *time.Location, id string) (*
 
 // Location returns a location.
 func (db *DB) Location(ctx context.Context, id string) (*resources.Location, error) {
-	l, err := getLocation(ctx, db.Pool, nil, id)
+	l, err := getLocation(ctx, db.pool, nil, id)
 	return l, Translate(err)
 }
 
@@ -115,7 +115,7 @@ func (db *DB) Locations(ctx context.Context, p resources.ListParams) (resources.
 	if err := l.boolFilter(p, "active", "active"); err != nil {
 		return resources.Page[resources.Location]{}, err
 	}
-	rows, _ := db.Pool.Query(ctx, l.sql(locationSelect, "id"), l.args...)
+	rows, _ := db.pool.Query(ctx, l.sql(locationSelect, "id"), l.args...)
 	items, err := scanLocations(rows)
 	if err != nil {
 		return resources.Page[resources.Location]{}, Translate(err)
@@ -173,11 +173,11 @@ func getRoom(ctx context.Context, q querier, loc *time.Location, id string) (*re
 
 // Room returns a room.
 func (db *DB) Room(ctx context.Context, id string) (*resources.Room, error) {
-	_, loc, err := getSettings(ctx, db.Pool)
+	_, loc, err := getSettings(ctx, db.pool)
 	if err != nil {
 		return nil, Translate(err)
 	}
-	x, err := getRoom(ctx, db.Pool, loc, id)
+	x, err := getRoom(ctx, db.pool, loc, id)
 	return x, Translate(err)
 }
 
@@ -251,11 +251,11 @@ func getInterviewer(ctx context.Context, q querier, loc *time.Location, id strin
 
 // Interviewer returns an interviewer.
 func (db *DB) Interviewer(ctx context.Context, id string) (*resources.Interviewer, error) {
-	_, loc, err := getSettings(ctx, db.Pool)
+	_, loc, err := getSettings(ctx, db.pool)
 	if err != nil {
 		return nil, Translate(err)
 	}
-	x, err := getInterviewer(ctx, db.Pool, loc, id)
+	x, err := getInterviewer(ctx, db.pool, loc, id)
 	return x, Translate(err)
 }
 
@@ -348,11 +348,11 @@ func getInterpreter(ctx context.Context, q querier, loc *time.Location, id strin
 
 // Interpreter returns an interpreter.
 func (db *DB) Interpreter(ctx context.Context, id string) (*resources.Interpreter, error) {
-	_, loc, err := getSettings(ctx, db.Pool)
+	_, loc, err := getSettings(ctx, db.pool)
 	if err != nil {
 		return nil, Translate(err)
 	}
-	x, err := getInterpreter(ctx, db.Pool, loc, id)
+	x, err := getInterpreter(ctx, db.pool, loc, id)
 	return x, Translate(err)
 }
 
@@ -430,11 +430,11 @@ func getParty(ctx context.Context, q querier, loc *time.Location, id string) (*r
 
 // Party returns a party.
 func (db *DB) Party(ctx context.Context, id string) (*resources.Party, error) {
-	_, loc, err := getSettings(ctx, db.Pool)
+	_, loc, err := getSettings(ctx, db.pool)
 	if err != nil {
 		return nil, Translate(err)
 	}
-	x, err := getParty(ctx, db.Pool, loc, id)
+	x, err := getParty(ctx, db.pool, loc, id)
 	return x, Translate(err)
 }
 
@@ -533,7 +533,7 @@ func getInterview(ctx context.Context, q querier, _ *time.Location, id string) (
 
 // Interview returns an interview request.
 func (db *DB) Interview(ctx context.Context, id string) (*resources.Interview, error) {
-	x, err := getInterview(ctx, db.Pool, nil, id)
+	x, err := getInterview(ctx, db.pool, nil, id)
 	return x, Translate(err)
 }
 
@@ -569,7 +569,7 @@ func (db *DB) Interviews(ctx context.Context, p resources.ListParams) (resources
 			l.where(f.cond, d)
 		}
 	}
-	items, err := loadInterviews(ctx, db.Pool, l.sql(interviewSelect, "id"), l.args...)
+	items, err := loadInterviews(ctx, db.pool, l.sql(interviewSelect, "id"), l.args...)
 	if err != nil {
 		return zero, Translate(err)
 	}
@@ -603,11 +603,11 @@ type resourceLoader[T any] func(ctx context.Context, q querier, loc *time.Locati
 // listResources reads the page l of a resource kind, by id, with availability
 // lists from the cache where their versions stand.
 func listResources[T any](ctx context.Context, db *DB, l *list, load resourceLoader[T], sel string, id func(T) string) (resources.Page[T], error) {
-	_, loc, err := getSettings(ctx, db.Pool)
+	_, loc, err := getSettings(ctx, db.pool)
 	if err != nil {
 		return resources.Page[T]{}, Translate(err)
 	}
-	items, err := load(ctx, db.Pool, loc, availRead{cache: db.avail}, l.sql(sel, "id"), l.args...)
+	items, err := load(ctx, db.pool, loc, availRead{cache: db.avail}, l.sql(sel, "id"), l.args...)
 	if err != nil {
 		return resources.Page[T]{}, Translate(err)
 	}

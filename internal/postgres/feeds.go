@@ -97,7 +97,7 @@ func (db *DB) CreateFeedToken(ctx context.Context, kind, ownerID, actor string) 
 		return "", nil, err
 	}
 	var out FeedToken
-	err = WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
+	err = WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		if err := feedOwnerExists(ctx, tx, kind, ownerID); err != nil {
 			return err
 		}
@@ -118,7 +118,7 @@ func (db *DB) FeedTokens(ctx context.Context, kind, ownerID string) ([]FeedToken
 	if _, ok := feedOwnerTables[kind]; kind != "" && !ok {
 		return nil, errs.Field("owner_kind", "owner_kind must be interpreter, interviewer, room or office")
 	}
-	rows, _ := db.Pool.Query(ctx, feedTokenSelect+` where revoked_at is null
+	rows, _ := db.pool.Query(ctx, feedTokenSelect+` where revoked_at is null
 		and ($1 = '' or owner_kind = $1) and ($2 = '' or owner_id = $2) order by id`, kind, ownerID)
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (FeedToken, error) { return scanFeedToken(r) })
 	if out == nil {
@@ -133,7 +133,7 @@ func (db *DB) RotateFeedToken(ctx context.Context, id int64) (string, *FeedToken
 	if err != nil {
 		return "", nil, err
 	}
-	f, err := scanFeedToken(db.Pool.QueryRow(ctx, `update feed_tokens set hash = $2, rotated_at = $3
+	f, err := scanFeedToken(db.pool.QueryRow(ctx, `update feed_tokens set hash = $2, rotated_at = $3
 		where id = $1 and revoked_at is null
 		returning id, owner_kind, owner_id, created_by, created_at, rotated_at, last_used_at`, id, hash, db.now()))
 	if err == pgx.ErrNoRows {
@@ -147,7 +147,7 @@ func (db *DB) RotateFeedToken(ctx context.Context, id int64) (string, *FeedToken
 
 // RevokeFeedToken revokes a feed: its URL answers 404 from now on.
 func (db *DB) RevokeFeedToken(ctx context.Context, id int64) error {
-	tag, err := db.Pool.Exec(ctx, `update feed_tokens set revoked_at = $2 where id = $1 and revoked_at is null`, id, db.now())
+	tag, err := db.pool.Exec(ctx, `update feed_tokens set revoked_at = $2 where id = $1 and revoked_at is null`, id, db.now())
 	if err != nil {
 		return Translate(err)
 	}
@@ -184,7 +184,7 @@ func (db *DB) FeedByToken(ctx context.Context, token string) (*FeedLookup, error
 	var hash []byte
 	var etag *string
 	var changed, used *time.Time
-	err := db.Pool.QueryRow(ctx, `select f.id, f.owner_kind, f.owner_id, f.hash, f.body_etag, f.changed_at, f.last_used_at,
+	err := db.pool.QueryRow(ctx, `select f.id, f.owner_kind, f.owner_id, f.hash, f.body_etag, f.changed_at, f.last_used_at,
 			(select version from state_version)
 		from feed_tokens f where f.hash = $1 and f.revoked_at is null`, want[:]).
 		Scan(&f.ID, &f.OwnerKind, &f.OwnerID, &hash, &etag, &changed, &used, &f.StateVersion)
@@ -206,7 +206,7 @@ func (db *DB) FeedByToken(ctx context.Context, token string) (*FeedLookup, error
 	if now := db.now(); used == nil || now.Sub(*used) > time.Hour {
 		// Recorded at most once an hour: feeds are polled, and a 304 should
 		// cost no write.
-		if _, err := db.Pool.Exec(ctx, `update feed_tokens set last_used_at = $2 where id = $1`, f.ID, now); err != nil {
+		if _, err := db.pool.Exec(ctx, `update feed_tokens set last_used_at = $2 where id = $1`, f.ID, now); err != nil {
 			return nil, Translate(err)
 		}
 	}
@@ -218,7 +218,7 @@ func (db *DB) FeedByToken(ctx context.Context, token string) (*FeedLookup, error
 // replica) recorded the same body before.
 func (db *DB) FeedBodyChanged(ctx context.Context, id int64, etag string, at time.Time) (time.Time, error) {
 	var changed time.Time
-	err := db.Pool.QueryRow(ctx, `with u as (
+	err := db.pool.QueryRow(ctx, `with u as (
 			update feed_tokens set body_etag = $2, changed_at = $3
 			where id = $1 and body_etag is distinct from $2 returning changed_at)
 		select changed_at from u union all
@@ -276,7 +276,7 @@ func (db *DB) FeedData(ctx context.Context, kind, ownerID string, w FeedWindow, 
 		return nil, errs.E(errs.NotFound, "no such feed")
 	}
 	out := &FeedData{OwnerLabel: ownerID}
-	err := WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
+	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, `select version from state_version`).Scan(&out.StateVersion); err != nil {
 			return err
 		}

@@ -93,7 +93,7 @@ func (db *DB) PutBusyCalendar(ctx context.Context, table, id, rawURL string) (*B
 	}
 	rawURL = strings.TrimSpace(rawURL)
 	var out BusyCalendar
-	err := WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
+	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		rid, err := ownerResource(ctx, tx, table, id)
 		if err != nil {
 			return err
@@ -117,7 +117,7 @@ func (db *DB) PutBusyCalendar(ctx context.Context, table, id, rawURL string) (*B
 // DeleteBusyCalendar removes the outside calendar of an interviewer or
 // interpreter and the busy times imported from it.
 func (db *DB) DeleteBusyCalendar(ctx context.Context, table, id string) error {
-	return WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
+	return WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		rid, err := ownerResource(ctx, tx, table, id)
 		if err != nil {
 			return err
@@ -136,7 +136,7 @@ func (db *DB) DeleteBusyCalendar(ctx context.Context, table, id string) error {
 
 // BusyCalendars lists the outside calendars and their import state, by owner.
 func (db *DB) BusyCalendars(ctx context.Context) ([]BusyCalendar, error) {
-	rows, _ := db.Pool.Query(ctx, busySelect+` order by 2, 1`)
+	rows, _ := db.pool.Query(ctx, busySelect+` order by 2, 1`)
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (BusyCalendar, error) { return scanBusy(r) })
 	if out == nil {
 		out = []BusyCalendar{}
@@ -157,7 +157,7 @@ type BusySource struct {
 
 // BusySources lists the outside calendars to import, by resource.
 func (db *DB) BusySources(ctx context.Context) ([]BusySource, error) {
-	rows, _ := db.Pool.Query(ctx, `select c.resource_id, case when i.id is not null then 'interviewer' else 'interpreter' end,
+	rows, _ := db.pool.Query(ctx, `select c.resource_id, case when i.id is not null then 'interviewer' else 'interpreter' end,
 			coalesce(i.id, t.id, ''), c.url, coalesce(c.etag, ''), coalesce(c.last_modified, ''), c.body
 		from busy_calendars c left join interviewers i on i.resource_id = c.resource_id
 			left join interpreters t on t.resource_id = c.resource_id
@@ -176,7 +176,7 @@ func (db *DB) BusyImportFailed(ctx context.Context, rid int64, url string, at ti
 	if len(message) > 1000 {
 		message = message[:1000]
 	}
-	_, err := db.Pool.Exec(ctx, `update busy_calendars set last_attempt_at = $3, last_error = $4
+	_, err := db.pool.Exec(ctx, `update busy_calendars set last_attempt_at = $3, last_error = $4
 		where resource_id = $1 and url = $2`, rid, url, at, message)
 	return Translate(err)
 }
@@ -199,7 +199,7 @@ type BusyImportResult struct {
 func (db *DB) StoreBusyImport(ctx context.Context, rid int64, url string, etag, lastModified string, body []byte,
 	spans []BusySpan, at time.Time) (BusyImportResult, error) {
 	var res BusyImportResult
-	err := WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
+	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		res = BusyImportResult{}
 		var cur string
 		err := tx.QueryRow(ctx, `select url from busy_calendars where resource_id = $1 for update`, rid).Scan(&cur)
@@ -273,7 +273,7 @@ func (db *DB) AbsencesBreakingBookings(ctx context.Context, ids []int64) ([]int6
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, _ := db.Pool.Query(ctx, `select a.id from absences a where a.id = any($1) and exists (
+	rows, _ := db.pool.Query(ctx, `select a.id from absences a where a.id = any($1) and exists (
 			select 1 from bookings b where b.status = 'active' and tstzrange(b.start_at, b.end_at) && a.during
 			and (exists (select 1 from interviewers i where i.id = b.interviewer_id and i.resource_id = a.resource_id)
 				or exists (select 1 from interpreters t where t.id = b.interpreter_id and t.resource_id = a.resource_id)))

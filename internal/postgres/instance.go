@@ -122,7 +122,7 @@ func (db *DB) ImportAs(ctx context.Context, in *solver.Instance, actor string) (
 		add(fmt.Sprintf("bookings[%d]", i), bookingStmt(b, start, end))
 	}
 
-	err := WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
+	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		// continue identity: ids of bookings (and of everything else) go on
 		// growing, so that an id in the kept audit trail or outbox, or in a
 		// webhook receiver, never names a different booking later.
@@ -159,7 +159,7 @@ func (db *DB) ImportAs(ctx context.Context, in *solver.Instance, actor string) (
 		return sum, err
 	}
 	// Fresh statistics after a bulk load, so that the planner picks indexes.
-	if _, err := db.Pool.Exec(ctx, `analyze `+strings.ReplaceAll(domainTables, "\n\t", " ")); err != nil {
+	if _, err := db.pool.Exec(ctx, `analyze `+strings.ReplaceAll(domainTables, "\n\t", " ")); err != nil {
 		return sum, Translate(err)
 	}
 	sum = ImportSummary{len(in.Locations), len(in.Rooms), len(in.Interviewers), len(in.Interpreters),
@@ -207,7 +207,7 @@ func bookingStmt(b solver.Booking, start, end time.Time) stmt {
 // out of availability.
 func (db *DB) Export(ctx context.Context, from, to string) (*solver.Instance, error) {
 	var in *solver.Instance
-	err := WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
+	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		var err error
 		in, err = export(ctx, tx, from, to)
 		return err
@@ -381,11 +381,11 @@ func loadBookings(ctx context.Context, q querier, loc *time.Location, sql string
 
 // Booking returns a booking.
 func (db *DB) Booking(ctx context.Context, id int64) (*resources.Booking, error) {
-	_, loc, err := getSettings(ctx, db.Pool)
+	_, loc, err := getSettings(ctx, db.pool)
 	if err != nil {
 		return nil, Translate(err)
 	}
-	bs, err := loadBookings(ctx, db.Pool, loc, bookingSelect+` where id = $1`, id)
+	bs, err := loadBookings(ctx, db.pool, loc, bookingSelect+` where id = $1`, id)
 	if err != nil {
 		return nil, Translate(err)
 	}
@@ -403,7 +403,7 @@ func (db *DB) Bookings(ctx context.Context, p resources.ListParams) (resources.P
 	if err != nil {
 		return zero, err
 	}
-	_, loc, err := getSettings(ctx, db.Pool)
+	_, loc, err := getSettings(ctx, db.pool)
 	if err != nil {
 		return zero, Translate(err)
 	}
@@ -430,7 +430,7 @@ func (db *DB) Bookings(ctx context.Context, p resources.ListParams) (resources.P
 		sql += " where " + joinAnd(l.conds)
 	}
 	sql += " order by id limit " + strconv.Itoa(l.limit+1)
-	items, err := loadBookings(ctx, db.Pool, loc, sql, l.args...)
+	items, err := loadBookings(ctx, db.pool, loc, sql, l.args...)
 	if err != nil {
 		return zero, Translate(err)
 	}

@@ -42,7 +42,7 @@ const jobLockKey = `hashtextextended('interviews-job:' || $1, 0)`
 // not get to run it records a skipped run. fn's detail and error become the
 // run's detail and outcome.
 func (db *DB) RunJob(ctx context.Context, name string, slot time.Time, fn func(context.Context) (string, error)) (*JobRun, error) {
-	conn, err := db.Pool.Acquire(ctx)
+	conn, err := db.pool.Acquire(ctx)
 	if err != nil {
 		return nil, Translate(err)
 	}
@@ -112,7 +112,7 @@ func runSafely(ctx context.Context, fn func(context.Context) (string, error)) (d
 func (db *DB) skipRun(ctx context.Context, name string, slot time.Time, why string) (*JobRun, error) {
 	now := db.now()
 	var id int64
-	err := db.Pool.QueryRow(ctx, `insert into job_runs (job, slot, started_at, finished_at, outcome, detail)
+	err := db.pool.QueryRow(ctx, `insert into job_runs (job, slot, started_at, finished_at, outcome, detail)
 		values ($1, $2, $3, $3, 'skipped', $4) returning id`, name, slot, now, why).Scan(&id)
 	if err != nil {
 		return nil, Translate(err)
@@ -132,7 +132,7 @@ func scanJobRun(r pgx.CollectableRow) (JobRun, error) {
 }
 
 func (db *DB) jobRun(ctx context.Context, id int64) (*JobRun, error) {
-	rows, _ := db.Pool.Query(ctx, jobRunSelect+` where id = $1`, id)
+	rows, _ := db.pool.Query(ctx, jobRunSelect+` where id = $1`, id)
 	j, err := pgx.CollectExactlyOneRow(rows, scanJobRun)
 	if err != nil {
 		return nil, Translate(err)
@@ -156,7 +156,7 @@ func (db *DB) JobRuns(ctx context.Context, p resources.ListParams) (resources.Pa
 		sql += " where " + joinAnd(l.conds)
 	}
 	sql += " order by id desc limit " + strconv.Itoa(l.limit+1)
-	rows, _ := db.Pool.Query(ctx, sql, l.args...)
+	rows, _ := db.pool.Query(ctx, sql, l.args...)
 	items, err := pgx.CollectRows(rows, scanJobRun)
 	if err != nil {
 		return zero, Translate(err)
@@ -167,7 +167,7 @@ func (db *DB) JobRuns(ctx context.Context, p resources.ListParams) (resources.Pa
 // FailStaleJobRuns marks failed the runs left 'running' by a server that
 // died: those of jobs whose advisory lock nobody holds.
 func (db *DB) FailStaleJobRuns(ctx context.Context) (int64, error) {
-	conn, err := db.Pool.Acquire(ctx)
+	conn, err := db.pool.Acquire(ctx)
 	if err != nil {
 		return 0, Translate(err)
 	}
@@ -201,7 +201,7 @@ func (db *DB) FailStaleJobRuns(ctx context.Context) (int64, error) {
 
 // PruneJobRuns deletes runs that started before cutoff.
 func (db *DB) PruneJobRuns(ctx context.Context, cutoff time.Time) (int64, error) {
-	tag, err := db.Pool.Exec(ctx, `delete from job_runs where started_at < $1 and outcome <> 'running'`, cutoff)
+	tag, err := db.pool.Exec(ctx, `delete from job_runs where started_at < $1 and outcome <> 'running'`, cutoff)
 	if err != nil {
 		return 0, Translate(err)
 	}

@@ -64,7 +64,7 @@ func scanOutbox(r pgx.CollectableRow) (OutboxEvent, error) {
 // found is false when no event is due.
 func (db *DB) DeliverNext(ctx context.Context, now time.Time, send func(context.Context, OutboxEvent) error,
 	retry func(attempts int) time.Duration) (found bool, sendErr error, err error) {
-	err = WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
+	err = WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, outboxSelect+` where delivered_at is null and next_attempt_at <= $1
 			order by next_attempt_at, id limit 1 for update skip locked`, now)
 		e, err := pgx.CollectExactlyOneRow(rows, scanOutbox)
@@ -129,7 +129,7 @@ func (db *DB) OutboxEvents(ctx context.Context, p resources.ListParams) (resourc
 		sql += " where " + joinAnd(l.conds)
 	}
 	sql += " order by id desc limit " + strconv.Itoa(l.limit+1)
-	rows, _ := db.Pool.Query(ctx, sql, l.args...)
+	rows, _ := db.pool.Query(ctx, sql, l.args...)
 	items, err := pgx.CollectRows(rows, scanOutbox)
 	if err != nil {
 		return zero, Translate(err)
@@ -140,7 +140,7 @@ func (db *DB) OutboxEvents(ctx context.Context, p resources.ListParams) (resourc
 // OutboxCounts counts notifications per delivery state.
 func (db *DB) OutboxCounts(ctx context.Context) (map[string]int64, error) {
 	var p, r, d int64
-	err := db.Pool.QueryRow(ctx, `select count(*) filter (where delivered_at is null and attempts = 0),
+	err := db.pool.QueryRow(ctx, `select count(*) filter (where delivered_at is null and attempts = 0),
 		count(*) filter (where delivered_at is null and attempts > 0), count(*) filter (where delivered_at is not null) from outbox`).Scan(&p, &r, &d)
 	if err != nil {
 		return nil, Translate(err)
@@ -152,7 +152,7 @@ func (db *DB) OutboxCounts(ctx context.Context) (map[string]int64, error) {
 // least once) and returns the creation time of the oldest (zero when none).
 func (db *DB) OutboxBacklog(ctx context.Context) (pending, retrying int64, oldest time.Time, err error) {
 	var o *time.Time
-	err = db.Pool.QueryRow(ctx, `select count(*) filter (where attempts = 0), count(*) filter (where attempts > 0), min(created_at)
+	err = db.pool.QueryRow(ctx, `select count(*) filter (where attempts = 0), count(*) filter (where attempts > 0), min(created_at)
 		from outbox where delivered_at is null`).Scan(&pending, &retrying, &o)
 	if o != nil {
 		oldest = *o

@@ -23,7 +23,7 @@ func (db *DB) PutSettings(ctx context.Context, s resources.Settings, version *in
 		return s, err
 	}
 	var out resources.Settings
-	err := WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
+	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		w, err := json.Marshal(s.Weights)
 		if err != nil {
 			return err
@@ -61,7 +61,7 @@ func (db *DB) PutSettings(ctx context.Context, s resources.Settings, version *in
 
 // TravelTimes lists the travel times between locations.
 func (db *DB) TravelTimes(ctx context.Context) ([]solver.Travel, error) {
-	rows, _ := db.Pool.Query(ctx, `select from_location, to_location, minutes from travel_times order by 1, 2`)
+	rows, _ := db.pool.Query(ctx, `select from_location, to_location, minutes from travel_times order by 1, 2`)
 	ts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (solver.Travel, error) {
 		var t solver.Travel
 		err := r.Scan(&t.From, &t.To, &t.Minutes)
@@ -75,7 +75,7 @@ func (db *DB) TravelTimes(ctx context.Context) ([]solver.Travel, error) {
 
 // PutTravelTime sets the (symmetric) travel time between two locations.
 func (db *DB) PutTravelTime(ctx context.Context, t solver.Travel) (solver.Travel, error) {
-	err := WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
+	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		s, refs, err := db.validationContext(ctx, tx)
 		if err != nil {
 			return err
@@ -95,7 +95,7 @@ func (db *DB) PutTravelTime(ctx context.Context, t solver.Travel) (solver.Travel
 // DeleteTravelTime removes the travel time between two locations (either
 // direction).
 func (db *DB) DeleteTravelTime(ctx context.Context, from, to string) error {
-	tag, err := db.Pool.Exec(ctx, `delete from travel_times where (from_location, to_location) in (($1, $2), ($2, $1))`, from, to)
+	tag, err := db.pool.Exec(ctx, `delete from travel_times where (from_location, to_location) in (($1, $2), ($2, $1))`, from, to)
 	if err != nil {
 		return Translate(err)
 	}
@@ -126,15 +126,15 @@ func ownerResource(ctx context.Context, q querier, table, id string) (int64, err
 // Absences lists the absences of an interviewer or interpreter (table is
 // "interviewers" or "interpreters"), by start.
 func (db *DB) Absences(ctx context.Context, table, id string) ([]resources.Absence, error) {
-	_, loc, err := getSettings(ctx, db.Pool)
+	_, loc, err := getSettings(ctx, db.pool)
 	if err != nil {
 		return nil, Translate(err)
 	}
-	rid, err := ownerResource(ctx, db.Pool, table, id)
+	rid, err := ownerResource(ctx, db.pool, table, id)
 	if err != nil {
 		return nil, Translate(err)
 	}
-	rows, _ := db.Pool.Query(ctx, `select id, lower(during), upper(during) from absences where resource_id = $1 order by lower(during), id`, rid)
+	rows, _ := db.pool.Query(ctx, `select id, lower(during), upper(during) from absences where resource_id = $1 order by lower(during), id`, rid)
 	as, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.Absence, error) {
 		var a resources.Absence
 		var s, e time.Time
@@ -156,7 +156,7 @@ func (db *DB) AddAbsence(ctx context.Context, table, id string, a resources.Abse
 	}
 	s, _ := solver.ParseInstant(a.Start)
 	e, _ := solver.ParseInstant(a.End)
-	err := WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
+	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		rid, err := ownerResource(ctx, tx, table, id)
 		if err != nil {
 			return err
@@ -171,7 +171,7 @@ func (db *DB) AddAbsence(ctx context.Context, table, id string, a resources.Abse
 
 // DeleteAbsence removes an absence of the interviewer or interpreter.
 func (db *DB) DeleteAbsence(ctx context.Context, table, id string, absence int64) error {
-	return WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
+	return WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		rid, err := ownerResource(ctx, tx, table, id)
 		if err != nil {
 			return err

@@ -135,7 +135,7 @@ func (db *DB) StartPlan(ctx context.Context, p NewPlan) (plan *Plan, release fun
 	if err != nil {
 		return nil, nil, errs.Field("to", "to must be a date YYYY-MM-DD")
 	}
-	conn, err := db.Pool.Acquire(ctx)
+	conn, err := db.pool.Acquire(ctx)
 	if err != nil {
 		return nil, nil, Translate(err)
 	}
@@ -172,7 +172,7 @@ func (db *DB) StartPlan(ctx context.Context, p NewPlan) (plan *Plan, release fun
 // SetPlanProgress records the progress of a running plan. It reports false
 // when the plan is no longer running (cancelled meanwhile).
 func (db *DB) SetPlanProgress(ctx context.Context, id int64, p PlanProgress) (bool, error) {
-	tag, err := db.Pool.Exec(ctx, `update plans set progress = $2 where id = $1 and status = 'running'`, id, p)
+	tag, err := db.pool.Exec(ctx, `update plans set progress = $2 where id = $1 and status = 'running'`, id, p)
 	if err != nil {
 		return false, Translate(err)
 	}
@@ -182,7 +182,7 @@ func (db *DB) SetPlanProgress(ctx context.Context, id int64, p PlanProgress) (bo
 // FinishPlan stores the result of a running plan; false when the plan was
 // not running any more (cancelled or failed meanwhile): the result is dropped.
 func (db *DB) FinishPlan(ctx context.Context, id int64, r *PlanResult) (bool, error) {
-	tag, err := db.Pool.Exec(ctx, `update plans set status = 'done', result = $2, finished_at = $3
+	tag, err := db.pool.Exec(ctx, `update plans set status = 'done', result = $2, finished_at = $3
 		where id = $1 and status = 'running'`, id, r, db.now())
 	if err != nil {
 		return false, Translate(err)
@@ -192,7 +192,7 @@ func (db *DB) FinishPlan(ctx context.Context, id int64, r *PlanResult) (bool, er
 
 // EndPlan ends a running plan as failed or cancelled, with a reason.
 func (db *DB) EndPlan(ctx context.Context, id int64, status, reason string) (bool, error) {
-	tag, err := db.Pool.Exec(ctx, `update plans set status = $2, error = $3, finished_at = $4
+	tag, err := db.pool.Exec(ctx, `update plans set status = $2, error = $3, finished_at = $4
 		where id = $1 and status = 'running'`, id, status, reason, db.now())
 	if err != nil {
 		return false, Translate(err)
@@ -202,7 +202,7 @@ func (db *DB) EndPlan(ctx context.Context, id int64, status, reason string) (boo
 
 // CancelPlan cancels a plan that is running or done (not yet accepted).
 func (db *DB) CancelPlan(ctx context.Context, id int64, reason string) (*Plan, error) {
-	tag, err := db.Pool.Exec(ctx, `update plans set status = 'cancelled', error = $2, finished_at = coalesce(finished_at, $3)
+	tag, err := db.pool.Exec(ctx, `update plans set status = 'cancelled', error = $2, finished_at = coalesce(finished_at, $3)
 		where id = $1 and status in ('running', 'done')`, id, reason, db.now())
 	if err != nil {
 		return nil, Translate(err)
@@ -221,7 +221,7 @@ func (db *DB) CancelPlan(ctx context.Context, id int64, reason string) (*Plan, e
 // server is gone: those whose advisory lock nobody holds. A server calls it
 // when it starts; plans other servers run are left alone.
 func (db *DB) FailOrphanedPlans(ctx context.Context, reason string) ([]int64, error) {
-	conn, err := db.Pool.Acquire(ctx)
+	conn, err := db.pool.Acquire(ctx)
 	if err != nil {
 		return nil, Translate(err)
 	}
@@ -259,7 +259,7 @@ func (db *DB) FailOrphanedPlans(ctx context.Context, reason string) ([]int64, er
 // partly accepted) plan: the plan becomes accepted, the items' outcomes
 // replace earlier ones of the same interviews.
 func (db *DB) RecordAccept(ctx context.Context, id int64, by string, items []AcceptedItem) error {
-	return WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
+	return WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		var raw []byte
 		var status string
 		if err := tx.QueryRow(ctx, `select status, accept_result from plans where id = $1 for update`, id).Scan(&status, &raw); err != nil {
@@ -347,7 +347,7 @@ func scanPlan(r pgx.CollectableRow, full bool) (Plan, error) {
 
 // Plan returns a plan; full: with its result and accepted items.
 func (db *DB) Plan(ctx context.Context, id int64, full bool) (*Plan, error) {
-	rows, _ := db.Pool.Query(ctx, planSelectSQL(full)+` where id = $1`, id)
+	rows, _ := db.pool.Query(ctx, planSelectSQL(full)+` where id = $1`, id)
 	ps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Plan, error) { return scanPlan(r, full) })
 	if err != nil {
 		return nil, Translate(err)
@@ -389,7 +389,7 @@ func (db *DB) Plans(ctx context.Context, p resources.ListParams) (resources.Page
 		sql += " where " + joinAnd(l.conds)
 	}
 	sql += " order by id desc limit " + strconv.Itoa(l.limit+1)
-	rows, _ := db.Pool.Query(ctx, sql, l.args...)
+	rows, _ := db.pool.Query(ctx, sql, l.args...)
 	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Plan, error) { return scanPlan(r, false) })
 	if err != nil {
 		return zero, Translate(err)
@@ -399,11 +399,11 @@ func (db *DB) Plans(ctx context.Context, p resources.ListParams) (resources.Page
 
 // ActiveBookings returns the active bookings of the interviews, by interview.
 func (db *DB) ActiveBookings(ctx context.Context, interviews []string) (map[string]resources.Booking, error) {
-	_, loc, err := getSettings(ctx, db.Pool)
+	_, loc, err := getSettings(ctx, db.pool)
 	if err != nil {
 		return nil, Translate(err)
 	}
-	bs, err := loadBookings(ctx, db.Pool, loc, bookingSelect+` where status = 'active' and interview_id = any($1)`, interviews)
+	bs, err := loadBookings(ctx, db.pool, loc, bookingSelect+` where status = 'active' and interview_id = any($1)`, interviews)
 	if err != nil {
 		return nil, Translate(err)
 	}

@@ -23,13 +23,13 @@ type AbsenceInfo struct {
 
 // Absence returns an absence of an interviewer or interpreter by its id.
 func (db *DB) Absence(ctx context.Context, id int64) (*AbsenceInfo, error) {
-	_, loc, err := getSettings(ctx, db.Pool)
+	_, loc, err := getSettings(ctx, db.pool)
 	if err != nil {
 		return nil, Translate(err)
 	}
 	a := AbsenceInfo{ID: id}
 	var s, e time.Time
-	err = db.Pool.QueryRow(ctx, `select coalesce(i.id, t.id), case when i.id is not null then 'interviewer' else 'interpreter' end,
+	err = db.pool.QueryRow(ctx, `select coalesce(i.id, t.id), case when i.id is not null then 'interviewer' else 'interpreter' end,
 			lower(a.during), upper(a.during)
 		from absences a left join interviewers i on i.resource_id = a.resource_id
 			left join interpreters t on t.resource_id = a.resource_id
@@ -63,7 +63,7 @@ type FlaggedBooking struct {
 // before.
 func (db *DB) FlagAbsence(ctx context.Context, absence int64, actor string) ([]FlaggedBooking, error) {
 	var out []FlaggedBooking
-	err := WithTx(ctx, db.Pool, func(tx pgx.Tx) error {
+	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		_, loc, err := getSettings(ctx, tx)
 		if err != nil {
 			return err

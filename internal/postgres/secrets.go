@@ -21,7 +21,7 @@ func (db *DB) Secret(ctx context.Context, name string, size int) ([]byte, error)
 	// then neither branch sees a row, and a second statement does.
 	for try := 0; ; try++ {
 		var v []byte
-		err := db.Pool.QueryRow(ctx, `
+		err := db.pool.QueryRow(ctx, `
 			with ins as (
 				insert into server_secrets (name, value) values ($1, $2)
 				on conflict (name) do nothing

@@ -20,7 +20,15 @@ import (
 
 func newDB(t testing.TB) *postgres.DB {
 	t.Helper()
-	return postgres.New(pgtest.Pool(t), func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) })
+	db, _ := newDBRaw(t)
+	return db
+}
+
+// newDBRaw is newDB with the test's own connection to the database.
+func newDBRaw(t testing.TB) (*postgres.DB, *pgtest.Raw) {
+	t.Helper()
+	raw := pgtest.Open(t)
+	return postgres.New(raw, func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) }), raw
 }
 
 // canonical compares instances up to order (internal/instancecmp).
@@ -304,7 +312,7 @@ func TestInterviewCRUDAndValidation(t *testing.T) {
 func TestTokens(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := newDB(t)
+	db, raw := newDBRaw(t)
 	tok, rec, err := db.CreateToken(ctx, "alice-desk", resources.RoleClerk)
 	require.NoError(t, err)
 	require.Len(t, tok, 4+43)
@@ -314,7 +322,7 @@ func TestTokens(t *testing.T) {
 	require.Equal(t, resources.RoleClerk, got.Role)
 
 	var stored []byte
-	require.NoError(t, db.Pool.QueryRow(ctx, `select hash from api_tokens where id = $1`, rec.ID).Scan(&stored))
+	require.NoError(t, raw.QueryRow(ctx, `select hash from api_tokens where id = $1`, rec.ID).Scan(&stored))
 	require.NotContains(t, string(stored), tok[4:])
 
 	_, err = db.Authenticate(ctx, tok+"x")

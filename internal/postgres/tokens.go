@@ -40,7 +40,7 @@ func (db *DB) CreateToken(ctx context.Context, name string, role resources.Role)
 	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
 	var t resources.Token
 	var created time.Time
-	err := db.Pool.QueryRow(ctx, `insert into api_tokens (name, role, hash, created_at) values ($1, $2, $3, $4)
+	err := db.pool.QueryRow(ctx, `insert into api_tokens (name, role, hash, created_at) values ($1, $2, $3, $4)
 		returning id, name, role, created_at`, name, string(role), hashToken(token), db.now()).
 		Scan(&t.ID, &t.Name, &t.Role, &created)
 	if err != nil {
@@ -58,7 +58,7 @@ func (db *DB) Authenticate(ctx context.Context, token string) (*resources.Token,
 	var t resources.Token
 	var created time.Time
 	var used *time.Time
-	err := db.Pool.QueryRow(ctx, `select id, name, role, created_at, last_used_at from api_tokens
+	err := db.pool.QueryRow(ctx, `select id, name, role, created_at, last_used_at from api_tokens
 		where hash = $1 and revoked_at is null`, hashToken(token)).Scan(&t.ID, &t.Name, &t.Role, &created, &used)
 	if err == pgx.ErrNoRows {
 		return nil, errs.E(errs.Unauthorized, "invalid or revoked token")
@@ -69,7 +69,7 @@ func (db *DB) Authenticate(ctx context.Context, token string) (*resources.Token,
 	now := db.now()
 	if used == nil || now.Sub(*used) > time.Minute {
 		// Recorded at most once a minute, to spare a write per request.
-		if _, err := db.Pool.Exec(ctx, `update api_tokens set last_used_at = $2 where id = $1`, t.ID, now); err != nil {
+		if _, err := db.pool.Exec(ctx, `update api_tokens set last_used_at = $2 where id = $1`, t.ID, now); err != nil {
 			return nil, Translate(err)
 		}
 	}
@@ -79,7 +79,7 @@ func (db *DB) Authenticate(ctx context.Context, token string) (*resources.Token,
 
 // Tokens lists the tokens (never their secrets), newest last.
 func (db *DB) Tokens(ctx context.Context) ([]resources.Token, error) {
-	rows, _ := db.Pool.Query(ctx, `select id, name, role, created_at, last_used_at, revoked_at from api_tokens order by id`)
+	rows, _ := db.pool.Query(ctx, `select id, name, role, created_at, last_used_at, revoked_at from api_tokens order by id`)
 	ts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.Token, error) {
 		var t resources.Token
 		var created time.Time
@@ -97,7 +97,7 @@ func (db *DB) Tokens(ctx context.Context) ([]resources.Token, error) {
 
 // RevokeToken revokes a token; it stops working at once.
 func (db *DB) RevokeToken(ctx context.Context, id int64) error {
-	tag, err := db.Pool.Exec(ctx, `update api_tokens set revoked_at = $2 where id = $1 and revoked_at is null`, id, db.now())
+	tag, err := db.pool.Exec(ctx, `update api_tokens set revoked_at = $2 where id = $1 and revoked_at is null`, id, db.now())
 	if err != nil {
 		return Translate(err)
 	}
@@ -110,7 +110,7 @@ func (db *DB) RevokeToken(ctx context.Context, id int64) error {
 // Empty reports whether no interview, resource or location is stored.
 func (db *DB) Empty(ctx context.Context) (bool, error) {
 	var n int
-	err := db.Pool.QueryRow(ctx, `select (select count(*) from locations) + (select count(*) from interviews)`).Scan(&n)
+	err := db.pool.QueryRow(ctx, `select (select count(*) from locations) + (select count(*) from interviews)`).Scan(&n)
 	return n == 0, Translate(err)
 }
 

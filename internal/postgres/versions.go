@@ -8,6 +8,6 @@ import "context"
 // scheduled with (settings, resources, availability, absences, interview
 // requests). Both only grow, so they key caches of what was read.
 func (db *DB) StateVersions(ctx context.Context) (version, static int64, err error) {
-	err = db.Pool.QueryRow(ctx, `select version, static_version from state_version`).Scan(&version, &static)
+	err = db.pool.QueryRow(ctx, `select version, static_version from state_version`).Scan(&version, &static)
 	return version, static, Translate(err)
 }
