@@ -212,7 +212,7 @@ func TestClerkBooksInThreeCalls(t *testing.T) {
 	// The audit trail says who, when, what and why.
 	r = e.do(resources.RoleManager, "GET", "/v1/interviews/"+iv+"/audit", nil)
 	require.Equal(t, 200, r.Status, "%s", r.Body)
-	var trail struct{ Items []postgres.AuditEntry }
+	var trail struct{ Items []resources.AuditEntry }
 	r.json(t, &trail)
 	require.Len(t, trail.Items, 1)
 	require.Equal(t, "booked", trail.Items[0].Action)
@@ -455,7 +455,7 @@ func TestRescheduleCancelAndAudit(t *testing.T) {
 	// The trail of the booking: booked, rescheduled, cancelled, with before and after.
 	r = e.do(m, "GET", path+"/audit", nil)
 	require.Equal(t, 200, r.Status, "%s", r.Body)
-	var trail struct{ Items []postgres.AuditEntry }
+	var trail struct{ Items []resources.AuditEntry }
 	r.json(t, &trail)
 	var actions []string
 	for _, x := range trail.Items {
@@ -533,7 +533,7 @@ func TestHoldsBlockOthersUntilTheyExpire(t *testing.T) {
 	// Holds are for pending interviews.
 	r = e.do(c, "POST", "/v1/interviews/I-3/suggestions", map[string]any{"hold": true})
 	require.Equal(t, 409, r.Status, "%s", r.Body)
-	var trail struct{ Items []postgres.AuditEntry }
+	var trail struct{ Items []resources.AuditEntry }
 	e.do(resources.RoleManager, "GET", "/v1/interviews/I-3/audit", nil).json(t, &trail)
 	require.Equal(t, "held", trail.Items[0].Action)
 	require.Equal(t, "booked", trail.Items[1].Action)

@@ -17,7 +17,6 @@ import (
 
 	"github.com/asylum-scheduling/interviews/calendars"
 	"github.com/asylum-scheduling/interviews/internal/errs"
-	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
 )
 
@@ -152,7 +151,7 @@ type feedRequest struct {
 }
 
 type feedCreated struct {
-	postgres.FeedToken
+	resources.FeedToken
 	URL string `json:"url"`
 }
 
@@ -303,7 +302,7 @@ func (c *renderedFeed) fresh(v int64, now time.Time) bool {
 
 // rendered returns the owner's cached feed if it is fresh, else renders it
 // once for all the requests that want it at the same time.
-func (f *FeedService) rendered(r *http.Request, ft *postgres.FeedLookup, now time.Time, render func() (*renderedFeed, error)) (*renderedFeed, error) {
+func (f *FeedService) rendered(r *http.Request, ft *resources.FeedLookup, now time.Time, render func() (*renderedFeed, error)) (*renderedFeed, error) {
 	key := ft.OwnerKind + "\x00" + ft.OwnerID
 	f.mu.Lock()
 	if c := f.cache[key]; c.fresh(ft.StateVersion, now) {
@@ -356,8 +355,8 @@ func (f *FeedService) store(key string, c *renderedFeed) {
 // those which recently left it still count for Last-Modified.
 const feedHistory = 30 * 24 * time.Hour
 
-func (s *Server) renderFeed(r *http.Request, ft *postgres.FeedLookup, now time.Time) (*renderedFeed, error) {
-	w := postgres.FeedWindow{
+func (s *Server) renderFeed(r *http.Request, ft *resources.FeedLookup, now time.Time) (*renderedFeed, error) {
+	w := resources.FeedWindow{
 		From:           now.Add(-calendars.WindowBack - feedHistory),
 		To:             now.Add(calendars.WindowAhead),
 		CancelledAfter: now.Add(-calendars.CancelledKeep - feedHistory),
@@ -396,7 +395,7 @@ func (s *Server) renderFeed(r *http.Request, ft *postgres.FeedLookup, now time.T
 
 func feedName(kind, label string) string {
 	switch kind {
-	case postgres.FeedOffice:
+	case resources.FeedOffice:
 		return "Asylum interviews · office " + label
 	default:
 		return "Asylum interviews · " + kind + " " + label
@@ -405,7 +404,7 @@ func feedName(kind, label string) string {
 
 // feedEvent maps a booking or hold to an event: the interview's id as the
 // opaque reference, never its case number; no person's name.
-func feedEvent(it postgres.FeedItem) calendars.Event {
+func feedEvent(it resources.FeedItem) calendars.Event {
 	e := calendars.Event{
 		UID:       "booking-" + strconv.FormatInt(it.ID, 10) + "@" + FeedUIDDomain,
 		Sequence:  it.Sequence,

@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/asylum-scheduling/interviews/calendars/importer"
-	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/solver"
 )
@@ -289,7 +288,7 @@ func TestImportedBusyTimeAffectsPlans(t *testing.T) {
 		t.Helper()
 		r := e.do(m, "POST", "/v1/plans", map[string]any{"from": "2027-03-22", "to": "2027-03-22", "time_limit": "2s"})
 		require.Equal(t, 202, r.Status, "%s", r.Body)
-		var p postgres.Plan
+		var p resources.Plan
 		r.json(t, &p)
 		done := e.waitPlan(p.ID)
 		require.Equal(t, "done", done.Status, done.Error)

@@ -16,7 +16,6 @@ import (
 
 	"github.com/asylum-scheduling/interviews/internal/generator"
 	"github.com/asylum-scheduling/interviews/internal/instancecmp"
-	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/solver"
@@ -65,22 +64,22 @@ func TestImportKeepsAuditTrailAndOutboxAndNeverReusesIds(t *testing.T) {
 	var summary []byte
 	require.NoError(t, e.raw.QueryRow(ctx, `select actor, after::text from audit_log where action = 'instance_imported' order by id desc limit 1`).Scan(&actor, &summary))
 	// The API names the manager's token once api/server.go calls ImportAs;
-	// db.Import alone records postgres.ImportActor.
+	// db.Import alone records resources.ImportActor.
 	require.Equal(t, "test-manager", actor, "the import is audited under the token that made it")
-	var sum postgres.ImportSummary
+	var sum resources.ImportSummary
 	require.NoError(t, json.Unmarshal(summary, &sum))
 	require.Equal(t, len(bookingFixture(t).Interviews), sum.Interviews)
 	// The interview's trail still shows what happened to it before.
 	r = e.do(m, "GET", "/v1/interviews/I-1/audit", nil)
 	require.Equal(t, 200, r.Status, "%s", r.Body)
-	var trail struct{ Items []postgres.AuditEntry }
+	var trail struct{ Items []resources.AuditEntry }
 	r.json(t, &trail)
 	require.Len(t, trail.Items, 2)
 	require.Equal(t, "booked", trail.Items[0].Action)
 	// The manager still sees the waiting events.
 	r = e.do(m, "GET", "/v1/outbox?state=pending", nil)
 	require.Equal(t, 200, r.Status, "%s", r.Body)
-	var ob struct{ Items []postgres.OutboxEvent }
+	var ob struct{ Items []resources.OutboxEvent }
 	r.json(t, &ob)
 	require.Len(t, ob.Items, 2)
 
@@ -140,7 +139,7 @@ func TestInstanceRoundTripLThroughRouter(t *testing.T) {
 
 	r := e.do(resources.RoleManager, "POST", "/v1/instance", in)
 	require.Equal(t, 200, r.Status, "%s", r.Body)
-	var sum postgres.ImportSummary
+	var sum resources.ImportSummary
 	r.json(t, &sum)
 	require.Equal(t, len(in.Interviews), sum.Interviews)
 	require.Equal(t, len(in.Bookings), sum.Bookings)

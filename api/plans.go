@@ -9,7 +9,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
-	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 )
@@ -122,8 +121,8 @@ type acceptRequest struct {
 }
 
 type acceptResponse struct {
-	Plan  *postgres.Plan          `json:"plan"`
-	Items []postgres.AcceptedItem `json:"items"`
+	Plan  *resources.Plan          `json:"plan"`
+	Items []resources.AcceptedItem `json:"items"`
 }
 
 func (s *Server) acceptPlan(w http.ResponseWriter, r *http.Request) error {
@@ -162,7 +161,7 @@ func (s *Server) cancelPlan(w http.ResponseWriter, r *http.Request) error {
 
 type jobsResponse struct {
 	Jobs       []scheduler.JobInfo `json:"jobs"`
-	Items      []postgres.JobRun   `json:"items"`
+	Items      []resources.JobRun  `json:"items"`
 	NextCursor string              `json:"next_cursor,omitempty"`
 }
 
@@ -204,9 +203,9 @@ func (s *Server) runJob(w http.ResponseWriter, r *http.Request) error {
 }
 
 type outboxResponse struct {
-	Counts     map[string]int64       `json:"counts"`
-	Items      []postgres.OutboxEvent `json:"items"`
-	NextCursor string                 `json:"next_cursor,omitempty"`
+	Counts     map[string]int64        `json:"counts"`
+	Items      []resources.OutboxEvent `json:"items"`
+	NextCursor string                  `json:"next_cursor,omitempty"`
 }
 
 func (s *Server) listOutbox(w http.ResponseWriter, r *http.Request) error {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/asylum-scheduling/interviews/api"
 	"github.com/asylum-scheduling/interviews/internal/generator"
-	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/solver"
@@ -41,14 +40,14 @@ func planEnv(t *testing.T) (*env, *solver.Instance) {
 	return e, in
 }
 
-func (e *env) waitPlan(id int64) postgres.Plan {
+func (e *env) waitPlan(id int64) resources.Plan {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	require.NoError(e.t, e.deps.Planner.Wait(ctx, id))
 	r := e.do(resources.RoleManager, "GET", "/v1/plans/"+itoa(id), nil)
 	require.Equal(e.t, 200, r.Status, "%s", r.Body)
-	var p postgres.Plan
+	var p resources.Plan
 	r.json(e.t, &p)
 	return p
 }
@@ -75,7 +74,7 @@ func TestPlansStartShowAcceptCancel(t *testing.T) {
 
 	r = e.do(resources.RoleManager, "POST", "/v1/plans", body)
 	require.Equal(t, 202, r.Status, "%s", r.Body)
-	var started postgres.Plan
+	var started resources.Plan
 	r.json(t, &started)
 	require.Equal(t, "running", started.Status)
 	require.Equal(t, "test-manager", started.CreatedBy)
@@ -90,7 +89,7 @@ func TestPlansStartShowAcceptCancel(t *testing.T) {
 
 	r = e.do(resources.RoleManager, "GET", "/v1/plans?status=done", nil)
 	require.Equal(t, 200, r.Status)
-	var page resources.Page[postgres.Plan]
+	var page resources.Page[resources.Plan]
 	r.json(t, &page)
 	require.Len(t, page.Items, 1)
 	require.Equal(t, done.Summary.New, page.Items[0].Summary.New)
@@ -103,8 +102,8 @@ func TestPlansStartShowAcceptCancel(t *testing.T) {
 	r = e.do(resources.RoleManager, "POST", "/v1/plans/"+itoa(started.ID)+"/accept", map[string]any{"items": []string{first}})
 	require.Equal(t, 200, r.Status, "%s", r.Body)
 	var acc struct {
-		Plan  postgres.Plan           `json:"plan"`
-		Items []postgres.AcceptedItem `json:"items"`
+		Plan  resources.Plan           `json:"plan"`
+		Items []resources.AcceptedItem `json:"items"`
 	}
 	r.json(t, &acc)
 	require.Equal(t, "accepted", acc.Plan.Status)
@@ -131,11 +130,11 @@ func TestPlansStartShowAcceptCancel(t *testing.T) {
 	require.Equal(t, 409, r.Status)
 	r = e.do(resources.RoleManager, "POST", "/v1/plans", map[string]any{"from": in.Horizon.Start, "to": in.Horizon.End, "time_limit": "1m"})
 	require.Equal(t, 202, r.Status)
-	var second postgres.Plan
+	var second resources.Plan
 	r.json(t, &second)
 	r = e.do(resources.RoleManager, "POST", "/v1/plans/"+itoa(second.ID)+"/cancel", nil)
 	require.Equal(t, 200, r.Status, "%s", r.Body)
-	var cancelled postgres.Plan
+	var cancelled resources.Plan
 	r.json(t, &cancelled)
 	require.Equal(t, "cancelled", cancelled.Status)
 	r = e.do(resources.RoleManager, "POST", "/v1/plans/"+itoa(second.ID)+"/accept", nil)
@@ -147,7 +146,7 @@ func TestPlansStartShowAcceptCancel(t *testing.T) {
 	for range 2 {
 		r = e.do(resources.RoleManager, "POST", "/v1/plans", map[string]any{"from": in.Horizon.Start, "to": in.Horizon.End, "time_limit": "1m"})
 		require.Equal(t, 202, r.Status, "%s", r.Body)
-		var p postgres.Plan
+		var p resources.Plan
 		r.json(t, &p)
 		ids = append(ids, p.ID)
 	}
@@ -183,7 +182,7 @@ func TestJobsAndOutboxAPI(t *testing.T) {
 	require.Equal(t, 200, r.Status, "%s", r.Body)
 	var jobs struct {
 		Jobs  []scheduler.JobInfo `json:"jobs"`
-		Items []postgres.JobRun   `json:"items"`
+		Items []resources.JobRun  `json:"items"`
 	}
 	r.json(t, &jobs)
 	require.Empty(t, jobs.Jobs)
@@ -224,8 +223,8 @@ func TestJobsAndOutboxAPI(t *testing.T) {
 	r = e.do(resources.RoleManager, "GET", "/v1/outbox", nil)
 	require.Equal(t, 200, r.Status, "%s", r.Body)
 	var ob struct {
-		Counts map[string]int64       `json:"counts"`
-		Items  []postgres.OutboxEvent `json:"items"`
+		Counts map[string]int64        `json:"counts"`
+		Items  []resources.OutboxEvent `json:"items"`
 	}
 	r.json(t, &ob)
 	require.Zero(t, ob.Counts["pending"])
@@ -307,7 +306,7 @@ func TestAbsenceFlagsAndRepairAPI(t *testing.T) {
 
 	r = e.do(resources.RoleManager, "POST", "/v1/absences/"+itoa(abs.ID)+"/repair", map[string]any{"time_limit": "500ms"})
 	require.Equal(t, 202, r.Status, "%s", r.Body)
-	var rp postgres.Plan
+	var rp resources.Plan
 	r.json(t, &rp)
 	require.Equal(t, "repair", rp.Kind)
 	done := e.waitPlan(rp.ID)
@@ -342,8 +341,8 @@ func TestJobRunsPageNewestFirst(t *testing.T) {
 		require.NoError(t, err)
 	}
 	type runs struct {
-		Items      []postgres.JobRun `json:"items"`
-		NextCursor string            `json:"next_cursor"`
+		Items      []resources.JobRun `json:"items"`
+		NextCursor string             `json:"next_cursor"`
 	}
 	var p1, p2 runs
 	e.do(resources.RoleManager, "GET", "/v1/jobs?limit=2", nil).json(t, &p1)

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
-	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
@@ -15,8 +15,8 @@ const RepairDays = 14
 
 // Impact is what an absence breaks.
 type Impact struct {
-	Absence postgres.AbsenceInfo      `json:"absence"`
-	Broken  []postgres.FlaggedBooking `json:"broken"`
+	Absence resources.AbsenceInfo      `json:"absence"`
+	Broken  []resources.FlaggedBooking `json:"broken"`
 	// From and To are the window a repair plan would use by default.
 	From string `json:"from,omitempty"`
 	To   string `json:"to,omitempty"`
@@ -46,7 +46,7 @@ func (p *Planner) AbsenceImpact(ctx context.Context, absence int64, actor string
 
 // repairWindow is from the day of the first broken booking (today at the
 // earliest) to RepairDays after the last one, or to.
-func (p *Planner) repairWindow(ctx context.Context, broken []postgres.FlaggedBooking, to string) (string, string, error) {
+func (p *Planner) repairWindow(ctx context.Context, broken []resources.FlaggedBooking, to string) (string, string, error) {
 	st, err := p.DB.Settings(ctx)
 	if err != nil {
 		return "", "", err
@@ -84,7 +84,7 @@ func (p *Planner) repairWindow(ctx context.Context, broken []postgres.FlaggedBoo
 // to move (at the change price), every other booking stays, and no pending
 // interview is added, so the plan moves as little as possible. to (optional)
 // ends the window.
-func (p *Planner) Repair(ctx context.Context, absence int64, actor string, timeLimit time.Duration, to string) (*postgres.Plan, error) {
+func (p *Planner) Repair(ctx context.Context, absence int64, actor string, timeLimit time.Duration, to string) (*resources.Plan, error) {
 	broken, err := p.DB.FlagAbsence(ctx, absence, actor)
 	if err != nil {
 		return nil, err
@@ -96,5 +96,5 @@ func (p *Planner) Repair(ctx context.Context, absence int64, actor string, timeL
 	if err != nil {
 		return nil, err
 	}
-	return p.Start(ctx, PlanRequest{Kind: postgres.PlanRepair, From: from, To: end, TimeLimit: timeLimit, Actor: actor, Absence: &absence})
+	return p.Start(ctx, PlanRequest{Kind: resources.PlanRepair, From: from, To: end, TimeLimit: timeLimit, Actor: actor, Absence: &absence})
 }

@@ -76,7 +76,7 @@ func (s *Service) BookResult(ctx context.Context, req BookRequest) (*Result, err
 	if err != nil {
 		return nil, err
 	}
-	c := postgres.Change{Action: postgres.ActionBooked, Interview: req.InterviewID, Place: p, Pinned: req.Pinned,
+	c := postgres.Change{Action: resources.ActionBooked, Interview: req.InterviewID, Place: p, Pinned: req.Pinned,
 		Actor: req.Actor, Reason: req.Reason, Now: s.Now(), Check: s.checker(fromSuggestion)}
 	if req.IdempotencyKey != "" {
 		c.Idem = &postgres.Idem{Key: req.IdempotencyKey, Hash: requestHash("book", req.InterviewID, req.SuggestionID, a, &req.Pinned, req.Reason)}
@@ -107,7 +107,7 @@ func (s *Service) Reschedule(ctx context.Context, req ChangeRequest) (*Result, e
 	if req.Pinned != nil {
 		pinned = *req.Pinned
 	}
-	c := postgres.Change{Action: postgres.ActionRescheduled, BookingID: req.BookingID, Place: p, Pinned: pinned,
+	c := postgres.Change{Action: resources.ActionRescheduled, BookingID: req.BookingID, Place: p, Pinned: pinned,
 		Actor: req.Actor, Reason: req.Reason, Now: s.Now(), Check: s.checker(fromSuggestion)}
 	if req.IdempotencyKey != "" {
 		c.Idem = &postgres.Idem{Key: req.IdempotencyKey, Hash: requestHash(fmt.Sprintf("reschedule %d", req.BookingID), old.Interview, req.SuggestionID, a, req.Pinned, req.Reason)}
@@ -128,7 +128,7 @@ func (s *Service) Cancel(ctx context.Context, req ChangeRequest) (*Result, error
 	if req.SuggestionID != "" || req.Assignment != nil {
 		return nil, errs.E(errs.Invalid, "a cancellation takes only a reason")
 	}
-	c := postgres.Change{Action: postgres.ActionCancelled, BookingID: req.BookingID, Actor: req.Actor, Reason: req.Reason, Now: s.Now()}
+	c := postgres.Change{Action: resources.ActionCancelled, BookingID: req.BookingID, Actor: req.Actor, Reason: req.Reason, Now: s.Now()}
 	if req.IdempotencyKey != "" {
 		c.Idem = &postgres.Idem{Key: req.IdempotencyKey, Hash: requestHash(fmt.Sprintf("cancel %d", req.BookingID), "", "", nil, nil, req.Reason)}
 	}
@@ -140,7 +140,7 @@ func (s *Service) Cancel(ctx context.Context, req ChangeRequest) (*Result, error
 }
 
 // Audit lists the audit trail of an interview or, with bookingID, of a booking.
-func (s *Service) Audit(ctx context.Context, interview string, bookingID int64) ([]postgres.AuditEntry, error) {
+func (s *Service) Audit(ctx context.Context, interview string, bookingID int64) ([]resources.AuditEntry, error) {
 	return s.DB.Audit(ctx, interview, bookingID)
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
@@ -156,7 +157,7 @@ func (j *Jobs) Stop(ctx context.Context) error {
 
 // RunNow runs job name for slot (its scheduled time), unless it ran for that
 // slot already or runs elsewhere: then the run is recorded as skipped.
-func (j *Jobs) RunNow(ctx context.Context, name string, slot time.Time) (*postgres.JobRun, error) {
+func (j *Jobs) RunNow(ctx context.Context, name string, slot time.Time) (*resources.JobRun, error) {
 	j.mu.Lock()
 	job, ok := j.jobs[name]
 	stopped := j.stopped

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/resources"
 )
 
 // Outbox delivers the events of the outbox table to a webhook: each as a
@@ -137,7 +138,7 @@ func (o *Outbox) Run(ctx context.Context) {
 	}
 }
 
-func (o *Outbox) send(ctx context.Context, e postgres.OutboxEvent) error {
+func (o *Outbox) send(ctx context.Context, e resources.OutboxEvent) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, o.URL, bytes.NewReader(e.Payload))
 	if err != nil {
 		return fmt.Errorf("bad webhook URL")

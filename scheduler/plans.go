@@ -13,6 +13,7 @@ import (
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
@@ -95,9 +96,9 @@ type PlanRequest struct {
 
 // Start records a plan and runs it in the background. It returns at once
 // with the plan, status running.
-func (p *Planner) Start(ctx context.Context, req PlanRequest) (*postgres.Plan, error) {
+func (p *Planner) Start(ctx context.Context, req PlanRequest) (*resources.Plan, error) {
 	if req.Kind == "" {
-		req.Kind = postgres.PlanBatch
+		req.Kind = resources.PlanBatch
 	}
 	if err := checkWindow(req.From, req.To); err != nil {
 		return nil, err
@@ -117,7 +118,7 @@ func (p *Planner) Start(ctx context.Context, req PlanRequest) (*postgres.Plan, e
 	p.reserved++ // a slot, until the plan's row exists
 	p.wg.Add(1)
 	p.mu.Unlock()
-	plan, release, err := p.DB.StartPlan(ctx, postgres.NewPlan{Kind: req.Kind, CreatedBy: req.Actor, From: req.From, To: req.To,
+	plan, release, err := p.DB.StartPlan(ctx, resources.NewPlan{Kind: req.Kind, CreatedBy: req.Actor, From: req.From, To: req.To,
 		TimeLimit: req.TimeLimit, Absence: req.Absence})
 	p.mu.Lock()
 	p.reserved--
@@ -189,7 +190,7 @@ func (p *Planner) Wait(ctx context.Context, id int64) error {
 // Cancel cancels a running or done plan. A plan running on this server
 // stops at once; one running on another server stops at its next progress
 // write.
-func (p *Planner) Cancel(ctx context.Context, id int64) (*postgres.Plan, error) {
+func (p *Planner) Cancel(ctx context.Context, id int64) (*resources.Plan, error) {
 	plan, err := p.DB.CancelPlan(ctx, id, "cancelled by a manager")
 	if err != nil {
 		return nil, err
@@ -236,7 +237,7 @@ func (p *Planner) Running() []int64 {
 
 // run solves the plan and stores its outcome. Its writes use a context of
 // their own: a cancelled run still records why it ended.
-func (p *Planner) run(ctx context.Context, plan *postgres.Plan, req PlanRequest) {
+func (p *Planner) run(ctx context.Context, plan *resources.Plan, req PlanRequest) {
 	t0 := time.Now()
 	wctx := func() (context.Context, context.CancelFunc) {
 		return context.WithTimeout(context.Background(), 10*time.Second)
@@ -252,10 +253,10 @@ func (p *Planner) run(ctx context.Context, plan *postgres.Plan, req PlanRequest)
 	stopped := func() bool {
 		switch context.Cause(ctx) {
 		case errPlanCancelled:
-			end(postgres.PlanCancelled, "cancelled by a manager")
+			end(resources.PlanCancelled, "cancelled by a manager")
 			return true
 		case errShutdown:
-			end(postgres.PlanFailed, errShutdown.Error())
+			end(resources.PlanFailed, errShutdown.Error())
 			return true
 		}
 		return false
@@ -269,7 +270,7 @@ func (p *Planner) run(ctx context.Context, plan *postgres.Plan, req PlanRequest)
 		if errs.CodeOf(err) == errs.Internal {
 			p.Log.Error("plan: preparing the instance", "plan", plan.ID, "error", err.Error())
 		}
-		end(postgres.PlanFailed, "the current state cannot be planned: "+errs.MessageOf(err))
+		end(resources.PlanFailed, "the current state cannot be planned: "+errs.MessageOf(err))
 		return
 	}
 	var lastWrite time.Time
@@ -287,7 +288,7 @@ func (p *Planner) run(ctx context.Context, plan *postgres.Plan, req PlanRequest)
 			}
 			c, cancel := wctx()
 			defer cancel()
-			ok, err := p.DB.SetPlanProgress(c, plan.ID, postgres.PlanProgress{ElapsedMS: pr.Elapsed.Milliseconds(),
+			ok, err := p.DB.SetPlanProgress(c, plan.ID, resources.PlanProgress{ElapsedMS: pr.Elapsed.Milliseconds(),
 				Scheduled: pr.Scheduled, Total: pr.Total, Iterations: pr.Iterations, Score: pr.Best})
 			if err == nil && !ok {
 				// Cancelled (or failed) meanwhile, maybe by another server.
@@ -305,10 +306,10 @@ func (p *Planner) run(ctx context.Context, plan *postgres.Plan, req PlanRequest)
 	}
 	if err != nil {
 		p.Log.Error("plan: solver failed", "plan", plan.ID, "error", err.Error())
-		end(postgres.PlanFailed, "the solver failed: "+errs.MessageOf(solverError(err)))
+		end(resources.PlanFailed, "the solver failed: "+errs.MessageOf(solverError(err)))
 		return
 	}
-	res := &postgres.PlanResult{Score: s.Score, Assignments: s.Assignments, Unscheduled: s.Unscheduled,
+	res := &resources.PlanResult{Score: s.Score, Assignments: s.Assignments, Unscheduled: s.Unscheduled,
 		Diff: diff(in, s, before), Stats: s.Stats}
 	if res.Assignments == nil {
 		res.Assignments = []solver.Assignment{}
@@ -320,7 +321,7 @@ func (p *Planner) run(ctx context.Context, plan *postgres.Plan, req PlanRequest)
 	defer cancel()
 	if ok, err := p.DB.FinishPlan(c, plan.ID, res); err != nil {
 		p.Log.Error("plan: storing the result", "plan", plan.ID, "error", err.Error())
-		end(postgres.PlanFailed, "the result could not be stored")
+		end(resources.PlanFailed, "the result could not be stored")
 		return
 	} else if !ok {
 		p.Log.Info("plan ended elsewhere meanwhile; result dropped", "plan", plan.ID)
@@ -349,13 +350,13 @@ var bookingPath = regexp.MustCompile(`^bookings\[(\d+)\]`)
 // way a booking that the current data makes infeasible (an absence, a
 // changed availability) is unpinned: it may move, at the change price, or be
 // dropped. before maps each booked interview to its booking.
-func (p *Planner) instance(ctx context.Context, req PlanRequest) (*solver.Instance, map[string]postgres.PlanMove, error) {
+func (p *Planner) instance(ctx context.Context, req PlanRequest) (*solver.Instance, map[string]resources.PlanMove, error) {
 	in, err := p.DB.Export(ctx, req.From, req.To)
 	if err != nil {
 		return nil, nil, err
 	}
 	unpin := map[string]bool{}
-	if req.Kind == postgres.PlanRepair {
+	if req.Kind == resources.PlanRepair {
 		if req.Absence == nil {
 			return nil, nil, errs.E(errs.Invalid, "a repair plan needs an absence")
 		}
@@ -412,16 +413,16 @@ func (p *Planner) instance(ctx context.Context, req PlanRequest) (*solver.Instan
 	if err != nil {
 		return nil, nil, err
 	}
-	before := make(map[string]postgres.PlanMove, len(in.Bookings))
+	before := make(map[string]resources.PlanMove, len(in.Bookings))
 	for _, b := range in.Bookings {
-		before[b.Interview] = postgres.PlanMove{Interview: b.Interview, Booking: current[b.Interview].ID, Before: b}
+		before[b.Interview] = resources.PlanMove{Interview: b.Interview, Booking: current[b.Interview].ID, Before: b}
 	}
 	return in, before, nil
 }
 
 // diff compares the plan's schedule with the bookings it started from.
-func diff(in *solver.Instance, s *solver.Schedule, before map[string]postgres.PlanMove) postgres.PlanDiff {
-	d := postgres.PlanDiff{New: []string{}, Moved: []postgres.PlanMove{}, Unchanged: []string{}, Dropped: []postgres.PlanMove{}}
+func diff(in *solver.Instance, s *solver.Schedule, before map[string]resources.PlanMove) resources.PlanDiff {
+	d := resources.PlanDiff{New: []string{}, Moved: []resources.PlanMove{}, Unchanged: []string{}, Dropped: []resources.PlanMove{}}
 	placed := map[string]bool{}
 	for _, a := range s.Assignments {
 		placed[a.Interview] = true

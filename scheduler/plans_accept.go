@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
-	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
@@ -25,12 +25,12 @@ const (
 // taken meanwhile. It reports per item what was booked and what conflicted.
 // Each item carries an idempotency key made of the plan and the interview,
 // so accepting again (say after a crash half way) books nothing twice.
-func (p *Planner) Accept(ctx context.Context, id int64, items []string, actor string) (*postgres.Plan, []postgres.AcceptedItem, error) {
+func (p *Planner) Accept(ctx context.Context, id int64, items []string, actor string) (*resources.Plan, []resources.AcceptedItem, error) {
 	plan, err := p.DB.Plan(ctx, id, true)
 	if err != nil {
 		return nil, nil, err
 	}
-	if plan.Status != postgres.PlanDone && plan.Status != postgres.PlanAccepted {
+	if plan.Status != resources.PlanDone && plan.Status != resources.PlanAccepted {
 		return nil, nil, errs.E(errs.Conflict, "plan %d is %s: only a done plan can be accepted", id, plan.Status)
 	}
 	res := plan.Result
@@ -42,7 +42,7 @@ func (p *Planner) Accept(ctx context.Context, id int64, items []string, actor st
 	for _, iv := range res.Diff.New {
 		isNew[iv] = true
 	}
-	moved := map[string]postgres.PlanMove{}
+	moved := map[string]resources.PlanMove{}
 	for _, m := range res.Diff.Moved {
 		moved[m.Interview] = m
 	}
@@ -64,11 +64,11 @@ func (p *Planner) Accept(ctx context.Context, id int64, items []string, actor st
 		}
 	}
 	reason := fmt.Sprintf("plan %d", id)
-	out := make([]postgres.AcceptedItem, 0, len(items))
+	out := make([]resources.AcceptedItem, 0, len(items))
 	for _, iv := range items {
 		a := assigned[iv]
 		key := fmt.Sprintf("plan-%d-%s", id, iv)
-		item := postgres.AcceptedItem{Interview: iv}
+		item := resources.AcceptedItem{Interview: iv}
 		switch {
 		case isNew[iv]:
 			b, err := p.Svc.Book(ctx, BookRequest{InterviewID: iv, Assignment: &a, Actor: actor, Reason: reason, IdempotencyKey: key})
@@ -108,7 +108,7 @@ func (p *Planner) Accept(ctx context.Context, id int64, items []string, actor st
 	return plan, out, nil
 }
 
-func movedIDs(ms []postgres.PlanMove) []string {
+func movedIDs(ms []resources.PlanMove) []string {
 	out := make([]string, len(ms))
 	for i, m := range ms {
 		out[i] = m.Interview

@@ -83,7 +83,7 @@ func newFixture(t testing.TB, size string, every int) *fixture {
 	return &fixture{db: db, raw: raw, in: in, booked: booked, planner: p, logs: logs}
 }
 
-func (f *fixture) wait(t testing.TB, id int64) *postgres.Plan {
+func (f *fixture) wait(t testing.TB, id int64) *resources.Plan {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -135,7 +135,7 @@ func TestPlanPlacesPendingAroundPinnedBookings(t *testing.T) {
 	require.Equal(t, "2.5s", plan.TimeLimit)
 
 	// Progress is written while it runs (about once a second).
-	var progress *postgres.PlanProgress
+	var progress *resources.PlanProgress
 	deadline := time.Now().Add(10 * time.Second)
 	for progress == nil && time.Now().Before(deadline) {
 		p, err := f.db.Plan(ctx, plan.ID, false)

@@ -37,13 +37,13 @@ type Option struct {
 // code) and Detail say why, and EarliestPossible, when set, is the first date
 // that would work.
 type SuggestAnswer struct {
-	Interview        string         `json:"interview"`
-	Suggestions      []Option       `json:"suggestions"`
-	Reason           string         `json:"reason,omitempty"`
-	Detail           string         `json:"detail,omitempty"`
-	EarliestPossible string         `json:"earliest_possible,omitempty"`
-	Hold             *postgres.Hold `json:"hold,omitempty"`
-	HeldSuggestion   string         `json:"held_suggestion,omitempty"`
+	Interview        string          `json:"interview"`
+	Suggestions      []Option        `json:"suggestions"`
+	Reason           string          `json:"reason,omitempty"`
+	Detail           string          `json:"detail,omitempty"`
+	EarliestPossible string          `json:"earliest_possible,omitempty"`
+	Hold             *resources.Hold `json:"hold,omitempty"`
+	HeldSuggestion   string          `json:"held_suggestion,omitempty"`
 }
 
 // MaxK bounds the number of options asked for.
@@ -177,7 +177,7 @@ func (s *Service) holdBest(ctx context.Context, req SuggestRequest, out *Suggest
 			return err
 		}
 		now := s.Now()
-		res, err := s.DB.Apply(ctx, postgres.Change{Action: postgres.ActionHeld, Interview: req.InterviewID, Place: p,
+		res, err := s.DB.Apply(ctx, postgres.Change{Action: resources.ActionHeld, Interview: req.InterviewID, Place: p,
 			Actor: req.Actor, Now: now, ExpiresAt: now.Add(s.holdTTL()), Check: s.checker(true)})
 		var conflict *ConflictError
 		var taken *postgres.TakenError

@@ -329,7 +329,7 @@ func (h *Handler) caseHold(w http.ResponseWriter, r *http.Request, v *view) (str
 	if ttl <= 0 {
 		ttl = scheduler.DefaultHoldTTL
 	}
-	_, err = h.db.Apply(ctx, postgres.Change{Action: postgres.ActionHeld, Interview: id,
+	_, err = h.db.Apply(ctx, postgres.Change{Action: resources.ActionHeld, Interview: id,
 		Place: &postgres.Placement{Start: start, Room: r.PostFormValue("room"), Interviewer: r.PostFormValue("interviewer"),
 			Interpreter: r.PostFormValue("interpreter"), Mode: r.PostFormValue("mode")},
 		Actor: s.Name, Now: now, ExpiresAt: now.Add(ttl), Check: holdCheck})

@@ -14,7 +14,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
 )
 
@@ -154,7 +153,7 @@ func TestBrowserFlow(t *testing.T) {
 	page, err := e.db.Plans(bctx, resourcesAll())
 	require.NoError(t, err)
 	require.Len(t, page.Items, 1)
-	require.Equal(t, postgres.PlanAccepted, page.Items[0].Status)
+	require.Equal(t, resources.PlanAccepted, page.Items[0].Status)
 	require.Equal(t, "manager-a", page.Items[0].AcceptedBy)
 
 	for _, name := range []string{"01-signin", "02-queue", "03-case", "04-booked", "05-conflict", "06-planner", "07-booking",

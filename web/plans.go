@@ -10,7 +10,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
-	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/solver"
@@ -20,7 +19,7 @@ type planRow struct {
 	ID                         int64
 	Kind, Status, From, To, By string
 	Created                    string
-	Summary                    *postgres.PlanSummary
+	Summary                    *resources.PlanSummary
 }
 
 type plansData struct {
@@ -86,22 +85,22 @@ type planItem struct {
 const planRefreshSeconds = 3
 
 type planData struct {
-	Plan           *postgres.Plan
+	Plan           *resources.Plan
 	Running        bool
 	RefreshSeconds int
 	Elapsed        string
-	Progress       *postgres.PlanProgress
+	Progress       *resources.PlanProgress
 	Percent        int
 	Items          []planItem
 	Unscheduled    []solver.Unscheduled
 	Unchanged      int
-	Dropped        []postgres.PlanMove
-	Accepted       []postgres.AcceptedItem
+	Dropped        []resources.PlanMove
+	Accepted       []resources.AcceptedItem
 	AcceptedN      map[string]int
 	Created        string
 }
 
-func (h *Handler) planOf(r *http.Request) (*postgres.Plan, error) {
+func (h *Handler) planOf(r *http.Request) (*resources.Plan, error) {
 	n, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil || n <= 0 {
 		return nil, errs.E(errs.NotFound, "There is no plan %q.", chi.URLParam(r, "id"))
@@ -117,7 +116,7 @@ func (h *Handler) planPage(w http.ResponseWriter, r *http.Request, v *view) (str
 	return h.renderPlan(r, v, p, nil)
 }
 
-func (h *Handler) renderPlan(r *http.Request, v *view, p *postgres.Plan, accepted []postgres.AcceptedItem) (string, error) {
+func (h *Handler) renderPlan(r *http.Request, v *view, p *resources.Plan, accepted []resources.AcceptedItem) (string, error) {
 	ctx := r.Context()
 	c, err := h.clock(ctx)
 	if err != nil {
@@ -127,7 +126,7 @@ func (h *Handler) renderPlan(r *http.Request, v *view, p *postgres.Plan, accepte
 	if err != nil {
 		return "", err
 	}
-	d := planData{Plan: p, Running: p.Status == postgres.PlanRunning, Progress: p.Progress, Created: localStamp(p.CreatedAt, c.loc)}
+	d := planData{Plan: p, Running: p.Status == resources.PlanRunning, Progress: p.Progress, Created: localStamp(p.CreatedAt, c.loc)}
 	if d.Running {
 		// No meta refresh (WCAG 2.2.1): web/static/plan.js updates the
 		// progress every few seconds and can be paused; the page's
@@ -215,7 +214,7 @@ func (h *Handler) planAccept(w http.ResponseWriter, r *http.Request, v *view) (s
 	return h.renderPlan(r, v, plan, out)
 }
 
-func (h *Handler) withError(r *http.Request, v *view, p *postgres.Plan, msg string) (string, error) {
+func (h *Handler) withError(r *http.Request, v *view, p *resources.Plan, msg string) (string, error) {
 	v.Error = msg
 	return h.renderPlan(r, v, p, nil)
 }

@@ -609,7 +609,7 @@ func TestPlansStartAndAccept(t *testing.T) {
 	require.Contains(t, p.body, "Accepted:")
 	plan, err := e.db.Plan(context.Background(), id, false)
 	require.NoError(t, err)
-	require.Equal(t, postgres.PlanAccepted, plan.Status)
+	require.Equal(t, resources.PlanAccepted, plan.Status)
 	// Nothing ticked: refused with a message.
 	p = m.post(loc+"/accept", url.Values{})
 	require.Contains(t, p.body, "Tick the bookings to accept")

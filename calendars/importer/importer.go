@@ -23,6 +23,7 @@ import (
 	"github.com/asylum-scheduling/interviews/calendars"
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 )
 
@@ -138,7 +139,7 @@ func (im *Importer) ImportBusyCalendars(ctx context.Context, now time.Time) (Sum
 
 	var mu sync.Mutex
 	var firstErr error
-	work := make(chan postgres.BusySource)
+	work := make(chan resources.BusySource)
 	var wg sync.WaitGroup
 	for range min(Concurrency, max(1, len(srcs))) {
 		wg.Add(1)
@@ -176,7 +177,7 @@ func (im *Importer) ImportBusyCalendars(ctx context.Context, now time.Time) (Sum
 
 // importOne imports one calendar. Failures of the calendar are recorded;
 // only database failures are returned.
-func (im *Importer) importOne(ctx context.Context, src postgres.BusySource, now, from, to time.Time, loc *time.Location) (Summary, error) {
+func (im *Importer) importOne(ctx context.Context, src resources.BusySource, now, from, to time.Time, loc *time.Location) (Summary, error) {
 	var one Summary
 	fail := func(err error) (Summary, error) {
 		one.Failed = 1
@@ -214,9 +215,9 @@ func (im *Importer) importOne(ctx context.Context, src postgres.BusySource, now,
 		return fail(fmt.Errorf("the calendar has %d busy times in the next %d days, more than the limit of %d",
 			len(ivs), int(to.Sub(from).Hours()/24), MaxIntervals))
 	}
-	spans := make([]postgres.BusySpan, len(ivs))
+	spans := make([]resources.BusySpan, len(ivs))
 	for i, iv := range ivs {
-		spans[i] = postgres.BusySpan{Start: iv.Start, End: iv.End}
+		spans[i] = resources.BusySpan{Start: iv.Start, End: iv.End}
 	}
 	r, err := im.DB.StoreBusyImport(ctx, src.ResourceID, src.URL, res.State.ETag, res.State.LastModified, store, spans, now)
 	if err != nil {

@@ -125,11 +125,11 @@ func (c *child) call(t *testing.T, token, method, path string, body any) (int, [
 	return resp.StatusCode, out
 }
 
-func (c *child) plan(t *testing.T, token string, id int64) postgres.Plan {
+func (c *child) plan(t *testing.T, token string, id int64) resources.Plan {
 	t.Helper()
 	code, body := c.call(t, token, "GET", fmt.Sprintf("/v1/plans/%d", id), nil)
 	require.Equal(t, 200, code, "%s", body)
-	var p postgres.Plan
+	var p resources.Plan
 	require.NoError(t, json.Unmarshal(body, &p))
 	return p
 }
@@ -205,7 +205,7 @@ func TestRestartDuringPlanAndAccept(t *testing.T) {
 	s1 := startChild(t, url)
 	code, body := s1.call(t, token, "POST", "/v1/plans", map[string]any{"from": in.Horizon.Start, "to": in.Horizon.End, "time_limit": "2m"})
 	require.Equal(t, 202, code, "%s", body)
-	var running postgres.Plan
+	var running resources.Plan
 	require.NoError(t, json.Unmarshal(body, &running))
 	waitFor(t, "progress of the running plan", 30*time.Second, func() bool { return s1.plan(t, token, running.ID).Progress != nil })
 	s1.kill(t)
@@ -227,7 +227,7 @@ func TestRestartDuringPlanAndAccept(t *testing.T) {
 	// 2. Kill the server while it accepts a plan.
 	code, body = s2.call(t, token, "POST", "/v1/plans", map[string]any{"from": in.Horizon.Start, "to": in.Horizon.End, "time_limit": "1s"})
 	require.Equal(t, 202, code, "%s", body)
-	var plan postgres.Plan
+	var plan resources.Plan
 	require.NoError(t, json.Unmarshal(body, &plan))
 	waitFor(t, "the plan to finish", time.Minute, func() bool { return s2.plan(t, token, plan.ID).Status != "running" })
 	plan = s2.plan(t, token, plan.ID)
@@ -279,7 +279,7 @@ func TestRestartDuringPlanAndAccept(t *testing.T) {
 	code, body = s3.call(t, token, "POST", fmt.Sprintf("/v1/plans/%d/accept", plan.ID), nil)
 	require.Equal(t, 200, code, "%s", body)
 	var acc struct {
-		Items []postgres.AcceptedItem `json:"items"`
+		Items []resources.AcceptedItem `json:"items"`
 	}
 	require.NoError(t, json.Unmarshal(body, &acc))
 	require.Len(t, acc.Items, len(items))
@@ -330,7 +330,7 @@ func TestRestartDuringPlanAndAccept(t *testing.T) {
 	// reason, and the process exits cleanly.
 	code, body = s3.call(t, token, "POST", "/v1/plans", map[string]any{"from": in.Horizon.Start, "to": in.Horizon.End, "time_limit": "2m"})
 	require.Equal(t, 202, code, "%s", body)
-	var last postgres.Plan
+	var last resources.Plan
 	require.NoError(t, json.Unmarshal(body, &last))
 	require.NoError(t, s3.cmd.Process.Signal(syscall.SIGTERM))
 	select {

@@ -26,18 +26,6 @@ import (
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
-// Audit actions and outbox events.
-const (
-	ActionBooked      = "booked"
-	ActionHeld        = "held"
-	ActionRescheduled = "rescheduled"
-	ActionCancelled   = "cancelled"
-
-	EventCreated     = "booking.created"
-	EventRescheduled = "booking.rescheduled"
-	EventCancelled   = "booking.cancelled"
-)
-
 // Placement says when and with whom an interview is held. The end follows
 // from the interview's duration; the location from the room.
 type Placement struct {
@@ -102,24 +90,11 @@ type Change struct {
 	Check func(*CheckInput) error
 }
 
-// Hold is a reservation of the resources of one option until ExpiresAt.
-type Hold struct {
-	ID          int64  `json:"id"`
-	Interview   string `json:"interview"`
-	Start       string `json:"start"`
-	End         string `json:"end"`
-	Room        string `json:"room"`
-	Interviewer string `json:"interviewer"`
-	Interpreter string `json:"interpreter,omitempty"`
-	Mode        string `json:"mode"`
-	ExpiresAt   string `json:"expires_at"`
-}
-
 // ChangeResult is what a change did. Replayed is set when an idempotency
 // key answered with the stored result of an earlier request.
 type ChangeResult struct {
 	Booking  *resources.Booking
-	Hold     *Hold
+	Hold     *resources.Hold
 	Replayed bool
 }
 
@@ -203,7 +178,7 @@ func apply(ctx context.Context, tx pgx.Tx, c Change) (*ChangeResult, error) {
 		}
 	}
 	switch c.Action {
-	case ActionBooked, ActionHeld:
+	case resources.ActionBooked, resources.ActionHeld:
 		if status != string(resources.StatusPending) {
 			if status == string(resources.StatusBooked) {
 				var bid int64
@@ -212,9 +187,9 @@ func apply(ctx context.Context, tx pgx.Tx, c Change) (*ChangeResult, error) {
 			}
 			return nil, errs.E(errs.Conflict, "interview %s is %s: only pending interviews can be booked or held", ivID, status)
 		}
-	case ActionCancelled:
+	case resources.ActionCancelled:
 		return cancel(ctx, tx, loc, c, old)
-	case ActionRescheduled:
+	case resources.ActionRescheduled:
 	default:
 		return nil, errs.E(errs.Internal, "unknown action %q", c.Action)
 	}
@@ -291,7 +266,7 @@ func apply(ctx context.Context, tx pgx.Tx, c Change) (*ChangeResult, error) {
 	if len(held) > 0 {
 		q := `delete from holds where interview_id = $1`
 		args := []any{ivID}
-		if c.Action == ActionHeld {
+		if c.Action == resources.ActionHeld {
 			q += ` and actor = $2`
 			args = append(args, c.Actor)
 		}
@@ -371,7 +346,7 @@ func apply(ctx context.Context, tx pgx.Tx, c Change) (*ChangeResult, error) {
 
 	res := &ChangeResult{}
 	switch c.Action {
-	case ActionHeld:
+	case resources.ActionHeld:
 		var hid int64
 		err := tx.QueryRow(ctx, `with h as (
 				insert into holds (interview_id, actor, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, expires_at, created_at)
@@ -384,13 +359,13 @@ func apply(ctx context.Context, tx pgx.Tx, c Change) (*ChangeResult, error) {
 		if err != nil {
 			return nil, occupancyError(err, names)
 		}
-		res.Hold = &Hold{ID: hid, Interview: ivID, Start: a.Start, End: a.End, Room: a.Room, Interviewer: a.Interviewer,
+		res.Hold = &resources.Hold{ID: hid, Interview: ivID, Start: a.Start, End: a.End, Room: a.Room, Interviewer: a.Interviewer,
 			Interpreter: a.Interpreter, Mode: a.Mode, ExpiresAt: solver.FormatInstant(c.ExpiresAt, loc)}
 		if err := audit(ctx, tx, c, ivID, nil, nil, res.Hold); err != nil {
 			return nil, err
 		}
 		return res, nil
-	case ActionBooked:
+	case resources.ActionBooked:
 		// One statement: the booking, its occupancy (the exclusion
 		// constraint is the last guard) and the interview's status.
 		bs, err := loadBookings(ctx, tx, loc, `with b as (
@@ -406,7 +381,7 @@ func apply(ctx context.Context, tx pgx.Tx, c Change) (*ChangeResult, error) {
 			return nil, occupancyError(err, names)
 		}
 		return finish(ctx, tx, loc, c, ivID, &bs[0], nil, roomLoc)
-	case ActionRescheduled:
+	case resources.ActionRescheduled:
 		// The old occupancy goes first (its own statement), so that the
 		// new one may overlap it.
 		if _, err := tx.Exec(ctx, `delete from occupancy where booking_id = $1`, old.ID); err != nil {
@@ -431,7 +406,7 @@ func apply(ctx context.Context, tx pgx.Tx, c Change) (*ChangeResult, error) {
 // finish writes the audit and outbox rows of a booking change and the
 // idempotency key's answer, in one round trip.
 func finish(ctx context.Context, tx pgx.Tx, loc *time.Location, c Change, ivID string, b *resources.Booking, before any, location string) (*ChangeResult, error) {
-	event := map[string]string{ActionBooked: EventCreated, ActionRescheduled: EventRescheduled, ActionCancelled: EventCancelled}[c.Action]
+	event := map[string]string{resources.ActionBooked: resources.EventCreated, resources.ActionRescheduled: resources.EventRescheduled, resources.ActionCancelled: resources.EventCancelled}[c.Action]
 	if location == "" {
 		if err := tx.QueryRow(ctx, `select location_id from rooms where id = $1`, b.Room).Scan(&location); err != nil {
 			return nil, err
@@ -450,7 +425,7 @@ func finish(ctx context.Context, tx pgx.Tx, loc *time.Location, c Change, ivID s
 		event, b.ID, payload, c.Now)
 	if c.Idem != nil {
 		status := 200
-		if c.Action == ActionBooked {
+		if c.Action == resources.ActionBooked {
 			status = 201
 		}
 		batch.Queue(`update idempotency_keys set status = $2, response = $3 where key = $1`, c.Idem.Key, status, afterJSON)
@@ -474,46 +449,6 @@ func cancel(ctx context.Context, tx pgx.Tx, loc *time.Location, c Change, old *r
 		return nil, err
 	}
 	return finish(ctx, tx, loc, c, old.Interview, &bs[0], old, "")
-}
-
-const auditSQL = `insert into audit_log (at, actor, interview_id, booking_id, action, reason, before, after)
-	values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb)`
-
-func audit(ctx context.Context, tx pgx.Tx, c Change, ivID string, bookingID *int64, before, after any) error {
-	b, a, err := auditJSON(before, after)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, auditSQL, c.Now, c.Actor, ivID, bookingID, c.Action, c.Reason, b, a)
-	return err
-}
-
-// auditJSON encodes before and after; nil (also a typed nil pointer) is SQL null.
-func auditJSON(before, after any) (*string, *string, error) {
-	enc := func(v any) (*string, error) {
-		if v == nil {
-			return nil, nil
-		}
-		b, err := json.Marshal(v)
-		if err != nil {
-			return nil, err
-		}
-		return jsonOrNil(b), nil
-	}
-	b, err := enc(before)
-	if err != nil {
-		return nil, nil, err
-	}
-	a, err := enc(after)
-	return b, a, err
-}
-
-func jsonOrNil(b []byte) *string {
-	if b == nil || bytes.Equal(b, []byte("null")) {
-		return nil
-	}
-	s := string(b)
-	return &s
 }
 
 // occupancyError names the resource of an exclusion violation on occupancy:

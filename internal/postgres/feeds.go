@@ -12,40 +12,22 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/resources"
 )
 
 // Calendar feeds (issue 5): feed tokens and what a feed shows. The feed
 // itself is rendered by package calendars; this file only reads and writes
 // rows.
 
-// Owner kinds of a feed.
-const (
-	FeedInterpreter = "interpreter"
-	FeedInterviewer = "interviewer"
-	FeedRoom        = "room"
-	FeedOffice      = "office"
-)
-
 // feedTokenPrefix marks feed tokens, so that a leaked one is recognisable.
 const feedTokenPrefix = "ivf_"
 
 // feedOwnerTables maps an owner kind to the table that holds its ids.
 var feedOwnerTables = map[string]string{
-	FeedInterpreter: "interpreters",
-	FeedInterviewer: "interviewers",
-	FeedRoom:        "rooms",
-	FeedOffice:      "locations",
-}
-
-// FeedToken is a feed subscription as listed: never its token.
-type FeedToken struct {
-	ID         int64   `json:"id"`
-	OwnerKind  string  `json:"owner_kind"`
-	OwnerID    string  `json:"owner_id"`
-	CreatedBy  string  `json:"created_by"`
-	CreatedAt  string  `json:"created_at"`
-	RotatedAt  *string `json:"rotated_at,omitempty"`
-	LastUsedAt *string `json:"last_used_at,omitempty"`
+	resources.FeedInterpreter: "interpreters",
+	resources.FeedInterviewer: "interviewers",
+	resources.FeedRoom:        "rooms",
+	resources.FeedOffice:      "locations",
 }
 
 func newFeedSecret() (string, []byte, error) {
@@ -79,8 +61,8 @@ func feedOwnerExists(ctx context.Context, q querier, kind, id string) error {
 
 const feedTokenSelect = `select id, owner_kind, owner_id, created_by, created_at, rotated_at, last_used_at from feed_tokens`
 
-func scanFeedToken(r pgx.Row) (FeedToken, error) {
-	var f FeedToken
+func scanFeedToken(r pgx.Row) (resources.FeedToken, error) {
+	var f resources.FeedToken
 	var created time.Time
 	var rotated, used *time.Time
 	err := r.Scan(&f.ID, &f.OwnerKind, &f.OwnerID, &f.CreatedBy, &created, &rotated, &used)
@@ -91,12 +73,12 @@ func scanFeedToken(r pgx.Row) (FeedToken, error) {
 
 // CreateFeedToken makes a feed token for an owner (interpreter, interviewer,
 // room or office). The token is returned once; only its SHA-256 is stored.
-func (db *DB) CreateFeedToken(ctx context.Context, kind, ownerID, actor string) (string, *FeedToken, error) {
+func (db *DB) CreateFeedToken(ctx context.Context, kind, ownerID, actor string) (string, *resources.FeedToken, error) {
 	token, hash, err := newFeedSecret()
 	if err != nil {
 		return "", nil, err
 	}
-	var out FeedToken
+	var out resources.FeedToken
 	err = WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		if err := feedOwnerExists(ctx, tx, kind, ownerID); err != nil {
 			return err
@@ -114,21 +96,21 @@ func (db *DB) CreateFeedToken(ctx context.Context, kind, ownerID, actor string) 
 
 // FeedTokens lists the live feed tokens, by id; kind and ownerID filter
 // when not empty.
-func (db *DB) FeedTokens(ctx context.Context, kind, ownerID string) ([]FeedToken, error) {
+func (db *DB) FeedTokens(ctx context.Context, kind, ownerID string) ([]resources.FeedToken, error) {
 	if _, ok := feedOwnerTables[kind]; kind != "" && !ok {
 		return nil, errs.Field("owner_kind", "owner_kind must be interpreter, interviewer, room or office")
 	}
 	rows, _ := db.pool.Query(ctx, feedTokenSelect+` where revoked_at is null
 		and ($1 = '' or owner_kind = $1) and ($2 = '' or owner_id = $2) order by id`, kind, ownerID)
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (FeedToken, error) { return scanFeedToken(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.FeedToken, error) { return scanFeedToken(r) })
 	if out == nil {
-		out = []FeedToken{}
+		out = []resources.FeedToken{}
 	}
 	return out, Translate(err)
 }
 
 // RotateFeedToken gives a live feed a new token: the old one stops working at once.
-func (db *DB) RotateFeedToken(ctx context.Context, id int64) (string, *FeedToken, error) {
+func (db *DB) RotateFeedToken(ctx context.Context, id int64) (string, *resources.FeedToken, error) {
 	token, hash, err := newFeedSecret()
 	if err != nil {
 		return "", nil, err
@@ -157,30 +139,15 @@ func (db *DB) RevokeFeedToken(ctx context.Context, id int64) error {
 	return nil
 }
 
-// FeedLookup is a live feed found by its token.
-type FeedLookup struct {
-	ID        int64
-	OwnerKind string
-	OwnerID   string
-	// BodyETag and ChangedAt: the ETag of the body last served and when the
-	// body last changed (zero before the first request).
-	BodyETag  string
-	ChangedAt time.Time
-	// StateVersion is the database's state version (migrations/002): it
-	// grows with every change to bookings, holds, interviews, rooms,
-	// locations, so a rendered feed may be kept while it stands.
-	StateVersion int64
-}
-
 // FeedByToken finds the live feed of token, with the state version, in one
 // round trip. An unknown, malformed or revoked token is not_found.
-func (db *DB) FeedByToken(ctx context.Context, token string) (*FeedLookup, error) {
+func (db *DB) FeedByToken(ctx context.Context, token string) (*resources.FeedLookup, error) {
 	notFound := errs.E(errs.NotFound, "no such feed")
 	if !strings.HasPrefix(token, feedTokenPrefix) || len(token) != len(feedTokenPrefix)+43 {
 		return nil, notFound
 	}
 	want := sha256.Sum256([]byte(token))
-	var f FeedLookup
+	var f resources.FeedLookup
 	var hash []byte
 	var etag *string
 	var changed, used *time.Time
@@ -230,52 +197,24 @@ func (db *DB) FeedBodyChanged(ctx context.Context, id int64, etag string, at tim
 	return changed, Translate(err)
 }
 
-// FeedItem is one booking, or one live hold, of a feed's owner.
-type FeedItem struct {
-	Hold      bool // a live hold (staff feeds only), else a booking
-	ID        int64
-	Sequence  int
-	Updated   time.Time
-	Start     time.Time
-	End       time.Time
-	Status    string // bookings: active, cancelled, completed; holds: held
-	Language  string
-	Mode      string
-	Office    string // location name
-	Room      string // room id
-	Interview string // interview id: the opaque reference, never the case number
-	Expires   time.Time
-}
-
-// FeedData is what one owner's feed shows, read in one snapshot.
-type FeedData struct {
-	StateVersion int64
-	OwnerLabel   string // the office's name for offices, else the owner's id
-	Items        []FeedItem
-}
-
-// FeedWindow bounds the bookings FeedData reads: those that end after From
-// and start before To, and cancelled ones changed after CancelledAfter.
-type FeedWindow struct{ From, To, CancelledAfter time.Time }
-
 // FeedData reads the bookings of a feed's owner in the window (and, for
 // staff feeds, the live holds at now), with the state version of the same
 // snapshot. An owner that does not exist is not_found.
-func (db *DB) FeedData(ctx context.Context, kind, ownerID string, w FeedWindow, now time.Time) (*FeedData, error) {
+func (db *DB) FeedData(ctx context.Context, kind, ownerID string, w resources.FeedWindow, now time.Time) (*resources.FeedData, error) {
 	var cond, holdCond string
 	switch kind {
-	case FeedInterpreter:
+	case resources.FeedInterpreter:
 		cond = `b.interpreter_id = $1`
-	case FeedInterviewer:
+	case resources.FeedInterviewer:
 		cond, holdCond = `b.interviewer_id = $1`, `h.interviewer_id = $1`
-	case FeedRoom:
+	case resources.FeedRoom:
 		cond, holdCond = `b.room_id = $1`, `h.room_id = $1`
-	case FeedOffice:
+	case resources.FeedOffice:
 		cond, holdCond = `r.location_id = $1`, `r.location_id = $1`
 	default:
 		return nil, errs.E(errs.NotFound, "no such feed")
 	}
-	out := &FeedData{OwnerLabel: ownerID}
+	out := &resources.FeedData{OwnerLabel: ownerID}
 	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, `select version from state_version`).Scan(&out.StateVersion); err != nil {
 			return err
@@ -283,7 +222,7 @@ func (db *DB) FeedData(ctx context.Context, kind, ownerID string, w FeedWindow, 
 		if err := feedOwnerExists(ctx, tx, kind, ownerID); err != nil {
 			return err
 		}
-		if kind == FeedOffice {
+		if kind == resources.FeedOffice {
 			if err := tx.QueryRow(ctx, `select name from locations where id = $1`, ownerID).Scan(&out.OwnerLabel); err != nil {
 				return err
 			}
@@ -294,8 +233,8 @@ func (db *DB) FeedData(ctx context.Context, kind, ownerID string, w FeedWindow, 
 				join rooms r on r.id = b.room_id join locations l on l.id = r.location_id
 			where `+cond+` and b.end_at > $2 and b.start_at < $3 and (b.status <> 'cancelled' or b.updated_at > $4)
 			order by b.id`, ownerID, w.From, w.To, w.CancelledAfter)
-		items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (FeedItem, error) {
-			var it FeedItem
+		items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.FeedItem, error) {
+			var it resources.FeedItem
 			err := r.Scan(&it.ID, &it.Sequence, &it.Updated, &it.Start, &it.End, &it.Status, &it.Language, &it.Mode,
 				&it.Office, &it.Room, &it.Interview)
 			return it, err
@@ -313,8 +252,8 @@ func (db *DB) FeedData(ctx context.Context, kind, ownerID string, w FeedWindow, 
 				join rooms r on r.id = h.room_id join locations l on l.id = r.location_id
 			where `+holdCond+` and h.expires_at > $4 and h.end_at > $2 and h.start_at < $3
 			order by h.id`, ownerID, w.From, w.To, now)
-		holds, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (FeedItem, error) {
-			it := FeedItem{Hold: true, Status: "held"}
+		holds, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.FeedItem, error) {
+			it := resources.FeedItem{Hold: true, Status: "held"}
 			err := r.Scan(&it.ID, &it.Updated, &it.Start, &it.End, &it.Language, &it.Mode, &it.Office, &it.Room,
 				&it.Interview, &it.Expires)
 			return it, err

@@ -16,17 +16,6 @@ import (
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
-// ImportSummary counts what an import loaded.
-type ImportSummary struct {
-	Locations    int `json:"locations"`
-	Rooms        int `json:"rooms"`
-	Interviewers int `json:"interviewers"`
-	Interpreters int `json:"interpreters"`
-	Parties      int `json:"parties"`
-	Interviews   int `json:"interviews"`
-	Bookings     int `json:"bookings"`
-}
-
 // domainTables are emptied by an import, which replaces the whole state.
 // Tokens, feed tokens, job runs, the audit trail and the outbox are kept:
 // audit_log and outbox refer to interviews and bookings without foreign keys
@@ -34,12 +23,6 @@ type ImportSummary struct {
 const domainTables = `idempotency_keys, booking_flags, plans, occupancy, holds, bookings, interview_excluded_interviewers, interview_excluded_interpreters,
 	interview_parties, interview_locations, interviews, interpreter_locations, availability, availability_versions, absences,
 	busy_calendars, rooms, interviewers, interpreters, parties, resource, travel_times, locations`
-
-// ImportActor is the audit actor of an import that names none.
-const ImportActor = "import"
-
-// ActionInstanceImported is the audit action of an instance import.
-const ActionInstanceImported = "instance_imported"
 
 // Import replaces the whole state (settings, resources, interview requests,
 // bookings) by an interview-instance/v1 document, in one transaction: all or
@@ -49,15 +32,15 @@ const ActionInstanceImported = "instance_imported"
 // events are still delivered), and identities are not restarted: booking
 // and outbox ids are never reused. The import itself is audited with actor
 // ImportActor; see ImportAs.
-func (db *DB) Import(ctx context.Context, in *solver.Instance) (ImportSummary, error) {
-	return db.ImportAs(ctx, in, ImportActor)
+func (db *DB) Import(ctx context.Context, in *solver.Instance) (resources.ImportSummary, error) {
+	return db.ImportAs(ctx, in, resources.ImportActor)
 }
 
 // ImportAs is Import with the audit actor of the import (the token's name).
-func (db *DB) ImportAs(ctx context.Context, in *solver.Instance, actor string) (ImportSummary, error) {
-	var sum ImportSummary
+func (db *DB) ImportAs(ctx context.Context, in *solver.Instance, actor string) (resources.ImportSummary, error) {
+	var sum resources.ImportSummary
 	if actor == "" {
-		actor = ImportActor
+		actor = resources.ImportActor
 	}
 	if err := solver.Validate(in); err != nil {
 		return sum, resources.InstanceError(err)
@@ -146,13 +129,12 @@ func (db *DB) ImportAs(ctx context.Context, in *solver.Instance, actor string) (
 		if err := br.Close(); err != nil {
 			return err
 		}
-		after, err := json.Marshal(ImportSummary{len(in.Locations), len(in.Rooms), len(in.Interviewers), len(in.Interpreters),
-			len(in.Parties), len(in.Interviews), len(in.Bookings)})
+		after, err := json.Marshal(summaryOf(in))
 		if err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `insert into audit_log (at, actor, action, after) values ($1, $2, $3, $4::jsonb)`,
-			db.now(), actor, ActionInstanceImported, string(after))
+			db.now(), actor, resources.ActionInstanceImported, string(after))
 		return err
 	})
 	if err != nil {
@@ -162,9 +144,7 @@ func (db *DB) ImportAs(ctx context.Context, in *solver.Instance, actor string) (
 	if _, err := db.pool.Exec(ctx, `analyze `+strings.ReplaceAll(domainTables, "\n\t", " ")); err != nil {
 		return sum, Translate(err)
 	}
-	sum = ImportSummary{len(in.Locations), len(in.Rooms), len(in.Interviewers), len(in.Interpreters),
-		len(in.Parties), len(in.Interviews), len(in.Bookings)}
-	return sum, nil
+	return summaryOf(in), nil
 }
 
 var conflictKey = regexp.MustCompile(`\(resource_id, during\)=\((\d+),`)
@@ -462,4 +442,10 @@ func instantOrDate(v string, loc *time.Location, end bool) (time.Time, error) {
 		d++
 	}
 	return d.Midnight(loc), nil
+}
+
+// summaryOf counts what an instance holds.
+func summaryOf(in *solver.Instance) resources.ImportSummary {
+	return resources.ImportSummary{Locations: len(in.Locations), Rooms: len(in.Rooms), Interviewers: len(in.Interviewers),
+		Interpreters: len(in.Interpreters), Parties: len(in.Parties), Interviews: len(in.Interviews), Bookings: len(in.Bookings)}
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/asylum-scheduling/interviews/internal/generator"
-	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/resources"
 )
 
 // An import is audited with its actor and keeps the audit trail and the
@@ -40,14 +40,14 @@ func TestImportAuditsItselfKeepsTrailAndContinuesIds(t *testing.T) {
 	require.Equal(t, int64(len(in.Bookings)), n)
 	require.Greater(t, minID, firstMax, "booking ids are never reused")
 	var actors []string
-	rows, _ := raw.Query(ctx, `select actor from audit_log where action = $1 order by id`, postgres.ActionInstanceImported)
+	rows, _ := raw.Query(ctx, `select actor from audit_log where action = $1 order by id`, resources.ActionInstanceImported)
 	for rows.Next() {
 		var a string
 		require.NoError(t, rows.Scan(&a))
 		actors = append(actors, a)
 	}
 	require.NoError(t, rows.Err())
-	require.Equal(t, []string{"alice", postgres.ImportActor}, actors)
+	require.Equal(t, []string{"alice", resources.ImportActor}, actors)
 	require.NoError(t, raw.QueryRow(ctx, `select count(*) from audit_log where actor = 'bob' and booking_id = $1`, firstMax).Scan(&n))
 	require.Equal(t, int64(1), n)
 	require.NoError(t, raw.QueryRow(ctx, `select count(*) from outbox where booking_id = $1`, firstMax).Scan(&n))

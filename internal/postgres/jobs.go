@@ -13,25 +13,6 @@ import (
 	"github.com/asylum-scheduling/interviews/resources"
 )
 
-// Job run outcomes.
-const (
-	JobRunning = "running"
-	JobOK      = "ok"
-	JobFailed  = "failed"
-	JobSkipped = "skipped"
-)
-
-// JobRun is one run of a scheduled job.
-type JobRun struct {
-	ID         int64   `json:"id"`
-	Job        string  `json:"job"`
-	Slot       string  `json:"slot"`
-	StartedAt  string  `json:"started_at"`
-	FinishedAt *string `json:"finished_at,omitempty"`
-	Outcome    string  `json:"outcome"`
-	Detail     string  `json:"detail,omitempty"`
-}
-
 // jobLockSQL takes the session advisory lock of a job, keyed by its name.
 const jobLockKey = `hashtextextended('interviews-job:' || $1, 0)`
 
@@ -41,7 +22,7 @@ const jobLockKey = `hashtextextended('interviews-job:' || $1, 0)`
 // of job_runs lets only the first run of a slot happen. A replica that does
 // not get to run it records a skipped run. fn's detail and error become the
 // run's detail and outcome.
-func (db *DB) RunJob(ctx context.Context, name string, slot time.Time, fn func(context.Context) (string, error)) (*JobRun, error) {
+func (db *DB) RunJob(ctx context.Context, name string, slot time.Time, fn func(context.Context) (string, error)) (*resources.JobRun, error) {
 	conn, err := db.pool.Acquire(ctx)
 	if err != nil {
 		return nil, Translate(err)
@@ -73,9 +54,9 @@ func (db *DB) RunJob(ctx context.Context, name string, slot time.Time, fn func(c
 		return nil, Translate(err)
 	}
 	detail, ferr := runSafely(ctx, fn)
-	outcome := JobOK
+	outcome := resources.JobOK
 	if ferr != nil {
-		outcome = JobFailed
+		outcome = resources.JobFailed
 		if detail != "" {
 			detail += ": "
 		}
@@ -109,7 +90,7 @@ func runSafely(ctx context.Context, fn func(context.Context) (string, error)) (d
 	return fn(ctx)
 }
 
-func (db *DB) skipRun(ctx context.Context, name string, slot time.Time, why string) (*JobRun, error) {
+func (db *DB) skipRun(ctx context.Context, name string, slot time.Time, why string) (*resources.JobRun, error) {
 	now := db.now()
 	var id int64
 	err := db.pool.QueryRow(ctx, `insert into job_runs (job, slot, started_at, finished_at, outcome, detail)
@@ -122,8 +103,8 @@ func (db *DB) skipRun(ctx context.Context, name string, slot time.Time, why stri
 
 const jobRunSelect = `select id, job, slot, started_at, finished_at, outcome, detail from job_runs`
 
-func scanJobRun(r pgx.CollectableRow) (JobRun, error) {
-	var j JobRun
+func scanJobRun(r pgx.CollectableRow) (resources.JobRun, error) {
+	var j resources.JobRun
 	var slot, started time.Time
 	var finished *time.Time
 	err := r.Scan(&j.ID, &j.Job, &slot, &started, &finished, &j.Outcome, &j.Detail)
@@ -131,7 +112,7 @@ func scanJobRun(r pgx.CollectableRow) (JobRun, error) {
 	return j, err
 }
 
-func (db *DB) jobRun(ctx context.Context, id int64) (*JobRun, error) {
+func (db *DB) jobRun(ctx context.Context, id int64) (*resources.JobRun, error) {
 	rows, _ := db.pool.Query(ctx, jobRunSelect+` where id = $1`, id)
 	j, err := pgx.CollectExactlyOneRow(rows, scanJobRun)
 	if err != nil {
@@ -141,8 +122,8 @@ func (db *DB) jobRun(ctx context.Context, id int64) (*JobRun, error) {
 }
 
 // JobRuns lists job runs, newest first. Filters: job, outcome.
-func (db *DB) JobRuns(ctx context.Context, p resources.ListParams) (resources.Page[JobRun], error) {
-	var zero resources.Page[JobRun]
+func (db *DB) JobRuns(ctx context.Context, p resources.ListParams) (resources.Page[resources.JobRun], error) {
+	var zero resources.Page[resources.JobRun]
 	l, err := newList(p, "job", "outcome")
 	if err != nil {
 		return zero, err
@@ -161,7 +142,7 @@ func (db *DB) JobRuns(ctx context.Context, p resources.ListParams) (resources.Pa
 	if err != nil {
 		return zero, Translate(err)
 	}
-	return page(l, items, func(x JobRun) string { return strconv.FormatInt(x.ID, 10) }), nil
+	return page(l, items, func(x resources.JobRun) string { return strconv.FormatInt(x.ID, 10) }), nil
 }
 
 // FailStaleJobRuns marks failed the runs left 'running' by a server that

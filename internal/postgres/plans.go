@@ -10,112 +10,7 @@ import (
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/resources"
-	"github.com/asylum-scheduling/interviews/solver"
 )
-
-// Plan kinds and statuses.
-const (
-	PlanBatch   = "batch"
-	PlanNightly = "nightly"
-	PlanRepair  = "repair"
-
-	PlanRunning   = "running"
-	PlanDone      = "done"
-	PlanFailed    = "failed"
-	PlanAccepted  = "accepted"
-	PlanCancelled = "cancelled"
-)
-
-// Plan is a solver run over a window of dates around the current bookings.
-type Plan struct {
-	ID          int64          `json:"id"`
-	Kind        string         `json:"kind"`
-	Status      string         `json:"status"`
-	CreatedBy   string         `json:"created_by"`
-	From        string         `json:"from"`
-	To          string         `json:"to"`
-	TimeLimit   string         `json:"time_limit"`
-	Absence     *int64         `json:"absence,omitempty"`
-	CreatedAt   string         `json:"created_at"`
-	FinishedAt  *string        `json:"finished_at,omitempty"`
-	Progress    *PlanProgress  `json:"progress,omitempty"`
-	Summary     *PlanSummary   `json:"summary,omitempty"`
-	Result      *PlanResult    `json:"result,omitempty"`
-	Error       string         `json:"error,omitempty"`
-	AcceptedAt  *string        `json:"accepted_at,omitempty"`
-	AcceptedBy  string         `json:"accepted_by,omitempty"`
-	Accepted    []AcceptedItem `json:"accepted,omitempty"`
-	TimeLimitMS int64          `json:"-"`
-}
-
-// PlanProgress is a snapshot of a running plan.
-type PlanProgress struct {
-	ElapsedMS  int64        `json:"elapsed_ms"`
-	Scheduled  int          `json:"scheduled"`
-	Total      int          `json:"total"`
-	Iterations int64        `json:"iterations"`
-	Score      solver.Score `json:"score"`
-}
-
-// PlanResult is what a finished plan proposes.
-type PlanResult struct {
-	Score       solver.Score         `json:"score"`
-	Assignments []solver.Assignment  `json:"assignments"`
-	Unscheduled []solver.Unscheduled `json:"unscheduled"`
-	Diff        PlanDiff             `json:"diff"`
-	Stats       *solver.Stats        `json:"stats,omitempty"`
-}
-
-// PlanDiff compares a plan with the bookings it started from.
-type PlanDiff struct {
-	New       []string   `json:"new"`       // pending interviews the plan books
-	Moved     []PlanMove `json:"moved"`     // booked interviews the plan moves
-	Unchanged []string   `json:"unchanged"` // booked interviews the plan keeps
-	Dropped   []PlanMove `json:"dropped"`   // booked interviews the plan cannot keep
-}
-
-// PlanMove is a booking the plan changes: as it was, and where it goes
-// (absent for a dropped one).
-type PlanMove struct {
-	Interview string             `json:"interview"`
-	Booking   int64              `json:"booking"`
-	Before    solver.Booking     `json:"before"`
-	After     *solver.Assignment `json:"after,omitempty"`
-}
-
-// PlanSummary counts a finished plan's result.
-type PlanSummary struct {
-	Scheduled   int          `json:"scheduled"`
-	Unscheduled int          `json:"unscheduled"`
-	New         int          `json:"new"`
-	Moved       int          `json:"moved"`
-	Unchanged   int          `json:"unchanged"`
-	Dropped     int          `json:"dropped"`
-	Score       solver.Score `json:"score"`
-}
-
-// AcceptedItem is the outcome of accepting one interview of a plan.
-type AcceptedItem struct {
-	Interview string `json:"interview"`
-	Outcome   string `json:"outcome"` // booked, rescheduled, unchanged, conflict, failed
-	Booking   int64  `json:"booking,omitempty"`
-	Message   string `json:"message,omitempty"`
-}
-
-// Summarize counts r.
-func (r *PlanResult) Summarize() *PlanSummary {
-	return &PlanSummary{Scheduled: len(r.Assignments), Unscheduled: len(r.Unscheduled), New: len(r.Diff.New),
-		Moved: len(r.Diff.Moved), Unchanged: len(r.Diff.Unchanged), Dropped: len(r.Diff.Dropped), Score: r.Score}
-}
-
-// NewPlan is a plan to start.
-type NewPlan struct {
-	Kind      string
-	CreatedBy string
-	From, To  string
-	TimeLimit time.Duration
-	Absence   *int64
-}
 
 // planLockKey is the session advisory lock a server holds on each plan it
 // runs, so that a server starting beside it can tell a running plan from one
@@ -126,7 +21,7 @@ const planLockKey = `hashtextextended('interviews-plan:' || ($1::bigint)::text, 
 // connection of its own, in the transaction that makes the row visible: no
 // other server sees the plan running without the lock held. release unlocks
 // and gives the connection back; call it when the run has ended.
-func (db *DB) StartPlan(ctx context.Context, p NewPlan) (plan *Plan, release func(), err error) {
+func (db *DB) StartPlan(ctx context.Context, p resources.NewPlan) (plan *resources.Plan, release func(), err error) {
 	from, err := parseDate(p.From)
 	if err != nil {
 		return nil, nil, errs.Field("from", "from must be a date YYYY-MM-DD")
@@ -171,7 +66,7 @@ func (db *DB) StartPlan(ctx context.Context, p NewPlan) (plan *Plan, release fun
 
 // SetPlanProgress records the progress of a running plan. It reports false
 // when the plan is no longer running (cancelled meanwhile).
-func (db *DB) SetPlanProgress(ctx context.Context, id int64, p PlanProgress) (bool, error) {
+func (db *DB) SetPlanProgress(ctx context.Context, id int64, p resources.PlanProgress) (bool, error) {
 	tag, err := db.pool.Exec(ctx, `update plans set progress = $2 where id = $1 and status = 'running'`, id, p)
 	if err != nil {
 		return false, Translate(err)
@@ -181,7 +76,7 @@ func (db *DB) SetPlanProgress(ctx context.Context, id int64, p PlanProgress) (bo
 
 // FinishPlan stores the result of a running plan; false when the plan was
 // not running any more (cancelled or failed meanwhile): the result is dropped.
-func (db *DB) FinishPlan(ctx context.Context, id int64, r *PlanResult) (bool, error) {
+func (db *DB) FinishPlan(ctx context.Context, id int64, r *resources.PlanResult) (bool, error) {
 	tag, err := db.pool.Exec(ctx, `update plans set status = 'done', result = $2, finished_at = $3
 		where id = $1 and status = 'running'`, id, r, db.now())
 	if err != nil {
@@ -201,7 +96,7 @@ func (db *DB) EndPlan(ctx context.Context, id int64, status, reason string) (boo
 }
 
 // CancelPlan cancels a plan that is running or done (not yet accepted).
-func (db *DB) CancelPlan(ctx context.Context, id int64, reason string) (*Plan, error) {
+func (db *DB) CancelPlan(ctx context.Context, id int64, reason string) (*resources.Plan, error) {
 	tag, err := db.pool.Exec(ctx, `update plans set status = 'cancelled', error = $2, finished_at = coalesce(finished_at, $3)
 		where id = $1 and status in ('running', 'done')`, id, reason, db.now())
 	if err != nil {
@@ -258,17 +153,17 @@ func (db *DB) FailOrphanedPlans(ctx context.Context, reason string) ([]int64, er
 // RecordAccept stores the outcome of accepting items of a done (or already
 // partly accepted) plan: the plan becomes accepted, the items' outcomes
 // replace earlier ones of the same interviews.
-func (db *DB) RecordAccept(ctx context.Context, id int64, by string, items []AcceptedItem) error {
+func (db *DB) RecordAccept(ctx context.Context, id int64, by string, items []resources.AcceptedItem) error {
 	return WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		var raw []byte
 		var status string
 		if err := tx.QueryRow(ctx, `select status, accept_result from plans where id = $1 for update`, id).Scan(&status, &raw); err != nil {
 			return notFoundPlan(err, id)
 		}
-		if status != PlanDone && status != PlanAccepted {
+		if status != resources.PlanDone && status != resources.PlanAccepted {
 			return errs.E(errs.Conflict, "plan %d is %s: only a done plan can be accepted", id, status)
 		}
-		var prev []AcceptedItem
+		var prev []resources.AcceptedItem
 		if len(raw) > 0 {
 			if err := json.Unmarshal(raw, &prev); err != nil {
 				return err
@@ -299,9 +194,9 @@ func notFoundPlan(err error, id int64) error {
 	return err
 }
 
-func scanPlan(r pgx.CollectableRow, full bool) (Plan, error) {
+func scanPlan(r pgx.CollectableRow, full bool) (resources.Plan, error) {
 	var (
-		p               Plan
+		p               resources.Plan
 		from, to        time.Time
 		created         time.Time
 		finished, accAt *time.Time
@@ -318,21 +213,21 @@ func scanPlan(r pgx.CollectableRow, full bool) (Plan, error) {
 	p.CreatedAt = created.UTC().Format(time.RFC3339)
 	p.FinishedAt, p.AcceptedAt = fmtTime(finished), fmtTime(accAt)
 	p.Error, p.AcceptedBy = str(errText), str(accBy)
-	if len(prog) > 0 && p.Status == PlanRunning {
-		p.Progress = &PlanProgress{}
+	if len(prog) > 0 && p.Status == resources.PlanRunning {
+		p.Progress = &resources.PlanProgress{}
 		if err := json.Unmarshal(prog, p.Progress); err != nil {
 			return p, err
 		}
 	}
 	switch {
 	case len(res) > 0 && full:
-		var r PlanResult
+		var r resources.PlanResult
 		if err := json.Unmarshal(res, &r); err != nil {
 			return p, err
 		}
 		p.Summary, p.Result = r.Summarize(), &r
 	case len(res) > 0: // the summary, computed by the query
-		p.Summary = &PlanSummary{}
+		p.Summary = &resources.PlanSummary{}
 		if err := json.Unmarshal(res, p.Summary); err != nil {
 			return p, err
 		}
@@ -346,9 +241,9 @@ func scanPlan(r pgx.CollectableRow, full bool) (Plan, error) {
 }
 
 // Plan returns a plan; full: with its result and accepted items.
-func (db *DB) Plan(ctx context.Context, id int64, full bool) (*Plan, error) {
+func (db *DB) Plan(ctx context.Context, id int64, full bool) (*resources.Plan, error) {
 	rows, _ := db.pool.Query(ctx, planSelectSQL(full)+` where id = $1`, id)
-	ps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Plan, error) { return scanPlan(r, full) })
+	ps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.Plan, error) { return scanPlan(r, full) })
 	if err != nil {
 		return nil, Translate(err)
 	}
@@ -374,8 +269,8 @@ func planSelectSQL(full bool) string {
 }
 
 // Plans lists plans, newest first. Filters: status, kind.
-func (db *DB) Plans(ctx context.Context, p resources.ListParams) (resources.Page[Plan], error) {
-	var zero resources.Page[Plan]
+func (db *DB) Plans(ctx context.Context, p resources.ListParams) (resources.Page[resources.Plan], error) {
+	var zero resources.Page[resources.Plan]
 	l, err := newList(p, "status", "kind")
 	if err != nil {
 		return zero, err
@@ -390,11 +285,11 @@ func (db *DB) Plans(ctx context.Context, p resources.ListParams) (resources.Page
 	}
 	sql += " order by id desc limit " + strconv.Itoa(l.limit+1)
 	rows, _ := db.pool.Query(ctx, sql, l.args...)
-	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Plan, error) { return scanPlan(r, false) })
+	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.Plan, error) { return scanPlan(r, false) })
 	if err != nil {
 		return zero, Translate(err)
 	}
-	return page(l, items, func(x Plan) string { return strconv.FormatInt(x.ID, 10) }), nil
+	return page(l, items, func(x resources.Plan) string { return strconv.FormatInt(x.ID, 10) }), nil
 }
 
 // ActiveBookings returns the active bookings of the interviews, by interview.

@@ -106,18 +106,3 @@ func (db *DB) RevokeToken(ctx context.Context, id int64) error {
 	}
 	return nil
 }
-
-// Empty reports whether no interview, resource or location is stored.
-func (db *DB) Empty(ctx context.Context) (bool, error) {
-	var n int
-	err := db.pool.QueryRow(ctx, `select (select count(*) from locations) + (select count(*) from interviews)`).Scan(&n)
-	return n == 0, Translate(err)
-}
-
-func fmtTime(t *time.Time) *string {
-	if t == nil {
-		return nil
-	}
-	s := t.UTC().Format(time.RFC3339)
-	return &s
-}

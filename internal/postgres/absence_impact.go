@@ -12,22 +12,13 @@ import (
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
-// AbsenceInfo is an absence with the person it belongs to.
-type AbsenceInfo struct {
-	ID     int64  `json:"id"`
-	Kind   string `json:"kind"` // interviewer or interpreter
-	Person string `json:"person"`
-	Start  string `json:"start"`
-	End    string `json:"end"`
-}
-
 // Absence returns an absence of an interviewer or interpreter by its id.
-func (db *DB) Absence(ctx context.Context, id int64) (*AbsenceInfo, error) {
+func (db *DB) Absence(ctx context.Context, id int64) (*resources.AbsenceInfo, error) {
 	_, loc, err := getSettings(ctx, db.pool)
 	if err != nil {
 		return nil, Translate(err)
 	}
-	a := AbsenceInfo{ID: id}
+	a := resources.AbsenceInfo{ID: id}
 	var s, e time.Time
 	err = db.pool.QueryRow(ctx, `select coalesce(i.id, t.id), case when i.id is not null then 'interviewer' else 'interpreter' end,
 			lower(a.during), upper(a.during)
@@ -51,18 +42,12 @@ const brokenBySQL = `select b.id from bookings b, absences a
 	and (exists (select 1 from interviewers i where i.id = b.interviewer_id and i.resource_id = a.resource_id)
 		or exists (select 1 from interpreters t where t.id = b.interpreter_id and t.resource_id = a.resource_id))`
 
-// FlaggedBooking is an active booking an absence breaks.
-type FlaggedBooking struct {
-	resources.Booking
-	FlaggedAt string `json:"flagged_at"`
-}
-
 // FlagAbsence flags the active bookings that absence breaks: each gets a
 // booking_flags row and, the first time, an audit entry (action flagged,
 // by actor). It returns every booking the absence breaks, flagged now or
 // before.
-func (db *DB) FlagAbsence(ctx context.Context, absence int64, actor string) ([]FlaggedBooking, error) {
-	var out []FlaggedBooking
+func (db *DB) FlagAbsence(ctx context.Context, absence int64, actor string) ([]resources.FlaggedBooking, error) {
+	var out []resources.FlaggedBooking
 	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		_, loc, err := getSettings(ctx, tx)
 		if err != nil {
@@ -98,8 +83,8 @@ func (db *DB) FlagAbsence(ctx context.Context, absence int64, actor string) ([]F
 				b.interpreter_id, b.mode, b.pinned, b.status, b.sequence, b.version
 			from booking_flags f join bookings b on b.id = f.booking_id
 			where f.absence_id = $1 and b.id in (`+brokenBySQL+`) order by b.start_at, b.id`, absence)
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (FlaggedBooking, error) {
-			var f FlaggedBooking
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.FlaggedBooking, error) {
+			var f resources.FlaggedBooking
 			var at, start, end time.Time
 			var interp *string
 			err := r.Scan(&at, &f.ID, &f.Interview, &start, &end, &f.Room, &f.Interviewer, &interp, &f.Mode, &f.Pinned,
@@ -114,7 +99,7 @@ func (db *DB) FlagAbsence(ctx context.Context, absence int64, actor string) ([]F
 		return nil, err
 	}
 	if out == nil {
-		out = []FlaggedBooking{}
+		out = []resources.FlaggedBooking{}
 	}
 	return out, nil
 }

@@ -12,20 +12,6 @@ import (
 	"github.com/asylum-scheduling/interviews/resources"
 )
 
-// OutboxEvent is a notification waiting for, or done with, delivery.
-type OutboxEvent struct {
-	ID            int64   `json:"id"`
-	Event         string  `json:"event"`
-	Booking       int64   `json:"booking"`
-	CreatedAt     string  `json:"created_at"`
-	State         string  `json:"state"` // pending, retrying, delivered
-	Attempts      int     `json:"attempts"`
-	NextAttemptAt *string `json:"next_attempt_at,omitempty"`
-	DeliveredAt   *string `json:"delivered_at,omitempty"`
-	LastError     string  `json:"last_error,omitempty"`
-	Payload       []byte  `json:"-"`
-}
-
 // Outbox delivery states.
 const (
 	OutboxPending   = "pending"
@@ -35,9 +21,9 @@ const (
 
 const outboxSelect = `select id, event, booking_id, created_at, attempts, next_attempt_at, delivered_at, last_error, payload from outbox`
 
-func scanOutbox(r pgx.CollectableRow) (OutboxEvent, error) {
+func scanOutbox(r pgx.CollectableRow) (resources.OutboxEvent, error) {
 	var (
-		e             OutboxEvent
+		e             resources.OutboxEvent
 		created, next time.Time
 		delivered     *time.Time
 		lastErr       *string
@@ -62,7 +48,7 @@ func scanOutbox(r pgx.CollectableRow) (OutboxEvent, error) {
 // send with it while holding its row lock, and records the outcome: delivered,
 // or one more attempt, the error and the next attempt after retry(attempts).
 // found is false when no event is due.
-func (db *DB) DeliverNext(ctx context.Context, now time.Time, send func(context.Context, OutboxEvent) error,
+func (db *DB) DeliverNext(ctx context.Context, now time.Time, send func(context.Context, resources.OutboxEvent) error,
 	retry func(attempts int) time.Duration) (found bool, sendErr error, err error) {
 	err = WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, outboxSelect+` where delivered_at is null and next_attempt_at <= $1
@@ -93,8 +79,8 @@ func (db *DB) DeliverNext(ctx context.Context, now time.Time, send func(context.
 
 // OutboxEvents lists notifications, newest first. Filters: state (pending,
 // retrying, delivered), event, booking.
-func (db *DB) OutboxEvents(ctx context.Context, p resources.ListParams) (resources.Page[OutboxEvent], error) {
-	var zero resources.Page[OutboxEvent]
+func (db *DB) OutboxEvents(ctx context.Context, p resources.ListParams) (resources.Page[resources.OutboxEvent], error) {
+	var zero resources.Page[resources.OutboxEvent]
 	l, err := newList(p, "state", "event", "booking")
 	if err != nil {
 		return zero, err
@@ -134,7 +120,7 @@ func (db *DB) OutboxEvents(ctx context.Context, p resources.ListParams) (resourc
 	if err != nil {
 		return zero, Translate(err)
 	}
-	return page(l, items, func(x OutboxEvent) string { return strconv.FormatInt(x.ID, 10) }), nil
+	return page(l, items, func(x resources.OutboxEvent) string { return strconv.FormatInt(x.ID, 10) }), nil
 }
 
 // OutboxCounts counts notifications per delivery state.

@@ -2,15 +2,11 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/asylum-scheduling/interviews/internal/errs"
-	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
@@ -138,130 +134,4 @@ func (db *DB) PlanningState(ctx context.Context, except string, now time.Time, b
 		return nil, err
 	}
 	return out, nil
-}
-
-// AuditEntry is one row of the audit trail.
-type AuditEntry struct {
-	ID        int64           `json:"id"`
-	At        string          `json:"at"`
-	Actor     string          `json:"actor"`
-	Interview string          `json:"interview,omitempty"`
-	Booking   *int64          `json:"booking,omitempty"`
-	Action    string          `json:"action"`
-	Reason    string          `json:"reason"`
-	Before    json.RawMessage `json:"before,omitempty"`
-	After     json.RawMessage `json:"after,omitempty"`
-}
-
-// Audit lists the audit trail of an interview (bookingID 0) or of a
-// booking, oldest first.
-func (db *DB) Audit(ctx context.Context, interview string, bookingID int64) ([]AuditEntry, error) {
-	var exists bool
-	var err error
-	if bookingID != 0 {
-		err = db.pool.QueryRow(ctx, `select exists (select 1 from bookings where id = $1)`, bookingID).Scan(&exists)
-	} else {
-		err = db.pool.QueryRow(ctx, `select exists (select 1 from interviews where id = $1)`, interview).Scan(&exists)
-	}
-	if err != nil {
-		return nil, Translate(err)
-	}
-	if !exists {
-		if bookingID != 0 {
-			return nil, errs.E(errs.NotFound, "booking %d not found", bookingID)
-		}
-		return nil, errs.E(errs.NotFound, "interview %q not found", interview)
-	}
-	_, loc, err := getSettings(ctx, db.pool)
-	if err != nil {
-		return nil, Translate(err)
-	}
-	q := `select id, at, actor, interview_id, booking_id, action, reason, before, after from audit_log `
-	var rows pgx.Rows
-	if bookingID != 0 {
-		rows, _ = db.pool.Query(ctx, q+`where booking_id = $1 order by id`, bookingID)
-	} else {
-		rows, _ = db.pool.Query(ctx, q+`where interview_id = $1 order by id`, interview)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AuditEntry, error) {
-		var e AuditEntry
-		var at time.Time
-		var iv *string
-		var before, after []byte
-		err := r.Scan(&e.ID, &at, &e.Actor, &iv, &e.Booking, &e.Action, &e.Reason, &before, &after)
-		e.At, e.Interview = solver.FormatInstant(at, loc), str(iv)
-		if before != nil {
-			e.Before = before
-		}
-		if after != nil {
-			e.After = after
-		}
-		return e, err
-	})
-	if err != nil {
-		return nil, Translate(err)
-	}
-	if out == nil {
-		out = []AuditEntry{}
-	}
-	return out, nil
-}
-
-// ClearExpired deletes expired holds (with their occupancy) and expired
-// idempotency keys, and returns how many of each. Expired holds block
-// nothing already (every change deletes those in its way first); this keeps
-// the tables small.
-func (db *DB) ClearExpired(ctx context.Context, now time.Time) (holds, keys int64, err error) {
-	err = WithTx(ctx, db.pool, func(tx pgx.Tx) error {
-		var n int64
-		if err := tx.QueryRow(ctx, `select count(*) from holds where expires_at <= $1`, now).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			tag, err := tx.Exec(ctx, `delete from holds where expires_at <= $1`, now)
-			if err != nil {
-				return err
-			}
-			holds = tag.RowsAffected()
-		}
-		tag, err := tx.Exec(ctx, `delete from idempotency_keys where expires_at <= $1`, now)
-		if err != nil {
-			return err
-		}
-		keys = tag.RowsAffected()
-		return nil
-	})
-	return holds, keys, err
-}
-
-// Holds lists the live holds of an interview.
-func (db *DB) Holds(ctx context.Context, interview string, now time.Time) ([]Hold, error) {
-	_, loc, err := getSettings(ctx, db.pool)
-	if err != nil {
-		return nil, Translate(err)
-	}
-	rows, _ := db.pool.Query(ctx, `select id, interview_id, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, expires_at
-		from holds where interview_id = $1 and expires_at > $2 order by id`, interview, now)
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Hold, error) {
-		var h Hold
-		var s, e, x time.Time
-		var tr *string
-		err := r.Scan(&h.ID, &h.Interview, &s, &e, &h.Room, &h.Interviewer, &tr, &h.Mode, &x)
-		h.Start, h.End, h.ExpiresAt, h.Interpreter = solver.FormatInstant(s, loc), solver.FormatInstant(e, loc), solver.FormatInstant(x, loc), str(tr)
-		return h, err
-	})
-	return out, Translate(err)
-}
-
-// BookingOf returns the active booking of an interview (not_found when none).
-func (db *DB) BookingOf(ctx context.Context, interview string) (*resources.Booking, error) {
-	var id int64
-	err := db.pool.QueryRow(ctx, `select id from bookings where interview_id = $1 and status = 'active'`, interview).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "interview %q has no active booking", interview)
-	}
-	if err != nil {
-		return nil, Translate(err)
-	}
-	return db.Booking(ctx, id)
 }

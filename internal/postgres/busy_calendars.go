@@ -2,80 +2,32 @@ package postgres
 
 import (
 	"context"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/asylum-scheduling/interviews/calendars"
 	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/resources"
 )
 
 // Busy calendars (issue 5): an interpreter's or interviewer's outside ICS
 // URL, whose busy times a scheduled job imports as absences with reason
 // ImportedReason.
 
-// ImportedReason is the reason of the absences a busy-calendar import writes.
-const ImportedReason = "imported"
-
-// BusyCalendar is the import state of one outside calendar, as managers see
-// it. The URL is shown without its path and query, which often hold a secret.
-type BusyCalendar struct {
-	OwnerKind     string  `json:"owner_kind"` // interpreter or interviewer
-	OwnerID       string  `json:"owner_id"`
-	URL           string  `json:"url"` // scheme and host only
-	BusyIntervals *int    `json:"busy_intervals,omitempty"`
-	LastAttemptAt *string `json:"last_attempt_at,omitempty"`
-	LastSuccessAt *string `json:"last_success_at,omitempty"`
-	LastError     *string `json:"last_error,omitempty"`
-	CreatedAt     string  `json:"created_at"`
-}
-
-// RedactURL keeps the scheme and host of a calendar URL.
-func RedactURL(raw string) string {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || u.Host == "" {
-		return "(invalid URL)"
-	}
-	return strings.ToLower(u.Scheme) + "://" + u.Host + "/…"
-}
-
-// ValidateCalendarURL checks that raw is an absolute http, https or webcal URL.
-func ValidateCalendarURL(raw string) error {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return errs.Field("url", "url must not be empty")
-	}
-	if len(raw) > 2048 {
-		return errs.Field("url", "url must be at most 2048 characters")
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return errs.Field("url", "url is not a valid URL")
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "http", "https", "webcal", "webcals":
-	default:
-		return errs.Field("url", "url must start with https://, http:// or webcal://")
-	}
-	if u.Host == "" || u.User != nil {
-		return errs.Field("url", "url must name a host (and no user or password)")
-	}
-	return nil
-}
-
 const busySelect = `select coalesce(i.id, t.id), case when i.id is not null then 'interviewer' else 'interpreter' end,
 		c.url, c.busy_intervals, c.last_attempt_at, c.last_success_at, c.last_error, c.created_at
 	from busy_calendars c left join interviewers i on i.resource_id = c.resource_id
 		left join interpreters t on t.resource_id = c.resource_id`
 
-func scanBusy(r pgx.Row) (BusyCalendar, error) {
-	var b BusyCalendar
+func scanBusy(r pgx.Row) (resources.BusyCalendar, error) {
+	var b resources.BusyCalendar
 	var raw string
 	var attempt, success, created *time.Time
 	err := r.Scan(&b.OwnerID, &b.OwnerKind, &raw, &b.BusyIntervals, &attempt, &success, &b.LastError, &created)
-	b.URL = RedactURL(raw)
+	b.URL = calendars.RedactURL(raw)
 	b.LastAttemptAt, b.LastSuccessAt = fmtTime(attempt), fmtTime(success)
 	if created != nil {
 		b.CreatedAt = created.UTC().Format(time.RFC3339)
@@ -87,12 +39,12 @@ func scanBusy(r pgx.Row) (BusyCalendar, error) {
 // (table "interviewers" or "interpreters"). A new URL starts afresh: the next
 // import fetches it in full; the busy times imported from the old one stay
 // until then.
-func (db *DB) PutBusyCalendar(ctx context.Context, table, id, rawURL string) (*BusyCalendar, error) {
-	if err := ValidateCalendarURL(rawURL); err != nil {
+func (db *DB) PutBusyCalendar(ctx context.Context, table, id, rawURL string) (*resources.BusyCalendar, error) {
+	if err := calendars.ValidateCalendarURL(rawURL); err != nil {
 		return nil, err
 	}
 	rawURL = strings.TrimSpace(rawURL)
-	var out BusyCalendar
+	var out resources.BusyCalendar
 	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		rid, err := ownerResource(ctx, tx, table, id)
 		if err != nil {
@@ -129,41 +81,30 @@ func (db *DB) DeleteBusyCalendar(ctx context.Context, table, id string) error {
 		if tag.RowsAffected() == 0 {
 			return errs.E(errs.NotFound, "%s %q has no busy calendar", absenceOwners[table], id)
 		}
-		_, err = tx.Exec(ctx, `delete from absences where resource_id = $1 and reason = $2`, rid, ImportedReason)
+		_, err = tx.Exec(ctx, `delete from absences where resource_id = $1 and reason = $2`, rid, resources.ImportedReason)
 		return err
 	})
 }
 
 // BusyCalendars lists the outside calendars and their import state, by owner.
-func (db *DB) BusyCalendars(ctx context.Context) ([]BusyCalendar, error) {
+func (db *DB) BusyCalendars(ctx context.Context) ([]resources.BusyCalendar, error) {
 	rows, _ := db.pool.Query(ctx, busySelect+` order by 2, 1`)
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (BusyCalendar, error) { return scanBusy(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.BusyCalendar, error) { return scanBusy(r) })
 	if out == nil {
-		out = []BusyCalendar{}
+		out = []resources.BusyCalendar{}
 	}
 	return out, Translate(err)
 }
 
-// BusySource is what an import needs of one outside calendar.
-type BusySource struct {
-	ResourceID   int64
-	OwnerKind    string
-	OwnerID      string
-	URL          string
-	ETag         string
-	LastModified string
-	Body         []byte // the last good document (nil before the first success)
-}
-
 // BusySources lists the outside calendars to import, by resource.
-func (db *DB) BusySources(ctx context.Context) ([]BusySource, error) {
+func (db *DB) BusySources(ctx context.Context) ([]resources.BusySource, error) {
 	rows, _ := db.pool.Query(ctx, `select c.resource_id, case when i.id is not null then 'interviewer' else 'interpreter' end,
 			coalesce(i.id, t.id, ''), c.url, coalesce(c.etag, ''), coalesce(c.last_modified, ''), c.body
 		from busy_calendars c left join interviewers i on i.resource_id = c.resource_id
 			left join interpreters t on t.resource_id = c.resource_id
 		order by c.resource_id`)
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (BusySource, error) {
-		var s BusySource
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.BusySource, error) {
+		var s resources.BusySource
 		err := r.Scan(&s.ResourceID, &s.OwnerKind, &s.OwnerID, &s.URL, &s.ETag, &s.LastModified, &s.Body)
 		return s, err
 	})
@@ -181,26 +122,15 @@ func (db *DB) BusyImportFailed(ctx context.Context, rid int64, url string, at ti
 	return Translate(err)
 }
 
-// BusySpan is one imported busy interval [Start, End).
-type BusySpan struct{ Start, End time.Time }
-
-// BusyImportResult says what a stored import changed.
-type BusyImportResult struct {
-	Stale   bool    // the calendar was removed or its URL changed meanwhile: nothing stored
-	Added   []int64 // ids of the new absences
-	Removed int
-	Kept    int
-}
-
 // StoreBusyImport replaces, in one transaction, the imported absences of
 // resource rid by spans (only the differences are written, so unchanged busy
 // times keep their absence ids and flags), and records the success with the
 // fetch state and the document (body nil: keep the stored one).
 func (db *DB) StoreBusyImport(ctx context.Context, rid int64, url string, etag, lastModified string, body []byte,
-	spans []BusySpan, at time.Time) (BusyImportResult, error) {
-	var res BusyImportResult
+	spans []resources.BusySpan, at time.Time) (resources.BusyImportResult, error) {
+	var res resources.BusyImportResult
 	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
-		res = BusyImportResult{}
+		res = resources.BusyImportResult{}
 		var cur string
 		err := tx.QueryRow(ctx, `select url from busy_calendars where resource_id = $1 for update`, rid).Scan(&cur)
 		if err == pgx.ErrNoRows || (err == nil && cur != url) {
@@ -212,7 +142,7 @@ func (db *DB) StoreBusyImport(ctx context.Context, rid int64, url string, etag, 
 		}
 		type key struct{ s, e int64 }
 		rows, _ := tx.Query(ctx, `select id, lower(during), upper(during) from absences
-			where resource_id = $1 and reason = $2`, rid, ImportedReason)
+			where resource_id = $1 and reason = $2`, rid, resources.ImportedReason)
 		have := map[key][]int64{}
 		for rows.Next() {
 			var id int64
@@ -253,7 +183,7 @@ func (db *DB) StoreBusyImport(ctx context.Context, rid int64, url string, etag, 
 		if len(starts) > 0 {
 			rows, _ := tx.Query(ctx, `insert into absences (resource_id, during, reason, created_at)
 				select $1, tstzrange(s, e, '[)'), $2, $5 from unnest($3::timestamptz[], $4::timestamptz[]) as t(s, e)
-				order by s returning id`, rid, ImportedReason, starts, ends, at)
+				order by s returning id`, rid, resources.ImportedReason, starts, ends, at)
 			res.Added, err = pgx.CollectRows(rows, pgx.RowTo[int64])
 			if err != nil {
 				return err
