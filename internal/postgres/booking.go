@@ -133,6 +133,7 @@ func retryable(err error) bool {
 	return errors.As(err, &pg) && (pg.Code == "40P01" || pg.Code == "40001")
 }
 
+// apply is Apply's transaction: its steps, in order.
 func apply(ctx context.Context, tx pgx.Tx, c Change) (*ChangeResult, error) {
 	if c.Now.IsZero() {
 		return nil, errs.E(errs.Internal, "no clock")
@@ -147,10 +148,82 @@ func apply(ctx context.Context, tx pgx.Tx, c Change) (*ChangeResult, error) {
 			return replay, err
 		}
 	}
-	ivID := c.Interview
-	var old *resources.Booking
+	iv, err := lockInterview(ctx, tx, loc, c)
+	if err != nil {
+		return nil, err
+	}
+	switch c.Action {
+	case resources.ActionBooked, resources.ActionHeld:
+		if err := requirePending(ctx, tx, iv); err != nil {
+			return nil, err
+		}
+	case resources.ActionCancelled:
+		return cancel(ctx, tx, loc, c, iv.old)
+	case resources.ActionRescheduled:
+	default:
+		return nil, errs.E(errs.Internal, "unknown action %q", c.Action)
+	}
+	if c.Place == nil {
+		return nil, errs.E(errs.Invalid, "no placement given")
+	}
+	p := *c.Place
+	end := p.Start.Add(time.Duration(iv.duration) * time.Minute)
+	during := span(p.Start, end)
+	rs, err := involved(ctx, tx, p, iv.id)
+	if err != nil {
+		return nil, err
+	}
+	held, err := lockResources(ctx, tx, rs.ids, iv.id)
+	if err != nil {
+		return nil, err
+	}
+	if err := endOwnHolds(ctx, tx, c, iv.id, len(held) > 0); err != nil {
+		return nil, err
+	}
+	var oldID *int64
+	if iv.old != nil {
+		oldID = &iv.old.ID
+	}
+	if err := refuseTaken(ctx, tx, c, rs, during, oldID, loc); err != nil {
+		return nil, err
+	}
+	a := solver.Assignment{Interview: iv.id, Start: solver.FormatInstant(p.Start, loc), End: solver.FormatInstant(end, loc),
+		Location: rs.roomLoc, Room: p.Room, Interviewer: p.Interviewer, Interpreter: p.Interpreter, Mode: p.Mode}
+	if c.Check != nil {
+		ci, err := checkInput(ctx, tx, loc, iv.id, a, p.Start, rs.ids, oldID, c.Now)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.Check(ci); err != nil {
+			return nil, err
+		}
+	}
+	w := placed{c: c, loc: loc, iv: iv, p: p, end: end, during: during, rs: rs, a: a}
+	switch c.Action {
+	case resources.ActionHeld:
+		return w.hold(ctx, tx)
+	case resources.ActionBooked:
+		return w.book(ctx, tx)
+	default:
+		return w.reschedule(ctx, tx)
+	}
+}
+
+// lockedInterview is the interview a change is about, locked, with its
+// active booking when the change names one.
+type lockedInterview struct {
+	id       string
+	status   string
+	duration int
+	old      *resources.Booking
+}
+
+// lockInterview finds the change's interview (through its booking when it
+// names one), locks its row and reads the booking, which must be active.
+func lockInterview(ctx context.Context, tx pgx.Tx, loc *time.Location, c Change) (*lockedInterview, error) {
+	iv := &lockedInterview{id: c.Interview}
 	if c.BookingID != 0 {
-		err := tx.QueryRow(ctx, `select interview_id from bookings where id = $1`, c.BookingID).Scan(&ivID)
+		err := tx.QueryRow(ctx, `select interview_id from bookings where id = $1`, c.BookingID).Scan(&iv.id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, errs.E(errs.NotFound, "booking %d not found", c.BookingID)
 		}
@@ -158,11 +231,9 @@ func apply(ctx context.Context, tx pgx.Tx, c Change) (*ChangeResult, error) {
 			return nil, err
 		}
 	}
-	var status string
-	var duration int
-	err = tx.QueryRow(ctx, `select status, duration_minutes from interviews where id = $1 for no key update`, ivID).Scan(&status, &duration)
+	err := tx.QueryRow(ctx, `select status, duration_minutes from interviews where id = $1 for no key update`, iv.id).Scan(&iv.status, &iv.duration)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "interview %q not found", ivID)
+		return nil, errs.E(errs.NotFound, "interview %q not found", iv.id)
 	}
 	if err != nil {
 		return nil, err
@@ -172,63 +243,58 @@ func apply(ctx context.Context, tx pgx.Tx, c Change) (*ChangeResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		old = &bs[0]
-		if old.Status != "active" {
-			return nil, errs.E(errs.Conflict, "booking %d is %s: it cannot be changed", old.ID, old.Status)
+		iv.old = &bs[0]
+		if iv.old.Status != "active" {
+			return nil, errs.E(errs.Conflict, "booking %d is %s: it cannot be changed", iv.old.ID, iv.old.Status)
 		}
 	}
-	switch c.Action {
-	case resources.ActionBooked, resources.ActionHeld:
-		if status != string(resources.StatusPending) {
-			if status == string(resources.StatusBooked) {
-				var bid int64
-				tx.QueryRow(ctx, `select id from bookings where interview_id = $1 and status = 'active'`, ivID).Scan(&bid)
-				return nil, errs.E(errs.Conflict, "interview %s is booked already (booking %d): reschedule or cancel that booking", ivID, bid)
-			}
-			return nil, errs.E(errs.Conflict, "interview %s is %s: only pending interviews can be booked or held", ivID, status)
-		}
-	case resources.ActionCancelled:
-		return cancel(ctx, tx, loc, c, old)
-	case resources.ActionRescheduled:
-	default:
-		return nil, errs.E(errs.Internal, "unknown action %q", c.Action)
-	}
-	if c.Place == nil {
-		return nil, errs.E(errs.Invalid, "no placement given")
-	}
-	p := *c.Place
-	end := p.Start.Add(time.Duration(duration) * time.Minute)
-	during := span(p.Start, end)
+	return iv, nil
+}
 
-	// The resources involved, by id, with the names used in answers.
-	names := map[int64]string{}
-	var roomRIDp, erRIDp, trRID *int64
-	var roomLocp *string
+// requirePending refuses to book or hold an interview that is not pending.
+func requirePending(ctx context.Context, tx pgx.Tx, iv *lockedInterview) error {
+	if iv.status == string(resources.StatusPending) {
+		return nil
+	}
+	if iv.status == string(resources.StatusBooked) {
+		var bid int64
+		tx.QueryRow(ctx, `select id from bookings where interview_id = $1 and status = 'active'`, iv.id).Scan(&bid)
+		return errs.E(errs.Conflict, "interview %s is booked already (booking %d): reschedule or cancel that booking", iv.id, bid)
+	}
+	return errs.E(errs.Conflict, "interview %s is %s: only pending interviews can be booked or held", iv.id, iv.status)
+}
+
+// resourceSet is what a placement occupies: the resource ids (room,
+// interviewer, interpreter, the interview's parties) with the names used in
+// answers, and the room's location.
+type resourceSet struct {
+	ids     []int64
+	names   map[int64]string
+	roomLoc string
+}
+
+// involved reads the resources of placement p of interview ivID; unknown
+// ones are invalid.
+func involved(ctx context.Context, tx pgx.Tx, p Placement, ivID string) (*resourceSet, error) {
+	var roomRID, erRID, trRID *int64
+	var roomLoc *string
 	var parties []int64
 	var partyIDs []string
-	err = tx.QueryRow(ctx, `select
+	err := tx.QueryRow(ctx, `select
 		(select resource_id from rooms where id = $1), (select location_id from rooms where id = $1),
 		(select resource_id from interviewers where id = $2),
 		(select resource_id from interpreters where id = $3),
 		array(select p.resource_id from interview_parties ip join parties p on p.id = ip.party_id where ip.interview_id = $4 order by ip.ord),
 		array(select ip.party_id from interview_parties ip where ip.interview_id = $4 order by ip.ord)`,
-		p.Room, p.Interviewer, nullString(p.Interpreter), ivID).Scan(&roomRIDp, &roomLocp, &erRIDp, &trRID, &parties, &partyIDs)
+		p.Room, p.Interviewer, nullString(p.Interpreter), ivID).Scan(&roomRID, &roomLoc, &erRID, &trRID, &parties, &partyIDs)
 	if err != nil {
 		return nil, err
 	}
-	var roomRID, erRID int64
-	if roomRIDp != nil {
-		roomRID = *roomRIDp
-	}
-	if erRIDp != nil {
-		erRID = *erRIDp
-	}
-	roomLoc := str(roomLocp)
 	var bad []errs.FieldError
-	if roomRID == 0 {
+	if roomRID == nil {
 		bad = append(bad, errs.FieldError{Path: "room", Message: fmt.Sprintf("unknown room %q", p.Room)})
 	}
-	if erRID == 0 {
+	if erRID == nil {
 		bad = append(bad, errs.FieldError{Path: "interviewer", Message: fmt.Sprintf("unknown interviewer %q", p.Interviewer)})
 	}
 	if p.Interpreter != "" && trRID == nil {
@@ -237,54 +303,62 @@ func apply(ctx context.Context, tx pgx.Tx, c Change) (*ChangeResult, error) {
 	if len(bad) > 0 {
 		return nil, errs.WithFields("the assignment names unknown resources", bad)
 	}
-	rids := []int64{roomRID, erRID}
-	names[roomRID], names[erRID] = "room "+p.Room, "interviewer "+p.Interviewer
+	rs := &resourceSet{ids: []int64{*roomRID, *erRID}, roomLoc: str(roomLoc),
+		names: map[int64]string{*roomRID: "room " + p.Room, *erRID: "interviewer " + p.Interviewer}}
 	if trRID != nil {
-		rids = append(rids, *trRID)
-		names[*trRID] = "interpreter " + p.Interpreter
+		rs.ids = append(rs.ids, *trRID)
+		rs.names[*trRID] = "interpreter " + p.Interpreter
 	}
 	for i, r := range parties {
-		rids = append(rids, r)
-		names[r] = "party " + partyIDs[i]
+		rs.ids = append(rs.ids, r)
+		rs.names[r] = "party " + partyIDs[i]
 	}
-	// Lock them, with the resources of the interview's own holds (which this
-	// change may delete), in one order: no deadlocks between changes.
-	lockSet := append([]int64{}, rids...)
+	return rs, nil
+}
+
+// lockResources locks the rows of the resources, with those of the
+// interview's own holds (which the change may delete), in one order: no
+// deadlocks between changes. It returns the holds' resources.
+func lockResources(ctx context.Context, tx pgx.Tx, ids []int64, ivID string) ([]int64, error) {
 	rows, _ := tx.Query(ctx, `select distinct o.resource_id from occupancy o join holds h on h.id = o.hold_id where h.interview_id = $1`, ivID)
 	held, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil {
 		return nil, err
 	}
-	lockSet = append(lockSet, held...)
+	lockSet := append(append([]int64{}, ids...), held...)
 	sort.Slice(lockSet, func(i, j int) bool { return lockSet[i] < lockSet[j] })
 	if _, err := tx.Exec(ctx, `select id from resource where id = any($1) order by id for no key update`, lockSet); err != nil {
 		return nil, err
 	}
+	return held, nil
+}
 
-	// Holds of this interview end when it is booked or moved; a new hold
-	// replaces the caller's earlier ones.
-	if len(held) > 0 {
-		q := `delete from holds where interview_id = $1`
-		args := []any{ivID}
-		if c.Action == resources.ActionHeld {
-			q += ` and actor = $2`
-			args = append(args, c.Actor)
-		}
-		if _, err := tx.Exec(ctx, q, args...); err != nil {
-			return nil, err
-		}
+// endOwnHolds deletes the interview's holds: they end when it is booked or
+// moved; a new hold replaces only the caller's earlier ones.
+func endOwnHolds(ctx context.Context, tx pgx.Tx, c Change, ivID string, some bool) error {
+	if !some {
+		return nil
 	}
-	var oldID *int64
-	if old != nil {
-		oldID = &old.ID
+	q := `delete from holds where interview_id = $1`
+	args := []any{ivID}
+	if c.Action == resources.ActionHeld {
+		q += ` and actor = $2`
+		args = append(args, c.Actor)
 	}
-	// What occupies the resources then. Expired holds stop blocking at
-	// once: those in the way are deleted here.
-	rows, _ = tx.Query(ctx, `select o.resource_id, o.hold_id, h.expires_at from occupancy o join resource r on r.id = o.resource_id
+	_, err := tx.Exec(ctx, q, args...)
+	return err
+}
+
+// refuseTaken finds what occupies the resources during the time (besides
+// the booking being moved): expired holds in the way are deleted (they stop
+// blocking at once); anything else is a *TakenError naming the resource,
+// the interpreter first.
+func refuseTaken(ctx context.Context, tx pgx.Tx, c Change, rs *resourceSet, during pgtype.Range[pgtype.Timestamptz], oldID *int64, loc *time.Location) error {
+	rows, _ := tx.Query(ctx, `select o.resource_id, o.hold_id, h.expires_at from occupancy o join resource r on r.id = o.resource_id
 		left join holds h on h.id = o.hold_id
 		where o.active and o.resource_id = any($1) and o.during && $2 and ($3::bigint is null or o.booking_id is distinct from $3)
 		order by case r.kind when 'interpreter' then 0 when 'interviewer' then 1 when 'party' then 2 else 3 end, o.resource_id`,
-		rids, during, oldID)
+		rs.ids, during, oldID)
 	type taken struct {
 		rid  int64
 		hold *int64
@@ -296,7 +370,7 @@ func apply(ctx context.Context, tx pgx.Tx, c Change) (*ChangeResult, error) {
 		return t, err
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var takenList []taken
 	var expired []int64
@@ -309,98 +383,107 @@ func apply(ctx context.Context, tx pgx.Tx, c Change) (*ChangeResult, error) {
 	}
 	if len(expired) > 0 {
 		if _, err := tx.Exec(ctx, `delete from holds where id = any($1) and expires_at <= $2`, expired, c.Now); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if len(takenList) > 0 {
-		first := takenList[0]
-		var what []string
-		seen := map[int64]bool{}
-		for _, t := range takenList {
-			if !seen[t.rid] {
-				seen[t.rid] = true
-				what = append(what, names[t.rid])
-			}
-		}
-		msg := names[first.rid] + " is already booked at that time"
-		if first.till != nil {
-			msg = names[first.rid] + " is held for another interview at that time until " + solver.FormatInstant(*first.till, loc)
-		}
-		if len(what) > 1 {
-			msg += " (taken then: " + strings.Join(what, ", ") + ")"
-		}
-		return nil, &TakenError{Resource: names[first.rid], HeldTill: first.till, Message: msg}
+	if len(takenList) == 0 {
+		return nil
 	}
+	first := takenList[0]
+	var what []string
+	seen := map[int64]bool{}
+	for _, t := range takenList {
+		if !seen[t.rid] {
+			seen[t.rid] = true
+			what = append(what, rs.names[t.rid])
+		}
+	}
+	msg := rs.names[first.rid] + " is already booked at that time"
+	if first.till != nil {
+		msg = rs.names[first.rid] + " is held for another interview at that time until " + solver.FormatInstant(*first.till, loc)
+	}
+	if len(what) > 1 {
+		msg += " (taken then: " + strings.Join(what, ", ") + ")"
+	}
+	return &TakenError{Resource: rs.names[first.rid], HeldTill: first.till, Message: msg}
+}
 
-	a := solver.Assignment{Interview: ivID, Start: solver.FormatInstant(p.Start, loc), End: solver.FormatInstant(end, loc),
-		Location: roomLoc, Room: p.Room, Interviewer: p.Interviewer, Interpreter: p.Interpreter, Mode: p.Mode}
-	if c.Check != nil {
-		ci, err := checkInput(ctx, tx, loc, ivID, a, p.Start, rids, oldID, c.Now)
-		if err != nil {
-			return nil, err
-		}
-		if err := c.Check(ci); err != nil {
-			return nil, err
-		}
-	}
+// placed is a checked placement, ready to be written as a hold, a booking
+// or a moved booking.
+type placed struct {
+	c      Change
+	loc    *time.Location
+	iv     *lockedInterview
+	p      Placement
+	end    time.Time
+	during pgtype.Range[pgtype.Timestamptz]
+	rs     *resourceSet
+	a      solver.Assignment
+}
 
-	res := &ChangeResult{}
-	switch c.Action {
-	case resources.ActionHeld:
-		var hid int64
-		err := tx.QueryRow(ctx, `with h as (
-				insert into holds (interview_id, actor, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, expires_at, created_at)
-				values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id),
-			o as (insert into occupancy (resource_id, during, hold_id, created_at)
-				select unnest($11::bigint[]), $12::tstzrange, h.id, $10 from h)
-			select id from h`,
-			ivID, c.Actor, p.Start, end, p.Room, p.Interviewer, nullString(p.Interpreter), p.Mode, c.ExpiresAt, c.Now,
-			rids, during).Scan(&hid)
-		if err != nil {
-			return nil, occupancyError(err, names)
-		}
-		res.Hold = &resources.Hold{ID: hid, Interview: ivID, Start: a.Start, End: a.End, Room: a.Room, Interviewer: a.Interviewer,
-			Interpreter: a.Interpreter, Mode: a.Mode, ExpiresAt: solver.FormatInstant(c.ExpiresAt, loc)}
-		if err := audit(ctx, tx, c, ivID, nil, nil, res.Hold); err != nil {
-			return nil, err
-		}
-		return res, nil
-	case resources.ActionBooked:
-		// One statement: the booking, its occupancy (the exclusion
-		// constraint is the last guard) and the interview's status.
-		bs, err := loadBookings(ctx, tx, loc, `with b as (
-				insert into bookings (interview_id, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, pinned, created_at, updated_at)
-				values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
-				returning id, interview_id, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, pinned, status, sequence, version),
-			o as (insert into occupancy (resource_id, during, booking_id, created_at)
-				select unnest($10::bigint[]), $11::tstzrange, b.id, $9 from b),
-			u as (update interviews set status = 'booked', version = version + 1, updated_at = $9 where id = $1)
-			select * from b`,
-			ivID, p.Start, end, p.Room, p.Interviewer, nullString(p.Interpreter), p.Mode, c.Pinned, c.Now, rids, during)
-		if err != nil {
-			return nil, occupancyError(err, names)
-		}
-		return finish(ctx, tx, loc, c, ivID, &bs[0], nil, roomLoc)
-	case resources.ActionRescheduled:
-		// The old occupancy goes first (its own statement), so that the
-		// new one may overlap it.
-		if _, err := tx.Exec(ctx, `delete from occupancy where booking_id = $1`, old.ID); err != nil {
-			return nil, err
-		}
-		bs, err := loadBookings(ctx, tx, loc, `with b as (
-				update bookings set start_at = $2, end_at = $3, room_id = $4, interviewer_id = $5, interpreter_id = $6,
-					mode = $7, pinned = $8, sequence = sequence + 1, version = version + 1, updated_at = $9 where id = $1
-				returning id, interview_id, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, pinned, status, sequence, version),
-			o as (insert into occupancy (resource_id, during, booking_id, created_at)
-				select unnest($10::bigint[]), $11::tstzrange, b.id, $9 from b)
-			select * from b`,
-			old.ID, p.Start, end, p.Room, p.Interviewer, nullString(p.Interpreter), p.Mode, c.Pinned, c.Now, rids, during)
-		if err != nil {
-			return nil, occupancyError(err, names)
-		}
-		return finish(ctx, tx, loc, c, ivID, &bs[0], old, roomLoc)
+// hold writes a hold and its occupancy, and its audit entry.
+func (w placed) hold(ctx context.Context, tx pgx.Tx) (*ChangeResult, error) {
+	var hid int64
+	c, p := w.c, w.p
+	err := tx.QueryRow(ctx, `with h as (
+			insert into holds (interview_id, actor, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, expires_at, created_at)
+			values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id),
+		o as (insert into occupancy (resource_id, during, hold_id, created_at)
+			select unnest($11::bigint[]), $12::tstzrange, h.id, $10 from h)
+		select id from h`,
+		w.iv.id, c.Actor, p.Start, w.end, p.Room, p.Interviewer, nullString(p.Interpreter), p.Mode, c.ExpiresAt, c.Now,
+		w.rs.ids, w.during).Scan(&hid)
+	if err != nil {
+		return nil, occupancyError(err, w.rs.names)
 	}
-	return nil, errs.E(errs.Internal, "unknown action %q", c.Action)
+	a := w.a
+	res := &ChangeResult{Hold: &resources.Hold{ID: hid, Interview: w.iv.id, Start: a.Start, End: a.End, Room: a.Room, Interviewer: a.Interviewer,
+		Interpreter: a.Interpreter, Mode: a.Mode, ExpiresAt: solver.FormatInstant(c.ExpiresAt, w.loc)}}
+	if err := audit(ctx, tx, c, w.iv.id, nil, nil, res.Hold); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// book writes the booking, its occupancy (the exclusion constraint is the
+// last guard) and the interview's status in one statement, then the audit,
+// outbox and idempotency rows.
+func (w placed) book(ctx context.Context, tx pgx.Tx) (*ChangeResult, error) {
+	c, p := w.c, w.p
+	bs, err := loadBookings(ctx, tx, w.loc, `with b as (
+			insert into bookings (interview_id, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, pinned, created_at, updated_at)
+			values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+			returning id, interview_id, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, pinned, status, sequence, version),
+		o as (insert into occupancy (resource_id, during, booking_id, created_at)
+			select unnest($10::bigint[]), $11::tstzrange, b.id, $9 from b),
+		u as (update interviews set status = 'booked', version = version + 1, updated_at = $9 where id = $1)
+		select * from b`,
+		w.iv.id, p.Start, w.end, p.Room, p.Interviewer, nullString(p.Interpreter), p.Mode, c.Pinned, c.Now, w.rs.ids, w.during)
+	if err != nil {
+		return nil, occupancyError(err, w.rs.names)
+	}
+	return finish(ctx, tx, w.loc, c, w.iv.id, &bs[0], nil, w.rs.roomLoc)
+}
+
+// reschedule moves the booking: the old occupancy goes first (its own
+// statement), so that the new one may overlap it.
+func (w placed) reschedule(ctx context.Context, tx pgx.Tx) (*ChangeResult, error) {
+	c, p, old := w.c, w.p, w.iv.old
+	if _, err := tx.Exec(ctx, `delete from occupancy where booking_id = $1`, old.ID); err != nil {
+		return nil, err
+	}
+	bs, err := loadBookings(ctx, tx, w.loc, `with b as (
+			update bookings set start_at = $2, end_at = $3, room_id = $4, interviewer_id = $5, interpreter_id = $6,
+				mode = $7, pinned = $8, sequence = sequence + 1, version = version + 1, updated_at = $9 where id = $1
+			returning id, interview_id, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, pinned, status, sequence, version),
+		o as (insert into occupancy (resource_id, during, booking_id, created_at)
+			select unnest($10::bigint[]), $11::tstzrange, b.id, $9 from b)
+		select * from b`,
+		old.ID, p.Start, w.end, p.Room, p.Interviewer, nullString(p.Interpreter), p.Mode, c.Pinned, c.Now, w.rs.ids, w.during)
+	if err != nil {
+		return nil, occupancyError(err, w.rs.names)
+	}
+	return finish(ctx, tx, w.loc, c, w.iv.id, &bs[0], old, w.rs.roomLoc)
 }
 
 // finish writes the audit and outbox rows of a booking change and the
@@ -500,41 +583,50 @@ func claimKey(ctx context.Context, tx pgx.Tx, k *Idem, actor string, now time.Ti
 	return &ChangeResult{Booking: &b, Replayed: true}, nil
 }
 
-// checkInput loads what a placement of interview ivID must be checked
-// against (see CheckInput).
+// checkInput builds what the checker needs to judge assignment a of
+// interview ivID: the instance frame (settings, offices, travel times), the
+// bookings and live holds of the same local day that share one of the
+// resources rids (less the booking being moved), their interviews, and the
+// resources involved with their availability less absences.
 func checkInput(ctx context.Context, tx pgx.Tx, loc *time.Location, ivID string, a solver.Assignment, start time.Time,
 	rids []int64, exceptBooking *int64, now time.Time) (*CheckInput, error) {
-	s, _, err := getSettings(ctx, tx)
+	in, _, err := instanceFrame(ctx, tx)
 	if err != nil {
 		return nil, err
-	}
-	in := &solver.Instance{Format: solver.InstanceFormat, Timezone: s.Timezone, GrainMinutes: s.GrainMinutes,
-		StartTimes: s.StartTimes, Weights: s.Weights}
-	if s.Horizon != nil {
-		in.Horizon = *s.Horizon
 	}
 	day := solver.DateOf(start, loc)
-	from, to := day.Midnight(loc), (day + 1).Midnight(loc)
-
-	locs, err := scanLocations(must(tx.Query(ctx, locationSelect+` order by id`)))
+	others, err := dayNeighbours(ctx, tx, loc, ivID, day.Midnight(loc), (day + 1).Midnight(loc), rids, exceptBooking, now)
 	if err != nil {
 		return nil, err
 	}
-	for _, l := range locs {
-		in.Locations = append(in.Locations, l.Location)
-	}
-	rows, _ := tx.Query(ctx, `select from_location, to_location, minutes from travel_times order by 1, 2`)
-	in.TravelMinutes, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (solver.Travel, error) {
-		var t solver.Travel
-		err := r.Scan(&t.From, &t.To, &t.Minutes)
-		return t, err
-	})
+	ci := &CheckInput{Instance: in, New: a}
+	partyIDs, err := addCheckInterviews(ctx, tx, ci, ivID, others)
 	if err != nil {
 		return nil, err
 	}
+	ids := checkResourceIDs(a, others)
+	ids.parties = partyIDs
+	roomLoc, err := addCheckResources(ctx, tx, loc, in, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range ci.Others {
+		ci.Others[i].Location = roomLoc[ci.Others[i].Room]
+	}
+	return ci, nil
+}
 
-	// Bookings and live holds of the day that share a resource.
-	rows, _ = tx.Query(ctx, `
+// neighbour is a booking (hold 0) or live hold near the new assignment.
+type neighbour struct {
+	hold int64
+	a    solver.Assignment
+}
+
+// dayNeighbours lists the bookings and live holds in [from, to) of other
+// interviews that occupy one of the resources rids.
+func dayNeighbours(ctx context.Context, tx pgx.Tx, loc *time.Location, ivID string, from, to time.Time, rids []int64,
+	exceptBooking *int64, now time.Time) ([]neighbour, error) {
+	rows, _ := tx.Query(ctx, `
 		select 0::bigint, b.interview_id, b.start_at, b.end_at, b.room_id, b.interviewer_id, b.interpreter_id, b.mode
 		from bookings b
 		where b.status = 'active' and b.interview_id <> $1 and b.start_at < $3 and b.end_at > $2
@@ -546,34 +638,25 @@ func checkInput(ctx context.Context, tx pgx.Tx, loc *time.Location, ivID string,
 		where h.expires_at > $5 and h.interview_id <> $1 and h.start_at < $3 and h.end_at > $2
 			and exists (select 1 from occupancy o where o.hold_id = h.id and o.resource_id = any($4))
 		order by 3, 2`, ivID, from, to, rids, now, exceptBooking)
-	type other struct {
-		hold int64
-		a    solver.Assignment
-	}
-	others, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (other, error) {
-		var o other
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (neighbour, error) {
+		var o neighbour
 		var s, e time.Time
 		var tr *string
 		err := r.Scan(&o.hold, &o.a.Interview, &s, &e, &o.a.Room, &o.a.Interviewer, &tr, &o.a.Mode)
 		o.a.Start, o.a.End, o.a.Interpreter = solver.FormatInstant(s, loc), solver.FormatInstant(e, loc), str(tr)
 		return o, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	set := func() map[string]bool { return map[string]bool{} }
-	roomIDs, erIDs, trIDs, ivIDs := set(), set(), set(), set()
-	roomIDs[a.Room], erIDs[a.Interviewer], ivIDs[ivID] = true, true, true
-	if a.Interpreter != "" {
-		trIDs[a.Interpreter] = true
-	}
+}
+
+// addCheckInterviews adds the new assignment's interview and those of its
+// neighbours (a hold as an interview of its own) to ci, with the neighbours'
+// assignments, and returns the interview's parties.
+func addCheckInterviews(ctx context.Context, tx pgx.Tx, ci *CheckInput, ivID string, others []neighbour) ([]string, error) {
+	ids := map[string]bool{ivID: true}
 	for _, o := range others {
-		roomIDs[o.a.Room], erIDs[o.a.Interviewer], ivIDs[o.a.Interview] = true, true, true
-		if o.a.Interpreter != "" {
-			trIDs[o.a.Interpreter] = true
-		}
+		ids[o.a.Interview] = true
 	}
-	ivs, err := loadInterviews(ctx, tx, interviewSelect+` where id = any($1)`, keys(ivIDs))
+	ivs, err := loadInterviews(ctx, tx, interviewSelect+` where id = any($1)`, keys(ids))
 	if err != nil {
 		return nil, err
 	}
@@ -585,9 +668,9 @@ func checkInput(ctx context.Context, tx pgx.Tx, loc *time.Location, ivID string,
 			partyIDs = x.Parties
 		}
 	}
+	in := ci.Instance
 	in.Interviews = append(in.Interviews, byID[ivID])
 	added := map[string]bool{ivID: true}
-	ci := &CheckInput{Instance: in, New: a}
 	for _, o := range others {
 		if o.hold != 0 {
 			iv := byID[o.a.Interview]
@@ -600,8 +683,33 @@ func checkInput(ctx context.Context, tx pgx.Tx, loc *time.Location, ivID string,
 		}
 		ci.Others = append(ci.Others, o.a)
 	}
-	// The resources, each with its availability less absences, in one
-	// query per kind.
+	return partyIDs, nil
+}
+
+// resourceIDs names resources by kind.
+type resourceIDs struct{ rooms, interviewers, interpreters, parties []string }
+
+// checkResourceIDs lists the rooms and people of a and its neighbours.
+func checkResourceIDs(a solver.Assignment, others []neighbour) resourceIDs {
+	set := func() map[string]bool { return map[string]bool{} }
+	rooms, ers, trs := set(), set(), set()
+	add := func(x solver.Assignment) {
+		rooms[x.Room], ers[x.Interviewer] = true, true
+		if x.Interpreter != "" {
+			trs[x.Interpreter] = true
+		}
+	}
+	add(a)
+	for _, o := range others {
+		add(o.a)
+	}
+	return resourceIDs{rooms: keys(rooms), interviewers: keys(ers), interpreters: keys(trs)}
+}
+
+// addCheckResources adds the resources ids names to in, each with its
+// availability less absences (one query per kind; an inactive one is never
+// available), and returns the rooms' locations.
+func addCheckResources(ctx context.Context, tx pgx.Tx, loc *time.Location, in *solver.Instance, ids resourceIDs) (map[string]string, error) {
 	avail := func(limited bool, active bool, spans []pgtype.Range[pgtype.Timestamptz]) []solver.Interval {
 		if !active {
 			return []solver.Interval{}
@@ -615,7 +723,8 @@ func checkInput(ctx context.Context, tx pgx.Tx, loc *time.Location, ivID string,
 		}
 		return out
 	}
-	rows, _ = tx.Query(ctx, `select id, location_id, features, active, `+availSQL+` from rooms t where id = any($1) order by id`, keys(roomIDs))
+	var err error
+	rows, _ := tx.Query(ctx, `select id, location_id, features, active, `+availSQL+` from rooms t where id = any($1) order by id`, ids.rooms)
 	roomLoc := map[string]string{}
 	in.Rooms, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (solver.Room, error) {
 		var x solver.Room
@@ -629,11 +738,8 @@ func checkInput(ctx context.Context, tx pgx.Tx, loc *time.Location, ivID string,
 	if err != nil {
 		return nil, err
 	}
-	for i := range ci.Others {
-		ci.Others[i].Location = roomLoc[ci.Others[i].Room]
-	}
 	rows, _ = tx.Query(ctx, `select id, location_id, gender, skills, languages, max_interviews_per_day, active, `+availSQL+`
-		from interviewers t where id = any($1) order by id`, keys(erIDs))
+		from interviewers t where id = any($1) order by id`, ids.interviewers)
 	in.Interviewers, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (solver.Interviewer, error) {
 		var x solver.Interviewer
 		var gender *string
@@ -647,10 +753,10 @@ func checkInput(ctx context.Context, tx pgx.Tx, loc *time.Location, ivID string,
 	if err != nil {
 		return nil, err
 	}
-	if len(trIDs) > 0 {
+	if len(ids.interpreters) > 0 {
 		rows, _ = tx.Query(ctx, `select id, gender, languages, skills, modes, max_minutes_per_day, has_rates, rate_onsite, rate_remote, active,
 			array(select location_id from interpreter_locations l where l.interpreter_id = t.id order by ord), `+availSQL+`
-			from interpreters t where id = any($1) order by id`, keys(trIDs))
+			from interpreters t where id = any($1) order by id`, ids.interpreters)
 		in.Interpreters, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (solver.Interpreter, error) {
 			var x solver.Interpreter
 			var gender *string
@@ -670,8 +776,8 @@ func checkInput(ctx context.Context, tx pgx.Tx, loc *time.Location, ivID string,
 			return nil, err
 		}
 	}
-	if len(partyIDs) > 0 {
-		rows, _ = tx.Query(ctx, `select id, kind, active, `+availSQL+` from parties t where id = any($1) order by id`, partyIDs)
+	if len(ids.parties) > 0 {
+		rows, _ = tx.Query(ctx, `select id, kind, active, `+availSQL+` from parties t where id = any($1) order by id`, ids.parties)
 		in.Parties, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (solver.Party, error) {
 			var x solver.Party
 			var active, limited bool
@@ -684,7 +790,7 @@ func checkInput(ctx context.Context, tx pgx.Tx, loc *time.Location, ivID string,
 			return nil, err
 		}
 	}
-	return ci, nil
+	return roomLoc, nil
 }
 
 // availSQL selects, for the row t of a resource table, whether its

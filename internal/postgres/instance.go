@@ -196,20 +196,34 @@ func (db *DB) Export(ctx context.Context, from, to string) (*solver.Instance, er
 }
 
 func export(ctx context.Context, tx pgx.Tx, from, to string) (*solver.Instance, error) {
-	s, loc, err := getSettings(ctx, tx)
+	in, loc, err := instanceFrame(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
-	in := &solver.Instance{
-		Format:       solver.InstanceFormat,
-		Timezone:     s.Timezone,
-		GrainMinutes: s.GrainMinutes,
-		StartTimes:   s.StartTimes,
-		Weights:      s.Weights,
+	if err := exportHorizon(in, from, to); err != nil {
+		return nil, err
 	}
-	if s.Horizon != nil {
-		in.Horizon = *s.Horizon
+	if err := exportResources(ctx, tx, loc, in); err != nil {
+		return nil, err
 	}
+	ids, err := exportInterviews(ctx, tx, loc, in)
+	if err != nil {
+		return nil, err
+	}
+	emptyLists(in)
+	bs, err := loadBookings(ctx, tx, loc, bookingSelect+` where status = 'active' and interview_id = any($1) order by interview_id`, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range bs {
+		in.Bookings = append(in.Bookings, b.Booking)
+	}
+	return in, nil
+}
+
+// exportHorizon sets the horizon of an export: from and to when given,
+// else the stored one; there must be one.
+func exportHorizon(in *solver.Instance, from, to string) error {
 	var probs []errs.FieldError
 	if from != "" {
 		if d, err := parseDate(from); err != nil {
@@ -226,37 +240,24 @@ func export(ctx context.Context, tx pgx.Tx, from, to string) (*solver.Instance, 
 		}
 	}
 	if len(probs) > 0 {
-		return nil, errs.WithFields("bad export range", probs)
+		return errs.WithFields("bad export range", probs)
 	}
 	if in.Horizon.Start == "" || in.Horizon.End == "" {
-		return nil, errs.WithFields("no planning horizon is stored: give from and to", []errs.FieldError{{Path: "from", Message: "required: no horizon stored"}, {Path: "to", Message: "required: no horizon stored"}})
+		return errs.WithFields("no planning horizon is stored: give from and to", []errs.FieldError{{Path: "from", Message: "required: no horizon stored"}, {Path: "to", Message: "required: no horizon stored"}})
 	}
 	if in.Horizon.End < in.Horizon.Start {
-		return nil, errs.Field("to", "to is before from")
+		return errs.Field("to", "to is before from")
 	}
+	return nil
+}
 
-	locs, err := scanLocations(must(tx.Query(ctx, locationSelect+` order by id`)))
+// exportResources adds every room, interviewer, interpreter and party with
+// its availability less absences; an inactive one is never available.
+func exportResources(ctx context.Context, tx pgx.Tx, loc *time.Location, in *solver.Instance) error {
+	ar := availRead{absences: true}
+	rooms, err := loadRooms(ctx, tx, loc, ar, roomSelect+` order by id`)
 	if err != nil {
-		return nil, err
-	}
-	for _, l := range locs {
-		in.Locations = append(in.Locations, l.Location)
-	}
-	rows, _ := tx.Query(ctx, `select from_location, to_location, minutes from travel_times order by 1, 2`)
-	in.TravelMinutes, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (solver.Travel, error) {
-		var t solver.Travel
-		err := r.Scan(&t.From, &t.To, &t.Minutes)
-		return t, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(in.TravelMinutes) == 0 {
-		in.TravelMinutes = nil
-	}
-	rooms, err := loadRooms(ctx, tx, loc, availRead{absences: true}, roomSelect+` order by id`)
-	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, x := range rooms {
 		if !x.Active {
@@ -264,9 +265,9 @@ func export(ctx context.Context, tx pgx.Tx, from, to string) (*solver.Instance, 
 		}
 		in.Rooms = append(in.Rooms, x.Room)
 	}
-	ers, err := loadInterviewers(ctx, tx, loc, availRead{absences: true}, interviewerSelect+` order by id`)
+	ers, err := loadInterviewers(ctx, tx, loc, ar, interviewerSelect+` order by id`)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, x := range ers {
 		if !x.Active {
@@ -274,9 +275,9 @@ func export(ctx context.Context, tx pgx.Tx, from, to string) (*solver.Instance, 
 		}
 		in.Interviewers = append(in.Interviewers, x.Interviewer)
 	}
-	ips, err := loadInterpreters(ctx, tx, loc, availRead{absences: true}, interpreterSelect+` order by id`)
+	ips, err := loadInterpreters(ctx, tx, loc, ar, interpreterSelect+` order by id`)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, x := range ips {
 		if !x.Active {
@@ -284,9 +285,9 @@ func export(ctx context.Context, tx pgx.Tx, from, to string) (*solver.Instance, 
 		}
 		in.Interpreters = append(in.Interpreters, x.Interpreter)
 	}
-	ps, err := loadParties(ctx, tx, loc, availRead{absences: true}, partySelect+` order by id`)
+	ps, err := loadParties(ctx, tx, loc, ar, partySelect+` order by id`)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, x := range ps {
 		if !x.Active {
@@ -294,10 +295,15 @@ func export(ctx context.Context, tx pgx.Tx, from, to string) (*solver.Instance, 
 		}
 		in.Parties = append(in.Parties, x.Party)
 	}
+	return nil
+}
+
+// exportInterviews adds the interviews whose window meets the horizon, less
+// those booked outside it (their booking is not this horizon's business),
+// and returns their ids.
+func exportInterviews(ctx context.Context, tx pgx.Tx, loc *time.Location, in *solver.Instance) ([]string, error) {
 	hs, _ := parseDate(in.Horizon.Start)
 	he, _ := parseDate(in.Horizon.End)
-	// Interviews whose window meets the horizon, less those booked outside
-	// it (their booking is not this horizon's business).
 	first := solver.Date(hs.Time.Unix() / 86400).Midnight(loc)
 	after := solver.Date(he.Time.Unix()/86400 + 1).Midnight(loc)
 	ivs, err := loadInterviews(ctx, tx, interviewSelect+` where status in ('pending', 'booked')
@@ -313,7 +319,11 @@ func export(ctx context.Context, tx pgx.Tx, from, to string) (*solver.Instance, 
 		in.Interviews = append(in.Interviews, x.Interview)
 		ids[i] = x.ID
 	}
-	// The lists the format requires are [] when empty, never null.
+	return ids, nil
+}
+
+// emptyLists makes the lists the format requires [] when empty, never null.
+func emptyLists(in *solver.Instance) {
 	if in.Interviews == nil {
 		in.Interviews = []solver.Interview{}
 	}
@@ -329,14 +339,41 @@ func export(ctx context.Context, tx pgx.Tx, from, to string) (*solver.Instance, 
 	if in.Interpreters == nil {
 		in.Interpreters = []solver.Interpreter{}
 	}
-	bs, err := loadBookings(ctx, tx, loc, bookingSelect+` where status = 'active' and interview_id = any($1) order by interview_id`, ids)
+}
+
+// instanceFrame starts an instance from the tables: the settings (time
+// zone, grain, start times, weights, horizon), the offices and the travel
+// times. Export and the booking check build on it.
+func instanceFrame(ctx context.Context, tx pgx.Tx) (*solver.Instance, *time.Location, error) {
+	s, loc, err := getSettings(ctx, tx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	for _, b := range bs {
-		in.Bookings = append(in.Bookings, b.Booking)
+	in := &solver.Instance{Format: solver.InstanceFormat, Timezone: s.Timezone, GrainMinutes: s.GrainMinutes,
+		StartTimes: s.StartTimes, Weights: s.Weights}
+	if s.Horizon != nil {
+		in.Horizon = *s.Horizon
 	}
-	return in, nil
+	locs, err := scanLocations(must(tx.Query(ctx, locationSelect+` order by id`)))
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, l := range locs {
+		in.Locations = append(in.Locations, l.Location)
+	}
+	rows, _ := tx.Query(ctx, `select from_location, to_location, minutes from travel_times order by 1, 2`)
+	in.TravelMinutes, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (solver.Travel, error) {
+		var t solver.Travel
+		err := r.Scan(&t.From, &t.To, &t.Minutes)
+		return t, err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(in.TravelMinutes) == 0 {
+		in.TravelMinutes = nil
+	}
+	return in, loc, nil
 }
 
 func must(rows pgx.Rows, _ error) pgx.Rows { return rows }
