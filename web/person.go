@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -61,6 +63,31 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, v *view, 
 		return "", err
 	}
 	d := personData{Kind: kind, ID: id, Title: label + " " + id, Week: monday(c.ref).String()}
+	if err := h.personFacts(ctx, &d, names); err != nil {
+		return "", err
+	}
+	from, to := c.ref.Midnight(c.loc), (c.ref + personDays).Midnight(c.loc)
+	d.From, d.To = longDate(c.ref), longDate(c.ref+personDays-1)
+	if err := h.personBookings(ctx, &d, c, names, from, to); err != nil {
+		return "", err
+	}
+	if kind != "room" {
+		if err := h.personAbsences(ctx, &d, c, from); err != nil {
+			return "", err
+		}
+	}
+	if err := h.personFeeds(ctx, &d, c); err != nil {
+		return "", err
+	}
+	d.CanManage = sessionFrom(ctx).Manager()
+	d.NewURL, d.NewFor = newURL, newFor
+	v.Title, v.Nav, v.Data = d.Title, "planner", d
+	return "person", nil
+}
+
+// personFacts reads the room, interviewer or interpreter and lists what a
+// clerk needs to know of them.
+func (h *Handler) personFacts(ctx context.Context, d *personData, names map[string]string) error {
 	officeList := func(ids []string) string {
 		var out []string
 		for _, o := range ids {
@@ -79,25 +106,25 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, v *view, 
 		}
 		return strings.Join(out, ", ")
 	}
-	table := kind + "s"
-	switch kind {
+	words := func(xs []string) string { return strings.ReplaceAll(strings.Join(xs, ", "), "_", " ") }
+	switch d.Kind {
 	case "room":
-		x, err := h.db.Room(ctx, id)
+		x, err := h.db.Room(ctx, d.ID)
 		if err != nil {
-			return "", err
+			return err
 		}
 		d.Office = x.Location
 		d.Facts = append(d.Facts, need{"Office", officeList([]string{x.Location})})
 		if len(x.Features) > 0 {
-			d.Facts = append(d.Facts, need{"Features", strings.ReplaceAll(strings.Join(x.Features, ", "), "_", " ")})
+			d.Facts = append(d.Facts, need{"Features", words(x.Features)})
 		}
 		if !x.Active {
 			d.Facts = append(d.Facts, need{"Active", "no"})
 		}
 	case "interviewer":
-		x, err := h.db.Interviewer(ctx, id)
+		x, err := h.db.Interviewer(ctx, d.ID)
 		if err != nil {
-			return "", err
+			return err
 		}
 		d.Office = x.Location
 		d.Facts = append(d.Facts, need{"Office", officeList([]string{x.Location})})
@@ -105,12 +132,12 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, v *view, 
 			d.Facts = append(d.Facts, need{"Languages", langs(x.Languages)})
 		}
 		if len(x.Skills) > 0 {
-			d.Facts = append(d.Facts, need{"Skills", strings.ReplaceAll(strings.Join(x.Skills, ", "), "_", " ")})
+			d.Facts = append(d.Facts, need{"Skills", words(x.Skills)})
 		}
 	case "interpreter":
-		x, err := h.db.Interpreter(ctx, id)
+		x, err := h.db.Interpreter(ctx, d.ID)
 		if err != nil {
-			return "", err
+			return err
 		}
 		if len(x.Locations) > 0 {
 			d.Office = x.Locations[0]
@@ -125,20 +152,24 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, v *view, 
 			d.Facts = append(d.Facts, need{"On site at", officeList(x.Locations)})
 		}
 		if len(x.Skills) > 0 {
-			d.Facts = append(d.Facts, need{"Skills", strings.ReplaceAll(strings.Join(x.Skills, ", "), "_", " ")})
+			d.Facts = append(d.Facts, need{"Skills", words(x.Skills)})
 		}
 	}
-	from, to := c.ref.Midnight(c.loc), (c.ref + personDays).Midnight(c.loc)
-	d.From, d.To = longDate(c.ref), longDate(c.ref+personDays-1)
-	uses, err := h.db.PersonUses(ctx, kind, id, from, to)
+	return nil
+}
+
+// personBookings lists the active bookings of the person or room in
+// [from, to), with who else takes part.
+func (h *Handler) personBookings(ctx context.Context, d *personData, c *clock, names map[string]string, from, to time.Time) error {
+	uses, err := h.db.PersonUses(ctx, d.Kind, d.ID, from, to)
 	if err != nil {
-		return "", err
+		return err
 	}
 	for _, u := range uses {
 		pb := personBooking{ID: u.Booking, Interview: u.Interview, Lang: u.Language, Room: u.Room}
 		pb.When = when(solver.FormatInstant(u.Start, c.loc), solver.FormatInstant(u.End, c.loc), c.loc)
 		pb.Office = names[u.Location]
-		switch kind {
+		switch d.Kind {
 		case "room":
 			pb.Who = u.Interviewer
 			if u.Interpreter != "" {
@@ -151,23 +182,31 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, v *view, 
 		}
 		d.Bookings = append(d.Bookings, pb)
 	}
-	if kind != "room" {
-		abs, err := h.db.Absences(ctx, table, id)
-		if err != nil {
-			return "", err
-		}
-		for _, a := range abs {
-			s, err1 := solver.ParseInstant(a.Start)
-			e, err2 := solver.ParseInstant(a.End)
-			if err1 != nil || err2 != nil || !e.After(from) {
-				continue
-			}
-			d.Absences = append(d.Absences, s.In(c.loc).Format("Mon 2 Jan 2006 15:04")+" – "+e.In(c.loc).Format("Mon 2 Jan 2006 15:04"))
-		}
-	}
-	feeds, err := h.db.FeedTokens(ctx, kind, id)
+	return nil
+}
+
+// personAbsences lists the person's absences that end after from.
+func (h *Handler) personAbsences(ctx context.Context, d *personData, c *clock, from time.Time) error {
+	abs, err := h.db.Absences(ctx, d.Kind+"s", d.ID)
 	if err != nil {
-		return "", err
+		return err
+	}
+	for _, a := range abs {
+		s, err1 := solver.ParseInstant(a.Start)
+		e, err2 := solver.ParseInstant(a.End)
+		if err1 != nil || err2 != nil || !e.After(from) {
+			continue
+		}
+		d.Absences = append(d.Absences, s.In(c.loc).Format("Mon 2 Jan 2006 15:04")+" – "+e.In(c.loc).Format("Mon 2 Jan 2006 15:04"))
+	}
+	return nil
+}
+
+// personFeeds lists the live calendar links of the person or room.
+func (h *Handler) personFeeds(ctx context.Context, d *personData, c *clock) error {
+	feeds, err := h.db.FeedTokens(ctx, d.Kind, d.ID)
+	if err != nil {
+		return err
 	}
 	for _, f := range feeds {
 		fv := feedView{ID: f.ID, Created: localStamp(f.CreatedAt, c.loc), By: f.CreatedBy}
@@ -179,10 +218,7 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, v *view, 
 		}
 		d.Feeds = append(d.Feeds, fv)
 	}
-	d.CanManage = sessionFrom(ctx).Manager()
-	d.NewURL, d.NewFor = newURL, newFor
-	v.Title, v.Nav, v.Data = d.Title, "planner", d
-	return "person", nil
+	return nil
 }
 
 // feedURL is the subscription link of a feed token.

@@ -86,44 +86,52 @@ func (h *Handler) shortages(w http.ResponseWriter, r *http.Request, v *view) (st
 		}
 		weeks = n
 	}
-	start := monday(c.ref)
-	end := start + solver.Date(7*weeks) - 1
+	win := shortageWindow{ref: c.ref, start: monday(c.ref), weeks: weeks, loc: c.loc}
+	end := win.start + solver.Date(7*weeks) - 1
 	in, err := h.db.Export(ctx, c.ref.String(), end.String())
 	if err != nil {
 		return "", err
 	}
-	from, to := c.ref.Midnight(c.loc), (end + 1).Midnight(c.loc)
-	weekOf := func(t time.Time) int {
-		i := int(solver.DateOf(t, c.loc)-start) / 7
-		return min(max(i, 0), weeks-1)
-	}
-
-	booked := map[string]bool{}
-	busy := map[string][]weekCell{} // interpreter → booked minutes per week (in Capacity)
-	for _, b := range in.Bookings {
-		booked[b.Interview] = true
-	}
-	durations := map[string]int{}
-	for _, iv := range in.Interviews {
-		durations[iv.ID] = iv.DurationMinutes
-	}
-	for _, b := range in.Bookings {
-		if b.Interpreter == "" {
-			continue
-		}
-		t, err := solver.ParseInstant(b.Start)
-		if err != nil {
-			continue
-		}
-		if busy[b.Interpreter] == nil {
-			busy[b.Interpreter] = make([]weekCell, weeks)
-		}
-		busy[b.Interpreter][weekOf(t)].Capacity += durations[b.Interview]
-	}
-
 	unplaced, err := h.latestUnplaced(r)
 	if err != nil {
 		return "", err
+	}
+	rows := win.demand(in, unplaced)
+	win.capacity(in, (end + 1).Midnight(c.loc), rows)
+	d := shortageData{From: longDate(c.ref), To: longDate(end), WeekCount: weeks}
+	for i := 0; i < weeks; i++ {
+		d.Weeks = append(d.Weeks, "Week of "+dayLabel(win.start+solver.Date(7*i)))
+	}
+	for _, n := range []int{2, 4, 8, 13} {
+		d.WeekOption = append(d.WeekOption, option{Value: strconv.Itoa(n), Label: fmt.Sprintf("%d weeks", n), Selected: n == weeks})
+	}
+	d.rank(rows)
+	d.chart()
+	v.Title, v.Nav, v.Data = "Interpreter shortages", "shortages", d
+	return "shortages", nil
+}
+
+// shortageWindow is the weeks a shortage page counts, from ref.
+type shortageWindow struct {
+	ref, start solver.Date // today, and the Monday of its week
+	weeks      int
+	loc        *time.Location
+}
+
+// weekOf is the week of t in the window (the first or last for times
+// outside it).
+func (win shortageWindow) weekOf(t time.Time) int {
+	i := int(solver.DateOf(t, win.loc)-win.start) / 7
+	return min(max(i, 0), win.weeks-1)
+}
+
+// demand counts, per language (and exact dialect), the pending interviews
+// that need an interpreter, their minutes by the week they may start, and
+// those the latest plan could not place.
+func (win shortageWindow) demand(in *solver.Instance, unplaced map[string]bool) map[string]*langRow {
+	booked := map[string]bool{}
+	for _, b := range in.Bookings {
+		booked[b.Interview] = true
 	}
 	rows := map[string]*langRow{}
 	for _, iv := range in.Interviews {
@@ -136,7 +144,7 @@ func (h *Handler) shortages(w http.ResponseWriter, r *http.Request, v *view) (st
 		}
 		lr := rows[key]
 		if lr == nil {
-			lr = &langRow{Tag: iv.Language, Name: langName(iv.Language), Exact: iv.DialectRequired, Weeks: make([]weekCell, weeks)}
+			lr = &langRow{Tag: iv.Language, Name: langName(iv.Language), Exact: iv.DialectRequired, Weeks: make([]weekCell, win.weeks)}
 			rows[key] = lr
 		}
 		if unplaced[iv.ID] {
@@ -149,15 +157,23 @@ func (h *Handler) shortages(w http.ResponseWriter, r *http.Request, v *view) (st
 			continue
 		}
 		wk := 0
-		if e > c.ref {
-			wk = min(int(e-start)/7, weeks-1)
+		if e > win.ref {
+			wk = min(int(e-win.start)/7, win.weeks-1)
 		}
 		lr.Weeks[wk].Demand += iv.DurationMinutes
 	}
-	// Free interpreter minutes per week, counted for each language they speak.
+	return rows
+}
+
+// capacity adds to each language's row the free minutes per week (until
+// to) of the interpreters who speak it: their availability less what they
+// are booked for.
+func (win shortageWindow) capacity(in *solver.Instance, to time.Time, rows map[string]*langRow) {
+	busy := win.bookedMinutes(in)
+	from := win.ref.Midnight(win.loc)
 	for _, t := range in.Interpreters {
-		free := make([]int, weeks)
-		any := false
+		free := make([]int, win.weeks)
+		some := false
 		for _, a := range t.Availability {
 			s, err1 := solver.ParseInstant(a.Start)
 			e, err2 := solver.ParseInstant(a.End)
@@ -168,15 +184,15 @@ func (h *Handler) shortages(w http.ResponseWriter, r *http.Request, v *view) (st
 			if !e.After(s) {
 				continue
 			}
-			free[weekOf(s)] += int(e.Sub(s) / time.Minute)
-			any = true
+			free[win.weekOf(s)] += int(e.Sub(s) / time.Minute)
+			some = true
 		}
-		if !any {
+		if !some {
 			continue
 		}
 		if b := busy[t.ID]; b != nil {
 			for i := range free {
-				free[i] = max(0, free[i]-b[i].Capacity)
+				free[i] = max(0, free[i]-b[i])
 			}
 		}
 		for _, lr := range rows {
@@ -190,13 +206,35 @@ func (h *Handler) shortages(w http.ResponseWriter, r *http.Request, v *view) (st
 			}
 		}
 	}
-	d := shortageData{From: longDate(c.ref), To: longDate(end), WeekCount: weeks}
-	for i := 0; i < weeks; i++ {
-		d.Weeks = append(d.Weeks, "Week of "+dayLabel(start+solver.Date(7*i)))
+}
+
+// bookedMinutes is each interpreter's booked minutes per week.
+func (win shortageWindow) bookedMinutes(in *solver.Instance) map[string][]int {
+	durations := map[string]int{}
+	for _, iv := range in.Interviews {
+		durations[iv.ID] = iv.DurationMinutes
 	}
-	for _, n := range []int{2, 4, 8, 13} {
-		d.WeekOption = append(d.WeekOption, option{Value: strconv.Itoa(n), Label: fmt.Sprintf("%d weeks", n), Selected: n == weeks})
+	busy := map[string][]int{}
+	for _, b := range in.Bookings {
+		if b.Interpreter == "" {
+			continue
+		}
+		t, err := solver.ParseInstant(b.Start)
+		if err != nil {
+			continue
+		}
+		if busy[b.Interpreter] == nil {
+			busy[b.Interpreter] = make([]int, win.weeks)
+		}
+		busy[b.Interpreter][win.weekOf(t)] += durations[b.Interview]
 	}
+	return busy
+}
+
+// rank marks each language's shortfall and orders the languages that block
+// the backlog first: the largest shortfall, then the most unplaced, then the
+// least capacity for the demand.
+func (d *shortageData) rank(rows map[string]*langRow) {
 	for _, lr := range rows {
 		lr.Short = max(0, lr.Demand-lr.Capacity)
 		lr.Blocked = lr.Short > 0
@@ -208,8 +246,6 @@ func (h *Handler) shortages(w http.ResponseWriter, r *http.Request, v *view) (st
 			d.Blocked++
 		}
 	}
-	// The languages that block the backlog first: the largest shortfall,
-	// then the least capacity for the demand, then the largest demand.
 	sort.Slice(d.Rows, func(i, j int) bool {
 		a, b := d.Rows[i], d.Rows[j]
 		if a.Short != b.Short {
@@ -227,7 +263,10 @@ func (h *Handler) shortages(w http.ResponseWriter, r *http.Request, v *view) (st
 		}
 		return !a.Exact
 	})
-	// Chart: one pair of bars per language, scaled to the largest value.
+}
+
+// chart lays out one pair of bars per language, scaled to the largest value.
+func (d *shortageData) chart() {
 	const barH, gap = 12, 10
 	d.LabelW, d.ChartW = 200, 760
 	maxV := 60
@@ -246,8 +285,6 @@ func (h *Handler) shortages(w http.ResponseWriter, r *http.Request, v *view) (st
 	for hrs := 0; hrs*60 <= maxV; hrs += step {
 		d.Ticks = append(d.Ticks, tick{X: d.LabelW + hrs*60*plot/maxV, Label: strconv.Itoa(hrs) + " h"})
 	}
-	v.Title, v.Nav, v.Data = "Interpreter shortages", "shortages", d
-	return "shortages", nil
 }
 
 // niceStep is a round tick step (in hours) giving at most ~8 ticks up to n.
