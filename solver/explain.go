@@ -60,34 +60,52 @@ func (m *model) window(mi *mInterview) string {
 }
 
 // explain returns the reason code and a sentence for an interview that has
-// no option in ex.st.
+// no option in ex.st. It asks, in order: does the window allow a start at
+// all; is anyone qualified registered; does it fit an empty schedule (then
+// it is capacity); which kind of resource is never available when the
+// others are.
 func (ex *explainer) explain(i int) (string, string) {
 	m := ex.m
 	mi := m.ready(m.ivs[i])
-	iv := mi.iv
-	lang := langName(iv.Language)
-	places := m.placeNames(mi)
-
-	// 1. the window
 	starts := m.startSlots(mi.durSlots)
-	anyStart := false
-	for d := mi.first; d <= mi.lastHard && d < m.nDays; d++ {
-		anyStart = anyStart || len(starts[d]) > 0
+	if code, why := m.explainWindow(mi, starts); code != "" {
+		return code, why
 	}
-	if !anyStart {
-		hs, he := m.day0, m.day0+Date(m.hDays-1)
-		switch {
-		case mi.earliest > he:
-			return ReasonWindowClosed, fmt.Sprintf("the earliest date %s is after the planning horizon, which ends %s", iv.Earliest, he)
-		case iv.Latest != "" && mustDate(iv.Latest) < hs:
-			return ReasonWindowClosed, fmt.Sprintf("the latest date %s is before the planning horizon, which starts %s", iv.Latest, hs)
-		case mi.first > mi.lastHard:
-			return ReasonWindowClosed, fmt.Sprintf("no start date is left between the earliest date %s and the latest %s", iv.Earliest, iv.Latest)
-		}
-		return ReasonWindowClosed, fmt.Sprintf("no allowed start time leaves room for a %s interview before midnight %s", hours(mi.durMin), m.window(mi))
+	if code, why := m.explainQualified(mi); code != "" {
+		return code, why
 	}
+	empty := ex.emptyState()
+	if _, ok := empty.bestInsertion(i); ok {
+		return ReasonCapacity, fmt.Sprintf("every option %s is taken by other interviews", m.window(mi))
+	}
+	return m.explainUnavailable(empty, i, mi, starts)
+}
 
-	// 2. static qualifications
+// explainWindow: no start date or time is possible in the window.
+func (m *model) explainWindow(mi *mInterview, starts [][]int32) (string, string) {
+	iv := mi.iv
+	for d := mi.first; d <= mi.lastHard && d < m.nDays; d++ {
+		if len(starts[d]) > 0 {
+			return "", ""
+		}
+	}
+	hs, he := m.day0, m.day0+Date(m.hDays-1)
+	switch {
+	case mi.earliest > he:
+		return ReasonWindowClosed, fmt.Sprintf("the earliest date %s is after the planning horizon, which ends %s", iv.Earliest, he)
+	case iv.Latest != "" && mustDate(iv.Latest) < hs:
+		return ReasonWindowClosed, fmt.Sprintf("the latest date %s is before the planning horizon, which starts %s", iv.Latest, hs)
+	case mi.first > mi.lastHard:
+		return ReasonWindowClosed, fmt.Sprintf("no start date is left between the earliest date %s and the latest %s", iv.Earliest, iv.Latest)
+	}
+	return ReasonWindowClosed, fmt.Sprintf("no allowed start time leaves room for a %s interview before midnight %s", hours(mi.durMin), m.window(mi))
+}
+
+// explainQualified: no interpreter of the language, room, interviewer or
+// interpreter that may take the case is registered at all.
+func (m *model) explainQualified(mi *mInterview) (string, string) {
+	iv := mi.iv
+	lang, places := langName(iv.Language), m.placeNames(mi)
 	if mi.needInterp && !mi.langAny {
 		if iv.DialectRequired {
 			return ReasonNoInterpreterLanguage, fmt.Sprintf("no interpreter for %s with the required dialect is registered", lang)
@@ -125,11 +143,7 @@ func (ex *explainer) explain(i int) (string, string) {
 		if !mi.needInterp {
 			need = append(need, "speaking "+lang)
 		}
-		what := "who may take the case"
-		if len(need) > 0 {
-			what = strings.Join(need, ", ")
-		}
-		return ReasonNoInterviewer, fmt.Sprintf("no interviewer at %s %s", places, what)
+		return ReasonNoInterviewer, fmt.Sprintf("no interviewer at %s %s", places, whoNeeded(need))
 	}
 	if mi.needInterp && len(mi.interps) == 0 {
 		var need []string
@@ -145,20 +159,23 @@ func (ex *explainer) explain(i int) (string, string) {
 		if len(iv.ExcludedInterpreters) > 0 {
 			need = append(need, "not excluded from the case")
 		}
-		what := "who may take the case"
-		if len(need) > 0 {
-			what = strings.Join(need, ", ")
-		}
-		return ReasonNoInterpreterAvailable, fmt.Sprintf("%s interpreters are registered, but none %s", lang, what)
+		return ReasonNoInterpreterAvailable, fmt.Sprintf("%s interpreters are registered, but none %s", lang, whoNeeded(need))
 	}
+	return "", ""
+}
 
-	// 3. feasible on its own: then it is a matter of capacity
-	empty := ex.emptyState()
-	if _, ok := empty.bestInsertion(i); ok {
-		return ReasonCapacity, fmt.Sprintf("every option %s is taken by other interviews", m.window(mi))
+func whoNeeded(need []string) string {
+	if len(need) == 0 {
+		return "who may take the case"
 	}
+	return strings.Join(need, ", ")
+}
 
-	// 4. which kind of resource is never available when the others are
+// explainUnavailable names the kind of resource that is never available,
+// in an empty schedule, when the others are: rooms, then interviewers,
+// then interpreters, then the parties.
+func (m *model) explainUnavailable(empty *state, i int, mi *mInterview, starts [][]int32) (string, string) {
+	lang, places := langName(mi.iv.Language), m.placeNames(mi)
 	type cand struct{ d, s, li int }
 	var cands []cand
 	for d := mi.first; d <= mi.lastHard; d++ {

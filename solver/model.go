@@ -198,15 +198,35 @@ func compile(in *Instance, extraDays int) (*model, error) {
 	m.hDays = int(he-hs) + 1
 	m.nDays = m.hDays + extraDays
 	m.t0 = hs.Midnight(loc)
-	grain := in.Grain()
+	m.compileAxis(in.Grain())
+	m.compileClocks(in)
+	m.compileTravel(in)
+	m.compileResources(in)
+	m.starts = map[int][][]int32{}
+	m.ivIdx = map[string]int{}
+	for i := range in.Interviews {
+		m.ivIdx[in.Interviews[i].ID] = i
+	}
+	for i := range in.Interviews {
+		m.ivs = append(m.ivs, m.compileInterview(i))
+	}
+	for i := range in.Bookings {
+		b := &in.Bookings[i]
+		mi := m.ivs[m.ivIdx[b.Interview]]
+		mi.booking = m.compileBooking(mi, b)
+	}
+	return m, nil
+}
 
-	// The slot unit divides the grain and every change of UTC offset over the
-	// axis, so every local grain time is a whole number of slots from t0.
+// compileAxis lays out the time axis in slots. The slot unit divides the
+// grain and every change of UTC offset over the axis, so every local grain
+// time is a whole number of slots from t0.
+func (m *model) compileAxis(grain int) {
 	_, off0 := m.t0.Zone()
 	unit := grain
 	for d := 0; d <= m.nDays; d++ {
 		for _, h := range []int{0, 12} {
-			t := time.Date(m.t0.Year(), m.t0.Month(), m.t0.Day()+d, h, 0, 0, 0, loc)
+			t := time.Date(m.t0.Year(), m.t0.Month(), m.t0.Day()+d, h, 0, 0, 0, m.loc)
 			_, off := t.Zone()
 			if diff := (off - off0) / 60; diff != 0 {
 				unit = gcd(unit, diff)
@@ -216,23 +236,30 @@ func compile(in *Instance, extraDays int) (*model, error) {
 	m.unit = unit
 	m.dayStart = make([]int, m.nDays+1)
 	for d := 0; d <= m.nDays; d++ {
-		mid := (hs + Date(d)).Midnight(loc)
+		mid := (m.day0 + Date(d)).Midnight(m.loc)
 		m.dayStart[d] = int(mid.Sub(m.t0).Minutes()) / unit
 	}
 	m.nSlots = m.dayStart[m.nDays]
+}
 
+// compileClocks lists the allowed start times of day, in minutes.
+func (m *model) compileClocks(in *Instance) {
 	if len(in.StartTimes) > 0 {
 		for _, s := range in.StartTimes {
 			c, _ := ParseClock(s)
 			m.clocks = append(m.clocks, c)
 		}
 		sort.Ints(m.clocks)
-	} else {
-		for c := 0; c < 1440; c += grain {
-			m.clocks = append(m.clocks, c)
-		}
+		return
 	}
+	for c := 0; c < 1440; c += in.Grain() {
+		m.clocks = append(m.clocks, c)
+	}
+}
 
+// compileTravel indexes the locations and their travel times (-1: no
+// travel between them).
+func (m *model) compileTravel(in *Instance) {
 	m.locIdx = map[string]int{}
 	for i, l := range in.Locations {
 		m.locIdx[l.ID] = i
@@ -249,7 +276,11 @@ func compile(in *Instance, extraDays int) (*model, error) {
 		a, b := m.locIdx[t.From], m.locIdx[t.To]
 		m.travel[a][b], m.travel[b][a] = t.Minutes, t.Minutes
 	}
+}
 
+// compileResources builds rooms, interviewers, interpreters and parties,
+// each with a global id and its availability as slot bits.
+func (m *model) compileResources(in *Instance) {
 	gid := 0
 	next := func(ivs []Interval, always bool) resource {
 		r := resource{gid: gid, always: always}
@@ -279,25 +310,8 @@ func compile(in *Instance, extraDays int) (*model, error) {
 	}
 	m.itpIdx = map[string]int{}
 	for i := range in.Interpreters {
-		t := &in.Interpreters[i]
-		mt := &mInterpreter{resource: next(t.Availability, false), t: t, maxDayMin: -1, onsiteAt: make([]bool, len(in.Locations))}
-		for _, md := range t.Modes {
-			mt.onsite = mt.onsite || md == ModeOnsite
-			mt.remote = mt.remote || md == ModeRemote
-		}
-		for _, l := range t.Locations {
-			mt.onsiteAt[m.locIdx[l]] = true
-		}
-		for _, tag := range t.Languages {
-			mt.langs = append(mt.langs, strings.ToLower(tag))
-			mt.prims = append(mt.prims, primarySubtag(tag))
-		}
-		if t.MaxMinutesPerDay != nil {
-			mt.maxDayMin = *t.MaxMinutesPerDay
-		}
-		mt.rate = [2]int64{int64(t.CostPerHour.Rate(ModeOnsite)), int64(t.CostPerHour.Rate(ModeRemote))}
-		m.itpIdx[t.ID] = i
-		m.interpreters = append(m.interpreters, mt)
+		m.itpIdx[in.Interpreters[i].ID] = i
+		m.interpreters = append(m.interpreters, m.compileInterpreter(&in.Interpreters[i], next(in.Interpreters[i].Availability, false)))
 	}
 	m.partyIdx = map[string]int{}
 	for i := range in.Parties {
@@ -305,21 +319,26 @@ func compile(in *Instance, extraDays int) (*model, error) {
 		m.partyIdx[p.ID] = i
 		m.parties = append(m.parties, &mParty{resource: next(p.Availability, p.Availability == nil), p: p})
 	}
+}
 
-	m.starts = map[int][][]int32{}
-	m.ivIdx = map[string]int{}
-	for i := range in.Interviews {
-		m.ivIdx[in.Interviews[i].ID] = i
+func (m *model) compileInterpreter(t *Interpreter, r resource) *mInterpreter {
+	mt := &mInterpreter{resource: r, t: t, maxDayMin: -1, onsiteAt: make([]bool, len(m.in.Locations))}
+	for _, md := range t.Modes {
+		mt.onsite = mt.onsite || md == ModeOnsite
+		mt.remote = mt.remote || md == ModeRemote
 	}
-	for i := range in.Interviews {
-		m.ivs = append(m.ivs, m.compileInterview(i))
+	for _, l := range t.Locations {
+		mt.onsiteAt[m.locIdx[l]] = true
 	}
-	for i := range in.Bookings {
-		b := &in.Bookings[i]
-		mi := m.ivs[m.ivIdx[b.Interview]]
-		mi.booking = m.compileBooking(mi, b)
+	for _, tag := range t.Languages {
+		mt.langs = append(mt.langs, strings.ToLower(tag))
+		mt.prims = append(mt.prims, primarySubtag(tag))
 	}
-	return m, nil
+	if t.MaxMinutesPerDay != nil {
+		mt.maxDayMin = *t.MaxMinutesPerDay
+	}
+	mt.rate = [2]int64{int64(t.CostPerHour.Rate(ModeOnsite)), int64(t.CostPerHour.Rate(ModeRemote))}
+	return mt
 }
 
 // numResources is the number of busy-able resources (length of state.free).

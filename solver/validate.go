@@ -426,10 +426,35 @@ func Validate(in *Instance) error {
 		return &ValidationError{Problems: []Problem{{"", "no instance"}}}
 	}
 	v := &validator{}
+	loc, grain, grainOK := v.header(in)
+	locs := v.locations(in)
+	rooms := v.rooms(in, locs)
+	interviewers := v.interviewers(in, locs)
+	interpreters := v.interpreters(in, locs)
+	parties := v.parties(in)
+	interviews := v.ids("interviews", len(in.Interviews), func(i int) string { return in.Interviews[i].ID })
+	for i := range in.Interviews {
+		v.interview(idx("interviews", i), &in.Interviews[i], grain, grainOK, refSets{locs: locs, parties: parties,
+			interpreters: interpreters, interviewers: interviewers})
+	}
+	v.bookings(in, interviews, rooms, interviewers, interpreters)
+	v.weights(in)
+	if len(v.probs) == 0 && loc != nil {
+		v.pinned(in)
+	}
+	if len(v.probs) > 0 {
+		return &ValidationError{Problems: v.probs}
+	}
+	return nil
+}
+
+// header checks the format, time zone, grain, horizon and start times; it
+// returns the time zone (nil when bad) and the grain (and whether it is
+// usable).
+func (v *validator) header(in *Instance) (loc *time.Location, grain int, grainOK bool) {
 	if in.Format != InstanceFormat {
 		v.add("format", "must be %q, not %q", InstanceFormat, in.Format)
 	}
-	var loc *time.Location
 	switch {
 	case in.Timezone == "":
 		v.add("timezone", "is required (an IANA time zone such as Europe/Helsinki)")
@@ -442,8 +467,8 @@ func Validate(in *Instance) error {
 		}
 		loc = l
 	}
-	grain := in.Grain()
-	grainOK := true
+	grain = in.Grain()
+	grainOK = true
 	if in.GrainMinutes != nil && (grain <= 0 || 1440%grain != 0) {
 		v.add("grain_minutes", "must divide a day of 1440 minutes, %d does not", grain)
 		grainOK = false
@@ -457,6 +482,11 @@ func Validate(in *Instance) error {
 			v.add("horizon", "spans %d days; at most %d are allowed", he-hs+1, MaxHorizonDays)
 		}
 	}
+	v.startTimes(in, grain, grainOK)
+	return loc, grain, grainOK
+}
+
+func (v *validator) startTimes(in *Instance, grain int, grainOK bool) {
 	if in.StartTimes != nil && len(in.StartTimes) == 0 {
 		v.add("start_times", "must list at least one start time, or be left out to allow any time on the grain")
 	}
@@ -476,7 +506,11 @@ func Validate(in *Instance) error {
 			seenTimes[m] = true
 		}
 	}
+}
 
+// locations checks the locations and the travel times between them, and
+// returns the location ids.
+func (v *validator) locations(in *Instance) map[string]int {
 	locs := v.ids("locations", len(in.Locations), func(i int) string { return in.Locations[i].ID })
 	for i, l := range in.Locations {
 		if strings.TrimSpace(l.Name) == "" {
@@ -501,7 +535,10 @@ func Validate(in *Instance) error {
 		}
 		pairs[key] = i
 	}
+	return locs
+}
 
+func (v *validator) rooms(in *Instance, locs map[string]int) map[string]int {
 	rooms := v.ids("rooms", len(in.Rooms), func(i int) string { return in.Rooms[i].ID })
 	for i, r := range in.Rooms {
 		p := idx("rooms", i)
@@ -509,6 +546,10 @@ func Validate(in *Instance) error {
 		v.features(p+".features", r.Features)
 		v.intervals(p+".availability", r.Availability)
 	}
+	return rooms
+}
+
+func (v *validator) interviewers(in *Instance, locs map[string]int) map[string]int {
 	interviewers := v.ids("interviewers", len(in.Interviewers), func(i int) string { return in.Interviewers[i].ID })
 	for i, e := range in.Interviewers {
 		p := idx("interviewers", i)
@@ -521,6 +562,10 @@ func Validate(in *Instance) error {
 		v.intervals(p+".availability", e.Availability)
 		v.between(p+".max_interviews_per_day", e.MaxInterviewsPerDay, 0, 96)
 	}
+	return interviewers
+}
+
+func (v *validator) interpreters(in *Instance, locs map[string]int) map[string]int {
 	interpreters := v.ids("interpreters", len(in.Interpreters), func(i int) string { return in.Interpreters[i].ID })
 	for i, t := range in.Interpreters {
 		p := idx("interpreters", i)
@@ -549,6 +594,10 @@ func Validate(in *Instance) error {
 			v.nonNegative(p+".cost_per_hour.remote", t.CostPerHour.Remote)
 		}
 	}
+	return interpreters
+}
+
+func (v *validator) parties(in *Instance) map[string]int {
 	parties := v.ids("parties", len(in.Parties), func(i int) string { return in.Parties[i].ID })
 	for i, pa := range in.Parties {
 		p := idx("parties", i)
@@ -557,59 +606,69 @@ func Validate(in *Instance) error {
 		}
 		v.intervals(p+".availability", pa.Availability)
 	}
+	return parties
+}
 
-	interviews := v.ids("interviews", len(in.Interviews), func(i int) string { return in.Interviews[i].ID })
-	for i := range in.Interviews {
-		iv := &in.Interviews[i]
-		p := idx("interviews", i)
-		if strings.TrimSpace(iv.Case) == "" {
-			v.add(p+".case", "must not be empty (a pseudonymous case reference)")
-		}
-		v.tag(p+".language", iv.Language)
-		switch {
-		case iv.DurationMinutes <= 0:
-			v.add(p+".duration_minutes", "must be positive, not %d", iv.DurationMinutes)
-		case iv.DurationMinutes > 1440:
-			v.add(p+".duration_minutes", "%d minutes do not fit in a day", iv.DurationMinutes)
-		case grainOK && iv.DurationMinutes%grain != 0:
-			v.add(p+".duration_minutes", "%d is not a multiple of the %d-minute grain", iv.DurationMinutes, grain)
-		}
-		ed, okE := v.date(p+".earliest", iv.Earliest)
-		var dd, ld Date
-		okD, okL := false, false
-		if iv.Deadline != "" {
-			dd, okD = v.date(p+".deadline", iv.Deadline)
-		}
-		if iv.Latest != "" {
-			ld, okL = v.date(p+".latest", iv.Latest)
-		}
-		if okE && okL && ld < ed {
-			v.add(p+".latest", "%s is before earliest %s", iv.Latest, iv.Earliest)
-		}
-		if okE && okD && dd < ed {
-			v.add(p+".deadline", "%s is before earliest %s", iv.Deadline, iv.Earliest)
-		}
-		v.between(p+".priority", iv.Priority, 1, 1000)
-		if len(iv.Locations) == 0 {
-			v.add(p+".locations", "must list at least one location")
-		}
-		v.refs(p+".locations", iv.Locations, locs, "location")
-		v.words(p+".interviewer_skills", iv.InterviewerSkills)
-		v.words(p+".interpreter_skills", iv.InterpreterSkills)
-		v.features(p+".room_features", iv.RoomFeatures)
-		switch iv.InterpreterMode {
-		case "", WantOnsite, WantRemote, WantPreferOnsite, WantAny:
-		default:
-			v.add(p+".interpreter_mode", "unknown mode %q (onsite, remote, prefer_onsite or any)", iv.InterpreterMode)
-		}
-		v.refs(p+".parties", iv.Parties, parties, "party")
-		v.refs(p+".excluded_interpreters", iv.ExcludedInterpreters, interpreters, "interpreter")
-		v.refs(p+".excluded_interviewers", iv.ExcludedInterviewers, interviewers, "interviewer")
-		if iv.PreferredInterviewer != "" {
-			v.ref(p+".preferred_interviewer", iv.PreferredInterviewer, interviewers, "interviewer")
-		}
+// refSets are the ids an interview may refer to.
+type refSets struct{ locs, parties, interpreters, interviewers map[string]int }
+
+// interview checks one interview request at path p.
+func (v *validator) interview(p string, iv *Interview, grain int, grainOK bool, refs refSets) {
+	if strings.TrimSpace(iv.Case) == "" {
+		v.add(p+".case", "must not be empty (a pseudonymous case reference)")
 	}
+	v.tag(p+".language", iv.Language)
+	switch {
+	case iv.DurationMinutes <= 0:
+		v.add(p+".duration_minutes", "must be positive, not %d", iv.DurationMinutes)
+	case iv.DurationMinutes > 1440:
+		v.add(p+".duration_minutes", "%d minutes do not fit in a day", iv.DurationMinutes)
+	case grainOK && iv.DurationMinutes%grain != 0:
+		v.add(p+".duration_minutes", "%d is not a multiple of the %d-minute grain", iv.DurationMinutes, grain)
+	}
+	v.window(p, iv)
+	v.between(p+".priority", iv.Priority, 1, 1000)
+	if len(iv.Locations) == 0 {
+		v.add(p+".locations", "must list at least one location")
+	}
+	v.refs(p+".locations", iv.Locations, refs.locs, "location")
+	v.words(p+".interviewer_skills", iv.InterviewerSkills)
+	v.words(p+".interpreter_skills", iv.InterpreterSkills)
+	v.features(p+".room_features", iv.RoomFeatures)
+	switch iv.InterpreterMode {
+	case "", WantOnsite, WantRemote, WantPreferOnsite, WantAny:
+	default:
+		v.add(p+".interpreter_mode", "unknown mode %q (onsite, remote, prefer_onsite or any)", iv.InterpreterMode)
+	}
+	v.refs(p+".parties", iv.Parties, refs.parties, "party")
+	v.refs(p+".excluded_interpreters", iv.ExcludedInterpreters, refs.interpreters, "interpreter")
+	v.refs(p+".excluded_interviewers", iv.ExcludedInterviewers, refs.interviewers, "interviewer")
+	if iv.PreferredInterviewer != "" {
+		v.ref(p+".preferred_interviewer", iv.PreferredInterviewer, refs.interviewers, "interviewer")
+	}
+}
 
+// window checks an interview's earliest, deadline and latest dates.
+func (v *validator) window(p string, iv *Interview) {
+	ed, okE := v.date(p+".earliest", iv.Earliest)
+	var dd, ld Date
+	okD, okL := false, false
+	if iv.Deadline != "" {
+		dd, okD = v.date(p+".deadline", iv.Deadline)
+	}
+	if iv.Latest != "" {
+		ld, okL = v.date(p+".latest", iv.Latest)
+	}
+	if okE && okL && ld < ed {
+		v.add(p+".latest", "%s is before earliest %s", iv.Latest, iv.Earliest)
+	}
+	if okE && okD && dd < ed {
+		v.add(p+".deadline", "%s is before earliest %s", iv.Deadline, iv.Earliest)
+	}
+}
+
+// bookings checks the current bookings' references and modes.
+func (v *validator) bookings(in *Instance, interviews, rooms, interviewers, interpreters map[string]int) {
 	booked := map[string]int{}
 	for i, b := range in.Bookings {
 		p := idx("bookings", i)
@@ -634,7 +693,10 @@ func Validate(in *Instance) error {
 			v.add(p+".mode", "unknown mode %q (onsite, remote or none)", b.Mode)
 		}
 	}
+}
 
+// weights checks that every weight is known and not negative.
+func (v *validator) weights(in *Instance) {
 	names := make([]string, 0, len(in.Weights))
 	for n := range in.Weights {
 		names = append(names, n)
@@ -653,14 +715,6 @@ func Validate(in *Instance) error {
 			v.nonNegative("weights."+n, &w)
 		}
 	}
-
-	if len(v.probs) == 0 && loc != nil {
-		v.pinned(in)
-	}
-	if len(v.probs) > 0 {
-		return &ValidationError{Problems: v.probs}
-	}
-	return nil
 }
 
 // pinned checks the pinned bookings against the hard rules, alone and
