@@ -529,7 +529,7 @@ func (ck *chkState) rule4(p *chkPlaced) {
 		ck.add(4, iv.ID, "interviewer %s is not available %s", e.ID, ck.when(p.span()))
 	}
 	if !iv.NeedsInterp() {
-		if ok, _ := LanguageMatch(e.Languages, iv.Language, iv.DialectRequired); !ok {
+		if ok, _ := speaksPerSpec(e.Languages, iv.Language, iv.DialectRequired); !ok {
 			ck.add(4, iv.ID, "interviewer %s does not speak %s and no interpreter is used", e.ID, iv.Language)
 		}
 	}
@@ -566,7 +566,7 @@ func (ck *chkState) rule5(p *chkPlaced) {
 	if t == nil {
 		return // unknown id: Rule 0
 	}
-	if ok, _ := LanguageMatch(t.Languages, iv.Language, iv.DialectRequired); !ok {
+	if ok, _ := speaksPerSpec(t.Languages, iv.Language, iv.DialectRequired); !ok {
 		if iv.DialectRequired {
 			ck.add(5, iv.ID, "interpreter %s does not list the required dialect %s", t.ID, iv.Language)
 		} else {
@@ -793,7 +793,7 @@ func (ck *chkState) score() Score {
 			cost += int64(p.tr.CostPerHour.Rate(p.a.Mode)) * int64(iv.DurationMinutes) / 60
 			trMinutes[p.tr.ID] += int64(iv.DurationMinutes)
 			if iv.NeedsInterp() {
-				if _, exact := LanguageMatch(p.tr.Languages, iv.Language, false); !exact {
+				if _, exact := speaksPerSpec(p.tr.Languages, iv.Language, false); !exact {
 					dialect++
 				}
 			}
@@ -831,4 +831,30 @@ func (ck *chkState) score() Score {
 	sc.Components = c
 	sc.Soft = c.Sum()
 	return sc
+}
+
+// speaksPerSpec is the checker's own reading of the spec's language match,
+// written apart from the optimiser's LanguageMatch so that one mistake
+// cannot hide in both: tags are compared lower-cased; the exact tag always
+// matches; without dialect_required, so does any tag with the same primary
+// subtag (the text before the first "-"). exact tells whether the exact tag
+// is listed.
+func speaksPerSpec(have []string, want string, dialectRequired bool) (ok, exact bool) {
+	lowWant := strings.ToLower(want)
+	wantPrimary, _, _ := strings.Cut(lowWant, "-")
+	tags := make(map[string]bool, len(have))
+	primaries := make(map[string]bool, len(have))
+	for _, h := range have {
+		low := strings.ToLower(h)
+		tags[low] = true
+		p, _, _ := strings.Cut(low, "-")
+		primaries[p] = true
+	}
+	if tags[lowWant] {
+		return true, true
+	}
+	if dialectRequired {
+		return false, false
+	}
+	return primaries[wantPrimary], false
 }
