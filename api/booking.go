@@ -140,13 +140,7 @@ func writeBooking(w http.ResponseWriter, res *scheduler.Result, status int) {
 	writeJSON(w, status, res.Booking)
 }
 
-func bookingID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.E(errs.NotFound, "booking %q not found", chi.URLParam(r, "id"))
-	}
-	return id, nil
-}
+func bookingID(r *http.Request) (int64, error) { return pathID(r, "id", "booking") }
 
 func (s *Server) rescheduleBooking(w http.ResponseWriter, r *http.Request) error {
 	id, err := bookingID(r)

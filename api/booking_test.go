@@ -243,7 +243,9 @@ func TestBookingErrorAnswers(t *testing.T) {
 	require.Equal(t, 401, e.do("", "POST", "/v1/bookings/1/cancel", map[string]any{"reason": "x"}).Status)
 	require.Equal(t, 401, e.do("", "POST", "/v1/bookings/1/reschedule", map[string]any{"suggestion_id": "x"}).Status)
 	require.Equal(t, 401, e.do("", "GET", "/v1/bookings/1/audit", nil).Status)
-	require.Equal(t, 404, e.do(c, "POST", "/v1/bookings/abc/cancel", map[string]any{"reason": "x"}).Status)
+	require.Equal(t, 400, e.do(c, "POST", "/v1/bookings/abc/cancel", map[string]any{"reason": "x"}).Status, "a malformed id")
+	require.Equal(t, 400, e.do(c, "GET", "/v1/bookings/abc", nil).Status, "a malformed id")
+	require.Equal(t, 400, e.do(c, "GET", "/v1/bookings/-3", nil).Status, "not a positive id")
 
 	// 404.
 	r = e.do(c, "POST", "/v1/interviews/nobody/suggestions", map[string]any{})

@@ -194,13 +194,7 @@ func (s *Server) listFeeds(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func feedID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil {
-		return 0, errs.E(errs.NotFound, "feed %q not found", chi.URLParam(r, "id"))
-	}
-	return id, nil
-}
+func feedID(r *http.Request) (int64, error) { return pathID(r, "id", "feed") }
 
 func (s *Server) rotateFeed(w http.ResponseWriter, r *http.Request) error {
 	id, err := feedID(r)

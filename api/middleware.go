@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/httprec"
 	"github.com/asylum-scheduling/interviews/resources"
 )
 
@@ -23,7 +24,12 @@ type ctxKey int
 const (
 	keyRequestID ctxKey = iota
 	keyToken
+	keyCaller
 )
+
+// caller is filled in by authentication for the request log line, which
+// observe writes with the context it made, outside the authenticated one.
+type caller struct{ token *resources.Token }
 
 func requestID(ctx context.Context) string {
 	s, _ := ctx.Value(keyRequestID).(string)
@@ -48,31 +54,6 @@ func validRequestID(s string) bool {
 	return true
 }
 
-// statusWriter records the status and size of a response.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-	bytes  int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	n, err := w.ResponseWriter.Write(b)
-	w.bytes += n
-	return n, err
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
 // observe gives each request an id, recovers panics, logs one line per
 // request and counts it in the metrics. Logs carry the route pattern, never
 // the path, query or headers: those may hold case numbers or tokens.
@@ -85,17 +66,18 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			rand.Read(b[:])
 			id = hex.EncodeToString(b[:])
 		}
-		ctx := context.WithValue(r.Context(), keyRequestID, id)
+		who := &caller{}
+		ctx := context.WithValue(context.WithValue(r.Context(), keyRequestID, id), keyCaller, who)
 		r = r.WithContext(ctx)
 		w.Header().Set("X-Request-Id", id)
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &httprec.Recorder{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
 				s.log.ErrorContext(ctx, "panic", "request_id", id, "panic", strings.SplitN(strings.TrimSpace(toString(p)), "\n", 2)[0])
-				if sw.status == 0 {
+				if sw.Status == 0 {
 					writeProblem(sw, r, s.log, errs.E(errs.Internal, "internal error"))
 				}
 			}
@@ -103,16 +85,13 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			if route == "" {
 				route = "unmatched"
 			}
-			status := sw.status
-			if status == 0 {
-				status = http.StatusOK
-			}
+			status := sw.Answered()
 			d := s.now().Sub(start)
 			s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Inc()
 			s.metrics.latency.WithLabelValues(route, r.Method).Observe(d.Seconds())
 			attrs := []any{"request_id", id, "method", r.Method, "route", route, "status", status,
-				"bytes", sw.bytes, "duration_ms", float64(d.Microseconds()) / 1000}
-			if t := TokenFrom(r.Context()); t != nil {
+				"bytes", sw.Bytes, "duration_ms", float64(d.Microseconds()) / 1000}
+			if t := who.token; t != nil {
 				attrs = append(attrs, "token_id", t.ID, "role", string(t.Role))
 			}
 			s.log.InfoContext(ctx, "request", attrs...)
@@ -169,6 +148,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if err != nil {
 			writeProblem(w, r, s.log, err)
 			return
+		}
+		if who, _ := r.Context().Value(keyCaller).(*caller); who != nil {
+			who.token = t
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyToken, t)))
 	})

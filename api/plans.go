@@ -37,13 +37,7 @@ func actor(r *http.Request) string {
 	return "unknown"
 }
 
-func planID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.E(errs.NotFound, "plan %q not found", chi.URLParam(r, "id"))
-	}
-	return id, nil
-}
+func planID(r *http.Request) (int64, error) { return pathID(r, "id", "plan") }
 
 func parseTimeLimit(v *string) (time.Duration, error) {
 	if v == nil {
@@ -225,13 +219,7 @@ func (s *Server) listOutbox(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func absenceID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.E(errs.NotFound, "absence %q not found", chi.URLParam(r, "id"))
-	}
-	return id, nil
-}
+func absenceID(r *http.Request) (int64, error) { return pathID(r, "id", "absence") }
 
 func (s *Server) absenceImpact(w http.ResponseWriter, r *http.Request) error {
 	id, err := absenceID(r)

@@ -95,7 +95,7 @@ func TestPlansStartShowAcceptCancel(t *testing.T) {
 	require.Equal(t, done.Summary.New, page.Items[0].Summary.New)
 	require.Equal(t, 400, e.do(resources.RoleManager, "GET", "/v1/plans?colour=red", nil).Status)
 	require.Equal(t, 404, e.do(resources.RoleManager, "GET", "/v1/plans/999", nil).Status)
-	require.Equal(t, 404, e.do(resources.RoleManager, "GET", "/v1/plans/abc", nil).Status)
+	require.Equal(t, 400, e.do(resources.RoleManager, "GET", "/v1/plans/abc", nil).Status, "a malformed id")
 
 	// Accept one item, then (no body) the rest.
 	first := done.Result.Diff.New[0]
@@ -301,7 +301,7 @@ func TestAbsenceFlagsAndRepairAPI(t *testing.T) {
 	require.NotEmpty(t, im.Broken)
 	require.Equal(t, vb.ID, im.Broken[0].ID)
 	require.Equal(t, 404, e.do(resources.RoleManager, "GET", "/v1/absences/424242/impact", nil).Status)
-	require.Equal(t, 404, e.do(resources.RoleManager, "GET", "/v1/absences/x/impact", nil).Status)
+	require.Equal(t, 400, e.do(resources.RoleManager, "GET", "/v1/absences/x/impact", nil).Status, "a malformed id")
 	require.Equal(t, 403, e.do(resources.RoleClerk, "GET", "/v1/absences/"+itoa(abs.ID)+"/impact", nil).Status)
 
 	r = e.do(resources.RoleManager, "POST", "/v1/absences/"+itoa(abs.ID)+"/repair", map[string]any{"time_limit": "500ms"})

@@ -519,9 +519,9 @@ func (s *Server) listBookings(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getBooking(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	id, err := bookingID(r)
 	if err != nil {
-		return errs.E(errs.NotFound, "booking %q not found", chi.URLParam(r, "id"))
+		return err
 	}
 	b, err := s.db.Booking(r.Context(), id)
 	if err != nil {
@@ -627,9 +627,9 @@ func (s *Server) mountAbsences(r chi.Router, table string) {
 		return nil
 	}))
 	r.With(require(resources.RoleManager)).Delete(base+"/{absence}", s.h(func(w http.ResponseWriter, r *http.Request) error {
-		n, err := strconv.ParseInt(chi.URLParam(r, "absence"), 10, 64)
+		n, err := pathID(r, "absence", "absence")
 		if err != nil {
-			return errs.E(errs.NotFound, "absence %q not found", chi.URLParam(r, "absence"))
+			return err
 		}
 		if err := s.db.DeleteAbsence(r.Context(), table, chi.URLParam(r, "id"), n); err != nil {
 			return err
@@ -673,9 +673,9 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	id, err := pathID(r, "id", "token")
 	if err != nil {
-		return errs.E(errs.NotFound, "token %q not found", chi.URLParam(r, "id"))
+		return err
 	}
 	if err := s.db.RevokeToken(r.Context(), id); err != nil {
 		return err

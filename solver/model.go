@@ -362,11 +362,6 @@ func (m *model) timeOf(s int) time.Time {
 	return m.t0.Add(time.Duration(s*m.unit) * time.Minute)
 }
 
-// dayOfSlot returns the axis day containing slot s.
-func (m *model) dayOfSlot(s int) int {
-	return sort.Search(len(m.dayStart), func(d int) bool { return m.dayStart[d] > s }) - 1
-}
-
 // availBits turns availability intervals into the set of slots lying wholly
 // inside one of them.
 func (m *model) availBits(ivs []Interval, always bool) bitset {

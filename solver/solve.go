@@ -154,12 +154,11 @@ func construct(m *model, firstFit bool) *state {
 
 // bestSoFar is shared by the workers.
 type bestSoFar struct {
-	mu     sync.Mutex
-	key    key
-	score  Score
-	nAsg   int
-	iters  []int64
-	worker int
+	mu    sync.Mutex
+	key   key
+	score Score
+	nAsg  int
+	iters []int64
 }
 
 // improve runs large-neighbourhood search from st on `workers` goroutines and

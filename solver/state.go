@@ -206,30 +206,6 @@ func (st *state) unassign(i int) {
 	st.comp.Change += m.changeCost(mi, option{}) - m.changeCost(mi, o)
 }
 
-// occupy marks o's resources busy without any check or scoring: for
-// bookings that stand as they are in suggestions.
-func (st *state) occupy(i int, o option) {
-	m := st.m
-	mi := m.ivs[i]
-	s, e := int(o.start), int(o.start)+mi.durSlots
-	st.free[m.rooms[o.room].gid].clearRange(s, e)
-	st.free[m.interviewers[o.ivr].gid].clearRange(s, e)
-	if int(o.day) >= 0 && int(o.day) < m.nDays {
-		st.ivDay[o.ivr][o.day]++
-	}
-	if o.itp >= 0 {
-		st.free[m.interpreters[o.itp].gid].clearRange(s, e)
-		if int(o.day) >= 0 && int(o.day) < m.nDays {
-			st.itDay[o.itp][o.day] += int32(mi.durMin)
-		}
-		st.itMin[o.itp] += int64(mi.durMin)
-		st.itSes[o.itp] = append(st.itSes[o.itp], int32(i))
-	}
-	for _, p := range mi.parties {
-		st.free[m.parties[p].gid].clearRange(s, e)
-	}
-}
-
 // travelOK reports whether interpreter t can hold an on-site session at
 // location loc in slots [s, e) of day d, given its other on-site sessions
 // that day (rule 7).

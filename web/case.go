@@ -375,9 +375,9 @@ func holdCheck(ci *postgres.CheckInput) error {
 }
 
 func (h *Handler) bookingOf(r *http.Request) (*resources.Booking, error) {
-	n, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || n <= 0 {
-		return nil, errs.E(errs.NotFound, "There is no booking %q.", chi.URLParam(r, "id"))
+	n, err := pathID(r, "id", "booking")
+	if err != nil {
+		return nil, err
 	}
 	return h.db.Booking(r.Context(), n)
 }

@@ -4,12 +4,16 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
+
+	"github.com/go-chi/chi/v5"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/resources"
@@ -190,4 +194,14 @@ func parsePages() map[string]*template.Template {
 		out[name] = t
 	}
 	return out
+}
+
+// pathID reads the numeric id in path parameter param of a page's URL: a
+// positive whole number, else the page is not found.
+func pathID(r *http.Request, param, what string) (int64, error) {
+	n, err := strconv.ParseInt(chi.URLParam(r, param), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, errs.E(errs.NotFound, "There is no %s %q.", what, chi.URLParam(r, param))
+	}
+	return n, nil
 }

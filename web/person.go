@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -249,9 +248,9 @@ func (h *Handler) feedCreate(w http.ResponseWriter, r *http.Request, v *view) (s
 
 func (h *Handler) feedOf(r *http.Request) (int64, error) {
 	kind, id := chi.URLParam(r, "kind"), chi.URLParam(r, "id")
-	n, err := strconv.ParseInt(chi.URLParam(r, "feed"), 10, 64)
-	if err != nil || n <= 0 {
-		return 0, errs.E(errs.NotFound, "There is no subscription %q.", chi.URLParam(r, "feed"))
+	n, err := pathID(r, "feed", "subscription")
+	if err != nil {
+		return 0, err
 	}
 	feeds, err := h.db.FeedTokens(r.Context(), kind, id)
 	if err != nil {

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
@@ -101,9 +99,9 @@ type planData struct {
 }
 
 func (h *Handler) planOf(r *http.Request) (*resources.Plan, error) {
-	n, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || n <= 0 {
-		return nil, errs.E(errs.NotFound, "There is no plan %q.", chi.URLParam(r, "id"))
+	n, err := pathID(r, "id", "plan")
+	if err != nil {
+		return nil, err
 	}
 	return h.db.Plan(r.Context(), n, true)
 }

@@ -27,6 +27,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/asylum-scheduling/interviews/internal/httprec"
 	"github.com/asylum-scheduling/interviews/internal/ratelimit"
 
 	"github.com/go-chi/chi/v5"
@@ -214,43 +215,23 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// statusWriter records the status of a response.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
 // observe logs one line per request: the route pattern (never the path or
 // query: they hold case references), status and duration.
 func (h *Handler) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &httprec.Recorder{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
 				h.log.Error("web: panic", "route", routeOf(r))
-				if sw.status == 0 {
+				if sw.Status == 0 {
 					http.Error(sw, "internal error", http.StatusInternalServerError)
 				}
 			}
-			status := sw.status
+			status := sw.Status
 			if status == 0 {
 				status = http.StatusOK
 			}
