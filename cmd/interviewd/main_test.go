@@ -73,7 +73,7 @@ func TestServeEndToEnd(t *testing.T) {
 	})
 
 	urlRe := regexp.MustCompile(`listening on (http://\S+)`)
-	tokRe := regexp.MustCompile(`Admin token \(shown once\): (\S+)`)
+	tokRe := regexp.MustCompile(`The admin token is in (\S+) `)
 	waitFor(t, "the admin token", 2*time.Minute, func() bool {
 		select {
 		case err := <-done:
@@ -84,7 +84,17 @@ func TestServeEndToEnd(t *testing.T) {
 	})
 	step("serving")
 	base := urlRe.FindStringSubmatch(stdout.String())[1]
-	token := tokRe.FindStringSubmatch(stdout.String())[1]
+	tokenFile := tokRe.FindStringSubmatch(stdout.String())[1]
+	require.Equal(t, filepath.Join(data, "admin-token"), tokenFile)
+	fi, err := os.Stat(tokenFile)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "the token file is the owner's only")
+	raw, err := os.ReadFile(tokenFile)
+	require.NoError(t, err)
+	token := strings.TrimSpace(string(raw))
+	require.True(t, strings.HasPrefix(token, "ivt_"), token)
+	require.NotContains(t, stdout.String(), token, "the token is never printed")
+	require.Contains(t, stdout.String(), "Open "+base+"/", "the web address comes first")
 
 	waitFor(t, "/readyz", 30*time.Second, func() bool {
 		resp, err := http.Get(base + "/readyz")
@@ -134,11 +144,12 @@ func TestServeEndToEnd(t *testing.T) {
 	// Logs are JSON, carry request ids, and no token.
 	logs := stderr.String()
 	require.Contains(t, logs, `"request_id"`)
+	require.Contains(t, logs, `"token_id"`, "request lines name the caller")
 	require.NotContains(t, logs, token)
 	require.NotContains(t, logs, clerk)
 
 	pid := filepath.Join(data, "postgres", "postmaster.pid")
-	_, err := os.Stat(pid)
+	_, err = os.Stat(pid)
 	require.NoError(t, err, "own PostgreSQL runs")
 
 	cancel()
@@ -163,6 +174,10 @@ func TestServeEndToEnd(t *testing.T) {
 	}()
 	waitFor(t, "second start", 2*time.Minute, func() bool { return tokRe.MatchString(out2.String()) })
 	require.Contains(t, err2.String(), "database not empty")
+	require.NotContains(t, out2.String(), token)
+	again, err := os.ReadFile(tokenFile)
+	require.NoError(t, err)
+	require.Equal(t, string(raw), string(again), "no new token at a restart")
 	step("restarted")
 	cancel2()
 	require.NoError(t, <-done2)

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -93,7 +95,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", ":8080", "listen address")
 	data := fs.String("data", "./.data", "data folder (own PostgreSQL cluster)")
-	demo := fs.Bool("demo", false, "load demo data (generated, size M) into an empty database and print an admin token")
+	demo := fs.Bool("demo", false, "load demo data (generated, size M) into an empty database, with an admin token in DATA/admin-token")
 	var bg bgConfig
 	bg.flags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
@@ -109,13 +111,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer closeDB()
-
+	tokenFile := ""
 	if *demo {
-		if err := loadDemo(ctx, db, log); err != nil {
+		if tokenFile, err = loadDemo(ctx, db, *data, log); err != nil {
 			return err
 		}
 	}
-
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -134,27 +135,33 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	base := "http://" + displayAddr(ln.Addr())
-	fmt.Fprintf(stdout, "interviewd listening on %s\n", base)
-	if *demo {
-		token, _, err := db.CreateToken(ctx, "demo-admin", resources.RoleAdmin)
-		if err != nil {
-			ln.Close()
-			return err
-		}
-		fmt.Fprintf(stdout, `
+	greet(stdout, "http://"+displayAddr(ln.Addr()), tokenFile)
+	log.Info("listening", "addr", ln.Addr().String())
+	return run(ctx, srv, ln, log)
+}
+
+// greet prints where the pages are and, for the demo, what to try and where
+// the admin token is. The token itself is never printed: standard output
+// often ends up in logs.
+func greet(stdout io.Writer, base, tokenFile string) {
+	fmt.Fprintf(stdout, "interviewd listening on %s\nOpen %s/ in a browser.\n", base, base)
+	if tokenFile == "" {
+		return
+	}
+	fmt.Fprintf(stdout, `
+The admin token is in %[2]s (readable by you only); sign in with it.
 Try:
   %[1]s/healthz
   %[1]s/readyz
   %[1]s/openapi.yaml
   %[1]s/metrics
-  curl -H 'Authorization: Bearer %[2]s' '%[1]s/v1/interviews?limit=5'
-  curl -H 'Authorization: Bearer %[2]s' '%[1]s/v1/instance' > instance.json
-Admin token (shown once): %[2]s
-`, base, token)
-	}
-	log.Info("listening", "addr", ln.Addr().String())
+  curl -H "Authorization: Bearer $(cat %[2]s)" '%[1]s/v1/interviews?limit=5'
+  curl -H "Authorization: Bearer $(cat %[2]s)" '%[1]s/v1/instance' > instance.json
+`, base, tokenFile)
+}
 
+// run serves until ctx ends, then shuts down (requests under way get 30 s).
+func run(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -187,19 +194,26 @@ func displayAddr(a net.Addr) string {
 }
 
 // loadDemo imports the generator's M instance, with a third of the greedy
-// plan as current bookings, when the database holds nothing yet.
-func loadDemo(ctx context.Context, db *postgres.DB, log *slog.Logger) error {
+// plan as current bookings, when the database holds nothing yet, and makes
+// an admin token, written to DATA/admin-token (mode 0600). It returns the
+// token file's path ("" when there is none: the database had data and no
+// token file is left from its demo).
+func loadDemo(ctx context.Context, db *postgres.DB, data string, log *slog.Logger) (string, error) {
+	path := filepath.Join(data, "admin-token")
 	empty, err := db.Empty(ctx)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if !empty {
 		log.Info("demo: database not empty, keeping its data")
-		return nil
+		if _, err := os.Stat(path); err != nil {
+			return "", nil
+		}
+		return path, nil
 	}
 	in, err := generator.Generate("M", 1)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if fit, err := solver.FirstFit(in); err == nil {
 		for i, a := range fit.Assignments {
@@ -211,10 +225,21 @@ func loadDemo(ctx context.Context, db *postgres.DB, log *slog.Logger) error {
 	}
 	sum, err := db.Import(ctx, in)
 	if err != nil {
-		return fmt.Errorf("demo data: %w", err)
+		return "", fmt.Errorf("demo data: %w", err)
 	}
 	log.Info("demo data loaded", "interviews", sum.Interviews, "bookings", sum.Bookings, "interpreters", sum.Interpreters)
-	return nil
+	token, t, err := db.CreateToken(ctx, "demo-admin", resources.RoleAdmin)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(path, []byte(token+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("write the demo admin token: %w", err)
+	}
+	log.Info("demo: admin token made", "token_id", t.ID, "file", path)
+	return path, nil
 }
 
 func tokenCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
