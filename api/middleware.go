@@ -156,6 +156,18 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
+// private marks every answer as personal data (case references, people's
+// schedules): never stored by a cache, never sniffed as another type.
+// Set before the handler runs, so that errors and successes alike carry it.
+func private(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	})
+}
+
 // require lets through tokens of role at least min.
 func require(min resources.Role) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {

@@ -104,7 +104,7 @@ func (s *Server) routes() chi.Router {
 	s.mountFeeds(r) // GET|HEAD /feeds/{token}.ics, no bearer token (api/feeds.go)
 	r.Route("/v1", func(r chi.Router) {
 		// The deadline comes first: authentication needs the database too.
-		r.Use(s.deadline, s.authenticate)
+		r.Use(private, s.deadline, s.authenticate)
 		r.Group(func(r chi.Router) {
 			r.Use(limitBody(MaxBody))
 			s.mountEntities(r)
@@ -142,11 +142,23 @@ func (s *Server) mountErrors(r chi.Router) {
 		writeProblem(w, r, s.log, errs.E(errs.NotFound, "no such endpoint"))
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", s.allowed(r.URL.Path))
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.WriteHeader(http.StatusMethodNotAllowed)
 		json.NewEncoder(w).Encode(Problem{Type: ProblemType + string(errs.Invalid), Title: http.StatusText(http.StatusMethodNotAllowed),
 			Status: http.StatusMethodNotAllowed, Detail: "this endpoint does not answer " + r.Method, Code: errs.Invalid})
 	})
+}
+
+// allowed lists the methods the router answers at path, for Allow.
+func (s *Server) allowed(path string) string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if s.router.Match(chi.NewRouteContext(), m, path) {
+			out = append(out, m)
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // mountOperations mounts health, readiness, metrics and the OpenAPI document.

@@ -1,0 +1,34 @@
+package api_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/asylum-scheduling/interviews/resources"
+)
+
+// Every /v1 answer holds personal data: successes and errors alike carry
+// Cache-Control: no-store and nosniff.
+func TestPrivateHeadersOnEveryAPIAnswer(t *testing.T) {
+	t.Parallel()
+	e, _, _ := newBookingEnv(t, nil)
+	for _, c := range []struct {
+		role         resources.Role
+		method, path string
+		status       int
+	}{
+		{resources.RoleClerk, "GET", "/v1/interviews?limit=2", 200},
+		{resources.RoleClerk, "GET", "/v1/interviews/I-1", 200},
+		{resources.RoleClerk, "GET", "/v1/bookings", 200},
+		{resources.RoleClerk, "GET", "/v1/instance", 200},
+		{resources.RoleManager, "GET", "/v1/plans", 200},
+		{resources.RoleClerk, "GET", "/v1/interviews/nobody", 404},
+		{"", "GET", "/v1/interviews", 401},
+	} {
+		r := e.do(c.role, c.method, c.path, nil)
+		require.Equal(t, c.status, r.Status, "%s %s: %s", c.method, c.path, r.Body)
+		require.Equal(t, "no-store", r.Header.Get("Cache-Control"), "%s %s", c.method, c.path)
+		require.Equal(t, "nosniff", r.Header.Get("X-Content-Type-Options"), "%s %s", c.method, c.path)
+	}
+}
