@@ -190,6 +190,9 @@ func (s *Server) cancelBooking(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) interviewAudit(w http.ResponseWriter, r *http.Request) error {
+	if err := onlyParams(r); err != nil {
+		return err
+	}
 	items, err := s.booking.Audit(r.Context(), chi.URLParam(r, "id"), 0)
 	if err != nil {
 		return err
@@ -199,6 +202,9 @@ func (s *Server) interviewAudit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) bookingAudit(w http.ResponseWriter, r *http.Request) error {
+	if err := onlyParams(r); err != nil {
+		return err
+	}
 	id, err := bookingID(r)
 	if err != nil {
 		return err

@@ -185,6 +185,9 @@ func (s *Server) createFeed(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listFeeds(w http.ResponseWriter, r *http.Request) error {
+	if err := onlyParams(r, "owner_kind", "owner_id"); err != nil {
+		return err
+	}
 	q := r.URL.Query()
 	fs, err := s.db.FeedTokens(r.Context(), q.Get("owner_kind"), q.Get("owner_id"))
 	if err != nil {
@@ -223,6 +226,9 @@ func (s *Server) revokeFeed(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listBusyCalendars(w http.ResponseWriter, r *http.Request) error {
+	if err := onlyParams(r); err != nil {
+		return err
+	}
 	bs, err := s.db.BusyCalendars(r.Context())
 	if err != nil {
 		return err

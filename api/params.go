@@ -2,7 +2,9 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -18,6 +20,27 @@ func pathID(r *http.Request, param, what string) (int64, error) {
 		return 0, errs.Field(param, what+" id must be a positive whole number, not "+strconv.Quote(truncate(raw, 40)))
 	}
 	return id, nil
+}
+
+// onlyParams refuses query parameters other than names: a misspelt filter
+// is a 400, never silently ignored.
+func onlyParams(r *http.Request, names ...string) error {
+	q := r.URL.Query()
+	var probs []errs.FieldError
+	for k := range q {
+		if !slices.Contains(names, k) {
+			msg := "unknown query parameter"
+			if len(names) > 0 {
+				msg += " (this endpoint takes " + strings.Join(names, ", ") + ")"
+			}
+			probs = append(probs, errs.FieldError{Path: k, Message: msg})
+		}
+	}
+	if len(probs) == 0 {
+		return nil
+	}
+	slices.SortFunc(probs, func(a, b errs.FieldError) int { return strings.Compare(a.Path, b.Path) })
+	return errs.WithFields("unknown query parameters", probs)
 }
 
 // truncate cuts s to at most n bytes (on a rune boundary) for a message.

@@ -98,6 +98,9 @@ func (s *Server) listPlans(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getPlan(w http.ResponseWriter, r *http.Request) error {
+	if err := onlyParams(r); err != nil {
+		return err
+	}
 	id, err := planID(r)
 	if err != nil {
 		return err
@@ -222,6 +225,9 @@ func (s *Server) listOutbox(w http.ResponseWriter, r *http.Request) error {
 func absenceID(r *http.Request) (int64, error) { return pathID(r, "id", "absence") }
 
 func (s *Server) absenceImpact(w http.ResponseWriter, r *http.Request) error {
+	if err := onlyParams(r); err != nil {
+		return err
+	}
 	id, err := absenceID(r)
 	if err != nil {
 		return err

@@ -234,6 +234,9 @@ func (s *Server) mountSettings(r chi.Router) {
 	r.With(require(resources.RoleClerk)).Get("/bookings", s.h(s.listBookings))
 	r.With(require(resources.RoleClerk)).Get("/bookings/{id}", s.h(s.getBooking))
 	r.With(require(resources.RoleClerk)).Get("/settings", s.h(func(w http.ResponseWriter, r *http.Request) error {
+		if err := onlyParams(r); err != nil {
+			return err
+		}
 		st, err := s.db.Settings(r.Context())
 		if err != nil {
 			return err
@@ -244,6 +247,9 @@ func (s *Server) mountSettings(r chi.Router) {
 	}))
 	r.With(require(resources.RoleManager)).Put("/settings", s.h(s.putSettings))
 	r.With(require(resources.RoleClerk)).Get("/travel-times", s.h(func(w http.ResponseWriter, r *http.Request) error {
+		if err := onlyParams(r); err != nil {
+			return err
+		}
 		ts, err := s.db.TravelTimes(r.Context())
 		if err != nil {
 			return err
@@ -340,6 +346,9 @@ func (e entity[T]) listHandler(s *Server) func(http.ResponseWriter, *http.Reques
 
 func (e entity[T]) getHandler() func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := onlyParams(r); err != nil {
+			return err
+		}
 		x, err := e.get(r.Context(), chi.URLParam(r, "id"))
 		if err != nil {
 			return err
@@ -531,6 +540,9 @@ func (s *Server) listBookings(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getBooking(w http.ResponseWriter, r *http.Request) error {
+	if err := onlyParams(r); err != nil {
+		return err
+	}
 	id, err := bookingID(r)
 	if err != nil {
 		return err
@@ -545,6 +557,9 @@ func (s *Server) getBooking(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) exportInstance(w http.ResponseWriter, r *http.Request) error {
+	if err := onlyParams(r, "from", "to"); err != nil {
+		return err
+	}
 	q := r.URL.Query()
 	in, err := s.db.Export(r.Context(), q.Get("from"), q.Get("to"))
 	if err != nil {
@@ -676,6 +691,9 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) error {
+	if err := onlyParams(r); err != nil {
+		return err
+	}
 	ts, err := s.db.Tokens(r.Context())
 	if err != nil {
 		return err

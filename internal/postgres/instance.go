@@ -424,6 +424,9 @@ func (db *DB) Bookings(ctx context.Context, p resources.ListParams) (resources.P
 	if err != nil {
 		return zero, Translate(err)
 	}
+	if v, ok := p.Filters["status"]; ok && v != "active" && v != "cancelled" && v != "completed" {
+		return zero, errs.Field("status", "status must be active, cancelled or completed")
+	}
 	for _, f := range []struct{ name, col string }{{"interview", "interview_id"}, {"status", "status"}, {"room", "room_id"},
 		{"interviewer", "interviewer_id"}, {"interpreter", "interpreter_id"}} {
 		if v, ok := p.Filters[f.name]; ok {
