@@ -156,6 +156,23 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
+// decodedPath makes the router match the decoded path, so that a path
+// parameter is the same whether a client escaped it or not
+// (/v1/locations/%48EL is /v1/locations/HEL). Ids hold no '/', so an
+// escaped slash only ever names nothing.
+func decodedPath(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.RawPath != "" {
+			u := *r.URL
+			u.RawPath = ""
+			r2 := *r
+			r2.URL = &u
+			r = &r2
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // private marks every answer as personal data (case references, people's
 // schedules): never stored by a cache, never sniffed as another type.
 // Set before the handler runs, so that errors and successes alike carry it.

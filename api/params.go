@@ -1,10 +1,14 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -52,4 +56,84 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
+}
+
+// MaxText bounds every string in a JSON body (ids and names have tighter
+// bounds of their own): a longer one is refused naming its field.
+const MaxText = 4096
+
+// checkText refuses a JSON body that is not UTF-8 (the decoder would
+// replace the bad bytes and store the result) or holds a string longer than
+// MaxText, naming the field.
+func checkText(body []byte) error {
+	if !utf8.Valid(body) {
+		return errs.E(errs.Invalid, "the body is not valid UTF-8: text must be UTF-8 encoded")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var path []string
+	var inArray []bool
+	var index []int
+	expectKey := false
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil // syntax errors are the decoder's to report
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				inArray, index = append(inArray, false), append(index, 0)
+				path = append(path, "")
+				expectKey = true
+			case '[':
+				inArray, index = append(inArray, true), append(index, 0)
+				path = append(path, "[0]")
+			case '}', ']':
+				inArray, index, path = inArray[:len(inArray)-1], index[:len(index)-1], path[:len(path)-1]
+				advance(path, inArray, index, &expectKey)
+			}
+			continue
+		case string:
+			if expectKey && len(inArray) > 0 && !inArray[len(inArray)-1] {
+				path[len(path)-1] = t
+				expectKey = false
+				continue
+			}
+			if n := utf8.RuneCountInString(t); n > MaxText {
+				return errs.Field(jsonPath(path), fmt.Sprintf("is %d characters long; at most %d are allowed", n, MaxText))
+			}
+		}
+		advance(path, inArray, index, &expectKey)
+	}
+}
+
+// advance moves past a value: the next key of an object, the next index
+// of an array.
+func advance(path []string, inArray []bool, index []int, expectKey *bool) {
+	if len(inArray) == 0 {
+		return
+	}
+	top := len(inArray) - 1
+	if inArray[top] {
+		index[top]++
+		path[top] = "[" + strconv.Itoa(index[top]) + "]"
+	} else {
+		*expectKey = true
+	}
+}
+
+// jsonPath joins a path like "items", "[2]", "name" as "items[2].name".
+func jsonPath(path []string) string {
+	var b strings.Builder
+	for _, p := range path {
+		if p == "" {
+			continue
+		}
+		if !strings.HasPrefix(p, "[") && b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
 }

@@ -110,13 +110,21 @@ func validateOne(s Settings, refs Refs, list, self, what string, put func(in *so
 			in.Parties = append(in.Parties, solver.Party{ID: id})
 		}
 	}
+	var fields []errs.FieldError
+	if self != "" {
+		if p := solver.IDProblem(self); p != "" {
+			fields = append(fields, errs.FieldError{Path: "id", Message: "id " + p})
+		}
+	}
 	err := solver.Validate(in)
 	var ve *solver.ValidationError
-	if !errors.As(err, &ve) {
+	if err != nil && !errors.As(err, &ve) {
 		return err
 	}
 	prefix := list + "[0]"
-	var fields []errs.FieldError
+	if ve == nil {
+		ve = &solver.ValidationError{}
+	}
 	for _, p := range ve.Problems {
 		switch {
 		case p.Path == prefix:

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/language"
 )
@@ -63,12 +64,25 @@ func ParseInstance(r io.Reader) (*Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading instance: %w", err)
 	}
+	if !utf8.Valid(data) {
+		return nil, &ValidationError{Problems: []Problem{{"", "the document is not valid UTF-8"}}}
+	}
 	var in Instance
 	if err := decodeStrict(data, &in); err != nil {
 		return nil, err
 	}
+	// The id alphabet binds what comes in; instances the service builds
+	// itself may name holds with ids of their own.
+	probs := idProblems(&in)
 	if err := Validate(&in); err != nil {
-		return nil, err
+		var ve *ValidationError
+		if !errors.As(err, &ve) {
+			return nil, err
+		}
+		probs = append(probs, ve.Problems...)
+	}
+	if len(probs) > 0 {
+		return nil, &ValidationError{Problems: probs}
 	}
 	return &in, nil
 }

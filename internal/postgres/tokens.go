@@ -5,14 +5,19 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/resources"
 )
+
+// MaxTokenName bounds a token's name (who or what uses it).
+const MaxTokenName = 100
 
 // tokenPrefix marks the service's tokens, so that a leaked one is easy to
 // recognise (and to search for in code).
@@ -29,6 +34,9 @@ func (db *DB) CreateToken(ctx context.Context, name string, role resources.Role)
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return "", nil, errs.Field("name", "name must not be empty")
+	}
+	if n := utf8.RuneCountInString(name); n > MaxTokenName {
+		return "", nil, errs.Field("name", fmt.Sprintf("name must be at most %d characters, not %d", MaxTokenName, n))
 	}
 	if _, err := resources.ParseRole(string(role)); err != nil {
 		return "", nil, err
