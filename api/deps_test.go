@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/asylum-scheduling/interviews/api"
+	"github.com/asylum-scheduling/interviews/internal/metrics"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/scheduler"
 )
@@ -13,9 +14,10 @@ import (
 // the tests: a random suggestion key, no scheduled jobs, the default feed
 // limits. log nil: discard; now nil: time.Now.
 func testDeps(db *postgres.DB, log *slog.Logger, now func() time.Time) api.Deps {
-	booking := scheduler.New(db, nil, log, now)
+	m := metrics.New()
+	booking := scheduler.New(db, nil, log, now, scheduler.WithObserver(m))
 	return api.Deps{Store: db, Booking: booking, Planner: scheduler.NewPlanner(db, booking, log, now),
-		Feeds: api.NewFeedService(api.FeedOptions{}), Log: log, Now: now}
+		Feeds: api.NewFeedService(api.FeedOptions{}), Metrics: m, Log: log, Now: now}
 }
 
 // newTestServer is api.New on testDeps.
@@ -27,6 +29,7 @@ func newTestServer(db *postgres.DB, log *slog.Logger, now func() time.Time) *api
 // server started with other settings would be (same database).
 func (e *env) rewire(change func(*api.Deps)) {
 	change(&e.deps)
+	e.deps.Metrics = metrics.New() // a new server registers its collectors afresh
 	e.srv = api.New(e.deps)
 }
 

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/asylum-scheduling/interviews/internal/httprec"
 	"github.com/asylum-scheduling/interviews/internal/ratelimit"
 
 	"github.com/go-chi/chi/v5"
@@ -248,6 +249,14 @@ func clientIP(r *http.Request) string {
 }
 
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
+	rec := &httprec.Recorder{ResponseWriter: w}
+	defer func() { s.observer.FeedAnswered(rec.Answered()) }()
+	s.answerFeed(rec, r)
+}
+
+// answerFeed answers a feed request: rate limits, the token, the body from
+// the cache or rendered afresh, conditional GET.
+func (s *Server) answerFeed(w http.ResponseWriter, r *http.Request) {
 	f := s.feeds
 	token := chi.URLParam(r, "token")
 	now := s.now()

@@ -2,20 +2,20 @@ package api
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/asylum-scheduling/interviews/resources"
 )
 
-type metrics struct {
+type httpMetrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 }
 
-func newMetrics(pool func() resources.PoolStats) *metrics {
-	m := &metrics{
-		registry: prometheus.NewRegistry(),
+// newMetrics adds the HTTP and database pool metrics to the registry.
+func newMetrics(registry *prometheus.Registry, pool func() resources.PoolStats) *httpMetrics {
+	m := &httpMetrics{
+		registry: registry,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "interviewd_http_requests_total",
 			Help: "HTTP requests by route pattern, method and status.",
@@ -26,9 +26,7 @@ func newMetrics(pool func() resources.PoolStats) *metrics {
 			Buckets: []float64{.001, .0025, .005, .01, .02, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 		}, []string{"route", "method"}),
 	}
-	m.registry.MustRegister(m.requests, m.latency,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		&poolCollector{stats: pool})
+	m.registry.MustRegister(m.requests, m.latency, &poolCollector{stats: pool})
 	return m
 }
 

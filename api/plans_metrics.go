@@ -16,12 +16,14 @@ var (
 	outboxUndelivered = prometheus.NewDesc("interviewd_outbox_undelivered", "Notification events not delivered yet, by state (pending: never tried; retrying: failed at least once).", []string{"state"}, nil)
 	outboxOldest      = prometheus.NewDesc("interviewd_outbox_oldest_undelivered_seconds", "Age of the oldest undelivered notification event (0 when none).", nil, nil)
 	plansRunning      = prometheus.NewDesc("interviewd_plans_running", "Plans this server is running.", nil, nil)
+	holdsLive         = prometheus.NewDesc("interviewd_holds_live", "Holds that have not expired (all servers).", nil, nil)
 )
 
 func (c *bgCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- outboxUndelivered
 	ch <- outboxOldest
 	ch <- plansRunning
+	ch <- holdsLive
 }
 
 func (c *bgCollector) Collect(ch chan<- prometheus.Metric) {
@@ -39,4 +41,7 @@ func (c *bgCollector) Collect(ch chan<- prometheus.Metric) {
 		age = max(c.s.now().Sub(oldest).Seconds(), 0)
 	}
 	ch <- prometheus.MustNewConstMetric(outboxOldest, prometheus.GaugeValue, age)
+	if n, err := c.s.db.LiveHolds(ctx, c.s.now()); err == nil {
+		ch <- prometheus.MustNewConstMetric(holdsLive, prometheus.GaugeValue, float64(n))
+	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/metrics"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
@@ -44,7 +45,7 @@ type Server struct {
 	db      *postgres.DB
 	log     *slog.Logger
 	now     func() time.Time
-	metrics *metrics
+	metrics *httpMetrics
 	router  chi.Router
 	booking *scheduler.Service // booking workflow (api/booking.go)
 	planner *scheduler.Planner // plans (api/plans.go)
@@ -52,7 +53,9 @@ type Server struct {
 	feeds   *FeedService       // calendar feeds (api/feeds.go)
 	lists   *listCache         // rendered list pages (api/listcache.go)
 
-	requestTimeout time.Duration // limit of an ordinary request
+	requestTimeout time.Duration    // limit of an ordinary request
+	observer       *metrics.Metrics // feed answers are counted here
+	metricsHere    bool             // serve /metrics
 }
 
 // Deps is what the API serves with; cmd/interviewd builds them. Store,
@@ -63,8 +66,12 @@ type Deps struct {
 	Planner *scheduler.Planner // runs plans; share it with the pages
 	Jobs    *scheduler.Jobs    // optional: GET /v1/jobs lists these jobs with their runs
 	Feeds   *FeedService
-	Log     *slog.Logger     // nil: discard
-	Now     func() time.Time // nil: time.Now
+	Metrics *metrics.Metrics // the registry /metrics serves; the services report to it
+	// MetricsElsewhere: /metrics is served on its own address (-metrics-addr),
+	// not by this handler.
+	MetricsElsewhere bool
+	Log              *slog.Logger     // nil: discard
+	Now              func() time.Time // nil: time.Now
 	// RequestTimeout limits each request but instance import and export
 	// (ImportTimeout); 0: RequestTimeout.
 	RequestTimeout time.Duration
@@ -73,8 +80,8 @@ type Deps struct {
 // New returns a server on its dependencies. A missing required one is a
 // programming error: it panics at once rather than fail a request later.
 func New(d Deps) *Server {
-	if d.Store == nil || d.Booking == nil || d.Planner == nil || d.Feeds == nil {
-		panic("api.New: Store, Booking, Planner and Feeds are required")
+	if d.Store == nil || d.Booking == nil || d.Planner == nil || d.Feeds == nil || d.Metrics == nil {
+		panic("api.New: Store, Booking, Planner, Feeds and Metrics are required")
 	}
 	if d.Now == nil {
 		d.Now = time.Now
@@ -86,7 +93,7 @@ func New(d Deps) *Server {
 		d.RequestTimeout = RequestTimeout
 	}
 	s := &Server{requestTimeout: d.RequestTimeout, db: d.Store, log: d.Log, now: d.Now, booking: d.Booking, planner: d.Planner, jobs: d.Jobs, feeds: d.Feeds,
-		metrics: newMetrics(d.Store.PoolStats), lists: newListCache(32 << 20)}
+		metrics: newMetrics(d.Metrics.Registry, d.Store.PoolStats), observer: d.Metrics, metricsHere: !d.MetricsElsewhere, lists: newListCache(32 << 20)}
 	s.metrics.registry.MustRegister(&bgCollector{s})
 	s.router = s.routes()
 	return s
@@ -151,6 +158,11 @@ func (s *Server) mountErrors(r chi.Router) {
 	})
 }
 
+// MetricsHandler serves the registry in Prometheus' text format.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})
+}
+
 // allowed lists the methods the router answers at path, for Allow.
 func (s *Server) allowed(path string) string {
 	var out []string
@@ -176,7 +188,9 @@ func (s *Server) mountOperations(r chi.Router) {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
+	if s.metricsHere {
+		r.Method(http.MethodGet, "/metrics", s.MetricsHandler())
+	}
 	r.Get("/openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
 		w.Write(OpenAPI)

@@ -55,6 +55,7 @@ type ChangeRequest struct {
 	Actor          string
 	Reason         string
 	IdempotencyKey string
+	Source         string // SourceAPI (default), SourceWeb or SourcePlan: for the metrics
 }
 
 func (s *Service) book(ctx context.Context, req BookRequest) (*resources.Booking, error) {
@@ -84,6 +85,9 @@ func (s *Service) BookResult(ctx context.Context, req BookRequest) (*Result, err
 	res, err := s.DB.Apply(ctx, c)
 	if err != nil {
 		return nil, s.withAlternatives(ctx, req.InterviewID, err)
+	}
+	if !res.Replayed {
+		s.obs.Changed(resources.ActionBooked, source(req.Source))
 	}
 	return &Result{Booking: res.Booking, Replayed: res.Replayed}, nil
 }
@@ -116,6 +120,9 @@ func (s *Service) Reschedule(ctx context.Context, req ChangeRequest) (*Result, e
 	if err != nil {
 		return nil, s.withAlternatives(ctx, old.Interview, err)
 	}
+	if !res.Replayed {
+		s.obs.Changed(resources.ActionRescheduled, source(req.Source))
+	}
 	return &Result{Booking: res.Booking, Replayed: res.Replayed}, nil
 }
 
@@ -135,6 +142,9 @@ func (s *Service) Cancel(ctx context.Context, req ChangeRequest) (*Result, error
 	res, err := s.DB.Apply(ctx, c)
 	if err != nil {
 		return nil, err
+	}
+	if !res.Replayed {
+		s.obs.Changed(resources.ActionCancelled, source(req.Source))
 	}
 	return &Result{Booking: res.Booking, Replayed: res.Replayed}, nil
 }

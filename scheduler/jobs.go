@@ -41,6 +41,7 @@ type Jobs struct {
 	Log *slog.Logger
 	Now func() time.Time
 
+	obs     Observer
 	mu      sync.Mutex
 	jobs    map[string]Job
 	sched   map[string]cron.Schedule
@@ -64,7 +65,7 @@ func CheckSpec(spec string) error {
 }
 
 // NewJobs returns a job runner on db with no jobs.
-func NewJobs(db *postgres.DB, log *slog.Logger, now func() time.Time) *Jobs {
+func NewJobs(db *postgres.DB, log *slog.Logger, now func() time.Time, opts ...ServiceOption) *Jobs {
 	if now == nil {
 		now = time.Now
 	}
@@ -72,7 +73,7 @@ func NewJobs(db *postgres.DB, log *slog.Logger, now func() time.Time) *Jobs {
 		log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Jobs{DB: db, Log: log, Now: now, jobs: map[string]Job{}, sched: map[string]cron.Schedule{}, ctx: ctx, cancel: cancel}
+	return &Jobs{DB: db, Log: log, Now: now, obs: applyOptions(opts).obs, jobs: map[string]Job{}, sched: map[string]cron.Schedule{}, ctx: ctx, cancel: cancel}
 }
 
 // Add adds a job; its spec must parse. An empty spec: the job runs only
@@ -176,6 +177,7 @@ func (j *Jobs) RunNow(ctx context.Context, name string, slot time.Time) (*resour
 	run, err := j.DB.RunJob(ctx, name, slot, job.Run)
 	if run != nil {
 		j.Log.Info("job run", "job", name, "outcome", run.Outcome, "duration_ms", time.Since(t0).Milliseconds())
+		j.obs.JobRan(name, run.Outcome, j.Now())
 	}
 	return run, err
 }

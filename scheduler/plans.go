@@ -249,6 +249,7 @@ func (p *Planner) run(ctx context.Context, plan *resources.Plan, req PlanRequest
 			p.Log.Error("plan: recording its end", "plan", plan.ID, "error", err.Error())
 		}
 		p.Log.Info("plan ended", "plan", plan.ID, "kind", plan.Kind, "status", status, "duration_ms", time.Since(t0).Milliseconds())
+		p.Svc.obs.PlanEnded(plan.Kind, status, time.Since(t0))
 	}
 	stopped := func() bool {
 		switch context.Cause(ctx) {
@@ -329,6 +330,7 @@ func (p *Planner) run(ctx context.Context, plan *resources.Plan, req PlanRequest
 	}
 	p.Log.Info("plan done", "plan", plan.ID, "kind", plan.Kind, "scheduled", len(s.Assignments), "unscheduled", len(s.Unscheduled),
 		"new", len(res.Diff.New), "moved", len(res.Diff.Moved), "duration_ms", time.Since(t0).Milliseconds())
+	p.Svc.obs.PlanEnded(plan.Kind, resources.PlanDone, time.Since(t0))
 }
 
 // solverError keeps the solver's validation messages (they name ids and

@@ -71,7 +71,7 @@ func (p *Planner) Accept(ctx context.Context, id int64, items []string, actor st
 		item := resources.AcceptedItem{Interview: iv}
 		switch {
 		case isNew[iv]:
-			b, err := p.Svc.Book(ctx, BookRequest{InterviewID: iv, Assignment: &a, Actor: actor, Reason: reason, IdempotencyKey: key})
+			b, err := p.Svc.Book(ctx, BookRequest{InterviewID: iv, Assignment: &a, Actor: actor, Reason: reason, IdempotencyKey: key, Source: SourcePlan})
 			item.Outcome, item.Message = p.outcome(ctx, id, err, AcceptBooked)
 			if b != nil {
 				item.Booking = b.ID

@@ -9,6 +9,6 @@ import (
 // move reschedules booking id to a with the booking workflow's Reschedule
 // (same checks, audit entry and outbox event; the booking keeps its id).
 func (p *Planner) move(ctx context.Context, id int64, a solver.Assignment, actor, reason, key string) error {
-	_, err := p.Svc.Reschedule(ctx, ChangeRequest{BookingID: id, Assignment: &a, Actor: actor, Reason: reason, IdempotencyKey: key})
+	_, err := p.Svc.Reschedule(ctx, ChangeRequest{BookingID: id, Assignment: &a, Actor: actor, Reason: reason, IdempotencyKey: key, Source: SourcePlan})
 	return err
 }

@@ -30,6 +30,8 @@ type Service struct {
 	// HoldTTL is how long a hold lasts (default 10 minutes).
 	HoldTTL time.Duration
 
+	obs Observer
+
 	mu      sync.Mutex // guards cache
 	cache   *plannerCache
 	buildMu sync.Mutex // one shared-cache build at a time
@@ -38,7 +40,7 @@ type Service struct {
 // New returns a service on db that signs suggestion ids with key (nil: a
 // random key, valid in this process only). log nil: discard; now nil:
 // time.Now.
-func New(db *postgres.DB, key []byte, log *slog.Logger, now func() time.Time) *Service {
+func New(db *postgres.DB, key []byte, log *slog.Logger, now func() time.Time, opts ...ServiceOption) *Service {
 	if now == nil {
 		now = time.Now
 	}
@@ -48,7 +50,7 @@ func New(db *postgres.DB, key []byte, log *slog.Logger, now func() time.Time) *S
 	if len(key) == 0 {
 		key = randomKey()
 	}
-	return &Service{DB: db, Now: now, Log: log, Key: key, HoldTTL: DefaultHoldTTL}
+	return &Service{DB: db, Now: now, Log: log, Key: key, HoldTTL: DefaultHoldTTL, obs: applyOptions(opts).obs}
 }
 
 // DefaultHoldTTL is the life of a hold unless the service says otherwise.
@@ -63,6 +65,7 @@ type BookRequest struct {
 	Reason         string
 	IdempotencyKey string // optional
 	Pinned         bool
+	Source         string // SourceAPI (default), SourceWeb or SourcePlan: for the metrics
 }
 
 // ConflictError says that a resource the booking needs is taken (by a

@@ -122,6 +122,15 @@ func (s *Service) planner(ctx context.Context, iv string, version int64, ownHold
 // exactly it. With Hold, the best option that can still be had is held for
 // the caller until the hold expires.
 func (s *Service) Suggest(ctx context.Context, req SuggestRequest) (*SuggestAnswer, error) {
+	t0 := time.Now()
+	ans, err := s.suggest(ctx, req)
+	if err == nil {
+		s.obs.Suggested(time.Since(t0))
+	}
+	return ans, err
+}
+
+func (s *Service) suggest(ctx context.Context, req SuggestRequest) (*SuggestAnswer, error) {
 	if req.K < 0 || req.K > MaxK {
 		return nil, errs.Field("k", "k must be between 1 and "+strconv.Itoa(MaxK))
 	}

@@ -306,7 +306,7 @@ func (h *Handler) conflictOrRefusal(w http.ResponseWriter, r *http.Request, v *v
 func (h *Handler) caseBook(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
 	id := chi.URLParam(r, "id")
 	s := sessionFrom(r.Context())
-	res, err := h.cfg.Booking.BookResult(r.Context(), scheduler.BookRequest{InterviewID: id,
+	res, err := h.cfg.Booking.BookResult(r.Context(), scheduler.BookRequest{InterviewID: id, Source: scheduler.SourceWeb,
 		SuggestionID: r.PostFormValue("suggestion"), Actor: s.Name, Reason: strings.TrimSpace(r.PostFormValue("reason"))})
 	if err != nil {
 		return h.conflictOrRefusal(w, r, v, err)
@@ -411,7 +411,7 @@ func (h *Handler) bookingReschedule(w http.ResponseWriter, r *http.Request, v *v
 	if reason == "" {
 		return h.renderCase(w, r, v, nil, "Give a reason for the change.")
 	}
-	res, err := h.cfg.Booking.Reschedule(r.Context(), scheduler.ChangeRequest{BookingID: b.ID, SuggestionID: sug, Actor: s.Name, Reason: reason})
+	res, err := h.cfg.Booking.Reschedule(r.Context(), scheduler.ChangeRequest{BookingID: b.ID, SuggestionID: sug, Actor: s.Name, Reason: reason, Source: scheduler.SourceWeb})
 	if err != nil {
 		return h.conflictOrRefusal(w, r, v, err)
 	}
@@ -435,7 +435,7 @@ func (h *Handler) bookingCancel(w http.ResponseWriter, r *http.Request, v *view)
 	if reason == "" {
 		return h.renderCase(w, r, v, nil, "Give a reason for the cancellation.")
 	}
-	if _, err := h.cfg.Booking.Cancel(r.Context(), scheduler.ChangeRequest{BookingID: b.ID, Actor: s.Name, Reason: reason}); err != nil {
+	if _, err := h.cfg.Booking.Cancel(r.Context(), scheduler.ChangeRequest{BookingID: b.ID, Actor: s.Name, Reason: reason, Source: scheduler.SourceWeb}); err != nil {
 		return h.conflictOrRefusal(w, r, v, err)
 	}
 	h.seeOther(w, r, "/cases/"+b.Interview, fmt.Sprintf("Cancelled booking %d; the interview is pending again.", b.ID))

@@ -20,6 +20,7 @@ import (
 
 	"github.com/asylum-scheduling/interviews/api"
 	"github.com/asylum-scheduling/interviews/internal/generator"
+	"github.com/asylum-scheduling/interviews/internal/metrics"
 	"github.com/asylum-scheduling/interviews/internal/pgtest"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
@@ -89,9 +90,10 @@ func newEnvWith(t *testing.T, in *solver.Instance) *env {
 	require.NoError(t, err)
 	// Wired as cmd/interviewd wires the server: one booking service and
 	// planner shared by the API and the pages.
-	booking := scheduler.New(db, nil, nil, nil)
+	m := metrics.New()
+	booking := scheduler.New(db, nil, nil, nil, scheduler.WithObserver(m))
 	planner := scheduler.NewPlanner(db, booking, nil, nil)
-	a := api.New(api.Deps{Store: db, Booking: booking, Planner: planner, Feeds: api.NewFeedService(api.FeedOptions{})})
+	a := api.New(api.Deps{Store: db, Booking: booking, Planner: planner, Feeds: api.NewFeedService(api.FeedOptions{}), Metrics: m})
 	h := web.New(web.Config{DB: db, Booking: booking, Plans: planner, API: a})
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() {

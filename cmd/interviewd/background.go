@@ -28,6 +28,7 @@ type bgConfig struct {
 	nightlyLimit  time.Duration
 	busyAllowList string             // -busy-calendar-allow, as given
 	requestLimit  time.Duration      // time limit of a request (instances: api.ImportTimeout)
+	metricsAddr   string             // serve /metrics here instead of on the main address
 	busyAllow     importer.AllowList // private hosts and ranges busy calendars may be fetched from
 }
 
@@ -68,6 +69,7 @@ func (c *bgConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 		reqLimit = -1
 	}
 	fs.DurationVar(&c.requestLimit, "request-timeout", reqLimit, "time limit of a request, database calls included (instance import and export: 2m)")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", getenv("METRICS_ADDR"), "serve /metrics on this address (e.g. 127.0.0.1:9090) instead of the public one (default $METRICS_ADDR)")
 	fs.StringVar(&c.busyAllowList, "busy-calendar-allow", getenv("BUSY_CALENDAR_ALLOW"),
 		"host names and CIDR ranges of the own network that busy calendars may be fetched from (default $BUSY_CALENDAR_ALLOW)")
 }
@@ -111,8 +113,8 @@ func specOf(s string) string {
 
 // newJobs makes the scheduled jobs (not started yet): the expired-holds
 // cleanup, the busy-calendar import and the nightly plan.
-func newJobs(db *postgres.DB, planner *scheduler.Planner, c bgConfig, log *slog.Logger) (*scheduler.Jobs, error) {
-	jobs := scheduler.NewJobs(db, log, time.Now)
+func newJobs(db *postgres.DB, planner *scheduler.Planner, c bgConfig, obs scheduler.Observer, log *slog.Logger) (*scheduler.Jobs, error) {
+	jobs := scheduler.NewJobs(db, log, time.Now, scheduler.WithObserver(obs))
 	if err := jobs.Add(scheduler.ClearHoldsJob(db, time.Now, specOf(c.clearHolds), keepJobRuns)); err != nil {
 		return nil, err
 	}

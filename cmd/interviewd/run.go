@@ -135,9 +135,38 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	if bg.metricsAddr != "" {
+		stopMetrics, err := serveMetrics(bg.metricsAddr, app.metrics, stdout, log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopMetrics()
+	}
 	greet(stdout, "http://"+displayAddr(ln.Addr()), tokenFile)
 	log.Info("listening", "addr", ln.Addr().String())
 	return run(ctx, srv, ln, log)
+}
+
+// serveMetrics serves /metrics alone on addr (kept off the public
+// address), until the returned stop.
+func serveMetrics(addr string, h http.Handler, stdout io.Writer, log *slog.Logger) (func(), error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("-metrics-addr: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go srv.Serve(ln)
+	fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", displayAddr(ln.Addr()))
+	log.Info("metrics listening", "addr", ln.Addr().String())
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	}, nil
 }
 
 // greet prints where the pages are and, for the demo, what to try and where

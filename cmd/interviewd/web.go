@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/asylum-scheduling/interviews/api"
+	"github.com/asylum-scheduling/interviews/internal/metrics"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/web"
@@ -16,6 +17,7 @@ import (
 // them) and the function that stops its background work.
 type server struct {
 	handler http.Handler
+	metrics http.Handler // /metrics, for a separate address
 	stop    func()
 }
 
@@ -27,18 +29,20 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
-	booking := scheduler.New(db, key, log, time.Now)
+	m := metrics.New()
+	booking := scheduler.New(db, key, log, time.Now, scheduler.WithObserver(m))
 	planner := scheduler.NewPlanner(db, booking, log, time.Now)
-	jobs, err := newJobs(db, planner, c, log)
+	jobs, err := newJobs(db, planner, c, m, log)
 	if err != nil {
 		return nil, err
 	}
 	apiHandler := api.New(api.Deps{Store: db, Booking: booking, Planner: planner, Jobs: jobs,
-		Feeds: api.NewFeedService(api.FeedOptions{}), Log: log, RequestTimeout: c.requestLimit})
+		Feeds: api.NewFeedService(api.FeedOptions{}), Metrics: m, MetricsElsewhere: c.metricsAddr != "",
+		Log: log, RequestTimeout: c.requestLimit})
 	pages := web.New(web.Config{DB: db, Booking: booking, Plans: planner, API: apiHandler, Log: log, RequestTimeout: c.requestLimit})
 	stop, err := startBackground(ctx, db, planner, jobs, c, log)
 	if err != nil {
 		return nil, err
 	}
-	return &server{handler: pages, stop: stop}, nil
+	return &server{handler: pages, metrics: apiHandler.MetricsHandler(), stop: stop}, nil
 }

@@ -55,3 +55,10 @@ func (db *DB) Holds(ctx context.Context, interview string, now time.Time) ([]res
 	})
 	return out, Translate(err)
 }
+
+// LiveHolds counts the holds that have not expired at now.
+func (db *DB) LiveHolds(ctx context.Context, now time.Time) (int, error) {
+	var n int
+	err := db.pool.QueryRow(ctx, `select count(*) from holds where expires_at > $1`, now).Scan(&n)
+	return n, Translate(err)
+}

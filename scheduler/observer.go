@@ -1,0 +1,63 @@
+package scheduler
+
+import "time"
+
+// Observer hears what the workflow did, for an operator's metrics. Its
+// methods are called after the fact, must be cheap, and safe for
+// concurrent use. Labels are bounded: actions, sources, plan kinds and
+// outcomes, job names; never ids.
+type Observer interface {
+	// Changed: a booking was made, moved or cancelled (action), by a clerk
+	// through the API or the pages, or by a plan accept (source).
+	Changed(action, source string)
+	// Suggested: suggestions for one interview took d.
+	Suggested(d time.Duration)
+	// PlanEnded: a plan of kind ended with outcome (done, failed,
+	// cancelled) after solving for d.
+	PlanEnded(kind, outcome string, d time.Duration)
+	// JobRan: a scheduled job's run ended with outcome at at.
+	JobRan(job, outcome string, at time.Time)
+}
+
+// Sources of booking changes.
+const (
+	SourceAPI  = "api"  // a clerk's client through the API
+	SourceWeb  = "web"  // a clerk on the pages
+	SourcePlan = "plan" // a manager accepting a plan
+)
+
+// ServiceOption configures a Service or Jobs.
+type ServiceOption func(*options)
+
+type options struct{ obs Observer }
+
+// WithObserver makes o hear what the Service (and its plans) or the Jobs
+// do.
+func WithObserver(o Observer) ServiceOption { return func(x *options) { x.obs = o } }
+
+func applyOptions(opts []ServiceOption) options {
+	o := options{obs: nopObserver{}}
+	for _, f := range opts {
+		f(&o)
+	}
+	if o.obs == nil {
+		o.obs = nopObserver{}
+	}
+	return o
+}
+
+type nopObserver struct{}
+
+func (nopObserver) Changed(string, string)                  {}
+func (nopObserver) Suggested(time.Duration)                 {}
+func (nopObserver) PlanEnded(string, string, time.Duration) {}
+func (nopObserver) JobRan(string, string, time.Time)        {}
+
+// source is req's source, SourceAPI when unset.
+func source(s string) string {
+	switch s {
+	case SourceWeb, SourcePlan:
+		return s
+	}
+	return SourceAPI
+}
