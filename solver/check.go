@@ -814,20 +814,7 @@ func (ck *chkState) score() Score {
 		squares += m * m
 	}
 	c.Fairness = w.Fairness * squares / 3600
-	var changed int64
-	for i := range ck.in.Bookings {
-		b := &ck.in.Bookings[i]
-		if b.Pinned {
-			continue
-		}
-		if _, ok := ck.interviews[b.Interview]; !ok {
-			continue
-		}
-		if p := ck.byIV[b.Interview]; p == nil || len(ck.differs(p, b, ck.bookingStart[i])) > 0 {
-			changed++
-		}
-	}
-	c.Change = w.Change * changed
+	c.Change = ck.changeTerm(w)
 	sc.Components = c
 	sc.Soft = c.Sum()
 	return sc
@@ -857,4 +844,44 @@ func speaksPerSpec(have []string, want string, dialectRequired bool) (ok, exact 
 		return false, false
 	}
 	return primaries[wantPrimary], false
+}
+
+// changeTerm prices the unpinned bookings by what the schedule does to them
+// (the spec's graded change): kept as they are, nothing; kept at the same
+// start and location with another room, interviewer, interpreter or mode,
+// change_resource; dropped, or at another start or location, change.
+func (ck *chkState) changeTerm(w Weights) int64 {
+	var moved, swapped int64
+	for i := range ck.in.Bookings {
+		b := &ck.in.Bookings[i]
+		if b.Pinned {
+			continue
+		}
+		if _, ok := ck.interviews[b.Interview]; !ok {
+			continue
+		}
+		p := ck.byIV[b.Interview]
+		if p == nil {
+			moved++
+			continue
+		}
+		d := ck.differs(p, b, ck.bookingStart[i])
+		if len(d) == 0 {
+			continue
+		}
+		if d[0] == "start" || ck.locationOf(p.a.Room) != ck.locationOf(b.Room) {
+			moved++
+		} else {
+			swapped++
+		}
+	}
+	return w.Change*moved + w.ChangeResource*swapped
+}
+
+// locationOf is a room's location ("" for an unknown room).
+func (ck *chkState) locationOf(room string) string {
+	if r := ck.rooms[room]; r != nil {
+		return r.Location
+	}
+	return ""
 }

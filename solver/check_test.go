@@ -697,19 +697,41 @@ func TestScoreDialectOnlyWithInterpreter(t *testing.T) {
 	}
 }
 
+// The graded change, by hand: in the score case I-1 is moved to another day
+// and I-4 dropped (500 each); I-2's booking is changed so that the schedule
+// differs from it in one way. At the same start and location only people,
+// room or mode differ: change_resource (100); another start or location:
+// change (500).
 func TestScoreChangeFields(t *testing.T) {
-	for _, f := range []func(b *Booking){
-		func(b *Booking) { b.Start = chkTAt("2026-12-08", "10:15") },
-		func(b *Booking) { b.Room = "R2" },
-		func(b *Booking) { b.Interviewer = "e3" },
-		func(b *Booking) { b.Interpreter = "t1" },
-		func(b *Booking) { b.Mode = "onsite" },
+	for _, tt := range []struct {
+		name    string
+		f       func(b *Booking)
+		weights map[string]int
+		want    int64
+	}{
+		{"another start", func(b *Booking) { b.Start = chkTAt("2026-12-08", "10:15") }, nil, 500 + 500 + 500},
+		{"another room, same office", func(b *Booking) { b.Room = "R2" }, nil, 500 + 500 + 100},
+		{"another office", func(b *Booking) { b.Room = "R3" }, nil, 500 + 500 + 500},
+		{"another interviewer", func(b *Booking) { b.Interviewer = "e3" }, nil, 500 + 500 + 100},
+		{"another interpreter", func(b *Booking) { b.Interpreter = "t1" }, nil, 500 + 500 + 100},
+		{"another mode", func(b *Booking) { b.Mode = "onsite" }, nil, 500 + 500 + 100},
+		{"unchanged", func(b *Booking) {}, nil, 500 + 500},
+		{"pinned", func(b *Booking) { b.Pinned = true; b.Room = "R2" }, nil, 500 + 500},
+		{"custom weights, swap", func(b *Booking) { b.Interviewer = "e3" }, map[string]int{"change": 50, "change_resource": 7}, 50 + 50 + 7},
+		{"custom weights, move", func(b *Booking) { b.Start = chkTAt("2026-12-08", "10:15") }, map[string]int{"change": 50, "change_resource": 7}, 50 + 50 + 50},
 	} {
-		in, s := chkTScoreCase()
-		f(&in.Bookings[1]) // I-2's unpinned booking, otherwise unchanged
-		if got := chkTRun(t, in, s).Score.Components.Change; got != 3*500 {
-			t.Fatalf("change %d, want 1500 (%+v)", got, in.Bookings[1])
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			in, s := chkTScoreCase()
+			f := tt.f
+			f(&in.Bookings[1]) // I-2's unpinned booking, otherwise as scheduled
+			if tt.weights != nil {
+				in.Weights = tt.weights
+			}
+			rep := chkTRun(t, in, s)
+			if got := rep.Score.Components.Change; got != tt.want {
+				t.Fatalf("change %d, want %d (%+v)", got, tt.want, in.Bookings[1])
+			}
+		})
 	}
 }
 

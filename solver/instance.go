@@ -215,6 +215,9 @@ const (
 	WeightNotPreferred = "not_preferred_interviewer"
 	WeightFairness     = "fairness"
 	WeightChange       = "change"
+	// WeightChangeResource: a booking kept at its start and location with
+	// another room, interviewer, interpreter or mode (its summons stands).
+	WeightChangeResource = "change_resource"
 )
 
 // DefaultWeights are the weights used for names an instance does not give.
@@ -227,11 +230,13 @@ var DefaultWeights = map[string]int{
 	WeightNotPreferred: 150,
 	WeightFairness:     1,
 	WeightChange:       500,
+
+	WeightChangeResource: 100,
 }
 
 // Weights are the resolved objective weights.
 type Weights struct {
-	WaitPerDay, LatePerDay, Cost, Remote, Dialect, NotPreferred, Fairness, Change int64
+	WaitPerDay, LatePerDay, Cost, Remote, Dialect, NotPreferred, Fairness, Change, ChangeResource int64
 }
 
 // ResolveWeights returns the instance's weights with defaults filled in.
@@ -252,6 +257,8 @@ func (in *Instance) ResolveWeights() Weights {
 		NotPreferred: get(WeightNotPreferred),
 		Fairness:     get(WeightFairness),
 		Change:       get(WeightChange),
+
+		ChangeResource: get(WeightChangeResource),
 	}
 }
 

@@ -125,13 +125,22 @@ func (m *model) parts(mi *mInterview, o option) Components {
 }
 
 // changeCost is the change term of interview mi held at o (o.ok false:
-// unscheduled).
+// unscheduled): nothing for its booking as it stands (or a pinned one);
+// change_resource at the booking's start and location with other people, room
+// or mode (the summons stands); change otherwise (dropped, another time or
+// place).
 func (m *model) changeCost(mi *mInterview, o option) int64 {
-	if mi.booking == nil || mi.booking.b.Pinned {
+	b := mi.booking
+	if b == nil || b.b.Pinned {
 		return 0
 	}
-	if o.ok && mi.booking.onAxis && o.sameAs(mi.booking.opt) {
+	switch {
+	case !o.ok || !b.onAxis:
+		return m.w.Change
+	case o.sameAs(b.opt):
 		return 0
+	case o.start == b.opt.start && o.loc == b.opt.loc:
+		return m.w.ChangeResource
 	}
 	return m.w.Change
 }

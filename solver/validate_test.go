@@ -305,7 +305,7 @@ func TestValidateProblems(t *testing.T) {
 		{"negative max interviews", func(in *I) { in.Interviewers[0].MaxInterviewsPerDay = vtInt(-1) }, "interviewers[0].max_interviews_per_day", "must not be negative, not -1"},
 		{"negative onsite cost", func(in *I) { in.Interpreters[0].CostPerHour.Onsite = vtInt(-60) }, "interpreters[0].cost_per_hour.onsite", "must not be negative, not -60"},
 		{"negative remote cost", func(in *I) { in.Interpreters[1].CostPerHour.Remote = vtInt(-1) }, "interpreters[1].cost_per_hour.remote", "must not be negative, not -1"},
-		{"unknown weight", func(in *I) { in.Weights["chnage"] = 400 }, "weights.chnage", "unknown weight (known: change, cost, dialect_mismatch"},
+		{"unknown weight", func(in *I) { in.Weights["chnage"] = 400 }, "weights.chnage", "unknown weight (known: change, change_resource, cost, dialect_mismatch"},
 		{"negative weight", func(in *I) { in.Weights["change"] = -400 }, "weights.change", "must not be negative, not -400"},
 
 		// Bookings.
