@@ -559,6 +559,13 @@ func TestSuggestionsWhenNothingFits(t *testing.T) {
 	// A Finnish interview that may not start before 9 December.
 	in.Interviews = append(in.Interviews, solver.Interview{ID: "F-9", Case: "CF-9", Language: "fi", DurationMinutes: 60,
 		Earliest: "2026-12-09", Locations: []string{"HEL"}, NeedsInterpreter: new(bool)})
+	// Arabic interviews whose window lies wholly after the horizon: one that
+	// e4 and t2 can take on 11 December, one that only the Somali-free
+	// fixture's people could take, who never work after the horizon.
+	in.Interviews = append(in.Interviews, solver.Interview{ID: "A-2", Case: "CA-2", Language: "ar", DurationMinutes: 60,
+		Earliest: "2026-12-10", Locations: []string{"HEL"}})
+	in.Interviews = append(in.Interviews, solver.Interview{ID: "F-10", Case: "CF-10", Language: "fi", DurationMinutes: 60,
+		Earliest: "2026-12-10", Locations: []string{"TKU"}, NeedsInterpreter: new(bool)})
 	e, _, _ := newBookingEnv(t, in)
 	a := e.suggest("S-1", nil)
 	require.Empty(t, a.Suggestions)
@@ -571,6 +578,15 @@ func TestSuggestionsWhenNothingFits(t *testing.T) {
 	require.Empty(t, a.Suggestions)
 	require.NotEmpty(t, a.Reason)
 	require.Equal(t, "2026-12-11", a.EarliestPossible, "%+v", a)
+	// A window after the horizon: window_closed, with the first date that
+	// works when one exists, and none when no date would work.
+	a = e.suggest("A-2", nil)
+	require.Empty(t, a.Suggestions)
+	require.Equal(t, "window_closed", a.Reason, "%+v", a)
+	require.Equal(t, "2026-12-11", a.EarliestPossible, "%+v", a)
+	a = e.suggest("F-10", nil)
+	require.Equal(t, "window_closed", a.Reason, "%+v", a)
+	require.Empty(t, a.EarliestPossible, "nobody works in Turku after the horizon: %+v", a)
 	// Nothing in the requested window (to before the first allowed day).
 	a = e.suggest("F-9", map[string]any{"to": "2026-12-08"})
 	require.Empty(t, a.Suggestions, "%+v", a)

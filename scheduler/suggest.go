@@ -160,6 +160,7 @@ func (s *Service) suggest(ctx context.Context, req SuggestRequest) (*SuggestAnsw
 		}
 		out.Reason = solver.ReasonWindowClosed
 		out.Detail = "the interview's window does not meet the planning horizon"
+		out.EarliestPossible = s.earliestOutside(ctx, c, req.InterviewID)
 		return out, nil
 	}
 	sg, err := c.planner.Suggest(solver.SuggestRequest{Interview: req.InterviewID, K: req.K, From: req.From, To: req.To})
@@ -176,6 +177,30 @@ func (s *Service) suggest(ctx context.Context, req SuggestRequest) (*SuggestAnsw
 		}
 	}
 	return out, nil
+}
+
+// earliestOutside is the first date on which an interview whose window
+// lies outside the planning horizon could be held, with the horizon
+// stretched as far as the resources' availability goes ("" when no date
+// would work, or when it cannot be told just now).
+func (s *Service) earliestOutside(ctx context.Context, c *plannerCache, id string) string {
+	iv, err := s.DB.Interview(ctx, id)
+	if err != nil || c.state == nil || c.state.Instance == nil {
+		return ""
+	}
+	in := *c.state.Instance
+	in.Interviews = append(append([]solver.Interview{}, in.Interviews...), iv.Interview)
+	// Its own booking (outside the horizon) stays out: this is where it
+	// could go, not where it is.
+	sg, err := solver.SuggestFor(&in, solver.SuggestRequest{Interview: id, K: 1})
+	if err != nil {
+		s.Log.WarnContext(ctx, "suggest: earliest possible date", "interview", id, "error", err.Error())
+		return ""
+	}
+	if len(sg.Options) > 0 {
+		return sg.Options[0].Assignment.Start[:len("2006-01-02")]
+	}
+	return sg.EarliestPossible
 }
 
 // holdBest holds the first option that can still be had.
