@@ -74,7 +74,21 @@ type PlanMove struct {
 	Booking   int64              `json:"booking"`
 	Before    solver.Booking     `json:"before"`
 	After     *solver.Assignment `json:"after,omitempty"`
+	// Changes say who must be told: "moved" (another start or office: a
+	// new summons), "room changed", "interviewer changed", "interpreter
+	// changed", "mode changed", or "dropped".
+	Changes []string `json:"changes,omitempty"`
 }
+
+// What a plan does to a booking (PlanMove.Changes).
+const (
+	ChangeMoved       = "moved"
+	ChangeRoom        = "room changed"
+	ChangeInterviewer = "interviewer changed"
+	ChangeInterpreter = "interpreter changed"
+	ChangeMode        = "mode changed"
+	ChangeDropped     = "dropped"
+)
 
 // PlanSummary counts a finished plan's result.
 type PlanSummary struct {

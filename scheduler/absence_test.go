@@ -76,7 +76,19 @@ func TestAbsenceFlagsBrokenBookingsAndRepairMovesOnlyThem(t *testing.T) {
 	for _, iv := range d.Unchanged {
 		require.False(t, broken[iv])
 	}
-	require.EqualValues(t, 500*len(d.Moved)+500*len(d.Dropped), done.Result.Score.Components.Change)
+	// The graded change: a move or drop costs 500, a swap of people, room or
+	// mode at the same time and place 100; the diff names which.
+	want := 500 * len(d.Dropped)
+	for _, m := range d.Moved {
+		require.NotEmpty(t, m.Changes, "%+v", m)
+		if m.Changes[0] == resources.ChangeMoved {
+			want += 500
+		} else {
+			want += 100
+			require.Equal(t, m.Before.Start[:16], m.After.Start[:16], "a swap keeps the time")
+		}
+	}
+	require.EqualValues(t, want, done.Result.Score.Components.Change)
 
 	// Accepting reschedules the moved bookings (same ids) away from the absence.
 	require.NotEmpty(t, d.Moved, "the broken booking finds another place")

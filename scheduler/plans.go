@@ -439,14 +439,46 @@ func diff(in *solver.Instance, s *solver.Schedule, before map[string]resources.P
 		}
 		a := a
 		b.After = &a
+		b.Changes = changes(in, b.Before, a)
 		d.Moved = append(d.Moved, b)
 	}
 	for _, b := range in.Bookings {
 		if !placed[b.Interview] {
-			d.Dropped = append(d.Dropped, before[b.Interview])
+			m := before[b.Interview]
+			m.Changes = []string{resources.ChangeDropped}
+			d.Dropped = append(d.Dropped, m)
 		}
 	}
 	return d
+}
+
+// changes names what a plan changes of a booking, for those who must be
+// told: another start or office is a move (a new summons); otherwise each
+// person, the room or the mode that changes.
+func changes(in *solver.Instance, b solver.Booking, a solver.Assignment) []string {
+	loc := map[string]string{}
+	for _, r := range in.Rooms {
+		loc[r.ID] = r.Location
+	}
+	bs, err1 := solver.ParseInstant(b.Start)
+	as, err2 := solver.ParseInstant(a.Start)
+	if err1 != nil || err2 != nil || !bs.Equal(as) || loc[b.Room] != a.Location {
+		return []string{resources.ChangeMoved}
+	}
+	var out []string
+	if b.Room != a.Room {
+		out = append(out, resources.ChangeRoom)
+	}
+	if b.Interviewer != a.Interviewer {
+		out = append(out, resources.ChangeInterviewer)
+	}
+	if b.Interpreter != a.Interpreter {
+		out = append(out, resources.ChangeInterpreter)
+	}
+	if b.Mode != a.Mode {
+		out = append(out, resources.ChangeMode)
+	}
+	return out
 }
 
 func sameAssignment(b solver.Booking, a solver.Assignment) bool {
