@@ -16,6 +16,9 @@ const (
 	PlanDone      = "done"
 	PlanFailed    = "failed"
 	PlanAccepted  = "accepted"
+	// PlanPartlyAccepted: an accept left items that could not be applied
+	// (named in the accept result); they may be accepted again.
+	PlanPartlyAccepted = "partly_accepted"
 	PlanCancelled = "cancelled"
 )
 
@@ -137,4 +140,19 @@ type FlaggedBooking struct {
 func (r *PlanResult) Summarize() *PlanSummary {
 	return &PlanSummary{Scheduled: len(r.Assignments), Unscheduled: len(r.Unscheduled), New: len(r.Diff.New),
 		Moved: len(r.Diff.Moved), Unchanged: len(r.Diff.Unchanged), Dropped: len(r.Diff.Dropped), Score: r.Score}
+}
+
+// Acceptable reports whether a plan in status may be accepted (again).
+func Acceptable(status string) bool {
+	return status == PlanDone || status == PlanAccepted || status == PlanPartlyAccepted
+}
+
+// Applied reports whether an accepted item took effect (booked, moved or
+// left as it was).
+func (x AcceptedItem) Applied() bool {
+	switch x.Outcome {
+	case "booked", "rescheduled", "unchanged":
+		return true
+	}
+	return false
 }

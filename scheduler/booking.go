@@ -126,6 +126,43 @@ func (s *Service) Reschedule(ctx context.Context, req ChangeRequest) (*Result, e
 	return &Result{Booking: res.Booking, Replayed: res.Replayed}, nil
 }
 
+// RescheduleAll moves several bookings in one transaction, all or none,
+// each checked as Reschedule checks one: for swaps and cycles, where no move
+// can go first.
+func (s *Service) RescheduleAll(ctx context.Context, reqs []ChangeRequest) error {
+	cs := make([]postgres.Change, 0, len(reqs))
+	for _, req := range reqs {
+		old, err := s.DB.Booking(ctx, req.BookingID)
+		if err != nil {
+			return err
+		}
+		a, fromSuggestion, err := s.resolve(old.Interview, req.SuggestionID, req.Assignment)
+		if err != nil {
+			return err
+		}
+		p, err := placement(a)
+		if err != nil {
+			return err
+		}
+		c := postgres.Change{Action: resources.ActionRescheduled, BookingID: req.BookingID, Place: p, Pinned: old.Pinned,
+			Actor: req.Actor, Reason: req.Reason, Now: s.Now(), Check: s.checker(fromSuggestion)}
+		if req.IdempotencyKey != "" {
+			c.Idem = &postgres.Idem{Key: req.IdempotencyKey, Hash: requestHash(fmt.Sprintf("reschedule %d", req.BookingID), old.Interview, req.SuggestionID, a, req.Pinned, req.Reason)}
+		}
+		cs = append(cs, c)
+	}
+	res, err := s.DB.ApplyAll(ctx, cs)
+	if err != nil {
+		return err
+	}
+	for i, r := range res {
+		if !r.Replayed {
+			s.obs.Changed(resources.ActionRescheduled, source(reqs[i].Source))
+		}
+	}
+	return nil
+}
+
 // Cancel cancels a booking: the row stays, cancelled, its resources are
 // freed and the interview is pending again. A reason is required.
 func (s *Service) Cancel(ctx context.Context, req ChangeRequest) (*Result, error) {

@@ -20,17 +20,21 @@ const (
 )
 
 // Accept books the listed interviews of a done plan (every new and moved
-// one when items is empty), each in its own transaction and checked as a
-// clerk's booking is (Service.Book): what the plan proposed may have been
-// taken meanwhile. It reports per item what was booked and what conflicted.
-// Each item carries an idempotency key made of the plan and the interview,
-// so accepting again (say after a crash half way) books nothing twice.
+// one when items is empty), each checked as a clerk's booking is
+// (Service.Book): what the plan proposed may have been taken meanwhile.
+// Items go in passes, so that a move into a slot another item frees
+// succeeds whatever the order, and moves that can only go together (a swap)
+// go in one transaction. It reports per item what was booked and what
+// conflicted; the plan is accepted when every item took effect, else
+// partly_accepted (and may be accepted again). Each item carries an
+// idempotency key made of the plan and the interview, so accepting again
+// (say after a crash half way) books nothing twice.
 func (p *Planner) Accept(ctx context.Context, id int64, items []string, actor string) (*resources.Plan, []resources.AcceptedItem, error) {
 	plan, err := p.DB.Plan(ctx, id, true)
 	if err != nil {
 		return nil, nil, err
 	}
-	if plan.Status != resources.PlanDone && plan.Status != resources.PlanAccepted {
+	if !resources.Acceptable(plan.Status) {
 		return nil, nil, errs.E(errs.Conflict, "plan %d is %s: only a done plan can be accepted", id, plan.Status)
 	}
 	res := plan.Result
@@ -63,32 +67,8 @@ func (p *Planner) Accept(ctx context.Context, id int64, items []string, actor st
 			return nil, nil, errs.WithFields("items names interviews the plan does not place", probs)
 		}
 	}
-	reason := fmt.Sprintf("plan %d", id)
-	out := make([]resources.AcceptedItem, 0, len(items))
-	for _, iv := range items {
-		a := assigned[iv]
-		key := fmt.Sprintf("plan-%d-%s", id, iv)
-		item := resources.AcceptedItem{Interview: iv}
-		switch {
-		case isNew[iv]:
-			b, err := p.Svc.Book(ctx, BookRequest{InterviewID: iv, Assignment: &a, Actor: actor, Reason: reason, IdempotencyKey: key, Source: SourcePlan})
-			item.Outcome, item.Message = p.outcome(ctx, id, err, AcceptBooked)
-			if b != nil {
-				item.Booking = b.ID
-			}
-		case moved[iv].Booking != 0:
-			m := moved[iv]
-			item.Booking = m.Booking
-			err := p.move(ctx, m.Booking, a, actor, reason, key)
-			item.Outcome, item.Message = p.outcome(ctx, id, err, AcceptRescheduled)
-		default:
-			item.Outcome = AcceptUnchanged
-		}
-		out = append(out, item)
-		if ctx.Err() != nil {
-			break
-		}
-	}
+	ap := &acceptance{p: p, plan: id, actor: actor, reason: fmt.Sprintf("plan %d", id), assigned: assigned, isNew: isNew, moved: moved}
+	out := ap.applyAll(ctx, items)
 	// Recorded even when the request was cancelled half way: what was
 	// booked is booked.
 	if err := p.DB.RecordAccept(context.WithoutCancel(ctx), id, actor, out); err != nil {
@@ -133,5 +113,98 @@ func (p *Planner) outcome(ctx context.Context, plan int64, err error, ok string)
 		return AcceptFailed, errs.MessageOf(err)
 	default:
 		return AcceptConflict, errs.MessageOf(err)
+	}
+}
+
+// acceptance applies the items of one plan.
+type acceptance struct {
+	p        *Planner
+	plan     int64
+	actor    string
+	reason   string
+	assigned map[string]solver.Assignment
+	isNew    map[string]bool
+	moved    map[string]resources.PlanMove
+}
+
+// applyAll applies the items in passes, so that chains succeed whatever
+// their order: a move into a slot that a later item frees fails with a
+// conflict in one pass and goes through in the next. Passes go on while
+// they make progress. Moves that still conflict may form a cycle (a swap):
+// they are tried all together, in one transaction. What still fails is
+// named with its reason.
+func (ap *acceptance) applyAll(ctx context.Context, items []string) []resources.AcceptedItem {
+	out := make([]resources.AcceptedItem, len(items))
+	pending := make([]int, len(items))
+	for k := range pending {
+		pending[k] = k
+	}
+	for len(pending) > 0 && ctx.Err() == nil {
+		var left []int
+		for _, k := range pending {
+			out[k] = ap.one(ctx, items[k])
+			if out[k].Outcome == AcceptConflict {
+				left = append(left, k)
+			}
+			if ctx.Err() != nil {
+				break
+			}
+		}
+		if len(left) == len(pending) {
+			break // no progress
+		}
+		pending = left
+	}
+	ap.cycle(ctx, items, pending, out)
+	return out
+}
+
+// one applies one item on its own.
+func (ap *acceptance) one(ctx context.Context, iv string) resources.AcceptedItem {
+	a := ap.assigned[iv]
+	key := fmt.Sprintf("plan-%d-%s", ap.plan, iv)
+	item := resources.AcceptedItem{Interview: iv}
+	switch {
+	case ap.isNew[iv]:
+		b, err := ap.p.Svc.Book(ctx, BookRequest{InterviewID: iv, Assignment: &a, Actor: ap.actor, Reason: ap.reason, IdempotencyKey: key, Source: SourcePlan})
+		item.Outcome, item.Message = ap.p.outcome(ctx, ap.plan, err, AcceptBooked)
+		if b != nil {
+			item.Booking = b.ID
+		}
+	case ap.moved[iv].Booking != 0:
+		item.Booking = ap.moved[iv].Booking
+		err := ap.p.move(ctx, item.Booking, a, ap.actor, ap.reason, key)
+		item.Outcome, item.Message = ap.p.outcome(ctx, ap.plan, err, AcceptRescheduled)
+	default:
+		item.Outcome = AcceptUnchanged
+	}
+	return item
+}
+
+// cycle tries the moves among the still conflicting items together, in
+// one transaction: a swap or a longer cycle, where no move can go first.
+func (ap *acceptance) cycle(ctx context.Context, items []string, pending []int, out []resources.AcceptedItem) {
+	var ks []int
+	var reqs []ChangeRequest
+	for _, k := range pending {
+		iv := items[k]
+		if out[k].Outcome != AcceptConflict || ap.moved[iv].Booking == 0 {
+			continue
+		}
+		a := ap.assigned[iv]
+		ks = append(ks, k)
+		reqs = append(reqs, ChangeRequest{BookingID: ap.moved[iv].Booking, Assignment: &a, Actor: ap.actor, Reason: ap.reason,
+			IdempotencyKey: fmt.Sprintf("plan-%d-%s", ap.plan, iv), Source: SourcePlan})
+	}
+	if len(reqs) < 2 || ctx.Err() != nil {
+		return
+	}
+	if err := ap.p.Svc.RescheduleAll(ctx, reqs); err != nil {
+		ap.p.Log.InfoContext(ctx, "plan accept: the conflicting moves do not go together either", "plan", ap.plan, "moves", len(reqs),
+			"error", errs.MessageOf(err))
+		return
+	}
+	for _, k := range ks {
+		out[k].Outcome, out[k].Message = AcceptRescheduled, ""
 	}
 }

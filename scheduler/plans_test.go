@@ -226,7 +226,7 @@ func TestPlanAcceptBooksEachItemAndReportsConflicts(t *testing.T) {
 	items = append(items, newIDs[2:]...)
 	p2, out, err := f.planner.Accept(ctx, plan.ID, items, "manager-1")
 	require.NoError(t, err)
-	require.Equal(t, "accepted", p2.Status)
+	require.Equal(t, "partly_accepted", p2.Status, "never accepted while an item failed")
 	require.Equal(t, "manager-1", p2.AcceptedBy)
 	require.Len(t, out, len(items))
 	require.Equal(t, first, out[0].Interview)
@@ -267,6 +267,12 @@ func TestPlanAcceptBooksEachItemAndReportsConflicts(t *testing.T) {
 	final, err := f.db.Plan(ctx, plan.ID, true)
 	require.NoError(t, err)
 	require.Len(t, final.Accepted, len(items)+1)
+	require.Equal(t, "partly_accepted", final.Status, "the first item is still taken")
+	var named bool
+	for _, x := range final.Accepted {
+		named = named || (x.Interview == first && x.Outcome == scheduler.AcceptConflict && x.Message != "")
+	}
+	require.True(t, named, "the failed item is named with its reason: %+v", final.Accepted)
 	consistent(t, f.raw)
 }
 

@@ -128,6 +128,38 @@ func (db *DB) Apply(ctx context.Context, c Change) (*ChangeResult, error) {
 	return res, nil
 }
 
+// ApplyAll makes several moves of bookings in one transaction, all or
+// none: the old occupancy of every booking moved goes first, so that the
+// moves may take each other's places (a swap, a cycle). Each change is then
+// applied as Apply does, checked against the others already applied.
+func (db *DB) ApplyAll(ctx context.Context, cs []Change) ([]*ChangeResult, error) {
+	var ids []int64
+	for _, c := range cs {
+		if c.Action != resources.ActionRescheduled || c.BookingID == 0 {
+			return nil, errs.E(errs.Internal, "ApplyAll moves bookings only")
+		}
+		ids = append(ids, c.BookingID)
+	}
+	out := make([]*ChangeResult, len(cs))
+	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `delete from occupancy where booking_id = any($1)`, ids); err != nil {
+			return err
+		}
+		for i, c := range cs {
+			res, err := apply(ctx, tx, c)
+			if err != nil {
+				return err
+			}
+			out[i] = res
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func retryable(err error) bool {
 	var pg *pgconn.PgError
 	return errors.As(err, &pg) && (pg.Code == "40P01" || pg.Code == "40001")

@@ -160,7 +160,7 @@ func (db *DB) RecordAccept(ctx context.Context, id int64, by string, items []res
 		if err := tx.QueryRow(ctx, `select status, accept_result from plans where id = $1 for update`, id).Scan(&status, &raw); err != nil {
 			return notFoundPlan(err, id)
 		}
-		if status != resources.PlanDone && status != resources.PlanAccepted {
+		if !resources.Acceptable(status) {
 			return errs.E(errs.Conflict, "plan %d is %s: only a done plan can be accepted", id, status)
 		}
 		var prev []resources.AcceptedItem
@@ -181,8 +181,14 @@ func (db *DB) RecordAccept(ctx context.Context, id int64, by string, items []res
 				prev = append(prev, x)
 			}
 		}
-		_, err := tx.Exec(ctx, `update plans set status = 'accepted', accepted_at = $2, accepted_by = $3, accept_result = $4 where id = $1`,
-			id, db.now(), by, prev)
+		status = resources.PlanAccepted
+		for _, x := range prev {
+			if !x.Applied() {
+				status = resources.PlanPartlyAccepted
+			}
+		}
+		_, err := tx.Exec(ctx, `update plans set status = $5, accepted_at = $2, accepted_by = $3, accept_result = $4 where id = $1`,
+			id, db.now(), by, prev, status)
 		return err
 	})
 }
