@@ -12,14 +12,14 @@ const (
 	PlanNightly = "nightly"
 	PlanRepair  = "repair"
 
-	PlanRunning   = "running"
-	PlanDone      = "done"
-	PlanFailed    = "failed"
-	PlanAccepted  = "accepted"
+	PlanRunning  = "running"
+	PlanDone     = "done"
+	PlanFailed   = "failed"
+	PlanAccepted = "accepted"
 	// PlanPartlyAccepted: an accept left items that could not be applied
 	// (named in the accept result); they may be accepted again.
 	PlanPartlyAccepted = "partly_accepted"
-	PlanCancelled = "cancelled"
+	PlanCancelled      = "cancelled"
 )
 
 // Plan is a solver run over a window of dates around the current bookings.
