@@ -243,6 +243,11 @@ func (db *DB) FeedData(ctx context.Context, kind, ownerID string, w resources.Fe
 			return err
 		}
 		out.Items = items
+		gone, err := movedAway(ctx, tx, kind, ownerID, w)
+		if err != nil {
+			return err
+		}
+		out.Items = append(out.Items, gone...)
 		if holdCond == "" {
 			return nil // holds are never shown to interpreters
 		}
@@ -268,4 +273,38 @@ func (db *DB) FeedData(ctx context.Context, kind, ownerID string, w resources.Fe
 		return nil, err
 	}
 	return out, nil
+}
+
+// movedAway lists the bookings that a change moved away from the owner (to
+// another interpreter, interviewer, room or office) within the cancelled
+// keep window, as the owner last saw them and marked cancelled: the owner's
+// calendar shows them CANCELLED (same UID, the booking's newer sequence)
+// for as long as a cancellation, then they drop out. The audit trail keeps
+// each move's before and after.
+func movedAway(ctx context.Context, tx pgx.Tx, kind, ownerID string, w resources.FeedWindow) ([]resources.FeedItem, error) {
+	var was, still string
+	switch kind {
+	case resources.FeedInterpreter:
+		was, still = `a.before->>'interpreter' = $1`, `coalesce(b.interpreter_id, '') = $1`
+	case resources.FeedInterviewer:
+		was, still = `a.before->>'interviewer' = $1`, `b.interviewer_id = $1`
+	case resources.FeedRoom:
+		was, still = `a.before->>'room' = $1`, `b.room_id = $1`
+	case resources.FeedOffice:
+		was, still = `r.location_id = $1`, `(select location_id from rooms where id = b.room_id) = $1`
+	default:
+		return nil, nil
+	}
+	rows, _ := tx.Query(ctx, `select distinct on (b.id) b.id, b.sequence, a.at, (a.before->>'start')::timestamptz,
+			(a.before->>'end')::timestamptz, i.language, a.before->>'mode', l.name, a.before->>'room', b.interview_id
+		from audit_log a join bookings b on b.id = a.booking_id join interviews i on i.id = b.interview_id
+			join rooms r on r.id = a.before->>'room' join locations l on l.id = r.location_id
+		where a.action = 'rescheduled' and a.at > $4 and `+was+` and not (`+still+`)
+			and (a.before->>'end')::timestamptz > $2 and (a.before->>'start')::timestamptz < $3
+		order by b.id, a.at desc`, ownerID, w.From, w.To, w.CancelledAfter)
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.FeedItem, error) {
+		it := resources.FeedItem{Status: "cancelled"}
+		err := r.Scan(&it.ID, &it.Sequence, &it.Updated, &it.Start, &it.End, &it.Language, &it.Mode, &it.Office, &it.Room, &it.Interview)
+		return it, err
+	})
 }
