@@ -60,24 +60,11 @@ func TestDatabaseFaults(t *testing.T) {
 	require.NoError(t, err)
 
 	// What to ask: a list, a suggestion, a booking, a feed, a page.
-	code, body := srv.call(t, token, "GET", "/v1/interviews?status=pending&limit=2", nil)
-	require.Equal(t, 200, code, "%s", body)
-	var page struct {
-		Items []struct {
-			ID string `json:"id"`
-		} `json:"items"`
-	}
-	require.NoError(t, json.Unmarshal(body, &page))
-	require.Len(t, page.Items, 2)
-	code, body = srv.call(t, token, "GET", "/v1/interpreters?limit=1", nil)
-	require.Equal(t, 200, code, "%s", body)
-	var interp struct {
-		Items []struct {
-			ID string `json:"id"`
-		} `json:"items"`
-	}
-	require.NoError(t, json.Unmarshal(body, &interp))
-	code, body = srv.call(t, token, "POST", "/v1/feeds", map[string]string{"owner_kind": "interpreter", "owner_id": interp.Items[0].ID})
+	pending := srv.ids(t, token, "/v1/interviews?status=pending&limit=2")
+	require.Len(t, pending, 2)
+	interp := srv.ids(t, token, "/v1/interpreters?limit=1")
+	require.NotEmpty(t, interp)
+	code, body := srv.call(t, token, "POST", "/v1/feeds", map[string]string{"owner_kind": "interpreter", "owner_id": interp[0]})
 	require.Equal(t, 201, code, "%s", body)
 	var feed struct {
 		URL string `json:"url"`
@@ -88,8 +75,8 @@ func TestDatabaseFaults(t *testing.T) {
 	probes := []faultProbe{
 		{name: "list", method: "GET", path: "/v1/interviews?limit=5", token: token},
 		{name: "bogus token", method: "GET", path: "/v1/interviews", token: "bogus"},
-		{name: "suggestions", method: "POST", path: "/v1/interviews/" + page.Items[0].ID + "/suggestions", body: `{"k":3}`, token: token},
-		{name: "booking", method: "POST", path: "/v1/interviews/" + page.Items[1].ID + "/booking", body: `{"suggestion_id":"s1.x"}`, token: token},
+		{name: "suggestions", method: "POST", path: "/v1/interviews/" + pending[0] + "/suggestions", body: `{"k":3}`, token: token},
+		{name: "booking", method: "POST", path: "/v1/interviews/" + pending[1] + "/booking", body: `{"suggestion_id":"s1.x"}`, token: token},
 		{name: "location", method: "POST", path: "/v1/locations", body: `{"id":"NEW","name":"New office","timezone":"Europe/Helsinki"}`, token: token},
 		{name: "feed", method: "GET", path: strings.TrimPrefix(feed.URL, srv.base)},
 		{name: "queue page", method: "GET", path: "/queue", page: true},

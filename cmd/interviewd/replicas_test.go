@@ -37,17 +37,10 @@ func TestTwoReplicas(t *testing.T) {
 	servers := []*child{startChild(t, url, every), startChild(t, url, every)}
 
 	// A pending interview and the top suggestion of replica 0.
-	code, body := servers[0].call(t, token, "GET", "/v1/interviews?status=pending&limit=1", nil)
-	require.Equal(t, 200, code, "%s", body)
-	var page struct {
-		Items []struct {
-			ID string `json:"id"`
-		} `json:"items"`
-	}
-	require.NoError(t, json.Unmarshal(body, &page))
-	require.NotEmpty(t, page.Items)
-	iv := page.Items[0].ID
-	code, body = servers[0].call(t, token, "POST", "/v1/interviews/"+iv+"/suggestions", map[string]any{"k": 1})
+	pending := servers[0].ids(t, token, "/v1/interviews?status=pending&limit=1")
+	require.NotEmpty(t, pending)
+	iv := pending[0]
+	code, body := servers[0].call(t, token, "POST", "/v1/interviews/"+iv+"/suggestions", map[string]any{"k": 1})
 	require.Equal(t, 200, code, "%s", body)
 	var sug struct {
 		Suggestions []struct {

@@ -358,3 +358,21 @@ type delivery struct {
 	header http.Header
 	body   []byte
 }
+
+// ids lists the ids of the items of a list page.
+func (c *child) ids(t *testing.T, token, path string) []string {
+	t.Helper()
+	code, body := c.call(t, token, "GET", path, nil)
+	require.Equal(t, 200, code, "%s", body)
+	var page struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	require.NoError(t, json.Unmarshal(body, &page))
+	var out []string
+	for _, x := range page.Items {
+		out = append(out, x.ID)
+	}
+	return out
+}
