@@ -77,3 +77,38 @@ func TestRepairKeepsTimeAndPlace(t *testing.T) {
 		}
 	}
 }
+
+// Only the broken resource is swapped: with tA gone, each booking keeps its
+// start, office, room HEL-R1, interviewer e1 and on-site mode, and gets tB or
+// tC. HEL-R1 and e1 are the less plain ones (a greedy pick of the plainest
+// free room and interviewer would take HEL-R2 and e2: the same price, but
+// two more people to tell).
+func TestRepairSwapsOnlyTheBrokenResource(t *testing.T) {
+	in := repairCase()
+	in.Rooms[0].Features = []string{"accessible"}
+	in.Interviewers[0].Skills = []string{"minors"}
+	for _, opt := range []solver.Options{{}, {Iterations: 2000, Seed: 3}} {
+		s, err := solver.Solve(context.Background(), in, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertValid(t, in, s)
+		got := map[string]solver.Assignment{}
+		for _, a := range s.Assignments {
+			got[a.Interview] = a
+		}
+		for _, b := range in.Bookings {
+			a := got[b.Interview]
+			if a.Start != b.Start || a.Location != "HEL" || a.Room != b.Room || a.Interviewer != b.Interviewer || a.Mode != b.Mode {
+				t.Errorf("%+v: %s is %s %s %s %s %s, want the booked %s HEL %s %s %s with another interpreter",
+					opt, b.Interview, a.Start, a.Location, a.Room, a.Interviewer, a.Mode, b.Start, b.Room, b.Interviewer, b.Mode)
+			}
+			if a.Interpreter != "tB" && a.Interpreter != "tC" {
+				t.Errorf("%+v: %s has interpreter %q, want tB or tC", opt, b.Interview, a.Interpreter)
+			}
+		}
+		if got, want := s.Score.Components.Change, int64(5*100); got != want {
+			t.Errorf("%+v: change %d, want %d (five interpreter swaps at change_resource)", opt, got, want)
+		}
+	}
+}

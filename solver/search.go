@@ -147,6 +147,10 @@ func (st *state) bestInsertion(i int) (option, bool) {
 	best, bestCost := option{}, int64(1<<62)
 	if b := mi.booking; b != nil && b.onAxis && !b.b.Pinned && st.feasible(i, b.opt) {
 		best, bestCost = b.opt, st.softDelta(i, b.opt)+m.changeCost(mi, option{})
+	} else if o, ok := st.keepOption(i); ok {
+		// at the booking's start and location, keeping what can stay: it
+		// wins ties against the same price with other people
+		best, bestCost = o, st.softDelta(i, o)+m.changeCost(mi, option{})
 	}
 	st.visit(i, mi.lastHard, false, func(base int64) bool { return base < bestCost }, func(o option, c int64) bool {
 		if c < bestCost {

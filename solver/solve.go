@@ -122,6 +122,7 @@ func construct(m *model, firstFit bool) *state {
 			st.assign(i, b.opt)
 		}
 	}
+	st.keepInPlace(order)
 	flex := make([]int, len(m.ivs))
 	for _, i := range order {
 		mi := m.ivs[i]
@@ -267,17 +268,25 @@ func (l *lns) run(ctx context.Context, maxIter int64, deadline time.Time, now fu
 	if len(movable) == 0 {
 		return st
 	}
-	// the interviews worth an ejection move: unassigned, not hopeless
-	var unassigned []int
+	// the interviews worth an ejection move: unassigned, not hopeless; and
+	// those worth a keep move: their booking is not kept as it stands
+	var unassigned, broken []int
 	refresh := func() {
-		unassigned = unassigned[:0]
+		unassigned, broken = unassigned[:0], broken[:0]
 		for _, i := range movable {
 			if !st.asg[i].ok && !hopeless[i] {
 				unassigned = append(unassigned, i)
 			}
+			if st.broken(i) {
+				broken = append(broken, i)
+			}
 		}
 	}
 	refresh()
+	if len(broken) > 0 {
+		l.keepFirst(broken, hopeless)
+		refresh()
+	}
 	hist := make([]key, lahcLength)
 	cur := st.key()
 	for k := range hist {
@@ -299,7 +308,9 @@ func (l *lns) run(ctx context.Context, maxIter int64, deadline time.Time, now fu
 			}
 		}
 		it++
-		if len(unassigned) > 0 && l.rng.IntN(2) == 0 {
+		if len(broken) > 0 && l.rng.IntN(8) == 0 {
+			l.keep(broken[l.rng.IntN(len(broken))])
+		} else if len(unassigned) > 0 && l.rng.IntN(2) == 0 {
 			l.eject(unassigned[l.rng.IntN(len(unassigned))], hopeless)
 		} else {
 			l.destroy(movable, hopeless)

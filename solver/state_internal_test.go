@@ -2,6 +2,7 @@ package solver
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"reflect"
@@ -32,23 +33,30 @@ func TestSearchStateStaysConsistent(t *testing.T) {
 		for burst := 0; burst < 15; burst++ {
 			best := l.run(context.Background(), 150, time.Time{}, time.Now)
 			for name, s := range map[string]*state{"current": l.st, "best": best} {
-				re := newState(m)
-				for i, o := range s.asg {
-					if !o.ok {
-						continue
-					}
-					if !re.feasible(i, o) {
-						t.Fatalf("%s burst %d: %s state holds interview %d at an infeasible option %+v", file, burst, name, i, o)
-					}
-					re.assign(i, o)
-				}
-				if re.key() != s.key() || re.score() != s.score() {
-					t.Fatalf("%s burst %d: %s score %+v, rebuilt %+v", file, burst, name, s.score(), re.score())
-				}
-				if !reflect.DeepEqual(re.free, s.free) || !reflect.DeepEqual(re.ivDay, s.ivDay) || !reflect.DeepEqual(re.itDay, s.itDay) || !reflect.DeepEqual(re.itMin, s.itMin) {
-					t.Fatalf("%s burst %d: %s occupancy or counters differ from a rebuild", file, burst, name)
-				}
+				assertRebuilds(t, fmt.Sprintf("%s burst %d: %s", file, burst, name), s)
 			}
 		}
+	}
+}
+
+// assertRebuilds checks that state s equals one rebuilt from its
+// assignments (occupancy, daily counters, score), each of them feasible.
+func assertRebuilds(t *testing.T, what string, s *state) {
+	t.Helper()
+	re := newState(s.m)
+	for i, o := range s.asg {
+		if !o.ok {
+			continue
+		}
+		if !re.feasible(i, o) {
+			t.Fatalf("%s: holds interview %d at an infeasible option %+v", what, i, o)
+		}
+		re.assign(i, o)
+	}
+	if re.key() != s.key() || re.score() != s.score() {
+		t.Fatalf("%s: score %+v, rebuilt %+v", what, s.score(), re.score())
+	}
+	if !reflect.DeepEqual(re.free, s.free) || !reflect.DeepEqual(re.ivDay, s.ivDay) || !reflect.DeepEqual(re.itDay, s.itDay) || !reflect.DeepEqual(re.itMin, s.itMin) {
+		t.Fatalf("%s: occupancy or counters differ from a rebuild", what)
 	}
 }
