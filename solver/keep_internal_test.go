@@ -28,7 +28,7 @@ func keepTInstance(rooms, interviewers []string) *Instance {
 			{ID: "tB", Languages: []string{"ti"}, Skills: []string{}, Modes: []string{"onsite"}, Locations: []string{"HEL"}, Availability: week},
 		},
 		Interviews: []Interview{{ID: "I-1", Case: "C-1", Language: "ti", DurationMinutes: 120, Earliest: days[0], Locations: []string{"HEL"}}},
-		Bookings: []Booking{{Interview: "I-1", Start: "2027-01-04T09:00:00+02:00", Room: "R1", Interviewer: "e1", Interpreter: "tA", Mode: ModeOnsite}},
+		Bookings:   []Booking{{Interview: "I-1", Start: "2027-01-04T09:00:00+02:00", Room: "R1", Interviewer: "e1", Interpreter: "tA", Mode: ModeOnsite}},
 	}
 	for k, r := range rooms {
 		f := []string{}
