@@ -210,6 +210,9 @@ func (ck *chkState) availOf(kind, id string, list []Interval, nilMeansAlways boo
 	return a
 }
 
+// newChkState reads the instance: its frame (time zone, grain, horizon,
+// start times), its travel times and resources by id, its interviews' dates
+// and its bookings' starts.
 func newChkState(in *Instance) (*chkState, error) {
 	if in == nil {
 		return nil, fmt.Errorf("no instance")
@@ -229,26 +232,50 @@ func newChkState(in *Instance) (*chkState, error) {
 		travel:       map[[2]string]int{},
 		byIV:         map[string]*chkPlaced{},
 	}
+	if err := ck.readFrame(); err != nil {
+		return nil, err
+	}
+	ck.readTravel()
+	ck.readResources()
+	if err := ck.readInterviews(); err != nil {
+		return nil, err
+	}
+	if err := ck.readBookings(); err != nil {
+		return nil, err
+	}
+	return ck, nil
+}
+
+// readFrame reads the grain, the horizon and the start times.
+func (ck *chkState) readFrame() error {
+	in := ck.in
+	var err error
 	if ck.grain <= 0 || 1440%ck.grain != 0 {
-		return nil, fmt.Errorf("grain_minutes %d does not divide 1440", ck.grain)
+		return fmt.Errorf("grain_minutes %d does not divide 1440", ck.grain)
 	}
 	if ck.horizonFrom, err = ParseDate(in.Horizon.Start); err != nil {
-		return nil, fmt.Errorf("horizon.start: %v", err)
+		return fmt.Errorf("horizon.start: %v", err)
 	}
 	if ck.horizonTo, err = ParseDate(in.Horizon.End); err != nil {
-		return nil, fmt.Errorf("horizon.end: %v", err)
+		return fmt.Errorf("horizon.end: %v", err)
 	}
 	if in.StartTimes != nil {
 		ck.startTimes = map[int]bool{}
 		for i, st := range in.StartTimes {
 			m, err := ParseClock(st)
 			if err != nil {
-				return nil, fmt.Errorf("start_times[%d]: %v", i, err)
+				return fmt.Errorf("start_times[%d]: %v", i, err)
 			}
 			ck.startTimes[m] = true
 		}
 	}
-	for _, t := range in.TravelMinutes {
+	return nil
+}
+
+// readTravel keeps the first travel time given for each pair of
+// locations, both ways.
+func (ck *chkState) readTravel() {
+	for _, t := range ck.in.TravelMinutes {
 		if _, ok := ck.travel[[2]string{t.From, t.To}]; !ok {
 			ck.travel[[2]string{t.From, t.To}] = t.Minutes
 		}
@@ -256,64 +283,73 @@ func newChkState(in *Instance) (*chkState, error) {
 			ck.travel[[2]string{t.To, t.From}] = t.Minutes
 		}
 	}
+}
+
+// readResources indexes rooms, interviewers, interpreters and parties by
+// id (the first of a duplicated id wins).
+func (ck *chkState) readResources() {
+	in := ck.in
 	for i := range in.Rooms {
-		r := &in.Rooms[i]
-		if _, dup := ck.rooms[r.ID]; dup {
-			continue
+		if r := &in.Rooms[i]; ck.rooms[r.ID] == nil {
+			ck.rooms[r.ID] = r
 		}
-		ck.rooms[r.ID] = r
 	}
 	for i := range in.Interviewers {
-		e := &in.Interviewers[i]
-		if _, dup := ck.interviewers[e.ID]; dup {
-			continue
+		if e := &in.Interviewers[i]; ck.interviewers[e.ID] == nil {
+			ck.interviewers[e.ID] = e
 		}
-		ck.interviewers[e.ID] = e
 	}
 	for i := range in.Interpreters {
-		t := &in.Interpreters[i]
-		if _, dup := ck.interpreters[t.ID]; dup {
-			continue
+		if t := &in.Interpreters[i]; ck.interpreters[t.ID] == nil {
+			ck.interpreters[t.ID] = t
 		}
-		ck.interpreters[t.ID] = t
 	}
 	for i := range in.Parties {
-		p := &in.Parties[i]
-		if _, dup := ck.parties[p.ID]; dup {
-			continue
+		if p := &in.Parties[i]; ck.parties[p.ID] == nil {
+			ck.parties[p.ID] = p
 		}
-		ck.parties[p.ID] = p
 	}
-	for i := range in.Interviews {
-		iv := &in.Interviews[i]
+}
+
+// readInterviews indexes the interviews by id with their dates parsed.
+func (ck *chkState) readInterviews() error {
+	var err error
+	for i := range ck.in.Interviews {
+		iv := &ck.in.Interviews[i]
 		if _, dup := ck.interviews[iv.ID]; dup {
 			continue
 		}
 		info := &chkInterview{iv: iv}
 		if info.earliest, err = ParseDate(iv.Earliest); err != nil {
-			return nil, fmt.Errorf("interview %s earliest: %v", iv.ID, err)
+			return fmt.Errorf("interview %s earliest: %v", iv.ID, err)
 		}
 		if iv.Deadline != "" {
 			info.hasDeadline = true
 			if info.deadline, err = ParseDate(iv.Deadline); err != nil {
-				return nil, fmt.Errorf("interview %s deadline: %v", iv.ID, err)
+				return fmt.Errorf("interview %s deadline: %v", iv.ID, err)
 			}
 		}
 		if iv.Latest != "" {
 			info.hasLatest = true
 			if info.latest, err = ParseDate(iv.Latest); err != nil {
-				return nil, fmt.Errorf("interview %s latest: %v", iv.ID, err)
+				return fmt.Errorf("interview %s latest: %v", iv.ID, err)
 			}
 		}
 		ck.interviews[iv.ID] = info
 	}
-	ck.bookingStart = make([]time.Time, len(in.Bookings))
-	for i, b := range in.Bookings {
+	return nil
+}
+
+// readBookings parses the bookings' starts.
+func (ck *chkState) readBookings() error {
+	var err error
+	ck.bookingStart = make([]time.Time, len(ck.in.Bookings))
+	for i, b := range ck.in.Bookings {
 		if ck.bookingStart[i], err = ParseInstant(b.Start); err != nil {
-			return nil, fmt.Errorf("bookings[%d].start: %v", i, err)
+			return fmt.Errorf("bookings[%d].start: %v", i, err)
 		}
 	}
-	return ck, nil
+	return nil
 }
 
 func (ck *chkState) add(rule int, interview, format string, args ...any) {
@@ -345,7 +381,9 @@ func chkValidReason(r string) bool {
 	return false
 }
 
-// structure checks the document itself (Rule 0) and builds ck.assigned.
+// structure checks the document itself (Rule 0) and builds ck.assigned:
+// its format, each assignment, each unscheduled entry, and that every
+// interview is listed.
 func (ck *chkState) structure(s *Schedule) {
 	if s.Format != ScheduleFormat {
 		ck.add(0, "", "the schedule's format is %q, not %q", s.Format, ScheduleFormat)
@@ -363,46 +401,7 @@ func (ck *chkState) structure(s *Schedule) {
 			continue
 		}
 		listed[a.Interview] = true
-		p := &chkPlaced{a: a, info: info, iv: info.iv}
-		if r, ok := ck.rooms[a.Room]; ok {
-			p.room = r
-			if a.Location != r.Location {
-				ck.add(0, a.Interview, "location %q is not the location %q of room %s", a.Location, r.Location, r.ID)
-			}
-		} else {
-			ck.add(0, a.Interview, "room %q is unknown", a.Room)
-		}
-		if e, ok := ck.interviewers[a.Interviewer]; ok {
-			p.er = e
-		} else {
-			ck.add(0, a.Interview, "interviewer %q is unknown", a.Interviewer)
-		}
-		if a.Interpreter != "" {
-			if t, ok := ck.interpreters[a.Interpreter]; ok {
-				p.tr = t
-			} else {
-				ck.add(0, a.Interview, "interpreter %q is unknown", a.Interpreter)
-			}
-		}
-		if !chkValidMode(a.Mode) {
-			ck.add(0, a.Interview, "mode %q is not onsite, remote or none", a.Mode)
-		} else if a.Mode == ModeNone && a.Interpreter != "" {
-			ck.add(0, a.Interview, "interpreter %s is given with mode none", a.Interpreter)
-		}
-		start, err := ParseInstant(a.Start)
-		if err != nil {
-			ck.add(0, a.Interview, "start: %v", err)
-		} else {
-			p.timeOK = true
-			p.start = start
-			p.end = start.Add(time.Duration(info.iv.DurationMinutes) * time.Minute)
-			p.date = DateOf(start, ck.loc)
-		}
-		if end, err := ParseInstant(a.End); err != nil {
-			ck.add(0, a.Interview, "end: %v", err)
-		} else if p.timeOK && !end.Equal(p.end) {
-			ck.add(1, a.Interview, "end %s is not start + %d minutes (%s)", a.End, info.iv.DurationMinutes, FormatInstant(p.end, ck.loc))
-		}
+		p := ck.place(a, info)
 		ck.assigned = append(ck.assigned, p)
 		ck.byIV[a.Interview] = p
 	}
@@ -427,6 +426,53 @@ func (ck *chkState) structure(s *Schedule) {
 		}
 		seen[iv.ID] = true
 	}
+}
+
+// place resolves the ids of an assignment of a known interview and parses
+// its times, reporting what cannot be read (Rule 0) and an end that is not
+// start + duration (Rule 1).
+func (ck *chkState) place(a *Assignment, info *chkInterview) *chkPlaced {
+	p := &chkPlaced{a: a, info: info, iv: info.iv}
+	if r, ok := ck.rooms[a.Room]; ok {
+		p.room = r
+		if a.Location != r.Location {
+			ck.add(0, a.Interview, "location %q is not the location %q of room %s", a.Location, r.Location, r.ID)
+		}
+	} else {
+		ck.add(0, a.Interview, "room %q is unknown", a.Room)
+	}
+	if e, ok := ck.interviewers[a.Interviewer]; ok {
+		p.er = e
+	} else {
+		ck.add(0, a.Interview, "interviewer %q is unknown", a.Interviewer)
+	}
+	if a.Interpreter != "" {
+		if t, ok := ck.interpreters[a.Interpreter]; ok {
+			p.tr = t
+		} else {
+			ck.add(0, a.Interview, "interpreter %q is unknown", a.Interpreter)
+		}
+	}
+	if !chkValidMode(a.Mode) {
+		ck.add(0, a.Interview, "mode %q is not onsite, remote or none", a.Mode)
+	} else if a.Mode == ModeNone && a.Interpreter != "" {
+		ck.add(0, a.Interview, "interpreter %s is given with mode none", a.Interpreter)
+	}
+	start, err := ParseInstant(a.Start)
+	if err != nil {
+		ck.add(0, a.Interview, "start: %v", err)
+	} else {
+		p.timeOK = true
+		p.start = start
+		p.end = start.Add(time.Duration(info.iv.DurationMinutes) * time.Minute)
+		p.date = DateOf(start, ck.loc)
+	}
+	if end, err := ParseInstant(a.End); err != nil {
+		ck.add(0, a.Interview, "end: %v", err)
+	} else if p.timeOK && !end.Equal(p.end) {
+		ck.add(1, a.Interview, "end %s is not start + %d minutes (%s)", a.End, info.iv.DurationMinutes, FormatInstant(p.end, ck.loc))
+	}
+	return p
 }
 
 // Rule 1: grain / start_times, and the end by the midnight after the start.
