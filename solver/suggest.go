@@ -78,9 +78,11 @@ func NewPlanner(in *Instance) (*Planner, error) {
 	return &Planner{in: in, m: m}, nil
 }
 
-// Suggest is SuggestFor on the planner's instance.
+// Suggest is SuggestFor on the planner's instance: it reads the request's
+// window, scores every feasible option against the bookings as they stand,
+// keeps k that differ meaningfully, and says why when there is none.
 func (p *Planner) Suggest(req SuggestRequest) (*Suggestions, error) {
-	in, m := p.in, p.m
+	m := p.m
 	i, ok := m.ivIdx[req.Interview]
 	if !ok {
 		return nil, &ValidationError{doc: "request", Problems: []Problem{{"interview", fmt.Sprintf("unknown interview %q", req.Interview)}}}
@@ -89,7 +91,45 @@ func (p *Planner) Suggest(req SuggestRequest) (*Suggestions, error) {
 	if k <= 0 {
 		k = 5
 	}
-	firstDay, lastDay := 0, m.nDays-1
+	firstDay, lastDay, err := m.suggestWindow(req)
+	if err != nil {
+		return nil, err
+	}
+	st := bookedState(m, i)
+	out := &Suggestions{Interview: req.Interview, Options: []Suggestion{}}
+	mi := m.ivs[i]
+	cands := st.suggestCandidates(i, firstDay, lastDay)
+	chosen := chooseSuggestions(mi, cands, k)
+	earliestDay, cheapest := int16(1<<14), int64(1<<62)
+	for _, c := range cands {
+		earliestDay = min(earliestDay, c.o.day)
+		cheapest = min(cheapest, m.parts(mi, c.o).Cost)
+	}
+	for r, c := range chosen {
+		out.Options = append(out.Options, Suggestion{
+			Rank:        r + 1,
+			Assignment:  m.assignment(mi, c.o),
+			Delta:       c.delta,
+			Explanation: m.explainOption(mi, c.o, earliestDay, cheapest),
+		})
+	}
+	if len(out.Options) > 0 {
+		return out, nil
+	}
+	out.Reason, out.Detail = newExplainer(m, st).explain(i)
+	if firstDay > mi.first || lastDay < mi.lastHard {
+		out.Detail += fmt.Sprintf(" (only dates %s to %s were searched)", (m.day0 + Date(max(firstDay, mi.first))).String(), (m.day0 + Date(min(lastDay, mi.lastHard))).String())
+	}
+	if d, ok := earliestPossible(p.in, i); ok {
+		out.EarliestPossible = d.String()
+	}
+	return out, nil
+}
+
+// suggestWindow returns the axis days a request narrows the search to
+// (the whole axis by default), or the problems of its dates.
+func (m *model) suggestWindow(req SuggestRequest) (firstDay, lastDay int, err error) {
+	firstDay, lastDay = 0, m.nDays-1
 	var probs []Problem
 	if req.From != "" {
 		d, err := ParseDate(req.From)
@@ -109,23 +149,29 @@ func (p *Planner) Suggest(req SuggestRequest) (*Suggestions, error) {
 		probs = append(probs, Problem{"to", fmt.Sprintf("%s is before from %s", req.To, req.From)})
 	}
 	if len(probs) > 0 {
-		return nil, &ValidationError{doc: "request", Problems: probs}
+		return 0, 0, &ValidationError{doc: "request", Problems: probs}
 	}
-	st := bookedState(m, i)
-	out := &Suggestions{Interview: req.Interview, Options: []Suggestion{}}
-	mi := m.ivs[i]
+	return firstDay, lastDay, nil
+}
+
+// suggestCand is a feasible option with the change of the score it causes.
+type suggestCand struct {
+	o     option
+	delta Score
+}
+
+// suggestCandidates scores every feasible option of interview i within the
+// days against the score now (with its own booking, when that still holds),
+// best first.
+func (st *state) suggestCandidates(i, firstDay, lastDay int) []suggestCand {
+	mi := st.m.ivs[i]
 	before := st.score()
 	if b := mi.booking; b != nil && b.onAxis && !b.b.Pinned && st.feasible(i, b.opt) {
 		st.assign(i, b.opt)
 		before = st.score()
 		st.unassign(i)
 	}
-
-	type cand struct {
-		o     option
-		delta Score
-	}
-	var cands []cand
+	var cands []suggestCand
 	st.visit(i, min(lastDay, mi.lastHard), true, nil, func(o option, _ int64) bool {
 		if int(o.day) < firstDay {
 			return true
@@ -133,9 +179,15 @@ func (p *Planner) Suggest(req SuggestRequest) (*Suggestions, error) {
 		st.assign(i, o)
 		after := st.score()
 		st.unassign(i)
-		cands = append(cands, cand{o, diffScore(after, before)})
+		cands = append(cands, suggestCand{o, diffScore(after, before)})
 		return true
 	})
+	sortSuggestions(cands)
+	return cands
+}
+
+// sortSuggestions orders by medium, then soft change, then start.
+func sortSuggestions(cands []suggestCand) {
 	sort.SliceStable(cands, func(a, b int) bool {
 		x, y := cands[a], cands[b]
 		if x.delta.Medium != y.delta.Medium {
@@ -146,8 +198,14 @@ func (p *Planner) Suggest(req SuggestRequest) (*Suggestions, error) {
 		}
 		return x.o.start < y.o.start
 	})
-	// pick k options that differ meaningfully; relax when too few
-	var chosen []cand
+}
+
+// chooseSuggestions picks up to k of the ranked candidates that differ
+// meaningfully: first one per day and pair of people, then, if fewer than
+// k, others of the same people at another time of the day or in another
+// mode; never the same people and mode at overlapping times.
+func chooseSuggestions(mi *mInterview, cands []suggestCand, k int) []suggestCand {
+	var chosen []suggestCand
 	similar := func(a, b option, strict bool) bool {
 		if strict { // another day or other people
 			return a.day == b.day && a.ivr == b.ivr && a.itp == b.itp
@@ -169,40 +227,8 @@ func (p *Planner) Suggest(req SuggestRequest) (*Suggestions, error) {
 			}
 		}
 	}
-	sort.SliceStable(chosen, func(a, b int) bool {
-		x, y := chosen[a], chosen[b]
-		if x.delta.Medium != y.delta.Medium {
-			return x.delta.Medium < y.delta.Medium
-		}
-		if x.delta.Soft != y.delta.Soft {
-			return x.delta.Soft < y.delta.Soft
-		}
-		return x.o.start < y.o.start
-	})
-	earliestDay, cheapest := int16(1<<14), int64(1<<62)
-	for _, c := range cands {
-		earliestDay = min(earliestDay, c.o.day)
-		cheapest = min(cheapest, m.parts(mi, c.o).Cost)
-	}
-	for r, c := range chosen {
-		out.Options = append(out.Options, Suggestion{
-			Rank:        r + 1,
-			Assignment:  m.assignment(mi, c.o),
-			Delta:       c.delta,
-			Explanation: m.explainOption(mi, c.o, earliestDay, cheapest),
-		})
-	}
-	if len(out.Options) > 0 {
-		return out, nil
-	}
-	out.Reason, out.Detail = newExplainer(m, st).explain(i)
-	if firstDay > mi.first || lastDay < mi.lastHard {
-		out.Detail += fmt.Sprintf(" (only dates %s to %s were searched)", (m.day0 + Date(max(firstDay, mi.first))).String(), (m.day0 + Date(min(lastDay, mi.lastHard))).String())
-	}
-	if d, ok := earliestPossible(in, i); ok {
-		out.EarliestPossible = d.String()
-	}
-	return out, nil
+	sortSuggestions(chosen)
+	return chosen
 }
 
 // bookedState returns a state holding every booking of the instance as it
