@@ -147,6 +147,39 @@ func TestSuggestMovesOwnBooking(t *testing.T) {
 	}
 }
 
+// Suggest's deltas price the graded change: with a second Arabic
+// interpreter t3 free on 9 December, taking t3 at the booked 08:00 costs
+// change_resource (default 100), any other start the example's change (400).
+func TestSuggestDeltaGradedChange(t *testing.T) {
+	in := loadInstance(t, filepath.Join("..", "testdata", "example", "instance.json"))
+	in.Bookings[0].Start = "2026-12-09T08:00:00+02:00"
+	t3 := in.Interpreters[0]
+	t3.ID = "t3"
+	t3.Availability = []solver.Interval{{Start: "2026-12-09T08:00:00+02:00", End: "2026-12-09T17:00:00+02:00"}}
+	in.Interpreters = append(in.Interpreters, t3)
+	sg, err := solver.Suggest(in, "I-1", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	swaps := 0
+	for _, o := range sg.Options {
+		want := int64(400)
+		switch {
+		case o.Start == in.Bookings[0].Start && o.Interpreter == "t1":
+			want = 0
+		case o.Start == in.Bookings[0].Start:
+			want = 100
+			swaps++
+		}
+		if o.Delta.Components.Change != want {
+			t.Errorf("option %s %s: change %d, want %d", o.Start, o.Interpreter, o.Delta.Components.Change, want)
+		}
+	}
+	if swaps == 0 {
+		t.Fatalf("no option keeps 08:00 with t3: %+v", sg.Options)
+	}
+}
+
 func TestSuggestNoneWithReasonAndEarliestPossible(t *testing.T) {
 	in := loadInstance(t, filepath.Join("..", "testdata", "example", "instance.json"))
 	// only 7 December is left; the Arabic interpreter works the 8th and 9th,
