@@ -67,3 +67,26 @@ func TestInstanceErrorKeepsEveryProblem(t *testing.T) {
 	require.Len(t, errs.FieldsOf(ie), len(ve.Problems))
 	require.Equal(t, "format", errs.FieldsOf(ie)[0].Path)
 }
+
+// The settings' weights accept the graded change's change_resource and
+// are checked like an instance's.
+func TestSettingsWeights(t *testing.T) {
+	for _, tt := range []struct {
+		weights map[string]int
+		path    string // "" when valid
+	}{
+		{map[string]int{"change": 500, "change_resource": 100}, ""},
+		{map[string]int{"change_resource": 0}, ""},
+		{map[string]int{"change_resource": -1}, "weights.change_resource"},
+		{map[string]int{"change_resources": 100}, "weights.change_resources"},
+	} {
+		s := resources.Settings{Timezone: "Europe/Helsinki", Horizon: &solver.DateRange{Start: "2026-12-07", End: "2026-12-18"}, Weights: tt.weights}
+		err := s.Validate()
+		if tt.path == "" {
+			require.NoError(t, err, "%v", tt.weights)
+			continue
+		}
+		require.Equal(t, errs.Invalid, errs.CodeOf(err), "%v", tt.weights)
+		require.Equal(t, tt.path, errs.FieldsOf(err)[0].Path)
+	}
+}
