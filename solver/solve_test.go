@@ -162,10 +162,17 @@ func randomInstance(t testing.TB, seed uint64) *solver.Instance {
 			in.Bookings = append(in.Bookings, solver.Booking{Interview: a.Interview, Start: a.Start, Room: a.Room,
 				Interviewer: a.Interviewer, Interpreter: a.Interpreter, Mode: a.Mode, Pinned: rng.IntN(2) == 0})
 		}
-		// make some unpinned bookings stale: their interpreter no longer fits
+		// make some unpinned bookings stale: moved to a random time, or
+		// given another interpreter (who may not fit: the solver then
+		// repairs them where they stand if it can)
 		for i := range in.Bookings {
-			if !in.Bookings[i].Pinned && rng.IntN(3) == 0 {
-				in.Bookings[i].Start = base.Add(time.Duration(rng.IntN(days*24*4)) * 15 * time.Minute).Format(time.RFC3339)
+			b := &in.Bookings[i]
+			switch r := rng.IntN(3); {
+			case b.Pinned:
+			case r == 0:
+				b.Start = base.Add(time.Duration(rng.IntN(days*24*4)) * 15 * time.Minute).Format(time.RFC3339)
+			case r == 1 && b.Interpreter != "":
+				b.Interpreter = in.Interpreters[rng.IntN(len(in.Interpreters))].ID
 			}
 		}
 	}
