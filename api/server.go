@@ -659,6 +659,9 @@ func (s *Server) putTravelTime(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) mountAbsences(r chi.Router, table string) {
 	base := "/" + table + "/{id}/absences"
 	r.With(require(resources.RoleClerk)).Get(base, s.h(func(w http.ResponseWriter, r *http.Request) error {
+		if err := onlyParams(r); err != nil {
+			return err
+		}
 		as, err := s.db.Absences(r.Context(), table, chi.URLParam(r, "id"))
 		if err != nil {
 			return err
