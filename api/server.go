@@ -467,6 +467,9 @@ func ifMatch(r *http.Request) (*int64, error) {
 func listParams(r *http.Request) (resources.ListParams, error) {
 	q := r.URL.Query()
 	p := resources.ListParams{Cursor: q.Get("cursor"), Filters: map[string]string{}}
+	if err := checkQuery(q); err != nil {
+		return p, err
+	}
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 {
