@@ -32,3 +32,24 @@ func TestPrivateHeadersOnEveryAPIAnswer(t *testing.T) {
 		require.Equal(t, "nosniff", r.Header.Get("X-Content-Type-Options"), "%s %s", c.method, c.path)
 	}
 }
+
+// Problem answers outside /v1 carry the same headers: a 405 too.
+func TestPrivateHeadersOnProblemsElsewhere(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, c := range []struct {
+		method, path string
+		status       int
+	}{
+		{"DELETE", "/healthz", 405},
+		{"POST", "/openapi.yaml", 405},
+		{"GET", "/feeds/nope.ics", 404},
+		{"GET", "/no/such/endpoint", 404},
+	} {
+		r := e.do("", c.method, c.path, nil)
+		require.Equal(t, c.status, r.Status, "%s %s: %s", c.method, c.path, r.Body)
+		require.Equal(t, "application/problem+json", r.Header.Get("Content-Type"), "%s %s", c.method, c.path)
+		require.Equal(t, "no-store", r.Header.Get("Cache-Control"), "%s %s", c.method, c.path)
+		require.Equal(t, "nosniff", r.Header.Get("X-Content-Type-Options"), "%s %s", c.method, c.path)
+	}
+}

@@ -152,6 +152,8 @@ func (s *Server) mountErrors(r chi.Router) {
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", s.allowed(r.URL.Path))
 		w.Header().Set("Content-Type", "application/problem+json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.WriteHeader(http.StatusMethodNotAllowed)
 		json.NewEncoder(w).Encode(Problem{Type: ProblemType + string(errs.Invalid), Title: http.StatusText(http.StatusMethodNotAllowed),
 			Status: http.StatusMethodNotAllowed, Detail: "this endpoint does not answer " + r.Method, Code: errs.Invalid})
