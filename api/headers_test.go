@@ -53,3 +53,19 @@ func TestPrivateHeadersOnProblemsElsewhere(t *testing.T) {
 		require.Equal(t, "nosniff", r.Header.Get("X-Content-Type-Options"), "%s %s", c.method, c.path)
 	}
 }
+
+// A calendar feed has its own caching rule: a calendar app may keep a copy
+// but asks again (private, no-cache) and gets 304 while nothing changed; it
+// is never sniffed either.
+func TestFeedHeadersKeepConditionalGET(t *testing.T) {
+	t.Parallel()
+	e, _ := newFeedEnv(t)
+	_, path := e.newFeed("interpreter", "t1")
+	r := e.do("", "GET", path, nil)
+	require.Equal(t, 200, r.Status, "%s", r.Body)
+	require.Equal(t, "private, no-cache", r.Header.Get("Cache-Control"))
+	require.Equal(t, "nosniff", r.Header.Get("X-Content-Type-Options"))
+	r = e.do("", "GET", path, nil, "If-None-Match", r.Header.Get("ETag"))
+	require.Equal(t, 304, r.Status)
+	require.Equal(t, "private, no-cache", r.Header.Get("Cache-Control"))
+}
