@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/asylum-scheduling/interviews/api"
 	"github.com/asylum-scheduling/interviews/resources"
 )
 
@@ -38,4 +39,21 @@ func TestQueryParametersOnceAndBounded(t *testing.T) {
 	r := e.do(resources.RoleManager, "POST", "/v1/locations", map[string]any{"id": "LONG", "name": strings.Repeat("n", 4097)})
 	require.Equal(t, 400, r.Status, "%.300s", r.Body)
 	require.Equal(t, "name is 4097 characters long; at most 4096 are allowed", r.problem(t).Detail)
+}
+
+// A problem quotes what the client sent only up to api.MaxEcho bytes: an id
+// of any length in a path, an unknown parameter's name.
+func TestProblemsQuoteBoundedText(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	huge := strings.Repeat("x", 100_000)
+	r := e.do(resources.RoleClerk, "GET", "/v1/locations/"+huge, nil)
+	require.Equal(t, 404, r.Status)
+	require.Contains(t, r.problem(t).Detail, "xxx")
+	require.LessOrEqual(t, len(r.problem(t).Detail), api.MaxEcho+len("…"))
+	r = e.do(resources.RoleClerk, "GET", "/v1/locations?"+huge+"=1", nil)
+	require.Equal(t, 400, r.Status)
+	require.Len(t, r.problem(t).Errors, 1)
+	require.LessOrEqual(t, len(r.problem(t).Errors[0].Path), api.MaxEcho+len("…"))
+	require.Less(t, len(r.Body), 4*api.MaxEcho)
 }
