@@ -1,10 +1,14 @@
 package api_test
 
 import (
+	"encoding/json"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/asylum-scheduling/interviews/api"
 	"github.com/asylum-scheduling/interviews/resources"
 )
 
@@ -29,6 +33,15 @@ func TestDocumentCoversTheseAnswers(t *testing.T) {
 	require.Equal(t, 405, r.Status, "%s", r.Body)
 	require.Equal(t, "application/problem+json", r.Header.Get("Content-Type"))
 	require.NotEmpty(t, r.Header.Get("Allow"), "a 405 says which methods the endpoint answers")
+	// No operation can list a 405 (the method has none): the document
+	// describes it in the Error response, and its body is a Problem.
+	doc, err := openapi3.NewLoader().LoadFromData(api.OpenAPI)
+	require.NoError(t, err)
+	require.Contains(t, *doc.Components.Responses["Error"].Value.Description, "405")
+	require.Contains(t, *doc.Components.Responses["Error"].Value.Description, "Allow")
+	var body any
+	require.NoError(t, json.Unmarshal(r.Body, &body))
+	require.NoError(t, doc.Components.Schemas["Problem"].Value.VisitJSON(body), "%s", r.Body)
 
 	r = e.do("", "GET", "/openapi.yaml", nil)
 	require.Equal(t, 200, r.Status)

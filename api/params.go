@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,7 +28,7 @@ func pathID(r *http.Request, param, what string) (int64, error) {
 }
 
 // onlyParams refuses query parameters other than names: a misspelt filter
-// is a 400, never silently ignored.
+// is a 400, never silently ignored; so is one given twice or too long.
 func onlyParams(r *http.Request, names ...string) error {
 	q := r.URL.Query()
 	var probs []errs.FieldError
@@ -41,10 +42,40 @@ func onlyParams(r *http.Request, names ...string) error {
 		}
 	}
 	if len(probs) == 0 {
-		return nil
+		return checkQuery(q)
 	}
 	slices.SortFunc(probs, func(a, b errs.FieldError) int { return strings.Compare(a.Path, b.Path) })
 	return errs.WithFields("unknown query parameters", probs)
+}
+
+// queryProblems lists the query parameters that are given more than once
+// (a filter has one value; the second would be silently ignored) or are
+// longer than MaxText, by name.
+func queryProblems(q url.Values) []errs.FieldError {
+	var probs []errs.FieldError
+	for k, vs := range q {
+		if len(vs) > 1 {
+			probs = append(probs, errs.FieldError{Path: k, Message: fmt.Sprintf("%s is given %d times; give it once", k, len(vs))})
+		}
+		for _, v := range vs {
+			if n := utf8.RuneCountInString(v); n > MaxText {
+				probs = append(probs, errs.FieldError{Path: k, Message: fmt.Sprintf("%s is %d characters long; at most %d are allowed", k, n, MaxText)})
+				break
+			}
+		}
+	}
+	return probs
+}
+
+// checkQuery is queryProblems as an error, for endpoints that read their
+// parameters themselves.
+func checkQuery(q url.Values) error {
+	probs := queryProblems(q)
+	if len(probs) == 0 {
+		return nil
+	}
+	slices.SortFunc(probs, func(a, b errs.FieldError) int { return strings.Compare(a.Path, b.Path) })
+	return errs.WithFields(probs[0].Message, probs)
 }
 
 // truncate cuts s to at most n bytes (on a rune boundary) for a message.
@@ -101,7 +132,12 @@ func checkText(body []byte) error {
 				continue
 			}
 			if n := utf8.RuneCountInString(t); n > MaxText {
-				return errs.Field(jsonPath(path), fmt.Sprintf("is %d characters long; at most %d are allowed", n, MaxText))
+				at := jsonPath(path)
+				name := at
+				if name == "" {
+					name = "the body"
+				}
+				return errs.Field(at, fmt.Sprintf("%s is %d characters long; at most %d are allowed", name, n, MaxText))
 			}
 		}
 		advance(path, inArray, index, &expectKey)

@@ -45,9 +45,9 @@ func writeProblem(w http.ResponseWriter, r *http.Request, log *slog.Logger, err 
 		Type:   ProblemType + string(code),
 		Title:  http.StatusText(status),
 		Status: status,
-		Detail: errs.MessageOf(err),
+		Detail: truncate(errs.MessageOf(err), MaxEcho),
 		Code:   code,
-		Errors: errs.FieldsOf(err),
+		Errors: boundedFields(errs.FieldsOf(err)),
 	}
 	switch code {
 	case errs.Unauthorized:
@@ -74,4 +74,21 @@ func writeRaw(w http.ResponseWriter, body []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
+}
+
+// MaxEcho bounds a problem's detail and each field message, in bytes: they
+// may quote what the client sent (an id in the path of any length).
+const MaxEcho = 1000
+
+// boundedFields is fs with each message cut to MaxEcho (a copy: fs may be
+// shared by the error).
+func boundedFields(fs []errs.FieldError) []errs.FieldError {
+	if fs == nil {
+		return nil
+	}
+	out := make([]errs.FieldError, len(fs))
+	for i, f := range fs {
+		out[i] = errs.FieldError{Path: truncate(f.Path, MaxEcho), Message: truncate(f.Message, MaxEcho)}
+	}
+	return out
 }

@@ -152,6 +152,8 @@ func (s *Server) mountErrors(r chi.Router) {
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", s.allowed(r.URL.Path))
 		w.Header().Set("Content-Type", "application/problem+json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.WriteHeader(http.StatusMethodNotAllowed)
 		json.NewEncoder(w).Encode(Problem{Type: ProblemType + string(errs.Invalid), Title: http.StatusText(http.StatusMethodNotAllowed),
 			Status: http.StatusMethodNotAllowed, Detail: "this endpoint does not answer " + r.Method, Code: errs.Invalid})
@@ -467,6 +469,9 @@ func ifMatch(r *http.Request) (*int64, error) {
 func listParams(r *http.Request) (resources.ListParams, error) {
 	q := r.URL.Query()
 	p := resources.ListParams{Cursor: q.Get("cursor"), Filters: map[string]string{}}
+	if err := checkQuery(q); err != nil {
+		return p, err
+	}
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 {
@@ -659,6 +664,9 @@ func (s *Server) putTravelTime(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) mountAbsences(r chi.Router, table string) {
 	base := "/" + table + "/{id}/absences"
 	r.With(require(resources.RoleClerk)).Get(base, s.h(func(w http.ResponseWriter, r *http.Request) error {
+		if err := onlyParams(r); err != nil {
+			return err
+		}
 		as, err := s.db.Absences(r.Context(), table, chi.URLParam(r, "id"))
 		if err != nil {
 			return err

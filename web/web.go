@@ -128,7 +128,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.cfg.API.ServeHTTP(w, r)
 		return
 	}
-	h.router.ServeHTTP(w, r)
+	h.router.ServeHTTP(w, decodedPath(r))
+}
+
+// decodedPath makes the router match the decoded path: chi matches
+// r.URL.RawPath when the client escaped a character (html/template escapes
+// some in the pages' own links), and the id parameters would keep the
+// escapes. Ids hold no '/' (solver.IDProblem).
+func decodedPath(r *http.Request) *http.Request {
+	if r.URL.RawPath == "" {
+		return r
+	}
+	u := *r.URL
+	u.RawPath = ""
+	r2 := *r
+	r2.URL = &u
+	return &r2
 }
 
 func (h *Handler) routes() chi.Router {
