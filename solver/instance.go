@@ -88,6 +88,7 @@ type Travel struct {
 // open; an empty, non-nil one means never open.
 type Room struct {
 	ID           string     `json:"id"`
+	Name         string     `json:"name,omitempty"` // display name; ignored by the solver
 	Location     string     `json:"location"`
 	Features     []string   `json:"features"`
 	Availability []Interval `json:"availability"` // null: always open
@@ -95,7 +96,12 @@ type Room struct {
 
 // Interviewer is a caseworker who conducts interviews at one location.
 type Interviewer struct {
-	ID                  string     `json:"id"`
+	ID string `json:"id"`
+	// Name, Email and Locale (fi, sv or en) say who the person is and how to
+	// write to them; the solver ignores them.
+	Name                string     `json:"name,omitempty"`
+	Email               string     `json:"email,omitempty"`
+	Locale              string     `json:"locale,omitempty"`
 	Location            string     `json:"location"`
 	Gender              string     `json:"gender,omitempty"`
 	Skills              []string   `json:"skills"`
@@ -106,7 +112,12 @@ type Interviewer struct {
 
 // Interpreter is a (usually freelance) interpreter.
 type Interpreter struct {
-	ID               string     `json:"id"`
+	ID string `json:"id"`
+	// Name, Email and Locale (fi, sv or en) say who the person is and how to
+	// write to them; the solver ignores them.
+	Name             string     `json:"name,omitempty"`
+	Email            string     `json:"email,omitempty"`
+	Locale           string     `json:"locale,omitempty"`
 	Languages        []string   `json:"languages"`
 	Gender           string     `json:"gender,omitempty"`
 	Skills           []string   `json:"skills"`
@@ -144,7 +155,12 @@ func (r *Rates) Rate(mode string) int {
 // Party is a fixed attendee: the applicant's counsel or a minor's
 // representative. A nil Availability means always available.
 type Party struct {
-	ID           string     `json:"id"`
+	ID string `json:"id"`
+	// Name, Email and Locale (fi, sv or en) say who the person is and how to
+	// write to them; the solver ignores them.
+	Name         string     `json:"name,omitempty"`
+	Email        string     `json:"email,omitempty"`
+	Locale       string     `json:"locale,omitempty"`
 	Kind         string     `json:"kind"`
 	Availability []Interval `json:"availability"` // null: always available
 }

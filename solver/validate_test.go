@@ -2,6 +2,7 @@ package solver_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/asylum-scheduling/interviews/solver"
 )
@@ -681,4 +684,32 @@ func TestInstanceRoundTripKeepsEmptyLists(t *testing.T) {
 	if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].Path != "start_times" {
 		t.Fatalf("an empty start_times list: %v, want one problem at start_times", err)
 	}
+}
+
+// People and rooms may carry a display name, and people an e-mail address and
+// a locale; the solver reads them, keeps them on a round trip and ignores them
+// in its results.
+func TestInstanceKeepsNamesAndAddresses(t *testing.T) {
+	in := vtExample(t)
+	in.Rooms[0].Name = "Sali 2"
+	in.Interviewers[0].Name, in.Interviewers[0].Email, in.Interviewers[0].Locale = "Aino Virtanen", "aino@example.org", "fi"
+	in.Interpreters[0].Name, in.Interpreters[0].Email, in.Interpreters[0].Locale = "Samir Haddad", "samir@example.org", "sv"
+	in.Parties = append(in.Parties, solver.Party{ID: "c9", Kind: "counsel", Name: "Eva Lind", Email: "eva@example.org", Locale: "en"})
+	out, err := json.Marshal(in)
+	require.NoError(t, err)
+	for _, want := range []string{`"name":"Sali 2"`, `"email":"aino@example.org"`, `"locale":"sv"`, `"name":"Eva Lind"`} {
+		require.Contains(t, string(out), want)
+	}
+	again, err := solver.ParseInstance(bytes.NewReader(out))
+	require.NoError(t, err)
+	require.Equal(t, in.Interpreters[0], again.Interpreters[0])
+	require.Equal(t, in.Rooms[0], again.Rooms[0])
+	require.Equal(t, in.Parties[len(in.Parties)-1], again.Parties[len(again.Parties)-1])
+
+	plain := vtExample(t)
+	a, err := solver.Solve(context.Background(), plain, solver.Options{Seed: 1, Iterations: 2000})
+	require.NoError(t, err)
+	b, err := solver.Solve(context.Background(), again, solver.Options{Seed: 1, Iterations: 2000})
+	require.NoError(t, err)
+	require.Equal(t, a.Score, b.Score, "names and addresses change the result")
 }
