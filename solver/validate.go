@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/mail"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -557,6 +559,7 @@ func (v *validator) rooms(in *Instance, locs map[string]int) map[string]int {
 	for i, r := range in.Rooms {
 		p := idx("rooms", i)
 		v.ref(p+".location", r.Location, locs, "location")
+		v.name(p+".name", r.Name)
 		v.features(p+".features", r.Features)
 		v.intervals(p+".availability", r.Availability)
 	}
@@ -568,6 +571,7 @@ func (v *validator) interviewers(in *Instance, locs map[string]int) map[string]i
 	for i, e := range in.Interviewers {
 		p := idx("interviewers", i)
 		v.ref(p+".location", e.Location, locs, "location")
+		v.contact(p, e.Name, e.Email, e.Locale)
 		v.words(p+".skills", e.Skills)
 		v.tags(p+".languages", e.Languages, false)
 		if e.Availability == nil {
@@ -583,6 +587,7 @@ func (v *validator) interpreters(in *Instance, locs map[string]int) map[string]i
 	interpreters := v.ids("interpreters", len(in.Interpreters), func(i int) string { return in.Interpreters[i].ID })
 	for i, t := range in.Interpreters {
 		p := idx("interpreters", i)
+		v.contact(p, t.Name, t.Email, t.Locale)
 		v.tags(p+".languages", t.Languages, true)
 		v.words(p+".skills", t.Skills)
 		if len(t.Modes) == 0 {
@@ -618,9 +623,35 @@ func (v *validator) parties(in *Instance) map[string]int {
 		if pa.Kind != PartyCounsel && pa.Kind != PartyRepresentative {
 			v.add(p+".kind", "must be %q or %q, not %q", PartyCounsel, PartyRepresentative, pa.Kind)
 		}
+		v.contact(p, pa.Name, pa.Email, pa.Locale)
 		v.intervals(p+".availability", pa.Availability)
 	}
 	return parties
+}
+
+// Locales are the languages of people's messages and pages.
+var Locales = []string{"fi", "sv", "en"}
+
+// name checks a display name: one line of printable text.
+func (v *validator) name(p, name string) {
+	if strings.ContainsFunc(name, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		v.add(p, "must be one line of text without control characters")
+	}
+}
+
+// contact checks a person's optional name, e-mail address and locale. The
+// solver ignores them otherwise; they must still make sense to whoever
+// writes to the person.
+func (v *validator) contact(p, name, email, locale string) {
+	v.name(p+".name", name)
+	if email != "" {
+		if a, err := mail.ParseAddress(email); err != nil || a.Address != email || a.Name != "" {
+			v.add(p+".email", "%q is not a plain e-mail address (like name@example.org)", email)
+		}
+	}
+	if locale != "" && !slices.Contains(Locales, locale) {
+		v.add(p+".locale", "must be fi, sv or en, not %q", locale)
+	}
 }
 
 // refSets are the ids an interview may refer to.

@@ -213,6 +213,15 @@ func TestValidateProblems(t *testing.T) {
 		{"start time out of range", func(in *I) { in.StartTimes = []string{"08:30", "24:00"} }, "start_times[1]", "between 00:00 and 23:59"},
 		{"start time not on grain", func(in *I) { in.StartTimes = []string{"08:30", "10:20"} }, "start_times[1]", "10:20 is not on the 15-minute grain"},
 		{"start time duplicate", func(in *I) { in.StartTimes = []string{"08:30", "10:00", "08:30"} }, "start_times[2]", "08:30 is listed twice"},
+		// Names, addresses and locales (ignored by the solver, still checked).
+		{"locale de", func(in *I) { in.Interpreters[0].Locale = "de" }, "interpreters[0].locale", `must be fi, sv or en, not "de"`},
+		{"locale fi-FI", func(in *I) { in.Interviewers[0].Locale = "fi-FI" }, "interviewers[0].locale", `not "fi-FI"`},
+		{"email without domain", func(in *I) { in.Interpreters[0].Email = "samir" }, "interpreters[0].email", "is not a plain e-mail address"},
+		{"email with display name", func(in *I) { in.Interpreters[0].Email = "Samir <s@example.org>" }, "interpreters[0].email", "is not a plain e-mail address"},
+		{"name with newline", func(in *I) { in.Rooms[0].Name = "Sali\nBcc: x@example.org" }, "rooms[0].name", "one line of text"},
+		{"party locale", func(in *I) {
+			in.Parties = append(in.Parties, solver.Party{ID: "c9", Kind: "counsel", Locale: "EN"})
+		}, "parties[1].locale", `not "EN"`},
 		// A malformed time must not make a later 00:00 a duplicate.
 		{"start time malformed then midnight", func(in *I) { in.StartTimes = []string{"noon", "00:00"} }, "start_times[0]", `"noon" is not a clock time`},
 

@@ -118,7 +118,9 @@ func Generate(size string, seed int64) (*solver.Instance, error) {
 			g.days = append(g.days, 7*w+d)
 		}
 	}
-	return g.instance(), nil
+	in := g.instance()
+	addNames(in, seed)
+	return in, nil
 }
 
 type gen struct {

@@ -11,7 +11,7 @@ import (
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
-const interpreterSelect = `select id, gender, languages, skills, modes, max_minutes_per_day, has_rates, rate_onsite, rate_remote,
+const interpreterSelect = `select id, name, email, locale, gender, languages, skills, modes, max_minutes_per_day, has_rates, rate_onsite, rate_remote,
 	active, version, resource_id from interpreters`
 
 // withInterpreterLocations wraps a query of interpreterSelect rows with the
@@ -32,7 +32,7 @@ func loadInterpreters(ctx context.Context, q querier, loc *time.Location, ar ava
 		var gender *string
 		var hasRates bool
 		var onsite, remote *int
-		err := r.Scan(&x.ID, &gender, &x.Languages, &x.Skills, &x.Modes, &x.MaxMinutesPerDay, &hasRates, &onsite, &remote,
+		err := r.Scan(&x.ID, &x.Name, &x.Email, &x.Locale, &gender, &x.Languages, &x.Skills, &x.Modes, &x.MaxMinutesPerDay, &hasRates, &onsite, &remote,
 			&x.Active, &x.Version, &rid, &x.Locations)
 		x.Gender = str(gender)
 		if hasRates {

@@ -11,7 +11,7 @@ import (
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
-const interviewerSelect = `select id, location_id, gender, skills, languages, max_interviews_per_day, active, version, resource_id from interviewers`
+const interviewerSelect = `select id, name, email, locale, location_id, gender, skills, languages, max_interviews_per_day, active, version, resource_id from interviewers`
 
 func loadInterviewers(ctx context.Context, q querier, loc *time.Location, ar availRead, sql string, args ...any) ([]resources.Interviewer, error) {
 	rows, _ := q.Query(ctx, sql, args...)
@@ -20,7 +20,7 @@ func loadInterviewers(ctx context.Context, q querier, loc *time.Location, ar ava
 		var x resources.Interviewer
 		var rid int64
 		var gender *string
-		err := r.Scan(&x.ID, &x.Location, &gender, &x.Skills, &x.Languages, &x.MaxInterviewsPerDay, &x.Active, &x.Version, &rid)
+		err := r.Scan(&x.ID, &x.Name, &x.Email, &x.Locale, &x.Location, &gender, &x.Skills, &x.Languages, &x.MaxInterviewsPerDay, &x.Active, &x.Version, &rid)
 		x.Gender = str(gender)
 		rids = append(rids, rid)
 		return x, err

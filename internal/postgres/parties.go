@@ -11,7 +11,7 @@ import (
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
-const partySelect = `select id, kind, active, version, resource_id from parties`
+const partySelect = `select id, name, email, locale, kind, active, version, resource_id from parties`
 
 func loadParties(ctx context.Context, q querier, loc *time.Location, ar availRead, sql string, args ...any) ([]resources.Party, error) {
 	rows, _ := q.Query(ctx, sql, args...)
@@ -19,7 +19,7 @@ func loadParties(ctx context.Context, q querier, loc *time.Location, ar availRea
 	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.Party, error) {
 		var x resources.Party
 		var rid int64
-		err := r.Scan(&x.ID, &x.Kind, &x.Active, &x.Version, &rid)
+		err := r.Scan(&x.ID, &x.Name, &x.Email, &x.Locale, &x.Kind, &x.Active, &x.Version, &rid)
 		rids = append(rids, rid)
 		return x, err
 	})

@@ -11,7 +11,7 @@ import (
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
-const roomSelect = `select id, location_id, features, active, version, resource_id from rooms`
+const roomSelect = `select id, name, location_id, features, active, version, resource_id from rooms`
 
 func loadRooms(ctx context.Context, q querier, loc *time.Location, ar availRead, sql string, args ...any) ([]resources.Room, error) {
 	rows, _ := q.Query(ctx, sql, args...)
@@ -19,7 +19,7 @@ func loadRooms(ctx context.Context, q querier, loc *time.Location, ar availRead,
 	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.Room, error) {
 		var x resources.Room
 		var rid int64
-		err := r.Scan(&x.ID, &x.Location, &x.Features, &x.Active, &x.Version, &rid)
+		err := r.Scan(&x.ID, &x.Name, &x.Location, &x.Features, &x.Active, &x.Version, &rid)
 		rids = append(rids, rid)
 		return x, err
 	})

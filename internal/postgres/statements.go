@@ -78,11 +78,11 @@ func locationStmts(l solver.Location, active bool, version *int64) []stmt {
 func roomStmts(r solver.Room, active bool, version *int64) ([]stmt, error) {
 	var out []stmt
 	if version == nil {
-		out = append(out, st(newResource("room")+`insert into rooms (id, resource_id, location_id, features, active)
-			select $1, r.id, $2, $3, $4 from r`, r.ID, r.Location, nz(r.Features), active))
+		out = append(out, st(newResource("room")+`insert into rooms (id, resource_id, location_id, features, active, name)
+			select $1, r.id, $2, $3, $4, $5 from r`, r.ID, r.Location, nz(r.Features), active, r.Name))
 	} else {
-		out = append(out, st(`update rooms set location_id = $2, features = $3, active = $4, version = version + 1, updated_at = now()
-			where id = $1 and version = $5`, r.ID, r.Location, nz(r.Features), active, *version))
+		out = append(out, st(`update rooms set location_id = $2, features = $3, active = $4, name = $6, version = version + 1, updated_at = now()
+			where id = $1 and version = $5`, r.ID, r.Location, nz(r.Features), active, *version, r.Name))
 	}
 	av, err := availStmts("rooms", r.ID, r.Availability, version == nil)
 	return append(out, av...), err
@@ -90,15 +90,16 @@ func roomStmts(r solver.Room, active bool, version *int64) ([]stmt, error) {
 
 func interviewerStmts(e solver.Interviewer, active bool, version *int64) ([]stmt, error) {
 	var out []stmt
-	args := []any{e.ID, e.Location, nullString(e.Gender), nz(e.Skills), nz(e.Languages), e.MaxInterviewsPerDay, active}
+	args := []any{e.ID, e.Location, nullString(e.Gender), nz(e.Skills), nz(e.Languages), e.MaxInterviewsPerDay, active,
+		e.Name, e.Email, e.Locale}
 	if version == nil {
 		out = append(out, st(newResource("interviewer")+`insert into interviewers
-			(id, resource_id, location_id, gender, skills, languages, max_interviews_per_day, active)
-			select $1, r.id, $2, $3, $4, $5, $6, $7 from r`, args...))
+			(id, resource_id, location_id, gender, skills, languages, max_interviews_per_day, active, name, email, locale)
+			select $1, r.id, $2, $3, $4, $5, $6, $7, $8, $9, $10 from r`, args...))
 	} else {
 		out = append(out, st(`update interviewers set location_id = $2, gender = $3, skills = $4, languages = $5,
-			max_interviews_per_day = $6, active = $7, version = version + 1, updated_at = now()
-			where id = $1 and version = $8`, append(args, *version)...))
+			max_interviews_per_day = $6, active = $7, name = $8, email = $9, locale = $10, version = version + 1, updated_at = now()
+			where id = $1 and version = $11`, append(args, *version)...))
 	}
 	av, err := availStmts("interviewers", e.ID, e.Availability, version == nil)
 	return append(out, av...), err
@@ -111,16 +112,17 @@ func interpreterStmts(t solver.Interpreter, active bool, version *int64) ([]stmt
 		onsite, remote = t.CostPerHour.Onsite, t.CostPerHour.Remote
 	}
 	args := []any{t.ID, nullString(t.Gender), nz(t.Languages), nz(t.Skills), nz(t.Modes), t.MaxMinutesPerDay,
-		t.CostPerHour != nil, onsite, remote, active}
+		t.CostPerHour != nil, onsite, remote, active, t.Name, t.Email, t.Locale}
 	if version == nil {
 		out = append(out, st(newResource("interpreter")+`insert into interpreters
-			(id, resource_id, gender, languages, skills, modes, max_minutes_per_day, has_rates, rate_onsite, rate_remote, active)
-			select $1, r.id, $2, $3, $4, $5, $6, $7, $8, $9, $10 from r`, args...))
+			(id, resource_id, gender, languages, skills, modes, max_minutes_per_day, has_rates, rate_onsite, rate_remote, active,
+				name, email, locale)
+			select $1, r.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 from r`, args...))
 	} else {
 		out = append(out, st(`update interpreters set gender = $2, languages = $3, skills = $4, modes = $5,
 			max_minutes_per_day = $6, has_rates = $7, rate_onsite = $8, rate_remote = $9, active = $10,
-			version = version + 1, updated_at = now()
-			where id = $1 and version = $11`, append(args, *version)...))
+			name = $11, email = $12, locale = $13, version = version + 1, updated_at = now()
+			where id = $1 and version = $14`, append(args, *version)...))
 	}
 	out = append(out, listStmts("interpreter_locations", "interpreter_id", "location_id", t.ID, t.Locations, version == nil)...)
 	av, err := availStmts("interpreters", t.ID, t.Availability, version == nil)
@@ -130,11 +132,11 @@ func interpreterStmts(t solver.Interpreter, active bool, version *int64) ([]stmt
 func partyStmts(p solver.Party, active bool, version *int64) ([]stmt, error) {
 	var out []stmt
 	if version == nil {
-		out = append(out, st(newResource("party")+`insert into parties (id, resource_id, kind, active)
-			select $1, r.id, $2, $3 from r`, p.ID, p.Kind, active))
+		out = append(out, st(newResource("party")+`insert into parties (id, resource_id, kind, active, name, email, locale)
+			select $1, r.id, $2, $3, $4, $5, $6 from r`, p.ID, p.Kind, active, p.Name, p.Email, p.Locale))
 	} else {
-		out = append(out, st(`update parties set kind = $2, active = $3, version = version + 1, updated_at = now()
-			where id = $1 and version = $4`, p.ID, p.Kind, active, *version))
+		out = append(out, st(`update parties set kind = $2, active = $3, name = $5, email = $6, locale = $7, version = version + 1, updated_at = now()
+			where id = $1 and version = $4`, p.ID, p.Kind, active, *version, p.Name, p.Email, p.Locale))
 	}
 	av, err := availStmts("parties", p.ID, p.Availability, version == nil)
 	return append(out, av...), err
