@@ -12,6 +12,9 @@ const (
 	EventCreated     = "booking.created"
 	EventRescheduled = "booking.rescheduled"
 	EventCancelled   = "booking.cancelled"
+	// EventInterpreterReleased: the interpreter declined, stepped aside or
+	// did not answer in time; the booking waits for another.
+	EventInterpreterReleased = "booking.interpreter_released"
 )
 
 // AuditEntry is one row of the audit trail.

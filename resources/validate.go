@@ -16,7 +16,21 @@ type Settings struct {
 	Horizon      *solver.DateRange `json:"horizon,omitempty"`
 	StartTimes   []string          `json:"start_times,omitempty"`
 	Weights      map[string]int    `json:"weights,omitempty"`
-	Version      int64             `json:"version"`
+	// Confirmation are the rules of interpreters' answers; missing: the
+	// defaults (48 hours, 24 hours before the start, no automatic request).
+	Confirmation *Confirmation `json:"confirmation,omitempty"`
+	Version      int64         `json:"version"`
+}
+
+// DefaultConfirmation are the answer rules when the settings give none.
+var DefaultConfirmation = Confirmation{AnswerWithinHours: 48, AnswerBeforeStartHours: 24}
+
+// Rules returns the confirmation rules, the defaults when none are set.
+func (s *Settings) Rules() Confirmation {
+	if s.Confirmation == nil {
+		return DefaultConfirmation
+	}
+	return *s.Confirmation
 }
 
 // Absence is a time when an interviewer or interpreter is away: it cuts a
@@ -156,14 +170,27 @@ func (s *Settings) Validate() error {
 	} else {
 		return errs.Field("horizon", "is required (first and last local date)")
 	}
+	var fields []errs.FieldError
+	if c := s.Confirmation; c != nil {
+		if c.AnswerWithinHours < 1 || c.AnswerWithinHours > 24*30 {
+			fields = append(fields, errs.FieldError{Path: "confirmation.answer_within_hours", Message: "must be between 1 and 720 hours"})
+		}
+		if c.AnswerBeforeStartHours < 0 || c.AnswerBeforeStartHours > 24*30 {
+			fields = append(fields, errs.FieldError{Path: "confirmation.answer_before_start_hours", Message: "must be between 0 and 720 hours"})
+		}
+	}
 	err := solver.Validate(in)
 	var ve *solver.ValidationError
-	if !errors.As(err, &ve) {
+	if err != nil && !errors.As(err, &ve) {
 		return err
 	}
-	fields := make([]errs.FieldError, len(ve.Problems))
-	for i, p := range ve.Problems {
-		fields[i] = errs.FieldError{Path: p.Path, Message: p.Message}
+	if ve != nil {
+		for _, p := range ve.Problems {
+			fields = append(fields, errs.FieldError{Path: p.Path, Message: p.Message})
+		}
+	}
+	if len(fields) == 0 {
+		return nil
 	}
 	return errs.WithFields(problemsMessage(len(fields), "the settings"), fields)
 }

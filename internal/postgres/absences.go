@@ -12,7 +12,7 @@ import (
 )
 
 // absenceOwners are the tables whose people may be absent.
-var absenceOwners = map[string]string{"interviewers": "interviewer", "interpreters": "interpreter"}
+var absenceOwners = map[string]string{"interviewers": "interviewer", "interpreters": "interpreter", "parties": "party"}
 
 func ownerResource(ctx context.Context, q querier, table, id string) (int64, error) {
 	what, ok := absenceOwners[table]

@@ -31,6 +31,12 @@ func withAvailability[T any](ctx context.Context, q querier, items []T, rids []i
 	return items, nil
 }
 
+// alwaysFrom and alwaysTo bound "always available" where absences cut it.
+var (
+	alwaysFrom = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	alwaysTo   = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
 // loadAvailability returns the availability of resources (nil for those
 // always available). With ar.absences, absences are cut out. With
 // ar.cache, lists whose version the cache holds are not read again.
@@ -45,8 +51,12 @@ func loadAvailability(ctx context.Context, q querier, rids []int64, loc *time.Lo
 	}
 	type span struct{ s, e time.Time }
 	spans := map[int64][]span{}
-	rows, err := q.Query(ctx, `select r.id, v.version from resource r left join availability_versions v on v.resource_id = r.id
-		where r.id = any($1) and r.limited`, rids)
+	// People always available (parties without hours) who keep absences
+	// (a counsel's court days) are read as available from alwaysFrom to
+	// alwaysTo with the absences cut out.
+	rows, err := q.Query(ctx, `select r.id, v.version, r.limited from resource r left join availability_versions v on v.resource_id = r.id
+		where r.id = any($1) and (r.limited or ($2 and exists (select 1 from absences a where a.resource_id = r.id)))`,
+		rids, ar.absences)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +64,13 @@ func loadAvailability(ctx context.Context, q querier, rids []int64, loc *time.Lo
 	versions := map[int64]int64{}
 	var id int64
 	var version *int64
-	_, err = pgx.ForEachRow(rows, []any{&id, &version}, func() error {
+	var limited bool
+	_, err = pgx.ForEachRow(rows, []any{&id, &version, &limited}, func() error {
+		if !limited {
+			spans[id] = []span{{alwaysFrom, alwaysTo}}
+			fetch = append(fetch, id) // no availability rows: only its absences are read
+			return nil
+		}
 		if cache != nil && version != nil {
 			if ivs, ok := cache.get(id, *version, loc); ok {
 				out[id] = ivs

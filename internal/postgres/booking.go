@@ -538,6 +538,17 @@ func finish(ctx context.Context, tx pgx.Tx, loc *time.Location, c Change, ivID s
 	batch.Queue(auditSQL, c.Now, c.Actor, ivID, b.ID, c.Action, c.Reason, beforeJSON, afterJSON)
 	batch.Queue(`insert into outbox (event, booking_id, payload, created_at, next_attempt_at) values ($1, $2, $3, $4, $4)`,
 		event, b.ID, payload, c.Now)
+	old, _ := before.(*resources.Booking)
+	for _, m := range bookingMails(c.Action, old, b) {
+		queueMail(batch, b, c.Now, m)
+	}
+	if requestsInterpreter(c.Action, old, b) {
+		batch.Queue(requestInterpreterSQL, b.ID, c.Now)
+	}
+	if c.Action == resources.ActionRescheduled && old != nil && (old.Start != b.Start || old.Room != b.Room) {
+		// A move answers the parties' requests for another time.
+		batch.Queue(`update party_answers set change_handled = true where booking_id = $1 and change_asked_at is not null`, b.ID)
+	}
 	if c.Idem != nil {
 		status := 200
 		if c.Action == resources.ActionBooked {

@@ -299,7 +299,7 @@ func movedAway(ctx context.Context, tx pgx.Tx, kind, ownerID string, w resources
 			(a.before->>'end')::timestamptz, i.language, a.before->>'mode', l.name, a.before->>'room', b.interview_id
 		from audit_log a join bookings b on b.id = a.booking_id join interviews i on i.id = b.interview_id
 			join rooms r on r.id = a.before->>'room' join locations l on l.id = r.location_id
-		where a.action = 'rescheduled' and a.at > $4 and `+was+` and not (`+still+`)
+		where a.action in ('rescheduled', 'interpreter_released') and a.at > $4 and `+was+` and not (`+still+`)
 			and (a.before->>'end')::timestamptz > $2 and (a.before->>'start')::timestamptz < $3
 		order by b.id, a.at desc`, ownerID, w.From, w.To, w.CancelledAfter)
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.FeedItem, error) {

@@ -23,12 +23,19 @@ func getSettings(ctx context.Context, q querier) (resources.Settings, *time.Loca
 	var (
 		s      resources.Settings
 		hs, he pgtype.Date
-		w      []byte
+		w, c   []byte
 	)
-	err := q.QueryRow(ctx, `select timezone, grain_minutes, horizon_start, horizon_end, start_times, weights, version from settings`).
-		Scan(&s.Timezone, &s.GrainMinutes, &hs, &he, &s.StartTimes, &w, &s.Version)
+	err := q.QueryRow(ctx, `select timezone, grain_minutes, horizon_start, horizon_end, start_times, weights, confirmation, version from settings`).
+		Scan(&s.Timezone, &s.GrainMinutes, &hs, &he, &s.StartTimes, &w, &c, &s.Version)
 	if err != nil {
 		return s, nil, err
+	}
+	if len(c) > 2 {
+		conf := resources.DefaultConfirmation
+		if err := json.Unmarshal(c, &conf); err != nil {
+			return s, nil, err
+		}
+		s.Confirmation = &conf
 	}
 	if hs.Valid && he.Valid {
 		s.Horizon = &solver.DateRange{Start: dateString(hs), End: dateString(he)}
@@ -105,9 +112,15 @@ func (db *DB) PutSettings(ctx context.Context, s resources.Settings, version *in
 		}
 		hs, _ := parseDate(s.Horizon.Start)
 		he, _ := parseDate(s.Horizon.End)
+		conf := []byte("{}")
+		if s.Confirmation != nil {
+			if conf, err = json.Marshal(s.Confirmation); err != nil {
+				return err
+			}
+		}
 		tag, err := tx.Exec(ctx, `update settings set timezone = $1, grain_minutes = $2, horizon_start = $3, horizon_end = $4,
-			start_times = $5, weights = $6, version = version + 1, updated_at = now()
-			where $7::bigint is null or version = $7`, s.Timezone, s.GrainMinutes, hs, he, s.StartTimes, w, version)
+			start_times = $5, weights = $6, confirmation = $8, version = version + 1, updated_at = now()
+			where $7::bigint is null or version = $7`, s.Timezone, s.GrainMinutes, hs, he, s.StartTimes, w, version, conf)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,240 @@
+package postgres
+
+// mail.go keeps the mail outbox: one row per booking change and recipient,
+// written in the change's transaction, claimed by the delivery worker before
+// it is handed to the SMTP server and marked after.
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/asylum-scheduling/interviews/resources"
+)
+
+// Mail kinds and iTIP methods.
+const (
+	MailBooked    = "booked"
+	MailMoved     = "moved"
+	MailCancelled = "cancelled"
+	MailReleased  = "released"
+	MailSignin    = "signin"
+
+	MethodRequest = "REQUEST"
+	MethodCancel  = "CANCEL"
+)
+
+// mailSelect and scanMail read mail_outbox rows.
+const mailSelect = `select id, booking_id, sequence, recipient_kind, recipient_id, email, locale, kind, method, state,
+	attempts, created_at, sent_at, coalesce(last_error, ''), payload from mail_outbox`
+
+func scanMail(r pgx.CollectableRow) (resources.Mail, error) {
+	var m resources.Mail
+	var created time.Time
+	var sent *time.Time
+	err := r.Scan(&m.ID, &m.Booking, &m.Sequence, &m.RecipientKind, &m.RecipientID, &m.Email, &m.Locale, &m.Kind, &m.Method,
+		&m.State, &m.Attempts, &created, &sent, &m.LastError, &m.Payload)
+	m.CreatedAt = *fmtTime(&created)
+	m.SentAt = fmtTime(sent)
+	return m, err
+}
+
+// mailTo is one booking mail to queue: to whom, what happened, and the
+// time and place the mail speaks of (the new ones, or for a cancellation
+// the ones cancelled).
+type mailTo struct {
+	kind        string // "interpreter" or "party"
+	interpreter string
+	mailKind    string
+	method      string
+	start, end  time.Time
+	room, mode  string
+}
+
+// The office and room names come from the room; the language from the
+// interview; the recipient's name, address and locale from their row. A
+// recipient without an address gets nothing. The unique index keeps one row
+// per change and recipient.
+const (
+	mailInterpreterSQL = `insert into mail_outbox (booking_id, sequence, recipient_kind, recipient_id, email, locale, kind, method,
+			payload, next_attempt_at, created_at)
+		select $1, $2, 'interpreter', t.id, t.email, coalesce(nullif(t.locale, ''), 'en'), $4, $5,
+			jsonb_build_object('start', $6::timestamptz, 'end', $7::timestamptz, 'office', l.name,
+				'room', case when $9 = 'remote' then '' else coalesce(nullif(r.name, ''), r.id) end,
+				'mode', $9::text, 'language', i.language, 'name', t.name), $10, $10
+		from interpreters t, rooms r join locations l on l.id = r.location_id, interviews i
+		where t.id = $3 and t.email <> '' and r.id = $8 and i.id = $11
+		on conflict do nothing`
+	mailPartiesSQL = `insert into mail_outbox (booking_id, sequence, recipient_kind, recipient_id, email, locale, kind, method,
+			payload, next_attempt_at, created_at)
+		select $1, $2, 'party', p.id, p.email, coalesce(nullif(p.locale, ''), 'en'), $3, $4,
+			jsonb_build_object('start', $5::timestamptz, 'end', $6::timestamptz, 'office', l.name,
+				'room', coalesce(nullif(r.name, ''), r.id), 'mode', $8::text, 'language', i.language, 'name', p.name), $9, $9
+		from interview_parties ip join parties p on p.id = ip.party_id, rooms r join locations l on l.id = r.location_id,
+			interviews i
+		where ip.interview_id = $10 and p.email <> '' and r.id = $7 and i.id = $10
+		on conflict do nothing`
+)
+
+// queueMail adds the insert of one booking mail to batch.
+func queueMail(batch *pgx.Batch, b *resources.Booking, now time.Time, m mailTo) {
+	if m.kind == "interpreter" {
+		batch.Queue(mailInterpreterSQL, b.ID, b.Sequence, m.interpreter, m.mailKind, m.method, m.start, m.end, m.room, m.mode, now, b.Interview)
+		return
+	}
+	batch.Queue(mailPartiesSQL, b.ID, b.Sequence, m.mailKind, m.method, m.start, m.end, m.room, m.mode, now, b.Interview)
+}
+
+// bookingMails lists the mails a change of a booking sends: on booking,
+// the interpreter and the parties get a request; on a move, the same
+// interpreter and the parties get the new time, an interpreter taken off
+// gets a cancellation and a new one a request; on a cancellation, all get
+// a cancellation. The parties hear nothing of a change that keeps the
+// time and the room (an interpreter swapped).
+func bookingMails(action string, before, after *resources.Booking) []mailTo {
+	at := func(b *resources.Booking) (time.Time, time.Time) {
+		s, _ := time.Parse(time.RFC3339, b.Start)
+		e, _ := time.Parse(time.RFC3339, b.End)
+		return s, e
+	}
+	s, e := at(after)
+	now := func(kind, who, mk, method string) mailTo {
+		return mailTo{kind: kind, interpreter: who, mailKind: mk, method: method, start: s, end: e, room: after.Room, mode: after.Mode}
+	}
+	var out []mailTo
+	switch action {
+	case resources.ActionBooked:
+		if after.Interpreter != "" {
+			out = append(out, now("interpreter", after.Interpreter, MailBooked, MethodRequest))
+		}
+		out = append(out, now("party", "", MailBooked, MethodRequest))
+	case resources.ActionCancelled:
+		if after.Interpreter != "" {
+			out = append(out, now("interpreter", after.Interpreter, MailCancelled, MethodCancel))
+		}
+		out = append(out, now("party", "", MailCancelled, MethodCancel))
+	case resources.ActionRescheduled:
+		if before == nil {
+			return nil
+		}
+		moved := before.Start != after.Start || before.Room != after.Room
+		if before.Interpreter != "" && before.Interpreter != after.Interpreter {
+			bs, be := at(before)
+			out = append(out, mailTo{kind: "interpreter", interpreter: before.Interpreter, mailKind: MailCancelled,
+				method: MethodCancel, start: bs, end: be, room: before.Room, mode: before.Mode})
+		}
+		switch {
+		case after.Interpreter == "":
+		case after.Interpreter != before.Interpreter:
+			out = append(out, now("interpreter", after.Interpreter, MailBooked, MethodRequest))
+		case moved || before.Mode != after.Mode:
+			out = append(out, now("interpreter", after.Interpreter, MailMoved, MethodRequest))
+		}
+		if moved {
+			out = append(out, now("party", "", MailMoved, MethodRequest))
+		}
+	}
+	return out
+}
+
+// requestsInterpreter reports whether a change asks its interpreter anew:
+// a new booking with one, a new interpreter, or the same one at another
+// time or place.
+func requestsInterpreter(action string, before, after *resources.Booking) bool {
+	if after.Interpreter == "" {
+		return false
+	}
+	switch action {
+	case resources.ActionBooked:
+		return true
+	case resources.ActionRescheduled:
+		return before == nil || before.Interpreter != after.Interpreter || before.Start != after.Start ||
+			before.Room != after.Room || before.Mode != after.Mode
+	}
+	return false
+}
+
+// requestInterpreterSQL marks a booking's interpreter part requested, with
+// the answer due within the settings' hours and never later than the
+// settings' hours before the start (a later request: two hours, or the start).
+const requestInterpreterSQL = `update bookings b set interpreter_status = 'requested', interpreter_answered_at = null,
+		interpreter_due = greatest(
+			least($2::timestamptz + make_interval(hours => coalesce((s.confirmation->>'answer_within_hours')::int, 48)),
+				b.start_at - make_interval(hours => coalesce((s.confirmation->>'answer_before_start_hours')::int, 24))),
+			least($2::timestamptz + interval '2 hours', b.start_at))
+	from settings s where b.id = $1`
+
+// ClaimMail takes up to n due mails that no other worker holds and marks
+// them sending (one more attempt), so that each is handed to the SMTP
+// server by one worker only.
+func (db *DB) ClaimMail(ctx context.Context, now time.Time, n int) ([]resources.Mail, error) {
+	rows, _ := db.pool.Query(ctx, `with due as (
+			select id from mail_outbox where state = 'pending' and next_attempt_at <= $1
+			order by next_attempt_at, id limit $2 for update skip locked)
+		update mail_outbox m set state = 'sending', attempts = attempts + 1, claimed_at = $1 from due where m.id = due.id
+		returning m.id, m.booking_id, m.sequence, m.recipient_kind, m.recipient_id, m.email, m.locale, m.kind, m.method,
+			m.state, m.attempts, m.created_at, m.sent_at, coalesce(m.last_error, ''), m.payload`, now, n)
+	ms, err := pgx.CollectRows(rows, scanMail)
+	return ms, Translate(err)
+}
+
+// MailSent records that the SMTP server took a claimed mail.
+func (db *DB) MailSent(ctx context.Context, id int64, now time.Time) error {
+	_, err := db.pool.Exec(ctx, `update mail_outbox set state = 'sent', sent_at = $2, last_error = null where id = $1`, id, now)
+	return Translate(err)
+}
+
+// MailFailed records a failed attempt of a claimed mail: it is tried again
+// at retryAt, or, when retryAt is zero (the server refused it for good),
+// it is failed.
+func (db *DB) MailFailed(ctx context.Context, id int64, msg string, retryAt time.Time) error {
+	if len(msg) > 500 {
+		msg = msg[:500]
+	}
+	var err error
+	if retryAt.IsZero() {
+		_, err = db.pool.Exec(ctx, `update mail_outbox set state = 'failed', last_error = $2 where id = $1`, id, msg)
+	} else {
+		_, err = db.pool.Exec(ctx, `update mail_outbox set state = 'pending', last_error = $2, next_attempt_at = $3 where id = $1`,
+			id, msg, retryAt)
+	}
+	return Translate(err)
+}
+
+// AbandonStuckMail marks 'unknown' the mails claimed before since and never
+// recorded (a worker died while sending): they may have reached the SMTP
+// server, so they are not sent again.
+func (db *DB) AbandonStuckMail(ctx context.Context, since time.Time) (int64, error) {
+	tag, err := db.pool.Exec(ctx, `update mail_outbox set state = 'unknown', last_error = 'the worker stopped while sending'
+		where state = 'sending' and claimed_at < $1`, since)
+	return tag.RowsAffected(), Translate(err)
+}
+
+// Mails lists the mails of a booking, or all with bookingID 0, newest first
+// (at most 500): for the case page and the tests.
+func (db *DB) Mails(ctx context.Context, bookingID int64) ([]resources.Mail, error) {
+	var rows pgx.Rows
+	if bookingID == 0 {
+		rows, _ = db.pool.Query(ctx, mailSelect+` order by id desc limit 500`)
+	} else {
+		rows, _ = db.pool.Query(ctx, mailSelect+` where booking_id = $1 order by id desc limit 500`, bookingID)
+	}
+	ms, err := pgx.CollectRows(rows, scanMail)
+	return ms, Translate(err)
+}
+
+// MailBacklog counts the mails waiting and the age of the oldest.
+func (db *DB) MailBacklog(ctx context.Context, now time.Time) (pending int64, oldest time.Duration, err error) {
+	var first *time.Time
+	err = db.pool.QueryRow(ctx, `select count(*), min(created_at) from mail_outbox where state in ('pending', 'sending')`).
+		Scan(&pending, &first)
+	if first != nil {
+		oldest = now.Sub(*first)
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = nil
+	}
+	return pending, oldest, Translate(err)
+}

@@ -1,0 +1,169 @@
+package resources
+
+import "time"
+
+// Audit actions of the people outside the agency (issue 11).
+const (
+	ActionInterpreterConfirmed = "interpreter_confirmed"
+	// ActionInterpreterReleased: a declined, expired or stepped-aside
+	// request freed the interpreter; the reason says which.
+	ActionInterpreterReleased = "interpreter_released"
+	ActionSummonsAcknowledged = "summons_acknowledged"
+	ActionChangeRequested     = "change_requested"
+)
+
+// Interpreter part statuses of a booking.
+const (
+	InterpreterRequested = "requested"
+	InterpreterConfirmed = "confirmed"
+	InterpreterDeclined  = "declined"
+	InterpreterExpired   = "expired"
+)
+
+// Decline reasons. StepAside is a decline of a confirmed assignment on the
+// day ("at the interview I recognised the applicant").
+const (
+	DeclineUnavailable        = "unavailable"
+	DeclineConflictOfInterest = "conflict_of_interest"
+	DeclineOther              = "other"
+	DeclineStepAside          = "stepped_aside"
+)
+
+// ValidDeclineReason reports whether r is a reason an interpreter may give.
+func ValidDeclineReason(r string) bool {
+	switch r {
+	case DeclineUnavailable, DeclineConflictOfInterest, DeclineOther, DeclineStepAside:
+		return true
+	}
+	return false
+}
+
+// Portal roles: people outside the agency who sign in with a link sent by
+// e-mail. A representative signs in as a counsel (the same portal).
+const (
+	PortalInterpreter = "interpreter"
+	PortalCounsel     = "counsel"
+)
+
+// Confirmation are the rules of an interpreter's answer: within
+// AnswerWithinHours of the request, and never later than
+// AnswerBeforeStartHours before the interview (for requests made later
+// than that: two hours, or the start). With AutoRequestNext the system asks
+// the next-best interpreter at the same time and place by itself after a
+// decline or expiry, and asks a clerk only when nobody is left.
+type Confirmation struct {
+	AnswerWithinHours      int  `json:"answer_within_hours"`
+	AnswerBeforeStartHours int  `json:"answer_before_start_hours"`
+	AutoRequestNext        bool `json:"auto_request_next"`
+}
+
+// PortalPerson is someone who may sign in to the portal.
+type PortalPerson struct {
+	Role   string
+	ID     string
+	Name   string
+	Email  string
+	Locale string
+}
+
+// PortalSession is a signed-in person outside the agency.
+type PortalSession struct {
+	Role      string
+	PersonID  string
+	Name      string
+	Locale    string
+	CSRF      string
+	ExpiresAt time.Time
+}
+
+// Assignment is one interview as its interpreter sees it: when, where (or
+// remote), which language, how long and whether they answered; nothing of
+// the applicant or the case.
+type Assignment struct {
+	Booking         int64   `json:"booking"`
+	Start           string  `json:"start"`
+	End             string  `json:"end"`
+	DurationMinutes int     `json:"duration_minutes"`
+	Office          string  `json:"office"`         // office name
+	Room            string  `json:"room,omitempty"` // room name; empty when remote
+	Remote          bool    `json:"remote"`
+	Mode            string  `json:"mode"`
+	Language        string  `json:"language"`
+	Status          string  `json:"status"` // requested, confirmed, declined, expired, cancelled
+	AnswerDue       *string `json:"answer_due,omitempty"`
+	Reason          string  `json:"reason,omitempty"` // why it was released
+	Sequence        int     `json:"sequence"`
+}
+
+// Summons is one interview of a counsel's or representative's client, with
+// the case reference (shown only behind sign-in) and their answer.
+type Summons struct {
+	Booking        int64   `json:"booking"`
+	Interview      string  `json:"interview"`
+	Case           string  `json:"case"`
+	Start          string  `json:"start"`
+	End            string  `json:"end"`
+	Office         string  `json:"office"`
+	Room           string  `json:"room"`
+	Language       string  `json:"language"`
+	Status         string  `json:"status"` // active, cancelled, completed
+	Sequence       int     `json:"sequence"`
+	Acknowledged   bool    `json:"acknowledged"`
+	AcknowledgedAt *string `json:"acknowledged_at,omitempty"`
+	ChangeAsked    bool    `json:"change_asked"`
+	ChangeReason   string  `json:"change_reason,omitempty"`
+}
+
+// Attention is a booked interview that needs a clerk: its interpreter
+// declined, did not answer in time or stepped aside, or a party asked for
+// another time.
+type Attention struct {
+	Interview string `json:"interview"`
+	Booking   int64  `json:"booking"`
+	Start     string `json:"start"`
+	Office    string `json:"office"`
+	Language  string `json:"language"`
+	Reason    string `json:"reason"` // declined, expired, stepped_aside, change_requested
+	Detail    string `json:"detail,omitempty"`
+}
+
+// Participant is one person of a booking with their answer, for the case page.
+type Participant struct {
+	Role   string `json:"role"` // interpreter, counsel, representative
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Status string `json:"status"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// Mail is one message to a person, waiting in or done with the mail outbox.
+type Mail struct {
+	ID            int64       `json:"id"`
+	Booking       *int64      `json:"booking,omitempty"`
+	Sequence      int         `json:"sequence"`
+	RecipientKind string      `json:"recipient_kind"`
+	RecipientID   string      `json:"recipient_id"`
+	Email         string      `json:"-"`
+	Locale        string      `json:"locale"`
+	Kind          string      `json:"kind"`   // booked, moved, cancelled, released, signin
+	Method        string      `json:"method"` // REQUEST, CANCEL, "" for sign-in links
+	State         string      `json:"state"`  // pending, sending, sent, failed, unknown
+	Attempts      int         `json:"attempts"`
+	CreatedAt     string      `json:"created_at"`
+	SentAt        *string     `json:"sent_at,omitempty"`
+	LastError     string      `json:"last_error,omitempty"`
+	Payload       MailPayload `json:"-"`
+}
+
+// MailPayload is what a booking mail says: time, place or remote, language
+// and mode. It has no field for the case or the applicant on purpose.
+type MailPayload struct {
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+	Office   string    `json:"office"`
+	Room     string    `json:"room"`
+	Mode     string    `json:"mode"`
+	Language string    `json:"language"`
+	Name     string    `json:"name"` // the recipient's own name
+	Link     string    `json:"link,omitempty"`
+}

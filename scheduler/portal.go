@@ -1,0 +1,359 @@
+package scheduler
+
+// portal.go is the service behind the portal of the people outside the
+// agency: sign-in by a link sent by e-mail, interpreters' answers to their
+// requests, and counsels' answers to their clients' summons.
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"log/slog"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/internal/ratelimit"
+	"github.com/asylum-scheduling/interviews/resources"
+)
+
+// SigninMailer sends a sign-in link to a person at once. The link holds
+// the secret, so it is never stored: a mail that fails is asked for again.
+type SigninMailer func(ctx context.Context, p resources.PortalPerson, link string, expires time.Time) error
+
+// Portal is the service of the portal. Build it with NewPortal.
+type Portal struct {
+	DB      *postgres.DB
+	Booking *Service
+	Log     *slog.Logger
+	Now     func() time.Time
+	// PublicURL is the base of the links in mails ("https://interviews.example").
+	PublicURL string
+	// Mailer sends sign-in links; nil: links cannot be sent (no SMTP_URL)
+	// and asking for one still answers the same.
+	Mailer SigninMailer
+	// LinkTTL is how long a sign-in link works (15 minutes); SessionTTL
+	// the absolute life of a session (30 days) and Idle its idle timeout
+	// (7 days).
+	LinkTTL, SessionTTL, Idle time.Duration
+
+	perAddress *ratelimit.Limiter
+	sends      chan func()
+}
+
+// NewPortal returns the portal service. It starts one goroutine that sends
+// sign-in mails (so that asking for a link answers at once and the same
+// whether the address is known or not); it ends with ctx.
+func NewPortal(ctx context.Context, db *postgres.DB, booking *Service, log *slog.Logger, now func() time.Time,
+	publicURL string, mailer SigninMailer) *Portal {
+	p := &Portal{DB: db, Booking: booking, Log: log, Now: now, PublicURL: strings.TrimRight(publicURL, "/"), Mailer: mailer,
+		LinkTTL: 15 * time.Minute, SessionTTL: 30 * 24 * time.Hour, Idle: 7 * 24 * time.Hour,
+		// Three links an address in ten minutes, then one every ten minutes.
+		perAddress: ratelimit.New(1.0/600, 3), sends: make(chan func(), 256)}
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case f := <-p.sends:
+				f()
+			}
+		}
+	}()
+	return p
+}
+
+// secret returns a random 256-bit secret and its SHA-256.
+func secret() (string, []byte) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	s := base64.RawURLEncoding.EncodeToString(b)
+	return s, Hash(s)
+}
+
+// Hash is the stored form of a link or session secret.
+func Hash(s string) []byte {
+	h := sha256.Sum256([]byte(s))
+	return h[:]
+}
+
+// RequestLink sends a sign-in link to every portal account with the
+// address. It answers nil whether or not the address is known, and sends
+// nothing for an address asked for too often.
+func (p *Portal) RequestLink(ctx context.Context, email string) error {
+	email = strings.TrimSpace(email)
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+		return errs.Field("email", "enter an e-mail address like name@example.org")
+	}
+	now := p.Now()
+	if ok, _ := p.perAddress.Allow(strings.ToLower(email), now); !ok {
+		p.Log.Info("sign-in link refused: too many for one address")
+		return nil
+	}
+	people, err := p.DB.PortalPeople(ctx, email)
+	if err != nil {
+		return err
+	}
+	for _, person := range people {
+		s, h := secret()
+		if err := p.DB.CreateSigninLink(ctx, person, h, now, p.LinkTTL); err != nil {
+			return err
+		}
+		link := p.PublicURL + "/portal/signin/" + s
+		person, expires := person, now.Add(p.LinkTTL)
+		select {
+		case p.sends <- func() {
+			if p.Mailer == nil {
+				p.Log.Warn("sign-in link not sent: no mail server is configured (SMTP_URL)")
+				return
+			}
+			sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			if err := p.Mailer(sctx, person, link, expires); err != nil {
+				p.Log.Warn("sign-in link not sent", "role", person.Role, "error", err.Error())
+			}
+		}:
+		default:
+			p.Log.Warn("sign-in link not sent: the send queue is full")
+		}
+	}
+	return nil
+}
+
+// SignIn spends a sign-in link and opens a session. It returns the
+// session's secret (the cookie) and the session.
+func (p *Portal) SignIn(ctx context.Context, link string) (string, *resources.PortalSession, error) {
+	now := p.Now()
+	role, id, err := p.DB.UseSigninLink(ctx, Hash(link), now)
+	if err != nil {
+		return "", nil, err
+	}
+	person, err := p.DB.PortalPerson(ctx, role, id)
+	if err != nil {
+		return "", nil, errs.E(errs.Unauthorized, "this sign-in link no longer works: ask for a new one")
+	}
+	s, h := secret()
+	csrf, _ := secret()
+	sess := &resources.PortalSession{Role: role, PersonID: id, Name: person.Name, Locale: person.Locale, CSRF: csrf,
+		ExpiresAt: now.Add(p.SessionTTL)}
+	if err := p.DB.CreatePortalSession(ctx, h, *sess, now); err != nil {
+		return "", nil, err
+	}
+	return s, sess, nil
+}
+
+// Session returns the live session of a secret.
+func (p *Portal) Session(ctx context.Context, s string) (*resources.PortalSession, error) {
+	if s == "" {
+		return nil, errs.E(errs.Unauthorized, "not signed in")
+	}
+	return p.DB.PortalSession(ctx, Hash(s), p.Now(), p.Idle)
+}
+
+// SetLocale keeps the language a signed-in person chose.
+func (p *Portal) SetLocale(ctx context.Context, s, locale string) error {
+	if !slices.Contains([]string{"fi", "sv", "en"}, locale) {
+		return errs.Field("locale", "must be fi, sv or en")
+	}
+	return p.DB.SetPortalLocale(ctx, Hash(s), locale)
+}
+
+// SignOut ends a session.
+func (p *Portal) SignOut(ctx context.Context, s string) error {
+	return p.DB.DeletePortalSession(ctx, Hash(s))
+}
+
+// CheckCSRF compares a form's token with the session's.
+func CheckCSRF(sess *resources.PortalSession, token string) error {
+	if sess == nil || subtle.ConstantTimeCompare([]byte(sess.CSRF), []byte(token)) != 1 {
+		return errs.E(errs.Forbidden, "the form has expired: reload the page and try again")
+	}
+	return nil
+}
+
+// interpreterOf returns the session's interpreter id, or an error for
+// anyone else.
+func interpreterOf(sess *resources.PortalSession) (string, error) {
+	if sess == nil || sess.Role != resources.PortalInterpreter {
+		return "", errs.E(errs.Forbidden, "this is for interpreters")
+	}
+	return sess.PersonID, nil
+}
+
+func partyOf(sess *resources.PortalSession) (string, error) {
+	if sess == nil || sess.Role != resources.PortalCounsel {
+		return "", errs.E(errs.Forbidden, "this is for counsels and representatives")
+	}
+	return sess.PersonID, nil
+}
+
+// Assignments lists the signed-in interpreter's assignments from 30 days
+// back.
+func (p *Portal) Assignments(ctx context.Context, sess *resources.PortalSession) ([]resources.Assignment, error) {
+	id, err := interpreterOf(sess)
+	if err != nil {
+		return nil, err
+	}
+	return p.DB.Assignments(ctx, id, p.Now().Add(-30*24*time.Hour))
+}
+
+// Assignment returns one of the signed-in interpreter's assignments.
+func (p *Portal) Assignment(ctx context.Context, sess *resources.PortalSession, booking int64) (*resources.Assignment, error) {
+	id, err := interpreterOf(sess)
+	if err != nil {
+		return nil, err
+	}
+	return p.DB.Assignment(ctx, id, booking)
+}
+
+// Confirm takes a requested assignment.
+func (p *Portal) Confirm(ctx context.Context, sess *resources.PortalSession, booking int64) error {
+	id, err := interpreterOf(sess)
+	if err != nil {
+		return err
+	}
+	return p.DB.ConfirmAssignment(ctx, id, booking, p.Now())
+}
+
+// Decline frees the signed-in interpreter from an assignment for a reason
+// (unavailable, conflict_of_interest, other; stepped_aside on the day).
+// With the settings' automatic request, the next-best interpreter at the
+// same time and place is asked at once.
+func (p *Portal) Decline(ctx context.Context, sess *resources.PortalSession, booking int64, reason string) error {
+	id, err := interpreterOf(sess)
+	if err != nil {
+		return err
+	}
+	if !resources.ValidDeclineReason(reason) {
+		return errs.Field("reason", "must be unavailable, conflict_of_interest, other or stepped_aside")
+	}
+	rel, err := p.DB.ReleaseInterpreter(ctx, postgres.Release{Booking: booking, Interpreter: id, Reason: reason,
+		Actor: "interpreter " + id, Now: p.Now()})
+	if err != nil {
+		return err
+	}
+	p.Booking.obs.Changed(resources.ActionInterpreterReleased, SourceWeb)
+	for _, b := range append([]int64{rel.Booking.ID}, rel.Others...) {
+		p.requestNext(ctx, b, reason)
+	}
+	return nil
+}
+
+// ExpireRequests releases the interpreters who did not answer in time (a
+// scheduled job) and, with the automatic request on, asks the next.
+func (p *Portal) ExpireRequests(ctx context.Context) (int, error) {
+	due, err := p.DB.DueRequests(ctx, p.Now(), 200)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, rel := range due {
+		rel.Now = p.Now()
+		if _, err := p.DB.ReleaseInterpreter(ctx, rel); err != nil {
+			if errs.CodeOf(err) == errs.NotFound {
+				continue // answered or moved meanwhile
+			}
+			return n, err
+		}
+		n++
+		p.requestNext(ctx, rel.Booking, resources.InterpreterExpired)
+	}
+	return n, nil
+}
+
+// requestNext asks the next-best interpreter for a booking whose
+// interpreter was released, when the settings say so: the best suggestion
+// that keeps the time, the room and the interviewer (for one who stepped
+// aside, a remote interpreter first). With nobody left the booking waits
+// for a clerk. Failures are logged: the clerk's queue is the fallback.
+func (p *Portal) requestNext(ctx context.Context, booking int64, reason string) {
+	st, err := p.DB.Settings(ctx)
+	if err != nil || !st.Rules().AutoRequestNext {
+		return
+	}
+	b, err := p.DB.Booking(ctx, booking)
+	if err != nil || b.Status != "active" || b.Interpreter != "" {
+		return
+	}
+	ans, err := p.Booking.Suggest(ctx, SuggestRequest{InterviewID: b.Interview, K: 20, Actor: "system"})
+	if err != nil {
+		p.Log.Warn("automatic request: no suggestions", "booking", booking, "error", err.Error())
+		return
+	}
+	var pick *Option
+	for i := range ans.Suggestions {
+		o := &ans.Suggestions[i]
+		if o.Start != b.Start || o.Room != b.Room || o.Interviewer != b.Interviewer || o.Interpreter == "" {
+			continue
+		}
+		if pick == nil || (reason == resources.DeclineStepAside && o.Mode == "remote" && pick.Mode != "remote") {
+			pick = o
+		}
+	}
+	if pick == nil {
+		p.Log.Info("automatic request: nobody left at the same time and place; a clerk decides", "booking", booking)
+		return
+	}
+	_, err = p.Booking.Reschedule(ctx, ChangeRequest{BookingID: booking, SuggestionID: pick.ID, Actor: "system",
+		Reason: "automatic request of the next-best interpreter after " + reason, Source: SourcePlan})
+	if err != nil {
+		p.Log.Warn("automatic request failed; a clerk decides", "booking", booking, "error", err.Error())
+	}
+}
+
+// Summons lists the signed-in counsel's summons from 30 days back.
+func (p *Portal) Summons(ctx context.Context, sess *resources.PortalSession) ([]resources.Summons, error) {
+	id, err := partyOf(sess)
+	if err != nil {
+		return nil, err
+	}
+	return p.DB.Summons(ctx, id, p.Now().Add(-30*24*time.Hour))
+}
+
+// Acknowledge records that the signed-in counsel has seen a summons.
+func (p *Portal) Acknowledge(ctx context.Context, sess *resources.PortalSession, booking int64) error {
+	id, err := partyOf(sess)
+	if err != nil {
+		return err
+	}
+	return p.DB.AcknowledgeSummons(ctx, id, booking, p.Now())
+}
+
+// AskOtherTime records the signed-in counsel's request for another time:
+// a reason and the local dates (YYYY-MM-DD) they cannot attend, which
+// become their unavailability.
+func (p *Portal) AskOtherTime(ctx context.Context, sess *resources.PortalSession, booking int64, reason string, dates []string) error {
+	id, err := partyOf(sess)
+	if err != nil {
+		return err
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" || len(reason) > 1000 {
+		return errs.Field("reason", "say in a few words why (at most 1000 characters)")
+	}
+	if len(dates) == 0 || len(dates) > 60 {
+		return errs.Field("dates", "give the dates you cannot attend (1 to 60)")
+	}
+	st, err := p.DB.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(st.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	var days []time.Time
+	for _, d := range dates {
+		t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(d), loc)
+		if err != nil {
+			return errs.Field("dates", "dates are written YYYY-MM-DD, not "+d)
+		}
+		days = append(days, t)
+	}
+	return p.DB.AskOtherTime(ctx, postgres.ChangeRequest{Party: id, Booking: booking, Reason: reason, Dates: days, Now: p.Now()})
+}
