@@ -1,0 +1,123 @@
+package calendars
+
+import (
+	"bytes"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-ical"
+)
+
+// iTIP methods an invitation may carry (RFC 5546 §3.2).
+const (
+	MethodRequest = "REQUEST" // a booking or a move: create or update the event
+	MethodCancel  = "CANCEL"  // a cancellation: remove the event
+)
+
+// Address is a calendar user: the organiser or an attendee of an invitation.
+type Address struct {
+	Name  string // display name, e.g. "Asylum interview scheduling"; may be empty
+	Email string // bare addr-spec, e.g. "interpreter@example.org"
+}
+
+// RenderInvitation encodes one iTIP message (RFC 5546) for iMIP (RFC 6047):
+// a VCALENDAR with METHOD (MethodRequest or MethodCancel) and one VEVENT that
+// has the feed's UID and SEQUENCE, so that a calendar program updates the very
+// event a feed shows, plus ORGANIZER, one ATTENDEE and DTSTAMP = now.
+//
+// A REQUEST refuses a cancelled event; a CANCEL always says STATUS:CANCELLED.
+// Unlike the feed, the invitation leaves out the interview reference: a mail
+// carries no reference of any kind (DESCRIPTION only says how to join a remote
+// interview). Lines end in CRLF and are folded like the feed's.
+func RenderInvitation(method string, e Event, organizer, attendee Address, now time.Time) ([]byte, error) {
+	if err := e.validate(); err != nil {
+		return nil, err
+	}
+	switch method {
+	case MethodRequest:
+		if e.Status == StatusCancelled {
+			return nil, fmt.Errorf("calendars: event %q is cancelled: send METHOD:CANCEL, not REQUEST", e.UID)
+		}
+	case MethodCancel:
+		e.Status = StatusCancelled
+	default:
+		return nil, fmt.Errorf("calendars: iTIP method %q is not REQUEST or CANCEL", method)
+	}
+	if now.IsZero() {
+		return nil, fmt.Errorf("calendars: event %q: no DTSTAMP time", e.UID)
+	}
+	org, err := calAddress("organizer", organizer)
+	if err != nil {
+		return nil, err
+	}
+	att, err := calAddress("attendee", attendee)
+	if err != nil {
+		return nil, err
+	}
+
+	c := invitationEvent(&e, now)
+	org.Name = ical.PropOrganizer
+	c.Props[ical.PropOrganizer] = []ical.Prop{org}
+	att.Name = ical.PropAttendee
+	att.Params.Set(ical.ParamRole, "REQ-PARTICIPANT")
+	att.Params.Set(ical.ParamParticipationStatus, "NEEDS-ACTION")
+	att.Params.Set(ical.ParamRSVP, "FALSE")
+	c.Props[ical.PropAttendee] = []ical.Prop{att}
+
+	var raw bytes.Buffer
+	raw.Grow(1024)
+	raw.WriteString("BEGIN:VCALENDAR\r\n")
+	writeProp(&raw, ical.PropProductID, "", textValue(ProductID))
+	writeProp(&raw, ical.PropVersion, "", "2.0")
+	writeProp(&raw, ical.PropCalendarScale, "", "GREGORIAN")
+	writeProp(&raw, ical.PropMethod, "", method)
+	if err := ical.NewEncoder(&raw).Encode(&ical.Calendar{Component: c}); err != nil {
+		return nil, fmt.Errorf("calendars: invitation for %q: %w", e.UID, err)
+	}
+	raw.WriteString("END:VCALENDAR\r\n")
+	return fold(raw.Bytes()), nil
+}
+
+// invitationEvent is the feed's VEVENT with DTSTAMP = now (when the message is
+// made, RFC 5546 §2.1.5) and a DESCRIPTION without the interview reference.
+func invitationEvent(e *Event, now time.Time) *ical.Component {
+	c := e.component(map[string]string{})
+	c.Props[ical.PropDateTimeStamp] = []ical.Prop{{Name: ical.PropDateTimeStamp, Value: utcValue(now)}}
+	delete(c.Props, ical.PropDescription)
+	if j := clean(e.JoinInfo); e.Mode == ModeRemote && j != "" {
+		d := "How to join (remote interpretation): " + j
+		c.Props[ical.PropDescription] = []ical.Prop{{Name: ical.PropDescription, Value: textValue(d)}}
+	}
+	return c
+}
+
+// calAddress checks a and returns its property: value mailto:…, parameter CN
+// when a has a name.
+func calAddress(role string, a Address) (ical.Prop, error) {
+	addr, err := mail.ParseAddress(a.Email)
+	if err != nil || addr.Address != a.Email || addr.Name != "" || strings.ContainsAny(a.Email, " \t\r\n\"<>") {
+		return ical.Prop{}, fmt.Errorf("calendars: %s e-mail %q is not a bare address", role, a.Email)
+	}
+	p := ical.Prop{Params: ical.Params{}, Value: "mailto:" + a.Email}
+	if cn := paramText(a.Name); cn != "" {
+		p.Params.Set(ical.ParamCommonName, cn)
+	}
+	return p, nil
+}
+
+// paramText makes s fit a parameter value (RFC 5545 §3.1): no control
+// characters and no double quotes (go-ical quotes values with ; : or ,).
+func paramText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case '\n', '\t':
+			return ' '
+		case '"':
+			return '\''
+		}
+		return r
+	}, clean(s))
+	return strings.TrimSpace(s)
+}
