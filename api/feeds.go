@@ -28,7 +28,7 @@ import (
 // FeedUIDDomain ends every event UID: "booking-123@" + FeedUIDDomain. It is
 // fixed, not the host name, so that a UID stays the same whichever address
 // a client subscribed with.
-const FeedUIDDomain = "interviews.asylum-scheduling"
+const FeedUIDDomain = calendars.UIDDomain
 
 // RateLimit is a token bucket: Burst requests at once, refilled at
 // PerSecond. A zero Burst means no limit.

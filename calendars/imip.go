@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 
@@ -121,3 +122,11 @@ func paramText(s string) string {
 	}, clean(s))
 	return strings.TrimSpace(s)
 }
+
+// UIDDomain ends every event UID: "booking-123@" + UIDDomain. It is fixed,
+// not a host name, so that a UID stays the same whichever address a feed or
+// a mail came from.
+const UIDDomain = "interviews.asylum-scheduling"
+
+// BookingUID is the UID of a booking's event in feeds and invitations.
+func BookingUID(id int64) string { return "booking-" + strconv.FormatInt(id, 10) + "@" + UIDDomain }

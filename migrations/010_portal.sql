@@ -20,7 +20,7 @@ alter table bookings
 update bookings set interpreter_status = 'confirmed' where interpreter_id is not null;
 create index bookings_interpreter_due on bookings (interpreter_due)
     where interpreter_status = 'requested' and status = 'active';
-create index bookings_interpreter on bookings (interpreter_id, start_at);
+create index bookings_interpreter_start on bookings (interpreter_id, start_at);
 
 -- A counsel's or representative's answer to a summons: acknowledged (at the
 -- booking's sequence they saw), or a request for another time.

@@ -139,7 +139,7 @@ type Participant struct {
 // Mail is one message to a person, waiting in or done with the mail outbox.
 type Mail struct {
 	ID            int64       `json:"id"`
-	Booking       *int64      `json:"booking,omitempty"`
+	Booking       int64       `json:"booking"`
 	Sequence      int         `json:"sequence"`
 	RecipientKind string      `json:"recipient_kind"`
 	RecipientID   string      `json:"recipient_id"`

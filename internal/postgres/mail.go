@@ -158,13 +158,17 @@ func requestsInterpreter(action string, before, after *resources.Booking) bool {
 
 // requestInterpreterSQL marks a booking's interpreter part requested, with
 // the answer due within the settings' hours and never later than the
-// settings' hours before the start (a later request: two hours, or the start).
-const requestInterpreterSQL = `update bookings b set interpreter_status = 'requested', interpreter_answered_at = null,
-		interpreter_due = greatest(
-			least($2::timestamptz + make_interval(hours => coalesce((s.confirmation->>'answer_within_hours')::int, 48)),
-				b.start_at - make_interval(hours => coalesce((s.confirmation->>'answer_before_start_hours')::int, 24))),
-			least($2::timestamptz + interval '2 hours', b.start_at))
-	from settings s where b.id = $1`
+// settings' hours before the start; a request made after that point is due
+// within the settings' hours or two hours, whichever is less, and by the
+// start at the latest.
+const requestInterpreterSQL = `with c as (
+		select make_interval(hours => coalesce((confirmation->>'answer_within_hours')::int, 48)) answer_in,
+			make_interval(hours => coalesce((confirmation->>'answer_before_start_hours')::int, 24)) answer_before from settings)
+	update bookings b set interpreter_status = 'requested', interpreter_answered_at = null,
+		interpreter_due = case when least($2::timestamptz + c.answer_in, b.start_at - c.answer_before) > $2::timestamptz
+			then least($2::timestamptz + c.answer_in, b.start_at - c.answer_before)
+			else least($2::timestamptz + least(c.answer_in, interval '2 hours'), b.start_at) end
+	from c where b.id = $1`
 
 // ClaimMail takes up to n due mails that no other worker holds and marks
 // them sending (one more attempt), so that each is handed to the SMTP
