@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"fmt"
 	"log/slog"
 	"net/mail"
 	"slices"
@@ -356,4 +357,111 @@ func (p *Portal) AskOtherTime(ctx context.Context, sess *resources.PortalSession
 		days = append(days, t)
 	}
 	return p.DB.AskOtherTime(ctx, postgres.ChangeRequest{Party: id, Booking: booking, Reason: reason, Dates: days, Now: p.Now()})
+}
+
+// absenceTable is the table of the person's absences.
+func absenceTable(sess *resources.PortalSession) (string, error) {
+	switch {
+	case sess == nil:
+		return "", errs.E(errs.Unauthorized, "not signed in")
+	case sess.Role == resources.PortalInterpreter:
+		return "interpreters", nil
+	case sess.Role == resources.PortalCounsel:
+		return "parties", nil
+	}
+	return "", errs.E(errs.Forbidden, "no absences for this role")
+}
+
+// Absences lists the signed-in person's absences (standing unavailability:
+// court days, holidays).
+func (p *Portal) Absences(ctx context.Context, sess *resources.PortalSession) ([]resources.Absence, error) {
+	table, err := absenceTable(sess)
+	if err != nil {
+		return nil, err
+	}
+	return p.DB.Absences(ctx, table, sess.PersonID)
+}
+
+// AddAbsence adds an absence of the signed-in person: from start to end,
+// local date-times ("2027-01-11T08:00", from a form) or RFC 3339 instants.
+// It reaches the solver at once; bookings it breaks are flagged as any
+// absence's are.
+func (p *Portal) AddAbsence(ctx context.Context, sess *resources.PortalSession, start, end string) error {
+	table, err := absenceTable(sess)
+	if err != nil {
+		return err
+	}
+	st, err := p.DB.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(st.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	var a resources.Absence
+	for _, x := range []struct {
+		in   string
+		out  *string
+		name string
+	}{{start, &a.Start, "start"}, {end, &a.End, "end"}} {
+		t, err := time.Parse(time.RFC3339, x.in)
+		if err != nil {
+			if t, err = time.ParseInLocation("2006-01-02T15:04", x.in, loc); err != nil {
+				return errs.Field(x.name, "give a date and a time")
+			}
+		}
+		*x.out = t.In(loc).Format(time.RFC3339)
+	}
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	_, err = p.DB.AddAbsence(ctx, table, sess.PersonID, a)
+	return err
+}
+
+// DeleteAbsence removes one of the signed-in person's absences.
+func (p *Portal) DeleteAbsence(ctx context.Context, sess *resources.PortalSession, id int64) error {
+	table, err := absenceTable(sess)
+	if err != nil {
+		return err
+	}
+	return p.DB.DeleteAbsence(ctx, table, sess.PersonID, id)
+}
+
+// RotateFeed gives the signed-in interpreter a new calendar link: their
+// live links stop working and a new one is made. It returns the new token
+// (shown once).
+func (p *Portal) RotateFeed(ctx context.Context, sess *resources.PortalSession) (string, error) {
+	id, err := interpreterOf(sess)
+	if err != nil {
+		return "", err
+	}
+	old, err := p.DB.FeedTokens(ctx, resources.FeedInterpreter, id)
+	if err != nil {
+		return "", err
+	}
+	for _, f := range old { // the live ones
+		if err := p.DB.RevokeFeedToken(ctx, f.ID); err != nil && errs.CodeOf(err) != errs.NotFound {
+			return "", err
+		}
+	}
+	token, _, err := p.DB.CreateFeedToken(ctx, resources.FeedInterpreter, id, "interpreter "+id)
+	return token, err
+}
+
+// JobExpireRequests is the name of the job that expires unanswered requests.
+const JobExpireRequests = "expire_requests"
+
+// ExpireRequestsJob releases, every minute by default, the interpreters who
+// did not answer in time, and deletes spent sign-in links and sessions.
+func ExpireRequestsJob(p *Portal, spec string) Job {
+	return Job{Name: JobExpireRequests, Spec: spec, Run: func(ctx context.Context) (string, error) {
+		n, err := p.ExpireRequests(ctx)
+		if err != nil {
+			return "", err
+		}
+		m, err := p.DB.ClearPortalAuth(ctx, p.Now())
+		return fmt.Sprintf("%d unanswered requests expired; %d spent sign-in links and sessions deleted", n, m), err
+	}}
 }

@@ -61,6 +61,9 @@ type Config struct {
 	// FeedBaseURL is the public base URL of calendar subscription links
 	// (default: from the request).
 	FeedBaseURL string
+	// Portal serves the pages of interpreters and counsels (/portal/...);
+	// nil: those pages are not found.
+	Portal *scheduler.Portal
 	// RequestTimeout limits each page request (default 30 s, as the API).
 	RequestTimeout time.Duration
 	// SessionTTL is how long a session lives without use (default 8 h);
@@ -78,6 +81,7 @@ type Handler struct {
 	// sign-in attempts per client address and for the whole server
 	signinByClient, signinAll *ratelimit.Limiter
 	pages                     map[string]*template.Template
+	portalPages               map[string]*template.Template
 	router                    chi.Router
 }
 
@@ -106,6 +110,7 @@ func New(cfg Config) *Handler {
 		signinByClient: ratelimit.New(signinPerClient.perSecond, signinPerClient.burst),
 		signinAll:      ratelimit.New(signinPerServer.perSecond, signinPerServer.burst)}
 	h.pages = parsePages()
+	h.portalPages = parsePortalPages()
 	h.router = h.routes()
 	return h
 }
@@ -154,6 +159,7 @@ func (h *Handler) routes() chi.Router {
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errs.E(errs.NotFound, "there is no such page"))
 	})
+	h.mountPortal(r)
 	r.Group(func(r chi.Router) {
 		r.Use(h.loadSession)
 		r.Get("/signin", h.signinForm)

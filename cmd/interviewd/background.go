@@ -6,12 +6,15 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	netmail "net/mail"
+	"net/url"
 	"strconv"
 	"time"
 
 	"github.com/asylum-scheduling/interviews/api"
 
 	"github.com/asylum-scheduling/interviews/calendars/importer"
+	"github.com/asylum-scheduling/interviews/internal/mail"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/scheduler"
 )
@@ -30,6 +33,10 @@ type bgConfig struct {
 	requestLimit  time.Duration      // time limit of a request (instances: api.ImportTimeout)
 	metricsAddr   string             // serve /metrics here instead of on the main address
 	busyAllow     importer.AllowList // private hosts and ranges busy calendars may be fetched from
+	smtpURL       string             // SMTP_URL: where mails go; "" keeps them in the outbox
+	mailFrom      string             // MAIL_FROM
+	publicURL     string             // PUBLIC_URL: the base of links in mails
+	expire        string             // cron spec of the expiry of unanswered requests
 }
 
 // Defaults of the background work.
@@ -70,6 +77,10 @@ func (c *bgConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	}
 	fs.DurationVar(&c.requestLimit, "request-timeout", reqLimit, "time limit of a request, database calls included (instance import and export: 2m)")
 	fs.StringVar(&c.metricsAddr, "metrics-addr", getenv("METRICS_ADDR"), "serve /metrics on this address (e.g. 127.0.0.1:9090) instead of the public one (default $METRICS_ADDR)")
+	fs.StringVar(&c.smtpURL, "smtp-url", getenv("SMTP_URL"), "mail server: smtp://host:port (STARTTLS when offered), smtp://user:pass@host:587 (STARTTLS required) or smtps://user:pass@host:465 (default $SMTP_URL; none: mails wait in the outbox)")
+	fs.StringVar(&c.mailFrom, "mail-from", envOr(getenv, "MAIL_FROM", "interviews@localhost"), "sender address of mails (default $MAIL_FROM)")
+	fs.StringVar(&c.publicURL, "public-url", getenv("PUBLIC_URL"), "public base URL of the links in mails, e.g. https://interviews.example (default $PUBLIC_URL; none: http://localhost and the port)")
+	fs.StringVar(&c.expire, "expire-requests", envOr(getenv, "EXPIRE_REQUESTS_SPEC", "* * * * *"), "cron spec of the expiry of unanswered interpreter requests, or off")
 	fs.StringVar(&c.busyAllowList, "busy-calendar-allow", getenv("BUSY_CALENDAR_ALLOW"),
 		"host names and CIDR ranges of the own network that busy calendars may be fetched from (default $BUSY_CALENDAR_ALLOW)")
 }
@@ -85,6 +96,23 @@ func (c *bgConfig) check() error {
 	c.busyAllow = l
 	if c.webhookURL != "" && c.webhookSecret == "" {
 		return errors.New("WEBHOOK_SECRET must be set with a webhook URL: deliveries are signed")
+	}
+	if c.smtpURL != "" {
+		if _, err := mail.NewSender(c.smtpURL, c.mailFrom); err != nil {
+			return fmt.Errorf("-smtp-url (SMTP_URL): %v", err)
+		}
+	}
+	if a, err := netmail.ParseAddress(c.mailFrom); err != nil || a.Address != c.mailFrom {
+		return fmt.Errorf("-mail-from (MAIL_FROM) %q is not a plain e-mail address", c.mailFrom)
+	}
+	if c.publicURL != "" {
+		u, err := url.Parse(c.publicURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Errorf("-public-url (PUBLIC_URL) %q is not an http(s) URL", c.publicURL)
+		}
+	}
+	if err := scheduler.CheckSpec(c.expire); err != nil {
+		return fmt.Errorf("-expire-requests (EXPIRE_REQUESTS_SPEC) %q: %v", c.expire, err)
 	}
 	if err := scheduler.CheckSpec(c.clearHolds); err != nil {
 		return fmt.Errorf("-clear-holds (CLEAR_HOLDS_SPEC) %q: %v", c.clearHolds, err)
@@ -113,8 +141,11 @@ func specOf(s string) string {
 
 // newJobs makes the scheduled jobs (not started yet): the expired-holds
 // cleanup, the busy-calendar import and the nightly plan.
-func newJobs(db *postgres.DB, planner *scheduler.Planner, c bgConfig, obs scheduler.Observer, log *slog.Logger) (*scheduler.Jobs, error) {
+func newJobs(db *postgres.DB, planner *scheduler.Planner, portal *scheduler.Portal, c bgConfig, obs scheduler.Observer, log *slog.Logger) (*scheduler.Jobs, error) {
 	jobs := scheduler.NewJobs(db, log, time.Now, scheduler.WithObserver(obs))
+	if err := jobs.Add(scheduler.ExpireRequestsJob(portal, specOf(c.expire))); err != nil {
+		return nil, err
+	}
 	if err := jobs.Add(scheduler.ClearHoldsJob(db, time.Now, specOf(c.clearHolds), keepJobRuns)); err != nil {
 		return nil, err
 	}
@@ -133,7 +164,8 @@ func newJobs(db *postgres.DB, planner *scheduler.Planner, c bgConfig, obs schedu
 // startBackground marks failed what a stopped server left running, starts
 // the scheduled jobs and the outbox worker, and returns the function that
 // stops them and the server's plans (after the HTTP server has stopped).
-func startBackground(ctx context.Context, db *postgres.DB, planner *scheduler.Planner, jobs *scheduler.Jobs, c bgConfig, log *slog.Logger) (func(), error) {
+func startBackground(ctx context.Context, db *postgres.DB, planner *scheduler.Planner, jobs *scheduler.Jobs, mailer *scheduler.Mailer,
+	c bgConfig, log *slog.Logger) (func(), error) {
 	if _, err := planner.Recover(ctx); err != nil {
 		return nil, fmt.Errorf("plans: %w", err)
 	}
@@ -164,6 +196,14 @@ func startBackground(ctx context.Context, db *postgres.DB, planner *scheduler.Pl
 		close(outboxDone)
 		log.Warn("no webhook URL: notifications wait in the outbox")
 	}
+	mailDone := make(chan struct{})
+	if mailer != nil {
+		go func() { defer close(mailDone); mailer.Run(octx) }()
+		log.Info("delivering mail", "server", mailer.Sender.(fmt.Stringer).String())
+	} else {
+		close(mailDone)
+		log.Warn("no mail server (SMTP_URL): mails wait in the outbox and sign-in links cannot be sent")
+	}
 	return func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
@@ -174,9 +214,11 @@ func startBackground(ctx context.Context, db *postgres.DB, planner *scheduler.Pl
 			log.Error("stopping plans", "error", err.Error())
 		}
 		stopOutbox()
-		select {
-		case <-outboxDone:
-		case <-sctx.Done():
+		for _, done := range []chan struct{}{outboxDone, mailDone} {
+			select {
+			case <-done:
+			case <-sctx.Done():
+			}
 		}
 	}, nil
 }

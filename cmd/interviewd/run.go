@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strconv"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -120,6 +121,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
+	}
+	if bg.publicURL == "" {
+		// Links in mails point at this server as the machine itself sees it.
+		bg.publicURL = "http://localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	}
 	app, err := wire(ctx, db, bg, log)
 	if err != nil {
