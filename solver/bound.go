@@ -2,6 +2,8 @@ package solver
 
 import (
 	"context"
+	"fmt"
+	"sort"
 	"time"
 )
 
@@ -122,7 +124,7 @@ func (m *model) bound(ctx context.Context, opt BoundOptions) (*Bound, error) {
 	bud := &budget{deadline: deadline, now: now}
 	best := r.solveAll(allFamilies, bud)
 	b.Components = len(best.parts)
-	if best.lost() > 0 {
+	if best.lost() > 0 || !best.exact {
 		for f := bFamily(0); f < numFamilies; f++ {
 			if res := r.solveAll(1<<f, bud); res.lost() > best.lost() {
 				best = res
@@ -158,6 +160,7 @@ type part struct {
 	total int64
 	ub    int64
 	exact bool
+	cores []core // when the bound comes from cores
 }
 
 // solveAll solves the relaxation keeping the families in mask, component by
@@ -170,7 +173,7 @@ func (r *relax) solveAll(mask famMask, bud *budget) relaxResult {
 		for _, x := range comp {
 			pt.total += r.items[x].prio
 		}
-		pt.ub, pt.exact = r.solvePart(comp, mask, bud)
+		r.solvePart(&pt, mask, bud)
 		res.total += pt.total
 		res.ub += pt.ub
 		res.exact = res.exact && pt.exact
@@ -191,32 +194,179 @@ func maskName(mask famMask) string {
 	return "mixed"
 }
 
-// solvePart bounds the relaxed maximum of one component.
-func (r *relax) solvePart(comp []int, mask famMask, bud *budget) (int64, bool) {
-	subs := r.project(comp, mask)
+// solvePart bounds the relaxed maximum of one component: directly, and when
+// that is not exact, also through its cores.
+func (r *relax) solvePart(pt *part, mask famMask, bud *budget) {
+	pt.ub, pt.exact = r.solveDirect(pt.items, mask, bud)
+	if pt.exact {
+		return
+	}
+	cores, ub := r.cores(pt.items, mask, bud)
+	if ub < pt.ub {
+		pt.ub, pt.cores = ub, cores
+	}
+}
+
+// solveDirect bounds the relaxed maximum of items by branch and bound (few
+// items) or by packing them all (many), falling back to the capacity
+// knapsack.
+func (r *relax) solveDirect(items []int, mask famMask, bud *budget) (int64, bool) {
+	subs := r.project(items, mask)
 	var total int64
 	for _, s := range subs {
 		total += s.it.prio
-	}
-	all := make([]int, len(subs))
-	for k := range all {
-		all[k] = k
 	}
 	p := newPacker(r, subs, bud)
 	if len(subs) <= smallComponent {
 		bud.allow(exactNodes)
 		if ub, exact := p.maxWeight(); exact || ub < total {
-			return ub, exact
+			return min(ub, r.knapsack(subs, mask)), exact
 		}
 		return r.knapsack(subs, mask), false
 	}
 	bud.allow(packNodes)
 	p.arrange = false
-	switch p.packAll(all) {
-	case packYes:
+	all := make([]int, len(subs))
+	for k := range all {
+		all[k] = k
+	}
+	if p.packAll(all) == packYes {
 		return total, true
 	}
 	return r.knapsack(subs, mask), false
+}
+
+// A core of a component, for one family F, is the set I_B of its items
+// whose F-resources all lie in a set B (the F-resources of one of its
+// items, at most maxCoreResources of them). Restricting a relaxed solution
+// to I_B gives a relaxed solution of I_B alone, so the relaxed maximum of the
+// component is at most the sum, over cores with pairwise disjoint items, of
+// their relaxed maxima, plus the priority of the items in no chosen core.
+// Cores catch what the whole component is too large to show: the few
+// child-friendly rooms of an office, the interpreters of one rare language.
+const maxCoreResources = 16
+
+// core is a core with its bound.
+type core struct {
+	fam   bFamily
+	items []int
+	total int64
+	ub    int64
+}
+
+// cores bounds the relaxed maximum of a component by its cores and returns
+// the cores chosen (those that lose priority, disjoint, largest loss first).
+func (r *relax) cores(comp []int, mask famMask, bud *budget) ([]core, int64) {
+	var found []core
+	for f := bFamily(0); f < numFamilies; f++ {
+		if !mask.has(f) {
+			continue
+		}
+		res := make([]map[int]bool, len(comp))
+		keys := map[string]int{} // resource set → an item that has it
+		for k, x := range comp {
+			res[k] = r.resourcesOf(&r.items[x], f)
+			if len(res[k]) == 0 || len(res[k]) > maxCoreResources {
+				continue
+			}
+			keys[setKey(res[k])] = k
+		}
+		for _, k := range sortedValues(keys) {
+			if bud.late {
+				break
+			}
+			var items []int
+			var total int64
+			for j, x := range comp {
+				if len(res[j]) > 0 && subset(res[j], res[k]) {
+					items = append(items, x)
+					total += r.items[x].prio
+				}
+			}
+			if len(items) == len(comp) {
+				continue
+			}
+			if ub, _ := r.solveDirect(items, mask, bud); ub < total {
+				found = append(found, core{fam: f, items: items, total: total, ub: ub})
+			}
+		}
+	}
+	sort.SliceStable(found, func(a, b int) bool { return found[a].total-found[a].ub > found[b].total-found[b].ub })
+	taken := map[int]bool{}
+	var chosen []core
+	var ub int64
+	for _, c := range found {
+		clash := false
+		for _, x := range c.items {
+			clash = clash || taken[x]
+		}
+		if clash {
+			continue
+		}
+		for _, x := range c.items {
+			taken[x] = true
+		}
+		chosen = append(chosen, c)
+		ub += c.ub
+	}
+	for _, x := range comp {
+		if !taken[x] {
+			ub += r.items[x].prio
+		}
+	}
+	return chosen, ub
+}
+
+// resourcesOf is the set of resources (global ids) of family f that item
+// it can use in any context.
+func (r *relax) resourcesOf(it *bItem, f bFamily) map[int]bool {
+	out := map[int]bool{}
+	for ci := range it.ctxs {
+		for j, g := range it.fams {
+			if g != f {
+				continue
+			}
+			for _, b := range it.ctxs[ci].demands[j] {
+				out[r.bins[b].gid] = true
+			}
+		}
+	}
+	return out
+}
+
+func setKey(s map[int]bool) string {
+	ks := make([]int, 0, len(s))
+	for k := range s {
+		ks = append(ks, k)
+	}
+	sort.Ints(ks)
+	return fmt.Sprint(ks)
+}
+
+func subset(a, b map[int]bool) bool {
+	if len(a) > len(b) {
+		return false
+	}
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// sortedValues returns the map's values in the order of its keys.
+func sortedValues(m map[string]int) []int {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]int, len(keys))
+	for i, k := range keys {
+		out[i] = m[k]
+	}
+	return out
 }
 
 // components splits the items into groups that share no bin of the kept
@@ -272,4 +422,27 @@ func (r *relax) components(mask famMask) [][]int {
 		out = append(out, groups[root])
 	}
 	return out
+}
+
+// startBound computes the bound of a solve alongside its search, within the
+// solve's time limit (10 s when it has none), and returns the step that
+// puts it into the schedule's statistics as bound and gap (medium − bound).
+// A bound cut short by the limit is still valid, only weaker.
+func (m *model) startBound(ctx context.Context, opt Options, now func() time.Time) func(*Schedule) {
+	done := make(chan *Bound, 1)
+	go func() {
+		b, err := m.bound(ctx, BoundOptions{TimeLimit: opt.TimeLimit, Now: now})
+		if err != nil {
+			b = nil
+		}
+		done <- b
+	}()
+	return func(s *Schedule) {
+		b := <-done
+		if b == nil || s.Stats == nil {
+			return
+		}
+		gap := s.Score.Medium - b.Medium
+		s.Stats.Bound, s.Stats.Gap = &b.Medium, &gap
+	}
 }

@@ -28,6 +28,12 @@ func (r *relax) bindings(rr relaxResult) []Binding {
 		if pt.ub >= pt.total {
 			continue
 		}
+		if len(pt.cores) > 0 {
+			for _, c := range pt.cores {
+				parts = append(parts, r.partBinding(part{items: c.items, total: c.total, ub: c.ub}, 1<<c.fam))
+			}
+			continue
+		}
 		parts = append(parts, r.partBinding(pt, rr.mask))
 	}
 	sort.SliceStable(parts, func(a, b int) bool { return parts[a].Lost > parts[b].Lost })
@@ -156,4 +162,3 @@ func bindingText(b Binding, total int64, fam bFamily, langs, places []string) st
 	}
 	return fmt.Sprintf("%s: of %d interviews (priority %d) at least priority %d cannot be held", limit, b.Count, total, b.Lost)
 }
-

@@ -311,7 +311,6 @@ func (p *packer) maxWeight() (ub int64, exact bool) {
 	return max(ub, best), exact
 }
 
-
 // snapshot copies the bins held by the chosen sub items.
 func (p *packer) snapshot(chosen []int) [][2]int32 {
 	var out [][2]int32
