@@ -370,6 +370,10 @@ type Stats struct {
 	Iterations      int64 `json:"iterations"`
 	Seed            int64 `json:"seed"`
 	Workers         int   `json:"workers"`
+	// Bound is a proven lower bound on the medium score (ComputeBound) and
+	// Gap is medium − bound; 0 proves the medium optimal.
+	Bound *int64 `json:"bound,omitempty"`
+	Gap   *int64 `json:"gap,omitempty"`
 }
 
 // LocationsIDs returns the ids of the instance's locations, in order.

@@ -59,6 +59,7 @@ func Solve(ctx context.Context, in *Instance, opt Options) (*Schedule, error) {
 	if err != nil {
 		return nil, err
 	}
+	finishBound := m.startBound(ctx, opt, now)
 	st := construct(m, false)
 	if ff := construct(m, true); ff.key().less(st.key()) {
 		st = ff
@@ -74,6 +75,7 @@ func Solve(ctx context.Context, in *Instance, opt Options) (*Schedule, error) {
 		return nil, err
 	}
 	s.Stats = &Stats{SolveMS: now().Sub(t0).Milliseconds(), FirstFeasibleMS: firstMS, Iterations: iters, Seed: opt.Seed, Workers: workers}
+	finishBound(s)
 	return s, nil
 }
 

@@ -30,6 +30,7 @@ commands:
   check     -in INSTANCE.json -schedule SCHEDULE.json
   suggest   -in INSTANCE.json -interview ID [-k 5] [-from DATE] [-to DATE]
   generate  -size S|M|L|XL [-seed N] [-out INSTANCE.json]
+  bound     -in INSTANCE.json [-time-limit 10s]
 
 Use - for standard input or output. Run 'schedule <command> -h' for a command's flags.
 `
@@ -70,6 +71,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		err = cmdSuggest(args[1:], stdin, stdout, stderr)
 	case "generate":
 		err = cmdGenerate(args[1:], stdout, stderr)
+	case "bound":
+		err = cmdBound(ctx, args[1:], stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
