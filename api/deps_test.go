@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -16,8 +17,12 @@ import (
 func testDeps(db *postgres.DB, log *slog.Logger, now func() time.Time) api.Deps {
 	m := metrics.New()
 	booking := scheduler.New(db, nil, log, now, scheduler.WithObserver(m))
+	if now == nil {
+		now = time.Now
+	}
 	return api.Deps{Store: db, Booking: booking, Planner: scheduler.NewPlanner(db, booking, log, now),
-		Feeds: api.NewFeedService(api.FeedOptions{}), Metrics: m, Log: log, Now: now}
+		Feeds: api.NewFeedService(api.FeedOptions{}), Metrics: m, Log: log, Now: now,
+		Portal: scheduler.NewPortal(context.Background(), db, booking, log, now, "https://interviews.example", nil)}
 }
 
 // newTestServer is api.New on testDeps.

@@ -52,6 +52,7 @@ type Server struct {
 	jobs    *scheduler.Jobs    // scheduled jobs, listed with their runs; nil: runs only
 	feeds   *FeedService       // calendar feeds (api/feeds.go)
 	lists   *listCache         // rendered list pages (api/listcache.go)
+	portal  *scheduler.Portal  // the portal of interpreters and counsels (api/me.go)
 
 	requestTimeout time.Duration    // limit of an ordinary request
 	observer       *metrics.Metrics // feed answers are counted here
@@ -66,6 +67,7 @@ type Deps struct {
 	Planner *scheduler.Planner // runs plans; share it with the pages
 	Jobs    *scheduler.Jobs    // optional: GET /v1/jobs lists these jobs with their runs
 	Feeds   *FeedService
+	Portal  *scheduler.Portal // sign-in links, sessions and /v1/me
 	Metrics *metrics.Metrics // the registry /metrics serves; the services report to it
 	// MetricsElsewhere: /metrics is served on its own address (-metrics-addr),
 	// not by this handler.
@@ -80,8 +82,8 @@ type Deps struct {
 // New returns a server on its dependencies. A missing required one is a
 // programming error: it panics at once rather than fail a request later.
 func New(d Deps) *Server {
-	if d.Store == nil || d.Booking == nil || d.Planner == nil || d.Feeds == nil || d.Metrics == nil {
-		panic("api.New: Store, Booking, Planner, Feeds and Metrics are required")
+	if d.Store == nil || d.Booking == nil || d.Planner == nil || d.Feeds == nil || d.Metrics == nil || d.Portal == nil {
+		panic("api.New: Store, Booking, Planner, Feeds, Metrics and Portal are required")
 	}
 	if d.Now == nil {
 		d.Now = time.Now
@@ -92,7 +94,7 @@ func New(d Deps) *Server {
 	if d.RequestTimeout <= 0 {
 		d.RequestTimeout = RequestTimeout
 	}
-	s := &Server{requestTimeout: d.RequestTimeout, db: d.Store, log: d.Log, now: d.Now, booking: d.Booking, planner: d.Planner, jobs: d.Jobs, feeds: d.Feeds,
+	s := &Server{requestTimeout: d.RequestTimeout, db: d.Store, log: d.Log, now: d.Now, booking: d.Booking, planner: d.Planner, jobs: d.Jobs, feeds: d.Feeds, portal: d.Portal,
 		metrics: newMetrics(d.Metrics.Registry, d.Store.PoolStats), observer: d.Metrics, metricsHere: !d.MetricsElsewhere, lists: newListCache(32 << 20)}
 	s.metrics.registry.MustRegister(&bgCollector{s})
 	s.router = s.routes()
@@ -112,9 +114,11 @@ func (s *Server) routes() chi.Router {
 	s.mountFeeds(r) // GET|HEAD /feeds/{token}.ics, no bearer token (api/feeds.go)
 	r.Route("/v1", func(r chi.Router) {
 		// The deadline comes first: authentication needs the database too.
-		r.Use(private, s.deadline, s.authenticate)
+		r.Use(private, s.deadline)
+		r.Group(s.mountPortal) // sign-in links, portal sessions, /v1/me (api/me.go)
 		r.Group(func(r chi.Router) {
-			r.Use(limitBody(MaxBody))
+			r.Use(s.authenticate, limitBody(MaxBody))
+			s.mountAttention(r) // needs attention, participants, mails (api/me.go)
 			s.mountEntities(r)
 			s.mountSettings(r)
 			s.mountPlans(r)     // plans, jobs, outbox, absence impact (api/plans.go)
@@ -123,7 +127,7 @@ func (s *Server) routes() chi.Router {
 			s.mountTokens(r)
 		})
 		r.Group(func(r chi.Router) {
-			r.Use(limitBody(MaxInstanceBody))
+			r.Use(s.authenticate, limitBody(MaxInstanceBody))
 			r.With(require(resources.RoleClerk)).Get("/instance", s.h(s.exportInstance))
 			r.With(require(resources.RoleManager)).Post("/instance", s.h(s.importInstance))
 		})

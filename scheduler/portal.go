@@ -11,6 +11,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/mail"
 	"slices"
@@ -52,6 +53,12 @@ type Portal struct {
 // whether the address is known or not); it ends with ctx.
 func NewPortal(ctx context.Context, db *postgres.DB, booking *Service, log *slog.Logger, now func() time.Time,
 	publicURL string, mailer SigninMailer) *Portal {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	}
 	p := &Portal{DB: db, Booking: booking, Log: log, Now: now, PublicURL: strings.TrimRight(publicURL, "/"), Mailer: mailer,
 		LinkTTL: 15 * time.Minute, SessionTTL: 30 * 24 * time.Hour, Idle: 7 * 24 * time.Hour,
 		// Three links an address in ten minutes, then one every ten minutes.

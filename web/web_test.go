@@ -20,6 +20,8 @@ import (
 
 	"github.com/asylum-scheduling/interviews/api"
 	"github.com/asylum-scheduling/interviews/internal/generator"
+	"github.com/asylum-scheduling/interviews/internal/mail"
+	"github.com/asylum-scheduling/interviews/internal/mail/mailtest"
 	"github.com/asylum-scheduling/interviews/internal/metrics"
 	"github.com/asylum-scheduling/interviews/internal/pgtest"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
@@ -40,6 +42,8 @@ type env struct {
 	raw                    *pgtest.Raw // the test's own SQL
 	booking                *scheduler.Service
 	planner                *scheduler.Planner
+	portal                 *scheduler.Portal
+	smtp                   *mailtest.Server // receives the mails of the portal and the bookings
 	clerk, clerk2, manager string
 	clerkID                int64
 }
@@ -93,16 +97,30 @@ func newEnvWith(t *testing.T, in *solver.Instance) *env {
 	m := metrics.New()
 	booking := scheduler.New(db, nil, nil, nil, scheduler.WithObserver(m))
 	planner := scheduler.NewPlanner(db, booking, nil, nil)
-	a := api.New(api.Deps{Store: db, Booking: booking, Planner: planner, Feeds: api.NewFeedService(api.FeedOptions{}), Metrics: m})
-	h := web.New(web.Config{DB: db, Booking: booking, Plans: planner, API: a})
+	// Mail goes to a real SMTP server in the test process.
+	smtp := mailtest.Start(t)
+	sender, err := mail.NewSender(smtp.URL(), "booking@migri.example")
+	require.NoError(t, err)
+	bg, stopBG := context.WithCancel(context.Background())
+	portal := scheduler.NewPortal(bg, db, booking, nil, nil, "", scheduler.SigninMail(sender, "booking@migri.example", nil))
+	a := api.New(api.Deps{Store: db, Booking: booking, Planner: planner, Feeds: api.NewFeedService(api.FeedOptions{}), Metrics: m,
+		Portal: portal})
+	h := web.New(web.Config{DB: db, Booking: booking, Plans: planner, Portal: portal, API: a})
 	srv := httptest.NewServer(h)
+	portal.PublicURL = srv.URL
+	mailer := scheduler.NewMailer(db, nil, nil, sender, "booking@migri.example", srv.URL)
+	mailer.Poll = 100 * time.Millisecond
+	mailDone := make(chan struct{})
+	go func() { defer close(mailDone); mailer.Run(bg) }()
 	t.Cleanup(func() {
+		stopBG()
+		<-mailDone
 		srv.Close()
 		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		planner.Close(cctx)
 	})
-	e := &env{srv: srv, db: db, raw: raw, booking: booking, planner: planner}
+	e := &env{srv: srv, db: db, raw: raw, booking: booking, planner: planner, portal: portal, smtp: smtp}
 	var tk *resources.Token
 	e.clerk, tk, err = db.CreateToken(ctx, "clerk-a", resources.RoleClerk)
 	require.NoError(t, err)
