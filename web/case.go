@@ -51,6 +51,15 @@ type bookingView struct {
 	Status      string
 	Pinned      bool
 	Sequence    int
+	// The people outside the agency with their answers, and the mails
+	// sent to them (newest first).
+	Participants []resources.Participant
+	Mails        []mailView
+}
+
+// mailView is one mail of a booking as the case page lists it.
+type mailView struct {
+	When, To, Kind, State string
 }
 
 type holdView struct {
@@ -130,6 +139,9 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 			bv := viewBooking(b, c.loc, names)
 			bv.OfficeID = h.roomOffice(ctx, b.Room)
 			bv.Office = names[bv.OfficeID]
+			if err := h.addParticipants(ctx, &bv, c.loc); err != nil {
+				return "", err
+			}
 			d.Booking = &bv
 		}
 	}
@@ -488,4 +500,27 @@ func (h *Handler) bookingPage(w http.ResponseWriter, r *http.Request, v *view) (
 func (h *Handler) roomOffice(ctx context.Context, room string) string {
 	loc, _ := h.db.RoomLocation(ctx, room)
 	return loc
+}
+
+// addParticipants adds the booking's people outside the agency, their
+// answers and the mails sent to them.
+func (h *Handler) addParticipants(ctx context.Context, bv *bookingView, loc *time.Location) error {
+	ps, err := h.db.Participants(ctx, bv.ID)
+	if err != nil {
+		return err
+	}
+	bv.Participants = ps
+	ms, err := h.db.Mails(ctx, bv.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		when := m.CreatedAt
+		if m.SentAt != nil {
+			when = *m.SentAt
+		}
+		bv.Mails = append(bv.Mails, mailView{When: localStamp(when, loc), To: m.RecipientKind + " " + m.RecipientID,
+			Kind: m.Kind + " (" + m.Method + ")", State: m.State})
+	}
+	return nil
 }

@@ -168,6 +168,7 @@ var funcs = template.FuncMap{
 	"reason":   reasonWord,
 	"join":     strings.Join,
 	"dayLabel": dayLabel,
+	"answer":   answerWord,
 	"add":      func(a, b int) int { return a + b },
 	"pct": func(a, b int) int {
 		if b == 0 {
@@ -204,4 +205,17 @@ func pathID(r *http.Request, param, what string) (int64, error) {
 		return 0, errs.E(errs.NotFound, "There is no %s %q.", what, chi.URLParam(r, param))
 	}
 	return n, nil
+}
+
+// answerWord says in words what a person outside the agency answered.
+func answerWord(s string) string {
+	if w, ok := map[string]string{
+		"requested": "asked, no answer yet", "confirmed": "confirmed", "declined": "declined", "expired": "did not answer in time",
+		"acknowledged": "acknowledged", "summoned": "summoned, not acknowledged", "change_requested": "asked for another time",
+		"unavailable": "unavailable", "conflict_of_interest": "conflict of interest", "other": "another reason",
+		"stepped_aside": "stepped aside", "": "no interpreter",
+	}[s]; ok {
+		return w
+	}
+	return s
 }

@@ -45,6 +45,7 @@ type portalView struct {
 	Error  string
 	Path   string // the page's path, for the language switch
 	Data   any
+	status int // the answer's status (default 200)
 }
 
 // T translates key in the view's locale.
@@ -209,7 +210,11 @@ func (h *Handler) portalPage(f portalFunc) http.HandlerFunc {
 			return
 		}
 		if name != "" {
-			h.portalRender(w, http.StatusOK, name, v, start)
+			status := v.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			h.portalRender(w, status, name, v, start)
 		}
 	}
 }
@@ -301,8 +306,7 @@ func (h *Handler) portalLinkPage(w http.ResponseWriter, r *http.Request, v *port
 func (h *Handler) portalSignIn(w http.ResponseWriter, r *http.Request, v *portalView) (string, error) {
 	secret, sess, err := h.cfg.Portal.SignIn(r.Context(), chi.URLParam(r, "secret"))
 	if errs.CodeOf(err) == errs.Unauthorized {
-		v.Title, v.Error = tr(v.L, "signin.title"), tr(v.L, "signin.bad")
-		w.WriteHeader(http.StatusUnauthorized)
+		v.Title, v.Error, v.status = tr(v.L, "signin.title"), tr(v.L, "signin.bad"), http.StatusUnauthorized
 		return "signin", nil
 	}
 	if err != nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"sort"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -148,4 +149,25 @@ func cookieValue(r *http.Request, name string) string {
 		return ""
 	}
 	return strings.TrimSpace(c.Value)
+}
+
+// MissingPortalTexts lists the keys some locale lacks (or leaves blank),
+// as "sv:as.title".
+func MissingPortalTexts() []string {
+	keys := map[string]bool{}
+	for _, m := range portalText {
+		for k := range m {
+			keys[k] = true
+		}
+	}
+	var out []string
+	for _, l := range portalLocales {
+		for k := range keys {
+			if strings.TrimSpace(portalText[l][k]) == "" {
+				out = append(out, l+":"+k)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }

@@ -169,6 +169,7 @@ func (h *Handler) routes() chi.Router {
 			r.Post("/signout", h.signout)
 			r.Get("/", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/queue", http.StatusSeeOther) })
 			r.Get("/queue", h.page(h.queue))
+			r.Get("/attention", h.page(h.attention))
 			r.Get("/cases/{id}", h.page(h.casePage))
 			r.Post("/cases/{id}/hold", h.page(h.caseHold))
 			r.Post("/cases/{id}/book", h.page(h.caseBook))

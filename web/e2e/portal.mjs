@@ -1,0 +1,176 @@
+// End-to-end flow of the portal in headless Chromium, with the mail that
+// links it: run by web/portal_e2e_test.go, which starts the server, a real
+// SMTP server and a loopback page that lists what the SMTP server received.
+//   BASE_URL          the server
+//   MAIL_URL          GET MAIL_URL?to=ADDR lists the mails to ADDR (JSON)
+//   CLERK_TOKEN       a clerk's API token
+//   CASE              a pending interview with an interpreter and a counsel
+//   INTERPRETER_EMAIL the address of the interpreter of CASE's top suggestion
+//   COUNSEL_EMAIL     the address of CASE's counsel
+//   SHOTS, PLAYWRIGHT_DIR as flow.mjs
+// Prints one JSON line with what it saw; exits non-zero on any failure.
+import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const env = (k) => {
+  const v = process.env[k];
+  if (!v) throw new Error(`${k} is not set`);
+  return v;
+};
+const base = env('BASE_URL');
+const shots = env('SHOTS');
+mkdirSync(shots, { recursive: true });
+const require = createRequire(join(env('PLAYWRIGHT_DIR'), 'node_modules', '/'));
+const { chromium } = require('playwright-core');
+const axeSource = readFileSync(join(env('PLAYWRIGHT_DIR'), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const out = { a11y: {}, overflow: {}, langs: {} };
+
+function check(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+// shot saves a screenshot, checks the page with axe (WCAG 2.2 A and AA:
+// no serious or critical finding) and, on a phone, that nothing scrolls
+// sideways.
+async function shot(page, name) {
+  await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
+  const res = await page.evaluate(async (src) => {
+    if (!window.axe) (0, eval)(src);
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, target: v.nodes[0] && v.nodes[0].target.join(' ') }));
+  }, axeSource);
+  out.a11y[name] = res.length;
+  const bad = res.filter(v => v.impact === 'serious' || v.impact === 'critical');
+  check(bad.length === 0, `${name}: accessibility violations: ${JSON.stringify(bad)}`);
+  const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  out.overflow[name] = over;
+  check(over <= 0, `${name}: the page scrolls sideways by ${over}px`);
+}
+
+const profiles = [];
+async function browser(phone) {
+  const dir = mkdtempSync(join(tmpdir(), 'iv-chromium-'));
+  const ctx = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium', args, headless: true,
+    viewport: phone ? { width: 390, height: 844 } : { width: 1366, height: 850 },
+    locale: phone ? 'fi-FI' : 'en-GB', isMobile: !!phone, hasTouch: !!phone,
+  });
+  ctx.setDefaultTimeout(20000);
+  profiles.push(dir);
+  return ctx;
+}
+
+// mails waits until at least n mails to addr arrived and returns them.
+async function mails(addr, n) {
+  for (let i = 0; i < 200; i++) {
+    const r = await fetch(env('MAIL_URL') + '?to=' + encodeURIComponent(addr));
+    const list = await r.json();
+    if (list.length >= n) return list;
+    await new Promise(res => setTimeout(res, 100));
+  }
+  throw new Error(`no ${n} mails to ${addr}`);
+}
+
+// portalSignIn asks for a link on the portal's page, follows it from the
+// mail and presses the button that spends it.
+async function portalSignIn(page, addr, name) {
+  const before = (await mails(addr, 0)).length;
+  await page.goto(base + '/portal/');
+  await shot(page, name + '-signin');
+  await page.locator('input[type=email]').fill(addr);
+  await page.locator('form button[type=submit]').click();
+  await page.locator('p.flash[role=status]').waitFor();
+  const got = await mails(addr, before + 1);
+  const link = got[got.length - 1].text.match(/https?:\/\/\S+\/portal\/signin\/[A-Za-z0-9_-]+/)[0];
+  await page.goto(link);
+  await shot(page, name + '-link');
+  await page.locator('main form button[type=submit]').click();
+  await page.waitForURL(u => !new URL(u).pathname.startsWith('/portal/signin'));
+  // Spending it again does not work.
+  return link;
+}
+
+const clerk = await browser(false);
+const interp = await browser(true);
+const counsel = await browser(true);
+try {
+  // A clerk books the case's top suggestion.
+  const pc = clerk.pages()[0] || await clerk.newPage();
+  await pc.goto(base + '/signin');
+  await pc.getByLabel('API token').fill(env('CLERK_TOKEN'));
+  await pc.getByRole('button', { name: 'Sign in' }).click();
+  await pc.waitForURL(u => new URL(u).pathname === '/queue');
+  await pc.goto(base + '/cases/' + env('CASE'));
+  await pc.locator('li.option').first().getByRole('button', { name: /^Book option 1/ }).click();
+  await pc.getByRole('status').filter({ hasText: 'Booked' }).waitFor();
+  out.bookingId = Number((await pc.getByRole('status').textContent()).match(/booking (\d+)/)[1]);
+
+  // The interpreter's invitation arrives; they sign in on a phone.
+  const invites = await mails(env('INTERPRETER_EMAIL'), 1);
+  out.inviteMethod = invites[0].method;
+  const pi = interp.pages()[0] || await interp.newPage();
+  const link = await portalSignIn(pi, env('INTERPRETER_EMAIL'), 'p01-interpreter');
+  await pi.locator('#a' + out.bookingId).waitFor();
+  out.interpreterLang = await pi.evaluate(() => document.documentElement.lang);
+  await shot(pi, 'p02-assignments');
+  // The language switch: Swedish, then English, on the same page.
+  await pi.getByRole('link', { name: 'På svenska' }).click();
+  await pi.waitForFunction(() => document.documentElement.lang === 'sv');
+  out.langs.sv = (await pi.locator('h1').textContent()).trim();
+  await pi.getByRole('link', { name: 'In English' }).click();
+  await pi.waitForFunction(() => document.documentElement.lang === 'en');
+  out.langs.en = (await pi.locator('h1').textContent()).trim();
+  await shot(pi, 'p03-assignments-en');
+  // Declines for a conflict of interest.
+  const card = pi.locator('#a' + out.bookingId);
+  await card.locator('select[name=reason]').selectOption('conflict_of_interest');
+  await card.getByRole('button', { name: 'Decline' }).click();
+  await pi.getByRole('status').waitFor();
+  out.declined = (await pi.getByRole('status').textContent()).trim();
+  await shot(pi, 'p04-declined');
+  // The link works once.
+  await pi.goto(link);
+  await pi.locator('main form button[type=submit]').click();
+  out.linkAgain = (await pi.locator('[role=alert]').textContent()).trim();
+
+  // The clerk sees it under "Needs attention" and books a replacement.
+  await pc.goto(base + '/attention');
+  await pc.locator(`a[href="/cases/${env('CASE')}"]`).waitFor();
+  await pc.screenshot({ path: join(shots, 'p05-attention.png'), fullPage: true });
+  await pc.locator(`a[href="/cases/${env('CASE')}"]`).click();
+  out.participants = (await pc.locator('ul.participants').textContent()).replace(/\s+/g, ' ').trim();
+  out.replacementWhen = (await pc.locator('fieldset li.option .when').first().textContent()).trim();
+  await pc.locator('fieldset input[type=radio]').first().check();
+  await pc.getByLabel('Reason for the change').fill('interpreter declined');
+  await pc.getByRole('button', { name: 'Move the booking' }).click();
+  await pc.getByRole('status').filter({ hasText: 'Moved' }).waitFor();
+  await pc.screenshot({ path: join(shots, 'p06-replaced.png'), fullPage: true });
+
+  // The counsel acknowledges, then asks for another time.
+  const pk = counsel.pages()[0] || await counsel.newPage();
+  await portalSignIn(pk, env('COUNSEL_EMAIL'), 'p07-counsel');
+  const summons = pk.locator('#s' + out.bookingId);
+  await summons.waitFor();
+  out.counselCase = (await summons.locator('dd').first().textContent()).trim();
+  await shot(pk, 'p08-summons');
+  await summons.locator('form[action$="/acknowledge"] button').click();
+  await pk.getByRole('status').waitFor();
+  out.acknowledged = (await pk.getByRole('status').textContent()).trim();
+  await pk.locator('#s' + out.bookingId + ' details summary').click();
+  await pk.locator('#s' + out.bookingId + ' textarea').fill('in court that day');
+  await pk.locator('#s' + out.bookingId + ' input[type=date]').first().fill(process.env.CHANGE_DATE);
+  await pk.locator('#s' + out.bookingId + ' form[action$="/change"] button').click();
+  await pk.getByRole('status').waitFor();
+  out.changeAsked = (await pk.getByRole('status').textContent()).trim();
+  await shot(pk, 'p09-change-asked');
+  await pc.goto(base + '/attention');
+  out.attentionAfter = (await pc.locator('main').textContent()).replace(/\s+/g, ' ').trim();
+} finally {
+  for (const c of [clerk, interp, counsel]) await c.close();
+  for (const d of profiles) rmSync(d, { recursive: true, force: true });
+}
+console.log(JSON.stringify(out));

@@ -1,0 +1,211 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/asylum-scheduling/interviews/calendars"
+	"github.com/asylum-scheduling/interviews/calendars/calendarstest"
+	"github.com/asylum-scheduling/interviews/internal/mail/mailtest"
+	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/scheduler"
+	"github.com/asylum-scheduling/interviews/solver"
+)
+
+type portalFlowResult struct {
+	BookingID       int64             `json:"bookingId"`
+	InviteMethod    string            `json:"inviteMethod"`
+	InterpreterLang string            `json:"interpreterLang"`
+	Langs           map[string]string `json:"langs"`
+	Declined        string            `json:"declined"`
+	LinkAgain       string            `json:"linkAgain"`
+	Participants    string            `json:"participants"`
+	ReplacementWhen string            `json:"replacementWhen"`
+	CounselCase     string            `json:"counselCase"`
+	Acknowledged    string            `json:"acknowledged"`
+	ChangeAsked     string            `json:"changeAsked"`
+	AttentionAfter  string            `json:"attentionAfter"`
+	A11y            map[string]int    `json:"a11y"`
+	Overflow        map[string]int    `json:"overflow"`
+}
+
+// mailList serves what the SMTP server received, for the browser script:
+// GET ?to=ADDR lists the mails to ADDR.
+func mailList(t *testing.T, srv *mailtest.Server) string {
+	h := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		type m struct {
+			Subject string `json:"subject"`
+			Text    string `json:"text"`
+			Method  string `json:"method"`
+		}
+		var out []m
+		for _, x := range srv.To(r.URL.Query().Get("to")) {
+			out = append(out, m{x.Subject, x.Text, x.Method})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(append([]m{}, out...))
+	}))
+	t.Cleanup(h.Close)
+	return h.URL
+}
+
+// portalCase finds a pending interview whose top suggestion has an
+// interpreter with an address, and which has a counsel with an address.
+func portalCase(t *testing.T, e *env, in *solver.Instance) (iv solver.Interview, interp solver.Interpreter, counsel solver.Party, top scheduler.Option) {
+	byID := map[string]solver.Interpreter{}
+	for _, x := range in.Interpreters {
+		byID[x.ID] = x
+	}
+	parties := map[string]solver.Party{}
+	for _, p := range in.Parties {
+		parties[p.ID] = p
+	}
+	booked := map[string]bool{}
+	for _, b := range in.Bookings {
+		booked[b.Interview] = true
+	}
+	for _, x := range in.Interviews {
+		if booked[x.ID] || len(x.Parties) == 0 || parties[x.Parties[0]].Kind != solver.PartyCounsel {
+			continue
+		}
+		ans, err := e.booking.Suggest(context.Background(), scheduler.SuggestRequest{InterviewID: x.ID, K: 20})
+		require.NoError(t, err)
+		if len(ans.Suggestions) == 0 || ans.Suggestions[0].Interpreter == "" {
+			continue
+		}
+		top := ans.Suggestions[0]
+		// Another interpreter could take it at the same time and place.
+		other := false
+		for _, o := range ans.Suggestions[1:] {
+			other = other || (o.Start == top.Start && o.Room == top.Room && o.Interviewer == top.Interviewer &&
+				o.Interpreter != "" && o.Interpreter != top.Interpreter)
+		}
+		if other {
+			return x, byID[top.Interpreter], parties[x.Parties[0]], top
+		}
+	}
+	t.Fatal("no pending interview with an interpreter and a counsel")
+	return
+}
+
+// TestBrowserPortalFlow: a clerk books; the interpreter's mail arrives; the
+// interpreter follows the sign-in link on a phone and declines for a
+// conflict of interest; the clerk sees the case under "needs attention"
+// and books a replacement that keeps the time; the first interpreter gets
+// METHOD:CANCEL and the new one METHOD:REQUEST with the same UID; the
+// counsel acknowledges and then asks for another time; the feed of each
+// interpreter shows the right events. axe (WCAG 2.2 AA) and the 390 px
+// width are checked on every portal page.
+func TestBrowserPortalFlow(t *testing.T) {
+	t.Parallel()
+	root, node := browserTools(t)
+	in := demoInstance(t)
+	e := newEnvWith(t, in)
+	iv, first, counsel, top := portalCase(t, e, in)
+	shots := filepath.Join(root, "testout", "screenshots")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "web", "e2e", "portal.mjs"))
+	cmd.Env = append(os.Environ(), "BASE_URL="+e.srv.URL, "MAIL_URL="+mailList(t, e.smtp), "CLERK_TOKEN="+e.clerk,
+		"CASE="+iv.ID, "INTERPRETER_EMAIL="+first.Email, "COUNSEL_EMAIL="+counsel.Email,
+		"CHANGE_DATE="+strings.SplitN(top.Start, "T", 2)[0], "SHOTS="+shots,
+		"PLAYWRIGHT_DIR="+filepath.Join(root, ".cache", "playwright"))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	require.NoError(t, cmd.Run(), "portal.mjs failed:\n%s\n%s", stderr.String(), stdout.String())
+	var res portalFlowResult
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &res), stdout.String())
+	t.Logf("portal flow: %+v", res)
+
+	// What the people saw.
+	require.Equal(t, "REQUEST", res.InviteMethod)
+	require.Equal(t, first.Locale, res.InterpreterLang, "the portal speaks the interpreter's language")
+	require.Equal(t, "Tolkuppdrag", res.Langs["sv"])
+	require.Equal(t, "Interpreting assignments", res.Langs["en"])
+	require.Contains(t, res.Declined, "removed from your calendar")
+	require.Contains(t, res.LinkAgain, "used or has expired")
+	require.Contains(t, res.Participants, "conflict of interest")
+	require.Equal(t, iv.Case, res.CounselCase, "the counsel sees the case reference")
+	// The counsel's portal speaks their language.
+	require.Equal(t, map[string]string{"fi": "Kutsu kuitattu.", "sv": "Kallelsen är kvitterad.", "en": "Summons acknowledged."}[counsel.Locale],
+		res.Acknowledged)
+	require.NotEmpty(t, res.ChangeAsked)
+	require.Contains(t, res.AttentionAfter, iv.ID)
+	require.Contains(t, res.AttentionAfter, "asked for another time")
+	for name, n := range res.Overflow {
+		require.LessOrEqual(t, n, 0, name)
+	}
+
+	// The replacement kept the time and the room.
+	b, err := e.db.Booking(context.Background(), res.BookingID)
+	require.NoError(t, err)
+	require.Equal(t, top.Start, b.Start)
+	require.Equal(t, top.Room, b.Room)
+	require.NotEmpty(t, b.Interpreter)
+	require.NotEqual(t, first.ID, b.Interpreter)
+	var second solver.Interpreter
+	for _, x := range in.Interpreters {
+		if x.ID == b.Interpreter {
+			second = x
+		}
+	}
+
+	// The mails: REQUEST, sign-in link, CANCEL to the first; REQUEST to the
+	// second; the same UID, read by the third-party parsers.
+	uid := calendars.BookingUID(res.BookingID)
+	firstMails := e.smtp.Wait(t, first.Email, 3, 10*time.Second)
+	var methods []string
+	for _, m := range firstMails {
+		require.NotContains(t, string(m.Raw), iv.Case, "a mail to the interpreter names the case")
+		if len(m.Calendar) == 0 {
+			continue
+		}
+		methods = append(methods, m.Method)
+		for parser, d := range calendarstest.ParseAll(t, m.Calendar) {
+			require.Equal(t, m.Method, d.Method, parser)
+			require.Equal(t, uid, d.Events[0].UID, parser)
+		}
+	}
+	require.Equal(t, []string{"REQUEST", "CANCEL"}, methods)
+	secondMails := e.smtp.Wait(t, second.Email, 1, 10*time.Second)
+	require.Equal(t, "REQUEST", secondMails[0].Method)
+	for parser, d := range calendarstest.ParseAll(t, secondMails[0].Calendar) {
+		require.Equal(t, uid, d.Events[0].UID, parser)
+		require.Equal(t, b.Sequence, d.Events[0].Sequence, parser)
+	}
+	require.NotEmpty(t, e.smtp.To(counsel.Email))
+
+	// The feeds: the first interpreter's shows the event cancelled, the
+	// second's confirmed, with the same UID.
+	for _, want := range []struct {
+		who    string
+		status string
+	}{{first.ID, "CANCELLED"}, {second.ID, "CONFIRMED"}} {
+		tok, _, err := e.db.CreateFeedToken(context.Background(), resources.FeedInterpreter, want.who, "test")
+		require.NoError(t, err)
+		resp, err := http.Get(e.srv.URL + "/feeds/" + tok + ".ics")
+		require.NoError(t, err)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.Equal(t, 200, resp.StatusCode)
+		for parser, d := range calendarstest.ParseAll(t, body) {
+			ev, ok := d.ByUID(t)[uid]
+			require.True(t, ok, "%s: %s's feed lacks the event", parser, want.who)
+			require.Equal(t, want.status, ev.Status, "%s: %s's feed", parser, want.who)
+		}
+	}
+}

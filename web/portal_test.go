@@ -1,0 +1,104 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/asylum-scheduling/interviews/scheduler"
+	"github.com/asylum-scheduling/interviews/web"
+)
+
+var pageLinkRE = regexp.MustCompile(`/portal/signin/([A-Za-z0-9_-]+)`)
+
+// portalBrowser signs addr in through the pages (ask, mail, button).
+func portalBrowser(t *testing.T, e *env, addr string) *browser {
+	t.Helper()
+	b := e.browser(t)
+	before := len(e.smtp.To(addr))
+	p := b.post("/portal/signin", url.Values{"email": {addr}, "csrf": {""}})
+	require.Equal(t, 200, p.status, p.body)
+	msgs := e.smtp.Wait(t, addr, before+1, 10*time.Second)
+	m := pageLinkRE.FindStringSubmatch(msgs[len(msgs)-1].Text)
+	require.NotNil(t, m)
+	p = b.post("/portal/signin/"+m[1], url.Values{"csrf": {""}})
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	// The link works once.
+	p = b.post("/portal/signin/"+m[1], url.Values{"csrf": {""}})
+	require.Equal(t, http.StatusUnauthorized, p.status)
+	return b
+}
+
+// Through the pages too, an interpreter reads only their own assignment:
+// another's by id is not found, and a decline of it changes nothing.
+func TestPortalPagesKeepEachToTheirOwn(t *testing.T) {
+	t.Parallel()
+	in := demoInstance(t)
+	e := newEnvWith(t, in)
+	ctx := context.Background()
+	// Book two interviews with different interpreters.
+	var booked []struct {
+		id   int64
+		addr string
+	}
+	used := map[string]bool{}
+	for _, iv := range in.Interviews {
+		if len(booked) == 2 {
+			break
+		}
+		ans, err := e.booking.Suggest(ctx, scheduler.SuggestRequest{InterviewID: iv.ID, K: 1})
+		if err != nil || len(ans.Suggestions) == 0 || ans.Suggestions[0].Interpreter == "" || used[ans.Suggestions[0].Interpreter] {
+			continue
+		}
+		b, err := e.booking.Book(ctx, scheduler.BookRequest{InterviewID: iv.ID, SuggestionID: ans.Suggestions[0].ID, Actor: "clerk"})
+		if err != nil {
+			continue
+		}
+		used[b.Interpreter] = true
+		for _, x := range in.Interpreters {
+			if x.ID == b.Interpreter {
+				booked = append(booked, struct {
+					id   int64
+					addr string
+				}{b.ID, x.Email})
+			}
+		}
+	}
+	require.Len(t, booked, 2)
+	mine, theirs := booked[0], booked[1]
+	br := portalBrowser(t, e, mine.addr)
+	p := br.get("/portal/assignments")
+	require.Equal(t, 200, p.status)
+	require.Contains(t, p.body, fmt.Sprintf(`id="a%d"`, mine.id))
+	require.NotContains(t, p.body, fmt.Sprintf(`id="a%d"`, theirs.id))
+	csrf := br.csrf
+	p = br.get(fmt.Sprintf("/portal/assignments/%d", theirs.id))
+	require.Equal(t, 404, p.status)
+	p = br.post(fmt.Sprintf("/portal/assignments/%d/decline", theirs.id), url.Values{"csrf": {csrf}, "reason": {"other"}})
+	require.Equal(t, 404, p.status)
+	b, err := e.db.Booking(ctx, theirs.id)
+	require.NoError(t, err)
+	require.NotEmpty(t, b.Interpreter, "another interpreter's decline freed the booking")
+	// Without the form's token, nothing is done either.
+	p = br.post(fmt.Sprintf("/portal/assignments/%d/confirm", mine.id), url.Values{"csrf": {"forged"}})
+	require.Equal(t, 403, p.status)
+	// Signed out, the portal's pages send to the sign-in page.
+	p = br.post("/portal/signout", url.Values{"csrf": {csrf}})
+	require.Equal(t, http.StatusSeeOther, p.status)
+	p = br.get("/portal/assignments")
+	require.Equal(t, http.StatusSeeOther, p.status)
+	require.Equal(t, "/portal/", p.header.Get("Location"))
+}
+
+// Every portal text exists in Finnish, Swedish and English.
+func TestPortalTranslationsAreComplete(t *testing.T) {
+	missing := web.MissingPortalTexts()
+	require.Empty(t, missing, "portal texts missing: %s", strings.Join(missing, ", "))
+}
