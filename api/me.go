@@ -361,4 +361,3 @@ func (s *Server) mountAttention(r chi.Router) {
 		return nil
 	}))
 }
-

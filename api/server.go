@@ -68,7 +68,7 @@ type Deps struct {
 	Jobs    *scheduler.Jobs    // optional: GET /v1/jobs lists these jobs with their runs
 	Feeds   *FeedService
 	Portal  *scheduler.Portal // sign-in links, sessions and /v1/me
-	Metrics *metrics.Metrics // the registry /metrics serves; the services report to it
+	Metrics *metrics.Metrics  // the registry /metrics serves; the services report to it
 	// MetricsElsewhere: /metrics is served on its own address (-metrics-addr),
 	// not by this handler.
 	MetricsElsewhere bool

@@ -8,10 +8,10 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"strconv"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
