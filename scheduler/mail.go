@@ -90,13 +90,33 @@ func (m *Mailer) Pass(ctx context.Context) (int, error) {
 	if err != nil {
 		loc = time.UTC
 	}
+	var sent []int64
+	var ages []time.Duration
 	for _, x := range ms {
-		m.deliver(ctx, x, loc)
+		if m.deliver(ctx, x, loc) {
+			created, _ := time.Parse(time.RFC3339Nano, x.CreatedAt)
+			sent, ages = append(sent, x.ID), append(ages, m.Now().Sub(created))
+		}
+	}
+	if len(sent) > 0 {
+		// One statement for the pass; a crash before it leaves them
+		// 'sending', later 'unknown': never sent twice.
+		if err := m.DB.MailSent(context.WithoutCancel(ctx), sent, m.Now()); err != nil {
+			m.Log.Error("mails sent but not recorded", "count", len(sent), "error", err.Error())
+			return len(ms), err
+		}
+		if m.Sent != nil {
+			for _, a := range ages {
+				m.Sent(a)
+			}
+		}
 	}
 	return len(ms), nil
 }
 
-func (m *Mailer) deliver(ctx context.Context, x resources.Mail, loc *time.Location) {
+// deliver sends one mail; on failure it records the failure (and when to
+// try again) and reports false.
+func (m *Mailer) deliver(ctx context.Context, x resources.Mail, loc *time.Location) bool {
 	msg, err := m.compose(x, loc)
 	if err == nil {
 		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -105,14 +125,7 @@ func (m *Mailer) deliver(ctx context.Context, x resources.Mail, loc *time.Locati
 	}
 	now := m.Now()
 	if err == nil {
-		if err := m.DB.MailSent(context.WithoutCancel(ctx), x.ID, now); err != nil {
-			m.Log.Error("mail sent but not recorded", "mail", x.ID, "error", err.Error())
-		}
-		if m.Sent != nil {
-			created, _ := time.Parse(time.RFC3339Nano, x.CreatedAt)
-			m.Sent(now.Sub(created))
-		}
-		return
+		return true
 	}
 	var retry time.Time
 	if !mail.Permanent(err) && x.Attempts < m.MaxAttempts {
@@ -127,6 +140,7 @@ func (m *Mailer) deliver(ctx context.Context, x resources.Mail, loc *time.Locati
 	if err := m.DB.MailFailed(context.WithoutCancel(ctx), x.ID, err.Error(), retry); err != nil {
 		m.Log.Error("mail failure not recorded", "mail", x.ID, "error", err.Error())
 	}
+	return false
 }
 
 // compose builds one booking mail: the text in the recipient's locale and

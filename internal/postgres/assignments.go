@@ -196,8 +196,8 @@ func releaseOne(ctx context.Context, tx pgx.Tx, loc *time.Location, rel Release)
 			"interview": b.Interview, "reason": status, "sequence": b.Sequence}, rel.Now)
 	s, _ := time.Parse(time.RFC3339, old.Start)
 	e, _ := time.Parse(time.RFC3339, old.End)
-	queueMail(batch, b, rel.Now, mailTo{kind: "interpreter", interpreter: rel.Interpreter, mailKind: MailReleased,
-		method: MethodCancel, start: s, end: e, room: old.Room, mode: old.Mode})
+	queueMails(batch, b, rel.Now, []mailTo{{kind: "interpreter", interpreter: rel.Interpreter, mailKind: MailReleased,
+		method: MethodCancel, start: s, end: e, room: old.Room, mode: old.Mode}})
 	return b, tx.SendBatch(ctx, batch).Close()
 }
 

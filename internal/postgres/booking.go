@@ -539,9 +539,7 @@ func finish(ctx context.Context, tx pgx.Tx, loc *time.Location, c Change, ivID s
 	batch.Queue(`insert into outbox (event, booking_id, payload, created_at, next_attempt_at) values ($1, $2, $3, $4, $4)`,
 		event, b.ID, payload, c.Now)
 	old, _ := before.(*resources.Booking)
-	for _, m := range bookingMails(c.Action, old, b) {
-		queueMail(batch, b, c.Now, m)
-	}
+	queueMails(batch, b, c.Now, bookingMails(c.Action, old, b))
 	if requestsInterpreter(c.Action, old, b) {
 		batch.Queue(requestInterpreterSQL, b.ID, c.Now)
 	}

@@ -53,38 +53,44 @@ type mailTo struct {
 	room, mode  string
 }
 
-// The office and room names come from the room; the language from the
-// interview; the recipient's name, address and locale from their row. A
-// recipient without an address gets nothing. The unique index keeps one row
-// per change and recipient.
-const (
-	mailInterpreterSQL = `insert into mail_outbox (booking_id, sequence, recipient_kind, recipient_id, email, locale, kind, method,
-			payload, next_attempt_at, created_at)
-		select $1, $2, 'interpreter', t.id, t.email, coalesce(nullif(t.locale, ''), 'en'), $4, $5,
-			jsonb_build_object('start', $6::timestamptz, 'end', $7::timestamptz, 'office', l.name,
-				'room', case when $9 = 'remote' then '' else coalesce(nullif(r.name, ''), r.id) end,
-				'mode', $9::text, 'language', i.language, 'name', t.name), $10, $10
-		from interpreters t, rooms r join locations l on l.id = r.location_id, interviews i
-		where t.id = $3 and t.email <> '' and r.id = $8 and i.id = $11
-		on conflict do nothing`
-	mailPartiesSQL = `insert into mail_outbox (booking_id, sequence, recipient_kind, recipient_id, email, locale, kind, method,
-			payload, next_attempt_at, created_at)
-		select $1, $2, 'party', p.id, p.email, coalesce(nullif(p.locale, ''), 'en'), $3, $4,
-			jsonb_build_object('start', $5::timestamptz, 'end', $6::timestamptz, 'office', l.name,
-				'room', coalesce(nullif(r.name, ''), r.id), 'mode', $8::text, 'language', i.language, 'name', p.name), $9, $9
-		from interview_parties ip join parties p on p.id = ip.party_id, rooms r join locations l on l.id = r.location_id,
-			interviews i
-		where ip.interview_id = $10 and p.email <> '' and r.id = $7 and i.id = $10
-		on conflict do nothing`
-)
+// mailSQL queues the mails of one change in one statement: one row per
+// (mail, recipient) of the arrays $4.. (an interpreter by id, or every
+// party of the interview), with the office and room names from the room,
+// the language from the interview and the recipient's name, address and
+// locale from their row. A recipient without an address gets nothing. The
+// unique index keeps one row per change and recipient.
+const mailSQL = `insert into mail_outbox (booking_id, sequence, recipient_kind, recipient_id, email, locale, kind, method,
+		payload, next_attempt_at, created_at)
+	select $1, $2, r.kind, r.id, r.email, coalesce(nullif(r.locale, ''), 'en'), m.mkind, m.method,
+		jsonb_build_object('start', m.s, 'end', m.e, 'office', l.name,
+			'room', case when m.mode = 'remote' and r.kind = 'interpreter' then '' else coalesce(nullif(rm.name, ''), rm.id) end,
+			'mode', m.mode, 'language', i.language, 'name', r.name), $3, $3
+	from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[])
+			as m(kind, who, mkind, method, s, e, room, mode)
+		join rooms rm on rm.id = m.room join locations l on l.id = rm.location_id
+		join interviews i on i.id = $12
+		join lateral (
+			select 'interpreter' kind, t.id, t.email, t.locale, t.name from interpreters t
+				where m.kind = 'interpreter' and t.id = m.who
+			union all
+			select 'party', p.id, p.email, p.locale, p.name from interview_parties ip join parties p on p.id = ip.party_id
+				where m.kind = 'party' and ip.interview_id = $12) r on true
+	where r.email <> ''
+	on conflict do nothing`
 
-// queueMail adds the insert of one booking mail to batch.
-func queueMail(batch *pgx.Batch, b *resources.Booking, now time.Time, m mailTo) {
-	if m.kind == "interpreter" {
-		batch.Queue(mailInterpreterSQL, b.ID, b.Sequence, m.interpreter, m.mailKind, m.method, m.start, m.end, m.room, m.mode, now, b.Interview)
+// queueMails adds the insert of a change's mails to batch (nothing when
+// there are none).
+func queueMails(batch *pgx.Batch, b *resources.Booking, now time.Time, ms []mailTo) {
+	if len(ms) == 0 {
 		return
 	}
-	batch.Queue(mailPartiesSQL, b.ID, b.Sequence, m.mailKind, m.method, m.start, m.end, m.room, m.mode, now, b.Interview)
+	var kind, who, mkind, method, room, mode []string
+	var s, e []time.Time
+	for _, m := range ms {
+		kind, who, mkind, method = append(kind, m.kind), append(who, m.interpreter), append(mkind, m.mailKind), append(method, m.method)
+		s, e, room, mode = append(s, m.start), append(e, m.end), append(room, m.room), append(mode, m.mode)
+	}
+	batch.Queue(mailSQL, b.ID, b.Sequence, now, kind, who, mkind, method, s, e, room, mode, b.Interview)
 }
 
 // bookingMails lists the mails a change of a booking sends: on booking,
@@ -184,9 +190,9 @@ func (db *DB) ClaimMail(ctx context.Context, now time.Time, n int) ([]resources.
 	return ms, Translate(err)
 }
 
-// MailSent records that the SMTP server took a claimed mail.
-func (db *DB) MailSent(ctx context.Context, id int64, now time.Time) error {
-	_, err := db.pool.Exec(ctx, `update mail_outbox set state = 'sent', sent_at = $2, last_error = null where id = $1`, id, now)
+// MailSent records that the SMTP server took claimed mails.
+func (db *DB) MailSent(ctx context.Context, ids []int64, now time.Time) error {
+	_, err := db.pool.Exec(ctx, `update mail_outbox set state = 'sent', sent_at = $2, last_error = null where id = any($1)`, ids, now)
 	return Translate(err)
 }
 
