@@ -122,6 +122,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	if *demo && bg.smtpURL == "" {
+		dir := filepath.Join(*data, "mail")
+		url, stopDrop, err := startMailDrop(dir)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopDrop()
+		bg.smtpURL = url
+		fmt.Fprintf(stdout, "demo: no SMTP_URL, so mails (sign-in links, invitations) are kept as files in %s\n", dir)
+	}
 	if bg.publicURL == "" {
 		// Links in mails point at this server as the machine itself sees it.
 		bg.publicURL = "http://localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
