@@ -79,13 +79,13 @@ func demoInstance(t testing.TB) *solver.Instance {
 	return &cp
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	return newEnvWith(t, demoInstance(t))
 }
 
 // newEnvWith is newEnv on the data of in.
-func newEnvWith(t *testing.T, in *solver.Instance) *env {
+func newEnvWith(t testing.TB, in *solver.Instance) *env {
 	t.Helper()
 	ctx := context.Background()
 	raw := pgtest.Open(t)
@@ -163,14 +163,14 @@ func (j *jar) Cookies(*url.URL) []*http.Cookie {
 }
 
 type browser struct {
-	t    *testing.T
+	t    testing.TB
 	e    *env
 	c    *http.Client
 	jar  *jar
 	csrf string
 }
 
-func (e *env) browser(t *testing.T) *browser {
+func (e *env) browser(t testing.TB) *browser {
 	j := &jar{c: map[string]*http.Cookie{}}
 	return &browser{t: t, e: e, jar: j, c: &http.Client{Jar: j, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
