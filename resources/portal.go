@@ -123,7 +123,7 @@ type Attention struct {
 	Start     string `json:"start"`
 	Office    string `json:"office"`
 	Language  string `json:"language"`
-	Reason    string `json:"reason"` // declined, expired, stepped_aside, change_requested
+	Reason    string `json:"reason"` // declined, expired, stepped_aside, change_requested, no_longer_available
 	Detail    string `json:"detail,omitempty"`
 }
 
@@ -166,4 +166,26 @@ type MailPayload struct {
 	Language string    `json:"language"`
 	Name     string    `json:"name"` // the recipient's own name
 	Link     string    `json:"link,omitempty"`
+}
+
+// WeeklyPattern is an interpreter's availability as they enter it: hours
+// per weekday (Monday first; empty: not available that day) from From to
+// Until (local dates), with dated exceptions (other hours, or none).
+type WeeklyPattern struct {
+	Days       [7]DayHours `json:"days"`
+	From       string      `json:"from"`
+	Until      string      `json:"until"`
+	Exceptions []Exception `json:"exceptions,omitempty"`
+}
+
+// DayHours are the hours of one day, "08:00" to "16:00"; both empty: none.
+type DayHours struct {
+	Start string `json:"start,omitempty"`
+	End   string `json:"end,omitempty"`
+}
+
+// Exception gives one local date other hours, or none (Start and End empty).
+type Exception struct {
+	Date string `json:"date"`
+	DayHours
 }

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/mail"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -423,7 +424,12 @@ func (p *Portal) AddAbsence(ctx context.Context, sess *resources.PortalSession, 
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	_, err = p.DB.AddAbsence(ctx, table, sess.PersonID, a)
+	added, err := p.DB.AddAbsence(ctx, table, sess.PersonID, a)
+	if err != nil || table != "interpreters" {
+		return err
+	}
+	// The bookings it breaks are flagged as any absence's are.
+	_, err = p.DB.FlagAbsence(ctx, added.ID, "interpreter "+sess.PersonID)
 	return err
 }
 
@@ -471,4 +477,134 @@ func ExpireRequestsJob(p *Portal, spec string) Job {
 		m, err := p.DB.ClearPortalAuth(ctx, p.Now())
 		return fmt.Sprintf("%d unanswered requests expired; %d spent sign-in links and sessions deleted", n, m), err
 	}}
+}
+
+// Pattern returns the signed-in interpreter's weekly pattern as last
+// entered, or a fresh one (from tomorrow, three months, no hours).
+func (p *Portal) Pattern(ctx context.Context, sess *resources.PortalSession) (*resources.WeeklyPattern, error) {
+	id, err := interpreterOf(sess)
+	if err != nil {
+		return nil, err
+	}
+	pat, err := p.DB.AvailabilityPattern(ctx, id)
+	if err != nil || pat != nil {
+		return pat, err
+	}
+	loc, err := p.location(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tomorrow := p.Now().In(loc).AddDate(0, 0, 1)
+	return &resources.WeeklyPattern{From: tomorrow.Format(time.DateOnly), Until: tomorrow.AddDate(0, 3, 0).Format(time.DateOnly)}, nil
+}
+
+func (p *Portal) location(ctx context.Context) (*time.Location, error) {
+	st, err := p.DB.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := time.LoadLocation(st.Timezone)
+	if err != nil {
+		return time.UTC, nil
+	}
+	return loc, nil
+}
+
+// MaxPatternDays bounds the stretch a weekly pattern covers.
+const MaxPatternDays = 366
+
+// SetPattern puts the signed-in interpreter's availability from the
+// pattern's first day to its last in place of what they had: the hours of
+// each weekday, or an exception's. Earlier availability stays. The solver
+// and the clerks' suggestions see it at once; bookings it leaves outside
+// the interpreter's hours show in the clerks' "needs attention" list.
+func (p *Portal) SetPattern(ctx context.Context, sess *resources.PortalSession, pat resources.WeeklyPattern) error {
+	id, err := interpreterOf(sess)
+	if err != nil {
+		return err
+	}
+	loc, err := p.location(ctx)
+	if err != nil {
+		return err
+	}
+	spans, from, err := expandPattern(pat, loc, p.Now())
+	if err != nil {
+		return err
+	}
+	return p.DB.ReplaceAvailabilityFrom(ctx, id, from, spans, pat, p.Now())
+}
+
+// expandPattern checks a pattern and gives its intervals and its first
+// local midnight.
+func expandPattern(pat resources.WeeklyPattern, loc *time.Location, now time.Time) ([][2]time.Time, time.Time, error) {
+	var fields []errs.FieldError
+	bad := func(path, msg string) { fields = append(fields, errs.FieldError{Path: path, Message: msg}) }
+	from, err1 := time.ParseInLocation(time.DateOnly, pat.From, loc)
+	until, err2 := time.ParseInLocation(time.DateOnly, pat.Until, loc)
+	today := now.In(loc)
+	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc)
+	switch {
+	case err1 != nil:
+		bad("from", "give the first day as YYYY-MM-DD")
+	case from.Before(today):
+		bad("from", "the first day cannot be in the past")
+	}
+	switch {
+	case err2 != nil:
+		bad("until", "give the last day as YYYY-MM-DD")
+	case err1 == nil && until.Before(from):
+		bad("until", "the last day is before the first")
+	case err1 == nil && until.Sub(from) > MaxPatternDays*24*time.Hour:
+		bad("until", "a pattern covers at most a year")
+	}
+	hours := func(path string, h resources.DayHours) (int, int, bool) {
+		if h.Start == "" && h.End == "" {
+			return 0, 0, false
+		}
+		s, e := clock(h.Start), clock(h.End)
+		if s < 0 || e < 0 || s >= e {
+			bad(path, "give the hours as HH:MM to HH:MM, the end after the start, or neither")
+			return 0, 0, false
+		}
+		return s, e, true
+	}
+	exc := map[string]resources.DayHours{}
+	for i, x := range pat.Exceptions {
+		d, err := time.ParseInLocation(time.DateOnly, x.Date, loc)
+		if err != nil || (err1 == nil && err2 == nil && (d.Before(from) || d.After(until))) {
+			bad(fmt.Sprintf("exceptions[%d].date", i), "a date between the first and the last day, as YYYY-MM-DD")
+			continue
+		}
+		hours(fmt.Sprintf("exceptions[%d]", i), x.DayHours)
+		exc[x.Date] = x.DayHours
+	}
+	for i, h := range pat.Days {
+		hours(fmt.Sprintf("days[%d]", i), h)
+	}
+	if len(fields) > 0 {
+		return nil, time.Time{}, errs.WithFields("the availability has "+strconv.Itoa(len(fields))+" problem(s)", fields)
+	}
+	var spans [][2]time.Time
+	for d := from; !d.After(until); d = d.AddDate(0, 0, 1) {
+		h, ok := exc[d.Format(time.DateOnly)]
+		if !ok {
+			h = pat.Days[(int(d.Weekday())+6)%7]
+		}
+		s, e, on := hours("", h)
+		if !on {
+			continue
+		}
+		y, m, day := d.Date()
+		spans = append(spans, [2]time.Time{time.Date(y, m, day, s/60, s%60, 0, 0, loc), time.Date(y, m, day, e/60, e%60, 0, 0, loc)})
+	}
+	return spans, from, nil
+}
+
+// clock reads "HH:MM" as minutes after midnight, -1 when it is not one.
+func clock(s string) int {
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return -1
+	}
+	return t.Hour()*60 + t.Minute()
 }

@@ -303,3 +303,67 @@ func TestRequestExpiresAndTheNextIsAsked(t *testing.T) {
 }
 
 func (f *fixture) logger() *slog.Logger { return slog.New(slog.NewJSONHandler(f.logs, nil)) }
+
+// An interpreter's weekly pattern replaces their availability from its
+// first day: a day left off frees them that day (the solver sees it at once,
+// and a booking then shows under "needs attention"), hours elsewhere are as
+// given, an exception wins over its weekday, and a bad pattern names its
+// fields.
+func TestWeeklyPatternReplacesAvailability(t *testing.T) {
+	t.Parallel()
+	e := newPortalEnv(t)
+	ctx := context.Background()
+	iv, _ := e.interviewWithParty(t)
+	ans, err := e.svc.Suggest(ctx, scheduler.SuggestRequest{InterviewID: iv.ID, K: 1})
+	require.NoError(t, err)
+	b, err := e.svc.Book(ctx, scheduler.BookRequest{InterviewID: iv.ID, SuggestionID: ans.Suggestions[0].ID, Actor: "clerk-1"})
+	require.NoError(t, err)
+	sess := &resources.PortalSession{Role: resources.PortalInterpreter, PersonID: b.Interpreter}
+	start, err := time.Parse(time.RFC3339, b.Start)
+	require.NoError(t, err)
+	loc, _ := time.LoadLocation("Europe/Helsinki")
+	day := start.In(loc)
+	weekday := (int(day.Weekday()) + 6) % 7
+
+	// Every weekday 08:00–16:00 but the booking's, which is off; an
+	// exception gives the day after it 12:00–13:00 only.
+	var pat resources.WeeklyPattern
+	for i := range pat.Days {
+		if i != weekday {
+			pat.Days[i] = resources.DayHours{Start: "08:00", End: "16:00"}
+		}
+	}
+	pat.From = e.clk.Now().In(loc).Format(time.DateOnly)
+	pat.Until = day.AddDate(0, 0, 14).Format(time.DateOnly)
+	next := day.AddDate(0, 0, 1).Format(time.DateOnly)
+	pat.Exceptions = []resources.Exception{{Date: next, DayHours: resources.DayHours{Start: "12:00", End: "13:00"}}}
+	require.NoError(t, e.portal.SetPattern(ctx, sess, pat))
+
+	got, err := e.db.Interpreter(ctx, b.Interpreter)
+	require.NoError(t, err)
+	for _, x := range got.Availability {
+		s, _ := time.Parse(time.RFC3339, x.Start)
+		require.NotEqual(t, day.Format(time.DateOnly), s.In(loc).Format(time.DateOnly), "the day left off is available")
+		if s.In(loc).Format(time.DateOnly) == next {
+			require.Equal(t, "12:00", s.In(loc).Format("15:04"), "the exception's hours")
+		}
+	}
+	att, err := e.db.NeedsAttention(ctx, e.clk.Now())
+	require.NoError(t, err)
+	require.Len(t, att, 1)
+	require.Equal(t, "no_longer_available", att[0].Reason)
+	back, err := e.portal.Pattern(ctx, sess)
+	require.NoError(t, err)
+	require.Equal(t, pat, *back, "the form shows the pattern again")
+
+	bad := pat
+	bad.Days[0] = resources.DayHours{Start: "16:00", End: "08:00"}
+	bad.Until = "2000-01-01"
+	err = e.portal.SetPattern(ctx, sess, bad)
+	require.Equal(t, errs.Invalid, errs.CodeOf(err))
+	var paths []string
+	for _, f := range errs.FieldsOf(err) {
+		paths = append(paths, f.Path)
+	}
+	require.ElementsMatch(t, []string{"days[0]", "until", "exceptions[0].date"}, paths)
+}

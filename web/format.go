@@ -213,7 +213,7 @@ func answerWord(s string) string {
 		"requested": "asked, no answer yet", "confirmed": "confirmed", "declined": "declined", "expired": "did not answer in time",
 		"acknowledged": "acknowledged", "summoned": "summoned, not acknowledged", "change_requested": "asked for another time",
 		"unavailable": "unavailable", "conflict_of_interest": "conflict of interest", "other": "another reason",
-		"stepped_aside": "stepped aside", "": "no interpreter",
+		"stepped_aside": "stepped aside", "": "no interpreter", "no_longer_available": "the interpreter is no longer available then",
 	}[s]; ok {
 		return w
 	}

@@ -10,6 +10,7 @@ package web
 import (
 	"context"
 	"embed"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -124,6 +125,7 @@ func (h *Handler) mountPortal(r chi.Router) {
 			r.Post("/absences", h.portalPage(h.portalAddAbsence))
 			r.Post("/absences/{id}/delete", h.portalPage(h.portalDeleteAbsence))
 			r.Post("/feed", h.portalPage(h.portalFeed))
+			r.Post("/pattern", h.portalPage(h.portalPattern))
 			r.Get("/summons", h.portalPage(h.portalSummons))
 			r.Get("/summons/{id}", h.portalPage(h.portalOneSummons))
 			r.Post("/summons/{id}/acknowledge", h.portalPage(h.portalAcknowledge))
@@ -416,16 +418,76 @@ type absencesData struct {
 	Absences []resources.Absence
 	FeedURL  string
 	Feed     bool // the person may have a calendar link (interpreters)
+	// Pattern is the interpreter's weekly pattern (nil for counsels), with
+	// three empty exception rows to fill.
+	Pattern *resources.WeeklyPattern
 }
 
 func (h *Handler) portalAbsences(w http.ResponseWriter, r *http.Request, v *portalView) (string, error) {
-	as, err := h.cfg.Portal.Absences(r.Context(), v.Person)
+	d, err := h.availabilityData(r, v)
 	if err != nil {
 		return "", err
 	}
-	v.Title, v.Nav = tr(v.L, "av.title"), "availability"
-	v.Data = absencesData{Absences: as, Feed: v.Person.Role == resources.PortalInterpreter}
+	v.Title, v.Nav, v.Data = tr(v.L, "av.title"), "availability", d
 	return "absences", nil
+}
+
+// availabilityData reads the person's absences and, for an interpreter,
+// their weekly pattern.
+func (h *Handler) availabilityData(r *http.Request, v *portalView) (absencesData, error) {
+	as, err := h.cfg.Portal.Absences(r.Context(), v.Person)
+	if err != nil {
+		return absencesData{}, err
+	}
+	d := absencesData{Absences: as, Feed: v.Person.Role == resources.PortalInterpreter}
+	if d.Feed {
+		if d.Pattern, err = h.cfg.Portal.Pattern(r.Context(), v.Person); err != nil {
+			return d, err
+		}
+		d.Pattern.Exceptions = append(d.Pattern.Exceptions, make([]resources.Exception, 3)...)
+	}
+	return d, nil
+}
+
+// portalPattern saves the interpreter's weekly pattern from the form.
+func (h *Handler) portalPattern(w http.ResponseWriter, r *http.Request, v *portalView) (string, error) {
+	if err := r.ParseForm(); err != nil {
+		return "", errs.E(errs.Invalid, "the form could not be read")
+	}
+	f := r.PostForm
+	pat := resources.WeeklyPattern{From: f.Get("from"), Until: f.Get("until")}
+	for i := range pat.Days {
+		pat.Days[i] = resources.DayHours{Start: f.Get(fmt.Sprintf("day%d_start", i)), End: f.Get(fmt.Sprintf("day%d_end", i))}
+	}
+	for i, d := range f["exc_date"] {
+		if strings.TrimSpace(d) == "" {
+			continue
+		}
+		x := resources.Exception{Date: d}
+		if i < len(f["exc_start"]) && i < len(f["exc_end"]) {
+			x.Start, x.End = f["exc_start"][i], f["exc_end"][i]
+		}
+		pat.Exceptions = append(pat.Exceptions, x)
+	}
+	if err := h.cfg.Portal.SetPattern(r.Context(), v.Person, pat); err != nil {
+		if errs.CodeOf(err) != errs.Invalid {
+			return "", err
+		}
+		// Show the form again with what was typed and the problems.
+		d, derr := h.availabilityData(r, v)
+		if derr != nil {
+			return "", derr
+		}
+		d.Pattern = &pat
+		var msgs []string
+		for _, fe := range errs.FieldsOf(err) {
+			msgs = append(msgs, fe.Path+": "+fe.Message)
+		}
+		v.Title, v.Nav, v.Data, v.status = tr(v.L, "av.title"), "availability", d, http.StatusUnprocessableEntity
+		v.Error = strings.Join(msgs, "; ")
+		return "absences", nil
+	}
+	return portalDone(w, r, "/portal/absences", "pattern")
 }
 
 func (h *Handler) portalAddAbsence(w http.ResponseWriter, r *http.Request, v *portalView) (string, error) {
@@ -453,12 +515,12 @@ func (h *Handler) portalFeed(w http.ResponseWriter, r *http.Request, v *portalVi
 	if err != nil {
 		return "", err
 	}
-	as, err := h.cfg.Portal.Absences(r.Context(), v.Person)
+	d, err := h.availabilityData(r, v)
 	if err != nil {
 		return "", err
 	}
-	v.Title, v.Nav, v.Done = tr(v.L, "av.title"), "availability", "done.feed"
-	v.Data = absencesData{Absences: as, Feed: true, FeedURL: h.feedURL(r, token)}
+	d.FeedURL = h.feedURL(r, token)
+	v.Title, v.Nav, v.Done, v.Data = tr(v.L, "av.title"), "availability", "done.feed", d
 	return "absences", nil
 }
 

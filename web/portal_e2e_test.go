@@ -31,6 +31,8 @@ type portalFlowResult struct {
 	Langs           map[string]string `json:"langs"`
 	Declined        string            `json:"declined"`
 	LinkAgain       string            `json:"linkAgain"`
+	PatternSaved    string            `json:"patternSaved"`
+	PatternMonday   string            `json:"patternMonday"`
 	Participants    string            `json:"participants"`
 	ReplacementWhen string            `json:"replacementWhen"`
 	CounselCase     string            `json:"counselCase"`
@@ -138,6 +140,16 @@ func TestBrowserPortalFlow(t *testing.T) {
 	require.Equal(t, "Interpreting assignments", res.Langs["en"])
 	require.Contains(t, res.Declined, "removed from your calendar")
 	require.Contains(t, res.LinkAgain, "used or has expired")
+	require.Equal(t, "Availability saved.", res.PatternSaved)
+	require.Equal(t, "08:00", res.PatternMonday, "the form shows the saved pattern again")
+	got, err := e.db.Interpreter(context.Background(), first.ID)
+	require.NoError(t, err)
+	for _, x := range got.Availability {
+		s, _ := time.Parse(time.RFC3339, x.Start)
+		if s.After(time.Now().AddDate(0, 0, 2)) {
+			require.Contains(t, []time.Weekday{time.Monday, time.Tuesday}, s.Weekday(), "availability on %s after the pattern", x.Start)
+		}
+	}
 	require.Contains(t, res.Participants, "conflict of interest")
 	require.Equal(t, iv.Case, res.CounselCase, "the counsel sees the case reference")
 	// The counsel's portal speaks their language.

@@ -118,24 +118,37 @@ func (db *DB) AskOtherTime(ctx context.Context, cr ChangeRequest) error {
 
 // NeedsAttention lists the active bookings a clerk must look at, the
 // soonest first: the interpreter declined, did not answer in time or
-// stepped aside, or a party asked for another time (at most 500).
+// stepped aside; a party asked for another time; or the interpreter is no
+// longer available then (an absence, or new hours from the portal) (at most
+// 500).
 func (db *DB) NeedsAttention(ctx context.Context, now time.Time) ([]resources.Attention, error) {
 	_, loc, err := getSettings(ctx, db.pool)
 	if err != nil {
 		return nil, Translate(err)
 	}
-	rows, _ := db.pool.Query(ctx, `select b.interview_id, b.id, b.start_at, l.name, i.language,
-			case when b.interpreter_id is null and b.interpreter_status = 'expired' then 'expired'
-				when b.interpreter_id is null and b.release_reason = 'stepped_aside' then 'stepped_aside'
-				when b.interpreter_id is null and b.interpreter_status = 'declined' then 'declined'
-				else 'change_requested' end,
+	rows, _ := db.pool.Query(ctx, `with b as (
+			select b.*, tstzrange(b.start_at, b.end_at) span,
+				b.interpreter_id is null and b.interpreter_status in ('declined', 'expired') released,
+				exists (select 1 from party_answers pa where pa.booking_id = b.id and pa.change_asked_at is not null
+					and not pa.change_handled) asked,
+				b.interpreter_id is not null and exists (select 1 from interpreters t join resource r on r.id = t.resource_id
+					where t.id = b.interpreter_id and (
+						(r.limited and not exists (select 1 from availability av where av.resource_id = r.id
+							and av.during @> tstzrange(b.start_at, b.end_at)))
+						or exists (select 1 from absences a where a.resource_id = r.id
+							and a.during && tstzrange(b.start_at, b.end_at)))) away
+			from bookings b where b.status = 'active' and b.end_at > $1)
+		select b.interview_id, b.id, b.start_at, l.name, i.language,
+			case when b.released and b.interpreter_status = 'expired' then 'expired'
+				when b.released and b.release_reason = 'stepped_aside' then 'stepped_aside'
+				when b.released then 'declined'
+				when b.asked then 'change_requested'
+				else 'no_longer_available' end,
 			coalesce((select string_agg(pa.change_reason, '; ') from party_answers pa
 				where pa.booking_id = b.id and pa.change_asked_at is not null and not pa.change_handled), '')
-		from bookings b join interviews i on i.id = b.interview_id join rooms r on r.id = b.room_id
+		from b join interviews i on i.id = b.interview_id join rooms r on r.id = b.room_id
 			join locations l on l.id = r.location_id
-		where b.status = 'active' and b.end_at > $1 and (
-			(b.interpreter_id is null and b.interpreter_status in ('declined', 'expired'))
-			or exists (select 1 from party_answers pa where pa.booking_id = b.id and pa.change_asked_at is not null and not pa.change_handled))
+		where b.released or b.asked or b.away
 		order by b.start_at, b.id limit 500`, now)
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.Attention, error) {
 		var a resources.Attention

@@ -132,6 +132,18 @@ try {
   await pi.getByRole('status').waitFor();
   out.declined = (await pi.getByRole('status').textContent()).trim();
   await shot(pi, 'p04-declined');
+  // Weekly availability: Mondays and Tuesdays 08:00–16:00.
+  await pi.goto(base + '/portal/absences');
+  await shot(pi, 'p04b-availability');
+  for (const d of [0, 1]) {
+    await pi.locator(`#d${d}s`).fill('08:00');
+    await pi.locator(`#d${d}e`).fill('16:00');
+  }
+  await pi.locator('form.pattern button[type=submit]').click();
+  await pi.getByRole('status').waitFor();
+  out.patternSaved = (await pi.getByRole('status').textContent()).trim();
+  out.patternMonday = await pi.locator('#d0s').inputValue();
+  await shot(pi, 'p04c-availability-saved');
   // The link works once.
   await pi.goto(link);
   await pi.locator('main form button[type=submit]').click();
