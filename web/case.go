@@ -195,6 +195,16 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 	}
 	d.Pending = iv.Status == resources.StatusPending
 	v.Data = d
+	var rooms, ers, trs []string
+	if d.Booking != nil {
+		rooms, ers, trs = append(rooms, d.Booking.Room), append(ers, d.Booking.Interviewer), append(trs, d.Booking.Interpreter)
+	}
+	for _, o := range d.Shown {
+		rooms, ers, trs = append(rooms, o.Room), append(ers, o.Interviewer), append(trs, o.Interpreter)
+	}
+	if v.Names, err = h.db.DisplayNames(ctx, rooms, ers, trs); err != nil {
+		return "", err
+	}
 	return "case", nil
 }
 
@@ -492,6 +502,9 @@ func (h *Handler) bookingPage(w http.ResponseWriter, r *http.Request, v *view) (
 		}
 	}
 	v.Title, v.Nav, v.Data = fmt.Sprintf("Booking %d", b.ID), "planner", d
+	if v.Names, err = h.db.DisplayNames(r.Context(), []string{b.Room}, []string{b.Interviewer}, []string{b.Interpreter}); err != nil {
+		return "", err
+	}
 	return "booking", nil
 }
 

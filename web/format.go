@@ -169,6 +169,7 @@ var funcs = template.FuncMap{
 	"join":     strings.Join,
 	"dayLabel": dayLabel,
 	"answer":   answerWord,
+	"who":      who,
 	"add":      func(a, b int) int { return a + b },
 	"pct": func(a, b int) int {
 		if b == 0 {
@@ -218,4 +219,14 @@ func answerWord(s string) string {
 		return w
 	}
 	return s
+}
+
+// who writes a room or person by name with the id after it, or by id when
+// it has no name: names first, ids secondary.
+func who(names map[string]string, kind, id string) template.HTML {
+	n, ok := names[kind+"/"+id]
+	if !ok {
+		return template.HTML(template.HTMLEscapeString(id))
+	}
+	return template.HTML(template.HTMLEscapeString(n) + ` <span class="id">` + template.HTMLEscapeString(id) + `</span>`)
 }

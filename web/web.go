@@ -282,6 +282,9 @@ type view struct {
 	Script string // a script of /static/ the page loads (deferred); "": none
 	Data   any
 	Server time.Duration
+	// Names are the display names of the rooms and people on the page, by
+	// "room/ID", "interviewer/ID", "interpreter/ID" (see the who function).
+	Names map[string]string
 }
 
 // pageFunc builds a page: the template name and its data, or an error.

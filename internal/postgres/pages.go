@@ -222,3 +222,20 @@ func spans(ctx context.Context, q querier, sql string, args ...any) ([]resources
 		return s, r.Scan(&s.Owner, &s.Start, &s.End)
 	})
 }
+
+// DisplayNames returns the names of rooms, interviewers and interpreters by
+// "room/ID", "interviewer/ID" and "interpreter/ID"; those without a name are
+// left out.
+func (db *DB) DisplayNames(ctx context.Context, rooms, interviewers, interpreters []string) (map[string]string, error) {
+	rows, _ := db.pool.Query(ctx, `select 'room/' || id, name from rooms where id = any($1) and name <> ''
+		union all select 'interviewer/' || id, name from interviewers where id = any($2) and name <> ''
+		union all select 'interpreter/' || id, name from interpreters where id = any($3) and name <> ''`,
+		rooms, interviewers, interpreters)
+	out := map[string]string{}
+	var k, v string
+	_, err := pgx.ForEachRow(rows, []any{&k, &v}, func() error {
+		out[k] = v
+		return nil
+	})
+	return out, Translate(err)
+}
