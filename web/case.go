@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -260,7 +259,7 @@ func needsOf(iv *resources.Interview, offices map[string]string) []need {
 	if iv.Deadline != "" {
 		add("Deadline", dateOfString(iv.Deadline)+" (each day later counts against the plan)")
 	}
-	add("Priority", strconv.Itoa(iv.Prio()))
+	add("Priority", urgency(iv.Prio()))
 	var offs []string
 	for _, o := range iv.Locations {
 		if n := offices[o]; n != "" {

@@ -26,6 +26,7 @@ import (
 
 type portalFlowResult struct {
 	BookingID       int64             `json:"bookingId"`
+	PhoneQueueRows  int               `json:"phoneQueueRows"`
 	InviteMethod    string            `json:"inviteMethod"`
 	InterpreterLang string            `json:"interpreterLang"`
 	Langs           map[string]string `json:"langs"`
@@ -134,6 +135,7 @@ func TestBrowserPortalFlow(t *testing.T) {
 	t.Logf("portal flow: %+v", res)
 
 	// What the people saw.
+	require.Equal(t, 50, res.PhoneQueueRows, "a page of the queue on the phone")
 	require.Equal(t, "REQUEST", res.InviteMethod)
 	require.Equal(t, first.Locale, res.InterpreterLang, "the portal speaks the interpreter's language")
 	require.Equal(t, "Tolkuppdrag", res.Langs["sv"])

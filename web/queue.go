@@ -16,8 +16,8 @@ import (
 // after the first planning date is at risk of being late.
 const riskDays = 10
 
-// queueLimit bounds the rows of the queue page.
-const queueLimit = 500
+// queuePage is the rows of one page of the queue.
+const queuePage = 50
 
 type queueRow struct {
 	ID          string
@@ -27,6 +27,7 @@ type queueRow struct {
 	Deadline    string
 	Latest      string
 	Priority    int
+	Urgency     string // the priority in words
 	Offices     []string
 	Held        bool
 	Risk        string // "", "at risk", "overdue"
@@ -42,7 +43,6 @@ type option struct {
 type queueData struct {
 	Rows      []queueRow
 	Total     int
-	Truncated bool
 	AtRisk    int
 	Languages []option
 	Offices   []option
@@ -51,6 +51,21 @@ type queueData struct {
 	Filtered  bool
 	Ref       string
 	RiskDays  int
+	// Paging: the rows shown are First..Last of Total; Prev and Next are
+	// the links to the pages around ("" at the ends).
+	First, Last int
+	Prev, Next  string
+}
+
+// urgency says a priority in words: 1 is normal, more is more urgent.
+func urgency(p int) string {
+	switch {
+	case p <= 1:
+		return "normal"
+	case p == 2:
+		return "high"
+	}
+	return "very high (" + strconv.Itoa(p) + ")"
 }
 
 func (h *Handler) offices(ctx context.Context) ([]resources.Office, error) {
@@ -82,14 +97,45 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, v *view) (string
 		f.MinPriority = n
 	}
 	data := queueData{Deadline: dl, Filtered: lang != "" || off != "" || dl != "" || pr != "", Ref: longDate(c.ref), RiskDays: riskDays}
-	entries, total, err := h.db.Queue(ctx, f, queueLimit)
+	page := 1
+	if ps := q.Get("page"); ps != "" {
+		if page, err = strconv.Atoi(ps); err != nil || page < 1 {
+			return "", errs.E(errs.Invalid, "The page must be a whole number of at least 1.")
+		}
+	}
+	entries, total, err := h.db.Queue(ctx, f, queuePage, (page-1)*queuePage)
+	if err != nil {
+		return "", err
+	}
+	names, err := h.officeNames(ctx)
 	if err != nil {
 		return "", err
 	}
 	data.Total = total
+	data.First, data.Last = (page-1)*queuePage+1, (page-1)*queuePage+len(entries)
+	link := func(p int) string {
+		u := *r.URL
+		qq := u.Query()
+		qq.Set("page", strconv.Itoa(p))
+		u.RawQuery = qq.Encode()
+		return u.RequestURI()
+	}
+	if page > 1 {
+		data.Prev = link(page - 1)
+	}
+	if data.Last < total {
+		data.Next = link(page + 1)
+	}
 	for _, e := range entries {
+		offices := make([]string, len(e.Offices))
+		for i, o := range e.Offices {
+			offices[i] = o
+			if n, ok := names[o]; ok {
+				offices[i] = n
+			}
+		}
 		x := queueRow{ID: e.ID, Language: e.Language, Duration: e.DurationMinutes, Earliest: e.Earliest, Deadline: e.Deadline,
-			Latest: e.Latest, Priority: e.Priority, Offices: e.Offices, Held: e.Held}
+			Latest: e.Latest, Priority: e.Priority, Urgency: urgency(e.Priority), Offices: offices, Held: e.Held}
 		if x.Deadline != "" {
 			x.HasDeadline = true
 			if d, err := solver.ParseDate(x.Deadline); err == nil {
@@ -107,7 +153,6 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, v *view) (string
 		}
 		data.Rows = append(data.Rows, x)
 	}
-	data.Truncated = data.Total > len(data.Rows)
 
 	// Filter choices: the languages of pending interviews, the offices.
 	langs, err := h.pendingLanguages(ctx)
@@ -129,7 +174,8 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, v *view) (string
 	for _, p := range []string{"", "2", "3"} {
 		label := "Any priority"
 		if p != "" {
-			label = p + " or higher"
+			n, _ := strconv.Atoi(p)
+			label = urgency(n) + " or more urgent"
 		}
 		data.Priority = append(data.Priority, option{Value: p, Label: label, Selected: p == pr})
 	}

@@ -34,7 +34,7 @@ func (db *DB) PendingLanguages(ctx context.Context) ([]string, error) {
 // Queue returns up to limit pending interviews that pass f, the most urgent
 // first (deadline or latest date, then priority, earliest date, id), and
 // how many pass f in all.
-func (db *DB) Queue(ctx context.Context, f resources.QueueFilter, limit int) ([]resources.QueueEntry, int, error) {
+func (db *DB) Queue(ctx context.Context, f resources.QueueFilter, limit, offset int) ([]resources.QueueEntry, int, error) {
 	where := []string{"i.status = 'pending'"}
 	args := []any{db.now()}
 	arg := func(x any) string {
@@ -61,7 +61,7 @@ func (db *DB) Queue(ctx context.Context, f resources.QueueFilter, limit int) ([]
 			count(*) over ()
 		from interviews i where ` + strings.Join(where, " and ") + `
 		order by coalesce(i.deadline, i.latest) nulls last, coalesce(i.priority, 1) desc, i.earliest, i.id
-		limit ` + strconv.Itoa(limit)
+		limit ` + strconv.Itoa(limit) + ` offset ` + strconv.Itoa(max(offset, 0))
 	rows, _ := db.pool.Query(ctx, sql, args...)
 	var out []resources.QueueEntry
 	total := 0

@@ -104,6 +104,18 @@ try {
   await pc.getByLabel('API token').fill(env('CLERK_TOKEN'));
   await pc.getByRole('button', { name: 'Sign in' }).click();
   await pc.waitForURL(u => new URL(u).pathname === '/queue');
+  // The queue and the needs-attention list on a 390 px phone: no sideways
+  // scrolling, axe clean.
+  const phone = await clerk.newPage();
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.goto(base + '/queue');
+  out.phoneQueueRows = await phone.locator('table.queue tbody tr').count();
+  await shot(phone, 'p00-queue-phone');
+  await phone.goto(base + '/attention');
+  await shot(phone, 'p00-attention-phone');
+  await phone.goto(base + '/cases/' + env('CASE'));
+  await shot(phone, 'p00-case-phone');
+  await phone.close();
   await pc.goto(base + '/cases/' + env('CASE'));
   await pc.locator('li.option').first().getByRole('button', { name: /^Book option 1/ }).click();
   await pc.getByRole('status').filter({ hasText: 'Booked' }).waitFor();
