@@ -66,3 +66,14 @@ type PoolStats struct {
 	CanceledAcquires           int64
 	AcquireWait                time.Duration // time spent waiting, in all
 }
+
+// InterviewFlag is an interview a clerk flagged to the managers because
+// nothing fits it.
+type InterviewFlag struct {
+	ID        int64  `json:"id"`
+	Interview string `json:"interview"`
+	Language  string `json:"language"`
+	Reason    string `json:"reason"`
+	Actor     string `json:"actor"`
+	CreatedAt string `json:"created_at"`
+}

@@ -62,7 +62,17 @@ type mailView struct {
 }
 
 type holdView struct {
+	ID                                                  int64
 	When, Room, Interviewer, Interpreter, Mode, Expires string
+	Start, RawMode                                      string // for booking it
+}
+
+// manualView are the choices of the manual booking form: the rooms and
+// interviewers at the interview's offices and the interpreters of its
+// language.
+type manualView struct {
+	Rooms, Interviewers, Interpreters []option
+	Start                             string // the form's value, kept after a refusal
 }
 
 type conflictView struct {
@@ -87,6 +97,9 @@ type caseData struct {
 	SuggestMS string
 	Shown     []optionView // the suggestions, or a conflict's alternatives
 	Pending   bool
+	Manual    *manualView // booking by hand (pending interviews)
+	Flags     []resources.InterviewFlag
+	Language  string // for the links to the language's shortage
 }
 
 type need struct{ Label, Value string }
@@ -150,8 +163,8 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 	}
 	for _, x := range holds {
 		exp, _ := solver.ParseInstant(x.ExpiresAt)
-		d.Holds = append(d.Holds, holdView{When: when(x.Start, x.End, c.loc), Room: x.Room, Interviewer: x.Interviewer,
-			Interpreter: x.Interpreter, Mode: modeWord(x.Mode), Expires: exp.In(c.loc).Format("15:04")})
+		d.Holds = append(d.Holds, holdView{ID: x.ID, When: when(x.Start, x.End, c.loc), Room: x.Room, Interviewer: x.Interviewer,
+			Interpreter: x.Interpreter, Mode: modeWord(x.Mode), Expires: exp.In(c.loc).Format("15:04"), Start: x.Start, RawMode: x.Mode})
 	}
 	if conflict != nil {
 		cv := &conflictView{Message: conflict.Message, Resource: conflict.Resource}
@@ -193,6 +206,21 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 		d.Shown = d.Conflict.Alternatives
 	}
 	d.Pending = iv.Status == resources.StatusPending
+	d.Language = iv.Language
+	if d.Pending {
+		if d.Manual, err = h.manualChoices(ctx, iv, r.PostFormValue("start")); err != nil {
+			return "", err
+		}
+	}
+	flags, err := h.db.OpenFlags(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, f := range flags {
+		if f.Interview == iv.ID {
+			d.Flags = append(d.Flags, f)
+		}
+	}
 	v.Data = d
 	var rooms, ers, trs []string
 	if d.Booking != nil {
@@ -324,11 +352,22 @@ func (h *Handler) conflictOrRefusal(w http.ResponseWriter, r *http.Request, v *v
 	return "", err
 }
 
+// caseBook books a suggestion, a held option or an option given by hand
+// (start, room, interviewer, interpreter, mode: every rule is checked and a
+// broken one named).
 func (h *Handler) caseBook(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
 	id := chi.URLParam(r, "id")
 	s := sessionFrom(r.Context())
-	res, err := h.cfg.Booking.BookResult(r.Context(), scheduler.BookRequest{InterviewID: id, Source: scheduler.SourceWeb,
-		SuggestionID: r.PostFormValue("suggestion"), Actor: s.Name, Reason: strings.TrimSpace(r.PostFormValue("reason"))})
+	req := scheduler.BookRequest{InterviewID: id, Source: scheduler.SourceWeb,
+		SuggestionID: r.PostFormValue("suggestion"), Actor: s.Name, Reason: strings.TrimSpace(r.PostFormValue("reason"))}
+	if req.SuggestionID == "" {
+		a, err := h.explicitOption(r)
+		if err != nil {
+			return h.conflictOrRefusal(w, r, v, err)
+		}
+		req.Assignment = a
+	}
+	res, err := h.cfg.Booking.BookResult(r.Context(), req)
 	if err != nil {
 		return h.conflictOrRefusal(w, r, v, err)
 	}
@@ -456,6 +495,9 @@ func (h *Handler) bookingCancel(w http.ResponseWriter, r *http.Request, v *view)
 	if reason == "" {
 		return h.renderCase(w, r, v, nil, "Give a reason for the cancellation.")
 	}
+	if r.PostFormValue("confirm") != "yes" {
+		return h.renderCase(w, r, v, nil, "Tick the box to confirm the cancellation.")
+	}
 	if _, err := h.cfg.Booking.Cancel(r.Context(), scheduler.ChangeRequest{BookingID: b.ID, Actor: s.Name, Reason: reason, Source: scheduler.SourceWeb}); err != nil {
 		return h.conflictOrRefusal(w, r, v, err)
 	}
@@ -535,4 +577,134 @@ func (h *Handler) addParticipants(ctx context.Context, bv *bookingView, loc *tim
 			Kind: m.Kind + " (" + m.Method + ")", State: m.State})
 	}
 	return nil
+}
+
+// explicitOption reads an option from a form: start as RFC 3339 (a held
+// option) or as a local date-time (the manual form), room, interviewer,
+// interpreter ("" for none) and mode (derived from the interpreter when
+// not given).
+func (h *Handler) explicitOption(r *http.Request) (*solver.Assignment, error) {
+	c, err := h.clock(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	start := strings.TrimSpace(r.PostFormValue("start"))
+	if start == "" {
+		return nil, errs.E(errs.Invalid, "Choose a start time for the booking.")
+	}
+	if _, err := solver.ParseInstant(start); err != nil {
+		t, err := time.ParseInLocation("2006-01-02T15:04", start, c.loc)
+		if err != nil {
+			return nil, errs.E(errs.Invalid, "The start must be a date and a time.")
+		}
+		start = solver.FormatInstant(t, c.loc)
+	}
+	a := &solver.Assignment{Start: start, Room: r.PostFormValue("room"), Interviewer: r.PostFormValue("interviewer"),
+		Interpreter: r.PostFormValue("interpreter"), Mode: r.PostFormValue("mode")}
+	if a.Interpreter == "" {
+		a.Mode = solver.ModeNone
+	} else if a.Mode == "" || a.Mode == solver.ModeNone {
+		a.Mode = solver.ModeOnsite
+	}
+	return a, nil
+}
+
+// manualChoices lists what the manual booking form offers.
+func (h *Handler) manualChoices(ctx context.Context, iv *resources.Interview, start string) (*manualView, error) {
+	m := &manualView{Start: start}
+	all := func(f map[string]string) resources.ListParams {
+		f["active"] = "true"
+		return resources.ListParams{Limit: resources.MaxLimit, Filters: f}
+	}
+	for _, loc := range iv.Locations {
+		rooms, err := h.db.Rooms(ctx, all(map[string]string{"location": loc}))
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range rooms.Items {
+			m.Rooms = append(m.Rooms, option{Value: x.ID, Label: nameID(x.Name, x.ID)})
+		}
+		ers, err := h.db.Interviewers(ctx, all(map[string]string{"location": loc}))
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range ers.Items {
+			m.Interviewers = append(m.Interviewers, option{Value: x.ID, Label: nameID(x.Name, x.ID)})
+		}
+	}
+	m.Interpreters = []option{{Value: "", Label: "no interpreter"}}
+	primary, _, _ := strings.Cut(iv.Language, "-")
+	trs, err := h.db.Interpreters(ctx, all(map[string]string{"language": primary}))
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range trs.Items {
+		m.Interpreters = append(m.Interpreters, option{Value: x.ID, Label: nameID(x.Name, x.ID) + " (" + strings.Join(x.Languages, ", ") + ")"})
+	}
+	return m, nil
+}
+
+func nameID(name, id string) string {
+	if name == "" {
+		return id
+	}
+	return name + " (" + id + ")"
+}
+
+// caseReleaseHold ends a hold of the case before it runs out.
+func (h *Handler) caseReleaseHold(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	id := chi.URLParam(r, "id")
+	hold, err := pathID(r, "hold", "hold")
+	if err != nil {
+		return "", err
+	}
+	if err := h.db.ReleaseHold(r.Context(), id, hold, sessionFrom(r.Context()).Name, h.now()); err != nil {
+		return "", err
+	}
+	h.seeOther(w, r, "/cases/"+id, "Hold released.")
+	return "", nil
+}
+
+// caseFlag flags the case to the managers with a reason.
+func (h *Handler) caseFlag(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	id := chi.URLParam(r, "id")
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	if reason == "" || len(reason) > 1000 {
+		return h.renderCase(w, r, v, nil, "Say in a few words why the case is flagged (at most 1000 characters).")
+	}
+	if err := h.db.FlagInterview(r.Context(), id, reason, sessionFrom(r.Context()).Name, h.now()); err != nil {
+		return "", err
+	}
+	h.seeOther(w, r, "/cases/"+id, "Flagged to the managers.")
+	return "", nil
+}
+
+// flagsPage lists the cases clerks flagged, for managers.
+func (h *Handler) flagsPage(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	fs, err := h.db.OpenFlags(r.Context())
+	if err != nil {
+		return "", err
+	}
+	c, err := h.clock(r.Context())
+	if err != nil {
+		return "", err
+	}
+	for i := range fs {
+		fs[i].CreatedAt = localStamp(fs[i].CreatedAt, c.loc)
+	}
+	v.Title, v.Nav, v.Data = "Flagged cases", "flags", fs
+	return "flags", nil
+}
+
+// flagResolve marks a flag dealt with.
+func (h *Handler) flagResolve(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	id, err := pathID(r, "id", "flag")
+	if err != nil {
+		return "", err
+	}
+	if err := h.db.ResolveFlag(r.Context(), id, sessionFrom(r.Context()).Name, h.now()); err != nil {
+		return "", err
+	}
+	h.seeOther(w, r, "/flags", "Flag resolved.")
+	return "", nil
 }

@@ -156,6 +156,9 @@ func (h *Handler) routes() chi.Router {
 	r.Use(h.observe, securityHeaders, h.deadline, h.sameOrigin)
 	static, _ := fs.Sub(staticFS, "static")
 	r.Handle("/static/*", http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static)))))
+	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
+	})
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errs.E(errs.NotFound, "there is no such page"))
 	})
@@ -173,6 +176,8 @@ func (h *Handler) routes() chi.Router {
 			r.Get("/cases/{id}", h.page(h.casePage))
 			r.Post("/cases/{id}/hold", h.page(h.caseHold))
 			r.Post("/cases/{id}/book", h.page(h.caseBook))
+			r.Post("/cases/{id}/holds/{hold}/release", h.page(h.caseReleaseHold))
+			r.Post("/cases/{id}/flag", h.page(h.caseFlag))
 			r.Post("/bookings/{id}/reschedule", h.page(h.bookingReschedule))
 			r.Post("/bookings/{id}/cancel", h.page(h.bookingCancel))
 			r.Get("/bookings/{id}", h.page(h.bookingPage))
@@ -183,6 +188,8 @@ func (h *Handler) routes() chi.Router {
 		r.Group(func(r chi.Router) {
 			r.Use(h.requireSession(resources.RoleManager))
 			r.Get("/plans", h.page(h.plansPage))
+			r.Get("/flags", h.page(h.flagsPage))
+			r.Post("/flags/{id}/resolve", h.page(h.flagResolve))
 			r.Post("/plans", h.page(h.planStart))
 			r.Get("/plans/{id}", h.page(h.planPage))
 			r.Post("/plans/{id}/accept", h.page(h.planAccept))

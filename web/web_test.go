@@ -484,6 +484,8 @@ func TestCaseBookConflictRescheduleCancel(t *testing.T) {
 	p = c1.post(fmt.Sprintf("/bookings/%d/cancel", bookingID), url.Values{"reason": {" "}})
 	require.Contains(t, p.body, "Give a reason for the cancellation.")
 	p = c1.post(fmt.Sprintf("/bookings/%d/cancel", bookingID), url.Values{"reason": {"withdrawn"}})
+	require.Contains(t, p.body, "Tick the box to confirm the cancellation.", "a cancel without the confirmation")
+	p = c1.post(fmt.Sprintf("/bookings/%d/cancel", bookingID), url.Values{"reason": {"withdrawn"}, "confirm": {"yes"}})
 	require.Equal(t, http.StatusSeeOther, p.status, p.body)
 	p = c1.get(p.header.Get("Location"))
 	require.Contains(t, p.body, "the interview is pending again")
@@ -924,7 +926,7 @@ func TestShortagesFigures(t *testing.T) {
 	b.signIn(e.clerk)
 	p := b.get("/shortages")
 	require.Equal(t, 200, p.status, p.body)
-	rowRe := regexp.MustCompile(`(?s)<tr( class="at-risk")?>\s*<th scope="row"><a href="/queue\?language=([^"]+)">.*?</tr>`)
+	rowRe := regexp.MustCompile(`(?s)<tr id="lang-[^"]+"( class="at-risk")?>\s*<th scope="row"><a href="/queue\?language=([^"]+)">.*?</tr>`)
 	cellRe := regexp.MustCompile(`<td[^>]*>(.*?)</td>`)
 	type row struct {
 		blocked bool

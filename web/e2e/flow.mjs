@@ -40,13 +40,13 @@ function check(cond, msg) {
 const axeSource = readFileSync(join(env('PLAYWRIGHT_DIR'), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const a11y = {};
 
-// shot saves a screenshot of the page and checks it with axe-core (WCAG 2.1
+// shot saves a screenshot of the page and checks it with axe-core (WCAG 2.2
 // A and AA rules): any serious or critical violation fails the run.
 async function shot(page, name) {
   await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
   const res = await page.evaluate(async (src) => {
     if (!window.axe) (0, eval)(src);
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
     return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, target: v.nodes[0] && v.nodes[0].target.join(' ') }));
   }, axeSource);
   a11y[name] = res.length;
@@ -202,6 +202,7 @@ try {
   await pa.getByRole('status').filter({ hasText: 'Moved' }).waitFor();
   out.moved = (await pa.getByRole('status').textContent()).trim();
   await pa.getByLabel('Reason for cancelling').fill('case withdrawn');
+  await pa.getByLabel(/^Yes, cancel this booking/).check();
   await pa.getByRole('button', { name: 'Cancel the booking' }).click();
   await pa.getByRole('status').filter({ hasText: 'Cancelled' }).waitFor();
   out.cancelled = (await pa.getByRole('status').textContent()).trim();
