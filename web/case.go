@@ -232,6 +232,12 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 	if v.Names, err = h.db.DisplayNames(ctx, rooms, ers, trs); err != nil {
 		return "", err
 	}
+	switch {
+	case d.Booking != nil:
+		rememberPlace(w, d.Booking.OfficeID, d.Booking.Week)
+	case len(d.Shown) > 0:
+		rememberPlace(w, d.Shown[0].OfficeID, d.Shown[0].Week)
+	}
 	return "case", nil
 }
 
@@ -543,6 +549,7 @@ func (h *Handler) bookingPage(w http.ResponseWriter, r *http.Request, v *view) (
 		}
 	}
 	v.Title, v.Nav, v.Data = fmt.Sprintf("Booking %d", b.ID), "planner", d
+	rememberPlace(w, bv.OfficeID, bv.Week)
 	if v.Names, err = h.db.DisplayNames(r.Context(), []string{b.Room}, []string{b.Interviewer}, []string{b.Interpreter}); err != nil {
 		return "", err
 	}

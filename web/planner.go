@@ -61,6 +61,15 @@ func (h *Handler) planner(w http.ResponseWriter, r *http.Request, v *view) (stri
 		return "", err
 	}
 	q := r.URL.Query()
+	fresh := len(q) == 0
+	if fresh {
+		// The planner opens where the clerk last looked at a case or a
+		// booking, and shows only people with something that week.
+		if office, week, ok := strings.Cut(cookieValue(r, plannerCookie), "|"); ok {
+			q.Set("office", office)
+			q.Set("week", week)
+		}
+	}
 	d, week, err := h.plannerFrame(ctx, q, c, v)
 	if err != nil {
 		return "", err
@@ -69,7 +78,7 @@ func (h *Handler) planner(w http.ResponseWriter, r *http.Request, v *view) (stri
 	if d.Langs, err = h.languageOptions(ctx, d.Lang); err != nil {
 		return "", err
 	}
-	d.Busy = q.Get("busy") != ""
+	d.Busy = q.Get("busy") != "" || fresh
 	from, to := week.Midnight(c.loc), (week + plannerDays).Midnight(c.loc)
 	ow, err := h.db.OfficeWeek(ctx, d.Office, from, to, d.Lang)
 	if err != nil {
@@ -267,4 +276,17 @@ func minTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// plannerCookie remembers the office and week of the last case or booking
+// a clerk opened, where the planner opens.
+const plannerCookie = "__Host-ivplanner"
+
+// rememberPlace sets where the planner opens next.
+func rememberPlace(w http.ResponseWriter, office, week string) {
+	if office == "" || week == "" {
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: plannerCookie, Value: office + "|" + week, Path: "/", MaxAge: 8 * 3600,
+		Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 }

@@ -132,3 +132,42 @@ func TestWayForwardWhenNothingFits(t *testing.T) {
 }
 
 func htmlUnescape(s string) string { return html.UnescapeString(s) }
+
+// The planner opens on the office and week of the case last opened, with
+// only the people who have something that week; asked for explicitly, it
+// shows what is asked.
+func TestPlannerOpensWhereTheCaseIs(t *testing.T) {
+	t.Parallel()
+	in := demoInstance(t)
+	e := newEnvWith(t, in)
+	c := e.browser(t)
+	c.signIn(e.clerk)
+	rooms := map[string]string{}
+	for _, r := range in.Rooms {
+		rooms[r.ID] = r.Location
+	}
+	var bk solver.Booking
+	for _, b := range in.Bookings {
+		if rooms[b.Room] != in.Locations[0].ID {
+			bk = b
+			break
+		}
+	}
+	require.NotEmpty(t, bk.Interview, "a booking away from the first office")
+	office := rooms[bk.Room]
+	p := c.get("/planner")
+	require.Contains(t, p.body, `<option value="`+in.Locations[0].ID+`" selected>`, "at first, the first office")
+	require.Contains(t, p.body, `id="p-busy" name="busy" type="checkbox" value="1" checked`, "only busy people by default")
+	require.Equal(t, 200, c.get("/cases/"+bk.Interview).status)
+	p = c.get("/planner")
+	require.Contains(t, p.body, `<option value="`+office+`" selected>`, "the case's office")
+	start, err := solver.ParseInstant(bk.Start)
+	require.NoError(t, err)
+	loc, _ := time.LoadLocation(in.Timezone)
+	day := start.In(loc)
+	monday := day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7)).Format(time.DateOnly)
+	require.Contains(t, p.body, `name="week" type="date" value="`+monday+`"`, "the case's week")
+	p = c.get("/planner?office=" + in.Locations[0].ID + "&week=" + monday)
+	require.Contains(t, p.body, `<option value="`+in.Locations[0].ID+`" selected>`)
+	require.NotContains(t, p.body, `value="1" checked`, "all people when asked without busy")
+}
