@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +36,10 @@ type optionView struct {
 	Explanation string
 	// The option itself, for the hold form.
 	Start, RawMode string
+	// Euros is the interpreter's cost of the option (-1: not known);
+	// Tradeoff says in one sentence how it differs from the first option.
+	Euros    int
+	Tradeoff string
 }
 
 type bookingView struct {
@@ -98,6 +104,7 @@ type caseData struct {
 	Shown     []optionView // the suggestions, or a conflict's alternatives
 	Pending   bool
 	Manual    *manualView // booking by hand (pending interviews)
+	ByDate    bool        // the options are sorted by date, not by rank
 	Flags     []resources.InterviewFlag
 	Language  string // for the links to the language's shortage
 }
@@ -204,6 +211,12 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 	d.Shown = d.Options
 	if d.Conflict != nil {
 		d.Shown = d.Conflict.Alternatives
+	}
+	if err := h.explainTradeoffs(ctx, d.Shown, iv.DurationMinutes, c.loc); err != nil {
+		return "", err
+	}
+	if d.ByDate = r.URL.Query().Get("sort") == "date"; d.ByDate {
+		sort.SliceStable(d.Shown, func(i, j int) bool { return d.Shown[i].Start < d.Shown[j].Start })
 	}
 	d.Pending = iv.Status == resources.StatusPending
 	d.Language = iv.Language
@@ -714,4 +727,92 @@ func (h *Handler) flagResolve(w http.ResponseWriter, r *http.Request, v *view) (
 	}
 	h.seeOther(w, r, "/flags", "Flag resolved.")
 	return "", nil
+}
+
+// explainTradeoffs gives each option its interpreter cost in euros and, from
+// the second on, one sentence on how it differs from the first: the day,
+// the office, the interpreter's mode and the cost.
+func (h *Handler) explainTradeoffs(ctx context.Context, opts []optionView, minutes int, loc *time.Location) error {
+	rates := map[string]*solver.Rates{}
+	for i := range opts {
+		o := &opts[i]
+		o.Euros = -1
+		if o.Interpreter == "" {
+			o.Euros = 0
+			continue
+		}
+		r, ok := rates[o.Interpreter]
+		if !ok {
+			x, err := h.db.Interpreter(ctx, o.Interpreter)
+			if err != nil {
+				return err
+			}
+			r = x.CostPerHour
+			rates[o.Interpreter] = r
+		}
+		if r != nil {
+			o.Euros = (r.Rate(o.RawMode)*minutes + 30) / 60
+		}
+	}
+	if len(opts) == 0 {
+		return nil
+	}
+	first := opts[0]
+	fs, _ := solver.ParseInstant(first.Start)
+	for i := 1; i < len(opts); i++ {
+		o := &opts[i]
+		var parts []string
+		os, _ := solver.ParseInstant(o.Start)
+		days := int(solver.DateOf(os, loc) - solver.DateOf(fs, loc))
+		switch {
+		case days == 0 && os.Equal(fs):
+			parts = append(parts, "the same time")
+		case days == 0 && os.After(fs):
+			parts = append(parts, "later the same day")
+		case days == 0:
+			parts = append(parts, "earlier the same day")
+		case days == 1:
+			parts = append(parts, "a day later")
+		case days == -1:
+			parts = append(parts, "a day earlier")
+		case days > 1:
+			parts = append(parts, numberWord(days)+" days later")
+		default:
+			parts = append(parts, numberWord(-days)+" days earlier")
+		}
+		if o.OfficeID != first.OfficeID {
+			parts = append(parts, "at "+o.Office+" instead of "+first.Office)
+		}
+		if o.RawMode != first.RawMode {
+			parts = append(parts, modeNoun(o.RawMode)+" instead of "+modeNoun(first.RawMode))
+		}
+		if o.Euros >= 0 && first.Euros >= 0 {
+			switch diff := o.Euros - first.Euros; {
+			case diff > 0:
+				parts = append(parts, fmt.Sprintf("€%d more", diff))
+			case diff < 0:
+				parts = append(parts, fmt.Sprintf("€%d less", -diff))
+			}
+		}
+		o.Tradeoff = "Against option 1: " + strings.Join(parts, ", ") + "."
+	}
+	return nil
+}
+
+func modeNoun(m string) string {
+	switch m {
+	case solver.ModeOnsite:
+		return "an on-site interpreter"
+	case solver.ModeRemote:
+		return "a remote interpreter"
+	}
+	return "no interpreter"
+}
+
+func numberWord(n int) string {
+	words := []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+	if n >= 0 && n < len(words) {
+		return words[n]
+	}
+	return strconv.Itoa(n)
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"sort"
 	"testing"
 	"time"
 
@@ -170,4 +171,36 @@ func TestPlannerOpensWhereTheCaseIs(t *testing.T) {
 	p = c.get("/planner?office=" + in.Locations[0].ID + "&week=" + monday)
 	require.Contains(t, p.body, `<option value="`+in.Locations[0].ID+`" selected>`)
 	require.NotContains(t, p.body, `value="1" checked`, "all people when asked without busy")
+}
+
+// Each option after the first says in one sentence how it differs from the
+// first, with the interpreter's cost in euros; the options sort by date on
+// request.
+func TestSuggestionsInClerksTerms(t *testing.T) {
+	t.Parallel()
+	in := demoInstance(t)
+	e := newEnvWith(t, in)
+	c := e.browser(t)
+	c.signIn(e.clerk)
+	p := c.get("/cases/I-0001")
+	require.Equal(t, 200, p.status)
+	trade := regexp.MustCompile(`<p class="tradeoff"><strong>(Against option 1: [^<]+)</strong>`).FindAllStringSubmatch(p.body, -1)
+	require.Len(t, trade, 4, "options 2 to 5 each say how they differ from option 1")
+	for _, m := range trade {
+		require.Regexp(t, `^Against option 1: (the same time|(later|earlier) the same day|a day (later|earlier)|\w+ days (later|earlier))`, m[1])
+	}
+	require.Regexp(t, `Interpreter cost €\d+\.`, p.body)
+	starts := func(body string) []string {
+		var out []string
+		for _, m := range regexp.MustCompile(`name="start" value="([^"]+)"`).FindAllStringSubmatch(body, -1) {
+			out = append(out, html.UnescapeString(m[1]))
+		}
+		return out
+	}
+	byRank := starts(p.body)
+	p = c.get("/cases/I-0001?sort=date")
+	byDate := starts(p.body)
+	require.ElementsMatch(t, byRank, byDate)
+	require.True(t, sort.StringsAreSorted(byDate), "sorted by date: %v", byDate)
+	require.Contains(t, p.body, "sort by rank")
 }
