@@ -29,7 +29,7 @@ commands:
   solve     -in INSTANCE.json -out SCHEDULE.json [-time-limit 10s] [-seed N] [-workers N] [-iterations N] [-quiet] [-first-fit]
   check     -in INSTANCE.json -schedule SCHEDULE.json
   suggest   -in INSTANCE.json -interview ID [-k 5] [-from DATE] [-to DATE]
-  generate  -size S|M|L|XL [-seed N] [-out INSTANCE.json]
+  generate  -size S|M|L|XL|XXL|DE [-seed N] [-out INSTANCE.json]
 
 Use - for standard input or output. Run 'schedule <command> -h' for a command's flags.
 `
@@ -279,18 +279,19 @@ func cmdSuggest(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 
 func cmdGenerate(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("generate", stderr)
-	size := fs.String("size", "", "S, M, L or XL")
+	size := fs.String("size", "", "S, M, L, XL, XXL or DE")
 	seed := fs.Int64("seed", 1, "random seed")
 	outPath := fs.String("out", "-", "instance file (- for standard output)")
 	if err := parse(fs, args, "size"); err != nil {
 		return err
 	}
+	all := append(append([]string(nil), generator.Sizes...), generator.LargeSizes...)
 	ok := false
-	for _, s := range generator.Sizes {
+	for _, s := range all {
 		ok = ok || strings.EqualFold(s, *size)
 	}
 	if !ok {
-		return usageError{fmt.Sprintf("-size must be one of %s, not %q", strings.Join(generator.Sizes, ", "), *size)}
+		return usageError{fmt.Sprintf("-size must be one of %s, not %q", strings.Join(all, ", "), *size)}
 	}
 	in, err := generator.Generate(strings.ToUpper(*size), *seed)
 	if err != nil {

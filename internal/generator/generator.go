@@ -95,9 +95,9 @@ var sizes = map[string]sizeSpec{
 // size holds a few interviews that are genuinely impossible (a language or a
 // required dialect no interpreter speaks).
 func Generate(size string, seed int64) (*solver.Instance, error) {
-	spec, ok := sizes[size]
+	spec, ok := specOf(size)
 	if !ok {
-		return nil, fmt.Errorf("generator: unknown size %q (want one of %v)", size, Sizes)
+		return nil, fmt.Errorf("generator: unknown size %q (want one of %v or %v)", size, Sizes, LargeSizes)
 	}
 	loc, err := time.LoadLocation(Timezone)
 	if err != nil {
