@@ -357,7 +357,7 @@ func TestUsage(t *testing.T) {
 		{"suggest without -interview", []string{"suggest", "-in", in}, "-interview is required"},
 		{"suggest -k 0", []string{"suggest", "-in", in, "-interview", "I-1", "-k", "0"}, "-k must be at least 1"},
 		{"generate without -size", []string{"generate"}, "-size is required"},
-		{"generate -size Q", []string{"generate", "-size", "Q"}, `-size must be one of S, M, L, XL, not "Q"`},
+		{"generate -size Q", []string{"generate", "-size", "Q"}, `-size must be one of S, M, L, XL, XXL, DE, not "Q"`},
 		{"generate -seed x", []string{"generate", "-size", "S", "-seed", "x"}, "invalid value"},
 	}
 	for _, tt := range tests {
