@@ -370,6 +370,8 @@ type Stats struct {
 	Iterations      int64 `json:"iterations"`
 	Seed            int64 `json:"seed"`
 	Workers         int   `json:"workers"`
+	// Note says what the time limit cut short, if anything.
+	Note string `json:"note,omitempty"`
 }
 
 // LocationsIDs returns the ids of the instance's locations, in order.

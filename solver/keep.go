@@ -222,10 +222,13 @@ func (l *lns) clearAround(j int, sameDay bool) bool {
 
 // keepFirst tries the keep move once on each broken booking before the
 // search starts (a booking that breaks is repaired in place first), keeping
-// each result that is no worse.
-func (l *lns) keepFirst(broken []int, hopeless []bool) {
+// each result that is no worse, until over reports that time is up.
+func (l *lns) keepFirst(broken []int, hopeless []bool, over func() bool) {
 	st := l.st
-	for _, j := range append([]int(nil), broken...) {
+	for k, j := range append([]int(nil), broken...) {
+		if k&15 == 15 && over() {
+			break
+		}
 		before := st.key()
 		l.keep(j)
 		l.repair(hopeless)
