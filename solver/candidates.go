@@ -21,7 +21,7 @@ type candIndex struct {
 	interviewers [][]int          // location → interviewers
 
 	mu      sync.Mutex
-	interps map[string]interpList
+	interps map[string]*interpList
 	rooms   map[string][]int
 	ivrs    map[string][]int
 }
@@ -30,11 +30,48 @@ type candIndex struct {
 type interpList struct {
 	cands   []candInterp
 	langAny bool // some interpreter speaks the language at all
+
+	// the candidates who may work remotely, and those who may work on site
+	// at a location: in the order of cands, so that a walk over them meets
+	// the same interpreters as a walk over cands that skips the others
+	remote []candInterp
+	onsite map[int][]candInterp
+}
+
+// modeLists returns the candidates of l for remote work, and for on-site
+// work at each of locs.
+func (m *model) modeLists(l *interpList, locs []int) (remote []candInterp, onsite [][]candInterp) {
+	ix := m.cix
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if l.remote == nil {
+		l.remote = []candInterp{}
+		for _, c := range l.cands {
+			if c.ok[modeRemote] {
+				l.remote = append(l.remote, c)
+			}
+		}
+		l.onsite = map[int][]candInterp{}
+	}
+	for _, loc := range locs {
+		list, ok := l.onsite[loc]
+		if !ok {
+			list = []candInterp{}
+			for _, c := range l.cands {
+				if c.ok[modeOnsite] && m.interpreters[c.t].onsiteAt[loc] {
+					list = append(list, c)
+				}
+			}
+			l.onsite[loc] = list
+		}
+		onsite = append(onsite, list)
+	}
+	return l.remote, onsite
 }
 
 // buildCandIndex indexes the compiled resources of m.
 func (m *model) buildCandIndex() {
-	ix := &candIndex{speakers: map[string][]int{}, interps: map[string]interpList{}, rooms: map[string][]int{}, ivrs: map[string][]int{}}
+	ix := &candIndex{speakers: map[string][]int{}, interps: map[string]*interpList{}, rooms: map[string][]int{}, ivrs: map[string][]int{}}
 	for ti, t := range m.interpreters {
 		seen := map[string]bool{}
 		for _, p := range t.prims {
@@ -109,7 +146,7 @@ func (m *model) interviewerCands(mi *mInterview, li int) []int {
 
 // interpCands returns the interpreters who may work on mi, as far as static
 // properties go, cheapest first, and whether anyone speaks its language.
-func (m *model) interpCands(mi *mInterview) interpList {
+func (m *model) interpCands(mi *mInterview) *interpList {
 	ix := m.cix
 	iv := mi.iv
 	key := fmt.Sprint(mi.lang, "|", iv.DialectRequired, "|", sortedKey(iv.InterpreterSkills), "|", iv.InterpreterGender, "|",
@@ -119,7 +156,7 @@ func (m *model) interpCands(mi *mInterview) interpList {
 	if l, ok := ix.interps[key]; ok {
 		return l
 	}
-	var l interpList
+	l := &interpList{}
 	for _, ti := range ix.speakers[mi.prim] {
 		t := m.interpreters[ti]
 		ok, exact := t.speaks(mi.lang, mi.prim, iv.DialectRequired)

@@ -136,10 +136,14 @@ type mInterview struct {
 	rooms      [][]int // by position in locs: rooms with the features, plain first
 	ivrs       [][]int // by position in locs: interviewers that qualify
 	interps    []candInterp
-	parties    []int
-	booking    *mBooking
-	langAny    bool   // some interpreter matches the language at all
-	lang, prim string // lower-cased language tag and its primary subtag
+	// interps who may work remotely, and on site by position in locs, in
+	// the order of interps
+	remoteInterps []candInterp
+	onsiteInterps [][]candInterp
+	parties       []int
+	booking       *mBooking
+	langAny       bool   // some interpreter matches the language at all
+	lang, prim    string // lower-cased language tag and its primary subtag
 
 	once sync.Once // fills the candidate lists on first use
 }
@@ -505,6 +509,7 @@ func (m *model) fillCandidates(mi *mInterview) {
 	if mi.needInterp {
 		l := m.interpCands(mi)
 		mi.interps, mi.langAny = l.cands, l.langAny
+		mi.remoteInterps, mi.onsiteInterps = m.modeLists(l, mi.locs)
 	}
 }
 
