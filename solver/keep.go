@@ -199,7 +199,8 @@ func (l *lns) clearAround(j int, sameDay bool) bool {
 			}
 		}
 	}
-	for k := range st.asg {
+	l.buf = st.assignedOn(int(bo.day), int(bo.day), l.buf)
+	for _, k := range l.buf {
 		a := st.asg[k]
 		if !a.ok || k == j || a.day != bo.day {
 			continue

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -323,6 +324,9 @@ type lns struct {
 	removed []int
 	old     []option
 	touched []int
+	buf     []int            // scratch: interviews to look at
+	byLang  map[string][]int // primary language subtag → movable interviews, increasing
+	booked  []int            // movable interviews with an unpinned booking
 }
 
 const lahcLength = 400
@@ -355,6 +359,13 @@ func (l *lns) run(ctx context.Context, maxIter int64, deadline time.Time, now fu
 	}
 	// the interviews worth an ejection move: unassigned, not hopeless; and
 	// those worth a keep move: their booking is not kept as it stands
+	l.byLang = map[string][]int{}
+	for _, i := range movable {
+		l.byLang[m.ivs[i].prim] = append(l.byLang[m.ivs[i].prim], i)
+		if b := m.ivs[i].booking; b != nil && !b.b.Pinned {
+			l.booked = append(l.booked, i)
+		}
+	}
 	var unassigned, broken []int
 	refresh := func() {
 		unassigned, broken = unassigned[:0], broken[:0]
@@ -362,6 +373,8 @@ func (l *lns) run(ctx context.Context, maxIter int64, deadline time.Time, now fu
 			if !st.asg[i].ok && !hopeless[i] {
 				unassigned = append(unassigned, i)
 			}
+		}
+		for _, i := range l.booked {
 			if st.broken(i) {
 				broken = append(broken, i)
 			}
@@ -522,7 +535,8 @@ func (l *lns) eject(u int, hopeless []bool) {
 	// sessions of the interviewer or interpreter
 	l.touched = append(l.touched, u)
 	for pass := 0; pass < 2 && !st.feasible(u, o); pass++ {
-		for j := range st.asg {
+		l.buf = st.assignedOn(d, d, l.buf)
+		for _, j := range l.buf {
 			a := st.asg[j]
 			if !a.ok || j == u || int(a.day) != d {
 				continue
@@ -601,16 +615,19 @@ func (l *lns) destroy(movable []int, hopeless []bool) {
 			return containsInt(smi.locs, int(o.loc))
 		}
 	}
+	cands := l.relatedCands(kind, smi, so, movable)
 	if st.asg[seed].ok {
 		l.remove(seed)
 	} else {
 		l.touched = append(l.touched, seed)
 	}
-	// sample candidates from a random starting point
+	// sample candidates from a random starting point of movable: the
+	// first related ones at or after it, in increasing order, wrapping
 	n := len(movable)
 	startAt := l.rng.IntN(n)
-	for c := 0; c < n && len(l.removed) < k; c++ {
-		j := movable[(startAt+c)%n]
+	p, _ := slices.BinarySearch(cands, movable[startAt])
+	for c := 0; c < len(cands) && len(l.removed) < k; c++ {
+		j := cands[(p+c)%len(cands)]
 		if j != seed && related(j) {
 			l.remove(j)
 		}
@@ -626,6 +643,31 @@ func (l *lns) destroy(movable []int, hopeless []bool) {
 			}
 		}
 	}
+}
+
+// relatedCands returns, in increasing order, interviews among which all
+// those related to the seed (of kind, held at so) are: the day's, the
+// language's, the interpreter's, or the office's days; movable itself when
+// no index narrows it.
+func (l *lns) relatedCands(kind int, smi *mInterview, so option, movable []int) []int {
+	st := l.st
+	switch {
+	case kind == 0 && so.ok:
+		l.buf = st.assignedOn(int(so.day), int(so.day), l.buf)
+	case kind == 1 || kind == 2 && !(so.ok && so.itp >= 0):
+		return l.byLang[smi.prim]
+	case kind == 2:
+		l.buf = l.buf[:0]
+		for _, j := range st.itSes[so.itp] {
+			l.buf = append(l.buf, int(j))
+		}
+		slices.Sort(l.buf)
+	case kind == 3 && so.ok:
+		l.buf = st.assignedOn(int(so.day)-2, int(so.day)+2, l.buf)
+	default:
+		return movable
+	}
+	return l.buf
 }
 
 func absInt(x int) int {
