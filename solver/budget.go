@@ -34,8 +34,11 @@ type run struct {
 
 // reserveFactor times the preparation (validation and compilation) is the
 // reserve kept for finishing: on the generated sizes the last steps take
-// 10-15 times as long as the preparation.
-const reserveFactor = 15
+// 6-12 times as long as the preparation (up to 15 when a garbage collection
+// falls into them). The reserve is at most half the limit, and at most a
+// twentieth of it and a second: a preparation slowed by a busy machine must
+// not cost the search much, and the margin absorbs the rest.
+const reserveFactor = 10
 
 // newRun sets the deadlines of a solve that started at t0 (the limit's
 // origin) and spent prep on validation and compilation.
@@ -45,7 +48,7 @@ func newRun(ctx context.Context, opt Options, now func() time.Time, t0 time.Time
 		return r
 	}
 	r.limited = true
-	reserve := min(max(reserveFactor*prep, 10*time.Millisecond), opt.TimeLimit/2)
+	reserve := min(max(reserveFactor*prep, 10*time.Millisecond), opt.TimeLimit/2, opt.TimeLimit/20+time.Second)
 	r.finishBy = t0.Add(opt.TimeLimit - reserve)
 	r.stopBy = r.finishBy.Add(Margin(opt.TimeLimit) / 2)
 	return r
