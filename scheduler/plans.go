@@ -278,6 +278,7 @@ func (p *Planner) run(ctx context.Context, plan *resources.Plan, req PlanRequest
 	every := max(p.ProgressEvery, time.Second)
 	opt := solver.Options{
 		TimeLimit:     req.TimeLimit,
+		Start:         t0, // reading the state counts: the limit is the plan's
 		Seed:          plan.ID,
 		Workers:       max(p.Workers, 1),
 		ProgressEvery: every,
