@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -183,15 +184,13 @@ func (m *model) interpCands(mi *mInterview) *interpList {
 		}
 		l.cands = append(l.cands, c)
 	}
-	slices.SortStableFunc(l.cands, func(a, b candInterp) int {
-		x, y := minCost(a), minCost(b)
-		switch {
-		case x < y:
-			return -1
-		case x > y:
-			return 1
+	// cheapest first; ties in the order of the instance (speakers are in
+	// that order), as a stable sort would leave them, but faster
+	slices.SortFunc(l.cands, func(a, b candInterp) int {
+		if c := cmp.Compare(minCost(a), minCost(b)); c != 0 {
+			return c
 		}
-		return 0
+		return cmp.Compare(a.t, b.t)
 	})
 	ix.interps[key] = l
 	return l

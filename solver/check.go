@@ -681,9 +681,10 @@ func chkOrdered(p, q *chkPlaced) (*chkPlaced, *chkPlaced) {
 }
 
 // chkPairs returns the pairs (i < j, in schedule order) of assignments with a
-// start that share one of the keys keysOf gives them: the only pairs a
-// pairwise rule needs to look at, found by bucket instead of all n² pairs.
-func (ck *chkState) chkPairs(keysOf func(p *chkPlaced) []string) [][2]int {
+// start that share one of the keys keysOf gives them (and, with overlapping,
+// overlap in time): the only pairs a pairwise rule needs to look at, found by
+// bucket instead of all n² pairs.
+func (ck *chkState) chkPairs(overlapping bool, keysOf func(p *chkPlaced) []string) [][2]int {
 	buckets := map[string][]int{}
 	for i, p := range ck.assigned {
 		if !p.timeOK {
@@ -695,8 +696,15 @@ func (ck *chkState) chkPairs(keysOf func(p *chkPlaced) []string) [][2]int {
 	}
 	var pairs [][2]int
 	for _, b := range buckets {
+		if overlapping {
+			// by start: the ones that overlap x follow it, up to its end
+			slices.SortFunc(b, func(x, y int) int { return ck.assigned[x].start.Compare(ck.assigned[y].start) })
+		}
 		for x, i := range b {
 			for _, j := range b[x+1:] {
+				if overlapping && !ck.assigned[j].start.Before(ck.assigned[i].end) {
+					break
+				}
 				if i != j {
 					pairs = append(pairs, [2]int{min(i, j), max(i, j)})
 				}
@@ -715,7 +723,7 @@ func (ck *chkState) chkPairs(keysOf func(p *chkPlaced) []string) [][2]int {
 // Rule 6: no resource in two overlapping interviews. One violation per pair
 // and shared resource, reported on the later interview.
 func (ck *chkState) rule6() {
-	pairs := ck.chkPairs(func(p *chkPlaced) []string {
+	pairs := ck.chkPairs(true, func(p *chkPlaced) []string {
 		var keys []string
 		if p.room != nil {
 			keys = append(keys, "room:"+p.room.ID)
@@ -760,7 +768,7 @@ func (ck *chkState) rule6() {
 
 // Rule 7: travel between on-site sessions of one interpreter on one local date.
 func (ck *chkState) rule7() {
-	pairs := ck.chkPairs(func(p *chkPlaced) []string {
+	pairs := ck.chkPairs(false, func(p *chkPlaced) []string {
 		if p.tr == nil {
 			return nil
 		}
