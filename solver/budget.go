@@ -3,13 +3,15 @@ package solver
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // budget.go: the time limit is a promise. Solve counts the limit from
 // Options.Start (default: the call) and keeps back a reserve for the last
 // steps (reasons, rendering and the self-check with Check), estimated from
-// how long validation and compilation took on this machine. Construction
+// how long validation and compilation took on this machine, then measured:
+// the first schedule is finished beside the search. Construction
 // switches to first fit for the rest when best insertion would not finish
 // in time, and stops placing at the limit; the search stops when the
 // reserve begins.
@@ -27,8 +29,9 @@ type run struct {
 	now      func() time.Time
 	t0       time.Time // the limit counts from here
 	limited  bool
-	finishBy time.Time // construction and search end here: the reserve remains
-	stopBy   time.Time // first-fit completion of construction stops here (half the margin later)
+	limit    time.Duration
+	finishAt atomic.Int64 // unix ns: construction and search end here, the reserve remains
+	stopBy   time.Time    // first-fit completion of construction stops here (half the margin later)
 	shared   *bestSoFar
 }
 
@@ -47,11 +50,25 @@ func newRun(ctx context.Context, opt Options, now func() time.Time, t0 time.Time
 	if opt.TimeLimit <= 0 {
 		return r
 	}
-	r.limited = true
+	r.limited, r.limit = true, opt.TimeLimit
 	reserve := min(max(reserveFactor*prep, 10*time.Millisecond), opt.TimeLimit/2, opt.TimeLimit/20+time.Second)
-	r.finishBy = t0.Add(opt.TimeLimit - reserve)
-	r.stopBy = r.finishBy.Add(Margin(opt.TimeLimit) / 2)
+	r.finishAt.Store(t0.Add(opt.TimeLimit - reserve).UnixNano())
+	r.stopBy = r.finishBy().Add(Margin(opt.TimeLimit) / 2)
 	return r
+}
+
+// finishBy is when construction and search end: the reserve for finishing
+// begins.
+func (r *run) finishBy() time.Time { return time.Unix(0, r.finishAt.Load()) }
+
+// measured replaces the estimated reserve by a measured one: finishing the
+// first schedule took d (while the search ran beside it), so the search ends
+// a quarter more than d before the limit.
+func (r *run) measured(d time.Duration) {
+	if r.limited {
+		reserve := min(d+d/4+10*time.Millisecond, r.limit/2)
+		r.finishAt.Store(r.t0.Add(r.limit - reserve).UnixNano())
+	}
 }
 
 // Margin is how far past its time limit a solve may return: 10 % of the
@@ -69,7 +86,7 @@ func (r *run) over() bool {
 	if r == nil {
 		return false
 	}
-	return r.ctx.Err() != nil || r.limited && !r.now().Before(r.finishBy)
+	return r.ctx.Err() != nil || r.limited && !r.now().Before(r.finishBy())
 }
 
 // mustStop reports whether even first-fit completion must stop.
@@ -89,10 +106,10 @@ func (r *run) hurry(started time.Time, done, remaining int) bool {
 	}
 	now := r.now()
 	if done == 0 {
-		return !now.Before(r.finishBy)
+		return !now.Before(r.finishBy())
 	}
 	pace := now.Sub(started) / time.Duration(done)
-	return !now.Add(pace * time.Duration(remaining) / 3).Before(r.finishBy)
+	return !now.Add(pace * time.Duration(remaining) / 3).Before(r.finishBy())
 }
 
 // phase sets the phase Progress reports.

@@ -86,19 +86,46 @@ func Solve(ctx context.Context, in *Instance, opt Options) (*Schedule, error) {
 	st, note := r.construct(m)
 	firstMS := now().Sub(t0).Milliseconds()
 	var iters int64
+	var s *Schedule
 	if (opt.TimeLimit > 0 || opt.Iterations > 0) && !r.over() {
 		r.phase(PhaseSearch)
-		st, iters = improve(ctx, st, opt, workers, r)
+		s, iters, err = r.search(m, st, opt, workers)
+	} else {
+		r.phase(PhaseFinishing)
+		s, err = m.schedule(st)
 	}
-	r.phase(PhaseFinishing)
-	r.placed(st)
-	s, err := m.schedule(st)
 	if err != nil {
 		return nil, err
 	}
 	stop()
 	s.Stats = &Stats{SolveMS: now().Sub(t0).Milliseconds(), FirstFeasibleMS: firstMS, Iterations: iters, Seed: opt.Seed, Workers: workers, Note: note}
 	return s, nil
+}
+
+// search improves the constructed state st and returns the best schedule
+// found. Beside the search it finishes st's schedule (reasons, rendering,
+// self-check): how long that takes sets the reserve the search leaves for
+// finishing its own result, and when the search finds nothing better it is
+// the result.
+func (r *run) search(m *model, st *state, opt Options, workers int) (*Schedule, int64, error) {
+	var first *Schedule
+	var firstErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := r.now()
+		first, firstErr = m.schedule(st) // reads st only, as the workers' clones do
+		r.measured(r.now().Sub(t))
+	}()
+	best, iters := improve(r.ctx, st, opt, workers, r)
+	<-done
+	r.phase(PhaseFinishing)
+	r.placed(best)
+	if !best.key().less(st.key()) && firstErr == nil {
+		return first, iters, nil
+	}
+	s, err := m.schedule(best)
+	return s, iters, err
 }
 
 // construct builds the first schedule: best insertion, and the first-fit
@@ -111,7 +138,7 @@ func (r *run) construct(m *model) (*state, string) {
 		return st, info.note()
 	}
 	spent := r.now().Sub(started)
-	if r.limited && !r.now().Add(spent/2).Before(r.finishBy) {
+	if r.limited && !r.now().Add(spent/2).Before(r.finishBy()) {
 		return st, "" // no time for the first-fit baseline
 	}
 	if ff, ffInfo := constructIn(m, true, r); !ffInfo.cut() && ff.key().less(st.key()) {
@@ -278,10 +305,6 @@ type bestSoFar struct {
 // until the run's reserve begins (or the iterations are spent) and returns
 // the best state found.
 func improve(ctx context.Context, st *state, opt Options, workers int, r *run) (*state, int64) {
-	var deadline time.Time
-	if r.limited {
-		deadline = r.finishBy
-	}
 	shared := r.shared
 	shared.mu.Lock()
 	shared.key, shared.score, shared.nAsg = st.key(), st.score(), st.nAsg
@@ -292,8 +315,8 @@ func improve(ctx context.Context, st *state, opt Options, workers int, r *run) (
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			l := &lns{st: st.clone(), rng: rand.New(rand.NewPCG(uint64(opt.Seed), uint64(w)*0x9e3779b97f4a7c15+1)), shared: shared, worker: w}
-			results[w] = l.run(ctx, opt.Iterations, deadline, r.now)
+			l := &lns{st: st.clone(), rng: rand.New(rand.NewPCG(uint64(opt.Seed), uint64(w)*0x9e3779b97f4a7c15+1)), shared: shared, worker: w, over: r.over}
+			results[w] = l.run(ctx, opt.Iterations, time.Time{}, r.now)
 		}(w)
 	}
 	wg.Wait()
@@ -318,6 +341,7 @@ type lns struct {
 	rng    *rand.Rand
 	shared *bestSoFar
 	worker int
+	over   func() bool // time is up (nil: the deadline given to run)
 
 	best    []option
 	bestKey key
@@ -335,6 +359,10 @@ func (l *lns) run(ctx context.Context, maxIter int64, deadline time.Time, now fu
 	st := l.st
 	m := st.m
 	n := len(m.ivs)
+	stop := l.over
+	if stop == nil {
+		stop = func() bool { return ctx.Err() != nil || !deadline.IsZero() && !now().Before(deadline) }
+	}
 	l.best = append([]option(nil), st.asg...)
 	l.bestKey = st.key()
 	movable := make([]int, 0, n)
@@ -382,9 +410,7 @@ func (l *lns) run(ctx context.Context, maxIter int64, deadline time.Time, now fu
 	}
 	refresh()
 	if len(broken) > 0 {
-		l.keepFirst(broken, hopeless, func() bool {
-			return ctx.Err() != nil || !deadline.IsZero() && !now().Before(deadline)
-		})
+		l.keepFirst(broken, hopeless, stop)
 		refresh()
 	}
 	hist := make([]key, lahcLength)
@@ -398,7 +424,7 @@ func (l *lns) run(ctx context.Context, maxIter int64, deadline time.Time, now fu
 			break
 		}
 		if it&15 == 0 {
-			if ctx.Err() != nil || (!deadline.IsZero() && !now().Before(deadline)) {
+			if stop() {
 				break
 			}
 			if it&1023 == 0 {
