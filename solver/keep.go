@@ -199,7 +199,7 @@ func (l *lns) clearAround(j int, sameDay bool) bool {
 			}
 		}
 	}
-	l.buf = st.assignedOn(int(bo.day), int(bo.day), l.buf)
+	l.buf = st.assignedOn(int(bo.day), int(bo.day), l.marks(), l.buf)
 	for _, k := range l.buf {
 		a := st.asg[k]
 		if !a.ok || k == j || a.day != bo.day {

@@ -349,6 +349,7 @@ type lns struct {
 	old     []option
 	touched []int
 	buf     []int            // scratch: interviews to look at
+	mark    bitset           // scratch: a set of interviews, kept empty
 	byLang  map[string][]int // primary language subtag → movable interviews, increasing
 	booked  []int            // movable interviews with an unpinned booking
 }
@@ -476,6 +477,14 @@ func (l *lns) run(ctx context.Context, maxIter int64, deadline time.Time, now fu
 	return out
 }
 
+// marks returns the worker's scratch set of interviews (empty).
+func (l *lns) marks() bitset {
+	if len(l.mark)*64 < len(l.st.asg) {
+		l.mark = newBitset(len(l.st.asg))
+	}
+	return l.mark
+}
+
 func (l *lns) publish() {
 	s := l.shared
 	s.mu.Lock()
@@ -561,7 +570,7 @@ func (l *lns) eject(u int, hopeless []bool) {
 	// sessions of the interviewer or interpreter
 	l.touched = append(l.touched, u)
 	for pass := 0; pass < 2 && !st.feasible(u, o); pass++ {
-		l.buf = st.assignedOn(d, d, l.buf)
+		l.buf = st.assignedOn(d, d, l.marks(), l.buf)
 		for _, j := range l.buf {
 			a := st.asg[j]
 			if !a.ok || j == u || int(a.day) != d {
@@ -679,7 +688,7 @@ func (l *lns) relatedCands(kind int, smi *mInterview, so option, movable []int) 
 	st := l.st
 	switch {
 	case kind == 0 && so.ok:
-		l.buf = st.assignedOn(int(so.day), int(so.day), l.buf)
+		l.buf = st.assignedOn(int(so.day), int(so.day), l.marks(), l.buf)
 	case kind == 1 || kind == 2 && !(so.ok && so.itp >= 0):
 		return l.byLang[smi.prim]
 	case kind == 2:
@@ -689,7 +698,7 @@ func (l *lns) relatedCands(kind int, smi *mInterview, so option, movable []int) 
 		}
 		slices.Sort(l.buf)
 	case kind == 3 && so.ok:
-		l.buf = st.assignedOn(int(so.day)-2, int(so.day)+2, l.buf)
+		l.buf = st.assignedOn(int(so.day)-2, int(so.day)+2, l.marks(), l.buf)
 	default:
 		return movable
 	}
