@@ -290,7 +290,7 @@ func (p *Planner) run(ctx context.Context, plan *resources.Plan, req PlanRequest
 			}
 			c, cancel := wctx()
 			defer cancel()
-			ok, err := p.DB.SetPlanProgress(c, plan.ID, resources.PlanProgress{ElapsedMS: pr.Elapsed.Milliseconds(),
+			ok, err := p.DB.SetPlanProgress(c, plan.ID, resources.PlanProgress{ElapsedMS: pr.Elapsed.Milliseconds(), Phase: pr.Phase,
 				Scheduled: pr.Scheduled, Total: pr.Total, Iterations: pr.Iterations, Score: pr.Best})
 			if err == nil && !ok {
 				// Cancelled (or failed) meanwhile, maybe by another server.
