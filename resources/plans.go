@@ -46,7 +46,10 @@ type Plan struct {
 
 // PlanProgress is a snapshot of a running plan.
 type PlanProgress struct {
-	ElapsedMS  int64        `json:"elapsed_ms"`
+	ElapsedMS int64 `json:"elapsed_ms"`
+	// Phase is solver.PhaseConstruction, PhaseSearch or PhaseFinishing:
+	// during construction Scheduled counts the interviews placed so far.
+	Phase      string       `json:"phase,omitempty"`
 	Scheduled  int          `json:"scheduled"`
 	Total      int          `json:"total"`
 	Iterations int64        `json:"iterations"`

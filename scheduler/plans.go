@@ -278,6 +278,7 @@ func (p *Planner) run(ctx context.Context, plan *resources.Plan, req PlanRequest
 	every := max(p.ProgressEvery, time.Second)
 	opt := solver.Options{
 		TimeLimit:     req.TimeLimit,
+		Start:         t0, // reading the state counts: the limit is the plan's
 		Seed:          plan.ID,
 		Workers:       max(p.Workers, 1),
 		ProgressEvery: every,
@@ -289,7 +290,7 @@ func (p *Planner) run(ctx context.Context, plan *resources.Plan, req PlanRequest
 			}
 			c, cancel := wctx()
 			defer cancel()
-			ok, err := p.DB.SetPlanProgress(c, plan.ID, resources.PlanProgress{ElapsedMS: pr.Elapsed.Milliseconds(),
+			ok, err := p.DB.SetPlanProgress(c, plan.ID, resources.PlanProgress{ElapsedMS: pr.Elapsed.Milliseconds(), Phase: pr.Phase,
 				Scheduled: pr.Scheduled, Total: pr.Total, Iterations: pr.Iterations, Score: pr.Best})
 			if err == nil && !ok {
 				// Cancelled (or failed) meanwhile, maybe by another server.

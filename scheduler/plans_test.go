@@ -149,6 +149,7 @@ func TestPlanPlacesPendingAroundPinnedBookings(t *testing.T) {
 	require.NotNil(t, progress, "no progress seen while the plan ran")
 	require.Positive(t, progress.ElapsedMS)
 	require.Equal(t, len(f.in.Interviews), progress.Total)
+	require.Contains(t, []string{solver.PhaseConstruction, solver.PhaseSearch, solver.PhaseFinishing}, progress.Phase)
 
 	done := f.wait(t, plan.ID)
 	require.Equal(t, "done", done.Status, done.Error)

@@ -426,18 +426,37 @@ func (r *relax) components(mask famMask) [][]int {
 // startBound computes the bound of a solve alongside its search, within the
 // solve's time limit (10 s when it has none), and returns the step that
 // puts it into the schedule's statistics as bound and gap (medium − bound).
-// A bound cut short by the limit is still valid, only weaker.
-func (m *model) startBound(ctx context.Context, opt Options, now func() time.Time) func(*Schedule) {
+// A bound cut short by the limit is still valid, only weaker. The step
+// waits for the bound only until the solve's deadline (t0 + the time
+// limit; not at all when there is no limit): the time limit is a promise,
+// so a bound not ready by then is left out, and its computation stopped.
+func (m *model) startBound(ctx context.Context, opt Options, now func() time.Time, t0 time.Time) func(*Schedule) {
+	bctx, cancel := context.WithCancel(ctx)
 	done := make(chan *Bound, 1)
 	go func() {
-		b, err := m.bound(ctx, BoundOptions{TimeLimit: opt.TimeLimit, Now: now})
+		b, err := m.bound(bctx, BoundOptions{TimeLimit: opt.TimeLimit, Now: now})
 		if err != nil {
 			b = nil
 		}
 		done <- b
 	}()
 	return func(s *Schedule) {
-		b := <-done
+		defer cancel()
+		var b *Bound
+		if opt.TimeLimit > 0 {
+			wait := t0.Add(opt.TimeLimit).Sub(now())
+			timer := time.NewTimer(max(wait, 0))
+			defer timer.Stop()
+			select {
+			case b = <-done:
+			case <-timer.C:
+			}
+		} else {
+			select {
+			case b = <-done:
+			default:
+			}
+		}
 		if b == nil || s.Stats == nil {
 			return
 		}

@@ -9,6 +9,7 @@ package solver
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -679,32 +680,87 @@ func chkOrdered(p, q *chkPlaced) (*chkPlaced, *chkPlaced) {
 	return p, q
 }
 
+// chkPairs returns the pairs (i < j, in schedule order) of assignments with a
+// start that share one of the keys keysOf gives them (and, with overlapping,
+// overlap in time): the only pairs a pairwise rule needs to look at, found by
+// bucket instead of all n² pairs.
+func (ck *chkState) chkPairs(overlapping bool, keysOf func(p *chkPlaced) []string) [][2]int {
+	buckets := map[string][]int{}
+	for i, p := range ck.assigned {
+		if !p.timeOK {
+			continue
+		}
+		for _, k := range keysOf(p) {
+			buckets[k] = append(buckets[k], i)
+		}
+	}
+	var pairs [][2]int
+	for _, b := range buckets {
+		if overlapping {
+			// by start: the ones that overlap x follow it, up to its end
+			slices.SortFunc(b, func(x, y int) int { return ck.assigned[x].start.Compare(ck.assigned[y].start) })
+		}
+		for x, i := range b {
+			for _, j := range b[x+1:] {
+				if overlapping && !ck.assigned[j].start.Before(ck.assigned[i].end) {
+					break
+				}
+				if i != j {
+					pairs = append(pairs, [2]int{min(i, j), max(i, j)})
+				}
+			}
+		}
+	}
+	slices.SortFunc(pairs, func(a, b [2]int) int {
+		if a[0] != b[0] {
+			return a[0] - b[0]
+		}
+		return a[1] - b[1]
+	})
+	return slices.Compact(pairs)
+}
+
 // Rule 6: no resource in two overlapping interviews. One violation per pair
 // and shared resource, reported on the later interview.
 func (ck *chkState) rule6() {
-	for i, p := range ck.assigned {
-		for _, q := range ck.assigned[i+1:] {
-			if !p.timeOK || !q.timeOK || !p.start.Before(q.end) || !q.start.Before(p.end) {
-				continue
-			}
-			first, second := chkOrdered(p, q)
-			clash := func(what, id string) {
-				ck.add(6, second.iv.ID, "%s %s is also in interview %s (%s and %s)",
-					what, id, first.iv.ID, ck.when(first.span()), ck.when(second.span()))
-			}
-			if p.room != nil && q.room != nil && p.room.ID == q.room.ID {
-				clash("room", p.room.ID)
-			}
-			if p.er != nil && q.er != nil && p.er.ID == q.er.ID {
-				clash("interviewer", p.er.ID)
-			}
-			if p.tr != nil && q.tr != nil && p.tr.ID == q.tr.ID {
-				clash("interpreter", p.tr.ID)
-			}
-			for _, id := range chkParties(p.iv) {
-				if _, ok := ck.parties[id]; ok && chkContains(q.iv.Parties, id) {
-					clash("party", id)
-				}
+	pairs := ck.chkPairs(true, func(p *chkPlaced) []string {
+		var keys []string
+		if p.room != nil {
+			keys = append(keys, "room:"+p.room.ID)
+		}
+		if p.er != nil {
+			keys = append(keys, "er:"+p.er.ID)
+		}
+		if p.tr != nil {
+			keys = append(keys, "tr:"+p.tr.ID)
+		}
+		for _, id := range chkParties(p.iv) {
+			keys = append(keys, "party:"+id)
+		}
+		return keys
+	})
+	for _, pq := range pairs {
+		p, q := ck.assigned[pq[0]], ck.assigned[pq[1]]
+		if !p.timeOK || !q.timeOK || !p.start.Before(q.end) || !q.start.Before(p.end) {
+			continue
+		}
+		first, second := chkOrdered(p, q)
+		clash := func(what, id string) {
+			ck.add(6, second.iv.ID, "%s %s is also in interview %s (%s and %s)",
+				what, id, first.iv.ID, ck.when(first.span()), ck.when(second.span()))
+		}
+		if p.room != nil && q.room != nil && p.room.ID == q.room.ID {
+			clash("room", p.room.ID)
+		}
+		if p.er != nil && q.er != nil && p.er.ID == q.er.ID {
+			clash("interviewer", p.er.ID)
+		}
+		if p.tr != nil && q.tr != nil && p.tr.ID == q.tr.ID {
+			clash("interpreter", p.tr.ID)
+		}
+		for _, id := range chkParties(p.iv) {
+			if _, ok := ck.parties[id]; ok && chkContains(q.iv.Parties, id) {
+				clash("party", id)
 			}
 		}
 	}
@@ -712,25 +768,30 @@ func (ck *chkState) rule6() {
 
 // Rule 7: travel between on-site sessions of one interpreter on one local date.
 func (ck *chkState) rule7() {
-	for i, p := range ck.assigned {
-		for _, q := range ck.assigned[i+1:] {
-			if !p.timeOK || !q.timeOK || p.tr == nil || q.tr == nil || p.tr.ID != q.tr.ID ||
-				p.a.Mode != ModeOnsite || q.a.Mode != ModeOnsite || p.room == nil || q.room == nil ||
-				p.date != q.date || p.room.Location == q.room.Location {
-				continue
-			}
-			first, second := chkOrdered(p, q)
-			from, to := first.room.Location, second.room.Location
-			need, ok := ck.travel[[2]string{from, to}]
-			if !ok {
-				ck.add(7, second.iv.ID, "interpreter %s is on site at %s and at %s on %s, with no travel time between them",
-					p.tr.ID, from, to, p.date)
-				continue
-			}
-			if gap := second.start.Sub(first.end); gap < time.Duration(need)*time.Minute {
-				ck.add(7, second.iv.ID, "interpreter %s has %d minutes from %s (interview %s) to %s, travel needs %d",
-					p.tr.ID, int(gap/time.Minute), from, first.iv.ID, to, need)
-			}
+	pairs := ck.chkPairs(false, func(p *chkPlaced) []string {
+		if p.tr == nil {
+			return nil
+		}
+		return []string{p.tr.ID + "|" + p.date.String()}
+	})
+	for _, pq := range pairs {
+		p, q := ck.assigned[pq[0]], ck.assigned[pq[1]]
+		if !p.timeOK || !q.timeOK || p.tr == nil || q.tr == nil || p.tr.ID != q.tr.ID ||
+			p.a.Mode != ModeOnsite || q.a.Mode != ModeOnsite || p.room == nil || q.room == nil ||
+			p.date != q.date || p.room.Location == q.room.Location {
+			continue
+		}
+		first, second := chkOrdered(p, q)
+		from, to := first.room.Location, second.room.Location
+		need, ok := ck.travel[[2]string{from, to}]
+		if !ok {
+			ck.add(7, second.iv.ID, "interpreter %s is on site at %s and at %s on %s, with no travel time between them",
+				p.tr.ID, from, to, p.date)
+			continue
+		}
+		if gap := second.start.Sub(first.end); gap < time.Duration(need)*time.Minute {
+			ck.add(7, second.iv.ID, "interpreter %s has %d minutes from %s (interview %s) to %s, travel needs %d",
+				p.tr.ID, int(gap/time.Minute), from, first.iv.ID, to, need)
 		}
 	}
 }

@@ -371,9 +371,12 @@ type Stats struct {
 	Seed            int64 `json:"seed"`
 	Workers         int   `json:"workers"`
 	// Bound is a proven lower bound on the medium score (ComputeBound) and
-	// Gap is medium − bound; 0 proves the medium optimal.
+	// Gap is medium − bound; 0 proves the medium optimal. Absent when the
+	// bound was not ready by the time limit.
 	Bound *int64 `json:"bound,omitempty"`
 	Gap   *int64 `json:"gap,omitempty"`
+	// Note says what the time limit cut short, if anything.
+	Note string `json:"note,omitempty"`
 }
 
 // LocationsIDs returns the ids of the instance's locations, in order.

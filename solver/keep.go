@@ -199,7 +199,8 @@ func (l *lns) clearAround(j int, sameDay bool) bool {
 			}
 		}
 	}
-	for k := range st.asg {
+	l.buf = st.assignedOn(int(bo.day), int(bo.day), l.marks(), l.buf)
+	for _, k := range l.buf {
 		a := st.asg[k]
 		if !a.ok || k == j || a.day != bo.day {
 			continue
@@ -222,10 +223,13 @@ func (l *lns) clearAround(j int, sameDay bool) bool {
 
 // keepFirst tries the keep move once on each broken booking before the
 // search starts (a booking that breaks is repaired in place first), keeping
-// each result that is no worse.
-func (l *lns) keepFirst(broken []int, hopeless []bool) {
+// each result that is no worse, until over reports that time is up.
+func (l *lns) keepFirst(broken []int, hopeless []bool, over func() bool) {
 	st := l.st
-	for _, j := range append([]int(nil), broken...) {
+	for k, j := range append([]int(nil), broken...) {
+		if k&15 == 15 && over() {
+			break
+		}
 		before := st.key()
 		l.keep(j)
 		l.repair(hopeless)

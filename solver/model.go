@@ -43,6 +43,8 @@ type model struct {
 
 	mu     sync.Mutex
 	starts map[int][][]int32 // duration in slots → day → start slots
+
+	cix *candIndex // indexes of the candidate lists, and lists shared by interviews
 }
 
 // resource is anything that can be busy: room, interviewer, interpreter or party.
@@ -134,10 +136,14 @@ type mInterview struct {
 	rooms      [][]int // by position in locs: rooms with the features, plain first
 	ivrs       [][]int // by position in locs: interviewers that qualify
 	interps    []candInterp
-	parties    []int
-	booking    *mBooking
-	langAny    bool   // some interpreter matches the language at all
-	lang, prim string // lower-cased language tag and its primary subtag
+	// interps who may work remotely, and on site by position in locs, in
+	// the order of interps
+	remoteInterps []candInterp
+	onsiteInterps [][]candInterp
+	parties       []int
+	booking       *mBooking
+	langAny       bool   // some interpreter matches the language at all
+	lang, prim    string // lower-cased language tag and its primary subtag
 
 	once sync.Once // fills the candidate lists on first use
 }
@@ -202,6 +208,7 @@ func compile(in *Instance, extraDays int) (*model, error) {
 	m.compileClocks(in)
 	m.compileTravel(in)
 	m.compileResources(in)
+	m.buildCandIndex()
 	m.starts = map[int][][]int32{}
 	m.ivIdx = map[string]int{}
 	for i := range in.Interviews {
@@ -495,54 +502,14 @@ func (m *model) readyAll() {
 }
 
 func (m *model) fillCandidates(mi *mInterview) {
-	iv := mi.iv
 	for _, li := range mi.locs {
-		var rs []int
-		for ri, r := range m.rooms {
-			if r.loc == li && hasAll(r.r.Features, iv.RoomFeatures) {
-				rs = append(rs, ri)
-			}
-		}
-		sort.SliceStable(rs, func(a, b int) bool { return m.rooms[rs[a]].nFeats < m.rooms[rs[b]].nFeats })
-		mi.rooms = append(mi.rooms, rs)
-		var es []int
-		for ei, e := range m.interviewers {
-			if e.loc == li && m.interviewerFits(mi, e) {
-				es = append(es, ei)
-			}
-		}
-		sort.SliceStable(es, func(a, b int) bool { return m.interviewers[es[a]].rank < m.interviewers[es[b]].rank })
-		mi.ivrs = append(mi.ivrs, es)
+		mi.rooms = append(mi.rooms, m.roomCands(mi, li))
+		mi.ivrs = append(mi.ivrs, m.interviewerCands(mi, li))
 	}
 	if mi.needInterp {
-		for ti, t := range m.interpreters {
-			ok, exact := t.speaks(mi.lang, mi.prim, iv.DialectRequired)
-			if !ok {
-				continue
-			}
-			mi.langAny = true
-			if !m.interpreterFits(mi, t) {
-				continue
-			}
-			c := candInterp{t: ti, exact: exact}
-			c.ok = [2]bool{t.onsite && mi.allow[0], t.remote && mi.allow[1]}
-			if !c.ok[0] && !c.ok[1] {
-				continue
-			}
-			for md := 0; md < 2; md++ {
-				c.cost[md] = m.w.Cost * (t.rate[md] * int64(mi.durMin) / 60)
-				if !exact {
-					c.cost[md] += m.w.Dialect
-				}
-			}
-			if mi.preferOn {
-				c.cost[modeRemote] += m.w.Remote
-			}
-			mi.interps = append(mi.interps, c)
-		}
-		sort.SliceStable(mi.interps, func(a, b int) bool {
-			return minCost(mi.interps[a]) < minCost(mi.interps[b])
-		})
+		l := m.interpCands(mi)
+		mi.interps, mi.langAny = l.cands, l.langAny
+		mi.remoteInterps, mi.onsiteInterps = m.modeLists(l, mi.locs)
 	}
 }
 

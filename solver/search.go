@@ -89,7 +89,11 @@ func (st *state) visit(i int, lastDay int, allInterps bool, keepGoing func(base 
 					}
 					o.mode, o.room = int8(md), int32(room)
 					bestT, bestC := -1, int64(1<<62)
-					for _, c := range mi.interps {
+					cands := mi.remoteInterps
+					if md == modeOnsite {
+						cands = mi.onsiteInterps[li]
+					}
+					for _, c := range cands {
 						if !c.ok[md] {
 							continue
 						}

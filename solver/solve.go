@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -11,10 +12,16 @@ import (
 
 // Options steer Solve.
 type Options struct {
-	// TimeLimit bounds the whole solve, counted from the call; the first
-	// schedule is always completed, even past it. Zero with Iterations
-	// zero: construction only.
+	// TimeLimit bounds the whole solve, counted from Start: Solve returns
+	// a valid schedule within the limit plus a small margin (10 % or 1 s,
+	// whichever is larger; docs/solver.md). When construction is not
+	// finished in time, the rest is placed first fit, and what is left
+	// untried when time runs out stays unscheduled (Stats.Note says so).
+	// Zero with Iterations zero: construction only, however long it takes.
 	TimeLimit time.Duration
+	// Start is the instant the time limit counts from (default: the call),
+	// so that a caller can count its own reading of the instance.
+	Start time.Time
 	// Iterations bounds the improvement phase by a number of moves per
 	// worker (0: no bound). With one worker and no time limit the result is
 	// the same on every run for a given seed.
@@ -26,17 +33,25 @@ type Options struct {
 	// for the same iteration budget.
 	Workers int
 	// Progress, when set, is called about every ProgressEvery (default 1 s)
-	// from one goroutine while the search runs.
+	// from one goroutine while Solve runs, from construction on; never
+	// after Solve returns.
 	Progress      func(Progress)
 	ProgressEvery time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
 
-// Progress is a snapshot of a running search.
+// Progress is a snapshot of a running solve.
 type Progress struct {
-	Elapsed    time.Duration
-	Best       Score
+	Elapsed time.Duration // since Options.Start
+	// Phase is PhaseConstruction, PhaseSearch or PhaseFinishing.
+	Phase string
+	// Best is the score of the best schedule so far (during construction:
+	// of the partial schedule, with the interviews not yet placed counted
+	// as unscheduled).
+	Best Score
+	// Scheduled is the number of interviews the best schedule holds (during
+	// construction: placed so far) of Total.
 	Scheduled  int
 	Total      int
 	Iterations int64
@@ -47,36 +62,93 @@ type Progress struct {
 // cost, and places as many interviews, as cheaply, as it can. The returned
 // schedule never breaks a hard rule; its score is the one Check gives it.
 func Solve(ctx context.Context, in *Instance, opt Options) (*Schedule, error) {
-	if err := Validate(in); err != nil {
-		return nil, err
-	}
 	now := opt.Now
 	if now == nil {
 		now = time.Now
 	}
-	t0 := now()
+	called := now()
+	t0 := opt.Start
+	if t0.IsZero() {
+		t0 = called
+	}
+	if err := Validate(in); err != nil {
+		return nil, err
+	}
 	m, err := compile(in, 0)
 	if err != nil {
 		return nil, err
 	}
-	finishBound := m.startBound(ctx, opt, now)
-	st := construct(m, false)
-	if ff := construct(m, true); ff.key().less(st.key()) {
-		st = ff
-	}
-	firstMS := now().Sub(t0).Milliseconds()
+	// The bound is computed beside construction and search, and waited
+	// for only until the time limit (see startBound).
+	finishBound := m.startBound(ctx, opt, now, t0)
 	workers := max(opt.Workers, 1)
+	shared := &bestSoFar{phase: PhaseConstruction, iters: make([]int64, workers)}
+	r := newRun(ctx, opt, now, t0, now().Sub(called), shared)
+	stop := r.report(opt, len(m.ivs))
+	defer stop()
+	st, note := r.construct(m)
+	firstMS := now().Sub(t0).Milliseconds()
 	var iters int64
-	if opt.TimeLimit > 0 || opt.Iterations > 0 {
-		st, iters = improve(ctx, st, opt, workers, t0, now)
+	var s *Schedule
+	if (opt.TimeLimit > 0 || opt.Iterations > 0) && !r.over() {
+		r.phase(PhaseSearch)
+		s, iters, err = r.search(m, st, opt, workers)
+	} else {
+		r.phase(PhaseFinishing)
+		s, err = m.schedule(st)
 	}
-	s, err := m.schedule(st)
 	if err != nil {
 		return nil, err
 	}
-	s.Stats = &Stats{SolveMS: now().Sub(t0).Milliseconds(), FirstFeasibleMS: firstMS, Iterations: iters, Seed: opt.Seed, Workers: workers}
+	stop()
+	s.Stats = &Stats{SolveMS: now().Sub(t0).Milliseconds(), FirstFeasibleMS: firstMS, Iterations: iters, Seed: opt.Seed, Workers: workers, Note: note}
 	finishBound(s)
 	return s, nil
+}
+
+// search improves the constructed state st and returns the best schedule
+// found. Beside the search it finishes st's schedule (reasons, rendering,
+// self-check): how long that takes sets the reserve the search leaves for
+// finishing its own result, and when the search finds nothing better it is
+// the result.
+func (r *run) search(m *model, st *state, opt Options, workers int) (*Schedule, int64, error) {
+	var first *Schedule
+	var firstErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := r.now()
+		first, firstErr = m.schedule(st) // reads st only, as the workers' clones do
+		r.measured(r.now().Sub(t))
+	}()
+	best, iters := improve(r.ctx, st, opt, workers, r)
+	<-done
+	r.phase(PhaseFinishing)
+	r.placed(best)
+	if !best.key().less(st.key()) && firstErr == nil {
+		return first, iters, nil
+	}
+	s, err := m.schedule(best)
+	return s, iters, err
+}
+
+// construct builds the first schedule: best insertion, and the first-fit
+// baseline too when there is time for it; the better is kept. The note
+// says what the time limit cut short, if anything.
+func (r *run) construct(m *model) (*state, string) {
+	started := r.now()
+	st, info := constructIn(m, false, r)
+	if info.cut() {
+		return st, info.note()
+	}
+	spent := r.now().Sub(started)
+	if r.limited && !r.now().Add(spent/2).Before(r.finishBy()) {
+		return st, "" // no time for the first-fit baseline
+	}
+	if ff, ffInfo := constructIn(m, true, r); !ffInfo.cut() && ff.key().less(st.key()) {
+		st = ff
+	}
+	return st, ""
 }
 
 // FirstFit schedules the interviews greedily in priority order, each at its
@@ -92,10 +164,35 @@ func FirstFit(in *Instance) (*Schedule, error) {
 	return m.schedule(construct(m, true))
 }
 
-// construct places pinned bookings, then unpinned bookings that still hold,
-// then every other interview by best insertion, scarce and important ones
-// first (or first fit in priority order, for the baseline).
+// construct is constructIn without a time limit or progress.
 func construct(m *model, firstFit bool) *state {
+	st, _ := constructIn(m, firstFit, nil)
+	return st
+}
+
+// constructInfo says what a time limit cut short in a construction.
+type constructInfo struct {
+	firstFit int // interviews placed first fit to finish in time
+	untried  int // interviews not tried at all
+}
+
+func (c constructInfo) cut() bool { return c.firstFit > 0 || c.untried > 0 }
+
+func (c constructInfo) note() string {
+	if c.untried > 0 {
+		return fmt.Sprintf("the time limit ran out during construction: %d interviews were placed first fit and %d were not tried (they are unscheduled)", c.firstFit, c.untried)
+	}
+	return fmt.Sprintf("the time limit ran out during construction: the last %d interviews were placed first fit", c.firstFit)
+}
+
+// constructIn places pinned bookings, then unpinned bookings that still
+// hold, then every other interview by best insertion, scarce and important
+// ones first (or first fit in priority order, for the baseline). With a
+// run, it reports progress, finishes first fit when best insertion would
+// not end in time, and stops at the run's last moment; the first-fit
+// baseline is abandoned (reported as cut) when it would run into the
+// reserve.
+func constructIn(m *model, firstFit bool, r *run) (*state, constructInfo) {
 	m.readyAll()
 	st := newState(m)
 	for i, mi := range m.ivs {
@@ -112,12 +209,15 @@ func construct(m *model, firstFit bool) *state {
 	}
 	if firstFit {
 		sort.SliceStable(order, func(a, b int) bool { return m.ivs[order[a]].prio > m.ivs[order[b]].prio })
-		for _, i := range order {
+		for k, i := range order {
+			if k&15 == 0 && r.over() {
+				return st, constructInfo{untried: len(order) - k}
+			}
 			if o, ok := st.firstFit(i); ok {
 				st.assign(i, o)
 			}
 		}
-		return st
+		return st, constructInfo{}
 	}
 	for _, i := range order {
 		if b := m.ivs[i].booking; b != nil && b.onAxis && st.feasible(i, b.opt) {
@@ -125,6 +225,14 @@ func construct(m *model, firstFit bool) *state {
 		}
 	}
 	st.keepInPlace(order)
+	r.placed(st)
+	m.scarcityOrder(order)
+	return st, st.insertAll(order, r)
+}
+
+// scarcityOrder sorts interviews by priority, then scarcity: fewest
+// candidate interpreters (or interviewers) times days first.
+func (m *model) scarcityOrder(order []int) {
 	flex := make([]int, len(m.ivs))
 	for _, i := range order {
 		mi := m.ivs[i]
@@ -144,87 +252,90 @@ func construct(m *model, firstFit bool) *state {
 		}
 		return flex[order[a]] < flex[order[b]]
 	})
-	for _, i := range order {
+}
+
+// insertAll places the unassigned interviews of order, each at its best
+// insertion; with a run, first fit once best insertion would not end in
+// time, and none once even that must stop.
+func (st *state) insertAll(order []int, r *run) constructInfo {
+	var info constructInfo
+	started := r.now0()
+	hurry := false
+	for k, i := range order {
+		if k&15 == 0 && r != nil {
+			r.placed(st)
+			if !hurry && r.hurry(started, k, len(order)-k) {
+				hurry = true
+			}
+			if hurry && r.mustStop() {
+				for _, j := range order[k:] {
+					if !st.asg[j].ok {
+						info.untried++
+					}
+				}
+				break
+			}
+		}
 		if st.asg[i].ok {
 			continue
 		}
-		if o, ok := st.bestInsertion(i); ok {
+		var o option
+		var ok bool
+		if hurry {
+			o, ok = st.firstFit(i)
+			info.firstFit++
+		} else {
+			o, ok = st.bestInsertion(i)
+		}
+		if ok {
 			st.assign(i, o)
 		}
 	}
-	return st
+	r.placed(st)
+	return info
 }
 
 // bestSoFar is shared by the workers.
 type bestSoFar struct {
 	mu    sync.Mutex
+	phase string
 	key   key
 	score Score
 	nAsg  int
 	iters []int64
 }
 
-// improve runs large-neighbourhood search from st on `workers` goroutines and
-// returns the best state found.
-func improve(ctx context.Context, st *state, opt Options, workers int, t0 time.Time, now func() time.Time) (*state, int64) {
-	var deadline time.Time
-	if opt.TimeLimit > 0 {
-		deadline = t0.Add(opt.TimeLimit)
-	}
-	shared := &bestSoFar{key: st.key(), score: st.score(), nAsg: st.nAsg, iters: make([]int64, workers)}
+// improve runs large-neighbourhood search from st on `workers` goroutines
+// until the run's reserve begins (or the iterations are spent) and returns
+// the best state found.
+func improve(ctx context.Context, st *state, opt Options, workers int, r *run) (*state, int64) {
+	shared := r.shared
+	shared.mu.Lock()
+	shared.key, shared.score, shared.nAsg = st.key(), st.score(), st.nAsg
+	shared.mu.Unlock()
 	results := make([]*state, workers)
 	var wg sync.WaitGroup
-	done := make(chan struct{})
-	var reporter sync.WaitGroup
-	if opt.Progress != nil {
-		reporter.Add(1)
-		every := opt.ProgressEvery
-		if every <= 0 {
-			every = time.Second
-		}
-		go func() {
-			defer reporter.Done()
-			tick := time.NewTicker(every)
-			defer tick.Stop()
-			for {
-				select {
-				case <-done:
-					return
-				case <-tick.C:
-					shared.mu.Lock()
-					var it int64
-					for _, n := range shared.iters {
-						it += n
-					}
-					p := Progress{Elapsed: now().Sub(t0), Best: shared.score, Scheduled: shared.nAsg, Total: len(st.asg), Iterations: it}
-					shared.mu.Unlock()
-					opt.Progress(p)
-				}
-			}
-		}()
-	}
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			l := &lns{st: st.clone(), rng: rand.New(rand.NewPCG(uint64(opt.Seed), uint64(w)*0x9e3779b97f4a7c15+1)), shared: shared, worker: w}
-			results[w] = l.run(ctx, opt.Iterations, deadline, now)
+			l := &lns{st: st.clone(), rng: rand.New(rand.NewPCG(uint64(opt.Seed), uint64(w)*0x9e3779b97f4a7c15+1)), shared: shared, worker: w, over: r.over}
+			results[w] = l.run(ctx, opt.Iterations, time.Time{}, r.now)
 		}(w)
 	}
 	wg.Wait()
-	close(done)
-	reporter.Wait() // no progress call after Solve returns
-	best, bi := results[0], 0
+	best := results[0]
 	for w := 1; w < workers; w++ {
 		if results[w].key().less(best.key()) {
-			best, bi = results[w], w
+			best = results[w]
 		}
 	}
-	_ = bi
 	var total int64
+	shared.mu.Lock()
 	for _, n := range shared.iters {
 		total += n
 	}
+	shared.mu.Unlock()
 	return best, total
 }
 
@@ -234,12 +345,17 @@ type lns struct {
 	rng    *rand.Rand
 	shared *bestSoFar
 	worker int
+	over   func() bool // time is up (nil: the deadline given to run)
 
 	best    []option
 	bestKey key
 	removed []int
 	old     []option
 	touched []int
+	buf     []int            // scratch: interviews to look at
+	mark    bitset           // scratch: a set of interviews, kept empty
+	byLang  map[string][]int // primary language subtag → movable interviews, increasing
+	booked  []int            // movable interviews with an unpinned booking
 }
 
 const lahcLength = 400
@@ -248,6 +364,10 @@ func (l *lns) run(ctx context.Context, maxIter int64, deadline time.Time, now fu
 	st := l.st
 	m := st.m
 	n := len(m.ivs)
+	stop := l.over
+	if stop == nil {
+		stop = func() bool { return ctx.Err() != nil || !deadline.IsZero() && !now().Before(deadline) }
+	}
 	l.best = append([]option(nil), st.asg...)
 	l.bestKey = st.key()
 	movable := make([]int, 0, n)
@@ -272,6 +392,13 @@ func (l *lns) run(ctx context.Context, maxIter int64, deadline time.Time, now fu
 	}
 	// the interviews worth an ejection move: unassigned, not hopeless; and
 	// those worth a keep move: their booking is not kept as it stands
+	l.byLang = map[string][]int{}
+	for _, i := range movable {
+		l.byLang[m.ivs[i].prim] = append(l.byLang[m.ivs[i].prim], i)
+		if b := m.ivs[i].booking; b != nil && !b.b.Pinned {
+			l.booked = append(l.booked, i)
+		}
+	}
 	var unassigned, broken []int
 	refresh := func() {
 		unassigned, broken = unassigned[:0], broken[:0]
@@ -279,6 +406,8 @@ func (l *lns) run(ctx context.Context, maxIter int64, deadline time.Time, now fu
 			if !st.asg[i].ok && !hopeless[i] {
 				unassigned = append(unassigned, i)
 			}
+		}
+		for _, i := range l.booked {
 			if st.broken(i) {
 				broken = append(broken, i)
 			}
@@ -286,7 +415,7 @@ func (l *lns) run(ctx context.Context, maxIter int64, deadline time.Time, now fu
 	}
 	refresh()
 	if len(broken) > 0 {
-		l.keepFirst(broken, hopeless)
+		l.keepFirst(broken, hopeless, stop)
 		refresh()
 	}
 	hist := make([]key, lahcLength)
@@ -300,7 +429,7 @@ func (l *lns) run(ctx context.Context, maxIter int64, deadline time.Time, now fu
 			break
 		}
 		if it&15 == 0 {
-			if ctx.Err() != nil || (!deadline.IsZero() && !now().Before(deadline)) {
+			if stop() {
 				break
 			}
 			if it&1023 == 0 {
@@ -350,6 +479,14 @@ func (l *lns) run(ctx context.Context, maxIter int64, deadline time.Time, now fu
 		}
 	}
 	return out
+}
+
+// marks returns the worker's scratch set of interviews (empty).
+func (l *lns) marks() bitset {
+	if len(l.mark)*64 < len(l.st.asg) {
+		l.mark = newBitset(len(l.st.asg))
+	}
+	return l.mark
 }
 
 func (l *lns) publish() {
@@ -437,7 +574,8 @@ func (l *lns) eject(u int, hopeless []bool) {
 	// sessions of the interviewer or interpreter
 	l.touched = append(l.touched, u)
 	for pass := 0; pass < 2 && !st.feasible(u, o); pass++ {
-		for j := range st.asg {
+		l.buf = st.assignedOn(d, d, l.marks(), l.buf)
+		for _, j := range l.buf {
 			a := st.asg[j]
 			if !a.ok || j == u || int(a.day) != d {
 				continue
@@ -516,16 +654,19 @@ func (l *lns) destroy(movable []int, hopeless []bool) {
 			return containsInt(smi.locs, int(o.loc))
 		}
 	}
+	cands := l.relatedCands(kind, smi, so, movable)
 	if st.asg[seed].ok {
 		l.remove(seed)
 	} else {
 		l.touched = append(l.touched, seed)
 	}
-	// sample candidates from a random starting point
+	// sample candidates from a random starting point of movable: the
+	// first related ones at or after it, in increasing order, wrapping
 	n := len(movable)
 	startAt := l.rng.IntN(n)
-	for c := 0; c < n && len(l.removed) < k; c++ {
-		j := movable[(startAt+c)%n]
+	p, _ := slices.BinarySearch(cands, movable[startAt])
+	for c := 0; c < len(cands) && len(l.removed) < k; c++ {
+		j := cands[(p+c)%len(cands)]
 		if j != seed && related(j) {
 			l.remove(j)
 		}
@@ -541,6 +682,31 @@ func (l *lns) destroy(movable []int, hopeless []bool) {
 			}
 		}
 	}
+}
+
+// relatedCands returns, in increasing order, interviews among which all
+// those related to the seed (of kind, held at so) are: the day's, the
+// language's, the interpreter's, or the office's days; movable itself when
+// no index narrows it.
+func (l *lns) relatedCands(kind int, smi *mInterview, so option, movable []int) []int {
+	st := l.st
+	switch {
+	case kind == 0 && so.ok:
+		l.buf = st.assignedOn(int(so.day), int(so.day), l.marks(), l.buf)
+	case kind == 1 || kind == 2 && !(so.ok && so.itp >= 0):
+		return l.byLang[smi.prim]
+	case kind == 2:
+		l.buf = l.buf[:0]
+		for _, j := range st.itSes[so.itp] {
+			l.buf = append(l.buf, int(j))
+		}
+		slices.Sort(l.buf)
+	case kind == 3 && so.ok:
+		l.buf = st.assignedOn(int(so.day)-2, int(so.day)+2, l.marks(), l.buf)
+	default:
+		return movable
+	}
+	return l.buf
 }
 
 func absInt(x int) int {

@@ -323,8 +323,8 @@ func TestSolveRespectsContextAndTimeLimit(t *testing.T) {
 		t.Fatalf("a cancelled solve took %v", el)
 	}
 	assertValid(t, in, s)
-	// progress: a small instance, so that construction (which always
-	// completes, even past the limit) leaves time to report on a busy machine
+	// progress: a small instance, so that the search runs for most of the
+	// second and every report shows a schedule
 	small, err := generator.Generate("S", 1)
 	if err != nil {
 		t.Fatal(err)

@@ -1,5 +1,7 @@
 package solver
 
+import "math/bits"
+
 // state is a (partial) schedule on a model, with occupancy bitsets, daily
 // counters and the score kept up to date incrementally.
 type state struct {
@@ -11,6 +13,8 @@ type state struct {
 	itSes [][]int32 // interpreter → interviews assigned (for travel)
 	asg   []option  // per interview
 	fixed []bool    // pinned: never moved
+	onDay [][]int32 // axis day → interviews assigned on it, in no order
+	dayAt []int32   // interview → its position in onDay of its day
 
 	medium int64
 	comp   Components // all but Fairness, which comes from sumSq
@@ -45,6 +49,8 @@ func newState(m *model) *state {
 	st.itSes = make([][]int32, len(m.interpreters))
 	st.asg = make([]option, len(m.ivs))
 	st.fixed = make([]bool, len(m.ivs))
+	st.onDay = make([][]int32, m.nDays)
+	st.dayAt = make([]int32, len(m.ivs))
 	for _, mi := range m.ivs {
 		st.medium += mi.prio
 		if mi.booking != nil && !mi.booking.b.Pinned {
@@ -75,6 +81,11 @@ func (st *state) clone() *state {
 	}
 	c.asg = append([]option(nil), st.asg...)
 	c.fixed = append([]bool(nil), st.fixed...)
+	c.onDay = make([][]int32, len(st.onDay))
+	for d, l := range st.onDay {
+		c.onDay[d] = append([]int32(nil), l...)
+	}
+	c.dayAt = append([]int32(nil), st.dayAt...)
 	return &c
 }
 
@@ -175,6 +186,8 @@ func (st *state) assign(i int, o option) {
 		st.free[m.parties[p].gid].clearRange(s, e)
 	}
 	st.asg[i] = o
+	st.dayAt[i] = int32(len(st.onDay[o.day]))
+	st.onDay[o.day] = append(st.onDay[o.day], int32(i))
 	st.medium -= mi.prio
 	st.nAsg++
 	addComp(&st.comp, m.parts(mi, o), 1)
@@ -209,10 +222,38 @@ func (st *state) unassign(i int) {
 		st.free[m.parties[p].gid].setRange(s, e)
 	}
 	st.asg[i] = option{}
+	day := st.onDay[o.day]
+	last := day[len(day)-1]
+	day[st.dayAt[i]] = last
+	st.dayAt[last] = st.dayAt[i]
+	st.onDay[o.day] = day[:len(day)-1]
 	st.medium += mi.prio
 	st.nAsg--
 	addComp(&st.comp, m.parts(mi, o), -1)
 	st.comp.Change += m.changeCost(mi, option{}) - m.changeCost(mi, o)
+}
+
+// assignedOn returns the interviews assigned on axis days [from, to], in
+// increasing order, appended to buf[:0]: a copy, so the caller may
+// unassign them while it walks. mark is a scratch set of interviews, empty
+// on entry and on return: marking and collecting costs less than sorting.
+func (st *state) assignedOn(from, to int, mark bitset, buf []int) []int {
+	buf = buf[:0]
+	lo, hi := len(mark), -1
+	for d := max(from, 0); d <= to && d < len(st.onDay); d++ {
+		for _, j := range st.onDay[d] {
+			w := int(j) >> 6
+			mark[w] |= 1 << (uint(j) & 63)
+			lo, hi = min(lo, w), max(hi, w)
+		}
+	}
+	for w := lo; w <= hi; w++ {
+		for x := mark[w]; x != 0; x &= x - 1 {
+			buf = append(buf, w<<6+bits.TrailingZeros64(x))
+		}
+		mark[w] = 0
+	}
+	return buf
 }
 
 // travelOK reports whether interpreter t can hold an on-site session at

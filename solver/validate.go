@@ -164,6 +164,29 @@ func joinPath(base, name string) string {
 
 // walkShape compares a generic JSON value with the Go type it will be decoded
 // into, reporting unknown fields and wrong JSON types with their paths.
+// fieldsByType caches jsonFields: a large document has thousands of objects
+// of a handful of types.
+var fieldsByType sync.Map // reflect.Type → map[string]reflect.Type
+
+// jsonFields returns the JSON names of struct type t's fields with their
+// types.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	if f, ok := fieldsByType.Load(t); ok {
+		return f.(map[string]reflect.Type)
+	}
+	fields := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		fields[name] = f.Type
+	}
+	fieldsByType.Store(t, fields)
+	return fields
+}
+
 func walkShape(raw any, t reflect.Type, path string, probs *[]Problem) {
 	if raw == nil {
 		return // null: leaves the zero value
@@ -181,15 +204,7 @@ func walkShape(raw any, t reflect.Type, path string, probs *[]Problem) {
 			bad("an object")
 			return
 		}
-		fields := map[string]reflect.Type{}
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if name == "" || name == "-" {
-				continue
-			}
-			fields[name] = f.Type
-		}
+		fields := jsonFields(t)
 		keys := make([]string, 0, len(obj))
 		for k := range obj {
 			keys = append(keys, k)

@@ -29,7 +29,7 @@ commands:
   solve     -in INSTANCE.json -out SCHEDULE.json [-time-limit 10s] [-seed N] [-workers N] [-iterations N] [-quiet] [-first-fit]
   check     -in INSTANCE.json -schedule SCHEDULE.json
   suggest   -in INSTANCE.json -interview ID [-k 5] [-from DATE] [-to DATE]
-  generate  -size S|M|L|XL [-seed N] [-out INSTANCE.json]
+  generate  -size S|M|L|XL|XXL|DE [-seed N] [-out INSTANCE.json]
   bound     -in INSTANCE.json [-time-limit 10s]
 
 Use - for standard input or output. Run 'schedule <command> -h' for a command's flags.
@@ -170,10 +170,11 @@ func writeJSON(path string, stdout io.Writer, v any) error {
 }
 
 func cmdSolve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	start := time.Now() // the time limit counts reading the instance too
 	fs := newFlags("solve", stderr)
 	inPath := fs.String("in", "", "instance file (- for standard input)")
 	outPath := fs.String("out", "", "schedule file (- for standard output)")
-	limit := fs.Duration("time-limit", 10*time.Second, "time for improving the first schedule")
+	limit := fs.Duration("time-limit", 10*time.Second, "time for the whole solve, reading the instance included")
 	seed := fs.Int64("seed", 1, "random seed")
 	workers := fs.Int("workers", 1, "parallel searches (cores)")
 	iters := fs.Int64("iterations", 0, "stop after this many moves per worker (0: time limit only)")
@@ -193,23 +194,34 @@ func cmdSolve(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if *firstFit {
 		s, err = solver.FirstFit(in)
 	} else {
-		opt := solver.Options{TimeLimit: *limit, Seed: *seed, Workers: *workers, Iterations: *iters}
+		opt := solver.Options{TimeLimit: *limit, Start: start, Seed: *seed, Workers: *workers, Iterations: *iters}
 		if !*quiet {
-			opt.Progress = func(p solver.Progress) {
-				fmt.Fprintf(stderr, "%6.1fs  scheduled %d/%d  unscheduled priority %d  soft %d  iterations %d\n",
-					p.Elapsed.Seconds(), p.Scheduled, p.Total, p.Best.Medium, p.Best.Soft, p.Iterations)
-			}
+			opt.Progress = func(p solver.Progress) { printProgress(stderr, p) }
 		}
 		s, err = solver.Solve(ctx, in, opt)
 	}
 	if err != nil {
 		return inputError{err}
 	}
+	if !*quiet && s.Stats != nil && s.Stats.Note != "" {
+		fmt.Fprintf(stderr, "note: %s\n", s.Stats.Note)
+	}
 	if !*quiet {
 		fmt.Fprintf(stderr, "done: %d scheduled, %d unscheduled, score hard %d medium %d soft %d\n",
 			len(s.Assignments), len(s.Unscheduled), s.Score.Hard, s.Score.Medium, s.Score.Soft)
 	}
 	return writeJSON(*outPath, stdout, s)
+}
+
+// printProgress writes one progress line: during construction the
+// interviews placed so far, afterwards the best schedule of the search.
+func printProgress(w io.Writer, p solver.Progress) {
+	if p.Phase == solver.PhaseConstruction {
+		fmt.Fprintf(w, "%6.1fs  construction: placed %d/%d\n", p.Elapsed.Seconds(), p.Scheduled, p.Total)
+		return
+	}
+	fmt.Fprintf(w, "%6.1fs  scheduled %d/%d  unscheduled priority %d  soft %d  iterations %d\n",
+		p.Elapsed.Seconds(), p.Scheduled, p.Total, p.Best.Medium, p.Best.Soft, p.Iterations)
 }
 
 func cmdCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) (bool, error) {
@@ -282,18 +294,19 @@ func cmdSuggest(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 
 func cmdGenerate(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("generate", stderr)
-	size := fs.String("size", "", "S, M, L or XL")
+	size := fs.String("size", "", "S, M, L, XL, XXL or DE")
 	seed := fs.Int64("seed", 1, "random seed")
 	outPath := fs.String("out", "-", "instance file (- for standard output)")
 	if err := parse(fs, args, "size"); err != nil {
 		return err
 	}
+	all := append(append([]string(nil), generator.Sizes...), generator.LargeSizes...)
 	ok := false
-	for _, s := range generator.Sizes {
+	for _, s := range all {
 		ok = ok || strings.EqualFold(s, *size)
 	}
 	if !ok {
-		return usageError{fmt.Sprintf("-size must be one of %s, not %q", strings.Join(generator.Sizes, ", "), *size)}
+		return usageError{fmt.Sprintf("-size must be one of %s, not %q", strings.Join(all, ", "), *size)}
 	}
 	in, err := generator.Generate(strings.ToUpper(*size), *seed)
 	if err != nil {

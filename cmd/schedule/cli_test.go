@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/asylum-scheduling/interviews/solver"
 )
@@ -357,7 +358,7 @@ func TestUsage(t *testing.T) {
 		{"suggest without -interview", []string{"suggest", "-in", in}, "-interview is required"},
 		{"suggest -k 0", []string{"suggest", "-in", in, "-interview", "I-1", "-k", "0"}, "-k must be at least 1"},
 		{"generate without -size", []string{"generate"}, "-size is required"},
-		{"generate -size Q", []string{"generate", "-size", "Q"}, `-size must be one of S, M, L, XL, not "Q"`},
+		{"generate -size Q", []string{"generate", "-size", "Q"}, `-size must be one of S, M, L, XL, XXL, DE, not "Q"`},
 		{"generate -seed x", []string{"generate", "-size", "S", "-seed", "x"}, "invalid value"},
 	}
 	for _, tt := range tests {
@@ -379,6 +380,28 @@ func TestUsage(t *testing.T) {
 		}
 		if !strings.Contains(stdout+stderr, "-in") {
 			t.Errorf("schedule %q prints no usage:\n%s%s", args, stdout, stderr)
+		}
+	}
+}
+
+// TestProgressLines: construction reports interviews placed, the search its
+// best schedule.
+func TestProgressLines(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		p    solver.Progress
+		want string
+	}{
+		{solver.Progress{Elapsed: 1200 * time.Millisecond, Phase: solver.PhaseConstruction, Scheduled: 5120, Total: 12800},
+			"   1.2s  construction: placed 5120/12800\n"},
+		{solver.Progress{Elapsed: 3 * time.Second, Phase: solver.PhaseSearch, Scheduled: 12500, Total: 12800, Iterations: 42,
+			Best: solver.Score{Medium: 310, Soft: 4000000}},
+			"   3.0s  scheduled 12500/12800  unscheduled priority 310  soft 4000000  iterations 42\n"},
+	} {
+		var b bytes.Buffer
+		printProgress(&b, c.p)
+		if b.String() != c.want {
+			t.Errorf("printProgress(%+v) = %q, want %q", c.p, b.String(), c.want)
 		}
 	}
 }

@@ -68,9 +68,10 @@ type sizeSpec struct {
 	interpreters int   // target number of interpreters for the common languages
 	interviews   int
 	counsels     int
-	earliestDays int  // earliest dates fall on the first n working days
-	allLanguages bool // every demand language appears at least once
-	impossible   int  // interviews no interpreter can serve
+	earliestDays int     // earliest dates fall on the first n working days
+	allLanguages bool    // every demand language appears at least once
+	impossible   int     // interviews no interpreter can serve
+	region       *region // nil: Finland (offices, travel, neighbours, Timezone, demand)
 }
 
 var sizes = map[string]sizeSpec{
@@ -95,11 +96,11 @@ var sizes = map[string]sizeSpec{
 // size holds a few interviews that are genuinely impossible (a language or a
 // required dialect no interpreter speaks).
 func Generate(size string, seed int64) (*solver.Instance, error) {
-	spec, ok := sizes[size]
+	spec, ok := specOf(size)
 	if !ok {
-		return nil, fmt.Errorf("generator: unknown size %q (want one of %v)", size, Sizes)
+		return nil, fmt.Errorf("generator: unknown size %q (want one of %v or %v)", size, Sizes, LargeSizes)
 	}
-	loc, err := time.LoadLocation(Timezone)
+	loc, err := time.LoadLocation(spec.timezone())
 	if err != nil {
 		return nil, fmt.Errorf("generator: %w", err)
 	}
@@ -141,10 +142,10 @@ type gen struct {
 
 func (g *gen) instance() *solver.Instance {
 	grain := solver.DefaultGrainMinutes
-	g.offices = offices[:g.spec.offices]
+	g.offices = g.spec.officeList()
 	in := &solver.Instance{
 		Format:       solver.InstanceFormat,
-		Timezone:     Timezone,
+		Timezone:     g.spec.timezone(),
 		GrainMinutes: &grain,
 		Horizon:      solver.DateRange{Start: g.date(g.days[0]), End: g.date(g.days[len(g.days)-1])},
 		StartTimes:   slices.Clone(StartTimes),
@@ -152,7 +153,7 @@ func (g *gen) instance() *solver.Instance {
 	for _, o := range g.offices {
 		in.Locations = append(in.Locations, solver.Location{ID: o.id, Name: o.name})
 	}
-	for _, t := range travel {
+	for _, t := range g.spec.travelList() {
 		if g.hasOffice(t.From) && g.hasOffice(t.To) {
 			in.TravelMinutes = append(in.TravelMinutes, t)
 		}
@@ -344,17 +345,17 @@ func (g *gen) makeParties() {
 // pickLanguage draws an interview language by demand weight.
 func (g *gen) pickLanguage() string {
 	total := 0
-	for _, l := range demand {
+	for _, l := range g.spec.demandList() {
 		total += l.weight
 	}
 	r := g.rng.IntN(total)
-	for _, l := range demand {
+	for _, l := range g.spec.demandList() {
 		if r < l.weight {
 			return l.tag
 		}
 		r -= l.weight
 	}
-	return demand[0].tag
+	return g.spec.demandList()[0].tag
 }
 
 // interviewersAt returns the interviewers at one of locs.
@@ -372,7 +373,7 @@ func (g *gen) makeInterviews() {
 	n := g.spec.interviews
 	var langs []string
 	if g.spec.allLanguages {
-		for _, l := range demand {
+		for _, l := range g.spec.demandList() {
 			if l.tag != noInterpreterLang {
 				langs = append(langs, l.tag)
 			}
@@ -566,7 +567,7 @@ func (g *gen) interview(id, caseRef, lang string) solver.Interview {
 // as their first language.
 func (g *gen) interpreterCount(p string, demanded bool) int {
 	total, w := 0, 0
-	for _, l := range demand {
+	for _, l := range g.spec.demandList() {
 		total += l.weight
 		if primary(l.tag) == p {
 			w += l.weight
@@ -592,7 +593,7 @@ func (g *gen) makeInterpreters() {
 		demanded[primary(iv.Language)] = true
 	}
 	var primaries []string
-	for _, l := range demand {
+	for _, l := range g.spec.demandList() {
 		p := primary(l.tag)
 		if p != noInterpreterLang && !slices.Contains(primaries, p) {
 			primaries = append(primaries, p)
@@ -677,7 +678,7 @@ func (g *gen) interpreter(id, first string) solver.Interpreter {
 	home := g.pickOffice()
 	t.Locations = []string{home}
 	if len(g.offices) > 1 && g.chance(0.35) {
-		nb := neighbours[home]
+		nb := g.spec.neighboursOf(home)
 		t.Locations = append(t.Locations, nb[g.rng.IntN(len(nb))])
 	}
 

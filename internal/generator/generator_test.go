@@ -42,7 +42,7 @@ func encode(t testing.TB, in *solver.Instance) []byte {
 }
 
 func TestUnknownSize(t *testing.T) {
-	for _, s := range []string{"", "s", "XXL", "medium"} {
+	for _, s := range []string{"", "s", "XXXL", "xxl", "de", "medium"} {
 		if in, err := Generate(s, 1); err == nil || in != nil {
 			t.Errorf("Generate(%q) = %v, %v; want an error", s, in, err)
 		}
