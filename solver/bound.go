@@ -428,8 +428,9 @@ func (r *relax) components(mask famMask) [][]int {
 // puts it into the schedule's statistics as bound and gap (medium − bound).
 // A bound cut short by the limit is still valid, only weaker. The step
 // waits for the bound only until the solve's deadline (t0 + the time
-// limit; not at all when there is no limit): the time limit is a promise,
-// so a bound not ready by then is left out, and its computation stopped.
+// limit): the time limit is a promise, so a bound not ready by then is left
+// out, and its computation stopped. A search bounded by moves alone waits
+// for it; construction alone takes it only if it is ready.
 func (m *model) startBound(ctx context.Context, opt Options, now func() time.Time, t0 time.Time) func(*Schedule) {
 	bctx, cancel := context.WithCancel(ctx)
 	done := make(chan *Bound, 1)
@@ -451,8 +452,10 @@ func (m *model) startBound(ctx context.Context, opt Options, now func() time.Tim
 			case b = <-done:
 			case <-timer.C:
 			}
+		} else if opt.Iterations > 0 {
+			b = <-done // no time promised: a search bounded by moves waits for it
 		} else {
-			select {
+			select { // construction only: the bound if it is ready
 			case b = <-done:
 			default:
 			}
