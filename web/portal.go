@@ -571,9 +571,7 @@ func (h *Handler) portalChange(w http.ResponseWriter, r *http.Request, v *portal
 	}
 	var dates []string
 	for _, d := range r.PostForm["date"] {
-		for _, x := range strings.FieldsFunc(d, func(c rune) bool { return c == ',' || c == ' ' }) {
-			dates = append(dates, x)
-		}
+		dates = append(dates, strings.FieldsFunc(d, func(c rune) bool { return c == ',' || c == ' ' })...)
 	}
 	if err := h.cfg.Portal.AskOtherTime(r.Context(), v.Person, id, r.PostFormValue("reason"), dates); err != nil {
 		return "", err
