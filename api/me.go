@@ -37,14 +37,14 @@ func (s *Server) mountPortal(r chi.Router) {
 		r.Use(s.noParams, s.portalAuth)
 		r.Get("/me", s.h(s.me))
 		r.Delete("/me/session", s.h(s.meSignOut))
-		r.Get("/me/assignments", s.h(s.meAssignments))
+		r.Get("/me/assignments", s.h(meList(s.portal.Assignments)))
 		r.Get("/me/assignments/{id}", s.h(s.meAssignment))
 		r.Post("/me/assignments/{id}/confirm", s.h(s.meConfirm))
 		r.Post("/me/assignments/{id}/decline", s.h(s.meDecline))
-		r.Get("/me/summons", s.h(s.meSummons))
+		r.Get("/me/summons", s.h(meList(s.portal.Summons)))
 		r.Post("/me/summons/{id}/acknowledge", s.h(s.meAcknowledge))
 		r.Post("/me/summons/{id}/change-request", s.h(s.meChangeRequest))
-		r.Get("/me/absences", s.h(s.meAbsences))
+		r.Get("/me/absences", s.h(meList(s.portal.Absences)))
 		r.Post("/me/absences", s.h(s.meAddAbsence))
 		r.Delete("/me/absences/{id}", s.h(s.meDeleteAbsence))
 		r.Post("/me/feed", s.h(s.meFeed))
@@ -146,15 +146,6 @@ func (s *Server) meSignOut(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) meAssignments(w http.ResponseWriter, r *http.Request) error {
-	as, err := s.portal.Assignments(r.Context(), portalSessionFrom(r.Context()))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": nonNil(as)})
-	return nil
-}
-
 func (s *Server) meAssignment(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id", "assignment")
 	if err != nil {
@@ -209,15 +200,6 @@ func (s *Server) meDecline(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-func (s *Server) meSummons(w http.ResponseWriter, r *http.Request) error {
-	ss, err := s.portal.Summons(r.Context(), portalSessionFrom(r.Context()))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": nonNil(ss)})
-	return nil
-}
-
 func (s *Server) meAcknowledge(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id", "summons")
 	if err != nil {
@@ -251,15 +233,6 @@ func (s *Server) meChangeRequest(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-func (s *Server) meAbsences(w http.ResponseWriter, r *http.Request) error {
-	as, err := s.portal.Absences(r.Context(), portalSessionFrom(r.Context()))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": nonNil(as)})
 	return nil
 }
 
@@ -301,6 +274,41 @@ func (s *Server) meFeed(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// meList answers with the signed-in person's list that list reads.
+func meList[T any](list func(context.Context, *resources.PortalSession) ([]T, error)) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		xs, err := list(r.Context(), portalSessionFrom(r.Context()))
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"items": nonNil(xs)})
+		return nil
+	}
+}
+
+// bookingList answers with a list about an existing booking (404 for one
+// that does not exist).
+func (s *Server) bookingList(list func(context.Context, int64) (any, error)) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := onlyParams(r); err != nil {
+			return err
+		}
+		id, err := pathID(r, "id", "booking")
+		if err != nil {
+			return err
+		}
+		if _, err := s.db.Booking(r.Context(), id); err != nil {
+			return err
+		}
+		xs, err := list(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"items": xs})
+		return nil
+	}
+}
+
 func nonNil[T any](xs []T) []T {
 	if xs == nil {
 		return []T{}
@@ -324,40 +332,12 @@ func (s *Server) mountAttention(r chi.Router) {
 		writeJSON(w, http.StatusOK, map[string]any{"items": nonNil(as)})
 		return nil
 	}))
-	clerk.Get("/bookings/{id}/participants", s.h(func(w http.ResponseWriter, r *http.Request) error {
-		if err := onlyParams(r); err != nil {
-			return err
-		}
-		id, err := pathID(r, "id", "booking")
-		if err != nil {
-			return err
-		}
-		if _, err := s.db.Booking(r.Context(), id); err != nil {
-			return err
-		}
-		ps, err := s.db.Participants(r.Context(), id)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"items": nonNil(ps)})
-		return nil
-	}))
-	r.With(require(resources.RoleManager)).Get("/bookings/{id}/mails", s.h(func(w http.ResponseWriter, r *http.Request) error {
-		if err := onlyParams(r); err != nil {
-			return err
-		}
-		id, err := pathID(r, "id", "booking")
-		if err != nil {
-			return err
-		}
-		if _, err := s.db.Booking(r.Context(), id); err != nil {
-			return err
-		}
-		ms, err := s.db.Mails(r.Context(), id)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"items": nonNil(ms)})
-		return nil
-	}))
+	clerk.Get("/bookings/{id}/participants", s.h(s.bookingList(func(ctx context.Context, id int64) (any, error) {
+		ps, err := s.db.Participants(ctx, id)
+		return nonNil(ps), err
+	})))
+	r.With(require(resources.RoleManager)).Get("/bookings/{id}/mails", s.h(s.bookingList(func(ctx context.Context, id int64) (any, error) {
+		ms, err := s.db.Mails(ctx, id)
+		return nonNil(ms), err
+	})))
 }

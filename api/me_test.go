@@ -128,6 +128,19 @@ func TestPortalAPIKeepsEachToTheirOwn(t *testing.T) {
 	r = e.do("", "GET", "/v1/interviews", nil, bearer(t1)...)
 	require.Equal(t, 401, r.Status)
 
+	// The clerks see each person's answer and the mails sent.
+	r = e.do(resources.RoleClerk, "GET", fmt.Sprintf("/v1/bookings/%d/participants", b1), nil)
+	require.Equal(t, 200, r.Status, "%s", r.Body)
+	require.Contains(t, string(r.Body), `"id":"t1"`)
+	require.Contains(t, string(r.Body), `"status":"requested"`)
+	require.Contains(t, string(r.Body), `"id":"c1"`)
+	require.Equal(t, 404, e.do(resources.RoleClerk, "GET", "/v1/bookings/999999/participants", nil).Status)
+	r = e.do(resources.RoleManager, "GET", fmt.Sprintf("/v1/bookings/%d/mails", b1), nil)
+	require.Equal(t, 200, r.Status, "%s", r.Body)
+	require.Contains(t, string(r.Body), `"method":"REQUEST"`)
+	require.NotContains(t, string(r.Body), "@example.org", "the mail list shows no addresses")
+	require.Equal(t, 403, e.do(resources.RoleClerk, "GET", fmt.Sprintf("/v1/bookings/%d/mails", b1), nil).Status)
+
 	// Own answers work.
 	r = e.do("", "POST", fmt.Sprintf("/v1/me/assignments/%d/confirm", b1), nil, bearer(t1)...)
 	require.Equal(t, 200, r.Status, "%s", r.Body)
