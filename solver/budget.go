@@ -112,9 +112,20 @@ func (r *run) hurry(started time.Time, done, remaining int) bool {
 	return !now.Add(pace * time.Duration(remaining) / 3).Before(r.finishBy())
 }
 
+// quiet is the run with its deadlines but without progress: for a
+// construction beside the one that reports.
+func (r *run) quiet() *run {
+	if r == nil {
+		return nil
+	}
+	q := &run{ctx: r.ctx, now: r.now, t0: r.t0, limited: r.limited, limit: r.limit, stopBy: r.stopBy}
+	q.finishAt.Store(r.finishAt.Load())
+	return q
+}
+
 // phase sets the phase Progress reports.
 func (r *run) phase(p string) {
-	if r == nil {
+	if r == nil || r.shared == nil {
 		return
 	}
 	r.shared.mu.Lock()
@@ -124,7 +135,7 @@ func (r *run) phase(p string) {
 
 // placed publishes a construction state as the progress.
 func (r *run) placed(st *state) {
-	if r == nil {
+	if r == nil || r.shared == nil {
 		return
 	}
 	r.shared.mu.Lock()

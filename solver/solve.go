@@ -86,7 +86,7 @@ func Solve(ctx context.Context, in *Instance, opt Options) (*Schedule, error) {
 	r := newRun(ctx, opt, now, t0, now().Sub(called), shared)
 	stop := r.report(opt, len(m.ivs))
 	defer stop()
-	st, note := r.construct(m)
+	st, note := r.construct(m, workers)
 	firstMS := now().Sub(t0).Milliseconds()
 	var iters int64
 	var s *Schedule
@@ -133,19 +133,36 @@ func (r *run) search(m *model, st *state, opt Options, workers int) (*Schedule, 
 }
 
 // construct builds the first schedule: best insertion, and the first-fit
-// baseline too when there is time for it; the better is kept. The note
-// says what the time limit cut short, if anything.
-func (r *run) construct(m *model) (*state, string) {
+// baseline too when there is time for it; the better is kept. With two
+// workers or more the baseline is built beside best insertion, on another
+// core. The note says what the time limit cut short, if anything.
+func (r *run) construct(m *model, workers int) (*state, string) {
+	m.readyAll()
+	var ff *state
+	var ffInfo constructInfo
+	done := make(chan struct{})
+	if workers > 1 {
+		go func() {
+			defer close(done)
+			ff, ffInfo = constructIn(m, true, r.quiet())
+		}()
+	}
 	started := r.now()
 	st, info := constructIn(m, false, r)
+	if workers > 1 {
+		<-done
+	}
 	if info.cut() {
 		return st, info.note()
 	}
-	spent := r.now().Sub(started)
-	if r.limited && !r.now().Add(spent/2).Before(r.finishBy()) {
-		return st, "" // no time for the first-fit baseline
+	if workers <= 1 {
+		spent := r.now().Sub(started)
+		if r.limited && !r.now().Add(spent/2).Before(r.finishBy()) {
+			return st, "" // no time for the first-fit baseline
+		}
+		ff, ffInfo = constructIn(m, true, r)
 	}
-	if ff, ffInfo := constructIn(m, true, r); !ffInfo.cut() && ff.key().less(st.key()) {
+	if !ffInfo.cut() && ff.key().less(st.key()) {
 		st = ff
 	}
 	return st, ""

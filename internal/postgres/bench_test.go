@@ -43,3 +43,21 @@ func BenchmarkExportL(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkImportXXL is BenchmarkImportL on the surge peak month (12,800
+// interviews, about 12,500 of them booked). Target: under 30 s.
+func BenchmarkImportXXL(b *testing.B) {
+	ctx := context.Background()
+	db := newDB(b)
+	in, err := generator.Generate("XXL", 1)
+	require.NoError(b, err)
+	in = withBookings(b, in)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := db.Import(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(in.Interviews)), "interviews")
+	b.ReportMetric(float64(len(in.Bookings)), "bookings")
+}
