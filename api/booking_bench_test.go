@@ -230,3 +230,56 @@ func bookingBody(a solver.Assignment) string {
 	return fmt.Sprintf(`{"start": %q, "room": %q, "interviewer": %q, "interpreter": %q, "mode": %q}`,
 		a.Start, a.Room, a.Interviewer, a.Interpreter, a.Mode)
 }
+
+// BenchmarkSurgeServer: the server at a surge peak's size (issue 13): the
+// XXL month (12,800 interviews) with a third of a greedy plan booked. It
+// reports the import through the router, the first suggestion (state read
+// and compiled), the median of warm suggestions, and bookings one after
+// another.
+func BenchmarkSurgeServer(b *testing.B) {
+	in, rest := demoData(b, "XXL")
+	ctx := context.Background()
+	raw := pgtest.Open(b)
+	db := postgres.New(raw, nil)
+	tok, _, err := db.CreateToken(ctx, "bench", resources.RoleManager)
+	require.NoError(b, err)
+	s := &benchServer{db: db, raw: raw, srv: newTestServer(db, nil, nil), token: tok}
+	body, err := json.Marshal(in)
+	require.NoError(b, err)
+	// The import, once (it replaces the whole state).
+	start := time.Now()
+	code, out := s.post(b, "/v1/instance", string(body))
+	if code != 200 {
+		b.Fatalf("%d %s", code, out)
+	}
+	imported := time.Since(start)
+	ids := pendingIDs(in)
+	b.Run("suggestions", func(b *testing.B) {
+		b.ReportMetric(imported.Seconds(), "import-s")
+		start := time.Now()
+		code, out := s.post(b, "/v1/interviews/"+ids[0]+"/suggestions", `{"k": 5}`)
+		if code != 200 {
+			b.Fatalf("%d %s", code, out)
+		}
+		first := time.Since(start)
+		var ds []time.Duration
+		for i := 0; i < b.N; i++ {
+			start := time.Now()
+			code, out := s.post(b, "/v1/interviews/"+ids[(i+1)%len(ids)]+"/suggestions", `{"k": 5}`)
+			ds = append(ds, time.Since(start))
+			if code != 200 {
+				b.Fatalf("%d %s", code, out)
+			}
+		}
+		b.ReportMetric(first.Seconds(), "first-s")
+		b.ReportMetric(float64(percentile(ds, 0.5).Microseconds())/1000, "p50-ms")
+	})
+	next := 0 // across the runs of the sub-benchmark: booked stays booked
+	b.Run("booking", func(b *testing.B) {
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			next = s.bookNext(b, in, rest, next)
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "bookings/s")
+	})
+}
