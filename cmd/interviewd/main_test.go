@@ -128,6 +128,36 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(body, &page))
 	require.Len(t, page.Items, 5, "demo data loaded")
+
+	// The demo keeps mails as files: a sign-in link asked for on the
+	// portal lands in DATA/mail.
+	require.True(t, strings.Index(stdout.String(), "listening on") < strings.Index(stdout.String(), "/portal/"),
+		"the web address comes before the portal's")
+	code, body = get("/v1/interpreters?limit=1", token)
+	require.Equal(t, 200, code)
+	var ip struct {
+		Items []struct {
+			Email string `json:"email"`
+		} `json:"items"`
+	}
+	require.NoError(t, json.Unmarshal(body, &ip))
+	require.NotEmpty(t, ip.Items[0].Email, "demo interpreters have addresses")
+	req, _ := http.NewRequest("POST", base+"/v1/portal/links", strings.NewReader(`{"email": "`+ip.Items[0].Email+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 202, resp.StatusCode)
+	waitFor(t, "the sign-in mail in DATA/mail", 30*time.Second, func() bool {
+		files, _ := filepath.Glob(filepath.Join(data, "mail", "*.eml"))
+		for _, f := range files {
+			if b, err := os.ReadFile(f); err == nil && strings.Contains(string(b), "To: <"+ip.Items[0].Email+">") &&
+				strings.Contains(string(b), "/portal/signin/") {
+				return true
+			}
+		}
+		return false
+	})
 	require.NotEmpty(t, page.NextCursor)
 
 	// token create works against the running server's cluster, and leaves it running.

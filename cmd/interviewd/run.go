@@ -122,6 +122,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	mailDir := "" // the demo's mail drop, when it has one
 	if *demo && bg.smtpURL == "" {
 		dir := filepath.Join(*data, "mail")
 		url, stopDrop, err := startMailDrop(dir)
@@ -131,7 +132,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		defer stopDrop()
 		bg.smtpURL = url
-		fmt.Fprintf(stdout, "demo: no SMTP_URL, so mails (sign-in links, invitations) are kept as files in %s\n", dir)
+		mailDir = dir
 	}
 	if bg.publicURL == "" {
 		// Links in mails point at this server as the machine itself sees it.
@@ -159,7 +160,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		defer stopMetrics()
 	}
-	greet(stdout, "http://"+displayAddr(ln.Addr()), tokenFile)
+	greet(stdout, "http://"+displayAddr(ln.Addr()), tokenFile, mailDir)
 	log.Info("listening", "addr", ln.Addr().String())
 	return run(ctx, srv, ln, log)
 }
@@ -188,10 +189,14 @@ func serveMetrics(addr string, h http.Handler, stdout io.Writer, log *slog.Logge
 // greet prints where the pages are and, for the demo, what to try and where
 // the admin token is. The token itself is never printed: standard output
 // often ends up in logs.
-func greet(stdout io.Writer, base, tokenFile string) {
+func greet(stdout io.Writer, base, tokenFile, mailDir string) {
 	fmt.Fprintf(stdout, "interviewd listening on %s\nOpen %s/ in a browser.\n", base, base)
 	if tokenFile == "" {
 		return
+	}
+	if mailDir != "" {
+		fmt.Fprintf(stdout, "Interpreters and counsels sign in at %s/portal/ with a link sent by e-mail;\n"+
+			"with no SMTP_URL the demo keeps the mails as files in %s.\n", base, mailDir)
 	}
 	fmt.Fprintf(stdout, `
 The admin token is in %[2]s (readable by you only); sign in with it.
