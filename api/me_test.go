@@ -93,6 +93,16 @@ func TestPortalAPIKeepsEachToTheirOwn(t *testing.T) {
 	r := e.do("", "POST", "/v1/portal/sessions", map[string]string{"link": link})
 	require.Equal(t, 401, r.Status)
 
+	// Sessions live in the database: a new server (a restart, another
+	// replica) knows them.
+	portal := e.deps.Portal
+	e.rewire(func(d *api.Deps) {
+		d.Portal = scheduler.NewPortal(context.Background(), e.db, d.Booking, d.Log, portal.Now, portal.PublicURL, portal.Mailer)
+	})
+	r = e.do("", "GET", "/v1/me", nil, bearer(t1)...)
+	require.Equal(t, 200, r.Status, "%s", r.Body)
+	require.Contains(t, string(r.Body), `"person":"t1"`)
+
 	// Own assignment: yes; another's: not found, by read and by answer.
 	r = e.do("", "GET", "/v1/me/assignments", nil, bearer(t1)...)
 	require.Equal(t, 200, r.Status, "%s", r.Body)
