@@ -139,7 +139,8 @@ func newOIDCEnv(t *testing.T, tokenSignin bool) *oidcEnv {
 	ctx := context.Background()
 	in, err := generator.Generate("S", 1)
 	require.NoError(t, err)
-	db := postgres.New(pgtest.Open(t), time.Now)
+	raw := pgtest.Open(t)
+	db := postgres.New(raw, time.Now)
 	_, err = db.Import(ctx, in)
 	require.NoError(t, err)
 	booking := scheduler.New(db, nil, nil, nil)
@@ -151,7 +152,7 @@ func newOIDCEnv(t *testing.T, tokenSignin bool) *oidcEnv {
 	rm, err := web.ParseRoleMap(roleMap)
 	require.NoError(t, err)
 	clock := &testClock{}
-	e := &oidcEnv{env: &env{srv: srv, db: db}, idp: p, clock: clock, swap: sw}
+	e := &oidcEnv{env: &env{srv: srv, db: db, raw: raw}, idp: p, clock: clock, swap: sw}
 	e.cfg = web.Config{DB: db, Booking: booking, Plans: planner, Now: clock.now, TokenSignin: tokenSignin,
 		OIDC: &web.OIDCConfig{Issuer: p.srv.URL, ClientID: "interviews", ClientSecret: "client-secret",
 			RedirectURL: srv.URL + "/auth/callback", RoleMap: rm, Name: "Migri ID"}}
@@ -194,6 +195,14 @@ func (e *oidcEnv) signInAt(b *browser, user, next string) page {
 	require.NoError(b.t, err)
 	require.Equal(b.t, "S256", au.Query().Get("code_challenge_method"))
 	require.NotEmpty(b.t, au.Query().Get("nonce"))
+	return e.finishAt(b, loc, user)
+}
+
+// finishAt signs user in at the provider, from its authorization URL loc,
+// and returns the pages' answer to the redirect back.
+func (e *oidcEnv) finishAt(b *browser, loc, user string) page {
+	b.t.Helper()
+	var p page
 	for range 10 {
 		p = b.open(http.MethodGet, loc, nil)
 		if p.status == http.StatusOK { // the provider's login page
@@ -290,6 +299,49 @@ func TestOIDCForgedState(t *testing.T) {
 	p = d.get("/auth/callback?code=x&state=" + url.QueryEscape(state.Query().Get("state")))
 	require.Equal(t, http.StatusForbidden, p.status)
 	require.Equal(t, http.StatusSeeOther, d.get("/queue").status)
+}
+
+// The answer is checked against what the browser started with: a nonce or
+// PKCE verifier that does not match, or a sign-in left for longer than 10
+// minutes, signs nobody in.
+func TestOIDCAnswerChecked(t *testing.T) {
+	t.Parallel()
+	e := newOIDCEnv(t, false)
+	for _, c := range []struct {
+		name, change, want string
+		wait               time.Duration
+	}{
+		{"nonce", `update oidc_logins set nonce = 'another'`, "could not be verified", 0},
+		{"verifier", `update oidc_logins set verifier = repeat('x', 64)`, "did not confirm the sign-in", 0},
+		{"expired", `select 1`, "expired", 11 * time.Minute},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := e.browser(t)
+			p := b.get("/auth/login?next=%2Fqueue")
+			require.Equal(t, http.StatusSeeOther, p.status)
+			_, err := e.raw.Exec(context.Background(), c.change)
+			require.NoError(t, err)
+			e.clock.advance(c.wait)
+			p = e.finishAt(b, p.header.Get("Location"), "anna")
+			require.Contains(t, []int{http.StatusUnauthorized, http.StatusForbidden}, p.status, p.body)
+			require.Contains(t, p.body, c.want)
+			require.Equal(t, http.StatusSeeOther, b.get("/queue").status)
+		})
+	}
+}
+
+// A provider out of reach: the server runs, the sign-in says so.
+func TestOIDCProviderDown(t *testing.T) {
+	t.Parallel()
+	e := newOIDCEnv(t, true)
+	e.cfg.OIDC.Issuer = "http://127.0.0.1:1"
+	e.restart()
+	b := e.browser(t)
+	p := b.get("/auth/login?next=%2Fqueue")
+	require.Equal(t, http.StatusBadGateway, p.status)
+	require.Contains(t, p.body, "cannot be reached just now")
+	b.signIn(e.clerk) // with WEB_TOKEN_SIGNIN=on a token still works
+	require.Equal(t, 200, b.get("/queue").status)
 }
 
 func TestOIDCSessionTimeouts(t *testing.T) {
