@@ -1,10 +1,15 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -73,7 +78,7 @@ type idp struct {
 
 // startIDP starts a provider with one web client whose redirect URL is
 // redirect.
-func startIDP(t *testing.T, clientID, secret, redirect string) *idp {
+func startIDP(t testing.TB, clientID, secret, redirect string) *idp {
 	t.Helper()
 	users := idpUserStore{}
 	for name := range idpUsers {
@@ -134,7 +139,10 @@ type oidcEnv struct {
 
 var roleMap = "migri-clerks=clerk,migri-managers=manager,migri-admins=admin"
 
-func newOIDCEnv(t *testing.T, tokenSignin bool) *oidcEnv {
+func newOIDCEnv(t *testing.T, tokenSignin bool) *oidcEnv { return newOIDCEnvTB(t, tokenSignin) }
+
+// newOIDCEnvTB is newOIDCEnv for tests and benchmarks.
+func newOIDCEnvTB(t testing.TB, tokenSignin bool) *oidcEnv {
 	t.Helper()
 	ctx := context.Background()
 	in, err := generator.Generate("S", 1)
@@ -398,4 +406,31 @@ func TestOIDCWithTokenSignin(t *testing.T) {
 	require.Equal(t, 200, b.get("/queue").status)
 	require.NoError(t, e.db.RevokeToken(context.Background(), e.clerkID))
 	require.Equal(t, http.StatusSeeOther, b.get("/queue").status)
+}
+
+// TestBrowserOIDC signs a clerk in through the provider's own login page in
+// headless Chromium, back to the page asked for, then ends their sessions.
+func TestBrowserOIDC(t *testing.T) {
+	t.Parallel()
+	root, node := browserTools(t)
+	e := newOIDCEnv(t, false)
+	shots := filepath.Join(root, "testout", "screenshots")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "web", "e2e", "oidc.mjs"))
+	cmd.Env = append(os.Environ(), "BASE_URL="+e.srv.URL, "IDP_URL="+e.idp.srv.URL, "IDP_USER=anna",
+		"IDP_PASSWORD="+idpPassword, "SHOTS="+shots, "PLAYWRIGHT_DIR="+filepath.Join(root, ".cache", "playwright"))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	require.NoError(t, cmd.Run(), "oidc.mjs failed:\n%s\n%s", stderr.String(), stdout.String())
+	var res struct {
+		TokenForm    int    `json:"tokenForm"`
+		Who          string `json:"who"`
+		AfterSignout string `json:"afterSignout"`
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &res), stdout.String())
+	require.Equal(t, 0, res.TokenForm, "token sign-in is off with a provider")
+	require.Equal(t, "Anna Example · clerk", res.Who)
+	require.Equal(t, "/signin", res.AfterSignout)
 }
