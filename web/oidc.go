@@ -194,7 +194,7 @@ func (h *Handler) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	id, err := h.sessions.create(r.Context(), postgres.StaffByOIDC, who.subject, who.name, who.role)
+	id, err := h.startSession(r, postgres.StaffByOIDC, who.subject, who.name, who.role)
 	if err != nil {
 		h.fail(w, r, err)
 		return

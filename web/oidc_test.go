@@ -274,6 +274,14 @@ func TestOIDCSignIn(t *testing.T) {
 	require.Contains(t, p.body, "not in a group that may use these pages")
 	require.Equal(t, http.StatusSeeOther, o.get("/queue").status)
 
+	// Signing in again in the same browser ends the session it had.
+	var n int
+	require.NoError(t, e.raw.QueryRow(context.Background(), `select count(*) from staff_sessions where name = 'Mikko Example'`).Scan(&n))
+	require.Equal(t, 1, n)
+	require.Equal(t, "/queue", e.signInAt(m, "mikko", "/queue").header.Get("Location"))
+	require.NoError(t, e.raw.QueryRow(context.Background(), `select count(*) from staff_sessions where name = 'Mikko Example'`).Scan(&n))
+	require.Equal(t, 1, n, "the earlier session of the browser is gone")
+
 	// A restart (a new handler on the same database) keeps people signed in.
 	e.restart()
 	require.Equal(t, 200, b.get("/queue").status)

@@ -291,7 +291,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	id, err := h.sessions.create(r.Context(), postgres.StaffByToken, strconv.FormatInt(t.ID, 10), t.Name, t.Role)
+	id, err := h.startSession(r, postgres.StaffByToken, strconv.FormatInt(t.ID, 10), t.Name, t.Role)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -300,6 +300,17 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	setCookie(w, signinCookie, "", -1)
 	h.log.Info("web: signed in", "token_id", t.ID, "role", string(t.Role))
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+}
+
+// startSession opens a session and ends the one the browser had, if any
+// (signing in again, maybe as someone else, leaves nothing behind).
+func (h *Handler) startSession(r *http.Request, kind, subject, name string, role resources.Role) (string, error) {
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		if err := h.sessions.delete(r.Context(), c.Value); err != nil {
+			return "", err
+		}
+	}
+	return h.sessions.create(r.Context(), kind, subject, name, role)
 }
 
 // signout ends the session, or with everywhere=1 every session of the
