@@ -86,6 +86,7 @@ func ParseRoleMap(s string) (map[string]resources.Role, error) {
 type oidcClient struct {
 	cfg      OIDCConfig
 	mu       sync.Mutex
+	provider *oidc.Provider
 	oauth    *oauth2.Config
 	verifier *oidc.IDTokenVerifier
 }
@@ -130,6 +131,7 @@ func (o *oidcClient) discover(ctx context.Context) (*oauth2.Config, *oidc.IDToke
 	o.oauth = &oauth2.Config{ClientID: o.cfg.ClientID, ClientSecret: o.cfg.ClientSecret, RedirectURL: o.cfg.RedirectURL,
 		Endpoint: p.Endpoint(), Scopes: []string{oidc.ScopeOpenID, "profile", "email"}}
 	o.verifier = p.Verifier(&oidc.Config{ClientID: o.cfg.ClientID})
+	o.provider = p
 	return o.oauth, o.verifier, nil
 }
 
@@ -235,8 +237,14 @@ func (h *Handler) oidcIdentity(ctx context.Context, code string, l *postgres.OID
 	if err := idt.Claims(&claims); err != nil {
 		return nil, err
 	}
+	values := claimValues(claims, h.oidc.cfg.RoleClaim)
+	if values == nil {
+		if values, err = h.userinfoValues(ctx, tok, idt.Subject); err != nil {
+			return nil, err
+		}
+	}
 	u := &oidcUser{subject: idt.Subject, name: displayName(claims, idt.Subject)}
-	role, ok := mapRole(claimValues(claims, h.oidc.cfg.RoleClaim), h.oidc.cfg.RoleMap)
+	role, ok := mapRole(values, h.oidc.cfg.RoleMap)
 	if !ok {
 		h.log.Info("web: OpenID sign-in refused: no mapped role", "claim", h.oidc.cfg.RoleClaim)
 		return nil, errs.E(errs.Forbidden, "You signed in at %s, but your account is not in a group that may use these pages. "+
@@ -244,6 +252,29 @@ func (h *Handler) oidcIdentity(ctx context.Context, code string, l *postgres.OID
 	}
 	u.role = role
 	return u, nil
+}
+
+// userinfoValues reads the role claim from the provider's userinfo
+// endpoint, for providers that leave it out of the ID token. The answer
+// must be about the ID token's subject.
+func (h *Handler) userinfoValues(ctx context.Context, tok *oauth2.Token, subject string) ([]string, error) {
+	if h.oidc.provider.UserInfoEndpoint() == "" {
+		return nil, nil
+	}
+	ui, err := h.oidc.provider.UserInfo(h.oidc.ctx(ctx), oauth2.StaticTokenSource(tok))
+	if err != nil {
+		h.log.Warn("web: OpenID userinfo failed", "error", err.Error())
+		return nil, errs.E(errs.Unauthorized, "%s did not say which groups you are in. Go to the sign-in page and try again.", h.oidc.cfg.Name)
+	}
+	if ui.Subject != subject {
+		h.log.Warn("web: OpenID userinfo is about another subject")
+		return nil, errs.E(errs.Unauthorized, "The sign-in could not be verified. Go to the sign-in page and try again.")
+	}
+	var claims map[string]any
+	if err := ui.Claims(&claims); err != nil {
+		return nil, err
+	}
+	return claimValues(claims, h.oidc.cfg.RoleClaim), nil
 }
 
 // errText is err's message without the provider's response body, which

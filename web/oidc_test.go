@@ -36,7 +36,12 @@ var idpUsers = map[string][]string{
 	"anna":  {"staff", "migri-clerks"},
 	"mikko": {"migri-clerks", "migri-managers"},
 	"olli":  {"staff", "visitors"}, // in no mapped group
+	"ulla":  {"migri-admins"},      // given by the userinfo endpoint only
 }
+
+// userinfoOnly are the users whose groups the provider leaves out of the ID
+// token (as some providers do): the service asks its userinfo endpoint.
+var userinfoOnly = map[string]bool{"ulla": true}
 
 const idpPassword = "correct horse battery staple"
 
@@ -65,7 +70,17 @@ func (s *idpStorage) SetUserinfoFromRequest(ctx context.Context, ui *zoidc.UserI
 	if err := s.Storage.SetUserinfoFromRequest(ctx, ui, token, append(scopes, zoidc.ScopeProfile)); err != nil {
 		return err
 	}
-	if u := s.users[token.GetSubject()]; u != nil {
+	if u := s.users[token.GetSubject()]; u != nil && !userinfoOnly[u.Username] {
+		ui.AppendClaims("groups", idpUsers[u.Username])
+	}
+	return nil
+}
+
+func (s *idpStorage) SetUserinfoFromToken(ctx context.Context, ui *zoidc.UserInfo, tokenID, subject, origin string) error {
+	if err := s.Storage.SetUserinfoFromToken(ctx, ui, tokenID, subject, origin); err != nil {
+		return err
+	}
+	if u := s.users[ui.Subject]; u != nil {
 		ui.AppendClaims("groups", idpUsers[u.Username])
 	}
 	return nil
@@ -266,6 +281,14 @@ func TestOIDCSignIn(t *testing.T) {
 	p = m.get("/plans")
 	require.Equal(t, 200, p.status)
 	require.Contains(t, p.body, "Mikko Example · manager")
+
+	// Groups only from the userinfo endpoint.
+	u := e.browser(t)
+	p = e.signInAt(u, "ulla", "/plans")
+	require.Equal(t, "/plans", p.header.Get("Location"), p.body)
+	p = u.get("/plans")
+	require.Equal(t, 200, p.status)
+	require.Contains(t, p.body, "Ulla Example · admin")
 
 	// In no mapped group: refused, with a page that says why.
 	o := e.browser(t)
