@@ -12,10 +12,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
 )
 
@@ -27,35 +27,34 @@ const (
 	signinCookie  = "__Host-ivsignin" // CSRF token of the sign-in form
 )
 
-// session is a signed-in user: the API token that signed in (its id, name
-// and role; never the token itself) and the CSRF token of its forms.
+// session is a signed-in user: who signed in (an API token: its id, name
+// and role, never the token itself; or a user of the OpenID provider) and
+// the CSRF token of its forms.
 type session struct {
-	TokenID  int64
-	Name     string
-	Role     resources.Role
-	CSRF     string
-	key      [32]byte // the SHA-256 of its id
-	flash    string   // a confirmation for the next page
-	created  time.Time
-	lastSeen time.Time
+	Kind    string // postgres.StaffByToken or postgres.StaffByOIDC
+	Subject string // the token's id, or the provider's subject
+	TokenID int64  // signed in with a token: its id
+	Name    string
+	Role    resources.Role
+	CSRF    string
+	hash    []byte // the SHA-256 of its id
+	flash   string // a confirmation for the next page
 }
 
 // Manager reports whether the session may use the managers' pages.
 func (s *session) Manager() bool { return s != nil && s.Role.Rank() >= resources.RoleManager.Rank() }
 
-// sessions keeps sessions in memory, by the SHA-256 of their id: a session
-// id read from memory cannot be used as a cookie. A restart signs everyone
-// out, which is acceptable for a tool people sign in to with a token.
+// sessions keeps sessions in PostgreSQL, by the SHA-256 of their id: a
+// session id read from the database cannot be used as a cookie. A restart,
+// or another replica, keeps people signed in.
 type sessions struct {
+	db       *postgres.DB
 	now      func() time.Time
 	ttl, max time.Duration
-	mu       sync.Mutex
-	byHash   map[[32]byte]*session
-	swept    time.Time
 }
 
-func newSessions(now func() time.Time, ttl, max time.Duration) *sessions {
-	return &sessions{now: now, ttl: ttl, max: max, byHash: map[[32]byte]*session{}}
+func newSessions(db *postgres.DB, now func() time.Time, ttl, max time.Duration) *sessions {
+	return &sessions{db: db, now: now, ttl: ttl, max: max}
 }
 
 func randomToken() string {
@@ -66,91 +65,66 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// create starts a session and returns its id (for the cookie).
-func (ss *sessions) create(t *resources.Token) (string, *session) {
+func hashOf(id string) []byte {
+	h := sha256.Sum256([]byte(id))
+	return h[:]
+}
+
+// create starts a session of kind for subject and returns its id (for the
+// cookie).
+func (ss *sessions) create(ctx context.Context, kind, subject, name string, role resources.Role) (string, error) {
 	id := randomToken()
 	now := ss.now()
-	s := &session{TokenID: t.ID, Name: t.Name, Role: t.Role, CSRF: randomToken(), key: sha256.Sum256([]byte(id)),
-		created: now, lastSeen: now}
-	ss.mu.Lock()
-	ss.byHash[s.key] = s
-	ss.sweepLocked(now)
-	ss.mu.Unlock()
-	return id, s
+	err := ss.db.CreateStaffSession(ctx, hashOf(id), postgres.StaffSession{Kind: kind, Subject: subject, Name: name, Role: role,
+		CSRF: randomToken(), Expires: now.Add(ss.max)}, now, ss.ttl)
+	return id, err
 }
 
 // get returns the live session of id, or nil; it extends its life.
-func (ss *sessions) get(id string) *session {
+func (ss *sessions) get(ctx context.Context, id string) (*session, error) {
 	if id == "" {
-		return nil
+		return nil, nil
 	}
-	k := sha256.Sum256([]byte(id))
-	now := ss.now()
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	ss.sweepLocked(now)
-	s := ss.byHash[k]
-	if s == nil {
-		return nil
+	k := hashOf(id)
+	st, err := ss.db.StaffSessionByHash(ctx, k, ss.now(), ss.ttl)
+	if errs.CodeOf(err) == errs.Unauthorized {
+		return nil, nil
 	}
-	if now.Sub(s.lastSeen) > ss.ttl || now.Sub(s.created) > ss.max {
-		delete(ss.byHash, k)
-		return nil
+	if err != nil {
+		return nil, err
 	}
-	s.lastSeen = now
-	cp := *s
-	return &cp
+	s := &session{Kind: st.Kind, Subject: st.Subject, Name: st.Name, Role: st.Role, CSRF: st.CSRF, hash: k, flash: st.Flash}
+	if s.Kind == postgres.StaffByToken {
+		if s.TokenID, err = strconv.ParseInt(s.Subject, 10, 64); err != nil {
+			return nil, fmt.Errorf("web: session of token %q: %w", s.Subject, err)
+		}
+	}
+	return s, nil
 }
 
 // setFlash keeps a confirmation for the session's next page.
-func (ss *sessions) setFlash(s *session, msg string) {
-	ss.mu.Lock()
-	if live := ss.byHash[s.key]; live != nil {
-		live.flash = msg
-	}
-	ss.mu.Unlock()
+func (ss *sessions) setFlash(ctx context.Context, s *session, msg string) error {
+	return ss.db.SetStaffFlash(ctx, s.hash, msg)
 }
 
 // popFlash returns and forgets the session's confirmation.
-func (ss *sessions) popFlash(s *session) string {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	live := ss.byHash[s.key]
-	if live == nil {
-		return ""
+func (ss *sessions) popFlash(ctx context.Context, s *session) (string, error) {
+	if s.flash == "" {
+		return "", nil
 	}
-	msg := live.flash
-	live.flash = ""
-	return msg
+	msg := s.flash
+	s.flash = ""
+	return msg, ss.db.SetStaffFlash(ctx, s.hash, "")
 }
 
-func (ss *sessions) delete(id string) {
-	ss.mu.Lock()
-	delete(ss.byHash, sha256.Sum256([]byte(id)))
-	ss.mu.Unlock()
+func (ss *sessions) delete(ctx context.Context, id string) error {
+	return ss.db.DeleteStaffSession(ctx, hashOf(id))
 }
 
-// deleteToken ends every session of a token (revoked).
-func (ss *sessions) deleteToken(tokenID int64) {
-	ss.mu.Lock()
-	for k, s := range ss.byHash {
-		if s.TokenID == tokenID {
-			delete(ss.byHash, k)
-		}
-	}
-	ss.mu.Unlock()
-}
-
-func (ss *sessions) sweepLocked(now time.Time) {
-	if now.Sub(ss.swept) < time.Minute {
-		return
-	}
-	ss.swept = now
-	for k, s := range ss.byHash {
-		if now.Sub(s.lastSeen) > ss.ttl || now.Sub(s.created) > ss.max {
-			delete(ss.byHash, k)
-		}
-	}
+// deleteAll ends every session of the subject of s (sign-out everywhere, a
+// revoked token).
+func (ss *sessions) deleteAll(ctx context.Context, s *session) (int64, error) {
+	return ss.db.DeleteStaffSessionsOf(ctx, s.Kind, s.Subject)
 }
 
 type ctxKey int
@@ -177,16 +151,20 @@ func (h *Handler) loadSession(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		s := h.sessions.get(c.Value)
-		if s != nil {
+		s, err := h.sessions.get(r.Context(), c.Value)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if s != nil && s.Kind == postgres.StaffByToken {
 			role, live, err := h.db.TokenRole(r.Context(), s.TokenID)
-			switch {
-			case err != nil:
+			if err == nil && (!live || role != s.Role) {
+				_, err = h.sessions.deleteAll(r.Context(), s)
+				s = nil
+			}
+			if err != nil {
 				h.fail(w, r, err)
 				return
-			case !live || role != s.Role:
-				h.sessions.deleteToken(s.TokenID)
-				s = nil
 			}
 		}
 		if s == nil {
@@ -242,7 +220,7 @@ func validCSRF(r *http.Request, want string) bool {
 // safeNext returns a local path to go to after signing in.
 func safeNext(next string) string {
 	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.HasPrefix(next, "/signin") || strings.HasPrefix(next, "/signout") {
+		strings.HasPrefix(next, "/signin") || strings.HasPrefix(next, "/signout") || strings.HasPrefix(next, "/auth/") {
 		return "/queue"
 	}
 	return next
@@ -250,6 +228,10 @@ func safeNext(next string) string {
 
 type signinData struct {
 	Next string
+	// Provider is the OpenID provider's name ("": none); Tokens: the form
+	// takes API tokens.
+	Provider string
+	Tokens   bool
 }
 
 func (h *Handler) signinForm(w http.ResponseWriter, r *http.Request) {
@@ -267,7 +249,10 @@ func (h *Handler) renderSignin(w http.ResponseWriter, r *http.Request, status in
 	if r.Method == http.MethodPost {
 		next = r.PostFormValue("next")
 	}
-	v := &view{Title: "Sign in", CSRF: csrf, Error: problem, Data: signinData{Next: safeNext(next)}}
+	v := &view{Title: "Sign in", CSRF: csrf, Error: problem, Data: signinData{Next: safeNext(next), Tokens: h.tokenSignin}}
+	if h.oidc != nil {
+		v.Data = signinData{Next: safeNext(next), Tokens: h.tokenSignin, Provider: h.oidc.cfg.Name}
+	}
 	if r.Method == http.MethodGet && r.URL.Query().Get("signed_out") != "" {
 		v.Flash = "You are signed out."
 	}
@@ -275,6 +260,10 @@ func (h *Handler) renderSignin(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
+	if !h.tokenSignin {
+		h.renderSignin(w, r, http.StatusForbidden, "Sign-in with an API token is off: sign in with "+h.oidc.cfg.Name+".")
+		return
+	}
 	c, err := r.Cookie(signinCookie)
 	if err != nil || !validCSRF(r, c.Value) {
 		h.renderSignin(w, r, http.StatusForbidden, "The sign-in form was out of date. Try again.")
@@ -302,16 +291,45 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	id, _ := h.sessions.create(t)
+	id, err := h.startSession(r, postgres.StaffByToken, strconv.FormatInt(t.ID, 10), t.Name, t.Role)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	setCookie(w, sessionCookie, id, int(h.cfg.SessionMax/time.Second))
 	setCookie(w, signinCookie, "", -1)
 	h.log.Info("web: signed in", "token_id", t.ID, "role", string(t.Role))
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 }
 
+// startSession opens a session and ends the one the browser had, if any
+// (signing in again, maybe as someone else, leaves nothing behind).
+func (h *Handler) startSession(r *http.Request, kind, subject, name string, role resources.Role) (string, error) {
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		if err := h.sessions.delete(r.Context(), c.Value); err != nil {
+			return "", err
+		}
+	}
+	return h.sessions.create(r.Context(), kind, subject, name, role)
+}
+
+// signout ends the session, or with everywhere=1 every session of the
+// user (on every device).
 func (h *Handler) signout(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(sessionCookie); err == nil {
-		h.sessions.delete(c.Value)
+	if r.PostFormValue("everywhere") != "" {
+		if s := sessionFrom(r.Context()); s != nil {
+			n, err := h.sessions.deleteAll(r.Context(), s)
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			h.log.Info("web: signed out everywhere", "kind", s.Kind, "sessions", n)
+		}
+	} else if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := h.sessions.delete(r.Context(), c.Value); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 	}
 	setCookie(w, sessionCookie, "", -1)
 	http.Redirect(w, r, "/signin?signed_out=1", http.StatusSeeOther)

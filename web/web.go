@@ -69,6 +69,11 @@ type Config struct {
 	// SessionTTL is how long a session lives without use (default 8 h);
 	// SessionMax how long it lives at most (default 12 h).
 	SessionTTL, SessionMax time.Duration
+	// OIDC signs staff in with the agency's OpenID provider; nil: none.
+	OIDC *OIDCConfig
+	// TokenSignin keeps sign-in with an API token on beside OIDC
+	// (WEB_TOKEN_SIGNIN=on). Without OIDC token sign-in is always on.
+	TokenSignin bool
 }
 
 // Handler serves the pages (and passes the API's paths to the API).
@@ -78,6 +83,9 @@ type Handler struct {
 	log      *slog.Logger
 	now      func() time.Time
 	sessions *sessions
+	oidc     *oidcClient // nil: no OpenID provider
+	// tokenSignin: the sign-in form takes API tokens
+	tokenSignin bool
 	// sign-in attempts per client address and for the whole server
 	signinByClient, signinAll *ratelimit.Limiter
 	pages                     map[string]*template.Template
@@ -106,9 +114,13 @@ func New(cfg Config) *Handler {
 		cfg.SessionMax = 12 * time.Hour
 	}
 	h := &Handler{cfg: cfg, db: cfg.DB, log: cfg.Log, now: cfg.Now,
-		sessions:       newSessions(cfg.Now, cfg.SessionTTL, cfg.SessionMax),
+		sessions:       newSessions(cfg.DB, cfg.Now, cfg.SessionTTL, cfg.SessionMax),
 		signinByClient: ratelimit.New(signinPerClient.perSecond, signinPerClient.burst),
 		signinAll:      ratelimit.New(signinPerServer.perSecond, signinPerServer.burst)}
+	if cfg.OIDC != nil {
+		h.oidc = newOIDCClient(*cfg.OIDC)
+	}
+	h.tokenSignin = cfg.OIDC == nil || cfg.TokenSignin
 	h.pages = parsePages()
 	h.portalPages = parsePortalPages()
 	h.router = h.routes()
@@ -167,6 +179,8 @@ func (h *Handler) routes() chi.Router {
 		r.Use(h.loadSession)
 		r.Get("/signin", h.signinForm)
 		r.Post("/signin", h.signin)
+		r.Get("/auth/login", h.oidcLogin)
+		r.Get("/auth/callback", h.oidcCallback)
 		r.Group(func(r chi.Router) {
 			r.Use(h.requireSession(resources.RoleClerk))
 			r.Post("/signout", h.signout)
@@ -308,7 +322,12 @@ func (h *Handler) page(f pageFunc) http.HandlerFunc {
 			v.CSRF = s.CSRF
 		}
 		if s != nil {
-			v.Flash = h.sessions.popFlash(s)
+			flash, err := h.sessions.popFlash(r.Context(), s)
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			v.Flash = flash
 		}
 		name, err := f(w, r, v)
 		if err != nil {
@@ -372,7 +391,10 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 // could write a message that looks like the server's).
 func (h *Handler) seeOther(w http.ResponseWriter, r *http.Request, to, done string) {
 	if s := sessionFrom(r.Context()); s != nil && done != "" {
-		h.sessions.setFlash(s, done)
+		if err := h.sessions.setFlash(r.Context(), s, done); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }

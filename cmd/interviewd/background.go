@@ -37,6 +37,7 @@ type bgConfig struct {
 	mailFrom      string             // MAIL_FROM
 	publicURL     string             // PUBLIC_URL: the base of links in mails
 	expire        string             // cron spec of the expiry of unanswered requests
+	oidc          oidcSettings       // staff sign-in with an OpenID provider (web.go)
 }
 
 // Defaults of the background work.
@@ -83,6 +84,7 @@ func (c *bgConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.expire, "expire-requests", envOr(getenv, "EXPIRE_REQUESTS_SPEC", "* * * * *"), "cron spec of the expiry of unanswered interpreter requests, or off")
 	fs.StringVar(&c.busyAllowList, "busy-calendar-allow", getenv("BUSY_CALENDAR_ALLOW"),
 		"host names and CIDR ranges of the own network that busy calendars may be fetched from (default $BUSY_CALENDAR_ALLOW)")
+	c.oidc.flags(fs, getenv)
 }
 
 func (c *bgConfig) check() error {
@@ -110,6 +112,9 @@ func (c *bgConfig) check() error {
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return fmt.Errorf("-public-url (PUBLIC_URL) %q is not an http(s) URL", c.publicURL)
 		}
+	}
+	if err := c.oidc.check(); err != nil {
+		return err
 	}
 	if err := scheduler.CheckSpec(c.expire); err != nil {
 		return fmt.Errorf("-expire-requests (EXPIRE_REQUESTS_SPEC) %q: %v", c.expire, err)

@@ -25,6 +25,13 @@ func TestServeRefusesBadBackgroundSettings(t *testing.T) {
 		{[]string{"-busy-calendar-allow", "10.0.0.0/99"}, nil, "-busy-calendar-allow"},
 		{nil, map[string]string{"REQUEST_TIMEOUT": "soon"}, "-request-timeout"},
 		{[]string{"-request-timeout", "10m"}, nil, "-request-timeout"},
+		{[]string{"-oidc-issuer", "https://id.migri.example", "-oidc-client-id", "interviews", "-oidc-role-map", "staff=clerk"}, nil, "OIDC_CLIENT_SECRET"},
+		{[]string{"-oidc-issuer", "https://id.migri.example", "-oidc-client-id", "interviews"}, map[string]string{"OIDC_CLIENT_SECRET": "s"}, "-oidc-role-map"},
+		{[]string{"-oidc-issuer", "https://id.migri.example", "-oidc-client-id", "interviews", "-oidc-role-map", "staff=boss"},
+			map[string]string{"OIDC_CLIENT_SECRET": "s"}, "-oidc-role-map"},
+		{nil, map[string]string{"OIDC_ISSUER": "id.migri.example"}, "-oidc-issuer"},
+		{nil, map[string]string{"WEB_TOKEN_SIGNIN": "yes"}, "-web-token-signin"},
+		{nil, map[string]string{"WEB_TOKEN_SIGNIN": "off"}, "needs an OpenID provider"},
 	} {
 		getenv := func(k string) string { return c.env[k] }
 		var out, errb bytes.Buffer

@@ -2,14 +2,20 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/asylum-scheduling/interviews/api"
 	"github.com/asylum-scheduling/interviews/internal/mail"
 	"github.com/asylum-scheduling/interviews/internal/metrics"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/web"
 )
@@ -46,7 +52,11 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 		Feeds: api.NewFeedService(api.FeedOptions{}), Portal: portal, Metrics: m, MetricsElsewhere: c.metricsAddr != "",
 		Log: log, RequestTimeout: c.requestLimit})
 	pages := web.New(web.Config{DB: db, Booking: booking, Plans: planner, Portal: portal, API: apiHandler, Log: log,
-		RequestTimeout: c.requestLimit})
+		RequestTimeout: c.requestLimit, OIDC: c.oidc.config(c.publicURL), TokenSignin: c.oidc.tokenSignin == "on"})
+	if c.oidc.issuer != "" {
+		log.Info("web: staff sign in with OpenID", "issuer", c.oidc.issuer, "client_id", c.oidc.clientID,
+			"token_signin", c.oidc.tokenSignin == "on")
+	}
 	stop, err := startBackground(ctx, db, planner, jobs, mailer, c, log)
 	if err != nil {
 		return nil, err
@@ -73,4 +83,62 @@ func newMail(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger)
 		loc = time.UTC
 	}
 	return scheduler.NewMailer(db, log, time.Now, sender, c.mailFrom, c.publicURL), scheduler.SigninMail(sender, c.mailFrom, loc), nil
+}
+
+// oidcSettings configure the staff's sign-in with the agency's OpenID
+// provider. The client secret comes from the environment only, and is never
+// logged.
+type oidcSettings struct {
+	issuer, clientID, clientSecret string
+	roleClaim, roleMapText         string
+	roleMap                        map[string]resources.Role
+	tokenSignin                    string // WEB_TOKEN_SIGNIN: on or off ("": on without a provider)
+}
+
+func (o *oidcSettings) flags(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&o.issuer, "oidc-issuer", getenv("OIDC_ISSUER"), "issuer URL of the OpenID provider staff sign in with (default $OIDC_ISSUER; none: sign-in with API tokens); the client secret is read from $OIDC_CLIENT_SECRET")
+	fs.StringVar(&o.clientID, "oidc-client-id", getenv("OIDC_CLIENT_ID"), "client id at the OpenID provider (default $OIDC_CLIENT_ID)")
+	o.clientSecret = getenv("OIDC_CLIENT_SECRET")
+	fs.StringVar(&o.roleClaim, "oidc-role-claim", envOr(getenv, "OIDC_ROLE_CLAIM", "groups"), "claim of the ID token with the user's groups or roles (default $OIDC_ROLE_CLAIM or groups)")
+	fs.StringVar(&o.roleMapText, "oidc-role-map", getenv("OIDC_ROLE_MAP"), "values of the role claim and the roles they give, e.g. migri-clerks=clerk,migri-managers=manager,migri-admins=admin (default $OIDC_ROLE_MAP)")
+	fs.StringVar(&o.tokenSignin, "web-token-signin", getenv("WEB_TOKEN_SIGNIN"), "on: the pages also take API tokens when an OpenID provider is configured (default $WEB_TOKEN_SIGNIN; off with a provider)")
+}
+
+func (o *oidcSettings) check() error {
+	if o.tokenSignin != "" && o.tokenSignin != "on" && o.tokenSignin != "off" {
+		return fmt.Errorf("-web-token-signin (WEB_TOKEN_SIGNIN) must be on or off, not %q", o.tokenSignin)
+	}
+	if o.issuer == "" {
+		if o.clientID != "" || o.roleMapText != "" {
+			return errors.New("-oidc-issuer (OIDC_ISSUER) must be set with a client id or role map")
+		}
+		if o.tokenSignin == "off" {
+			return errors.New("-web-token-signin (WEB_TOKEN_SIGNIN) off needs an OpenID provider (OIDC_ISSUER): nobody could sign in")
+		}
+		return nil
+	}
+	u, err := url.Parse(o.issuer)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("-oidc-issuer (OIDC_ISSUER) %q is not an http(s) URL", o.issuer)
+	}
+	if o.clientID == "" || o.clientSecret == "" {
+		return errors.New("-oidc-client-id (OIDC_CLIENT_ID) and OIDC_CLIENT_SECRET must be set with an OpenID provider")
+	}
+	if strings.TrimSpace(o.roleClaim) == "" {
+		return errors.New("-oidc-role-claim (OIDC_ROLE_CLAIM) must not be empty")
+	}
+	if o.roleMap, err = web.ParseRoleMap(o.roleMapText); err != nil {
+		return fmt.Errorf("-oidc-role-map (OIDC_ROLE_MAP): %v", err)
+	}
+	return nil
+}
+
+// config is the pages' OpenID configuration (nil: none); the provider
+// sends users back to publicURL/auth/callback.
+func (o *oidcSettings) config(publicURL string) *web.OIDCConfig {
+	if o.issuer == "" {
+		return nil
+	}
+	return &web.OIDCConfig{Issuer: o.issuer, ClientID: o.clientID, ClientSecret: o.clientSecret,
+		RedirectURL: strings.TrimSuffix(publicURL, "/") + "/auth/callback", RoleClaim: o.roleClaim, RoleMap: o.roleMap}
 }

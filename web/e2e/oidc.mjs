@@ -1,0 +1,76 @@
+// Staff sign-in through an OpenID provider in headless Chromium. Run by
+// web/oidc_test.go (TestBrowserOIDC), which starts the provider and the
+// server and passes:
+//   BASE_URL        the server
+//   IDP_URL         the provider (zitadel's op with its example login page)
+//   IDP_USER, IDP_PASSWORD   a user at the provider (a clerk)
+//   SHOTS           folder for the screenshots
+//   PLAYWRIGHT_DIR  where playwright-core is installed
+// Prints one JSON line with what it saw; exits non-zero on any failure.
+import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const env = (k) => {
+  const v = process.env[k];
+  if (!v) throw new Error(`${k} is not set`);
+  return v;
+};
+const base = env('BASE_URL');
+const idp = env('IDP_URL');
+const shots = env('SHOTS');
+mkdirSync(shots, { recursive: true });
+const require = createRequire(join(env('PLAYWRIGHT_DIR'), 'node_modules', '/'));
+const { chromium } = require('playwright-core');
+const axeSource = readFileSync(join(env('PLAYWRIGHT_DIR'), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+function check(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+// shot saves a screenshot and fails on serious accessibility violations.
+async function shot(page, name) {
+  await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
+  const res = await page.evaluate(async (src) => {
+    if (!window.axe) (0, eval)(src);
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help }));
+  }, axeSource);
+  const bad = res.filter(v => v.impact === 'serious' || v.impact === 'critical');
+  check(bad.length === 0, `${name}: accessibility violations: ${JSON.stringify(bad)}`);
+}
+
+const out = {};
+const dir = mkdtempSync(join(tmpdir(), 'iv-chromium-'));
+const ctx = await chromium.launchPersistentContext(dir, {
+  executablePath: '/usr/bin/chromium', headless: true, locale: 'en-GB', viewport: { width: 1366, height: 850 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+ctx.setDefaultTimeout(20000);
+try {
+  const page = ctx.pages()[0] || await ctx.newPage();
+  await page.goto(base + '/shortages');
+  check(new URL(page.url()).pathname === '/signin', 'not sent to sign in: ' + page.url());
+  out.tokenForm = await page.getByLabel('API token').count();
+  await shot(page, 'oidc-01-signin');
+  await page.getByRole('link', { name: 'Sign in with Migri ID' }).click();
+  // The provider's login page.
+  await page.waitForURL(u => u.toString().startsWith(idp));
+  await page.getByLabel('Username:').fill(env('IDP_USER'));
+  await page.getByLabel('Password:').fill(env('IDP_PASSWORD'));
+  await page.getByRole('button', { name: 'Login' }).click();
+  // Back at the page asked for, signed in.
+  await page.waitForURL(u => u.toString().startsWith(base + '/shortages'));
+  out.who = (await page.locator('.who').textContent()).trim();
+  await shot(page, 'oidc-02-shortages');
+  await page.getByRole('button', { name: 'End all my sessions' }).click();
+  await page.waitForURL(u => new URL(u).pathname === '/signin');
+  await page.goto(base + '/queue');
+  out.afterSignout = new URL(page.url()).pathname;
+  console.log(JSON.stringify(out));
+} finally {
+  await ctx.close();
+  try { rmSync(dir, { recursive: true, force: true }); } catch (e) { /* chromium may still be writing */ }
+}
