@@ -84,8 +84,17 @@ async function portalSignIn(page, addr, name) {
   await page.locator('input[type=email]').fill(addr);
   await page.locator('form button[type=submit]').click();
   await page.locator('p.flash[role=status]').waitFor();
-  const got = await mails(addr, before + 1);
-  const link = got[got.length - 1].text.match(/https?:\/\/\S+\/portal\/signin\/[A-Za-z0-9_-]+/)[0];
+  // Booking invitations may arrive meanwhile: the link is in the newest
+  // mail that has one.
+  const re = /https?:\/\/\S+\/portal\/signin\/[A-Za-z0-9_-]+/;
+  let link = null;
+  for (let i = 0; i < 200 && !link; i++) {
+    const got = (await mails(addr, before + 1)).slice(before);
+    const hit = got.reverse().find(m => re.test(m.text));
+    if (hit) link = hit.text.match(re)[0];
+    else await new Promise(res => setTimeout(res, 100));
+  }
+  check(link, 'no sign-in link arrived for ' + addr);
   await page.goto(link);
   await shot(page, name + '-link');
   await page.locator('main form button[type=submit]').click();
