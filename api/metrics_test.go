@@ -67,6 +67,8 @@ func TestOperatorMetrics(t *testing.T) {
 	e, _, _ := newBookingEnv(t, nil)
 	c, m := resources.RoleClerk, resources.RoleManager
 	at := "2026-12-07T08:00:00+02:00"
+	_, err := e.raw.Exec(context.Background(), `update interpreters set email = 't1@example.org' where id = 't1'`)
+	require.NoError(t, err)
 	r := e.do(c, "POST", "/v1/interviews/I-1/booking", explicit(at, "HEL-R1", "e2", "t1", "onsite"))
 	require.Equal(t, 201, r.Status, "%s", r.Body)
 	var b resources.Booking
@@ -80,7 +82,7 @@ func TestOperatorMetrics(t *testing.T) {
 
 	jobs := scheduler.NewJobs(e.db, nil, nil, scheduler.WithObserver(e.deps.Metrics))
 	require.NoError(t, jobs.Add(scheduler.Job{Name: "tidy", Run: func(context.Context) (string, error) { return "done", nil }}))
-	_, err := jobs.RunNow(context.Background(), "tidy", time.Now())
+	_, err = jobs.RunNow(context.Background(), "tidy", time.Now())
 	require.NoError(t, err)
 
 	r = e.do(m, "POST", "/v1/plans", map[string]any{"from": "2026-12-07", "to": "2026-12-08", "time_limit": "1s"})
@@ -100,6 +102,10 @@ func TestOperatorMetrics(t *testing.T) {
 	require.Equal(t, 1.0, value(t, fams, "interviewd_job_runs_total", map[string]string{"job": "tidy", "outcome": "ok"}))
 	require.InDelta(t, float64(time.Now().Unix()), value(t, fams, "interviewd_job_last_success_timestamp_seconds", map[string]string{"job": "tidy"}), 60)
 	require.Equal(t, 1.0, value(t, fams, "interviewd_holds_live", nil))
+	// No mail server here: the booking's request and the cancellation wait.
+	require.Equal(t, 2.0, value(t, fams, "interviewd_mail_not_sent", map[string]string{"state": "pending"}))
+	require.Equal(t, 0.0, value(t, fams, "interviewd_mail_not_sent", map[string]string{"state": "failed"}))
+	require.GreaterOrEqual(t, value(t, fams, "interviewd_mail_oldest_waiting_seconds", nil), 0.0)
 	require.Equal(t, 1.0, value(t, fams, "interviewd_feed_requests_total", map[string]string{"answer": "200"}))
 	require.Equal(t, 1.0, value(t, fams, "interviewd_feed_requests_total", map[string]string{"answer": "404"}))
 	require.NotNil(t, fams["interviewd_db_pool_max_conns"])

@@ -17,6 +17,8 @@ var (
 	outboxOldest      = prometheus.NewDesc("interviewd_outbox_oldest_undelivered_seconds", "Age of the oldest undelivered notification event (0 when none).", nil, nil)
 	plansRunning      = prometheus.NewDesc("interviewd_plans_running", "Plans this server is running.", nil, nil)
 	holdsLive         = prometheus.NewDesc("interviewd_holds_live", "Holds that have not expired (all servers).", nil, nil)
+	mailNotSent       = prometheus.NewDesc("interviewd_mail_not_sent", "Mails to interpreters and parties not handed to the SMTP server, by state (pending, sending, failed: refused for good, unknown: a worker stopped while sending).", []string{"state"}, nil)
+	mailOldest        = prometheus.NewDesc("interviewd_mail_oldest_waiting_seconds", "Age of the oldest mail waiting to be sent (0 when none).", nil, nil)
 )
 
 func (c *bgCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -24,6 +26,8 @@ func (c *bgCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- outboxOldest
 	ch <- plansRunning
 	ch <- holdsLive
+	ch <- mailNotSent
+	ch <- mailOldest
 }
 
 func (c *bgCollector) Collect(ch chan<- prometheus.Metric) {
@@ -43,5 +47,15 @@ func (c *bgCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(outboxOldest, prometheus.GaugeValue, age)
 	if n, err := c.s.db.LiveHolds(ctx, c.s.now()); err == nil {
 		ch <- prometheus.MustNewConstMetric(holdsLive, prometheus.GaugeValue, float64(n))
+	}
+	if states, oldest, err := c.s.db.MailBacklog(ctx); err == nil {
+		for state, n := range states {
+			ch <- prometheus.MustNewConstMetric(mailNotSent, prometheus.GaugeValue, float64(n), state)
+		}
+		age := 0.0
+		if !oldest.IsZero() {
+			age = max(c.s.now().Sub(oldest).Seconds(), 0)
+		}
+		ch <- prometheus.MustNewConstMetric(mailOldest, prometheus.GaugeValue, age)
 	}
 }

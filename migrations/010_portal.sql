@@ -60,6 +60,7 @@ create table mail_outbox (
 );
 create unique index mail_outbox_once on mail_outbox (booking_id, sequence, recipient_kind, recipient_id, kind);
 create index mail_outbox_due on mail_outbox (next_attempt_at) where state = 'pending';
+create index mail_outbox_open on mail_outbox (state, created_at) where state <> 'sent';
 
 -- One-time sign-in links (only the SHA-256 of the secret is kept) and the
 -- sessions of people outside the agency.

@@ -6,7 +6,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -235,16 +234,22 @@ func (db *DB) Mails(ctx context.Context, bookingID int64) ([]resources.Mail, err
 	return ms, Translate(err)
 }
 
-// MailBacklog counts the mails waiting and the age of the oldest.
-func (db *DB) MailBacklog(ctx context.Context, now time.Time) (pending int64, oldest time.Duration, err error) {
-	var first *time.Time
-	err = db.pool.QueryRow(ctx, `select count(*), min(created_at) from mail_outbox where state in ('pending', 'sending')`).
-		Scan(&pending, &first)
-	if first != nil {
-		oldest = now.Sub(*first)
-	}
-	if errors.Is(err, pgx.ErrNoRows) {
-		err = nil
-	}
-	return pending, oldest, Translate(err)
+// MailBacklog counts the mails not sent, by state (pending, sending,
+// failed, unknown), and gives the creation time of the oldest waiting one
+// (pending or sending; zero when none).
+func (db *DB) MailBacklog(ctx context.Context) (map[string]int64, time.Time, error) {
+	rows, _ := db.pool.Query(ctx, `select state, count(*), min(created_at) from mail_outbox where state <> 'sent' group by state`)
+	out := map[string]int64{"pending": 0, "sending": 0, "failed": 0, "unknown": 0}
+	var oldest time.Time
+	var state string
+	var n int64
+	var first time.Time
+	_, err := pgx.ForEachRow(rows, []any{&state, &n, &first}, func() error {
+		out[state] = n
+		if (state == "pending" || state == "sending") && (oldest.IsZero() || first.Before(oldest)) {
+			oldest = first
+		}
+		return nil
+	})
+	return out, oldest, Translate(err)
 }
