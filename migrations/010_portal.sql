@@ -18,6 +18,20 @@ alter table bookings
     add column released_interpreter text,
     add column release_reason text check (release_reason in ('unavailable', 'conflict_of_interest', 'other', 'stepped_aside', 'expired'));
 update bookings set interpreter_status = 'confirmed' where interpreter_id is not null;
+
+-- When an interpreter asked at requested must answer for an interview at
+-- start: within the settings' hours (48) and never later than the settings'
+-- hours (24) before the start; a request made after that point is due
+-- within the settings' hours or two hours, whichever is less, and by the
+-- start at the latest.
+create function interpreter_answer_due(requested timestamptz, start timestamptz) returns timestamptz
+language sql stable as $$
+    select case when least(requested + w, start - b) > requested then least(requested + w, start - b)
+        else least(requested + least(w, interval '2 hours'), start) end
+    from (select make_interval(hours => coalesce((confirmation->>'answer_within_hours')::int, 48)) w,
+            make_interval(hours => coalesce((confirmation->>'answer_before_start_hours')::int, 24)) b
+        from settings) c
+$$;
 create index bookings_interpreter_due on bookings (interpreter_due)
     where interpreter_status = 'requested' and status = 'active';
 create index bookings_interpreter_start on bookings (interpreter_id, start_at);

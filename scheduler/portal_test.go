@@ -155,6 +155,21 @@ func TestPortalWorkflow(t *testing.T) {
 		require.NotContains(t, string(got[0].Raw), secret, "the interpreter's mail names the case, interview or another person")
 	}
 	require.Contains(t, got[0].Text, "https://interviews.example/portal")
+	// Where: the office's name (read when the mail is sent), and the room's
+	// name unless the interpreter joins remotely.
+	for _, r := range e.in.Rooms {
+		if r.ID != b.Room {
+			continue
+		}
+		for _, l := range e.in.Locations {
+			if l.ID == r.Location {
+				require.Contains(t, got[0].Text, l.Name)
+			}
+		}
+		if b.Mode != "remote" {
+			require.Contains(t, got[0].Text, r.Name)
+		}
+	}
 	// The counsel's mail.
 	pm := e.smtp.Wait(t, party.Email, 1, 5*time.Second)
 	require.Equal(t, "REQUEST", pm[0].Method)

@@ -483,8 +483,10 @@ func (w placed) hold(ctx context.Context, tx pgx.Tx) (*ChangeResult, error) {
 func (w placed) book(ctx context.Context, tx pgx.Tx) (*ChangeResult, error) {
 	c, p := w.c, w.p
 	bs, err := loadBookings(ctx, tx, w.loc, `with b as (
-			insert into bookings (interview_id, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, pinned, created_at, updated_at)
-			values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+			insert into bookings (interview_id, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, pinned, created_at, updated_at,
+				interpreter_status, interpreter_due)
+			values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, case when $6::text is not null then 'requested' end,
+				case when $6::text is not null then interpreter_answer_due($9, $2) end)
 			returning id, interview_id, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, pinned, status, sequence, version),
 		o as (insert into occupancy (resource_id, during, booking_id, created_at)
 			select unnest($10::bigint[]), $11::tstzrange, b.id, $9 from b),
@@ -506,7 +508,12 @@ func (w placed) reschedule(ctx context.Context, tx pgx.Tx) (*ChangeResult, error
 	}
 	bs, err := loadBookings(ctx, tx, w.loc, `with b as (
 			update bookings set start_at = $2, end_at = $3, room_id = $4, interviewer_id = $5, interpreter_id = $6,
-				mode = $7, pinned = $8, sequence = sequence + 1, version = version + 1, updated_at = $9 where id = $1
+				mode = $7, pinned = $8, sequence = sequence + 1, version = version + 1, updated_at = $9,
+				-- A new interpreter, or the same one at another time or place, is asked anew.
+				interpreter_status = case when $6::text is null then null when `+askAnew+` then 'requested' else interpreter_status end,
+				interpreter_due = case when $6::text is null then null when `+askAnew+` then interpreter_answer_due($9, $2) else interpreter_due end,
+				interpreter_answered_at = case when `+askAnew+` then null else interpreter_answered_at end
+			where id = $1
 			returning id, interview_id, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, pinned, status, sequence, version),
 		o as (insert into occupancy (resource_id, during, booking_id, created_at)
 			select unnest($10::bigint[]), $11::tstzrange, b.id, $9 from b)
@@ -517,6 +524,10 @@ func (w placed) reschedule(ctx context.Context, tx pgx.Tx) (*ChangeResult, error
 	}
 	return finish(ctx, tx, w.loc, c, w.iv.id, &bs[0], old, w.rs.roomLoc)
 }
+
+// askAnew: a reschedule asks its interpreter anew (in the update's terms:
+// the old row on the right-hand side).
+const askAnew = `(interpreter_id is distinct from $6 or start_at <> $2 or room_id <> $4 or mode <> $7)`
 
 // finish writes the audit and outbox rows of a booking change and the
 // idempotency key's answer, in one round trip.
@@ -540,9 +551,6 @@ func finish(ctx context.Context, tx pgx.Tx, loc *time.Location, c Change, ivID s
 		event, b.ID, payload, c.Now)
 	old, _ := before.(*resources.Booking)
 	queueMails(batch, b, c.Now, bookingMails(c.Action, old, b))
-	if requestsInterpreter(c.Action, old, b) {
-		batch.Queue(requestInterpreterSQL, b.ID, c.Now)
-	}
 	if c.Action == resources.ActionRescheduled && old != nil && (old.Start != b.Start || old.Room != b.Room) {
 		// A move answers the parties' requests for another time.
 		batch.Queue(`update party_answers set change_handled = true where booking_id = $1 and change_asked_at is not null`, b.ID)

@@ -52,44 +52,35 @@ type mailTo struct {
 	room, mode  string
 }
 
-// mailSQL queues the mails of one change in one statement: one row per
-// (mail, recipient) of the arrays $4.. (an interpreter by id, or every
-// party of the interview), with the office and room names from the room,
-// the language from the interview and the recipient's name, address and
-// locale from their row. A recipient without an address gets nothing. The
-// unique index keeps one row per change and recipient.
-const mailSQL = `insert into mail_outbox (booking_id, sequence, recipient_kind, recipient_id, email, locale, kind, method,
-		payload, next_attempt_at, created_at)
-	select $1, $2, r.kind, r.id, r.email, coalesce(nullif(r.locale, ''), 'en'), m.mkind, m.method,
-		jsonb_build_object('start', m.s, 'end', m.e, 'office', l.name,
-			'room', case when m.mode = 'remote' and r.kind = 'interpreter' then '' else coalesce(nullif(rm.name, ''), rm.id) end,
-			'mode', m.mode, 'language', i.language, 'name', r.name), $3, $3
-	from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[])
-			as m(kind, who, mkind, method, s, e, room, mode)
-		join rooms rm on rm.id = m.room join locations l on l.id = rm.location_id
-		join interviews i on i.id = $12
-		join lateral (
-			select 'interpreter' kind, t.id, t.email, t.locale, t.name from interpreters t
-				where m.kind = 'interpreter' and t.id = m.who
-			union all
-			select 'party', p.id, p.email, p.locale, p.name from interview_parties ip join parties p on p.id = ip.party_id
-				where m.kind = 'party' and ip.interview_id = $12) r on true
-	where r.email <> ''
-	on conflict do nothing`
+// The booking's transaction writes each mail's row with plain statements
+// that plan fast (no joins beyond the recipients): when, which room and
+// mode the mail speaks of go in the payload; the names of the office, the
+// room and the recipient and the interview's language are read when the
+// mail is claimed (ClaimMail). A recipient without an address gets nothing;
+// the unique index keeps one row per change and recipient.
+const (
+	mailInterpreterSQL = `insert into mail_outbox (booking_id, sequence, recipient_kind, recipient_id, email, locale, kind, method,
+			payload, next_attempt_at, created_at)
+		select $1, $2, 'interpreter', t.id, t.email, coalesce(nullif(t.locale, ''), 'en'), $4, $5, $6, $7, $7
+		from interpreters t where t.id = $3 and t.email <> ''
+		on conflict do nothing`
+	mailPartiesSQL = `insert into mail_outbox (booking_id, sequence, recipient_kind, recipient_id, email, locale, kind, method,
+			payload, next_attempt_at, created_at)
+		select $1, $2, 'party', p.id, p.email, coalesce(nullif(p.locale, ''), 'en'), $4, $5, $6, $7, $7
+		from interview_parties ip join parties p on p.id = ip.party_id where ip.interview_id = $3 and p.email <> ''
+		on conflict do nothing`
+)
 
-// queueMails adds the insert of a change's mails to batch (nothing when
-// there are none).
+// queueMails adds the inserts of a change's mails to batch.
 func queueMails(batch *pgx.Batch, b *resources.Booking, now time.Time, ms []mailTo) {
-	if len(ms) == 0 {
-		return
-	}
-	var kind, who, mkind, method, room, mode []string
-	var s, e []time.Time
 	for _, m := range ms {
-		kind, who, mkind, method = append(kind, m.kind), append(who, m.interpreter), append(mkind, m.mailKind), append(method, m.method)
-		s, e, room, mode = append(s, m.start), append(e, m.end), append(room, m.room), append(mode, m.mode)
+		p := resources.MailPayload{Start: m.start, End: m.end, Room: m.room, Mode: m.mode}
+		if m.kind == "interpreter" {
+			batch.Queue(mailInterpreterSQL, b.ID, b.Sequence, m.interpreter, m.mailKind, m.method, p, now)
+		} else {
+			batch.Queue(mailPartiesSQL, b.ID, b.Sequence, b.Interview, m.mailKind, m.method, p, now)
+		}
 	}
-	batch.Queue(mailSQL, b.ID, b.Sequence, now, kind, who, mkind, method, s, e, room, mode, b.Interview)
 }
 
 // bookingMails lists the mails a change of a booking sends: on booking,
@@ -144,48 +135,37 @@ func bookingMails(action string, before, after *resources.Booking) []mailTo {
 	return out
 }
 
-// requestsInterpreter reports whether a change asks its interpreter anew:
-// a new booking with one, a new interpreter, or the same one at another
-// time or place.
-func requestsInterpreter(action string, before, after *resources.Booking) bool {
-	if after.Interpreter == "" {
-		return false
-	}
-	switch action {
-	case resources.ActionBooked:
-		return true
-	case resources.ActionRescheduled:
-		return before == nil || before.Interpreter != after.Interpreter || before.Start != after.Start ||
-			before.Room != after.Room || before.Mode != after.Mode
-	}
-	return false
-}
-
-// requestInterpreterSQL marks a booking's interpreter part requested, with
-// the answer due within the settings' hours and never later than the
-// settings' hours before the start; a request made after that point is due
-// within the settings' hours or two hours, whichever is less, and by the
-// start at the latest.
-const requestInterpreterSQL = `with c as (
-		select make_interval(hours => coalesce((confirmation->>'answer_within_hours')::int, 48)) answer_in,
-			make_interval(hours => coalesce((confirmation->>'answer_before_start_hours')::int, 24)) answer_before from settings)
-	update bookings b set interpreter_status = 'requested', interpreter_answered_at = null,
-		interpreter_due = case when least($2::timestamptz + c.answer_in, b.start_at - c.answer_before) > $2::timestamptz
-			then least($2::timestamptz + c.answer_in, b.start_at - c.answer_before)
-			else least($2::timestamptz + least(c.answer_in, interval '2 hours'), b.start_at) end
-	from c where b.id = $1`
-
 // ClaimMail takes up to n due mails that no other worker holds and marks
 // them sending (one more attempt), so that each is handed to the SMTP
 // server by one worker only.
 func (db *DB) ClaimMail(ctx context.Context, now time.Time, n int) ([]resources.Mail, error) {
 	rows, _ := db.pool.Query(ctx, `with due as (
 			select id from mail_outbox where state = 'pending' and next_attempt_at <= $1
-			order by next_attempt_at, id limit $2 for update skip locked)
-		update mail_outbox m set state = 'sending', attempts = attempts + 1, claimed_at = $1 from due where m.id = due.id
-		returning m.id, m.booking_id, m.sequence, m.recipient_kind, m.recipient_id, m.email, m.locale, m.kind, m.method,
-			m.state, m.attempts, m.created_at, m.sent_at, coalesce(m.last_error, ''), m.payload`, now, n)
-	ms, err := pgx.CollectRows(rows, scanMail)
+			order by next_attempt_at, id limit $2 for update skip locked),
+		c as (update mail_outbox m set state = 'sending', attempts = attempts + 1, claimed_at = $1 from due where m.id = due.id
+			returning m.id, m.booking_id, m.sequence, m.recipient_kind, m.recipient_id, m.email, m.locale, m.kind, m.method,
+				m.state, m.attempts, m.created_at, m.sent_at, coalesce(m.last_error, '') last_error, m.payload)
+		select c.*, coalesce(l.name, ''), coalesce(nullif(r.name, ''), r.id, ''), coalesce(i.language, ''),
+			coalesce(t.name, p.name, '')
+		from c left join rooms r on r.id = c.payload->>'room' left join locations l on l.id = r.location_id
+			left join bookings b on b.id = c.booking_id left join interviews i on i.id = b.interview_id
+			left join interpreters t on c.recipient_kind = 'interpreter' and t.id = c.recipient_id
+			left join parties p on c.recipient_kind = 'party' and p.id = c.recipient_id
+		order by c.id`, now, n)
+	ms, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.Mail, error) {
+		var m resources.Mail
+		var created time.Time
+		var sent *time.Time
+		var office, room, language, name string
+		err := r.Scan(&m.ID, &m.Booking, &m.Sequence, &m.RecipientKind, &m.RecipientID, &m.Email, &m.Locale, &m.Kind, &m.Method,
+			&m.State, &m.Attempts, &created, &sent, &m.LastError, &m.Payload, &office, &room, &language, &name)
+		m.CreatedAt, m.SentAt = *fmtTime(&created), fmtTime(sent)
+		m.Payload.Office, m.Payload.Room, m.Payload.Language, m.Payload.Name = office, room, language, name
+		if m.RecipientKind == "interpreter" && m.Payload.Mode == "remote" {
+			m.Payload.Room = "" // a remote interpreter needs no room
+		}
+		return m, err
+	})
 	return ms, Translate(err)
 }
 
