@@ -16,7 +16,44 @@ type Suggestion struct {
 	// medium falls by the interview's priority when it was unbooked.
 	Delta       Score  `json:"delta"`
 	Explanation string `json:"explanation"`
+	// Why is Explanation as codes, for pages that word it in their own
+	// language.
+	Why []Why `json:"why"`
 }
+
+// Why is one reason an option is a good one (or what it costs), as a code
+// with its number: "days_after_first" with N 2 is "2 days after the
+// earliest date with a free slot".
+type Why struct {
+	// Code is one of the Why* constants.
+	Code string `json:"code"`
+	// N is the number the code speaks of: days for the day codes, cost
+	// units for the cost codes.
+	N int64 `json:"n,omitempty"`
+	// Cheapest is the cheapest option's cost, with WhyCost.
+	Cheapest int64 `json:"cheapest,omitempty"`
+	// Language is the language or dialect tag the dialect codes speak of.
+	Language string `json:"language,omitempty"`
+}
+
+// The codes of Why.
+const (
+	WhyEarliestAllowed = "earliest_allowed" // on the earliest date allowed
+	WhyFirstFree       = "first_free"       // on the earliest date with a free slot
+	WhyDaysAfterFirst  = "days_after_first" // N days after the earliest date with a free slot
+	WhyBeforeDeadline  = "before_deadline"
+	WhyPastDeadline    = "past_deadline" // N days past the deadline
+	WhyOnsite          = "onsite"
+	WhyRemote          = "remote"
+	WhyRemotePreferOn  = "remote_prefer_onsite" // remote although on site is preferred
+	WhyDialectMissed   = "dialect_missed"       // speaks the language but not the dialect Language
+	WhyDialect         = "dialect"              // speaks the dialect Language
+	WhyCheapest        = "cheapest"             // the cheapest interpreter option, cost N
+	WhyCost            = "cost"                 // interpreter cost N, cheapest Cheapest
+	WhyPreferred       = "preferred_interviewer"
+	WhyNotPreferred    = "not_preferred_interviewer"
+	WhyCurrent         = "current_booking"
+)
 
 // Suggestions answers Suggest. When Options is empty, Reason and Detail say
 // why, and EarliestPossible, when set, is the first date on which the
@@ -107,11 +144,12 @@ func (p *Planner) Suggest(req SuggestRequest) (*Suggestions, error) {
 	}
 	for r, c := range chosen {
 		out.Options = append(out.Options, Suggestion{
-			Rank:        r + 1,
-			Assignment:  m.assignment(mi, c.o),
-			Delta:       c.delta,
-			Explanation: m.explainOption(mi, c.o, earliestDay, cheapest),
+			Rank:       r + 1,
+			Assignment: m.assignment(mi, c.o),
+			Delta:      c.delta,
 		})
+		o := &out.Options[len(out.Options)-1]
+		o.Explanation, o.Why = m.explainOption(mi, c.o, earliestDay, cheapest)
 	}
 	if len(out.Options) > 0 {
 		return out, nil
@@ -259,60 +297,108 @@ func diffScore(a, b Score) Score {
 	return Score{Hard: a.Hard - b.Hard, Medium: a.Medium - b.Medium, Soft: a.Soft - b.Soft, Components: c}
 }
 
-// explainOption says in a few words why an option is a good one.
-func (m *model) explainOption(mi *mInterview, o option, earliestDay int16, cheapest int64) string {
-	var why []string
+// explainOption says in a few words why an option is a good one, in
+// English and as codes.
+func (m *model) explainOption(mi *mInterview, o option, earliestDay int16, cheapest int64) (string, []Why) {
+	why := m.whyOption(mi, o, earliestDay, cheapest)
+	words := make([]string, len(why))
+	for i, w := range why {
+		words[i] = w.English()
+	}
+	start := m.timeOf(int(o.start)).In(m.loc)
+	return fmt.Sprintf("%s at %s: %s", start.Format("Mon 2 Jan 15:04"), m.in.Locations[o.loc].Name, strings.Join(words, "; ")), why
+}
+
+// whyOption lists the reasons explainOption words.
+func (m *model) whyOption(mi *mInterview, o option, earliestDay int16, cheapest int64) []Why {
+	var why []Why
 	date := m.day0 + Date(o.day)
 	switch {
 	case date == mi.earliest:
-		why = append(why, "on the earliest date allowed")
+		why = append(why, Why{Code: WhyEarliestAllowed})
 	case o.day == earliestDay:
-		why = append(why, "on the earliest date with a free slot")
+		why = append(why, Why{Code: WhyFirstFree})
 	default:
-		why = append(why, fmt.Sprintf("%d day(s) after the earliest date with a free slot", int(o.day-earliestDay)))
+		why = append(why, Why{Code: WhyDaysAfterFirst, N: int64(o.day - earliestDay)})
 	}
 	if mi.hasDead {
 		if date > mi.deadline {
-			why = append(why, fmt.Sprintf("%d day(s) past the deadline", int(date-mi.deadline)))
+			why = append(why, Why{Code: WhyPastDeadline, N: int64(date - mi.deadline)})
 		} else {
-			why = append(why, "before the deadline")
+			why = append(why, Why{Code: WhyBeforeDeadline})
 		}
 	}
 	switch o.mode {
 	case modeOnsite:
-		why = append(why, "interpreter on site")
+		why = append(why, Why{Code: WhyOnsite})
 	case modeRemote:
 		if mi.preferOn {
-			why = append(why, "remote interpretation although on site is preferred")
+			why = append(why, Why{Code: WhyRemotePreferOn})
 		} else {
-			why = append(why, "remote interpretation by video")
+			why = append(why, Why{Code: WhyRemote})
 		}
 	}
 	if o.itp >= 0 {
 		p := m.parts(mi, o)
 		if p.Dialect > 0 {
-			why = append(why, "interpreter speaks "+primarySubtag(mi.iv.Language)+" but not the "+mi.iv.Language+" dialect")
+			why = append(why, Why{Code: WhyDialectMissed, Language: mi.iv.Language})
 		} else if strings.Contains(mi.iv.Language, "-") {
-			why = append(why, "interpreter speaks the "+mi.iv.Language+" dialect")
+			why = append(why, Why{Code: WhyDialect, Language: mi.iv.Language})
 		}
 		if p.Cost == cheapest {
-			why = append(why, fmt.Sprintf("cheapest interpreter option (%d)", p.Cost))
+			why = append(why, Why{Code: WhyCheapest, N: p.Cost})
 		} else {
-			why = append(why, fmt.Sprintf("interpreter cost %d (cheapest %d)", p.Cost, cheapest))
+			why = append(why, Why{Code: WhyCost, N: p.Cost, Cheapest: cheapest})
 		}
 	}
 	if mi.preferred >= 0 {
 		if int(o.ivr) == mi.preferred {
-			why = append(why, "with the preferred interviewer")
+			why = append(why, Why{Code: WhyPreferred})
 		} else {
-			why = append(why, "not the preferred interviewer")
+			why = append(why, Why{Code: WhyNotPreferred})
 		}
 	}
 	if b := mi.booking; b != nil && b.onAxis && o.sameAs(b.opt) {
-		why = append(why, "the current booking")
+		why = append(why, Why{Code: WhyCurrent})
 	}
-	start := m.timeOf(int(o.start)).In(m.loc)
-	return fmt.Sprintf("%s at %s: %s", start.Format("Mon 2 Jan 15:04"), m.in.Locations[o.loc].Name, strings.Join(why, "; "))
+	return why
+}
+
+// English words the reason as the API's explanation does.
+func (w Why) English() string {
+	switch w.Code {
+	case WhyEarliestAllowed:
+		return "on the earliest date allowed"
+	case WhyFirstFree:
+		return "on the earliest date with a free slot"
+	case WhyDaysAfterFirst:
+		return fmt.Sprintf("%d day(s) after the earliest date with a free slot", w.N)
+	case WhyBeforeDeadline:
+		return "before the deadline"
+	case WhyPastDeadline:
+		return fmt.Sprintf("%d day(s) past the deadline", w.N)
+	case WhyOnsite:
+		return "interpreter on site"
+	case WhyRemote:
+		return "remote interpretation by video"
+	case WhyRemotePreferOn:
+		return "remote interpretation although on site is preferred"
+	case WhyDialectMissed:
+		return "interpreter speaks " + primarySubtag(w.Language) + " but not the " + w.Language + " dialect"
+	case WhyDialect:
+		return "interpreter speaks the " + w.Language + " dialect"
+	case WhyCheapest:
+		return fmt.Sprintf("cheapest interpreter option (%d)", w.N)
+	case WhyCost:
+		return fmt.Sprintf("interpreter cost %d (cheapest %d)", w.N, w.Cheapest)
+	case WhyPreferred:
+		return "with the preferred interviewer"
+	case WhyNotPreferred:
+		return "not the preferred interviewer"
+	case WhyCurrent:
+		return "the current booking"
+	}
+	return w.Code
 }
 
 // earliestPossible finds the first date on which interview i would have a

@@ -26,8 +26,8 @@ func (h *Handler) attention(w http.ResponseWriter, r *http.Request, v *view) (st
 	}
 	rows := make([]attentionRow, len(as))
 	for i, a := range as {
-		rows[i] = attentionRow{Attention: a, When: when(a.Start, "", c.loc)}
+		rows[i] = attentionRow{Attention: a, When: when(v.L, a.Start, "", c.loc)}
 	}
-	v.Title, v.Nav, v.Data = "Needs attention", "attention", rows
+	v.Title, v.Nav, v.Data = v.T("att.title"), "attention", rows
 	return "attention", nil
 }

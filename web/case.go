@@ -145,7 +145,7 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 		return "", err
 	}
 	v.Title, v.Nav = "Interview "+iv.ID, "queue"
-	d := caseData{ID: iv.ID, Case: iv.Case, Status: string(iv.Status), Needs: needsOf(iv, names), Rejected: rejected,
+	d := caseData{ID: iv.ID, Case: iv.Case, Status: string(iv.Status), Needs: needsOf(v.L, iv, names), Rejected: rejected,
 		Reason: r.PostFormValue("reason")}
 	var current *resources.Booking
 	if iv.Status == resources.StatusBooked {
@@ -155,7 +155,7 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 			return "", err
 		}
 		if b != nil {
-			bv := viewBooking(b, c.loc, names)
+			bv := viewBooking(v.L, b, c.loc, names)
 			bv.OfficeID = h.roomOffice(ctx, b.Room)
 			bv.Office = names[bv.OfficeID]
 			if err := h.addParticipants(ctx, &bv, c.loc); err != nil {
@@ -170,13 +170,13 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 	}
 	for _, x := range holds {
 		exp, _ := solver.ParseInstant(x.ExpiresAt)
-		d.Holds = append(d.Holds, holdView{ID: x.ID, When: when(x.Start, x.End, c.loc), Room: x.Room, Interviewer: x.Interviewer,
-			Interpreter: x.Interpreter, Mode: modeWord(x.Mode), Expires: exp.In(c.loc).Format("15:04"), Start: x.Start, RawMode: x.Mode})
+		d.Holds = append(d.Holds, holdView{ID: x.ID, When: when(v.L, x.Start, x.End, c.loc), Room: x.Room, Interviewer: x.Interviewer,
+			Interpreter: x.Interpreter, Mode: modeWord(v.L, x.Mode), Expires: exp.In(c.loc).Format("15:04"), Start: x.Start, RawMode: x.Mode})
 	}
 	if conflict != nil {
 		cv := &conflictView{Message: conflict.Message, Resource: conflict.Resource}
 		for i, a := range conflict.Alternatives {
-			o := viewOption(a, c.loc, names)
+			o := viewOption(v.L, a, c.loc, names)
 			if i < len(conflict.AlternativeIDs) {
 				o.ID = conflict.AlternativeIDs[i]
 			}
@@ -194,17 +194,17 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 			if current != nil && sameAsBooking(o.Suggestion, current) {
 				continue // where it is already
 			}
-			ov := viewOption(o.Suggestion, c.loc, names)
+			ov := viewOption(v.L, o.Suggestion, c.loc, names)
 			ov.ID = o.ID
 			d.Options = append(d.Options, ov)
 		}
 		if len(d.Options) == 0 {
-			d.NoOption = reasonWord(ans.Reason)
+			d.NoOption = reasonWord(v.L, ans.Reason)
 			if ans.Detail != "" {
 				d.NoOption = ans.Detail
 			}
 			if ans.EarliestPossible != "" {
-				d.Earliest = dateOfString(ans.EarliestPossible)
+				d.Earliest = dateOfString(v.L, ans.EarliestPossible)
 			}
 		}
 	}
@@ -212,7 +212,7 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 	if d.Conflict != nil {
 		d.Shown = d.Conflict.Alternatives
 	}
-	if err := h.explainTradeoffs(ctx, d.Shown, iv.DurationMinutes, c.loc); err != nil {
+	if err := h.explainTradeoffs(ctx, v.L, d.Shown, iv.DurationMinutes, c.loc); err != nil {
 		return "", err
 	}
 	if d.ByDate = r.URL.Query().Get("sort") == "date"; d.ByDate {
@@ -221,7 +221,7 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 	d.Pending = iv.Status == resources.StatusPending
 	d.Language = iv.Language
 	if d.Pending {
-		if d.Manual, err = h.manualChoices(ctx, iv, r.PostFormValue("start")); err != nil {
+		if d.Manual, err = h.manualChoices(ctx, v.L, iv, r.PostFormValue("start")); err != nil {
 			return "", err
 		}
 	}
@@ -261,9 +261,9 @@ func sameAsBooking(s solver.Suggestion, b *resources.Booking) bool {
 		s.Interpreter == b.Interpreter && s.Mode == b.Mode
 }
 
-func viewOption(s solver.Suggestion, loc *time.Location, names map[string]string) optionView {
-	o := optionView{Rank: s.Rank, When: when(s.Start, s.End, loc), Office: names[s.Location], OfficeID: s.Location, Room: s.Room,
-		Interviewer: s.Interviewer, Interpreter: s.Interpreter, Mode: modeWord(s.Mode), Explanation: s.Explanation,
+func viewOption(l string, s solver.Suggestion, loc *time.Location, names map[string]string) optionView {
+	o := optionView{Rank: s.Rank, When: when(l, s.Start, s.End, loc), Office: names[s.Location], OfficeID: s.Location, Room: s.Room,
+		Interviewer: s.Interviewer, Interpreter: s.Interpreter, Mode: modeWord(l, s.Mode), Explanation: s.Explanation,
 		Start: s.Start, RawMode: s.Mode}
 	if o.Office == "" {
 		o.Office = s.Location
@@ -274,9 +274,9 @@ func viewOption(s solver.Suggestion, loc *time.Location, names map[string]string
 	return o
 }
 
-func viewBooking(b *resources.Booking, loc *time.Location, names map[string]string) bookingView {
-	bv := bookingView{ID: b.ID, Interview: b.Interview, When: when(b.Start, b.End, loc), Room: b.Room, Interviewer: b.Interviewer,
-		Interpreter: b.Interpreter, Mode: modeWord(b.Mode), Status: b.Status, Pinned: b.Pinned, Sequence: b.Sequence}
+func viewBooking(l string, b *resources.Booking, loc *time.Location, names map[string]string) bookingView {
+	bv := bookingView{ID: b.ID, Interview: b.Interview, When: when(l, b.Start, b.End, loc), Room: b.Room, Interviewer: b.Interviewer,
+		Interpreter: b.Interpreter, Mode: modeWord(l, b.Mode), Status: b.Status, Pinned: b.Pinned, Sequence: b.Sequence}
 	if t, err := solver.ParseInstant(b.Start); err == nil {
 		bv.Week = monday(solver.DateOf(t, loc)).String()
 	}
@@ -284,29 +284,29 @@ func viewBooking(b *resources.Booking, loc *time.Location, names map[string]stri
 }
 
 // needsOf says what an interview request needs, in plain words.
-func needsOf(iv *resources.Interview, offices map[string]string) []need {
+func needsOf(l string, iv *resources.Interview, offices map[string]string) []need {
 	var out []need
-	add := func(l, v string) { out = append(out, need{l, v}) }
-	l := langName(iv.Language) + " (" + iv.Language + ")"
+	add := func(k, v string) { out = append(out, need{k, v}) }
+	name := langName(l, iv.Language)
 	if iv.DialectRequired {
-		l += ": this exact dialect is required"
+		name += ": this exact dialect is required"
 	}
-	add("Language", l)
+	add("Language", name)
 	if iv.NeedsInterp() {
-		add("Interpreter", "needed, "+modeWord(iv.WantMode()))
+		add("Interpreter", "needed, "+modeWord(l, iv.WantMode()))
 	} else {
 		add("Interpreter", "not needed")
 	}
 	add("Length", hours(iv.DurationMinutes))
-	window := "from " + dateOfString(iv.Earliest)
+	window := "from " + dateOfString(l, iv.Earliest)
 	if iv.Latest != "" {
-		window += " to " + dateOfString(iv.Latest) + " at the latest"
+		window += " to " + dateOfString(l, iv.Latest) + " at the latest"
 	}
 	add("When", window)
 	if iv.Deadline != "" {
-		add("Deadline", dateOfString(iv.Deadline)+" (each day later counts against the plan)")
+		add("Deadline", dateOfString(l, iv.Deadline)+" (each day later counts against the plan)")
 	}
-	add("Priority", urgency(iv.Prio()))
+	add("Priority", urgency(l, iv.Prio()))
 	var offs []string
 	for _, o := range iv.Locations {
 		if n := offices[o]; n != "" {
@@ -499,7 +499,7 @@ func (h *Handler) bookingReschedule(w http.ResponseWriter, r *http.Request, v *v
 		return "", err
 	}
 	h.seeOther(w, r, "/cases/"+b.Interview, fmt.Sprintf("Moved: booking %d is now on %s, room %s.", res.Booking.ID,
-		when(res.Booking.Start, res.Booking.End, c.loc), res.Booking.Room))
+		when(v.L, res.Booking.Start, res.Booking.End, c.loc), res.Booking.Room))
 	return "", nil
 }
 
@@ -544,7 +544,7 @@ func (h *Handler) bookingPage(w http.ResponseWriter, r *http.Request, v *view) (
 	if err != nil {
 		return "", err
 	}
-	bv := viewBooking(b, c.loc, names)
+	bv := viewBooking(v.L, b, c.loc, names)
 	bv.OfficeID = h.roomOffice(r.Context(), b.Room)
 	bv.Office = names[bv.OfficeID]
 	d := bookingPageData{B: bv}
@@ -630,7 +630,7 @@ func (h *Handler) explicitOption(r *http.Request) (*solver.Assignment, error) {
 }
 
 // manualChoices lists what the manual booking form offers.
-func (h *Handler) manualChoices(ctx context.Context, iv *resources.Interview, start string) (*manualView, error) {
+func (h *Handler) manualChoices(ctx context.Context, l string, iv *resources.Interview, start string) (*manualView, error) {
 	m := &manualView{Start: start}
 	all := func(f map[string]string) resources.ListParams {
 		f["active"] = "true"
@@ -652,7 +652,7 @@ func (h *Handler) manualChoices(ctx context.Context, iv *resources.Interview, st
 			m.Interviewers = append(m.Interviewers, option{Value: x.ID, Label: nameID(x.Name, x.ID)})
 		}
 	}
-	m.Interpreters = []option{{Value: "", Label: "no interpreter"}}
+	m.Interpreters = []option{{Value: "", Label: staffT(l, "mode.none")}}
 	primary, _, _ := strings.Cut(iv.Language, "-")
 	trs, err := h.db.Interpreters(ctx, all(map[string]string{"language": primary}))
 	if err != nil {
@@ -712,7 +712,7 @@ func (h *Handler) flagsPage(w http.ResponseWriter, r *http.Request, v *view) (st
 	for i := range fs {
 		fs[i].CreatedAt = localStamp(fs[i].CreatedAt, c.loc)
 	}
-	v.Title, v.Nav, v.Data = "Flagged cases", "flags", fs
+	v.Title, v.Nav, v.Data = v.T("flags.title"), "flags", fs
 	return "flags", nil
 }
 
@@ -732,7 +732,7 @@ func (h *Handler) flagResolve(w http.ResponseWriter, r *http.Request, v *view) (
 // explainTradeoffs gives each option its interpreter cost in euros and, from
 // the second on, one sentence on how it differs from the first: the day,
 // the office, the interpreter's mode and the cost.
-func (h *Handler) explainTradeoffs(ctx context.Context, opts []optionView, minutes int, loc *time.Location) error {
+func (h *Handler) explainTradeoffs(ctx context.Context, l string, opts []optionView, minutes int, loc *time.Location) error {
 	rates := map[string]*solver.Rates{}
 	for i := range opts {
 		o := &opts[i]
@@ -766,50 +766,53 @@ func (h *Handler) explainTradeoffs(ctx context.Context, opts []optionView, minut
 		days := int(solver.DateOf(os, loc) - solver.DateOf(fs, loc))
 		switch {
 		case days == 0 && os.Equal(fs):
-			parts = append(parts, "the same time")
+			parts = append(parts, staffT(l, "to.same"))
 		case days == 0 && os.After(fs):
-			parts = append(parts, "later the same day")
+			parts = append(parts, staffT(l, "to.later"))
 		case days == 0:
-			parts = append(parts, "earlier the same day")
+			parts = append(parts, staffT(l, "to.earlier"))
 		case days == 1:
-			parts = append(parts, "a day later")
+			parts = append(parts, staffT(l, "to.daylater"))
 		case days == -1:
-			parts = append(parts, "a day earlier")
+			parts = append(parts, staffT(l, "to.dayearlier"))
 		case days > 1:
-			parts = append(parts, numberWord(days)+" days later")
+			parts = append(parts, staffT(l, "to.dayslater", numberWord(l, days)))
 		default:
-			parts = append(parts, numberWord(-days)+" days earlier")
+			parts = append(parts, staffT(l, "to.daysearlier", numberWord(l, -days)))
 		}
 		if o.OfficeID != first.OfficeID {
-			parts = append(parts, "at "+o.Office+" instead of "+first.Office)
+			parts = append(parts, staffT(l, "to.office", o.Office, first.Office))
 		}
 		if o.RawMode != first.RawMode {
-			parts = append(parts, modeNoun(o.RawMode)+" instead of "+modeNoun(first.RawMode))
+			parts = append(parts, staffT(l, "to.mode", staffT(l, "noun."+nounKey(o.RawMode)), staffT(l, "noun."+nounKey(first.RawMode))))
 		}
 		if o.Euros >= 0 && first.Euros >= 0 {
 			switch diff := o.Euros - first.Euros; {
 			case diff > 0:
-				parts = append(parts, fmt.Sprintf("€%d more", diff))
+				parts = append(parts, staffT(l, "to.more", diff))
 			case diff < 0:
-				parts = append(parts, fmt.Sprintf("€%d less", -diff))
+				parts = append(parts, staffT(l, "to.less", -diff))
 			}
 		}
-		o.Tradeoff = "Against option 1: " + strings.Join(parts, ", ") + "."
+		o.Tradeoff = staffT(l, "to.against", strings.Join(parts, ", "))
 	}
 	return nil
 }
 
-func modeNoun(m string) string {
+// nounKey is the catalog's "noun." key of an interpreting mode.
+func nounKey(m string) string {
 	switch m {
-	case solver.ModeOnsite:
-		return "an on-site interpreter"
-	case solver.ModeRemote:
-		return "a remote interpreter"
+	case solver.ModeOnsite, solver.ModeRemote:
+		return m
 	}
-	return "no interpreter"
+	return solver.ModeNone
 }
 
-func numberWord(n int) string {
+// numberWord writes small numbers in words in English, digits otherwise.
+func numberWord(l string, n int) string {
+	if l != "en" {
+		return strconv.Itoa(n)
+	}
 	words := []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
 	if n >= 0 && n < len(words) {
 		return words[n]

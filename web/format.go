@@ -7,11 +7,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
+	"github.com/asylum-scheduling/interviews/internal/mail"
 
 	"github.com/go-chi/chi/v5"
 
@@ -20,34 +18,13 @@ import (
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
-var (
-	langNamer = display.English.Tags()
-	langMu    sync.Mutex
-	langCache = map[string]string{}
-)
+// langName is the name of the language of tag in the page's language, with
+// the tag: "Arabic (ar-SY)", "arabia (ar-SY)"; the mails and the portal name
+// languages the same way.
+func langName(l, tag string) string { return mail.LanguageName(l, tag) }
 
-// extraNames are names the CLDR data of x/text lacks or gives too vaguely.
-var extraNames = map[string]string{"prs": "Dari", "ckb": "Sorani (Central Kurdish)", "kmr": "Kurmanji (Northern Kurdish)"}
-
-// langName is "Arabic (Syria)" for "ar-SY"; the tag itself when unknown.
-func langName(tag string) string {
-	if n, ok := extraNames[tag]; ok {
-		return n
-	}
-	langMu.Lock()
-	defer langMu.Unlock()
-	if n, ok := langCache[tag]; ok {
-		return n
-	}
-	n := tag
-	if t, err := language.Parse(tag); err == nil {
-		if s := langNamer.Name(t); s != "" {
-			n = s
-		}
-	}
-	langCache[tag] = n
-	return n
-}
+// langOnly is langName without the tag, for places that show the tag apart.
+func langOnly(l, tag string) string { return mail.LanguageOnly(l, tag) }
 
 // clock of the service: the time zone and the date pages start from.
 type clock struct {
@@ -95,32 +72,47 @@ func parseDateParam(v string, def solver.Date) (solver.Date, error) {
 
 func dateTime(d solver.Date) time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
 
-// dayLabel is "Mon 4 Jan".
-func dayLabel(d solver.Date) string { return dateTime(d).Format("Mon 2 Jan") }
+// dayLabel is "Mon 4 Jan", "ma 4.1.", "mån 4 jan.".
+func dayLabel(l string, d solver.Date) string {
+	t := dateTime(d)
+	switch l {
+	case "fi":
+		return mail.FormatDate(l, t)[:3] + t.Format("2.1.")
+	case "sv":
+		full := mail.FormatDate(l, t)
+		return full[:strings.LastIndex(full, " ")]
+	}
+	return t.Format("Mon 2 Jan")
+}
 
-// longDate is "Monday 4 January 2027".
-func longDate(d solver.Date) string { return dateTime(d).Format("Monday 2 January 2006") }
+// longDate is "Monday 4 January 2027" in English, the short date elsewhere.
+func longDate(l string, d solver.Date) string {
+	if l == "en" {
+		return dateTime(d).Format("Monday 2 January 2006")
+	}
+	return mail.FormatDate(l, dateTime(d))
+}
 
-func dateOfString(s string) string {
+func dateOfString(l, s string) string {
 	d, err := solver.ParseDate(s)
 	if err != nil {
 		return s
 	}
-	return dateTime(d).Format("Mon 2 Jan 2006")
+	return mail.FormatDate(l, dateTime(d))
 }
 
-// when is "Mon 4 Jan 2027, 08:30–11:30" for an RFC 3339 start and end.
-func when(start, end string, loc *time.Location) string {
+// when is "Mon 4 Jan 2027, 08:30–11:30", "ma 4.1.2027 klo 8.30–11.30" for
+// an RFC 3339 start and end ("" end: the start alone).
+func when(l, start, end string, loc *time.Location) string {
 	s, err := solver.ParseInstant(start)
 	if err != nil {
 		return start
 	}
 	s = s.In(loc)
-	out := s.Format("Mon 2 Jan 2006, 15:04")
 	if e, err := solver.ParseInstant(end); err == nil {
-		out += "–" + e.In(loc).Format("15:04")
+		return mail.FormatSpan(l, s, e.In(loc))
 	}
-	return out
+	return mail.FormatWhen(l, s)
 }
 
 func hours(minutes int) string {
@@ -130,47 +122,27 @@ func hours(minutes int) string {
 	return fmt.Sprintf("%d h %02d min", minutes/60, minutes%60)
 }
 
-var modeWords = map[string]string{
-	solver.ModeOnsite: "on site", solver.ModeRemote: "remote", solver.ModeNone: "no interpreter",
-	"prefer_onsite": "on site preferred, remote possible", "any": "on site or remote",
-}
-
-func modeWord(m string) string {
-	if w, ok := modeWords[m]; ok {
+// modeWord is an interpreting mode in words.
+func modeWord(l, m string) string {
+	if w, ok := staffText[l]["mode."+m]; ok {
 		return w
 	}
 	return m
 }
 
-var reasonWords = map[string]string{
-	solver.ReasonNoInterpreterLanguage:  "no interpreter speaks the language",
-	solver.ReasonNoInterpreterAvailable: "no interpreter of the language is free",
-	solver.ReasonNoInterviewer:          "no suitable interviewer is free",
-	solver.ReasonNoRoom:                 "no suitable room is free",
-	solver.ReasonPartyUnavailable:       "the counsel or representative is not available",
-	solver.ReasonWindowClosed:           "the date window leaves no possible day",
-	solver.ReasonCapacity:               "everything that would fit is taken",
-}
-
-func reasonWord(code string) string {
-	if w, ok := reasonWords[code]; ok {
+// reasonWord is why nothing fits, in words.
+func reasonWord(l, code string) string {
+	if w, ok := staffText[l]["reason."+code]; ok {
 		return w
 	}
 	return strings.ReplaceAll(code, "_", " ")
 }
 
 var funcs = template.FuncMap{
-	"lang":     langName,
-	"when":     when,
-	"date":     dateOfString,
-	"hours":    hours,
-	"mode":     modeWord,
-	"reason":   reasonWord,
-	"join":     strings.Join,
-	"dayLabel": dayLabel,
-	"answer":   answerWord,
-	"who":      who,
-	"add":      func(a, b int) int { return a + b },
+	"hours": hours,
+	"join":  strings.Join,
+	"who":   who,
+	"add":   func(a, b int) int { return a + b },
 	"pct": func(a, b int) int {
 		if b == 0 {
 			return 0
@@ -179,8 +151,17 @@ var funcs = template.FuncMap{
 	},
 }
 
-func parsePages() map[string]*template.Template {
-	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
+// parsePages parses the staff pages once per language: pages[locale][name].
+func parsePages() map[string]map[string]*template.Template {
+	out := map[string]map[string]*template.Template{}
+	for _, l := range portalLocales {
+		out[l] = parsePagesIn(l)
+	}
+	return out
+}
+
+func parsePagesIn(l string) map[string]*template.Template {
+	base := template.Must(template.New("").Funcs(funcs).Funcs(localFuncs(l)).ParseFS(templateFS, "templates/layout.html"))
 	names, err := templateFS.ReadDir("templates")
 	if err != nil {
 		panic(err)
@@ -209,13 +190,12 @@ func pathID(r *http.Request, param, what string) (int64, error) {
 }
 
 // answerWord says in words what a person outside the agency answered.
-func answerWord(s string) string {
-	if w, ok := map[string]string{
-		"requested": "asked, no answer yet", "confirmed": "confirmed", "declined": "declined", "expired": "did not answer in time",
-		"acknowledged": "acknowledged", "summoned": "summoned, not acknowledged", "change_requested": "asked for another time",
-		"unavailable": "unavailable", "conflict_of_interest": "conflict of interest", "other": "another reason",
-		"stepped_aside": "stepped aside", "": "no interpreter", "no_longer_available": "the interpreter is no longer available then",
-	}[s]; ok {
+func answerWord(l, s string) string {
+	key := "answer." + s
+	if s == "" {
+		key = "answer.none"
+	}
+	if w, ok := staffText[l][key]; ok {
 		return w
 	}
 	return s

@@ -62,12 +62,12 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, v *view, 
 		return "", err
 	}
 	d := personData{Kind: kind, ID: id, Title: label + " " + id, Week: monday(c.ref).String()}
-	if err := h.personFacts(ctx, &d, names); err != nil {
+	if err := h.personFacts(v.L, ctx, &d, names); err != nil {
 		return "", err
 	}
 	from, to := c.ref.Midnight(c.loc), (c.ref + personDays).Midnight(c.loc)
-	d.From, d.To = longDate(c.ref), longDate(c.ref+personDays-1)
-	if err := h.personBookings(ctx, &d, c, names, from, to); err != nil {
+	d.From, d.To = longDate(v.L, c.ref), longDate(v.L, c.ref+personDays-1)
+	if err := h.personBookings(v.L, ctx, &d, c, names, from, to); err != nil {
 		return "", err
 	}
 	if kind != "room" {
@@ -86,7 +86,7 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, v *view, 
 
 // personFacts reads the room, interviewer or interpreter and lists what a
 // clerk needs to know of them.
-func (h *Handler) personFacts(ctx context.Context, d *personData, names map[string]string) error {
+func (h *Handler) personFacts(l string, ctx context.Context, d *personData, names map[string]string) error {
 	officeList := func(ids []string) string {
 		var out []string
 		for _, o := range ids {
@@ -101,7 +101,7 @@ func (h *Handler) personFacts(ctx context.Context, d *personData, names map[stri
 	langs := func(tags []string) string {
 		var out []string
 		for _, t := range tags {
-			out = append(out, langName(t)+" ("+t+")")
+			out = append(out, langName(l, t))
 		}
 		return strings.Join(out, ", ")
 	}
@@ -144,7 +144,7 @@ func (h *Handler) personFacts(ctx context.Context, d *personData, names map[stri
 		d.Facts = append(d.Facts, need{"Languages", langs(x.Languages)})
 		var modes []string
 		for _, m := range x.Modes {
-			modes = append(modes, modeWord(m))
+			modes = append(modes, modeWord(l, m))
 		}
 		d.Facts = append(d.Facts, need{"Works", strings.Join(modes, ", ")})
 		if len(x.Locations) > 0 {
@@ -159,14 +159,14 @@ func (h *Handler) personFacts(ctx context.Context, d *personData, names map[stri
 
 // personBookings lists the active bookings of the person or room in
 // [from, to), with who else takes part.
-func (h *Handler) personBookings(ctx context.Context, d *personData, c *clock, names map[string]string, from, to time.Time) error {
+func (h *Handler) personBookings(l string, ctx context.Context, d *personData, c *clock, names map[string]string, from, to time.Time) error {
 	uses, err := h.db.PersonUses(ctx, d.Kind, d.ID, from, to)
 	if err != nil {
 		return err
 	}
 	for _, u := range uses {
 		pb := personBooking{ID: u.Booking, Interview: u.Interview, Lang: u.Language, Room: u.Room}
-		pb.When = when(solver.FormatInstant(u.Start, c.loc), solver.FormatInstant(u.End, c.loc), c.loc)
+		pb.When = when(l, solver.FormatInstant(u.Start, c.loc), solver.FormatInstant(u.End, c.loc), c.loc)
 		pb.Office = names[u.Location]
 		switch d.Kind {
 		case "room":

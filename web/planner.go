@@ -75,7 +75,7 @@ func (h *Handler) planner(w http.ResponseWriter, r *http.Request, v *view) (stri
 		return "", err
 	}
 	d.Lang = strings.TrimSpace(q.Get("language"))
-	if d.Langs, err = h.languageOptions(ctx, d.Lang); err != nil {
+	if d.Langs, err = h.languageOptions(v.L, ctx, d.Lang); err != nil {
 		return "", err
 	}
 	d.Busy = q.Get("busy") != "" || fresh
@@ -114,7 +114,7 @@ func (h *Handler) plannerFrame(ctx context.Context, q url.Values, c *clock, v *v
 		return plannerData{}, 0, err
 	}
 	week = monday(week)
-	d := plannerData{Office: off, Week: week.String(), WeekLong: "week of " + longDate(week), Prev: (week - 7).String(), Next: (week + 7).String()}
+	d := plannerData{Office: off, Week: week.String(), WeekLong: "week of " + longDate(v.L, week), Prev: (week - 7).String(), Next: (week + 7).String()}
 	found := false
 	for _, o := range offs {
 		d.Offices = append(d.Offices, option{Value: o.ID, Label: o.Name, Selected: o.ID == off})
@@ -127,21 +127,21 @@ func (h *Handler) plannerFrame(ctx context.Context, q url.Values, c *clock, v *v
 		return plannerData{}, 0, errs.E(errs.NotFound, "There is no office %q.", off)
 	}
 	for i := 0; i < plannerDays; i++ {
-		d.Days = append(d.Days, dayLabel(week+solver.Date(i)))
+		d.Days = append(d.Days, dayLabel(v.L, week+solver.Date(i)))
 	}
 	return d, week, nil
 }
 
 // languageOptions are the choices of a language filter: all, then the
 // languages of pending interviews by name.
-func (h *Handler) languageOptions(ctx context.Context, selected string) ([]option, error) {
-	langs, err := h.pendingLanguages(ctx)
+func (h *Handler) languageOptions(l string, ctx context.Context, selected string) ([]option, error) {
+	langs, err := h.pendingLanguages(ctx, l)
 	if err != nil {
 		return nil, err
 	}
-	out := []option{{Value: "", Label: "All languages", Selected: selected == ""}}
+	out := []option{{Value: "", Label: staffT(l, "queue.all.languages"), Selected: selected == ""}}
 	for _, l := range langs {
-		out = append(out, option{Value: l, Label: langName(l) + " (" + l + ")", Selected: l == selected})
+		out = append(out, option{Value: l, Label: langName(l, l), Selected: l == selected})
 	}
 	return out, nil
 }

@@ -145,8 +145,8 @@ func (h *Handler) renderPlan(r *http.Request, v *view, p *resources.Plan, accept
 		}
 		item := func(iv string) planItem {
 			a := assigned[iv]
-			it := planItem{Interview: iv, When: when(a.Start, a.End, c.loc), Office: names[a.Location], Room: a.Room,
-				Interviewer: a.Interviewer, Interpreter: a.Interpreter, Mode: modeWord(a.Mode)}
+			it := planItem{Interview: iv, When: when(v.L, a.Start, a.End, c.loc), Office: names[a.Location], Room: a.Room,
+				Interviewer: a.Interviewer, Interpreter: a.Interpreter, Mode: modeWord(v.L, a.Mode)}
 			if it.Office == "" {
 				it.Office = a.Location
 			}

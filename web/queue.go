@@ -58,14 +58,14 @@ type queueData struct {
 }
 
 // urgency says a priority in words: 1 is normal, more is more urgent.
-func urgency(p int) string {
+func urgency(l string, p int) string {
 	switch {
 	case p <= 1:
-		return "normal"
+		return staffT(l, "urgency.normal")
 	case p == 2:
-		return "high"
+		return staffT(l, "urgency.high")
 	}
-	return "very high (" + strconv.Itoa(p) + ")"
+	return staffT(l, "urgency.veryhigh", p)
 }
 
 func (h *Handler) offices(ctx context.Context) ([]resources.Office, error) {
@@ -79,7 +79,7 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, v *view) (string
 	if err != nil {
 		return "", err
 	}
-	v.Title, v.Nav = "Queue", "queue"
+	v.Title, v.Nav = v.T("queue.title"), "queue"
 	lang, off, dl, pr := strings.TrimSpace(q.Get("language")), q.Get("office"), q.Get("deadline"), q.Get("priority")
 	f := resources.QueueFilter{Language: lang, Office: off}
 	if dl != "" {
@@ -92,15 +92,15 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, v *view) (string
 	if pr != "" {
 		n, err := strconv.Atoi(pr)
 		if err != nil || n < 1 {
-			return "", errs.E(errs.Invalid, "The priority filter must be a whole number of at least 1.")
+			return "", errs.E(errs.Invalid, "%s", v.T("err.priority"))
 		}
 		f.MinPriority = n
 	}
-	data := queueData{Deadline: dl, Filtered: lang != "" || off != "" || dl != "" || pr != "", Ref: longDate(c.ref), RiskDays: riskDays}
+	data := queueData{Deadline: dl, Filtered: lang != "" || off != "" || dl != "" || pr != "", Ref: longDate(v.L, c.ref), RiskDays: riskDays}
 	page := 1
 	if ps := q.Get("page"); ps != "" {
 		if page, err = strconv.Atoi(ps); err != nil || page < 1 {
-			return "", errs.E(errs.Invalid, "The page must be a whole number of at least 1.")
+			return "", errs.E(errs.Invalid, "%s", v.T("err.page"))
 		}
 	}
 	entries, total, err := h.db.Queue(ctx, f, queuePage, (page-1)*queuePage)
@@ -135,16 +135,16 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, v *view) (string
 			}
 		}
 		x := queueRow{ID: e.ID, Language: e.Language, Duration: e.DurationMinutes, Earliest: e.Earliest, Deadline: e.Deadline,
-			Latest: e.Latest, Priority: e.Priority, Urgency: urgency(e.Priority), Offices: offices, Held: e.Held}
+			Latest: e.Latest, Priority: e.Priority, Urgency: urgency(v.L, e.Priority), Offices: offices, Held: e.Held}
 		if x.Deadline != "" {
 			x.HasDeadline = true
 			if d, err := solver.ParseDate(x.Deadline); err == nil {
 				x.DaysLeft = int(d - c.ref)
 				switch {
 				case d < c.ref:
-					x.Risk = "overdue"
+					x.Risk = v.T("queue.overdue")
 				case d-c.ref <= riskDays:
-					x.Risk = "at risk"
+					x.Risk = v.T("queue.atrisk.word")
 				}
 			}
 			if x.Risk != "" {
@@ -155,27 +155,27 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, v *view) (string
 	}
 
 	// Filter choices: the languages of pending interviews, the offices.
-	langs, err := h.pendingLanguages(ctx)
+	langs, err := h.pendingLanguages(ctx, v.L)
 	if err != nil {
 		return "", err
 	}
-	data.Languages = append(data.Languages, option{Value: "", Label: "All languages", Selected: lang == ""})
+	data.Languages = append(data.Languages, option{Value: "", Label: v.T("queue.all.languages"), Selected: lang == ""})
 	for _, l := range langs {
-		data.Languages = append(data.Languages, option{Value: l, Label: langName(l) + " (" + l + ")", Selected: strings.EqualFold(l, lang)})
+		data.Languages = append(data.Languages, option{Value: l, Label: langName(v.L, l), Selected: strings.EqualFold(l, lang)})
 	}
 	offs, err := h.offices(ctx)
 	if err != nil {
 		return "", err
 	}
-	data.Offices = append(data.Offices, option{Value: "", Label: "All offices", Selected: off == ""})
+	data.Offices = append(data.Offices, option{Value: "", Label: v.T("queue.all.offices"), Selected: off == ""})
 	for _, o := range offs {
 		data.Offices = append(data.Offices, option{Value: o.ID, Label: o.Name, Selected: o.ID == off})
 	}
 	for _, p := range []string{"", "2", "3"} {
-		label := "Any priority"
+		label := v.T("queue.all.priorities")
 		if p != "" {
 			n, _ := strconv.Atoi(p)
-			label = urgency(n) + " or more urgent"
+			label = v.T("urgency.ormore", urgency(v.L, n))
 		}
 		data.Priority = append(data.Priority, option{Value: p, Label: label, Selected: p == pr})
 	}
@@ -184,11 +184,11 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, v *view) (string
 }
 
 // pendingLanguages lists the languages of pending interviews, by name.
-func (h *Handler) pendingLanguages(ctx context.Context) ([]string, error) {
+func (h *Handler) pendingLanguages(ctx context.Context, l string) ([]string, error) {
 	langs, err := h.db.PendingLanguages(ctx)
 	if err != nil {
 		return nil, err
 	}
-	sort.Slice(langs, func(i, j int) bool { return langName(langs[i]) < langName(langs[j]) })
+	sort.Slice(langs, func(i, j int) bool { return langName(l, langs[i]) < langName(l, langs[j]) })
 	return langs, nil
 }

@@ -96,11 +96,11 @@ func (h *Handler) shortages(w http.ResponseWriter, r *http.Request, v *view) (st
 	if err != nil {
 		return "", err
 	}
-	rows := win.demand(in, unplaced)
+	rows := win.demand(v.L, in, unplaced)
 	win.capacity(in, (end + 1).Midnight(c.loc), rows)
-	d := shortageData{From: longDate(c.ref), To: longDate(end), WeekCount: weeks}
+	d := shortageData{From: longDate(v.L, c.ref), To: longDate(v.L, end), WeekCount: weeks}
 	for i := 0; i < weeks; i++ {
-		d.Weeks = append(d.Weeks, "Week of "+dayLabel(win.start+solver.Date(7*i)))
+		d.Weeks = append(d.Weeks, "Week of "+dayLabel(v.L, win.start+solver.Date(7*i)))
 	}
 	for _, n := range []int{2, 4, 8, 13} {
 		d.WeekOption = append(d.WeekOption, option{Value: strconv.Itoa(n), Label: fmt.Sprintf("%d weeks", n), Selected: n == weeks})
@@ -128,7 +128,7 @@ func (win shortageWindow) weekOf(t time.Time) int {
 // demand counts, per language (and exact dialect), the pending interviews
 // that need an interpreter, their minutes by the week they may start, and
 // those the latest plan could not place.
-func (win shortageWindow) demand(in *solver.Instance, unplaced map[string]bool) map[string]*langRow {
+func (win shortageWindow) demand(l string, in *solver.Instance, unplaced map[string]bool) map[string]*langRow {
 	booked := map[string]bool{}
 	for _, b := range in.Bookings {
 		booked[b.Interview] = true
@@ -144,7 +144,7 @@ func (win shortageWindow) demand(in *solver.Instance, unplaced map[string]bool) 
 		}
 		lr := rows[key]
 		if lr == nil {
-			lr = &langRow{Tag: iv.Language, Name: langName(iv.Language), Exact: iv.DialectRequired, Weeks: make([]weekCell, win.weeks)}
+			lr = &langRow{Tag: iv.Language, Name: langOnly(l, iv.Language), Exact: iv.DialectRequired, Weeks: make([]weekCell, win.weeks)}
 			rows[key] = lr
 		}
 		if unplaced[iv.ID] {

@@ -88,7 +88,7 @@ type Handler struct {
 	tokenSignin bool
 	// sign-in attempts per client address and for the whole server
 	signinByClient, signinAll *ratelimit.Limiter
-	pages                     map[string]*template.Template
+	pages                     map[string]map[string]*template.Template // by locale, then name
 	portalPages               map[string]*template.Template
 	router                    chi.Router
 }
@@ -172,11 +172,12 @@ func (h *Handler) routes() chi.Router {
 		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
 	})
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		h.fail(w, r, errs.E(errs.NotFound, "there is no such page"))
+		h.fail(w, r, errs.E(errs.NotFound, "%s", staffT(staffLocale(r), "err.notfound")))
 	})
 	h.mountPortal(r)
 	r.Group(func(r chi.Router) {
 		r.Use(h.loadSession)
+		r.Get("/lang/{lang}", h.staffLang)
 		r.Get("/signin", h.signinForm)
 		r.Post("/signin", h.signin)
 		r.Get("/auth/login", h.oidcLogin)
@@ -233,7 +234,7 @@ func (h *Handler) deadline(next http.Handler) http.Handler {
 func (h *Handler) sameOrigin(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.fail(w, r, errs.E(errs.Forbidden, "The form did not come from this site. Open the page here and try again."))
+		h.fail(w, r, errs.E(errs.Forbidden, "%s", staffT(staffLocale(r), "err.origin")))
 	}))
 	return cop.Handler(next)
 }
@@ -294,6 +295,8 @@ func routeOf(r *http.Request) string {
 
 // view is what every page template gets.
 type view struct {
+	L      string // the page's language: fi, sv or en
+	Path   string // the page's path and query, for the language switch
 	Title  string
 	Nav    string // the current section, for aria-current
 	User   *session
@@ -317,7 +320,7 @@ func (h *Handler) page(f pageFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		s := sessionFrom(r.Context())
-		v := &view{User: s}
+		v := &view{User: s, L: staffLocale(r), Path: r.URL.RequestURI()}
 		if s != nil {
 			v.CSRF = s.CSRF
 		}
@@ -343,7 +346,10 @@ func (h *Handler) page(f pageFunc) http.HandlerFunc {
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view, start time.Time) {
-	t := h.pages[name]
+	if !valid(v.L) {
+		v.L = "en"
+	}
+	t := h.pages[v.L][name]
 	if t == nil {
 		h.log.Error("web: no template", "name", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -368,18 +374,23 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := errs.CodeOf(err)
 	msg := errs.MessageOf(err)
+	l := staffLocale(r)
 	if code == errs.Internal {
 		if !errors.Is(err, context.Canceled) {
 			h.log.Error("web: internal error", "route", routeOf(r), "error", err.Error())
 		}
-		msg = "Something went wrong on the server. Try again; if it keeps happening, tell the administrator."
+		msg = staffT(l, "err.internal")
 	}
 	if code == errs.Unavailable {
 		w.Header().Set("Retry-After", strconv.Itoa(errs.RetryAfter))
-		msg = "The service cannot reach its database just now. Wait a moment and try again."
+		msg = staffT(l, "err.unavailable")
 	}
 	s := sessionFrom(r.Context())
-	v := &view{Title: http.StatusText(errs.Status(code)), User: s, Error: msg}
+	title := http.StatusText(errs.Status(code))
+	if l != "en" {
+		title = staffT(l, "err.title")
+	}
+	v := &view{Title: title, User: s, Error: msg, L: l, Path: r.URL.RequestURI()}
 	if s != nil {
 		v.CSRF = s.CSRF
 	}

@@ -1,0 +1,110 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/mail"
+	"github.com/asylum-scheduling/interviews/solver"
+)
+
+// staffLocale picks a staff page's language: a valid ?lang, the cookie the
+// switch set (shared with the portal), then the browser's Accept-Language
+// matched as the portal does. A request without any Accept-Language (a
+// script, a test client) gets English.
+func staffLocale(r *http.Request) string {
+	if r.Header.Get("Accept-Language") == "" {
+		for _, l := range []string{r.URL.Query().Get("lang"), cookieValue(r, portalLangCookie)} {
+			if valid(l) {
+				return l
+			}
+		}
+		return "en"
+	}
+	return portalLocale(r, "")
+}
+
+// staffT returns the wording of key in locale, formatted with args. A key
+// missing from the catalog shows as "!key!", which the tests look for.
+func staffT(locale, key string, args ...any) string {
+	s, ok := staffText[locale][key]
+	if !ok {
+		if s, ok = staffText["en"][key]; !ok {
+			return "!" + key + "!"
+		}
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// T is the page's wording of key (see staffT).
+func (v *view) T(key string, args ...any) string { return staffT(v.L, key, args...) }
+
+// Langs are the languages the switch offers.
+func (v *view) Langs() []string { return portalLocales }
+
+// staffLang switches the staff pages' language (the cookie the portal uses
+// too) and goes back to the page it came from, a page of this site only.
+func (h *Handler) staffLang(w http.ResponseWriter, r *http.Request) {
+	l := chi.URLParam(r, "lang")
+	if !valid(l) {
+		h.fail(w, r, errs.E(errs.NotFound, "there is no such page"))
+		return
+	}
+	setCookie(w, portalLangCookie, l, 365*24*3600)
+	http.Redirect(w, r, langNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+}
+
+// langNext is next when it is a path of this site, else the queue.
+func langNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n\t") {
+		return "/queue"
+	}
+	return next
+}
+
+// localFuncs are the template functions whose wording depends on the
+// page's language.
+func localFuncs(l string) template.FuncMap {
+	return template.FuncMap{
+		"T":        func(key string, args ...any) string { return staffT(l, key, args...) },
+		"lang":     func(tag string) string { return mail.LanguageName(l, tag) },
+		"langOnly": func(tag string) string { return mail.LanguageOnly(l, tag) },
+		"when":     func(start, end string, loc *time.Location) string { return when(l, start, end, loc) },
+		"date":     func(s string) string { return dateOfString(l, s) },
+		"mode":     func(m string) string { return modeWord(l, m) },
+		"reason":   func(c string) string { return reasonWord(l, c) },
+		"dayLabel": func(d solver.Date) string { return dayLabel(l, d) },
+		"answer":   func(s string) string { return answerWord(l, s) },
+	}
+}
+
+// MissingStaffTexts lists the keys some locale lacks (or leaves blank), as
+// "sv:queue.title".
+func MissingStaffTexts() []string {
+	keys := map[string]bool{}
+	for _, m := range staffText {
+		for k := range m {
+			keys[k] = true
+		}
+	}
+	var out []string
+	for _, l := range portalLocales {
+		for k := range keys {
+			if strings.TrimSpace(staffText[l][k]) == "" {
+				out = append(out, l+":"+k)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
