@@ -9,10 +9,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/mail"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
@@ -88,25 +91,29 @@ type conflictView struct {
 }
 
 type caseData struct {
-	ID        string
-	Case      string
-	Status    string
-	Needs     []need
-	Booking   *bookingView
-	Holds     []holdView
-	Options   []optionView
-	NoOption  string
-	Earliest  string
-	Conflict  *conflictView
-	Rejected  string // a change refused (a broken rule, a missing reason)
-	Reason    string // the reason typed, kept when a change is refused
-	SuggestMS string
-	Shown     []optionView // the suggestions, or a conflict's alternatives
-	Pending   bool
-	Manual    *manualView // booking by hand (pending interviews)
-	ByDate    bool        // the options are sorted by date, not by rank
-	Flags     []resources.InterviewFlag
-	Language  string // for the links to the language's shortage
+	ID       string
+	Case     string
+	Status   string
+	Needs    []need
+	Booking  *bookingView
+	Holds    []holdView
+	Options  []optionView
+	NoOption string
+	Earliest string
+	Conflict *conflictView
+	Rejected string // a change refused (a broken rule, a missing reason)
+	// RejectedDetail is the service's own words on a refused change, in
+	// English.
+	RejectedDetail string
+	WhatIf         string // the what-if scenario page for the language, when nothing fits
+	Reason         string // the reason typed, kept when a change is refused
+	SuggestMS      string
+	Shown          []optionView // the suggestions, or a conflict's alternatives
+	Pending        bool
+	Manual         *manualView // booking by hand (pending interviews)
+	ByDate         bool        // the options are sorted by date, not by rank
+	Flags          []resources.InterviewFlag
+	Language       string // for the links to the language's shortage
 }
 
 type need struct{ Label, Value string }
@@ -124,12 +131,16 @@ func (h *Handler) officeNames(ctx context.Context) (map[string]string, error) {
 }
 
 func (h *Handler) casePage(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
-	return h.renderCase(w, r, v, nil, "")
+	return h.renderCase(w, r, v, nil, refusal{})
 }
+
+// refusal is why a change was refused: the page's own words, or the
+// service's (English) words under a heading in the page's language.
+type refusal struct{ text, detail string }
 
 // renderCase builds the case page, with a conflict (and its alternatives in
 // place of the suggestions) or a refused change when given.
-func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, conflict *scheduler.ConflictError, rejected string) (string, error) {
+func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, conflict *scheduler.ConflictError, rejected refusal) (string, error) {
 	ctx := r.Context()
 	id := chi.URLParam(r, "id")
 	iv, err := h.db.Interview(ctx, id)
@@ -144,9 +155,12 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 	if err != nil {
 		return "", err
 	}
-	v.Title, v.Nav = "Interview "+iv.ID, "queue"
-	d := caseData{ID: iv.ID, Case: iv.Case, Status: string(iv.Status), Needs: needsOf(v.L, iv, names), Rejected: rejected,
+	v.Title, v.Nav = v.T("case.title", iv.ID), "queue"
+	d := caseData{ID: iv.ID, Case: iv.Case, Status: string(iv.Status), Needs: needsOf(v.L, iv, names), Rejected: rejected.text, RejectedDetail: rejected.detail,
 		Reason: r.PostFormValue("reason")}
+	if d.Rejected == "" && d.RejectedDetail != "" {
+		d.Rejected = v.T("case.refused")
+	}
 	var current *resources.Booking
 	if iv.Status == resources.StatusBooked {
 		b, err := h.db.BookingOf(ctx, iv.ID)
@@ -158,7 +172,7 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 			bv := viewBooking(v.L, b, c.loc, names)
 			bv.OfficeID = h.roomOffice(ctx, b.Room)
 			bv.Office = names[bv.OfficeID]
-			if err := h.addParticipants(ctx, &bv, c.loc); err != nil {
+			if err := h.addParticipants(ctx, v.L, &bv, c.loc); err != nil {
 				return "", err
 			}
 			d.Booking = &bv
@@ -263,7 +277,7 @@ func sameAsBooking(s solver.Suggestion, b *resources.Booking) bool {
 
 func viewOption(l string, s solver.Suggestion, loc *time.Location, names map[string]string) optionView {
 	o := optionView{Rank: s.Rank, When: when(l, s.Start, s.End, loc), Office: names[s.Location], OfficeID: s.Location, Room: s.Room,
-		Interviewer: s.Interviewer, Interpreter: s.Interpreter, Mode: modeWord(l, s.Mode), Explanation: s.Explanation,
+		Interviewer: s.Interviewer, Interpreter: s.Interpreter, Mode: modeWord(l, s.Mode), Explanation: whyWords(l, s.Why),
 		Start: s.Start, RawMode: s.Mode}
 	if o.Office == "" {
 		o.Office = s.Location
@@ -286,27 +300,27 @@ func viewBooking(l string, b *resources.Booking, loc *time.Location, names map[s
 // needsOf says what an interview request needs, in plain words.
 func needsOf(l string, iv *resources.Interview, offices map[string]string) []need {
 	var out []need
-	add := func(k, v string) { out = append(out, need{k, v}) }
+	add := func(k, v string) { out = append(out, need{staffT(l, k), v}) }
 	name := langName(l, iv.Language)
 	if iv.DialectRequired {
-		name += ": this exact dialect is required"
+		name = staffT(l, "need.dialect", name)
 	}
-	add("Language", name)
+	add("need.language", name)
 	if iv.NeedsInterp() {
-		add("Interpreter", "needed, "+modeWord(l, iv.WantMode()))
+		add("need.interpreter", staffT(l, "need.needed", modeWord(l, iv.WantMode())))
 	} else {
-		add("Interpreter", "not needed")
+		add("need.interpreter", staffT(l, "need.notneeded"))
 	}
-	add("Length", hours(iv.DurationMinutes))
-	window := "from " + dateOfString(l, iv.Earliest)
+	add("need.length", hours(iv.DurationMinutes))
+	window := staffT(l, "need.from", dateOfString(l, iv.Earliest))
 	if iv.Latest != "" {
-		window += " to " + dateOfString(l, iv.Latest) + " at the latest"
+		window = staffT(l, "need.fromto", dateOfString(l, iv.Earliest), dateOfString(l, iv.Latest))
 	}
-	add("When", window)
+	add("need.when", window)
 	if iv.Deadline != "" {
-		add("Deadline", dateOfString(l, iv.Deadline)+" (each day later counts against the plan)")
+		add("need.deadline", staffT(l, "need.deadline.v", dateOfString(l, iv.Deadline)))
 	}
-	add("Priority", urgency(l, iv.Prio()))
+	add("need.priority", urgency(l, iv.Prio()))
 	var offs []string
 	for _, o := range iv.Locations {
 		if n := offices[o]; n != "" {
@@ -315,43 +329,74 @@ func needsOf(l string, iv *resources.Interview, offices map[string]string) []nee
 			offs = append(offs, o)
 		}
 	}
-	add("Offices", strings.Join(offs, " or "))
+	add("need.offices", strings.Join(offs, staffT(l, "need.or")))
 	if iv.InterviewerGender != "" {
-		add("Interviewer", genderWord(iv.InterviewerGender)+" interviewer")
+		add("need.interviewer", genderWord(l, iv.InterviewerGender))
 	}
 	if iv.InterpreterGender != "" {
-		add("Interpreter's gender", genderWord(iv.InterpreterGender))
+		add("need.interpgender", genderWord(l, iv.InterpreterGender))
 	}
-	if len(iv.InterviewerSkills) > 0 {
-		add("Interviewer skills", strings.ReplaceAll(strings.Join(iv.InterviewerSkills, ", "), "_", " "))
-	}
-	if len(iv.InterpreterSkills) > 0 {
-		add("Interpreter skills", strings.ReplaceAll(strings.Join(iv.InterpreterSkills, ", "), "_", " "))
-	}
-	if len(iv.RoomFeatures) > 0 {
-		add("Room", strings.ReplaceAll(strings.Join(iv.RoomFeatures, ", "), "_", " "))
+	for _, f := range []struct {
+		key  string
+		list []string
+	}{{"need.ivrskills", iv.InterviewerSkills}, {"need.itpskills", iv.InterpreterSkills}, {"need.room", iv.RoomFeatures}} {
+		if len(f.list) > 0 {
+			add(f.key, featureWords(l, f.list))
+		}
 	}
 	if len(iv.Parties) > 0 {
-		add("Also attending", strings.Join(iv.Parties, ", ")+" (counsel or representative)")
+		add("need.parties", staffT(l, "need.parties.v", strings.Join(iv.Parties, ", ")))
 	}
 	if iv.PreferredInterviewer != "" {
-		add("Preferred interviewer", iv.PreferredInterviewer)
+		add("need.preferred", iv.PreferredInterviewer)
 	}
 	if len(iv.ExcludedInterpreters) > 0 {
-		add("Not these interpreters", strings.Join(iv.ExcludedInterpreters, ", "))
+		add("need.notinterp", strings.Join(iv.ExcludedInterpreters, ", "))
 	}
 	if len(iv.ExcludedInterviewers) > 0 {
-		add("Not these interviewers", strings.Join(iv.ExcludedInterviewers, ", "))
+		add("need.notivr", strings.Join(iv.ExcludedInterviewers, ", "))
 	}
 	return out
 }
 
-func genderWord(g string) string {
-	switch g {
-	case "f":
-		return "female"
-	case "m":
-		return "male"
+// whyWords says why an option is a good one in the page's language; the
+// cost codes are left out, as the page gives the cost in euros.
+func whyWords(l string, why []solver.Why) string {
+	var out []string
+	for _, w := range why {
+		switch w.Code {
+		case solver.WhyDaysAfterFirst, solver.WhyPastDeadline:
+			out = append(out, staffT(l, "why."+w.Code, w.N))
+		case solver.WhyDialect, solver.WhyDialectMissed:
+			out = append(out, staffT(l, "why."+w.Code, langName(l, w.Language)))
+		default:
+			out = append(out, staffT(l, "why."+w.Code))
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	s := strings.Join(out, "; ")
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:] + "."
+}
+
+// featureWords names skills and room features in the page's language.
+func featureWords(l string, codes []string) string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		if w, ok := staffText[l]["feature."+c]; ok {
+			out[i] = w
+		} else {
+			out[i] = strings.ReplaceAll(c, "_", " ")
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+func genderWord(l, g string) string {
+	if w, ok := staffText[l]["need.gender."+g]; ok {
+		return w
 	}
 	return g
 }
@@ -362,11 +407,11 @@ func (h *Handler) conflictOrRefusal(w http.ResponseWriter, r *http.Request, v *v
 	var ce *scheduler.ConflictError
 	if errors.As(err, &ce) {
 		w.Header().Set("X-Outcome", "conflict")
-		return h.renderCase(w, r, v, ce, "")
+		return h.renderCase(w, r, v, ce, refusal{})
 	}
 	switch errs.CodeOf(err) {
 	case errs.Invalid, errs.Unprocessable, errs.Conflict:
-		return h.renderCase(w, r, v, nil, errs.MessageOf(err))
+		return h.renderCase(w, r, v, nil, refusal{detail: errs.MessageOf(err)})
 	}
 	return "", err
 }
@@ -390,7 +435,7 @@ func (h *Handler) caseBook(w http.ResponseWriter, r *http.Request, v *view) (str
 	if err != nil {
 		return h.conflictOrRefusal(w, r, v, err)
 	}
-	h.seeOther(w, r, "/cases/"+id, fmt.Sprintf("Booked: booking %d.", res.Booking.ID))
+	h.seeOther(w, r, "/cases/"+id, v.T("flash.booked", res.Booking.ID))
 	return "", nil
 }
 
@@ -401,7 +446,7 @@ func (h *Handler) caseHold(w http.ResponseWriter, r *http.Request, v *view) (str
 	s := sessionFrom(ctx)
 	start, err := solver.ParseInstant(r.PostFormValue("start"))
 	if err != nil {
-		return "", errs.E(errs.Invalid, "The option to hold is incomplete: reload the page.")
+		return "", errs.E(errs.Invalid, "%s", v.T("rej.incomplete"))
 	}
 	now := h.now()
 	ttl := h.cfg.Booking.HoldTTL
@@ -437,7 +482,7 @@ func (h *Handler) caseHold(w http.ResponseWriter, r *http.Request, v *view) (str
 		}
 		return h.conflictOrRefusal(w, r, v, err)
 	}
-	h.seeOther(w, r, "/cases/"+id, fmt.Sprintf("Held for %d minutes: book it before the hold runs out.", int(ttl/time.Minute)))
+	h.seeOther(w, r, "/cases/"+id, v.T("flash.held", int(ttl/time.Minute)))
 	return "", nil
 }
 
@@ -485,10 +530,10 @@ func (h *Handler) bookingReschedule(w http.ResponseWriter, r *http.Request, v *v
 	sug := r.PostFormValue("suggestion")
 	r = withCaseID(r, b.Interview)
 	if sug == "" {
-		return h.renderCase(w, r, v, nil, "Choose the new time first.")
+		return h.renderCase(w, r, v, nil, refusal{text: v.T("rej.choose")})
 	}
 	if reason == "" {
-		return h.renderCase(w, r, v, nil, "Give a reason for the change.")
+		return h.renderCase(w, r, v, nil, refusal{text: v.T("rej.movereason")})
 	}
 	res, err := h.cfg.Booking.Reschedule(r.Context(), scheduler.ChangeRequest{BookingID: b.ID, SuggestionID: sug, Actor: s.Name, Reason: reason, Source: scheduler.SourceWeb})
 	if err != nil {
@@ -498,7 +543,7 @@ func (h *Handler) bookingReschedule(w http.ResponseWriter, r *http.Request, v *v
 	if err != nil {
 		return "", err
 	}
-	h.seeOther(w, r, "/cases/"+b.Interview, fmt.Sprintf("Moved: booking %d is now on %s, room %s.", res.Booking.ID,
+	h.seeOther(w, r, "/cases/"+b.Interview, v.T("flash.moved", res.Booking.ID,
 		when(v.L, res.Booking.Start, res.Booking.End, c.loc), res.Booking.Room))
 	return "", nil
 }
@@ -512,15 +557,15 @@ func (h *Handler) bookingCancel(w http.ResponseWriter, r *http.Request, v *view)
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	r = withCaseID(r, b.Interview)
 	if reason == "" {
-		return h.renderCase(w, r, v, nil, "Give a reason for the cancellation.")
+		return h.renderCase(w, r, v, nil, refusal{text: v.T("rej.cancelreason")})
 	}
 	if r.PostFormValue("confirm") != "yes" {
-		return h.renderCase(w, r, v, nil, "Tick the box to confirm the cancellation.")
+		return h.renderCase(w, r, v, nil, refusal{text: v.T("rej.confirm")})
 	}
 	if _, err := h.cfg.Booking.Cancel(r.Context(), scheduler.ChangeRequest{BookingID: b.ID, Actor: s.Name, Reason: reason, Source: scheduler.SourceWeb}); err != nil {
 		return h.conflictOrRefusal(w, r, v, err)
 	}
-	h.seeOther(w, r, "/cases/"+b.Interview, fmt.Sprintf("Cancelled booking %d; the interview is pending again.", b.ID))
+	h.seeOther(w, r, "/cases/"+b.Interview, v.T("flash.cancelled", b.ID))
 	return "", nil
 }
 
@@ -556,12 +601,12 @@ func (h *Handler) bookingPage(w http.ResponseWriter, r *http.Request, v *view) (
 		for _, e := range entries {
 			at := e.At
 			if t, err := time.Parse(time.RFC3339, e.At); err == nil {
-				at = t.In(c.loc).Format("2 Jan 2006 15:04")
+				at = mail.FormatWhen(v.L, t.In(c.loc))
 			}
-			d.Audit = append(d.Audit, auditView{At: at, Actor: e.Actor, Action: e.Action, Reason: e.Reason})
+			d.Audit = append(d.Audit, auditView{At: at, Actor: e.Actor, Action: codeWord(v.L, "action.", e.Action), Reason: e.Reason})
 		}
 	}
-	v.Title, v.Nav, v.Data = fmt.Sprintf("Booking %d", b.ID), "planner", d
+	v.Title, v.Nav, v.Data = v.T("bk.title", b.ID), "planner", d
 	rememberPlace(w, bv.OfficeID, bv.Week)
 	if v.Names, err = h.db.DisplayNames(r.Context(), []string{b.Room}, []string{b.Interviewer}, []string{b.Interpreter}); err != nil {
 		return "", err
@@ -578,10 +623,13 @@ func (h *Handler) roomOffice(ctx context.Context, room string) string {
 
 // addParticipants adds the booking's people outside the agency, their
 // answers and the mails sent to them.
-func (h *Handler) addParticipants(ctx context.Context, bv *bookingView, loc *time.Location) error {
+func (h *Handler) addParticipants(ctx context.Context, l string, bv *bookingView, loc *time.Location) error {
 	ps, err := h.db.Participants(ctx, bv.ID)
 	if err != nil {
 		return err
+	}
+	for i := range ps {
+		ps[i].Role = staffT(l, "role."+ps[i].Role)
 	}
 	bv.Participants = ps
 	ms, err := h.db.Mails(ctx, bv.ID)
@@ -593,8 +641,8 @@ func (h *Handler) addParticipants(ctx context.Context, bv *bookingView, loc *tim
 		if m.SentAt != nil {
 			when = *m.SentAt
 		}
-		bv.Mails = append(bv.Mails, mailView{When: localStamp(when, loc), To: m.RecipientKind + " " + m.RecipientID,
-			Kind: m.Kind + " (" + m.Method + ")", State: m.State})
+		bv.Mails = append(bv.Mails, mailView{When: localStamp(l, when, loc), To: staffT(l, "role."+m.RecipientKind) + " " + m.RecipientID,
+			Kind: staffT(l, "mail.kind."+m.Kind), State: staffT(l, "mail.state."+m.State)})
 	}
 	return nil
 }
@@ -681,7 +729,7 @@ func (h *Handler) caseReleaseHold(w http.ResponseWriter, r *http.Request, v *vie
 	if err := h.db.ReleaseHold(r.Context(), id, hold, sessionFrom(r.Context()).Name, h.now()); err != nil {
 		return "", err
 	}
-	h.seeOther(w, r, "/cases/"+id, "Hold released.")
+	h.seeOther(w, r, "/cases/"+id, v.T("flash.released"))
 	return "", nil
 }
 
@@ -690,12 +738,12 @@ func (h *Handler) caseFlag(w http.ResponseWriter, r *http.Request, v *view) (str
 	id := chi.URLParam(r, "id")
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	if reason == "" || len(reason) > 1000 {
-		return h.renderCase(w, r, v, nil, "Say in a few words why the case is flagged (at most 1000 characters).")
+		return h.renderCase(w, r, v, nil, refusal{text: v.T("rej.flagreason")})
 	}
 	if err := h.db.FlagInterview(r.Context(), id, reason, sessionFrom(r.Context()).Name, h.now()); err != nil {
 		return "", err
 	}
-	h.seeOther(w, r, "/cases/"+id, "Flagged to the managers.")
+	h.seeOther(w, r, "/cases/"+id, v.T("flash.flagged"))
 	return "", nil
 }
 
@@ -710,7 +758,7 @@ func (h *Handler) flagsPage(w http.ResponseWriter, r *http.Request, v *view) (st
 		return "", err
 	}
 	for i := range fs {
-		fs[i].CreatedAt = localStamp(fs[i].CreatedAt, c.loc)
+		fs[i].CreatedAt = localStamp(v.L, fs[i].CreatedAt, c.loc)
 	}
 	v.Title, v.Nav, v.Data = v.T("flags.title"), "flags", fs
 	return "flags", nil
@@ -725,7 +773,7 @@ func (h *Handler) flagResolve(w http.ResponseWriter, r *http.Request, v *view) (
 	if err := h.db.ResolveFlag(r.Context(), id, sessionFrom(r.Context()).Name, h.now()); err != nil {
 		return "", err
 	}
-	h.seeOther(w, r, "/flags", "Flag resolved.")
+	h.seeOther(w, r, "/flags", v.T("flash.resolved"))
 	return "", nil
 }
 

@@ -33,7 +33,7 @@ var (
 	verbRE    = regexp.MustCompile(`%[-+# 0]*[0-9]*[sdvqf]`)
 	// An English article or conjunction in a page's visible text: a
 	// sentence left in English.
-	englishRE = regexp.MustCompile(`\b(the|and|or|of|no|is)\b`)
+	englishRE = regexp.MustCompile(`(?:^|[^\p{L}])(the|and|or|of|no|is)(?:$|[^\p{L}])`)
 )
 
 // englishPartRE is a part of a page marked as English: the solver's own
@@ -94,9 +94,9 @@ func TestStaffPagesAreTranslated(t *testing.T) {
 	}{
 		{"/queue", true}, {"/queue?language=ar&priority=2", true}, {"/attention", true}, {"/flags", true},
 		{"/no/such/page", true},
-		{"/cases/I-0001", false}, {"/cases/" + bk.Interview, false}, {fmt.Sprintf("/bookings/%d", bk.ID), false},
-		{"/planner", false}, {"/plans", false}, {planPath, false}, {"/shortages", false},
-		{"/people/interpreter/" + bk.Interpreter, false}, {"/people/room/" + bk.Room, false},
+		{"/cases/I-0001", true}, {"/cases/" + bk.Interview, true}, {fmt.Sprintf("/bookings/%d", bk.ID), true},
+		{"/planner", true}, {"/plans", true}, {planPath, true}, {"/shortages", true},
+		{"/people/interpreter/" + bk.Interpreter, true}, {"/people/room/" + bk.Room, true},
 	}
 	for _, l := range []string{"fi", "sv"} {
 		p := m.get("/lang/" + l + "?next=/queue")
@@ -113,6 +113,18 @@ func TestStaffPagesAreTranslated(t *testing.T) {
 				assert.Empty(t, englishRE.FindAllString(text, -1), "%s %s: English words in\n%s", l, pg.path, text)
 			}
 		}
+	}
+	// The sign-in page, before signing in.
+	anon := e.browser(t)
+	for _, l := range []string{"fi", "sv"} {
+		anon.get("/lang/" + l + "?next=/signin")
+		p := anon.get("/signin")
+		require.Equal(t, http.StatusOK, p.status)
+		require.Contains(t, p.body, `<html lang="`+l+`">`)
+		text := visibleText(p.body)
+		assert.Empty(t, missingRE.FindAllString(p.body, -1), l)
+		assert.Empty(t, englishLeftovers(l, text), l)
+		assert.Empty(t, englishRE.FindAllString(text, -1), "%s /signin: English words in\n%s", l, text)
 	}
 	// Dates in the page's language's style.
 	p = m.get("/lang/fi?next=/attention")

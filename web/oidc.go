@@ -138,8 +138,8 @@ func (o *oidcClient) discover(ctx context.Context) (*oauth2.Config, *oidc.IDToke
 // providerDown answers when the provider cannot be reached.
 func (h *Handler) providerDown(w http.ResponseWriter, r *http.Request, err error) {
 	h.log.Error("web: OpenID provider", "step", routeOf(r), "error", err.Error())
-	v := &view{Title: "Sign-in unavailable",
-		Error: "The sign-in service of " + h.oidc.cfg.Name + " cannot be reached just now. Wait a moment and try again."}
+	l := staffLocale(r)
+	v := &view{Title: staffT(l, "si.down.title"), L: l, Path: r.URL.RequestURI(), Error: staffT(l, "si.down", h.oidc.cfg.Name)}
 	h.render(w, r, http.StatusBadGateway, "error", v, time.Now())
 }
 
@@ -178,7 +178,7 @@ func (h *Handler) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	setCookie(w, oidcCookie, "", -1)
 	if err != nil || q.Get("state") == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(q.Get("state"))) != 1 {
 		h.log.Warn("web: OpenID callback refused: state", "client", clientAddr(r))
-		h.fail(w, r, errs.E(errs.Forbidden, "This sign-in did not start here, or it is out of date. Go to the sign-in page and try again."))
+		h.fail(w, r, errs.E(errs.Forbidden, "%s", staffT(staffLocale(r), "si.state")))
 		return
 	}
 	l, err := h.db.TakeOIDCLogin(r.Context(), hashOf(c.Value), h.now())

@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/mail"
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
@@ -22,6 +23,7 @@ type personBooking struct {
 
 type personData struct {
 	Kind, ID, Title string
+	Name            string // the person's or room's name, when known
 	Facts           []need
 	Bookings        []personBooking
 	Absences        []string
@@ -40,18 +42,18 @@ type feedView struct {
 	LastUsed             string
 }
 
-var personKinds = map[string]string{"room": "Room", "interviewer": "Interviewer", "interpreter": "Interpreter"}
+var personKinds = map[string]bool{"room": true, "interviewer": true, "interpreter": true}
 
 func (h *Handler) person(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
-	return h.renderPerson(w, r, v, "", 0)
+	id, link := takeNewLink(w, r)
+	return h.renderPerson(w, r, v, link, id)
 }
 
 func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, v *view, newURL string, newFor int64) (string, error) {
 	ctx := r.Context()
 	kind, id := chi.URLParam(r, "kind"), chi.URLParam(r, "id")
-	label, ok := personKinds[kind]
-	if !ok {
-		return "", errs.E(errs.NotFound, "There is no page for %q.", kind)
+	if !personKinds[kind] {
+		return "", errs.E(errs.NotFound, "%s", v.T("err.nokind"))
 	}
 	c, err := h.clock(ctx)
 	if err != nil {
@@ -61,9 +63,12 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, v *view, 
 	if err != nil {
 		return "", err
 	}
-	d := personData{Kind: kind, ID: id, Title: label + " " + id, Week: monday(c.ref).String()}
+	d := personData{Kind: kind, ID: id, Title: v.T("kind."+kind) + " " + id, Week: monday(c.ref).String()}
 	if err := h.personFacts(v.L, ctx, &d, names); err != nil {
 		return "", err
+	}
+	if d.Name != "" {
+		d.Title = d.Name
 	}
 	from, to := c.ref.Midnight(c.loc), (c.ref + personDays).Midnight(c.loc)
 	d.From, d.To = longDate(v.L, c.ref), longDate(v.L, c.ref+personDays-1)
@@ -71,11 +76,11 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, v *view, 
 		return "", err
 	}
 	if kind != "room" {
-		if err := h.personAbsences(ctx, &d, c, from); err != nil {
+		if err := h.personAbsences(ctx, v.L, &d, c, from); err != nil {
 			return "", err
 		}
 	}
-	if err := h.personFeeds(ctx, &d, c); err != nil {
+	if err := h.personFeeds(ctx, v.L, &d, c); err != nil {
 		return "", err
 	}
 	d.CanManage = sessionFrom(ctx).Manager()
@@ -105,53 +110,57 @@ func (h *Handler) personFacts(l string, ctx context.Context, d *personData, name
 		}
 		return strings.Join(out, ", ")
 	}
-	words := func(xs []string) string { return strings.ReplaceAll(strings.Join(xs, ", "), "_", " ") }
+	words := func(xs []string) string { return featureWords(l, xs) }
+	fact := func(key, value string) { d.Facts = append(d.Facts, need{staffT(l, key), value}) }
 	switch d.Kind {
 	case "room":
 		x, err := h.db.Room(ctx, d.ID)
 		if err != nil {
 			return err
 		}
+		d.Name = x.Name
 		d.Office = x.Location
-		d.Facts = append(d.Facts, need{"Office", officeList([]string{x.Location})})
+		fact("fact.office", officeList([]string{x.Location}))
 		if len(x.Features) > 0 {
-			d.Facts = append(d.Facts, need{"Features", words(x.Features)})
+			fact("fact.features", words(x.Features))
 		}
 		if !x.Active {
-			d.Facts = append(d.Facts, need{"Active", "no"})
+			fact("fact.active", staffT(l, "fact.no"))
 		}
 	case "interviewer":
 		x, err := h.db.Interviewer(ctx, d.ID)
 		if err != nil {
 			return err
 		}
+		d.Name = x.Name
 		d.Office = x.Location
-		d.Facts = append(d.Facts, need{"Office", officeList([]string{x.Location})})
+		fact("fact.office", officeList([]string{x.Location}))
 		if len(x.Languages) > 0 {
-			d.Facts = append(d.Facts, need{"Languages", langs(x.Languages)})
+			fact("fact.languages", langs(x.Languages))
 		}
 		if len(x.Skills) > 0 {
-			d.Facts = append(d.Facts, need{"Skills", words(x.Skills)})
+			fact("fact.skills", words(x.Skills))
 		}
 	case "interpreter":
 		x, err := h.db.Interpreter(ctx, d.ID)
 		if err != nil {
 			return err
 		}
+		d.Name = x.Name
 		if len(x.Locations) > 0 {
 			d.Office = x.Locations[0]
 		}
-		d.Facts = append(d.Facts, need{"Languages", langs(x.Languages)})
+		fact("fact.languages", langs(x.Languages))
 		var modes []string
 		for _, m := range x.Modes {
 			modes = append(modes, modeWord(l, m))
 		}
-		d.Facts = append(d.Facts, need{"Works", strings.Join(modes, ", ")})
+		fact("fact.works", strings.Join(modes, ", "))
 		if len(x.Locations) > 0 {
-			d.Facts = append(d.Facts, need{"On site at", officeList(x.Locations)})
+			fact("fact.onsite", officeList(x.Locations))
 		}
 		if len(x.Skills) > 0 {
-			d.Facts = append(d.Facts, need{"Skills", words(x.Skills)})
+			fact("fact.skills", words(x.Skills))
 		}
 	}
 	return nil
@@ -164,20 +173,34 @@ func (h *Handler) personBookings(l string, ctx context.Context, d *personData, c
 	if err != nil {
 		return err
 	}
+	var rooms, ivrs, itps []string
 	for _, u := range uses {
-		pb := personBooking{ID: u.Booking, Interview: u.Interview, Lang: u.Language, Room: u.Room}
+		rooms, ivrs, itps = append(rooms, u.Room), append(ivrs, u.Interviewer), append(itps, u.Interpreter)
+	}
+	people, err := h.db.DisplayNames(ctx, rooms, ivrs, itps)
+	if err != nil {
+		return err
+	}
+	name := func(kind, id string) string {
+		if n, ok := people[kind+"/"+id]; ok {
+			return n
+		}
+		return id
+	}
+	for _, u := range uses {
+		pb := personBooking{ID: u.Booking, Interview: u.Interview, Lang: u.Language, Room: name("room", u.Room)}
 		pb.When = when(l, solver.FormatInstant(u.Start, c.loc), solver.FormatInstant(u.End, c.loc), c.loc)
 		pb.Office = names[u.Location]
 		switch d.Kind {
 		case "room":
-			pb.Who = u.Interviewer
+			pb.Who = name("interviewer", u.Interviewer)
 			if u.Interpreter != "" {
-				pb.Who += ", " + u.Interpreter
+				pb.Who += ", " + name("interpreter", u.Interpreter)
 			}
 		case "interviewer":
-			pb.Who = u.Interpreter
+			pb.Who = name("interpreter", u.Interpreter)
 		case "interpreter":
-			pb.Who = u.Interviewer
+			pb.Who = name("interviewer", u.Interviewer)
 		}
 		d.Bookings = append(d.Bookings, pb)
 	}
@@ -185,7 +208,7 @@ func (h *Handler) personBookings(l string, ctx context.Context, d *personData, c
 }
 
 // personAbsences lists the person's absences that end after from.
-func (h *Handler) personAbsences(ctx context.Context, d *personData, c *clock, from time.Time) error {
+func (h *Handler) personAbsences(ctx context.Context, l string, d *personData, c *clock, from time.Time) error {
 	abs, err := h.db.Absences(ctx, d.Kind+"s", d.ID)
 	if err != nil {
 		return err
@@ -196,24 +219,24 @@ func (h *Handler) personAbsences(ctx context.Context, d *personData, c *clock, f
 		if err1 != nil || err2 != nil || !e.After(from) {
 			continue
 		}
-		d.Absences = append(d.Absences, s.In(c.loc).Format("Mon 2 Jan 2006 15:04")+" – "+e.In(c.loc).Format("Mon 2 Jan 2006 15:04"))
+		d.Absences = append(d.Absences, mail.FormatWhen(l, s.In(c.loc))+" – "+mail.FormatWhen(l, e.In(c.loc)))
 	}
 	return nil
 }
 
 // personFeeds lists the live calendar links of the person or room.
-func (h *Handler) personFeeds(ctx context.Context, d *personData, c *clock) error {
+func (h *Handler) personFeeds(ctx context.Context, l string, d *personData, c *clock) error {
 	feeds, err := h.db.FeedTokens(ctx, d.Kind, d.ID)
 	if err != nil {
 		return err
 	}
 	for _, f := range feeds {
-		fv := feedView{ID: f.ID, Created: localStamp(f.CreatedAt, c.loc), By: f.CreatedBy}
+		fv := feedView{ID: f.ID, Created: localStamp(l, f.CreatedAt, c.loc), By: f.CreatedBy}
 		if f.RotatedAt != nil {
-			fv.Rotated = localStamp(*f.RotatedAt, c.loc)
+			fv.Rotated = localStamp(l, *f.RotatedAt, c.loc)
 		}
 		if f.LastUsedAt != nil {
-			fv.LastUsed = localStamp(*f.LastUsedAt, c.loc)
+			fv.LastUsed = localStamp(l, *f.LastUsedAt, c.loc)
 		}
 		d.Feeds = append(d.Feeds, fv)
 	}
@@ -235,15 +258,16 @@ func (h *Handler) feedURL(r *http.Request, token string) string {
 
 func (h *Handler) feedCreate(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
 	kind, id := chi.URLParam(r, "kind"), chi.URLParam(r, "id")
-	if _, ok := personKinds[kind]; !ok {
-		return "", errs.E(errs.NotFound, "There is no page for %q.", kind)
+	if !personKinds[kind] {
+		return "", errs.E(errs.NotFound, "%s", v.T("err.nokind"))
 	}
 	token, f, err := h.db.CreateFeedToken(r.Context(), kind, id, sessionFrom(r.Context()).Name)
 	if err != nil {
 		return "", err
 	}
-	v.Flash = "Subscription link made. Copy it now: it is shown only once."
-	return h.renderPerson(w, r, v, h.feedURL(r, token), f.ID)
+	keepNewLink(w, r, f.ID, h.feedURL(r, token))
+	h.seeOther(w, r, personPath(r), v.T("flash.feed.made"))
+	return "", nil
 }
 
 func (h *Handler) feedOf(r *http.Request) (int64, error) {
@@ -261,7 +285,7 @@ func (h *Handler) feedOf(r *http.Request) (int64, error) {
 			return n, nil
 		}
 	}
-	return 0, errs.E(errs.NotFound, "There is no live subscription %d of %s %s.", n, kind, id)
+	return 0, errs.E(errs.NotFound, "%s", staffT(staffLocale(r), "err.nofeed"))
 }
 
 func (h *Handler) feedRotate(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
@@ -273,8 +297,9 @@ func (h *Handler) feedRotate(w http.ResponseWriter, r *http.Request, v *view) (s
 	if err != nil {
 		return "", err
 	}
-	v.Flash = "New subscription link made; the old one stopped working. Copy it now: it is shown only once."
-	return h.renderPerson(w, r, v, h.feedURL(r, token), n)
+	keepNewLink(w, r, n, h.feedURL(r, token))
+	h.seeOther(w, r, personPath(r), v.T("flash.feed.rotated"))
+	return "", nil
 }
 
 func (h *Handler) feedRevoke(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
@@ -282,9 +307,17 @@ func (h *Handler) feedRevoke(w http.ResponseWriter, r *http.Request, v *view) (s
 	if err != nil {
 		return "", err
 	}
+	if r.PostFormValue("confirm") != "yes" {
+		return "", errs.E(errs.Invalid, "%s", v.T("rej.revoke"))
+	}
 	if err := h.db.RevokeFeedToken(r.Context(), n); err != nil {
 		return "", err
 	}
-	h.seeOther(w, r, "/people/"+chi.URLParam(r, "kind")+"/"+chi.URLParam(r, "id"), "The subscription link was revoked: calendars using it stop updating.")
+	h.seeOther(w, r, personPath(r), v.T("flash.feed.revoked"))
 	return "", nil
+}
+
+// personPath is the page of the person or room of the request's route.
+func personPath(r *http.Request) string {
+	return "/people/" + chi.URLParam(r, "kind") + "/" + chi.URLParam(r, "id")
 }

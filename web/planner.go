@@ -25,10 +25,13 @@ type entry struct {
 	Lang  string
 	Link  string
 	Where string // another office, for a person's bookings elsewhere
+	// AllDay marks an absence of the whole day.
+	AllDay bool
 }
 
 type gridRow struct {
 	ID    string
+	Name  string // the person's or room's name, when known
 	Link  string
 	Note  string
 	Cells [][]entry
@@ -89,9 +92,47 @@ func (h *Handler) planner(w http.ResponseWriter, r *http.Request, v *view) (stri
 	b.placeUses(ow.Holds, "hold", d.Office, &d.Counts.Holds)
 	b.placeAbsences(ow.Absences, &d.Counts.Absences)
 	b.placeAvailability(ow.Availability)
-	d.Grids = b.finish(d.Busy)
+	d.Grids = b.finish(v.L, d.Busy)
+	if err := h.nameRows(ctx, d.Grids); err != nil {
+		return "", err
+	}
+	officeName := map[string]string{}
+	for _, o := range d.Offices {
+		officeName[o.Value] = o.Label
+	}
+	for _, g := range d.Grids {
+		for _, row := range g.Rows {
+			for _, cell := range row.Cells {
+				for i := range cell {
+					if n := officeName[cell[i].Where]; n != "" {
+						cell[i].Where = n
+					}
+				}
+			}
+		}
+	}
 	v.Nav, v.Data = "planner", d
 	return "planner", nil
+}
+
+// nameRows gives the grids' rows the names of their rooms and people.
+func (h *Handler) nameRows(ctx context.Context, grids []grid) error {
+	ids := map[string][]string{}
+	for _, g := range grids {
+		for _, row := range g.Rows {
+			ids[g.Kind] = append(ids[g.Kind], row.ID)
+		}
+	}
+	names, err := h.db.DisplayNames(ctx, ids["room"], ids["interviewer"], ids["interpreter"])
+	if err != nil {
+		return err
+	}
+	for _, g := range grids {
+		for i := range g.Rows {
+			g.Rows[i].Name = names[g.Kind+"/"+g.Rows[i].ID]
+		}
+	}
+	return nil
 }
 
 // plannerFrame reads the office and week asked for (the first office and
@@ -103,7 +144,7 @@ func (h *Handler) plannerFrame(ctx context.Context, q url.Values, c *clock, v *v
 		return plannerData{}, 0, err
 	}
 	if len(offs) == 0 {
-		return plannerData{}, 0, errs.E(errs.NotFound, "No office is stored yet.")
+		return plannerData{}, 0, errs.E(errs.NotFound, "%s", v.T("pl.nooffice"))
 	}
 	off := q.Get("office")
 	if off == "" {
@@ -114,17 +155,17 @@ func (h *Handler) plannerFrame(ctx context.Context, q url.Values, c *clock, v *v
 		return plannerData{}, 0, err
 	}
 	week = monday(week)
-	d := plannerData{Office: off, Week: week.String(), WeekLong: "week of " + longDate(v.L, week), Prev: (week - 7).String(), Next: (week + 7).String()}
+	d := plannerData{Office: off, Week: week.String(), WeekLong: v.T("pl.weekof", longDate(v.L, week)), Prev: (week - 7).String(), Next: (week + 7).String()}
 	found := false
 	for _, o := range offs {
 		d.Offices = append(d.Offices, option{Value: o.ID, Label: o.Name, Selected: o.ID == off})
 		if o.ID == off {
 			found = true
-			v.Title = "Planner: " + o.Name
+			v.Title = v.T("pl.title", o.Name)
 		}
 	}
 	if !found {
-		return plannerData{}, 0, errs.E(errs.NotFound, "There is no office %q.", off)
+		return plannerData{}, 0, errs.E(errs.NotFound, "%s", v.T("pl.nosuchoffice", off))
 	}
 	for i := 0; i < plannerDays; i++ {
 		d.Days = append(d.Days, dayLabel(v.L, week+solver.Date(i)))
@@ -140,8 +181,8 @@ func (h *Handler) languageOptions(l string, ctx context.Context, selected string
 		return nil, err
 	}
 	out := []option{{Value: "", Label: staffT(l, "queue.all.languages"), Selected: selected == ""}}
-	for _, l := range langs {
-		out = append(out, option{Value: l, Label: langName(l, l), Selected: l == selected})
+	for _, tag := range langs {
+		out = append(out, option{Value: tag, Label: langName(l, tag), Selected: tag == selected})
 	}
 	return out, nil
 }
@@ -219,7 +260,7 @@ func (b *weekGrids) placeAbsences(absences []resources.Span, count *int) {
 			s, e := maxTime(a.Start, ds), minTime(a.End, de)
 			en := entry{Kind: "absence", Time: b.hm(s, e)}
 			if s.Equal(ds) && e.Equal(de) {
-				en.Time = "all day"
+				en.Time, en.AllDay = "", true
 			}
 			b.put(b.intpsIdx, a.Owner, s, en)
 			b.put(b.ivrIdx, a.Owner, s, en)
@@ -238,7 +279,7 @@ func (b *weekGrids) placeAvailability(avail []resources.Span) {
 
 // finish orders each cell by time and, with busyOnly, keeps only the people
 // with a booking, hold or absence that week.
-func (b *weekGrids) finish(busyOnly bool) []grid {
+func (b *weekGrids) finish(l string, busyOnly bool) []grid {
 	for _, g := range []*grid{&b.rooms, &b.ivrs, &b.intps} {
 		if busyOnly && g != &b.rooms {
 			kept := g.Rows[:0]
@@ -258,9 +299,9 @@ func (b *weekGrids) finish(busyOnly bool) []grid {
 			}
 		}
 	}
-	b.rooms.Title, b.rooms.Caption = "Rooms", "Bookings and holds per room and day"
-	b.ivrs.Title, b.ivrs.Caption = "Interviewers", "Availability, bookings, holds and absences per interviewer and day"
-	b.intps.Title, b.intps.Caption = "Interpreters", "Availability, bookings, holds and absences per interpreter and day; bookings at other offices are marked"
+	b.rooms.Title, b.rooms.Caption = staffT(l, "pl.rooms"), staffT(l, "pl.rooms.caption")
+	b.ivrs.Title, b.ivrs.Caption = staffT(l, "pl.ivrs"), staffT(l, "pl.ivrs.caption")
+	b.intps.Title, b.intps.Caption = staffT(l, "pl.itps"), staffT(l, "pl.itps.caption")
 	return []grid{b.rooms, b.intps, b.ivrs}
 }
 

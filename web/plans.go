@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/mail"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/solver"
@@ -44,25 +46,27 @@ func (h *Handler) plansPage(w http.ResponseWriter, r *http.Request, v *view) (st
 	for i := len(page.Items) - 1; i >= 0; i-- {
 		p := page.Items[i]
 		d.Plans = append(d.Plans, planRow{ID: p.ID, Kind: p.Kind, Status: p.Status, From: p.From, To: p.To, By: p.CreatedBy,
-			Created: localStamp(p.CreatedAt, c.loc), Summary: p.Summary})
+			Created: localStamp(v.L, p.CreatedAt, c.loc), Summary: p.Summary})
 	}
-	v.Title, v.Nav, v.Data = "Plans", "plans", d
+	v.Title, v.Nav, v.Data = v.T("plans.title"), "plans", d
 	return "plans", nil
 }
 
-func localStamp(s string, loc *time.Location) string {
+// localStamp is an RFC 3339 instant as the page's language writes a date
+// and time.
+func localStamp(l, s string, loc *time.Location) string {
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
 		return s
 	}
-	return t.In(loc).Format("2 Jan 2006 15:04")
+	return mail.FormatWhen(l, t.In(loc))
 }
 
 func (h *Handler) planStart(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
 	s := sessionFrom(r.Context())
 	secs, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("time_limit")))
 	if err != nil || secs < 1 || time.Duration(secs)*time.Second > scheduler.MaxPlanTimeLimit {
-		return "", errs.E(errs.Invalid, "The time limit must be a whole number of seconds from 1 to %d.", int(scheduler.MaxPlanTimeLimit/time.Second))
+		return "", errs.E(errs.Invalid, "%s", v.T("plans.err.limit", int(scheduler.MaxPlanTimeLimit/time.Second)))
 	}
 	plan, err := h.cfg.Plans.Start(r.Context(), scheduler.PlanRequest{From: r.PostFormValue("from"), To: r.PostFormValue("to"),
 		TimeLimit: time.Duration(secs) * time.Second, Actor: s.Name})
@@ -96,6 +100,8 @@ type planData struct {
 	Accepted       []resources.AcceptedItem
 	AcceptedN      map[string]int
 	Created        string
+	// BoundLine says how far the plan is from what any plan could do.
+	BoundLine string
 }
 
 func (h *Handler) planOf(r *http.Request) (*resources.Plan, error) {
@@ -124,7 +130,7 @@ func (h *Handler) renderPlan(r *http.Request, v *view, p *resources.Plan, accept
 	if err != nil {
 		return "", err
 	}
-	d := planData{Plan: p, Running: p.Status == resources.PlanRunning, Progress: p.Progress, Created: localStamp(p.CreatedAt, c.loc)}
+	d := planData{Plan: p, Running: p.Status == resources.PlanRunning, Progress: p.Progress, Created: localStamp(v.L, p.CreatedAt, c.loc)}
 	if d.Running {
 		// No meta refresh (WCAG 2.2.1): web/static/plan.js updates the
 		// progress every few seconds and can be paused; the page's
@@ -160,11 +166,17 @@ func (h *Handler) renderPlan(r *http.Request, v *view, p *resources.Plan, accept
 			it.Moved = true
 			it.Before = m.Before.Start
 			if t, err := solver.ParseInstant(m.Before.Start); err == nil {
-				it.Before = t.In(c.loc).Format("Mon 2 Jan 15:04") + ", room " + m.Before.Room
+				it.Before = v.T("plan.before", mail.FormatWhen(v.L, t.In(c.loc)), m.Before.Room)
 			}
 			d.Items = append(d.Items, it)
 		}
 		d.Unscheduled = res.Unscheduled
+		if st := res.Stats; st != nil && st.Bound != nil && st.Gap != nil {
+			d.BoundLine = v.T("plan.bound", res.Score.Medium, *st.Bound)
+			if *st.Gap == 0 {
+				d.BoundLine += " " + v.T("plan.optimal")
+			}
+		}
 		d.Unchanged = len(res.Diff.Unchanged)
 		d.Dropped = res.Diff.Dropped
 	}
@@ -178,7 +190,10 @@ func (h *Handler) renderPlan(r *http.Request, v *view, p *resources.Plan, accept
 			d.AcceptedN[a.Outcome]++
 		}
 	}
-	v.Title, v.Nav, v.Data = fmt.Sprintf("Plan %d", p.ID), "plans", d
+	if v.Names, err = h.planNames(ctx, p); err != nil {
+		return "", err
+	}
+	v.Title, v.Nav, v.Data = v.T("plan.title", p.ID), "plans", d
 	return "plan", nil
 }
 
@@ -192,7 +207,7 @@ func (h *Handler) planAccept(w http.ResponseWriter, r *http.Request, v *view) (s
 	if r.PostFormValue("all") == "" {
 		items = r.PostForm["item"]
 		if len(items) == 0 {
-			return h.withError(r, v, p, "Tick the bookings to accept, or accept all.")
+			return h.withError(r, v, p, v.T("plan.err.tick"))
 		}
 	}
 	plan, out, err := h.cfg.Plans.Accept(r.Context(), p.ID, items, s.Name)
@@ -208,8 +223,8 @@ func (h *Handler) planAccept(w http.ResponseWriter, r *http.Request, v *view) (s
 			booked++
 		}
 	}
-	v.Flash = fmt.Sprintf("Accepted: %d of %d booked.", booked, len(out))
-	return h.renderPlan(r, v, plan, out)
+	h.seeOther(w, r, "/plans/"+strconv.FormatInt(plan.ID, 10), v.T("plan.flash.accepted", booked, len(out)))
+	return "", nil
 }
 
 func (h *Handler) withError(r *http.Request, v *view, p *resources.Plan, msg string) (string, error) {
@@ -228,6 +243,18 @@ func (h *Handler) planCancel(w http.ResponseWriter, r *http.Request, v *view) (s
 		}
 		return "", err
 	}
-	h.seeOther(w, r, "/plans/"+strconv.FormatInt(p.ID, 10), "The plan was cancelled.")
+	h.seeOther(w, r, "/plans/"+strconv.FormatInt(p.ID, 10), v.T("plan.flash.cancelled"))
 	return "", nil
+}
+
+// planNames are the names of the rooms and people of a plan's assignments.
+func (h *Handler) planNames(ctx context.Context, p *resources.Plan) (map[string]string, error) {
+	if p.Result == nil {
+		return nil, nil
+	}
+	var rooms, ivrs, itps []string
+	for _, a := range p.Result.Assignments {
+		rooms, ivrs, itps = append(rooms, a.Room), append(ivrs, a.Interviewer), append(itps, a.Interpreter)
+	}
+	return h.db.DisplayNames(ctx, rooms, ivrs, itps)
 }

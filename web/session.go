@@ -187,15 +187,16 @@ func (h *Handler) requireSession(min resources.Role) func(http.Handler) http.Han
 					http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 					return
 				}
-				h.fail(w, r, errs.E(errs.Unauthorized, "Your session has ended: sign in again, then repeat what you were doing."))
+				h.fail(w, r, errs.E(errs.Unauthorized, "%s", staffT(staffLocale(r), "si.ended")))
 				return
 			}
 			if s.Role.Rank() < min.Rank() {
-				h.fail(w, r, errs.E(errs.Forbidden, "This page is for the %s role and above; you are signed in as %s.", min, s.Role))
+				l := staffLocale(r)
+				h.fail(w, r, errs.E(errs.Forbidden, "%s", staffT(l, "si.role", staffT(l, "role."+string(min)), staffT(l, "role."+string(s.Role)))))
 				return
 			}
 			if r.Method == http.MethodPost && !validCSRF(r, s.CSRF) {
-				h.fail(w, r, errs.E(errs.Forbidden, "The form was out of date or did not come from this site. Reload the page and try again."))
+				h.fail(w, r, errs.E(errs.Forbidden, "%s", staffT(staffLocale(r), "si.csrf")))
 				return
 			}
 			next.ServeHTTP(w, r)
@@ -249,43 +250,44 @@ func (h *Handler) renderSignin(w http.ResponseWriter, r *http.Request, status in
 	if r.Method == http.MethodPost {
 		next = r.PostFormValue("next")
 	}
-	v := &view{Title: "Sign in", CSRF: csrf, Error: problem, Data: signinData{Next: safeNext(next), Tokens: h.tokenSignin}}
+	l := staffLocale(r)
+	v := &view{Title: staffT(l, "si.title"), CSRF: csrf, Error: problem, L: l, Path: r.URL.RequestURI(), Data: signinData{Next: safeNext(next), Tokens: h.tokenSignin}}
 	if h.oidc != nil {
 		v.Data = signinData{Next: safeNext(next), Tokens: h.tokenSignin, Provider: h.oidc.cfg.Name}
 	}
 	if r.Method == http.MethodGet && r.URL.Query().Get("signed_out") != "" {
-		v.Flash = "You are signed out."
+		v.Flash = staffT(l, "si.out")
 	}
 	h.render(w, r, status, "signin", v, time.Now())
 }
 
 func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	if !h.tokenSignin {
-		h.renderSignin(w, r, http.StatusForbidden, "Sign-in with an API token is off: sign in with "+h.oidc.cfg.Name+".")
+		h.renderSignin(w, r, http.StatusForbidden, staffT(staffLocale(r), "si.tokenoff", h.oidc.cfg.Name))
 		return
 	}
 	c, err := r.Cookie(signinCookie)
 	if err != nil || !validCSRF(r, c.Value) {
-		h.renderSignin(w, r, http.StatusForbidden, "The sign-in form was out of date. Try again.")
+		h.renderSignin(w, r, http.StatusForbidden, staffT(staffLocale(r), "si.stale"))
 		return
 	}
 	if wait, ok := h.signinAllowed(r); !ok {
 		secs := int(wait.Seconds()) + 1
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		h.log.Warn("web: sign-in throttled", "client", clientAddr(r))
-		h.renderSignin(w, r, http.StatusTooManyRequests, fmt.Sprintf("Too many sign-in attempts. Wait %d seconds, then try again.", secs))
+		h.renderSignin(w, r, http.StatusTooManyRequests, staffT(staffLocale(r), "si.throttled", secs))
 		return
 	}
 	token := strings.TrimSpace(r.PostFormValue("token"))
 	if token == "" {
-		h.renderSignin(w, r, http.StatusUnauthorized, "Enter your API token.")
+		h.renderSignin(w, r, http.StatusUnauthorized, staffT(staffLocale(r), "si.enter"))
 		return
 	}
 	t, err := h.db.Authenticate(r.Context(), token)
 	if err != nil {
 		if errs.CodeOf(err) == errs.Unauthorized {
 			h.log.Info("web: sign-in refused")
-			h.renderSignin(w, r, http.StatusUnauthorized, "That token is not valid, or it has been revoked.")
+			h.renderSignin(w, r, http.StatusUnauthorized, staffT(staffLocale(r), "si.invalid"))
 			return
 		}
 		h.fail(w, r, err)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -82,7 +81,7 @@ func (h *Handler) shortages(w http.ResponseWriter, r *http.Request, v *view) (st
 	if s := r.URL.Query().Get("weeks"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 13 {
-			return "", errs.E(errs.Invalid, "weeks must be a whole number from 1 to 13")
+			return "", errs.E(errs.Invalid, "%s", v.T("sh.err.weeks"))
 		}
 		weeks = n
 	}
@@ -100,14 +99,14 @@ func (h *Handler) shortages(w http.ResponseWriter, r *http.Request, v *view) (st
 	win.capacity(in, (end + 1).Midnight(c.loc), rows)
 	d := shortageData{From: longDate(v.L, c.ref), To: longDate(v.L, end), WeekCount: weeks}
 	for i := 0; i < weeks; i++ {
-		d.Weeks = append(d.Weeks, "Week of "+dayLabel(v.L, win.start+solver.Date(7*i)))
+		d.Weeks = append(d.Weeks, v.T("sh.weekof", dayLabel(v.L, win.start+solver.Date(7*i))))
 	}
 	for _, n := range []int{2, 4, 8, 13} {
-		d.WeekOption = append(d.WeekOption, option{Value: strconv.Itoa(n), Label: fmt.Sprintf("%d weeks", n), Selected: n == weeks})
+		d.WeekOption = append(d.WeekOption, option{Value: strconv.Itoa(n), Label: v.T("sh.nweeks", n), Selected: n == weeks})
 	}
 	d.rank(rows)
 	d.chart()
-	v.Title, v.Nav, v.Data = "Interpreter shortages", "shortages", d
+	v.Title, v.Nav, v.Data = v.T("sh.title"), "shortages", d
 	return "shortages", nil
 }
 

@@ -85,6 +85,8 @@ func localFuncs(l string) template.FuncMap {
 		"reason":   func(c string) string { return reasonWord(l, c) },
 		"dayLabel": func(d solver.Date) string { return dayLabel(l, d) },
 		"answer":   func(s string) string { return answerWord(l, s) },
+		"status":   func(s string) string { return codeWord(l, "status.", s) },
+		"word":     func(prefix, code string) string { return codeWord(l, prefix, code) },
 	}
 }
 
@@ -107,4 +109,27 @@ func MissingStaffTexts() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// tri is one wording in the three languages.
+type tri struct{ en, fi, sv string }
+
+// addTexts puts wordings into the catalog; a key given twice is a
+// programming error.
+func addTexts(m map[string]tri) {
+	for k, v := range m {
+		if _, dup := staffText["en"][k]; dup {
+			panic("staff text " + k + " given twice")
+		}
+		staffText["en"][k], staffText["fi"][k], staffText["sv"][k] = v.en, v.fi, v.sv
+	}
+}
+
+// codeWord is the catalog's wording of prefix+code, or the code itself
+// with its underscores as spaces when the catalog has none.
+func codeWord(l, prefix, code string) string {
+	if w, ok := staffText[l][prefix+code]; ok {
+		return w
+	}
+	return strings.ReplaceAll(code, "_", " ")
 }

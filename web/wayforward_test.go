@@ -73,9 +73,10 @@ func TestWayForwardWhenNothingFits(t *testing.T) {
 	form := url.Values{"start": {local(o.Start)}, "room": {o.Room}, "interviewer": {o.Interviewer}, "interpreter": {wrong},
 		"mode": {o.Mode}}
 	p = c.post("/cases/"+id+"/book", form)
-	problem := regexp.MustCompile(`<div class="problem" role="alert"><p>([^<]*)</p>`).FindStringSubmatch(p.body)
+	problem := regexp.MustCompile(`<div class="problem" role="alert"><p>([^<]*)</p><p>In detail: <span lang="en">([^<]*)</span>`).FindStringSubmatch(p.body)
 	require.NotNil(t, problem, "the refusal is shown")
-	require.Regexp(t, `breaks rule \d+: .*`+wrong+`.*(language|dialect)`, problem[1], "the refusal names the broken rule")
+	require.Equal(t, "The change was not made", problem[1])
+	require.Regexp(t, `breaks rule \d+: .*`+wrong+`.*(language|dialect)`, problem[2], "the refusal names the broken rule")
 	form.Set("interpreter", o.Interpreter)
 	p = c.post("/cases/"+id+"/book", form)
 	require.Equal(t, http.StatusSeeOther, p.status, p.body)

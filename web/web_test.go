@@ -640,12 +640,17 @@ func TestPlansStartAndAccept(t *testing.T) {
 	items := regexp.MustCompile(`name="item" value="([^"]+)"`).FindAllStringSubmatch(p.body, -1)
 	require.NotEmpty(t, items)
 	// Accept one, then all.
+	// Each accept redirects to the plan (a reload does not accept again),
+	// which says what was accepted.
 	p = m.post(loc+"/accept", url.Values{"item": {items[0][1]}})
-	require.Equal(t, 200, p.status, p.body)
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	require.Equal(t, loc, p.header.Get("Location"))
+	p = m.get(loc)
 	require.Contains(t, p.body, "Accepted: 1 of 1 booked.")
+	require.Contains(t, p.body, `<tr class="outcome-booked">`)
 	p = m.post(loc+"/accept", url.Values{"all": {"1"}})
-	require.Equal(t, 200, p.status)
-	require.Contains(t, p.body, "Accepted:")
+	require.Equal(t, http.StatusSeeOther, p.status)
+	require.Contains(t, m.get(loc).body, "Accepted:")
 	plan, err := e.db.Plan(context.Background(), id, false)
 	require.NoError(t, err)
 	require.Equal(t, resources.PlanAccepted, plan.Status)
@@ -675,7 +680,7 @@ func TestPlanRunningPage(t *testing.T) {
 	require.Contains(t, p.body, `<section aria-labelledby="prog-h" class="card" id="progress" data-refresh="3">`)
 	require.Contains(t, p.body, `<div id="progress-now" aria-live="polite">`)
 	require.Contains(t, p.body, `<span id="progress-auto" hidden>`)
-	require.Contains(t, p.body, `<button type="button" id="progress-pause" class="secondary">Pause updates</button>`)
+	require.Contains(t, p.body, `<button type="button" id="progress-pause" class="secondary" data-resume="Resume updates" data-pause="Pause updates">Pause updates</button>`)
 	require.Contains(t, p.body, `<a href="`+loc+`">Refresh</a>`)
 	csp := p.header.Get("Content-Security-Policy")
 	require.Contains(t, csp, "script-src 'self';")
@@ -687,7 +692,7 @@ func TestPlanRunningPage(t *testing.T) {
 	js := m.get("/static/plan.js")
 	require.Equal(t, 200, js.status)
 	require.Contains(t, js.header.Get("Content-Type"), "javascript")
-	require.Contains(t, js.body, "Pause updates")
+	require.Contains(t, js.body, "data-resume")
 	require.Contains(t, js.body, "progress-now")
 
 	p = m.post(loc+"/cancel", nil)
@@ -806,8 +811,14 @@ func TestFeedLinks(t *testing.T) {
 	m := e.browser(t)
 	m.signIn(e.manager)
 	m.get(path)
+	// Making a link redirects to the page, which shows it once: a reload
+	// neither makes another link nor shows this one again.
 	p = m.post(path+"/feeds", nil)
-	require.Equal(t, 200, p.status, p.body)
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	require.Equal(t, path, p.header.Get("Location"))
+	require.NotRegexp(t, `ivf_`, p.body+fmt.Sprint(p.header), "the link is not in the redirect")
+	p = m.get(path)
+	require.Contains(t, p.body, "Subscription link made.")
 	mm := feedURLRe.FindStringSubmatch(p.body)
 	require.NotNil(t, mm, p.body)
 	link := html.UnescapeString(mm[1])
@@ -823,24 +834,32 @@ func TestFeedLinks(t *testing.T) {
 	require.Equal(t, 200, st)
 	require.Contains(t, body, "BEGIN:VCALENDAR")
 	require.Contains(t, body, bk.Interview)
-	// The link is not shown again.
+	// The link is not shown again, and no other link was made.
 	p = m.get(path)
 	require.NotContains(t, p.body, link)
 	require.Contains(t, p.body, "Link ")
+	require.Len(t, regexp.MustCompile(`/feeds/\d+/rotate`).FindAllString(p.body, -1), 1)
 
 	// Rotate: a new link, the old one is dead.
 	id := regexp.MustCompile(`/feeds/(\d+)/rotate`).FindStringSubmatch(p.body)
 	require.NotNil(t, id)
 	p = m.post(path+"/feeds/"+id[1]+"/rotate", nil)
-	require.Equal(t, 200, p.status)
+	require.Equal(t, http.StatusSeeOther, p.status)
+	p = m.get(path)
 	link2 := html.UnescapeString(feedURLRe.FindStringSubmatch(p.body)[1])
+	require.NotContains(t, m.get(path).body, link2)
 	require.NotEqual(t, link, link2)
 	st, _ = fetch(link)
 	require.Equal(t, http.StatusNotFound, st)
 	st, _ = fetch(link2)
 	require.Equal(t, 200, st)
-	// Revoke: dead too.
+	// Revoke asks to confirm; then the link is dead too.
 	p = m.post(path+"/feeds/"+id[1]+"/revoke", nil)
+	require.Equal(t, http.StatusBadRequest, p.status)
+	require.Contains(t, p.body, "Tick the box to confirm revoking the link.")
+	st, _ = fetch(link2)
+	require.Equal(t, 200, st, "not revoked without the confirmation")
+	p = m.post(path+"/feeds/"+id[1]+"/revoke", url.Values{"confirm": {"yes"}})
 	require.Equal(t, http.StatusSeeOther, p.status)
 	st, _ = fetch(link2)
 	require.Equal(t, http.StatusNotFound, st)
@@ -874,7 +893,7 @@ func TestPlannerFilters(t *testing.T) {
 	p := b.get("/planner?office=HEL&week=2027-01-04&busy=1")
 	require.Equal(t, 2, strings.Count(p.body, `<span class="e absence">absent all day</span>`), p.body)
 	p = b.get("/people/interviewer/HEL-E01")
-	require.Contains(t, p.body, "Tue 5 Jan 2027 00:00 – Thu 7 Jan 2027 00:00")
+	require.Contains(t, p.body, "Tue 5 Jan 2027, 00:00 – Thu 7 Jan 2027, 00:00")
 	// Any day of a week shows that week; other weeks are empty but fine.
 	p = b.get("/planner?office=HEL&week=2027-01-06")
 	require.Contains(t, p.body, "week of Monday 4 January 2027")
@@ -956,7 +975,7 @@ func TestShortagesFigures(t *testing.T) {
 	for _, c := range ti.cells[7:] {
 		require.Equal(t, "0 h / 0 h", c)
 	}
-	require.Contains(t, p.body, "<strong>1</strong> language has more demand than capacity")
+	require.Contains(t, p.body, "1 language has more demand than capacity")
 	require.Contains(t, p.body, "<title>Somali: demand 6 h</title>")
 	require.Contains(t, p.body, "<title>Tigrinya: capacity 11 h</title>")
 }

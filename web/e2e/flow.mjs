@@ -108,7 +108,7 @@ try {
   check(await pa.evaluate(() => document.activeElement.id) === 'main', 'the skip link does not move the focus to the content');
   await shot(pa, '02-queue');
   // Filters: a language narrows the queue.
-  await pa.getByLabel('Language').selectOption({ index: 1 });
+  await pa.getByLabel('Language', { exact: true }).selectOption({ index: 1 });
   await pa.getByRole('button', { name: 'Filter' }).click();
   const filtered = await pa.locator('table.list tbody tr').count();
   check(filtered > 0 && filtered < rows, `the language filter gave ${filtered} of ${rows}`);
@@ -159,6 +159,13 @@ try {
   check(ics.includes('BEGIN:VCALENDAR'), 'the feed is not a calendar');
   check(ics.includes(env('CASE_A')), 'the feed does not hold ' + env('CASE_A'));
   out.feedHoldsBooking = true;
+  // The page after making the link is a redirect: a reload makes no other
+  // link and no longer shows this one.
+  await pm.reload();
+  check(await pm.getByLabel('Subscription link (shown only once)').count() === 0, 'the link is shown again after a reload');
+  check(await pm.locator('ul.feeds > li').count() === 1, 'a reload made another link');
+  await pm.locator('ul.feeds details summary').first().click();
+  await pm.getByLabel(/^Yes, revoke it/).first().check();
   await pm.getByRole('button', { name: /^Revoke link/ }).first().click();
   await pm.getByRole('status').filter({ hasText: 'revoked' }).waitFor();
   check((await pm.request.get(feedUrl)).status() === 404, 'a revoked feed still answers');

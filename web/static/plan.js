@@ -45,7 +45,7 @@
 
   pause.addEventListener('click', function () {
     paused = !paused;
-    pause.textContent = paused ? 'Resume updates' : 'Pause updates';
+    pause.textContent = paused ? pause.getAttribute('data-resume') : pause.getAttribute('data-pause');
     if (paused) clearTimeout(timer); else update();
   });
   auto.hidden = false;

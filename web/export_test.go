@@ -1,0 +1,4 @@
+package web
+
+// StaffText is the staff pages' catalog, for the tests.
+var StaffText = staffText
