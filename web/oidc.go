@@ -147,7 +147,7 @@ func (h *Handler) providerDown(w http.ResponseWriter, r *http.Request, err error
 // and PKCE challenge.
 func (h *Handler) oidcLogin(w http.ResponseWriter, r *http.Request) {
 	if h.oidc == nil {
-		h.fail(w, r, errs.E(errs.NotFound, "there is no such page"))
+		h.fail(w, r, errs.E(errs.NotFound, "%s", staffT(staffLocale(r), "err.notfound")))
 		return
 	}
 	oc, _, err := h.oidc.discover(r.Context())
@@ -170,7 +170,7 @@ func (h *Handler) oidcLogin(w http.ResponseWriter, r *http.Request) {
 // role mapped from its claim.
 func (h *Handler) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	if h.oidc == nil {
-		h.fail(w, r, errs.E(errs.NotFound, "there is no such page"))
+		h.fail(w, r, errs.E(errs.NotFound, "%s", staffT(staffLocale(r), "err.notfound")))
 		return
 	}
 	q := r.URL.Query()
@@ -188,10 +188,10 @@ func (h *Handler) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	if e := q.Get("error"); e != "" {
 		h.log.Info("web: OpenID provider refused sign-in", "error", e)
-		h.fail(w, r, errs.E(errs.Unauthorized, "%s did not sign you in. Go to the sign-in page and try again.", h.oidc.cfg.Name))
+		h.fail(w, r, errs.E(errs.Unauthorized, "%s", staffT(staffLocale(r), "si.notsigned", h.oidc.cfg.Name)))
 		return
 	}
-	who, err := h.oidcIdentity(r.Context(), q.Get("code"), l)
+	who, err := h.oidcIdentity(r.Context(), staffLocale(r), q.Get("code"), l)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -214,7 +214,7 @@ type oidcUser struct {
 
 // oidcIdentity exchanges the code, verifies the ID token and maps its role
 // claim. Neither the tokens nor the code are logged.
-func (h *Handler) oidcIdentity(ctx context.Context, code string, l *postgres.OIDCLogin) (*oidcUser, error) {
+func (h *Handler) oidcIdentity(ctx context.Context, lang, code string, l *postgres.OIDCLogin) (*oidcUser, error) {
 	oc, verifier, err := h.oidc.discover(ctx)
 	if err != nil {
 		return nil, err
@@ -222,7 +222,7 @@ func (h *Handler) oidcIdentity(ctx context.Context, code string, l *postgres.OID
 	tok, err := oc.Exchange(h.oidc.ctx(ctx), code, oauth2.VerifierOption(l.Verifier))
 	if err != nil {
 		h.log.Warn("web: OpenID code exchange failed", "error", errText(err))
-		return nil, errs.E(errs.Unauthorized, "%s did not confirm the sign-in. Go to the sign-in page and try again.", h.oidc.cfg.Name)
+		return nil, errs.E(errs.Unauthorized, "%s", staffT(lang, "si.notconfirmed", h.oidc.cfg.Name))
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	idt, err := verifier.Verify(h.oidc.ctx(ctx), raw)
@@ -231,7 +231,7 @@ func (h *Handler) oidcIdentity(ctx context.Context, code string, l *postgres.OID
 			err = fmt.Errorf("nonce does not match")
 		}
 		h.log.Warn("web: OpenID ID token refused", "error", err.Error())
-		return nil, errs.E(errs.Unauthorized, "The sign-in could not be verified. Go to the sign-in page and try again.")
+		return nil, errs.E(errs.Unauthorized, "%s", staffT(lang, "si.unverified"))
 	}
 	var claims map[string]any
 	if err := idt.Claims(&claims); err != nil {
@@ -239,7 +239,7 @@ func (h *Handler) oidcIdentity(ctx context.Context, code string, l *postgres.OID
 	}
 	values := claimValues(claims, h.oidc.cfg.RoleClaim)
 	if values == nil {
-		if values, err = h.userinfoValues(ctx, tok, idt.Subject); err != nil {
+		if values, err = h.userinfoValues(ctx, lang, tok, idt.Subject); err != nil {
 			return nil, err
 		}
 	}
@@ -247,8 +247,7 @@ func (h *Handler) oidcIdentity(ctx context.Context, code string, l *postgres.OID
 	role, ok := mapRole(values, h.oidc.cfg.RoleMap)
 	if !ok {
 		h.log.Info("web: OpenID sign-in refused: no mapped role", "claim", h.oidc.cfg.RoleClaim)
-		return nil, errs.E(errs.Forbidden, "You signed in at %s, but your account is not in a group that may use these pages. "+
-			"Ask the administrator to add you to the clerks', managers' or administrators' group, then sign in again.", h.oidc.cfg.Name)
+		return nil, errs.E(errs.Forbidden, "%s", staffT(lang, "si.nogroup", h.oidc.cfg.Name))
 	}
 	u.role = role
 	return u, nil
@@ -257,18 +256,18 @@ func (h *Handler) oidcIdentity(ctx context.Context, code string, l *postgres.OID
 // userinfoValues reads the role claim from the provider's userinfo
 // endpoint, for providers that leave it out of the ID token. The answer
 // must be about the ID token's subject.
-func (h *Handler) userinfoValues(ctx context.Context, tok *oauth2.Token, subject string) ([]string, error) {
+func (h *Handler) userinfoValues(ctx context.Context, lang string, tok *oauth2.Token, subject string) ([]string, error) {
 	if h.oidc.provider.UserInfoEndpoint() == "" {
 		return nil, nil
 	}
 	ui, err := h.oidc.provider.UserInfo(h.oidc.ctx(ctx), oauth2.StaticTokenSource(tok))
 	if err != nil {
 		h.log.Warn("web: OpenID userinfo failed", "error", err.Error())
-		return nil, errs.E(errs.Unauthorized, "%s did not say which groups you are in. Go to the sign-in page and try again.", h.oidc.cfg.Name)
+		return nil, errs.E(errs.Unauthorized, "%s", staffT(lang, "si.nogroups", h.oidc.cfg.Name))
 	}
 	if ui.Subject != subject {
 		h.log.Warn("web: OpenID userinfo is about another subject")
-		return nil, errs.E(errs.Unauthorized, "The sign-in could not be verified. Go to the sign-in page and try again.")
+		return nil, errs.E(errs.Unauthorized, "%s", staffT(lang, "si.unverified"))
 	}
 	var claims map[string]any
 	if err := ui.Claims(&claims); err != nil {

@@ -85,7 +85,7 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, v *view) (string
 	if dl != "" {
 		d, err := solver.ParseDate(dl)
 		if err != nil {
-			return "", errs.E(errs.Invalid, "The deadline filter must be a date (YYYY-MM-DD).")
+			return "", errs.E(errs.Invalid, "%s", v.T("err.deadline"))
 		}
 		f.Deadline = d.String()
 	}
