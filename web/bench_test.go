@@ -62,11 +62,20 @@ func BenchmarkPages(b *testing.B) {
 	page, err := e.db.Bookings(context.Background(), resources.ListParams{Limit: 1, Filters: map[string]string{}})
 	require.NoError(b, err)
 	bk := page.Items[0]
-	benchPages(b, br, map[string]string{
+	paths := map[string]string{
 		"queue": "/queue", "attention": "/attention", "case-pending": "/cases/I-0002", "case-booked": "/cases/" + bk.Interview,
 		"planner": "/planner", "shortages": "/shortages", "booking": fmt.Sprintf("/bookings/%d", bk.ID),
-		"interpreter": "/people/interpreter/" + bk.Interpreter,
-	})
+		"interpreter": "/people/interpreter/" + bk.Interpreter, "room": "/people/room/" + bk.Room,
+		"plans": "/plans", "flags": "/flags",
+	}
+	benchPages(b, br, paths)
+	// The same pages in Finnish.
+	br.get("/lang/fi?next=/queue")
+	fi := map[string]string{}
+	for name, path := range paths {
+		fi[name+"-fi"] = path
+	}
+	benchPages(b, br, fi)
 }
 
 // BenchmarkPortalPages: the portal's pages on L data for the interpreter
