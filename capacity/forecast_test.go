@@ -1,0 +1,343 @@
+package capacity
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/asylum-scheduling/interviews/internal/generator"
+	"github.com/asylum-scheduling/interviews/solver"
+)
+
+var (
+	mOnce sync.Once
+	mInst *solver.Instance
+	mErr  error
+)
+
+// baseM is the generated M instance (a normal national week), seed 1.
+func baseM(t *testing.T) *solver.Instance {
+	t.Helper()
+	mOnce.Do(func() { mInst, mErr = generator.Generate("M", 1) })
+	require.NoError(t, mErr)
+	return mInst
+}
+
+// quick are options with a small move budget per week. (Each week's solve
+// waits for the solver's bound up to the time limit, so the limit is short;
+// TestForecastDeterministic needs a limit the search never reaches.)
+func quick(weeks int) ForecastOptions {
+	return ForecastOptions{Weeks: weeks, Iterations: 60, TimeLimitPerWeek: time.Second, Seed: 7}
+}
+
+func history(k int) Intake { return Intake{Format: IntakeFormat, FromHistory: &FromHistory{Weeks: k}} }
+
+func explicit(arrivals ...IntakeWeek) Intake { return Intake{Format: IntakeFormat, Weeks: arrivals} }
+
+func run(t *testing.T, base *solver.Instance, in Intake, opt ForecastOptions) *ForecastResult {
+	t.Helper()
+	var calls []int
+	res, err := Forecast(context.Background(), base, in, opt, func(week, weeks int) {
+		require.Equal(t, opt.Weeks, weeks)
+		calls = append(calls, week)
+	})
+	require.NoError(t, err)
+	require.Len(t, res.Week, opt.Weeks)
+	require.Len(t, calls, opt.Weeks, "progress is reported once a week")
+	return res
+}
+
+// lang returns the row of language l in week w (0-based).
+func lang(t *testing.T, res *ForecastResult, w int, l string) WeekLanguage {
+	t.Helper()
+	for _, wl := range res.Week[w].Langs {
+		if wl.Language == l {
+			return wl
+		}
+	}
+	t.Fatalf("week %d has no language %q", w+1, l)
+	return WeekLanguage{}
+}
+
+func summaryOf(t *testing.T, res *ForecastResult, l string) LanguageSummary {
+	t.Helper()
+	for _, s := range res.Languages {
+		if s.Language == l {
+			return s
+		}
+	}
+	t.Fatalf("no summary of language %q", l)
+	return LanguageSummary{}
+}
+
+// TestForecastDeterministic: the same seed gives the same forecast (timing
+// aside); another seed draws other new cases.
+func TestForecastDeterministic(t *testing.T) {
+	t.Parallel()
+	base := baseM(t)
+	strip := func(r *ForecastResult) *ForecastResult {
+		for i := range r.Week {
+			r.Week[i].SolveMS = 0
+		}
+		return r
+	}
+	opt := quick(2)
+	opt.TimeLimitPerWeek = 3 * time.Second // 60 moves on M take milliseconds
+	a := strip(run(t, base, history(1), opt))
+	b := strip(run(t, base, history(1), opt))
+	require.Equal(t, a, b)
+	require.Positive(t, a.Week[0].Scheduled)
+	require.Positive(t, a.Week[1].Arrivals)
+
+	opt.Seed = 8
+	c := strip(run(t, base, history(1), opt))
+	require.NotEqual(t, a.Week, c.Week, "another seed draws other shapes and plans")
+}
+
+// TestForecastConservation: in every week and language, the backlog at
+// the end is the backlog at the start plus the arrivals less the scheduled;
+// each week starts with the backlog the week before ended with; the weeks'
+// totals are their languages' sums.
+func TestForecastConservation(t *testing.T) {
+	t.Parallel()
+	base := baseM(t)
+	monday := "2027-01-04"
+	cases := []struct {
+		name   string
+		intake Intake
+		opt    func(*ForecastOptions)
+	}{
+		{"from history", history(1), nil},
+		{"explicit surge", explicit(
+			IntakeWeek{Week: monday, Arrivals: map[string]int{"ar": 30, "so": 25, "fa": 10}},
+			IntakeWeek{Week: "2027-01-18", Arrivals: map[string]int{"ar": 60, "ku": 5}},
+		), nil},
+		{"empty start without aging", history(1), func(o *ForecastOptions) { o.EmptyStart, o.NoAging = true, true }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			opt := quick(4)
+			if tc.opt != nil {
+				tc.opt(&opt)
+			}
+			res := run(t, base, tc.intake, opt)
+			prev := map[string]int{}
+			for w, wk := range res.Week {
+				var start, arr, sch, end int
+				for _, wl := range wk.Langs {
+					require.Equal(t, wl.BacklogStart+wl.Arrivals-wl.Scheduled, wl.BacklogEnd, "week %d %s", w+1, wl.Language)
+					if w > 0 {
+						require.Equal(t, prev[wl.Language], wl.BacklogStart, "week %d %s starts where the week before ended", w+1, wl.Language)
+					}
+					prev[wl.Language] = wl.BacklogEnd
+					unsched := 0
+					for _, n := range wl.Unscheduled {
+						unsched += n
+					}
+					require.Equal(t, wl.BacklogEnd, unsched, "week %d %s: the backlog by reason", w+1, wl.Language)
+					start, arr, sch, end = start+wl.BacklogStart, arr+wl.Arrivals, sch+wl.Scheduled, end+wl.BacklogEnd
+				}
+				require.Equal(t, []int{start, arr, sch, end}, []int{wk.BacklogStart, wk.Arrivals, wk.Scheduled, wk.BacklogEnd}, "week %d totals", w+1)
+			}
+			if opt.EmptyStart {
+				require.Zero(t, res.OpeningBacklog)
+			} else {
+				require.Equal(t, len(base.Interviews), res.OpeningBacklog)
+			}
+		})
+	}
+}
+
+// TestForecastZeroIntake: with no new cases the backlog never grows.
+func TestForecastZeroIntake(t *testing.T) {
+	t.Parallel()
+	res := run(t, baseM(t), explicit(IntakeWeek{Week: "2027-01-04", Arrivals: map[string]int{}}), quick(4))
+	require.Equal(t, 120, res.Week[0].BacklogStart)
+	for w, wk := range res.Week {
+		require.Zero(t, wk.Arrivals)
+		for _, wl := range wk.Langs {
+			require.LessOrEqual(t, wl.BacklogEnd, wl.BacklogStart, "week %d %s", w+1, wl.Language)
+		}
+	}
+	require.Less(t, res.Week[3].BacklogEnd, res.Week[0].BacklogStart, "the opening backlog is worked off")
+	for _, s := range res.Languages {
+		require.Equal(t, GrowthNever, s.Growth, s.Language)
+		require.Nil(t, s.StopsGrowingAfter)
+	}
+}
+
+// TestForecastFarAboveCapacity: ten times more Somali cases a week than the
+// Somali interpreters could hold: the backlog grows every week and is
+// reported as still growing.
+func TestForecastFarAboveCapacity(t *testing.T) {
+	t.Parallel()
+	base := baseM(t)
+	probe := run(t, base, explicit(IntakeWeek{Week: "2027-01-04", Arrivals: map[string]int{"so": 1}}), ForecastOptions{Weeks: 1, Iterations: 1, TimeLimitPerWeek: time.Second, EmptyStart: true})
+	capSo := lang(t, probe, 0, "so").Capacity
+	require.Positive(t, capSo)
+	var weeks []IntakeWeek
+	for w := range 4 {
+		weeks = append(weeks, IntakeWeek{Week: (mustDate(t, "2027-01-04") + solver.Date(7*w)).String(), Arrivals: map[string]int{"so": 10 * capSo}})
+	}
+	opt := quick(4)
+	opt.EmptyStart = true
+	res := run(t, base, explicit(weeks...), opt)
+	last := 0
+	for w := range res.Week {
+		wl := lang(t, res, w, "so")
+		require.Equal(t, 10*capSo, wl.Arrivals)
+		require.LessOrEqual(t, wl.Scheduled, wl.Capacity, "week %d: the capacity count bounds what is held", w+1)
+		require.Greater(t, wl.BacklogEnd, last, "week %d", w+1)
+		last = wl.BacklogEnd
+	}
+	s := summaryOf(t, res, "so")
+	require.Equal(t, GrowthGrowing, s.Growth)
+	require.Equal(t, 4, s.PeakWeek)
+	require.Nil(t, s.StopsGrowingAfter)
+}
+
+func mustDate(t *testing.T, s string) solver.Date {
+	t.Helper()
+	d, err := solver.ParseDate(s)
+	require.NoError(t, err)
+	return d
+}
+
+// TestGrowth: where a backlog stops growing, on made-up levels.
+func TestGrowth(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		levels []int // opening, then each week's end
+		growth string
+		peak   int
+		after  int // 0: none
+	}{
+		{"flat", []int{5, 5, 5}, GrowthNever, 0, 0},
+		{"falls", []int{5, 4, 0}, GrowthNever, 0, 0},
+		{"rises every week", []int{0, 3, 6, 9}, GrowthGrowing, 3, 0},
+		{"plateau", []int{0, 3, 6, 6, 6}, GrowthStopped, 2, 2},
+		{"peak then falls", []int{2, 8, 7, 3}, GrowthStopped, 1, 1},
+		{"wobbles below the peak", []int{0, 5, 9, 8, 9, 7}, GrowthStopped, 2, 2},
+		{"new high at the end", []int{0, 5, 9, 8, 10}, GrowthGrowing, 4, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res := &ForecastResult{}
+			for w := 1; w < len(tc.levels); w++ {
+				res.Week = append(res.Week, ForecastWeek{Week: w, Start: (mustDate(t, "2027-01-04") + solver.Date(7*(w-1))).String(),
+					Langs: []WeekLanguage{{Language: "ti", BacklogStart: tc.levels[w-1], BacklogEnd: tc.levels[w]}}})
+			}
+			s := summarize(res, []string{"ti"})[0]
+			require.Equal(t, tc.growth, s.Growth)
+			require.Equal(t, tc.peak, s.PeakWeek)
+			if tc.after == 0 {
+				require.Nil(t, s.StopsGrowingAfter)
+				return
+			}
+			require.Equal(t, tc.after, *s.StopsGrowingAfter)
+			require.Equal(t, res.Week[tc.after-1].Start, *s.StopsGrowingDate)
+		})
+	}
+}
+
+// TestIntakeProblems: a bad intake is refused with every problem named.
+func TestIntakeProblems(t *testing.T) {
+	t.Parallel()
+	base := baseM(t)
+	cases := []struct {
+		name   string
+		intake Intake
+		want   []string
+	}{
+		{"format", Intake{Format: "x", FromHistory: &FromHistory{Weeks: 1}}, []string{`format: must be "capacity-intake/v1"`}},
+		{"neither", Intake{Format: IntakeFormat}, []string{"either weeks or from_history"}},
+		{"both", Intake{Format: IntakeFormat, FromHistory: &FromHistory{Weeks: 1}, Weeks: []IntakeWeek{{Week: "2027-01-04"}}}, []string{"either weeks or from_history"}},
+		{"history weeks", history(0), []string{"from_history.weeks: must be at least 1"}},
+		{"not a Monday", explicit(IntakeWeek{Week: "2027-01-05"}), []string{"weeks[0].week: 2027-01-05 is not a Monday"}},
+		{"not a date", explicit(IntakeWeek{Week: "next week"}), []string{"weeks[0].week:"}},
+		{"before the start", explicit(IntakeWeek{Week: "2026-12-28"}), []string{"before the forecast's first week 2027-01-04"}},
+		{"twice", explicit(IntakeWeek{Week: "2027-01-04"}, IntakeWeek{Week: "2027-01-04"}), []string{"weeks[1].week: 2027-01-04 is listed twice"}},
+		{"negative", explicit(IntakeWeek{Week: "2027-01-04", Arrivals: map[string]int{"ar": -1}}), []string{"weeks[0].arrivals.ar: must not be negative"}},
+		{"shape", Intake{Format: IntakeFormat, FromHistory: &FromHistory{Weeks: 1}, Shapes: map[string]Shape{"ar": {DurationMinutes: 100, Locations: []string{"TKU"}, InterpreterMode: "video"}}},
+			[]string{"shapes.ar.duration_minutes", `unknown location "TKU"`, `"video" is not onsite`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Forecast(context.Background(), base, tc.intake, quick(2), nil)
+			require.Error(t, err)
+			for _, w := range tc.want {
+				require.Contains(t, err.Error(), w)
+			}
+		})
+	}
+	_, err := Forecast(context.Background(), base, history(1), ForecastOptions{Weeks: 0}, nil)
+	require.ErrorContains(t, err, "weeks must be between 1 and 52")
+	_, err = ParseIntake(strings.NewReader(`{"format": "capacity-intake/v1", "from_history": {"weeks": 2}, "typo": 1}`))
+	require.ErrorContains(t, err, "typo")
+	in, err := ParseIntake(strings.NewReader(`{"format": "capacity-intake/v1", "weeks": [{"week": "2027-01-11", "arrivals": {"ar": 3}}]}`))
+	require.NoError(t, err)
+	require.Equal(t, 3, in.Weeks[0].Arrivals["ar"])
+}
+
+// TestForecastIntakeShapes: explicit arrivals arrive in their week, with the
+// shape overrides, and history gives the base week's counts every week.
+func TestForecastIntakeShapes(t *testing.T) {
+	t.Parallel()
+	base := baseM(t)
+	cal, err := newCalendar(base)
+	require.NoError(t, err)
+	in := explicit(IntakeWeek{Week: "2027-01-11", Arrivals: map[string]int{"ti": 4}}, IntakeWeek{Week: "2027-03-01", Arrivals: map[string]int{"ti": 4}})
+	in.Shapes = map[string]Shape{"ti": {DurationMinutes: 120, Priority: 3, Locations: []string{"OUL"}}}
+	w, err := resolveIntake(base, in, cal.monday0, 3)
+	require.NoError(t, err)
+	require.Equal(t, []map[string]int{{}, {"ti": 4}, {}}, w.arrivals)
+	require.Len(t, w.notes, 1, "the week after the end is left out, and said so")
+
+	sh := newShapes(base, in.Shapes, 1)
+	iv := sh.newCase("F02-00001", "ti", mustDate(t, "2027-01-11"))
+	require.Equal(t, 120, iv.DurationMinutes)
+	require.Equal(t, 3, iv.Prio())
+	require.Equal(t, []string{"OUL"}, iv.Locations)
+	require.Equal(t, "2027-01-11", iv.Earliest)
+
+	count := map[string]int{}
+	for _, iv := range base.Interviews {
+		count[iv.Language]++
+	}
+	h, err := resolveIntake(base, history(1), cal.monday0, 2)
+	require.NoError(t, err)
+	require.Equal(t, count, h.arrivals[0])
+	require.Equal(t, count, h.arrivals[1])
+	h2, err := resolveIntake(base, history(2), cal.monday0, 2)
+	require.NoError(t, err)
+	require.Equal(t, count["ar"], h2.arrivals[0]["ar"]+h2.arrivals[1]["ar"], "half a week's count each week, the fractions carried")
+}
+
+// TestCalendarRepeatsWeeks: week w has the base week's availability moved by
+// whole weeks of local time, 08:00 staying 08:00 across the change to
+// summer time (Helsinki, 28 March 2027).
+func TestCalendarRepeatsWeeks(t *testing.T) {
+	t.Parallel()
+	base := &solver.Instance{Timezone: "Europe/Helsinki", Horizon: solver.DateRange{Start: "2027-03-15", End: "2027-03-26"}}
+	cal, err := newCalendar(base)
+	require.NoError(t, err)
+	require.Equal(t, 2, cal.weeks)
+	avail := []solver.Interval{
+		{Start: "2027-03-15T08:00:00+02:00", End: "2027-03-15T16:00:00+02:00"}, // base week 0
+		{Start: "2027-03-24T12:30:00+02:00", End: "2027-03-24T16:30:00+02:00"}, // base week 1
+	}
+	require.Equal(t, avail[:1], cal.shift(avail, 0))
+	require.Equal(t, avail[1:], cal.shift(avail, 1))
+	require.Equal(t, []solver.Interval{{Start: "2027-03-29T08:00:00+03:00", End: "2027-03-29T16:00:00+03:00"}}, cal.shift(avail, 2))
+	require.Equal(t, []solver.Interval{{Start: "2027-04-07T12:30:00+03:00", End: "2027-04-07T16:30:00+03:00"}}, cal.shift(avail, 3))
+	require.Nil(t, cal.shift(nil, 3), "always available stays so")
+	require.Equal(t, []solver.Interval{}, cal.shift([]solver.Interval{}, 3), "never available stays so")
+}
