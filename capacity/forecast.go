@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -139,6 +140,10 @@ type LanguageSummary struct {
 	// "stopped"); StopsGrowingDate is that week's Monday.
 	StopsGrowingAfter *int    `json:"stops_growing_after,omitempty"`
 	StopsGrowingDate  *string `json:"stops_growing_date,omitempty"`
+	// TrendPerWeek is the least-squares slope of the backlog at the weeks'
+	// ends over the second half of the weeks (at least the last two), in
+	// interviews per week: near 0 on a plateau that only wobbles.
+	TrendPerWeek float64 `json:"trend_per_week"`
 }
 
 // Forecast simulates rolling weekly planning on the base instance's
@@ -473,6 +478,7 @@ func summarize(res *ForecastResult, langs []string) []LanguageSummary {
 			}
 		}
 		sm.PeakBacklog, sm.PeakWeek = levels[peak], peak
+		sm.TrendPerWeek = round2(slope(levels[max(0, min(1+len(res.Week)/2, len(levels)-2)):]))
 		switch {
 		case peak == 0:
 			sm.Growth = GrowthNever
@@ -488,4 +494,20 @@ func summarize(res *ForecastResult, langs []string) []LanguageSummary {
 	return out
 }
 
-func round2(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }
+// slope is the least-squares slope of ys over 0, 1, … (summarize passes
+// the levels from the end of the week before the second half; with fewer
+// than four weeks, the last two levels).
+func slope(ys []int) float64 {
+	n := float64(len(ys))
+	if len(ys) < 2 {
+		return 0
+	}
+	var sx, sy, sxx, sxy float64
+	for i, y := range ys {
+		x := float64(i)
+		sx, sy, sxx, sxy = sx+x, sy+float64(y), sxx+x*x, sxy+x*float64(y)
+	}
+	return (n*sxy - sx*sy) / (n*sxx - sx*sx)
+}
+
+func round2(x float64) float64 { return math.Round(x*100) / 100 }

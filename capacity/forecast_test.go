@@ -217,14 +217,16 @@ func TestGrowth(t *testing.T) {
 		growth string
 		peak   int
 		after  int // 0: none
+		trend  float64
 	}{
-		{"flat", []int{5, 5, 5}, GrowthNever, 0, 0},
-		{"falls", []int{5, 4, 0}, GrowthNever, 0, 0},
-		{"rises every week", []int{0, 3, 6, 9}, GrowthGrowing, 3, 0},
-		{"plateau", []int{0, 3, 6, 6, 6}, GrowthStopped, 2, 2},
-		{"peak then falls", []int{2, 8, 7, 3}, GrowthStopped, 1, 1},
-		{"wobbles below the peak", []int{0, 5, 9, 8, 9, 7}, GrowthStopped, 2, 2},
-		{"new high at the end", []int{0, 5, 9, 8, 10}, GrowthGrowing, 4, 0},
+		{"flat", []int{5, 5, 5}, GrowthNever, 0, 0, 0},
+		{"falls", []int{5, 4, 0}, GrowthNever, 0, 0, -4},
+		{"rises every week", []int{0, 3, 6, 9}, GrowthGrowing, 3, 0, 3},
+		{"plateau", []int{0, 3, 6, 6, 6}, GrowthStopped, 2, 2, 0},
+		{"peak then falls", []int{2, 8, 7, 3}, GrowthStopped, 1, 1, -4},
+		{"wobbles below the peak", []int{0, 5, 9, 8, 9, 7}, GrowthStopped, 2, 2, -0.5},
+		{"new high at the end", []int{0, 5, 9, 8, 10}, GrowthGrowing, 4, 0, 2},
+		{"one week", []int{4, 6}, GrowthGrowing, 1, 0, 2},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -237,6 +239,7 @@ func TestGrowth(t *testing.T) {
 			s := summarize(res, []string{"ti"})[0]
 			require.Equal(t, tc.growth, s.Growth)
 			require.Equal(t, tc.peak, s.PeakWeek)
+			require.InDelta(t, tc.trend, s.TrendPerWeek, 1e-9)
 			if tc.after == 0 {
 				require.Nil(t, s.StopsGrowingAfter)
 				return
