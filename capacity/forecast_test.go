@@ -344,3 +344,47 @@ func TestCalendarRepeatsWeeks(t *testing.T) {
 	require.Nil(t, cal.shift(nil, 3), "always available stays so")
 	require.Equal(t, []solver.Interval{}, cal.shift([]solver.Interval{}, 3), "never available stays so")
 }
+
+// TestForecastPinnedBookings: the base's pinned bookings are held in their
+// week, outside the backlog; unpinned ones are dropped and their interviews
+// open, and the notes say so.
+func TestForecastPinnedBookings(t *testing.T) {
+	t.Parallel()
+	base := *baseM(t)
+	ff, err := solver.FirstFit(&base)
+	require.NoError(t, err)
+	require.Greater(t, len(ff.Assignments), 12)
+	base.Bookings = nil
+	for k, a := range ff.Assignments[:12] {
+		base.Bookings = append(base.Bookings, solver.Booking{Interview: a.Interview, Start: a.Start, Room: a.Room,
+			Interviewer: a.Interviewer, Interpreter: a.Interpreter, Mode: a.Mode, Pinned: k < 10})
+	}
+	res := run(t, &base, history(1), quick(2))
+	require.Equal(t, 10, res.Week[0].Pinned)
+	require.Zero(t, res.Week[1].Pinned)
+	require.Equal(t, len(base.Interviews)-10, res.OpeningBacklog)
+	require.Contains(t, strings.Join(res.Notes, "\n"), "2 unpinned bookings of the base are dropped")
+}
+
+// TestAging: an interview planned k weeks after its arrival week has its
+// priority raised by k, at most 1000; without aging it keeps its own.
+func TestAging(t *testing.T) {
+	t.Parallel()
+	p999 := 999
+	s := &sim{opt: ForecastOptions{}, backlog: []pending{
+		{iv: solver.Interview{ID: "a"}, week: 0},
+		{iv: solver.Interview{ID: "b", Priority: &p999}, week: 1},
+		{iv: solver.Interview{ID: "c"}, week: 3},
+	}}
+	prios := func(ivs []solver.Interview) []int {
+		var out []int
+		for _, iv := range ivs {
+			out = append(out, iv.Prio())
+		}
+		return out
+	}
+	require.Equal(t, []int{4, 1000, 1}, prios(s.plannedInterviews(3)))
+	require.Equal(t, 999, p999, "the backlog's own priority is not changed")
+	s.opt.NoAging = true
+	require.Equal(t, []int{1, 999, 1}, prios(s.plannedInterviews(3)))
+}
