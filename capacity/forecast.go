@@ -140,7 +140,7 @@ type LanguageSummary struct {
 	// "stopped"); StopsGrowingDate is that week's Monday.
 	StopsGrowingAfter *int    `json:"stops_growing_after,omitempty"`
 	StopsGrowingDate  *string `json:"stops_growing_date,omitempty"`
-	// TrendPerWeek is the least-squares slope of the backlog at the weeks'
+	// TrendPerWeek is the least-squares fcSlope of the backlog at the weeks'
 	// ends over the second half of the weeks (at least the last two), in
 	// interviews per week: near 0 on a plateau that only wobbles.
 	TrendPerWeek float64 `json:"trend_per_week"`
@@ -166,7 +166,7 @@ func Forecast(ctx context.Context, base *solver.Instance, intake Intake, opt For
 	if err := solver.Validate(base); err != nil {
 		return nil, err
 	}
-	cal, err := newCalendar(base)
+	cal, err := newFcCalendar(base)
 	if err != nil {
 		return nil, fmt.Errorf("forecast: %w", err)
 	}
@@ -174,7 +174,7 @@ func Forecast(ctx context.Context, base *solver.Instance, intake Intake, opt For
 	if err != nil {
 		return nil, err
 	}
-	sim := newSim(base, cal, opt, arrivals, intake.Shapes)
+	sim := newFcSim(base, cal, opt, arrivals, intake.Shapes)
 	res := &ForecastResult{
 		Format: ForecastFormat, Start: cal.monday0.String(), Weeks: opt.Weeks, BaseWeeks: cal.weeks,
 		Seed: opt.Seed, TimeLimitPerWeekMS: opt.TimeLimitPerWeek.Milliseconds(), Iterations: opt.Iterations,
@@ -194,26 +194,26 @@ func Forecast(ctx context.Context, base *solver.Instance, intake Intake, opt For
 			progress(w+1, opt.Weeks)
 		}
 	}
-	res.Languages = summarize(res, sim.langs)
+	res.Languages = fcSummarize(res, sim.langs)
 	return res, nil
 }
 
-// pending is an interview in the backlog.
-type pending struct {
+// fcPending is an interview in the backlog.
+type fcPending struct {
 	iv      solver.Interview
 	arrived solver.Date // its earliest date: waiting counts from here
 	week    int         // the week it arrived in (0 for the opening backlog before)
 }
 
-// sim is the state of a forecast between weeks.
-type sim struct {
+// fcSim is the state of a forecast between weeks.
+type fcSim struct {
 	base     *solver.Instance
-	cal      *calendar
+	cal      *fcCalendar
 	opt      ForecastOptions
-	arrivals *weekly
-	shapes   *shapes
+	arrivals *fcWeekly
+	shapes   *fcShapes
 	langs    []string
-	backlog  []pending
+	backlog  []fcPending
 	pinned   map[int][]solver.Booking // by week
 	pinnedIv map[int][]solver.Interview
 	capCache map[int]map[string]int // by base week: capacity per language
@@ -223,10 +223,10 @@ type sim struct {
 	notes    []string
 }
 
-func newSim(base *solver.Instance, cal *calendar, opt ForecastOptions, arrivals *weekly, overrides map[string]Shape) *sim {
-	s := &sim{base: base, cal: cal, opt: opt, arrivals: arrivals, pinned: map[int][]solver.Booking{},
+func newFcSim(base *solver.Instance, cal *fcCalendar, opt ForecastOptions, arrivals *fcWeekly, overrides map[string]IntakeShape) *fcSim {
+	s := &fcSim{base: base, cal: cal, opt: opt, arrivals: arrivals, pinned: map[int][]solver.Booking{},
 		pinnedIv: map[int][]solver.Interview{}, capCache: map[int]map[string]int{}, ivrCap: map[int]int{}}
-	s.shapes = newShapes(base, overrides, opt.Seed)
+	s.shapes = newFcShapes(base, overrides, opt.Seed)
 	s.meanDur = s.shapes.meanDuration("")
 	langs := map[string]bool{}
 	for _, a := range arrivals.arrivals {
@@ -237,13 +237,13 @@ func newSim(base *solver.Instance, cal *calendar, opt ForecastOptions, arrivals 
 		}
 	}
 	s.openingBacklog(langs)
-	s.langs = sortedKeys(langs)
+	s.langs = fcSortedKeys(langs)
 	return s
 }
 
 // openingBacklog puts the base's interviews into the backlog (unless
 // EmptyStart) and its pinned bookings into their weeks.
-func (s *sim) openingBacklog(langs map[string]bool) {
+func (s *fcSim) openingBacklog(langs map[string]bool) {
 	byID := map[string]*solver.Interview{}
 	for i := range s.base.Interviews {
 		byID[s.base.Interviews[i].ID] = &s.base.Interviews[i]
@@ -282,13 +282,13 @@ func (s *sim) openingBacklog(langs map[string]bool) {
 			continue
 		}
 		d, _ := solver.ParseDate(iv.Earliest)
-		s.backlog = append(s.backlog, pending{iv: iv, arrived: d, week: max(0, int(d-s.cal.monday0)/7)})
+		s.backlog = append(s.backlog, fcPending{iv: iv, arrived: d, week: max(0, int(d-s.cal.monday0)/7)})
 		langs[iv.Language] = true
 	}
 }
 
 // week simulates week w: arrivals, the week's plan, the carry-over.
-func (s *sim) week(ctx context.Context, w int) (ForecastWeek, error) {
+func (s *fcSim) week(ctx context.Context, w int) (ForecastWeek, error) {
 	monday := s.cal.monday(w)
 	row := ForecastWeek{Week: w + 1, Start: monday.String(), End: (monday + 6).String(), Pinned: len(s.pinned[w])}
 	per := map[string]*WeekLanguage{}
@@ -302,7 +302,7 @@ func (s *sim) week(ctx context.Context, w int) (ForecastWeek, error) {
 		for range s.arrivals.arrivals[w][l] {
 			s.seq++
 			iv := s.shapes.newCase(fmt.Sprintf("F%02d-%05d", w+1, s.seq), l, monday)
-			s.backlog = append(s.backlog, pending{iv: iv, arrived: monday, week: w})
+			s.backlog = append(s.backlog, fcPending{iv: iv, arrived: monday, week: w})
 			per[l].Arrivals++
 		}
 	}
@@ -334,7 +334,7 @@ func (s *sim) week(ctx context.Context, w int) (ForecastWeek, error) {
 
 // plannedInterviews returns the backlog's interviews, aged unless NoAging,
 // and the interviews of the week's pinned bookings.
-func (s *sim) plannedInterviews(w int) []solver.Interview {
+func (s *fcSim) plannedInterviews(w int) []solver.Interview {
 	ivs := make([]solver.Interview, 0, len(s.backlog)+len(s.pinnedIv[w]))
 	for _, p := range s.backlog {
 		iv := p.iv
@@ -348,7 +348,7 @@ func (s *sim) plannedInterviews(w int) []solver.Interview {
 }
 
 // solve plans the week; nil when there is nothing to plan.
-func (s *sim) solve(ctx context.Context, in *solver.Instance) (*solver.Schedule, int64, error) {
+func (s *fcSim) solve(ctx context.Context, in *solver.Instance) (*solver.Schedule, int64, error) {
 	if len(in.Interviews) == 0 {
 		return nil, 0, nil
 	}
@@ -360,7 +360,7 @@ func (s *sim) solve(ctx context.Context, in *solver.Instance) (*solver.Schedule,
 
 // carryOver takes the scheduled interviews out of the backlog, recording
 // their waiting time, and counts what stays by reason.
-func (s *sim) carryOver(sched *solver.Schedule, per map[string]*WeekLanguage) {
+func (s *fcSim) carryOver(sched *solver.Schedule, per map[string]*WeekLanguage) {
 	starts := map[string]string{}
 	reasons := map[string]string{}
 	if sched != nil {
@@ -397,17 +397,17 @@ func (s *sim) carryOver(sched *solver.Schedule, per map[string]*WeekLanguage) {
 	clear(s.backlog[len(kept):])
 	s.backlog = kept
 	for l, ws := range waits {
-		per[l].WaitMedianDays, per[l].WaitP90Days = median(ws), p90(ws)
+		per[l].WaitMedianDays, per[l].WaitP90Days = fcMedian(ws), fcP90(ws)
 	}
 }
 
 // capacities fills in the capacity of each language in week w (counted
 // once per base week: the pattern repeats).
-func (s *sim) capacities(w int, in *solver.Instance, per map[string]*WeekLanguage) {
+func (s *fcSim) capacities(w int, in *solver.Instance, per map[string]*WeekLanguage) {
 	b := w % s.cal.weeks
 	c, ok := s.capCache[b]
 	if !ok {
-		cnt := counter{cal: s.cal, in: in}
+		cnt := fcCounter{cal: s.cal, in: in}
 		c = map[string]int{}
 		for _, l := range s.langs {
 			c[l] = cnt.language(l, s.shapes.meanDuration(l))
@@ -420,7 +420,7 @@ func (s *sim) capacities(w int, in *solver.Instance, per map[string]*WeekLanguag
 	}
 }
 
-func median(xs []int) *float64 {
+func fcMedian(xs []int) *float64 {
 	if len(xs) == 0 {
 		return nil
 	}
@@ -433,8 +433,8 @@ func median(xs []int) *float64 {
 	return &m
 }
 
-// p90 is the nearest-rank 90th percentile.
-func p90(xs []int) *int {
+// fcP90 is the nearest-rank 90th percentile.
+func fcP90(xs []int) *int {
 	if len(xs) == 0 {
 		return nil
 	}
@@ -444,12 +444,12 @@ func p90(xs []int) *int {
 	return &v
 }
 
-// summarize sums each language over the weeks and finds where its backlog
+// fcSummarize sums each language over the weeks and finds where its backlog
 // stops growing: levels are the opening backlog and each week's end; the
 // peak is the first highest level. A peak at the last week (above every
 // earlier level) is still growing; at the opening, it never grew;
 // otherwise it stopped after the peak's week.
-func summarize(res *ForecastResult, langs []string) []LanguageSummary {
+func fcSummarize(res *ForecastResult, langs []string) []LanguageSummary {
 	out := make([]LanguageSummary, 0, len(langs))
 	n := float64(len(res.Week))
 	for li, l := range langs {
@@ -468,9 +468,9 @@ func summarize(res *ForecastResult, langs []string) []LanguageSummary {
 			levels = append(levels, wl.BacklogEnd)
 			sm.FinalBacklog = wl.BacklogEnd
 		}
-		sm.ArrivalsPerWeek = round2(float64(sm.Arrivals) / n)
-		sm.ScheduledPerWeek = round2(float64(sm.Scheduled) / n)
-		sm.CapacityPerWeek = round2(float64(capTotal) / n)
+		sm.ArrivalsPerWeek = fcRound2(float64(sm.Arrivals) / n)
+		sm.ScheduledPerWeek = fcRound2(float64(sm.Scheduled) / n)
+		sm.CapacityPerWeek = fcRound2(float64(capTotal) / n)
 		peak := 0
 		for k, v := range levels {
 			if v > levels[peak] {
@@ -478,7 +478,7 @@ func summarize(res *ForecastResult, langs []string) []LanguageSummary {
 			}
 		}
 		sm.PeakBacklog, sm.PeakWeek = levels[peak], peak
-		sm.TrendPerWeek = round2(slope(levels[max(0, min(1+len(res.Week)/2, len(levels)-2)):]))
+		sm.TrendPerWeek = fcRound2(fcSlope(levels[max(0, min(1+len(res.Week)/2, len(levels)-2)):]))
 		switch {
 		case peak == 0:
 			sm.Growth = GrowthNever
@@ -494,10 +494,10 @@ func summarize(res *ForecastResult, langs []string) []LanguageSummary {
 	return out
 }
 
-// slope is the least-squares slope of ys over 0, 1, … (summarize passes
+// fcSlope is the least-squares slope of ys over 0, 1, … (fcSummarize passes
 // the levels from the end of the week before the second half; with fewer
 // than four weeks, the last two levels).
-func slope(ys []int) float64 {
+func fcSlope(ys []int) float64 {
 	n := float64(len(ys))
 	if len(ys) < 2 {
 		return 0
@@ -510,4 +510,4 @@ func slope(ys []int) float64 {
 	return (n*sxy - sx*sy) / (n*sxx - sx*sx)
 }
 
-func round2(x float64) float64 { return math.Round(x*100) / 100 }
+func fcRound2(x float64) float64 { return math.Round(x*100) / 100 }

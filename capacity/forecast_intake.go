@@ -28,7 +28,7 @@ type Intake struct {
 	FromHistory *FromHistory `json:"from_history,omitempty"`
 	// Shapes overrides, per language, what the new cases are like; fields
 	// left out are sampled from the base instance's interviews.
-	Shapes map[string]Shape `json:"shapes,omitempty"`
+	Shapes map[string]IntakeShape `json:"shapes,omitempty"`
 }
 
 // IntakeWeek is the number of new cases per language arriving in the week
@@ -44,9 +44,9 @@ type FromHistory struct {
 	Weeks int `json:"weeks"`
 }
 
-// Shape fixes what the new cases of one language are like. Zero fields are
+// IntakeShape fixes what the new cases of one language are like. Zero fields are
 // sampled from the base instance.
-type Shape struct {
+type IntakeShape struct {
 	DurationMinutes int      `json:"duration_minutes,omitempty"`
 	Priority        int      `json:"priority,omitempty"`
 	Locations       []string `json:"locations,omitempty"`
@@ -69,16 +69,16 @@ func ParseIntake(r io.Reader) (*Intake, error) {
 	return &in, nil
 }
 
-// weekly is the resolved intake: arrivals[w][language] for each simulated
+// fcWeekly is the resolved intake: arrivals[w][language] for each simulated
 // week, and notes on what was left out.
-type weekly struct {
+type fcWeekly struct {
 	arrivals []map[string]int
 	notes    []string
 }
 
 // resolveIntake checks the intake against the base instance and returns
 // the arrivals of each of the weeks simulated weeks starting on monday0.
-func resolveIntake(base *solver.Instance, in Intake, monday0 solver.Date, weeks int) (*weekly, error) {
+func resolveIntake(base *solver.Instance, in Intake, monday0 solver.Date, weeks int) (*fcWeekly, error) {
 	var probs []string
 	add := func(format string, a ...any) { probs = append(probs, fmt.Sprintf(format, a...)) }
 	if in.Format != IntakeFormat {
@@ -87,8 +87,8 @@ func resolveIntake(base *solver.Instance, in Intake, monday0 solver.Date, weeks 
 	if (len(in.Weeks) > 0) == (in.FromHistory != nil) {
 		add("give either weeks or from_history, not both or neither")
 	}
-	checkShapes(base, in.Shapes, add)
-	out := &weekly{arrivals: make([]map[string]int, weeks)}
+	checkIntakeShapes(base, in.Shapes, add)
+	out := &fcWeekly{arrivals: make([]map[string]int, weeks)}
 	for w := range out.arrivals {
 		out.arrivals[w] = map[string]int{}
 	}
@@ -96,7 +96,7 @@ func resolveIntake(base *solver.Instance, in Intake, monday0 solver.Date, weeks 
 		if in.FromHistory.Weeks < 1 {
 			add("from_history.weeks: must be at least 1, not %d", in.FromHistory.Weeks)
 		} else if len(probs) == 0 {
-			fromHistory(base, in.FromHistory.Weeks, out)
+			intakeFromHistory(base, in.FromHistory.Weeks, out)
 		}
 	}
 	seen := map[solver.Date]bool{}
@@ -107,7 +107,7 @@ func resolveIntake(base *solver.Instance, in Intake, monday0 solver.Date, weeks 
 		case err != nil:
 			add("%s.week: %v", p, err)
 			continue
-		case weekday(d) != 0:
+		case fcWeekday(d) != 0:
 			add("%s.week: %s is not a Monday", p, wk.Week)
 			continue
 		case d < monday0:
@@ -118,7 +118,7 @@ func resolveIntake(base *solver.Instance, in Intake, monday0 solver.Date, weeks 
 			continue
 		}
 		seen[d] = true
-		for _, lang := range sortedKeys(wk.Arrivals) {
+		for _, lang := range fcSortedKeys(wk.Arrivals) {
 			if n := wk.Arrivals[lang]; n < 0 {
 				add("%s.arrivals.%s: must not be negative, not %d", p, lang, n)
 			} else if strings.TrimSpace(lang) == "" || solver.IDProblem(lang) != "" {
@@ -140,13 +140,13 @@ func resolveIntake(base *solver.Instance, in Intake, monday0 solver.Date, weeks 
 	return out, nil
 }
 
-// checkShapes reports shape overrides the base instance cannot hold.
-func checkShapes(base *solver.Instance, shapes map[string]Shape, add func(string, ...any)) {
+// checkIntakeShapes reports shape overrides the base instance cannot hold.
+func checkIntakeShapes(base *solver.Instance, shapes map[string]IntakeShape, add func(string, ...any)) {
 	locs := map[string]bool{}
 	for _, l := range base.Locations {
 		locs[l.ID] = true
 	}
-	for _, lang := range sortedKeys(shapes) {
+	for _, lang := range fcSortedKeys(shapes) {
 		s := shapes[lang]
 		p := "shapes." + lang
 		if s.DurationMinutes < 0 || s.DurationMinutes%base.Grain() != 0 {
@@ -168,11 +168,11 @@ func checkShapes(base *solver.Instance, shapes map[string]Shape, add func(string
 	}
 }
 
-// fromHistory fills every week with the average weekly arrivals per
+// intakeFromHistory fills every week with the average weekly arrivals per
 // language over the k weeks that end with the week of the latest earliest
 // date among the base's interviews. Fractions carry over from week to week
 // (week w gets ⌊(w+1)·a⌋ − ⌊w·a⌋), so that the average holds over the run.
-func fromHistory(base *solver.Instance, k int, out *weekly) {
+func intakeFromHistory(base *solver.Instance, k int, out *fcWeekly) {
 	last := solver.Date(math.MinInt32)
 	for _, iv := range base.Interviews {
 		if d, err := solver.ParseDate(iv.Earliest); err == nil && d > last {
@@ -182,7 +182,7 @@ func fromHistory(base *solver.Instance, k int, out *weekly) {
 	if len(base.Interviews) == 0 {
 		return
 	}
-	lastMonday := mondayOf(last)
+	lastMonday := fcMondayOf(last)
 	first := lastMonday - solver.Date(7*(k-1))
 	count := map[string]int{}
 	for _, iv := range base.Interviews {
@@ -199,10 +199,10 @@ func fromHistory(base *solver.Instance, k int, out *weekly) {
 		}
 	}
 	out.notes = append(out.notes, fmt.Sprintf("arrivals from history: %d interviews with earliest dates from %s to %s, over %d weeks",
-		sum(count), first, lastMonday+6, k))
+		fcSum(count), first, lastMonday+6, k))
 }
 
-func sum(m map[string]int) int {
+func fcSum(m map[string]int) int {
 	n := 0
 	for _, v := range m {
 		n += v
@@ -210,7 +210,7 @@ func sum(m map[string]int) int {
 	return n
 }
 
-func sortedKeys[V any](m map[string]V) []string {
+func fcSortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -219,8 +219,8 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// weekday returns 0 for Monday … 6 for Sunday (1970-01-01 was a Thursday).
-func weekday(d solver.Date) int { return (int(d)%7 + 7 + 3) % 7 }
+// fcWeekday returns 0 for Monday … 6 for Sunday (1970-01-01 was a Thursday).
+func fcWeekday(d solver.Date) int { return (int(d)%7 + 7 + 3) % 7 }
 
-// mondayOf returns the Monday of d's ISO week.
-func mondayOf(d solver.Date) solver.Date { return d - solver.Date(weekday(d)) }
+// fcMondayOf returns the Monday of d's ISO week.
+func fcMondayOf(d solver.Date) solver.Date { return d - solver.Date(fcWeekday(d)) }

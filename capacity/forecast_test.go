@@ -14,31 +14,35 @@ import (
 )
 
 var (
-	mOnce sync.Once
-	mInst *solver.Instance
-	mErr  error
+	fcMOnce sync.Once
+	fcMInst *solver.Instance
+	fcMErr  error
 )
 
-// baseM is the generated M instance (a normal national week), seed 1.
-func baseM(t *testing.T) *solver.Instance {
+// forecastBaseM is the generated M instance (a normal national week), seed 1.
+func forecastBaseM(t *testing.T) *solver.Instance {
 	t.Helper()
-	mOnce.Do(func() { mInst, mErr = generator.Generate("M", 1) })
-	require.NoError(t, mErr)
-	return mInst
+	fcMOnce.Do(func() { fcMInst, fcMErr = generator.Generate("M", 1) })
+	require.NoError(t, fcMErr)
+	return fcMInst
 }
 
-// quick are options with a small move budget per week. (Each week's solve
+// quickForecast are options with a small move budget per week. (Each week's solve
 // waits for the solver's bound up to the time limit, so the limit is short;
 // TestForecastDeterministic needs a limit the search never reaches.)
-func quick(weeks int) ForecastOptions {
+func quickForecast(weeks int) ForecastOptions {
 	return ForecastOptions{Weeks: weeks, Iterations: 60, TimeLimitPerWeek: time.Second, Seed: 7}
 }
 
-func history(k int) Intake { return Intake{Format: IntakeFormat, FromHistory: &FromHistory{Weeks: k}} }
+func historyIntake(k int) Intake {
+	return Intake{Format: IntakeFormat, FromHistory: &FromHistory{Weeks: k}}
+}
 
-func explicit(arrivals ...IntakeWeek) Intake { return Intake{Format: IntakeFormat, Weeks: arrivals} }
+func explicitIntake(arrivals ...IntakeWeek) Intake {
+	return Intake{Format: IntakeFormat, Weeks: arrivals}
+}
 
-func run(t *testing.T, base *solver.Instance, in Intake, opt ForecastOptions) *ForecastResult {
+func runForecast(t *testing.T, base *solver.Instance, in Intake, opt ForecastOptions) *ForecastResult {
 	t.Helper()
 	var calls []int
 	res, err := Forecast(context.Background(), base, in, opt, func(week, weeks int) {
@@ -51,8 +55,8 @@ func run(t *testing.T, base *solver.Instance, in Intake, opt ForecastOptions) *F
 	return res
 }
 
-// lang returns the row of language l in week w (0-based).
-func lang(t *testing.T, res *ForecastResult, w int, l string) WeekLanguage {
+// weekLang returns the row of language l in week w (0-based).
+func weekLang(t *testing.T, res *ForecastResult, w int, l string) WeekLanguage {
 	t.Helper()
 	for _, wl := range res.Week[w].Langs {
 		if wl.Language == l {
@@ -63,7 +67,7 @@ func lang(t *testing.T, res *ForecastResult, w int, l string) WeekLanguage {
 	return WeekLanguage{}
 }
 
-func summaryOf(t *testing.T, res *ForecastResult, l string) LanguageSummary {
+func forecastSummary(t *testing.T, res *ForecastResult, l string) LanguageSummary {
 	t.Helper()
 	for _, s := range res.Languages {
 		if s.Language == l {
@@ -78,23 +82,23 @@ func summaryOf(t *testing.T, res *ForecastResult, l string) LanguageSummary {
 // aside); another seed draws other new cases.
 func TestForecastDeterministic(t *testing.T) {
 	t.Parallel()
-	base := baseM(t)
+	base := forecastBaseM(t)
 	strip := func(r *ForecastResult) *ForecastResult {
 		for i := range r.Week {
 			r.Week[i].SolveMS = 0
 		}
 		return r
 	}
-	opt := quick(2)
+	opt := quickForecast(2)
 	opt.TimeLimitPerWeek = 3 * time.Second // 60 moves on M take milliseconds
-	a := strip(run(t, base, history(1), opt))
-	b := strip(run(t, base, history(1), opt))
+	a := strip(runForecast(t, base, historyIntake(1), opt))
+	b := strip(runForecast(t, base, historyIntake(1), opt))
 	require.Equal(t, a, b)
 	require.Positive(t, a.Week[0].Scheduled)
 	require.Positive(t, a.Week[1].Arrivals)
 
 	opt.Seed = 8
-	c := strip(run(t, base, history(1), opt))
+	c := strip(runForecast(t, base, historyIntake(1), opt))
 	require.NotEqual(t, a.Week, c.Week, "another seed draws other shapes and plans")
 }
 
@@ -104,28 +108,28 @@ func TestForecastDeterministic(t *testing.T) {
 // totals are their languages' sums.
 func TestForecastConservation(t *testing.T) {
 	t.Parallel()
-	base := baseM(t)
+	base := forecastBaseM(t)
 	monday := "2027-01-04"
 	cases := []struct {
 		name   string
 		intake Intake
 		opt    func(*ForecastOptions)
 	}{
-		{"from history", history(1), nil},
-		{"explicit surge", explicit(
+		{"from history", historyIntake(1), nil},
+		{"explicit surge", explicitIntake(
 			IntakeWeek{Week: monday, Arrivals: map[string]int{"ar": 30, "so": 25, "fa": 10}},
 			IntakeWeek{Week: "2027-01-18", Arrivals: map[string]int{"ar": 60, "ku": 5}},
 		), nil},
-		{"empty start without aging", history(1), func(o *ForecastOptions) { o.EmptyStart, o.NoAging = true, true }},
+		{"empty start without aging", historyIntake(1), func(o *ForecastOptions) { o.EmptyStart, o.NoAging = true, true }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			opt := quick(4)
+			opt := quickForecast(4)
 			if tc.opt != nil {
 				tc.opt(&opt)
 			}
-			res := run(t, base, tc.intake, opt)
+			res := runForecast(t, base, tc.intake, opt)
 			prev := map[string]int{}
 			for w, wk := range res.Week {
 				var start, arr, sch, end int
@@ -156,7 +160,7 @@ func TestForecastConservation(t *testing.T) {
 // TestForecastZeroIntake: with no new cases the backlog never grows.
 func TestForecastZeroIntake(t *testing.T) {
 	t.Parallel()
-	res := run(t, baseM(t), explicit(IntakeWeek{Week: "2027-01-04", Arrivals: map[string]int{}}), quick(4))
+	res := runForecast(t, forecastBaseM(t), explicitIntake(IntakeWeek{Week: "2027-01-04", Arrivals: map[string]int{}}), quickForecast(4))
 	require.Equal(t, 120, res.Week[0].BacklogStart)
 	for w, wk := range res.Week {
 		require.Zero(t, wk.Arrivals)
@@ -176,40 +180,40 @@ func TestForecastZeroIntake(t *testing.T) {
 // reported as still growing.
 func TestForecastFarAboveCapacity(t *testing.T) {
 	t.Parallel()
-	base := baseM(t)
-	probe := run(t, base, explicit(IntakeWeek{Week: "2027-01-04", Arrivals: map[string]int{"so": 1}}), ForecastOptions{Weeks: 1, Iterations: 1, TimeLimitPerWeek: time.Second, EmptyStart: true})
-	capSo := lang(t, probe, 0, "so").Capacity
+	base := forecastBaseM(t)
+	probe := runForecast(t, base, explicitIntake(IntakeWeek{Week: "2027-01-04", Arrivals: map[string]int{"so": 1}}), ForecastOptions{Weeks: 1, Iterations: 1, TimeLimitPerWeek: time.Second, EmptyStart: true})
+	capSo := weekLang(t, probe, 0, "so").Capacity
 	require.Positive(t, capSo)
 	var weeks []IntakeWeek
 	for w := range 4 {
-		weeks = append(weeks, IntakeWeek{Week: (mustDate(t, "2027-01-04") + solver.Date(7*w)).String(), Arrivals: map[string]int{"so": 10 * capSo}})
+		weeks = append(weeks, IntakeWeek{Week: (forecastDate(t, "2027-01-04") + solver.Date(7*w)).String(), Arrivals: map[string]int{"so": 10 * capSo}})
 	}
-	opt := quick(4)
+	opt := quickForecast(4)
 	opt.EmptyStart = true
-	res := run(t, base, explicit(weeks...), opt)
+	res := runForecast(t, base, explicitIntake(weeks...), opt)
 	last := 0
 	for w := range res.Week {
-		wl := lang(t, res, w, "so")
+		wl := weekLang(t, res, w, "so")
 		require.Equal(t, 10*capSo, wl.Arrivals)
 		require.LessOrEqual(t, wl.Scheduled, wl.Capacity, "week %d: the capacity count bounds what is held", w+1)
 		require.Greater(t, wl.BacklogEnd, last, "week %d", w+1)
 		last = wl.BacklogEnd
 	}
-	s := summaryOf(t, res, "so")
+	s := forecastSummary(t, res, "so")
 	require.Equal(t, GrowthGrowing, s.Growth)
 	require.Equal(t, 4, s.PeakWeek)
 	require.Nil(t, s.StopsGrowingAfter)
 }
 
-func mustDate(t *testing.T, s string) solver.Date {
+func forecastDate(t *testing.T, s string) solver.Date {
 	t.Helper()
 	d, err := solver.ParseDate(s)
 	require.NoError(t, err)
 	return d
 }
 
-// TestGrowth: where a backlog stops growing, on made-up levels.
-func TestGrowth(t *testing.T) {
+// TestForecastGrowth: where a backlog stops growing, on made-up levels.
+func TestForecastGrowth(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name   string
@@ -233,10 +237,10 @@ func TestGrowth(t *testing.T) {
 			t.Parallel()
 			res := &ForecastResult{}
 			for w := 1; w < len(tc.levels); w++ {
-				res.Week = append(res.Week, ForecastWeek{Week: w, Start: (mustDate(t, "2027-01-04") + solver.Date(7*(w-1))).String(),
+				res.Week = append(res.Week, ForecastWeek{Week: w, Start: (forecastDate(t, "2027-01-04") + solver.Date(7*(w-1))).String(),
 					Langs: []WeekLanguage{{Language: "ti", BacklogStart: tc.levels[w-1], BacklogEnd: tc.levels[w]}}})
 			}
-			s := summarize(res, []string{"ti"})[0]
+			s := fcSummarize(res, []string{"ti"})[0]
 			require.Equal(t, tc.growth, s.Growth)
 			require.Equal(t, tc.peak, s.PeakWeek)
 			require.InDelta(t, tc.trend, s.TrendPerWeek, 1e-9)
@@ -250,10 +254,10 @@ func TestGrowth(t *testing.T) {
 	}
 }
 
-// TestIntakeProblems: a bad intake is refused with every problem named.
-func TestIntakeProblems(t *testing.T) {
+// TestForecastIntakeProblems: a bad intake is refused with every problem named.
+func TestForecastIntakeProblems(t *testing.T) {
 	t.Parallel()
-	base := baseM(t)
+	base := forecastBaseM(t)
 	cases := []struct {
 		name   string
 		intake Intake
@@ -262,26 +266,26 @@ func TestIntakeProblems(t *testing.T) {
 		{"format", Intake{Format: "x", FromHistory: &FromHistory{Weeks: 1}}, []string{`format: must be "capacity-intake/v1"`}},
 		{"neither", Intake{Format: IntakeFormat}, []string{"either weeks or from_history"}},
 		{"both", Intake{Format: IntakeFormat, FromHistory: &FromHistory{Weeks: 1}, Weeks: []IntakeWeek{{Week: "2027-01-04"}}}, []string{"either weeks or from_history"}},
-		{"history weeks", history(0), []string{"from_history.weeks: must be at least 1"}},
-		{"not a Monday", explicit(IntakeWeek{Week: "2027-01-05"}), []string{"weeks[0].week: 2027-01-05 is not a Monday"}},
-		{"not a date", explicit(IntakeWeek{Week: "next week"}), []string{"weeks[0].week:"}},
-		{"before the start", explicit(IntakeWeek{Week: "2026-12-28"}), []string{"before the forecast's first week 2027-01-04"}},
-		{"twice", explicit(IntakeWeek{Week: "2027-01-04"}, IntakeWeek{Week: "2027-01-04"}), []string{"weeks[1].week: 2027-01-04 is listed twice"}},
-		{"negative", explicit(IntakeWeek{Week: "2027-01-04", Arrivals: map[string]int{"ar": -1}}), []string{"weeks[0].arrivals.ar: must not be negative"}},
-		{"shape", Intake{Format: IntakeFormat, FromHistory: &FromHistory{Weeks: 1}, Shapes: map[string]Shape{"ar": {DurationMinutes: 100, Locations: []string{"TKU"}, InterpreterMode: "video"}}},
+		{"history weeks", historyIntake(0), []string{"from_history.weeks: must be at least 1"}},
+		{"not a Monday", explicitIntake(IntakeWeek{Week: "2027-01-05"}), []string{"weeks[0].week: 2027-01-05 is not a Monday"}},
+		{"not a date", explicitIntake(IntakeWeek{Week: "next week"}), []string{"weeks[0].week:"}},
+		{"before the start", explicitIntake(IntakeWeek{Week: "2026-12-28"}), []string{"before the forecast's first week 2027-01-04"}},
+		{"twice", explicitIntake(IntakeWeek{Week: "2027-01-04"}, IntakeWeek{Week: "2027-01-04"}), []string{"weeks[1].week: 2027-01-04 is listed twice"}},
+		{"negative", explicitIntake(IntakeWeek{Week: "2027-01-04", Arrivals: map[string]int{"ar": -1}}), []string{"weeks[0].arrivals.ar: must not be negative"}},
+		{"shape", Intake{Format: IntakeFormat, FromHistory: &FromHistory{Weeks: 1}, Shapes: map[string]IntakeShape{"ar": {DurationMinutes: 100, Locations: []string{"TKU"}, InterpreterMode: "video"}}},
 			[]string{"shapes.ar.duration_minutes", `unknown location "TKU"`, `"video" is not onsite`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := Forecast(context.Background(), base, tc.intake, quick(2), nil)
+			_, err := Forecast(context.Background(), base, tc.intake, quickForecast(2), nil)
 			require.Error(t, err)
 			for _, w := range tc.want {
 				require.Contains(t, err.Error(), w)
 			}
 		})
 	}
-	_, err := Forecast(context.Background(), base, history(1), ForecastOptions{Weeks: 0}, nil)
+	_, err := Forecast(context.Background(), base, historyIntake(1), ForecastOptions{Weeks: 0}, nil)
 	require.ErrorContains(t, err, "weeks must be between 1 and 52")
 	_, err = ParseIntake(strings.NewReader(`{"format": "capacity-intake/v1", "from_history": {"weeks": 2}, "typo": 1}`))
 	require.ErrorContains(t, err, "typo")
@@ -294,18 +298,18 @@ func TestIntakeProblems(t *testing.T) {
 // shape overrides, and history gives the base week's counts every week.
 func TestForecastIntakeShapes(t *testing.T) {
 	t.Parallel()
-	base := baseM(t)
-	cal, err := newCalendar(base)
+	base := forecastBaseM(t)
+	cal, err := newFcCalendar(base)
 	require.NoError(t, err)
-	in := explicit(IntakeWeek{Week: "2027-01-11", Arrivals: map[string]int{"ti": 4}}, IntakeWeek{Week: "2027-03-01", Arrivals: map[string]int{"ti": 4}})
-	in.Shapes = map[string]Shape{"ti": {DurationMinutes: 120, Priority: 3, Locations: []string{"OUL"}}}
+	in := explicitIntake(IntakeWeek{Week: "2027-01-11", Arrivals: map[string]int{"ti": 4}}, IntakeWeek{Week: "2027-03-01", Arrivals: map[string]int{"ti": 4}})
+	in.Shapes = map[string]IntakeShape{"ti": {DurationMinutes: 120, Priority: 3, Locations: []string{"OUL"}}}
 	w, err := resolveIntake(base, in, cal.monday0, 3)
 	require.NoError(t, err)
 	require.Equal(t, []map[string]int{{}, {"ti": 4}, {}}, w.arrivals)
 	require.Len(t, w.notes, 1, "the week after the end is left out, and said so")
 
-	sh := newShapes(base, in.Shapes, 1)
-	iv := sh.newCase("F02-00001", "ti", mustDate(t, "2027-01-11"))
+	sh := newFcShapes(base, in.Shapes, 1)
+	iv := sh.newCase("F02-00001", "ti", forecastDate(t, "2027-01-11"))
 	require.Equal(t, 120, iv.DurationMinutes)
 	require.Equal(t, 3, iv.Prio())
 	require.Equal(t, []string{"OUL"}, iv.Locations)
@@ -315,22 +319,22 @@ func TestForecastIntakeShapes(t *testing.T) {
 	for _, iv := range base.Interviews {
 		count[iv.Language]++
 	}
-	h, err := resolveIntake(base, history(1), cal.monday0, 2)
+	h, err := resolveIntake(base, historyIntake(1), cal.monday0, 2)
 	require.NoError(t, err)
 	require.Equal(t, count, h.arrivals[0])
 	require.Equal(t, count, h.arrivals[1])
-	h2, err := resolveIntake(base, history(2), cal.monday0, 2)
+	h2, err := resolveIntake(base, historyIntake(2), cal.monday0, 2)
 	require.NoError(t, err)
 	require.Equal(t, count["ar"], h2.arrivals[0]["ar"]+h2.arrivals[1]["ar"], "half a week's count each week, the fractions carried")
 }
 
-// TestCalendarRepeatsWeeks: week w has the base week's availability moved by
+// TestForecastCalendar: week w has the base week's availability moved by
 // whole weeks of local time, 08:00 staying 08:00 across the change to
 // summer time (Helsinki, 28 March 2027).
-func TestCalendarRepeatsWeeks(t *testing.T) {
+func TestForecastCalendar(t *testing.T) {
 	t.Parallel()
 	base := &solver.Instance{Timezone: "Europe/Helsinki", Horizon: solver.DateRange{Start: "2027-03-15", End: "2027-03-26"}}
-	cal, err := newCalendar(base)
+	cal, err := newFcCalendar(base)
 	require.NoError(t, err)
 	require.Equal(t, 2, cal.weeks)
 	avail := []solver.Interval{
@@ -350,7 +354,7 @@ func TestCalendarRepeatsWeeks(t *testing.T) {
 // open, and the notes say so.
 func TestForecastPinnedBookings(t *testing.T) {
 	t.Parallel()
-	base := *baseM(t)
+	base := *forecastBaseM(t)
 	ff, err := solver.FirstFit(&base)
 	require.NoError(t, err)
 	require.Greater(t, len(ff.Assignments), 12)
@@ -359,19 +363,19 @@ func TestForecastPinnedBookings(t *testing.T) {
 		base.Bookings = append(base.Bookings, solver.Booking{Interview: a.Interview, Start: a.Start, Room: a.Room,
 			Interviewer: a.Interviewer, Interpreter: a.Interpreter, Mode: a.Mode, Pinned: k < 10})
 	}
-	res := run(t, &base, history(1), quick(2))
+	res := runForecast(t, &base, historyIntake(1), quickForecast(2))
 	require.Equal(t, 10, res.Week[0].Pinned)
 	require.Zero(t, res.Week[1].Pinned)
 	require.Equal(t, len(base.Interviews)-10, res.OpeningBacklog)
 	require.Contains(t, strings.Join(res.Notes, "\n"), "2 unpinned bookings of the base are dropped")
 }
 
-// TestAging: an interview planned k weeks after its arrival week has its
+// TestForecastAging: an interview planned k weeks after its arrival week has its
 // priority raised by k, at most 1000; without aging it keeps its own.
-func TestAging(t *testing.T) {
+func TestForecastAging(t *testing.T) {
 	t.Parallel()
 	p999 := 999
-	s := &sim{opt: ForecastOptions{}, backlog: []pending{
+	s := &fcSim{opt: ForecastOptions{}, backlog: []fcPending{
 		{iv: solver.Interview{ID: "a"}, week: 0},
 		{iv: solver.Interview{ID: "b", Priority: &p999}, week: 1},
 		{iv: solver.Interview{ID: "c"}, week: 3},

@@ -10,17 +10,17 @@ import (
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
-// calendar repeats the base instance's weeks: forecast week w has the
+// fcCalendar repeats the base instance's weeks: forecast week w has the
 // availability of base week w mod B (B the weeks of the base horizon, from
 // the Monday of its first date), moved by whole weeks of local time, so
 // that 08:00 stays 08:00 across a change of clocks.
-type calendar struct {
+type fcCalendar struct {
 	loc     *time.Location
 	monday0 solver.Date // the Monday of the base horizon's first week: forecast week 0
 	weeks   int         // B
 }
 
-func newCalendar(base *solver.Instance) (*calendar, error) {
+func newFcCalendar(base *solver.Instance) (*fcCalendar, error) {
 	loc, err := time.LoadLocation(base.Timezone)
 	if err != nil {
 		return nil, fmt.Errorf("timezone: %w", err)
@@ -33,16 +33,16 @@ func newCalendar(base *solver.Instance) (*calendar, error) {
 	if err != nil {
 		return nil, fmt.Errorf("horizon.end: %w", err)
 	}
-	m := mondayOf(hs)
-	return &calendar{loc: loc, monday0: m, weeks: int(he-m)/7 + 1}, nil
+	m := fcMondayOf(hs)
+	return &fcCalendar{loc: loc, monday0: m, weeks: int(he-m)/7 + 1}, nil
 }
 
 // monday returns the first date of forecast week w.
-func (c *calendar) monday(w int) solver.Date { return c.monday0 + solver.Date(7*w) }
+func (c *fcCalendar) monday(w int) solver.Date { return c.monday0 + solver.Date(7*w) }
 
 // shift returns the intervals of avail starting (local date) in base week
 // w mod B, moved into forecast week w. nil (always available) stays nil.
-func (c *calendar) shift(avail []solver.Interval, w int) []solver.Interval {
+func (c *fcCalendar) shift(avail []solver.Interval, w int) []solver.Interval {
 	if avail == nil {
 		return nil
 	}
@@ -68,8 +68,8 @@ func (c *calendar) shift(avail []solver.Interval, w int) []solver.Interval {
 	return out
 }
 
-// move returns t moved by days of local calendar time.
-func (c *calendar) move(t time.Time, days int) string {
+// move returns t moved by days of local fcCalendar time.
+func (c *fcCalendar) move(t time.Time, days int) string {
 	l := t.In(c.loc)
 	y, m, d := l.Date()
 	return solver.FormatInstant(time.Date(y, m, d+days, l.Hour(), l.Minute(), l.Second(), 0, c.loc), c.loc)
@@ -77,7 +77,7 @@ func (c *calendar) move(t time.Time, days int) string {
 
 // resources returns the base's resources with the availability of forecast
 // week w.
-func (c *calendar) resources(base *solver.Instance, w int) (rooms []solver.Room, ivrs []solver.Interviewer, itps []solver.Interpreter, parties []solver.Party) {
+func (c *fcCalendar) resources(base *solver.Instance, w int) (rooms []solver.Room, ivrs []solver.Interviewer, itps []solver.Interpreter, parties []solver.Party) {
 	rooms = slices.Clone(base.Rooms)
 	for i := range rooms {
 		rooms[i].Availability = c.shift(rooms[i].Availability, w)
@@ -101,7 +101,7 @@ func (c *calendar) resources(base *solver.Instance, w int) (rooms []solver.Room,
 // weights, its resources with the week's availability, the horizon of that
 // week (Monday to Sunday), the open interviews and the pinned bookings of
 // the week.
-func (c *calendar) weekInstance(base *solver.Instance, w int, ivs []solver.Interview, pinned []solver.Booking) *solver.Instance {
+func (c *fcCalendar) weekInstance(base *solver.Instance, w int, ivs []solver.Interview, pinned []solver.Booking) *solver.Instance {
 	in := &solver.Instance{
 		Format:        solver.InstanceFormat,
 		Timezone:      base.Timezone,
@@ -118,18 +118,18 @@ func (c *calendar) weekInstance(base *solver.Instance, w int, ivs []solver.Inter
 	return in
 }
 
-// shapes samples what new cases are like: for each language, the base's
+// fcShapes samples what new cases are like: for each language, the base's
 // interviews of that language (all of them when it has none), with the
 // intake's overrides applied.
-type shapes struct {
+type fcShapes struct {
 	byLang    map[string][]*solver.Interview
 	all       []*solver.Interview
-	overrides map[string]Shape
+	overrides map[string]IntakeShape
 	rng       *rand.Rand
 }
 
-func newShapes(base *solver.Instance, overrides map[string]Shape, seed int64) *shapes {
-	s := &shapes{byLang: map[string][]*solver.Interview{}, overrides: overrides,
+func newFcShapes(base *solver.Instance, overrides map[string]IntakeShape, seed int64) *fcShapes {
+	s := &fcShapes{byLang: map[string][]*solver.Interview{}, overrides: overrides,
 		rng: rand.New(rand.NewPCG(uint64(seed), uint64(seed)^0x5deece66d))}
 	for i := range base.Interviews {
 		iv := &base.Interviews[i]
@@ -140,7 +140,7 @@ func newShapes(base *solver.Instance, overrides map[string]Shape, seed int64) *s
 }
 
 // pool returns the base interviews whose shapes new cases of lang take.
-func (s *shapes) pool(lang string) []*solver.Interview {
+func (s *fcShapes) pool(lang string) []*solver.Interview {
 	if p := s.byLang[lang]; len(p) > 0 {
 		return p
 	}
@@ -148,7 +148,7 @@ func (s *shapes) pool(lang string) []*solver.Interview {
 }
 
 // meanDuration is the mean duration of the new cases of lang, in minutes.
-func (s *shapes) meanDuration(lang string) int {
+func (s *fcShapes) meanDuration(lang string) int {
 	if d := s.overrides[lang].DurationMinutes; d > 0 {
 		return d
 	}
@@ -170,7 +170,7 @@ func (s *shapes) meanDuration(lang string) int {
 // the arrival as the drawn one's after its earliest date), with the
 // overrides applied. Case-specific fields (latest date, exclusions, the
 // preferred interviewer) are left out.
-func (s *shapes) newCase(id, lang string, monday solver.Date) solver.Interview {
+func (s *fcShapes) newCase(id, lang string, monday solver.Date) solver.Interview {
 	iv := solver.Interview{ID: id, Case: "FC-" + id, Language: lang, DurationMinutes: 180,
 		Earliest: monday.String(), Locations: []string{}}
 	if p := s.pool(lang); len(p) > 0 {
@@ -218,17 +218,17 @@ func (s *shapes) newCase(id, lang string, monday solver.Date) solver.Interview {
 	return iv
 }
 
-// counter counts, for one week, how many interviews of a given duration the
+// fcCounter counts, for one week, how many interviews of a given duration the
 // people able to hold them could give: per person and day, the whole
 // interviews that fit in each of the day's (merged) intervals, at most the
 // person's daily limit.
-type counter struct {
-	cal *calendar
+type fcCounter struct {
+	cal *fcCalendar
 	in  *solver.Instance // the week's instance
 }
 
 // perDay returns the minutes of each merged interval, by local date.
-func (c counter) perDay(avail []solver.Interval) map[solver.Date][]int {
+func (c fcCounter) perDay(avail []solver.Interval) map[solver.Date][]int {
 	type span struct{ s, e time.Time }
 	var spans []span
 	for _, iv := range avail {
@@ -255,7 +255,7 @@ func (c counter) perDay(avail []solver.Interval) map[solver.Date][]int {
 
 // slots returns how many interviews of dur minutes avail holds in the
 // week, at most limit a day (limit < 0: no limit).
-func (c counter) slots(avail []solver.Interval, dur, limit int) int {
+func (c fcCounter) slots(avail []solver.Interval, dur, limit int) int {
 	n := 0
 	for _, mins := range c.perDay(avail) {
 		k := 0
@@ -273,7 +273,7 @@ func (c counter) slots(avail []solver.Interval, dur, limit int) int {
 // language returns the interviews of dur minutes in language lang that the
 // week's interpreters of the language (by the language match without a
 // required dialect), and the interviewers who speak it, could hold.
-func (c counter) language(lang string, dur int) int {
+func (c fcCounter) language(lang string, dur int) int {
 	n := 0
 	for _, t := range c.in.Interpreters {
 		if ok, _ := solver.LanguageMatch(t.Languages, lang, false); ok {
@@ -286,7 +286,7 @@ func (c counter) language(lang string, dur int) int {
 	}
 	for _, e := range c.in.Interviewers {
 		if ok, _ := solver.LanguageMatch(e.Languages, lang, false); ok {
-			n += c.slots(e.Availability, dur, maxPerDay(e))
+			n += c.slots(e.Availability, dur, fcMaxPerDay(e))
 		}
 	}
 	return n
@@ -294,15 +294,15 @@ func (c counter) language(lang string, dur int) int {
 
 // interviewers returns the interviews of dur minutes all interviewers of
 // the week could hold.
-func (c counter) interviewers(dur int) int {
+func (c fcCounter) interviewers(dur int) int {
 	n := 0
 	for _, e := range c.in.Interviewers {
-		n += c.slots(e.Availability, dur, maxPerDay(e))
+		n += c.slots(e.Availability, dur, fcMaxPerDay(e))
 	}
 	return n
 }
 
-func maxPerDay(e solver.Interviewer) int {
+func fcMaxPerDay(e solver.Interviewer) int {
 	if e.MaxInterviewsPerDay == nil {
 		return -1
 	}
