@@ -229,6 +229,9 @@ func nth(list []string, i int) string {
 func (a *applier) addInterpreters(c *AddInterpreters, path string) {
 	ok := a.count(c.Count, path)
 	ok = a.language(c.Language, join(path, "language")) && ok
+	for i, l := range c.Dialects {
+		ok = a.language(l, idx(join(path, "dialects"), i)) && ok
+	}
 	for i, m := range c.Modes {
 		if m != solver.ModeOnsite && m != solver.ModeRemote {
 			a.p.add(idx(join(path, "modes"), i), "must be onsite or remote, not %q", m)
@@ -263,7 +266,7 @@ func (a *applier) addInterpreters(c *AddInterpreters, path string) {
 	for k := range c.Count {
 		a.in.Interpreters = append(a.in.Interpreters, solver.Interpreter{
 			ID:               a.newID("t", k, used),
-			Languages:        []string{c.Language},
+			Languages:        append([]string{c.Language}, c.Dialects...),
 			Gender:           nth(c.Genders, k),
 			Skills:           nonNil(c.Skills),
 			Modes:            slices.Clone(modes),

@@ -58,7 +58,10 @@ type Hours struct {
 // AddInterpreters adds Count interpreters of one language.
 type AddInterpreters struct {
 	Language string `json:"language"`
-	Count    int    `json:"count"`
+	// Dialects are further tags each new interpreter speaks (e.g. "ar-SY"
+	// beside "ar"): an interview requiring its dialect needs the exact tag.
+	Dialects []string `json:"dialects,omitempty"`
+	Count    int      `json:"count"`
 	// Modes default to onsite and remote.
 	Modes []string `json:"modes,omitempty"`
 	// Locations where they work on site; default every location.
