@@ -169,3 +169,13 @@ func ParseScenario(data []byte) (*Scenario, error) {
 	}
 	return &s, nil
 }
+
+// ParseNeedQuery reads a need query (a NeedQuery as JSON) strictly, like
+// ParseScenario; Need checks it against an instance.
+func ParseNeedQuery(data []byte) (*NeedQuery, error) {
+	var q NeedQuery
+	if err := decodeStrict("need query", data, &q); err != nil {
+		return nil, err
+	}
+	return &q, nil
+}

@@ -31,6 +31,8 @@ commands:
   suggest   -in INSTANCE.json -interview ID [-k 5] [-from DATE] [-to DATE]
   generate  -size S|M|L|XL|XXL|DE [-seed N] [-out INSTANCE.json]
   bound     -in INSTANCE.json [-time-limit 10s]
+  whatif    -in INSTANCE.json -scenario SCENARIO.json [-time-limit 60s] [-csv FILE] [-seed N] [-quiet]
+  whatif    -in INSTANCE.json -need QUERY.json [-time-limit 90s] [-seed N] [-quiet]
 
 Use - for standard input or output. Run 'schedule <command> -h' for a command's flags.
 `
@@ -73,6 +75,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		err = cmdGenerate(args[1:], stdout, stderr)
 	case "bound":
 		err = cmdBound(ctx, args[1:], stdin, stdout, stderr)
+	case "whatif":
+		err = cmdWhatif(ctx, args[1:], stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
