@@ -1,0 +1,186 @@
+package capacity
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/asylum-scheduling/interviews/solver"
+)
+
+func TestNeed(t *testing.T) {
+	t.Parallel()
+	base := generated(t, "S", 1)
+	before := clone(base)
+	// The baseline leaves the language out: no interpreter speaks it.
+	lang := "ar-SY"
+	first, err := Run(context.Background(), base, one("probe", Change{Notice: &Notice{ShiftDays: ptr(0)}}), RunOptions{TimeLimit: 2 * time.Second}, nil)
+	require.NoError(t, err)
+	require.Positive(t, first.Runs[0].UnscheduledByLanguage[lang], "S seed 1 leaves %s out", lang)
+
+	tests := []struct {
+		name        string
+		q           NeedQuery
+		reached     bool
+		count       int
+		below       string
+		wantSteps   []int
+		unreachable int
+	}{
+		{"interpreters", NeedQuery{Language: lang, Kind: NeedInterpreters}, true, 1, VerdictProvenInsufficient, []int{0, 1}, 0},
+		// The interview that needs an ar-SY interpreter fits nowhere with
+		// any number of interviewers: it is left out, the others are held.
+		{"interviewers cannot help", NeedQuery{Language: lang, Kind: NeedInterviewers, Location: "HEL", MaxCount: 2}, true, 0, "", []int{0}, 1},
+		{"remote interpreters by the third day", NeedQuery{Language: lang, By: "2027-01-06", Kind: NeedInterpreters,
+			Interpreters: &AddInterpreters{Modes: []string{"remote"}}}, true, 1, VerdictProvenInsufficient, []int{0, 1}, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			a, err := Need(context.Background(), base, tc.q, NeedOptions{TimeLimit: 20 * time.Second, PerRunLimit: 2 * time.Second})
+			require.NoError(t, err)
+			require.Equal(t, tc.reached, a.Reached)
+			require.True(t, a.Complete)
+			require.Equal(t, tc.below, a.Below)
+			tried := []int{}
+			for _, st := range a.Steps {
+				tried = append(tried, st.Count)
+				if st.Verdict == VerdictProvenInsufficient {
+					require.Positive(t, *st.Bound, "a proof is a bound above 0")
+				}
+			}
+			require.Equal(t, tc.wantSteps, tried)
+			require.Len(t, a.Unreachable, tc.unreachable)
+			require.Positive(t, a.Targets)
+			if !tc.reached {
+				require.Nil(t, a.Count)
+				require.Nil(t, a.Run)
+				return
+			}
+			require.Equal(t, tc.count, *a.Count)
+			require.NotNil(t, a.Run)
+			require.Equal(t, len(a.Unreachable), a.Run.UnscheduledByLanguage[lang], "the witness schedule holds every %s interview but the unreachable", lang)
+			// The witness is valid for the variant's instance, which the
+			// scenario format can reproduce.
+			in := base
+			if *a.Count > 0 {
+				sc := Scenario{Format: ScenarioFormat, Variants: []Variant{*a.Variant}}
+				in, err = Apply(base, &sc, 0)
+				require.NoError(t, err)
+			}
+			rep, err := solver.Check(in, a.Run.Schedule)
+			require.NoError(t, err)
+			if tc.q.By == "" {
+				require.Empty(t, rep.Violations)
+				require.Equal(t, rep.Score, a.Run.Score)
+			}
+			require.Equal(t, before, base)
+		})
+	}
+}
+
+func TestNeedByDate(t *testing.T) {
+	t.Parallel()
+	base := generated(t, "S", 1)
+	a, err := Need(context.Background(), base, NeedQuery{Language: "ar-SY", By: "2027-01-06", Kind: NeedInterpreters}, NeedOptions{TimeLimit: 10 * time.Second, PerRunLimit: time.Second})
+	require.NoError(t, err)
+	require.True(t, a.Reached)
+	require.Equal(t, "2027-01-06", a.By)
+	for _, as := range a.Run.Schedule.Assignments {
+		for _, iv := range base.Interviews {
+			if iv.ID == as.Interview && iv.Language == "ar-SY" {
+				require.LessOrEqual(t, as.Start[:10], "2027-01-06")
+			}
+		}
+	}
+}
+
+func TestNeedInvalid(t *testing.T) {
+	t.Parallel()
+	base := generated(t, "S", 1)
+	tests := []struct {
+		name string
+		q    NeedQuery
+		want string
+	}{
+		{"nothing asked", NeedQuery{Kind: NeedRooms}, "language: give a language or a location"},
+		{"kind", NeedQuery{Language: "so", Kind: "desks"}, `kind: must be interpreters, interviewers or rooms, not "desks"`},
+		{"location", NeedQuery{Location: "TKU", Kind: NeedRooms}, `location: "TKU" is not a location of the instance`},
+		{"by", NeedQuery{Language: "so", Kind: NeedInterpreters, By: "2026-12-01"}, "by: 2026-12-01 is before the horizon's start 2027-01-04"},
+		{"both", NeedQuery{Language: "so", Kind: NeedInterpreters, By: "2027-01-05", WithinWeeks: 1}, "within_weeks: give by or within_weeks, not both"},
+		{"template of another kind", NeedQuery{Language: "so", Kind: NeedInterpreters, Rooms: &AddRooms{}}, `rooms: is given but kind is "interpreters"`},
+		{"template", NeedQuery{Language: "so", Kind: NeedInterpreters, Interpreters: &AddInterpreters{Modes: []string{"phone"}}}, `interpreters.modes[0]: must be onsite or remote, not "phone"`},
+		{"room without location", NeedQuery{Language: "so", Kind: NeedRooms}, "rooms.location: must name a location"},
+		{"max count", NeedQuery{Language: "so", Kind: NeedInterpreters, MaxCount: 501}, "max_count: must be between 1 and 500"},
+		{"no targets", NeedQuery{Language: "xx", Kind: NeedInterpreters}, "no interview without a pinned booking matches"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Need(context.Background(), base, tc.q, NeedOptions{TimeLimit: time.Second})
+			require.Error(t, err)
+			require.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+// withoutInterpretersOf is the instance with every interpreter of the
+// language (with the most interviews needing one) removed, and that
+// language.
+func withoutInterpretersOf(t testing.TB, in *solver.Instance) (*solver.Instance, string) {
+	t.Helper()
+	n := map[string]int{}
+	for _, iv := range in.Interviews {
+		if iv.NeedsInterp() {
+			p, _, _ := strings.Cut(iv.Language, "-")
+			n[p]++
+		}
+	}
+	lang := scarcest(RunResult{UnscheduledByLanguage: n})
+	sc := one("none of "+lang, Change{RemoveInterpreters: &RemovePeople{Language: lang, Count: countLang(in.Interpreters, lang)}})
+	out, err := Apply(in, &sc, 0)
+	require.NoError(t, err)
+	return out, lang
+}
+
+// morningPattern: interpreters who work weekday mornings.
+var morningPattern = &Pattern{Hours: &Hours{Start: "08:00", End: "12:30"}}
+
+func TestNeedBisects(t *testing.T) {
+	t.Parallel()
+	base, lang := withoutInterpretersOf(t, generated(t, "M", 1))
+	var seen []NeedStep
+	a, err := Need(context.Background(), base, NeedQuery{Language: lang, Kind: NeedInterpreters, Interpreters: &AddInterpreters{Pattern: morningPattern}},
+		NeedOptions{TimeLimit: 30 * time.Second, PerRunLimit: time.Second, Progress: func(st NeedStep) { seen = append(seen, st) }})
+	require.NoError(t, err)
+	require.Equal(t, a.Steps, seen)
+	require.True(t, a.Reached, "%+v", a.Steps)
+	require.True(t, a.Complete)
+	k := *a.Count
+	require.GreaterOrEqual(t, k, 3, "two morning interpreter cannot hold the %d %s interviews: %+v", a.Targets, lang, a.Steps)
+	byCount := map[int]NeedStep{}
+	for _, st := range a.Steps {
+		byCount[st.Count] = st
+	}
+	// The search went up by doubling and closed on k by bisection: k−1
+	// was tried and not reached, k reached.
+	for c := 0; c < k; c = max(1, 2*c) {
+		require.Contains(t, byCount, c)
+	}
+	require.Equal(t, VerdictReached, byCount[k].Verdict)
+	require.Equal(t, a.Below, byCount[k-1].Verdict)
+	require.NotEqual(t, VerdictReached, byCount[k-1].Verdict)
+	for c, st := range byCount {
+		if st.Verdict == VerdictProvenInsufficient {
+			require.Less(t, c, k, "a count proven insufficient is below any count that reaches")
+			require.Positive(t, *st.Bound)
+		}
+	}
+	require.Zero(t, a.Run.Score.Hard)
+	require.Equal(t, []Change{{AddInterpreters: a.Variant.Changes[0].AddInterpreters}}, a.Variant.Changes)
+	require.Equal(t, k, a.Variant.Changes[0].AddInterpreters.Count)
+	t.Logf("%s: %d targets, count %d, below %s, steps %+v", lang, a.Targets, k, a.Below, a.Steps)
+}

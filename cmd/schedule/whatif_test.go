@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asylum-scheduling/interviews/capacity"
+)
+
+const scenarioS = `{
+  "format": "capacity-scenario/v1",
+  "variants": [
+    {"name": "two sg interpreters", "changes": [
+      {"add_interpreters": {"language": "sg", "count": 2, "modes": ["remote"]}}
+    ]},
+    {"name": "one room more", "changes": [{"add_rooms": {"location": "HEL", "count": 1}}]}
+  ]
+}`
+
+// TestWhatifScenario: schedule whatif prints the comparison as JSON
+// (strictly a capacity.Comparison, the baseline first), writes the same
+// figures as CSV, reports progress on standard error and keeps the budget.
+func TestWhatifScenario(t *testing.T) {
+	in := generated(t)
+	dir := t.TempDir()
+	sc := writeFile(t, dir, "scenario.json", scenarioS)
+	csvPath := filepath.Join(dir, "out.csv")
+	t0 := time.Now()
+	stdout, stderr := mustRun(t, 0, "", "whatif", "-in", in, "-scenario", sc, "-time-limit", "3s", "-csv", csvPath)
+	if el := time.Since(t0); el > 3*time.Second+2*time.Second {
+		t.Errorf("whatif took %v with a 3 s budget", el)
+	}
+	dec := json.NewDecoder(strings.NewReader(stdout))
+	dec.DisallowUnknownFields()
+	var c capacity.Comparison
+	if err := dec.Decode(&c); err != nil {
+		t.Fatalf("%v\n%s", err, clip(stdout))
+	}
+	if c.Format != capacity.ComparisonFormat || len(c.Runs) != 3 || c.Runs[0].Name != "baseline" || c.Runs[1].Name != "two sg interpreters" {
+		t.Fatalf("comparison: %s", clip(stdout))
+	}
+	if c.Runs[1].UnscheduledByLanguage["sg"] >= c.Runs[0].UnscheduledByLanguage["sg"] {
+		t.Errorf("two sg interpreters leave as many sg interviews out (%d) as the baseline (%d)", c.Runs[1].UnscheduledByLanguage["sg"], c.Runs[0].UnscheduledByLanguage["sg"])
+	}
+	for _, want := range []string{"run 0 (baseline): solving", "run 2 (one room more): done, "} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("progress lacks %q:\n%s", want, stderr)
+		}
+	}
+	rows, err := csv.NewReader(strings.NewReader(readFile(t, csvPath))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var again bytes.Buffer
+	if err := c.WriteCSV(&again); err != nil {
+		t.Fatal(err)
+	}
+	if again.String() != readFile(t, csvPath) {
+		t.Errorf("the CSV file is not the CSV of the printed comparison")
+	}
+	found := false
+	for _, r := range rows {
+		found = found || r[0] == "two sg interpreters" && r[1] == "unscheduled_priority"
+	}
+	if rows[0][0] != "run" || !found {
+		t.Errorf("CSV: %v", rows[:3])
+	}
+	// -csv - prints the CSV instead of the JSON.
+	stdout, _ = mustRun(t, 0, "", "whatif", "-in", in, "-scenario", sc, "-time-limit", "2s", "-csv", "-", "-quiet")
+	if !strings.HasPrefix(stdout, "run,metric,key,value\n") {
+		t.Errorf("-csv -: %s", clip(stdout))
+	}
+}
+
+// TestWhatifNeed: schedule whatif -need prints the answer: one sg
+// interpreter is enough, and none is proven too few.
+func TestWhatifNeed(t *testing.T) {
+	in := generated(t)
+	q := writeFile(t, t.TempDir(), "need.json", `{"language": "sg", "kind": "interpreters", "interpreters": {"modes": ["remote"]}}`)
+	stdout, stderr := mustRun(t, 0, "", "whatif", "-in", in, "-need", q, "-time-limit", "10s")
+	dec := json.NewDecoder(strings.NewReader(stdout))
+	dec.DisallowUnknownFields()
+	var a capacity.NeedAnswer
+	if err := dec.Decode(&a); err != nil {
+		t.Fatalf("%v\n%s", err, clip(stdout))
+	}
+	if !a.Reached || a.Count == nil || *a.Count != 1 || a.Below != capacity.VerdictProvenInsufficient || a.Run == nil {
+		t.Errorf("answer: %s", clip(stdout))
+	}
+	if !strings.Contains(stderr, "count 0: proven_insufficient") {
+		t.Errorf("progress: %q", stderr)
+	}
+}
+
+func TestWhatifUsage(t *testing.T) {
+	dir := t.TempDir()
+	in := generated(t)
+	sc := writeFile(t, dir, "scenario.json", scenarioS)
+	mustRun(t, exitUsage, "", "whatif", "-in", in)
+	mustRun(t, exitUsage, "", "whatif", "-in", in, "-scenario", sc, "-need", sc)
+	mustRun(t, exitUsage, "", "whatif", "-in", in, "-need", sc, "-csv", "x.csv")
+	mustRun(t, exitUsage, "", "whatif", "-in", "-", "-scenario", "-")
+	mustRun(t, exitUsage, "", "whatif", "-in", in, "-scenario", sc, "-time-limit", "-1s")
+	mustRun(t, exitBadInput, "", "whatif", "-in", in, "-scenario", filepath.Join(dir, "missing.json"))
+	_, stderr := mustRun(t, exitBadInput, `{"format": "capacity-scenario/v1", "variants": [{"name": "v", "changes": [{"add_rooms": {"location": "HEL", "count": 0}}]}]}`,
+		"whatif", "-in", in, "-scenario", "-")
+	if !strings.Contains(stderr, `variants[0].changes[0].add_rooms.count: must be between 1 and 500, not 0 (variant "v")`) {
+		t.Errorf("stderr: %q", stderr)
+	}
+	_, stderr = mustRun(t, exitBadInput, `{"language": "sg", "kind": "desks"}`, "whatif", "-in", in, "-need", "-")
+	if !strings.Contains(stderr, `kind: must be interpreters, interviewers or rooms, not "desks"`) {
+		t.Errorf("stderr: %q", stderr)
+	}
+}
