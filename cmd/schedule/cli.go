@@ -32,6 +32,8 @@ commands:
   generate  -size S|M|L|XL|XXL|DE [-seed N] [-out INSTANCE.json]
   bound     -in INSTANCE.json [-time-limit 10s]
   forecast  -in INSTANCE.json -intake INTAKE.json -weeks N [-time-limit-per-week 2s] [-csv FILE]
+  whatif    -in INSTANCE.json -scenario SCENARIO.json [-time-limit 60s] [-csv FILE] [-seed N] [-quiet]
+  whatif    -in INSTANCE.json -need QUERY.json [-time-limit 90s] [-seed N] [-quiet]
 
 Use - for standard input or output. Run 'schedule <command> -h' for a command's flags.
 `
@@ -76,6 +78,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		err = cmdBound(ctx, args[1:], stdin, stdout, stderr)
 	case "forecast":
 		err = cmdForecast(ctx, args[1:], stdin, stdout, stderr)
+	case "whatif":
+		err = cmdWhatif(ctx, args[1:], stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
