@@ -122,6 +122,7 @@ func (s *Server) routes() chi.Router {
 			s.mountEntities(r)
 			s.mountSettings(r)
 			s.mountPlans(r)     // plans, jobs, outbox, absence impact (api/plans.go)
+			s.mountScenarios(r) // what-if scenarios (api/scenarios.go)
 			s.mountBooking(r)   // suggestions, holds, bookings, audit (api/booking.go)
 			s.mountFeedAdmin(r) // feed tokens, busy calendars (api/feeds.go)
 			s.mountTokens(r)

@@ -54,6 +54,10 @@ type PlanProgress struct {
 	Total      int          `json:"total"`
 	Iterations int64        `json:"iterations"`
 	Score      solver.Score `json:"score"`
+	// Run and Fraction: a what-if scenario's run being solved and the part
+	// of the whole scenario done (0 to 1).
+	Run      string  `json:"run,omitempty"`
+	Fraction float64 `json:"fraction,omitempty"`
 }
 
 // PlanResult is what a finished plan proposes.

@@ -106,30 +106,49 @@ func (p *Planner) Start(ctx context.Context, req PlanRequest) (*resources.Plan, 
 	if req.TimeLimit < 0 || req.TimeLimit > MaxPlanTimeLimit {
 		return nil, errs.Field("time_limit", fmt.Sprintf("time_limit must be between 0s and %s", MaxPlanTimeLimit))
 	}
+	var plan *resources.Plan
+	err := p.begin(ctx, func() (int64, func(), error) {
+		pl, release, err := p.DB.StartPlan(ctx, resources.NewPlan{Kind: req.Kind, CreatedBy: req.Actor, From: req.From, To: req.To,
+			TimeLimit: req.TimeLimit, Absence: req.Absence})
+		if err != nil {
+			return 0, nil, err
+		}
+		plan = pl
+		return pl.ID, release, nil
+	}, func(rctx context.Context) { p.run(rctx, plan, req) })
+	if err != nil {
+		return nil, err
+	}
+	return plan, nil
+}
+
+// begin takes one of the server's run slots, records the run with record
+// (which returns its id and the release of its lock) and does work in the
+// background, cancellable by Cancel and stopped by Close.
+func (p *Planner) begin(ctx context.Context, record func() (int64, func(), error), work func(ctx context.Context)) error {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
-		return nil, errs.E(errs.Conflict, "the server is shutting down: start the plan again later")
+		return errs.E(errs.Conflict, "the server is shutting down: start it again later")
 	}
 	if len(p.running)+p.reserved >= max(p.MaxRunning, 1) {
 		p.mu.Unlock()
-		return nil, errs.E(errs.Conflict, "%d plans are running on this server already: wait for one to end or cancel it", len(p.running))
+		return errs.E(errs.Conflict, "%d plans or scenarios are running on this server already: wait for one to end or cancel it", len(p.running))
 	}
-	p.reserved++ // a slot, until the plan's row exists
+	p.reserved++ // a slot, until the run's row exists
 	p.wg.Add(1)
 	p.mu.Unlock()
-	plan, release, err := p.DB.StartPlan(ctx, resources.NewPlan{Kind: req.Kind, CreatedBy: req.Actor, From: req.From, To: req.To,
-		TimeLimit: req.TimeLimit, Absence: req.Absence})
+	id, release, err := record()
 	p.mu.Lock()
 	p.reserved--
 	if err != nil {
 		p.mu.Unlock()
 		p.wg.Done()
-		return nil, err
+		return err
 	}
 	rctx, cancel := context.WithCancelCause(context.Background())
 	run := &planRun{cancel: cancel, done: make(chan struct{})}
-	p.running[plan.ID] = run
+	p.running[id] = run
 	if p.closed { // Close came meanwhile: the run records that it stopped
 		cancel(errShutdown)
 	}
@@ -139,14 +158,14 @@ func (p *Planner) Start(ctx context.Context, req PlanRequest) (*resources.Plan, 
 		defer close(run.done)
 		defer func() {
 			p.mu.Lock()
-			delete(p.running, plan.ID)
+			delete(p.running, id)
 			p.mu.Unlock()
 		}()
 		defer release()
 		defer cancel(nil)
-		p.run(rctx, plan, req)
+		work(rctx)
 	}()
-	return plan, nil
+	return nil
 }
 
 func checkWindow(from, to string) error {

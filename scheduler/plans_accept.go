@@ -34,6 +34,9 @@ func (p *Planner) Accept(ctx context.Context, id int64, items []string, actor st
 	if err != nil {
 		return nil, nil, err
 	}
+	if plan.Kind == resources.PlanScenario || plan.Result == nil && plan.Status == resources.PlanDone {
+		return nil, nil, errs.E(errs.Conflict, "plan %d is a what-if scenario: it books nothing and cannot be accepted", id)
+	}
 	if !resources.Acceptable(plan.Status) {
 		return nil, nil, errs.E(errs.Conflict, "plan %d is %s: only a done plan can be accepted", id, plan.Status)
 	}

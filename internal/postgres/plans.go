@@ -274,7 +274,8 @@ func planSelectSQL(full bool) string {
 	finished_at, progress, ` + result + `, error, accepted_at, accepted_by, accept_result from plans`
 }
 
-// Plans lists plans, newest first. Filters: status, kind.
+// Plans lists plans, newest first. Filters: status, kind; what-if
+// scenarios only when kind is "scenario".
 func (db *DB) Plans(ctx context.Context, p resources.ListParams) (resources.Page[resources.Plan], error) {
 	var zero resources.Page[resources.Plan]
 	l, err := newList(p, "status", "kind")
@@ -282,6 +283,9 @@ func (db *DB) Plans(ctx context.Context, p resources.ListParams) (resources.Page
 		return zero, err
 	}
 	l.equal(p, "status", "kind")
+	if p.Filters["kind"] == "" {
+		l.conds = append(l.conds, "kind <> 'scenario'") // what-if runs are listed as scenarios
+	}
 	if err := l.idAfter(false); err != nil {
 		return zero, err
 	}
