@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -214,6 +215,9 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 		}
 		if len(d.Options) == 0 {
 			d.NoOption = reasonWord(v.L, ans.Reason)
+			if sessionFrom(ctx).Manager() {
+				d.WhatIf = "/scenarios?language=" + url.QueryEscape(iv.Language) + "#new"
+			}
 			if ans.Detail != "" {
 				d.NoOption = ans.Detail
 			}

@@ -62,6 +62,11 @@ type flowResult struct {
 	Unscheduled       int                `json:"unscheduled"`
 	Accepted          string             `json:"accepted"`
 	AcceptedRows      int                `json:"acceptedRows"`
+	ScenarioLanguage  string             `json:"scenarioLanguage"`
+	ScenarioRuns      []string           `json:"scenarioRuns"`
+	ScenarioCharts    int                `json:"scenarioCharts"`
+	ScenarioCSV       string             `json:"scenarioCSV"`
+	ScenarioCSVFile   string             `json:"scenarioCSVFile"`
 	Timings           map[string]float64 `json:"timings"`
 	FeedURL           string             `json:"feedUrl"`
 	A11y              map[string]int     `json:"a11y"`
@@ -123,6 +128,15 @@ func TestBrowserFlow(t *testing.T) {
 	require.Contains(t, res.PlanSummary, strconv.Itoa(res.Unscheduled)+" not placed")
 	require.Contains(t, res.Accepted, "Accepted:")
 	require.Equal(t, res.Proposed-1, res.AcceptedRows)
+	// The scenario from the shortages page: the baseline and the variant
+	// named after its change, three charts, the CSV downloaded.
+	require.NotEmpty(t, res.ScenarioLanguage)
+	require.Len(t, res.ScenarioRuns, 3, "%v", res.ScenarioRuns)
+	require.Equal(t, "baseline", res.ScenarioRuns[1])
+	require.Regexp(t, `^\+2 .+ interpreters, Tue–Thu, Helsinki$`, res.ScenarioRuns[2])
+	require.Equal(t, 3, res.ScenarioCharts)
+	require.Equal(t, "run,metric,key,value", res.ScenarioCSV)
+	require.Regexp(t, `^scenario-\d+\.csv$`, res.ScenarioCSVFile)
 	require.True(t, res.FeedHoldsBooking)
 	require.True(t, strings.HasPrefix(res.InterpreterPage, "/people/interpreter/"), res.InterpreterPage)
 	require.Equal(t, res.InterpreterPage, res.FeedOwner)

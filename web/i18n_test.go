@@ -83,6 +83,12 @@ func TestStaffPagesAreTranslated(t *testing.T) {
 	wctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	require.NoError(t, e.planner.Wait(wctx, id))
+	p = m.post("/scenarios", url.Values{"from": {"2027-01-04"}, "to": {"2027-01-08"}, "time_limit": {"2"},
+		"kind_1": {"rooms"}, "count_1": {"1"}, "office_1": {"HEL"}, "start_1": {"08:00"}, "end_1": {"16:00"}, "days_1": {"mon"}})
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	scenarioPath := p.header.Get("Location")
+	sid, _ := strconv.ParseInt(strings.TrimPrefix(scenarioPath, "/scenarios/"), 10, 64)
+	require.NoError(t, e.planner.Wait(wctx, sid))
 	bs, err := e.db.Bookings(ctx, resources.ListParams{Limit: 1, Filters: map[string]string{}})
 	require.NoError(t, err)
 	require.NotEmpty(t, bs.Items)
@@ -97,6 +103,7 @@ func TestStaffPagesAreTranslated(t *testing.T) {
 		{"/cases/I-0001", true}, {"/cases/" + bk.Interview, true}, {fmt.Sprintf("/bookings/%d", bk.ID), true},
 		{"/planner", true}, {"/plans", true}, {planPath, true}, {"/shortages", true},
 		{"/people/interpreter/" + bk.Interpreter, true}, {"/people/room/" + bk.Room, true},
+		{"/scenarios", true}, {"/scenarios?language=ar", true}, {scenarioPath, true},
 	}
 	for _, l := range []string{"fi", "sv"} {
 		p := m.get("/lang/" + l + "?next=/queue")

@@ -209,6 +209,11 @@ func (h *Handler) routes() chi.Router {
 			r.Get("/plans/{id}", h.page(h.planPage))
 			r.Post("/plans/{id}/accept", h.page(h.planAccept))
 			r.Post("/plans/{id}/cancel", h.page(h.planCancel))
+			r.Get("/scenarios", h.page(h.scenariosPage))
+			r.Post("/scenarios", h.page(h.scenarioStart))
+			r.Get("/scenarios/{id}", h.page(h.scenarioPage))
+			r.Get("/scenarios/{id}/csv", h.scenarioCSV)
+			r.Post("/scenarios/{id}/cancel", h.page(h.scenarioCancel))
 			r.Post("/people/{kind}/{id}/feeds", h.page(h.feedCreate))
 			r.Post("/people/{kind}/{id}/feeds/{feed}/rotate", h.page(h.feedRotate))
 			r.Post("/people/{kind}/{id}/feeds/{feed}/revoke", h.page(h.feedRevoke))
@@ -304,6 +309,7 @@ type view struct {
 	Flash  string // a confirmation
 	Error  string // a problem with what was just done
 	Script string // a script of /static/ the page loads (deferred); "": none
+	Status int    // the answer's status when not 200 (a refused form)
 	Data   any
 	Server time.Duration
 	// Names are the display names of the rooms and people on the page, by
@@ -341,7 +347,11 @@ func (h *Handler) page(f pageFunc) http.HandlerFunc {
 			return
 		}
 		v.Server = time.Since(start)
-		h.render(w, r, http.StatusOK, name, v, start)
+		status := http.StatusOK
+		if v.Status != 0 {
+			status = v.Status
+		}
+		h.render(w, r, status, name, v, start)
 	}
 }
 

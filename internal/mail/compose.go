@@ -141,10 +141,21 @@ func languageName(in language.Tag, tag string) string {
 	}
 	base, _ := t.Base()
 	name := display.Languages(in).Name(base)
+	if n, ok := extraLanguageNames[base.String()]; ok {
+		name = n[in.String()]
+	}
 	if name == "" {
 		return t.String()
 	}
 	return name + " (" + t.String() + ")"
+}
+
+// extraLanguageNames are names CLDR lacks or gives too vaguely (Kurmanji
+// and Sorani are both "Kurdish" there), by base language and locale.
+var extraLanguageNames = map[string]map[string]string{
+	"prs": {"fi": "dari", "sv": "dari", "en": "Dari"},
+	"kmr": {"fi": "kurmandži", "sv": "kurmanji", "en": "Kurmanji"},
+	"ckb": {"fi": "sorani", "sv": "sorani", "en": "Sorani"},
 }
 
 // zoneName is the zone's IANA name, or its abbreviation when it has none.

@@ -264,6 +264,35 @@ try {
   out.acceptedRows = await pm.locator('#acc-h ~ table tbody tr').count();
   await shot(pm, '12-accepted');
 
+  // What would more interpreters do? From the shortages page, a scenario:
+  // +2 interpreters of the language (Tigrinya when it is listed), Tue–Thu,
+  // Helsinki; the comparison, its charts and the CSV of every figure.
+  await timed(pm, '/shortages');
+  const ti = pm.locator('tr#lang-ti');
+  const whatIf = (await ti.count()) ? ti.getByRole('link', { name: /^A what-if scenario for/ })
+    : pm.getByRole('link', { name: /^A what-if scenario for/ }).first();
+  await whatIf.click();
+  await pm.waitForURL(/\/scenarios\?language=/);
+  out.scenarioLanguage = new URL(pm.url()).searchParams.get('language');
+  await pm.getByLabel('Time budget in all (seconds)').fill('8');
+  await pm.locator('#count-1').fill('2');
+  await pm.locator('#office-1').selectOption('HEL');
+  await pm.locator('#day-1-mon').uncheck();
+  await pm.locator('#day-1-fri').uncheck();
+  await shot(pm, '14-scenario-form');
+  await pm.getByRole('button', { name: 'Run the scenario' }).click();
+  await pm.waitForURL(/\/scenarios\/\d+$/);
+  await pm.getByRole('table', { name: 'The baseline and the variants side by side' }).waitFor({ timeout: 60000 });
+  out.scenarioRuns = await pm.locator('table.compare').first().locator('thead th').allTextContents();
+  out.scenarioCharts = await pm.locator('figure.chart svg[role=img]').count();
+  await shot(pm, '15-scenario');
+  const [download] = await Promise.all([
+    pm.waitForEvent('download'),
+    pm.getByRole('link', { name: 'Download every figure (CSV)' }).click(),
+  ]);
+  out.scenarioCSV = readFileSync(await download.path(), 'utf8').split('\n')[0];
+  out.scenarioCSVFile = download.suggestedFilename();
+
   out.timings = timings;
   out.a11y = a11y;
   console.log(JSON.stringify(out));
