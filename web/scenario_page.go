@@ -109,8 +109,12 @@ func (d *scenarioPageData) fill(l string, cmp *capacity.Comparison) {
 	base := cmp.Runs[0]
 	langs, reasons := map[string]bool{}, map[string]bool{}
 	for _, r := range cmp.Runs {
-		d.Names = append(d.Names, r.Name)
-		rv := runView{Name: r.Name, Scheduled: r.Scheduled, Unscheduled: r.Unscheduled, Priority: r.UnscheduledPriority,
+		name := r.Name
+		if name == capacity.BaselineName {
+			name = staffT(l, "sc.baseline")
+		}
+		d.Names = append(d.Names, name)
+		rv := runView{Name: name, Scheduled: r.Scheduled, Unscheduled: r.Unscheduled, Priority: r.UnscheduledPriority,
 			Bound: "—", Gap: "—", WaitMedian: days(r.WaitDays.Median), WaitP90: days(r.WaitDays.P90), Euros: r.InterpreterEuros,
 			UseIvr: pctOf(r.Utilisation["interviewers"]), UseRoom: pctOf(r.Utilisation["rooms"]), UseItp: pctOf(r.Utilisation["interpreters"]),
 			DeltaScheduled: int64(r.Scheduled - base.Scheduled), DeltaEuros: r.InterpreterEuros - base.InterpreterEuros}

@@ -6,6 +6,7 @@ func init() {
 		"nav.scenarios":           {"Scenarios", "Skenaariot", "Scenarier"},
 		"sc.title":                {"What-if scenarios", "Skenaariot", "Scenarier"},
 		"sc.help":                 {"Try more capacity against the current situation without touching it: the baseline (the pending interviews around the current bookings) and up to two variants are planned side by side with the same time budget. Nothing is booked.", "Kokeile lisäkapasiteettia nykytilanteeseen koskematta siihen: lähtötilanne (odottavat puhuttelut nykyisten varausten ympärillä) ja enintään kaksi vaihtoehtoa suunnitellaan rinnakkain samalla aikarajalla. Mitään ei varata.", "Pröva mer kapacitet mot läget i dag utan att röra det: utgångsläget (de väntande intervjuerna runt de nuvarande bokningarna) och högst två varianter planeras sida vid sida med samma tidsbudget. Inget bokas."},
+		"sc.baseline":             {"baseline", "lähtötilanne", "utgångsläge"},
 		"sc.new":                  {"New scenario", "Uusi skenaario", "Nytt scenario"},
 		"sc.problems":             {"The scenario was not started:", "Skenaariota ei aloitettu:", "Scenariot startades inte:"},
 		"sc.limit":                {"Time budget in all (seconds)", "Aikaraja yhteensä (sekuntia)", "Tidsbudget totalt (sekunder)"},

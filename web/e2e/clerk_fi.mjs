@@ -152,9 +152,16 @@ try {
       await pm.getByRole('button', { name: 'Aloita suunnitelma' }).click();
       await pm.getByRole('heading', { name: 'Ehdotetut varaukset' }).waitFor({ timeout: 60000 });
       out.planPath = new URL(pm.url()).pathname;
+      await pm.goto(base + '/scenarios');
+      await pm.getByLabel('Aikaraja yhteensä (sekuntia)').fill('3');
+      await pm.getByRole('button', { name: 'Aja skenaario' }).click();
+      await pm.waitForURL(/\/scenarios\/\d+$/);
+      await pm.getByRole('table', { name: 'Lähtötilanne ja vaihtoehdot rinnakkain' }).waitFor({ timeout: 60000 });
+      out.scenarioPath = new URL(pm.url()).pathname;
     }
     const pages = [['/queue', 'queue'], ['/attention', 'attention'], [out.case, 'case'], [bookingHref, 'booking'],
-      ['/planner', 'planner'], [personHref, 'person'], [out.planPath, 'plan'], ['/flags', 'flags'], ['/shortages', 'shortages']];
+      ['/planner', 'planner'], [personHref, 'person'], [out.planPath, 'plan'], ['/flags', 'flags'], ['/shortages', 'shortages'],
+      ['/scenarios', 'scenarios'], [out.scenarioPath, 'scenario']];
     for (const [path, name] of pages) {
       await pm.goto(base + path);
       await look(pm, `fi-${kind}-${name}`);
