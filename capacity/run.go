@@ -42,11 +42,11 @@ const (
 // Progress reports one run's state. Fraction is the part of the whole
 // call's work done, 0 to 1.
 type Progress struct {
-	Run      int     `json:"run"` // 0 is the baseline
-	Name     string  `json:"name"`
-	Phase    string  `json:"phase"`
-	RunShare float64 `json:"run_fraction"` // of this run, 0 to 1
-	Fraction float64 `json:"fraction"`
+	Run         int     `json:"run"` // 0 is the baseline
+	Name        string  `json:"name"`
+	Phase       string  `json:"phase"`
+	RunFraction float64 `json:"run_fraction"` // of this run, 0 to 1
+	Fraction    float64 `json:"fraction"`
 }
 
 // plan is how a budget is split: rounds of parallel runs, each with limit.
@@ -132,7 +132,7 @@ func (r *reporter) report(i int, name, phase string, share float64) {
 	for _, s := range r.share {
 		sum += s
 	}
-	r.f(Progress{Run: i, Name: name, Phase: phase, RunShare: r.share[i], Fraction: sum / float64(len(r.share))})
+	r.f(Progress{Run: i, Name: name, Phase: phase, RunFraction: r.share[i], Fraction: sum / float64(len(r.share))})
 }
 
 // solveAll solves the instances, pl.parallel at a time, each within
