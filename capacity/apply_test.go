@@ -189,3 +189,60 @@ func TestParseScenarioStrict(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 2, sc.Variants[0].Changes[0].AddRooms.Count)
 }
+
+// withBookings is the instance with the first-fit plan as its bookings, the
+// first pinned of every two.
+func withBookings(t testing.TB, in *solver.Instance) *solver.Instance {
+	t.Helper()
+	s, err := solver.FirstFit(in)
+	require.NoError(t, err)
+	out := clone(in)
+	for i, a := range s.Assignments {
+		out.Bookings = append(out.Bookings, solver.Booking{
+			Interview: a.Interview, Start: a.Start, Room: a.Room, Interviewer: a.Interviewer,
+			Interpreter: a.Interpreter, Mode: a.Mode, Pinned: i%2 == 0,
+		})
+	}
+	require.NoError(t, solver.Validate(out))
+	require.NotEmpty(t, out.Bookings)
+	return out
+}
+
+func TestRemovalDropsBookings(t *testing.T) {
+	t.Parallel()
+	base := withBookings(t, generated(t, "S", 1))
+	before := clone(base)
+	pinned := base.Bookings[0]
+	require.True(t, pinned.Pinned)
+	tests := []struct {
+		name   string
+		change Change
+		gone   func(b solver.Booking) bool
+	}{
+		{"interviewer", Change{RemoveInterviewers: &RemovePeople{IDs: []string{pinned.Interviewer}}}, func(b solver.Booking) bool { return b.Interviewer == pinned.Interviewer }},
+		{"interpreter", Change{RemoveInterpreters: &RemovePeople{IDs: []string{pinned.Interpreter}}}, func(b solver.Booking) bool { return b.Interpreter == pinned.Interpreter }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "interpreter" && pinned.Interpreter == "" {
+				t.Fatal("the first booking has no interpreter; pick another seed")
+			}
+			sc := one(tc.name, tc.change)
+			got, err := Apply(base, &sc, 0)
+			require.NoError(t, err)
+			require.NoError(t, solver.Validate(got))
+			dropped := 0
+			for _, b := range base.Bookings {
+				if tc.gone(b) {
+					dropped++
+				}
+			}
+			require.Positive(t, dropped)
+			require.Len(t, got.Bookings, len(base.Bookings)-dropped)
+			for _, b := range got.Bookings {
+				require.False(t, tc.gone(b), "booking of %s kept", b.Interview)
+			}
+			require.Equal(t, before, base)
+		})
+	}
+}
