@@ -99,6 +99,21 @@ func TestApplyChanges(t *testing.T) {
 				require.NotEqual(t, solver.WantOnsite, iv.WantMode(), iv.ID)
 			}
 		}},
+		{"remote share of interviews at one office", Change{RemoteShare: &RemoteShare{Interviews: ptr(1.0), Locations: []string{"HEL"}, Languages: []string{"ar"}}}, func(t *testing.T, got *solver.Instance) {
+			changed := 0
+			for i, iv := range got.Interviews {
+				was := base.Interviews[i]
+				if !strings.HasPrefix(iv.Language, "ar") {
+					require.Equal(t, was.InterpreterMode, iv.InterpreterMode, iv.ID)
+					continue
+				}
+				require.NotEqual(t, solver.WantOnsite, iv.WantMode(), iv.ID)
+				if was.WantMode() == solver.WantOnsite {
+					changed++
+				}
+			}
+			require.Positive(t, changed, "some Arabic interview wanted an on-site interpreter")
+		}},
 		{"remote share of interpreters", Change{RemoteShare: &RemoteShare{Interpreters: ptr(1.0)}}, func(t *testing.T, got *solver.Instance) {
 			for _, tr := range got.Interpreters {
 				require.Contains(t, tr.Modes, solver.ModeRemote, tr.ID)
@@ -162,6 +177,7 @@ func TestInvalidScenarios(t *testing.T) {
 		{"sessions without hours", one("v", Change{ExtraSessions: &ExtraSessions{Pattern: Pattern{Weekdays: []string{"sat"}}}}), []string{"extra_sessions.pattern.hours: must give the hours"}},
 		{"sessions start time", one("v", Change{ExtraSessions: &ExtraSessions{StartTimes: []string{"25:00"}, Pattern: Pattern{Hours: &Hours{Start: "17:00", End: "20:00"}}}}), []string{"extra_sessions.start_times[0]:"}},
 		{"remote share", one("v", Change{RemoteShare: &RemoteShare{Interviews: ptr(1.5)}}), []string{"remote_share.interviews: must be a share between 0 and 1, not 1.5"}},
+		{"remote share location", one("v", Change{RemoteShare: &RemoteShare{Interviews: ptr(0.5), Locations: []string{"OUL"}}}), []string{`remote_share.locations[0]: "OUL" is not a location of the instance (HEL)`}},
 		{"notice", one("v", Change{Notice: &Notice{MinDays: ptr(-1)}}), []string{"notice.min_days: must be between 0 and 365, not -1"}},
 		{"deadline", one("v", Change{Deadline: &DeadlineRule{}}), []string{"deadline: must give deadline_days or latest_days"}},
 	}
