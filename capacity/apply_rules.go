@@ -241,6 +241,7 @@ func (a *applier) remoteShare(c *RemoteShare, path string) {
 	for i, l := range c.Languages {
 		ok = a.language(l, idx(join(path, "languages"), i)) && ok
 	}
+	ok = a.locations(c.Locations, join(path, "locations")) && ok
 	if c.Interviews == nil && c.Interpreters == nil {
 		a.p.add(path, "must give interviews or interpreters (a share between 0 and 1)")
 		ok = false
@@ -251,7 +252,8 @@ func (a *applier) remoteShare(c *RemoteShare, path string) {
 	if c.Interviews != nil {
 		var sel []*solver.Interview
 		for i := range a.in.Interviews {
-			if iv := &a.in.Interviews[i]; iv.NeedsInterp() && inLanguages(c.Languages, iv.Language) {
+			iv := &a.in.Interviews[i]
+			if iv.NeedsInterp() && inLanguages(c.Languages, iv.Language) && (len(c.Locations) == 0 || overlaps(iv.Locations, c.Locations)) {
 				sel = append(sel, iv)
 			}
 		}
@@ -276,7 +278,7 @@ func (a *applier) remoteShare(c *RemoteShare, path string) {
 		var sel []*solver.Interpreter
 		for i := range a.in.Interpreters {
 			t := &a.in.Interpreters[i]
-			if len(c.Languages) == 0 || overlapsLang(t.Languages, c.Languages) {
+			if (len(c.Languages) == 0 || overlapsLang(t.Languages, c.Languages)) && (len(c.Locations) == 0 || overlaps(t.Locations, c.Locations)) {
 				sel = append(sel, t)
 			}
 		}

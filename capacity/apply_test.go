@@ -99,6 +99,21 @@ func TestApplyChanges(t *testing.T) {
 				require.NotEqual(t, solver.WantOnsite, iv.WantMode(), iv.ID)
 			}
 		}},
+		{"remote share of interviews at one office", Change{RemoteShare: &RemoteShare{Interviews: ptr(1.0), Locations: []string{"HEL"}, Languages: []string{"ar"}}}, func(t *testing.T, got *solver.Instance) {
+			changed := 0
+			for i, iv := range got.Interviews {
+				was := base.Interviews[i]
+				if !strings.HasPrefix(iv.Language, "ar") {
+					require.Equal(t, was.InterpreterMode, iv.InterpreterMode, iv.ID)
+					continue
+				}
+				require.NotEqual(t, solver.WantOnsite, iv.WantMode(), iv.ID)
+				if was.WantMode() == solver.WantOnsite {
+					changed++
+				}
+			}
+			require.Positive(t, changed, "some Arabic interview wanted an on-site interpreter")
+		}},
 		{"remote share of interpreters", Change{RemoteShare: &RemoteShare{Interpreters: ptr(1.0)}}, func(t *testing.T, got *solver.Instance) {
 			for _, tr := range got.Interpreters {
 				require.Contains(t, tr.Modes, solver.ModeRemote, tr.ID)
@@ -162,6 +177,7 @@ func TestInvalidScenarios(t *testing.T) {
 		{"sessions without hours", one("v", Change{ExtraSessions: &ExtraSessions{Pattern: Pattern{Weekdays: []string{"sat"}}}}), []string{"extra_sessions.pattern.hours: must give the hours"}},
 		{"sessions start time", one("v", Change{ExtraSessions: &ExtraSessions{StartTimes: []string{"25:00"}, Pattern: Pattern{Hours: &Hours{Start: "17:00", End: "20:00"}}}}), []string{"extra_sessions.start_times[0]:"}},
 		{"remote share", one("v", Change{RemoteShare: &RemoteShare{Interviews: ptr(1.5)}}), []string{"remote_share.interviews: must be a share between 0 and 1, not 1.5"}},
+		{"remote share location", one("v", Change{RemoteShare: &RemoteShare{Interviews: ptr(0.5), Locations: []string{"OUL"}}}), []string{`remote_share.locations[0]: "OUL" is not a location of the instance (HEL)`}},
 		{"notice", one("v", Change{Notice: &Notice{MinDays: ptr(-1)}}), []string{"notice.min_days: must be between 0 and 365, not -1"}},
 		{"deadline", one("v", Change{Deadline: &DeadlineRule{}}), []string{"deadline: must give deadline_days or latest_days"}},
 	}
@@ -188,4 +204,61 @@ func TestParseScenarioStrict(t *testing.T) {
 	sc, err := ParseScenario([]byte(`{"format":"capacity-scenario/v1","variants":[{"name":"a","changes":[{"add_rooms":{"location":"HEL","count":2}}]}]}`))
 	require.NoError(t, err)
 	require.Equal(t, 2, sc.Variants[0].Changes[0].AddRooms.Count)
+}
+
+// withBookings is the instance with the first-fit plan as its bookings, the
+// first pinned of every two.
+func withBookings(t testing.TB, in *solver.Instance) *solver.Instance {
+	t.Helper()
+	s, err := solver.FirstFit(in)
+	require.NoError(t, err)
+	out := clone(in)
+	for i, a := range s.Assignments {
+		out.Bookings = append(out.Bookings, solver.Booking{
+			Interview: a.Interview, Start: a.Start, Room: a.Room, Interviewer: a.Interviewer,
+			Interpreter: a.Interpreter, Mode: a.Mode, Pinned: i%2 == 0,
+		})
+	}
+	require.NoError(t, solver.Validate(out))
+	require.NotEmpty(t, out.Bookings)
+	return out
+}
+
+func TestRemovalDropsBookings(t *testing.T) {
+	t.Parallel()
+	base := withBookings(t, generated(t, "S", 1))
+	before := clone(base)
+	pinned := base.Bookings[0]
+	require.True(t, pinned.Pinned)
+	tests := []struct {
+		name   string
+		change Change
+		gone   func(b solver.Booking) bool
+	}{
+		{"interviewer", Change{RemoveInterviewers: &RemovePeople{IDs: []string{pinned.Interviewer}}}, func(b solver.Booking) bool { return b.Interviewer == pinned.Interviewer }},
+		{"interpreter", Change{RemoveInterpreters: &RemovePeople{IDs: []string{pinned.Interpreter}}}, func(b solver.Booking) bool { return b.Interpreter == pinned.Interpreter }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "interpreter" && pinned.Interpreter == "" {
+				t.Fatal("the first booking has no interpreter; pick another seed")
+			}
+			sc := one(tc.name, tc.change)
+			got, err := Apply(base, &sc, 0)
+			require.NoError(t, err)
+			require.NoError(t, solver.Validate(got))
+			dropped := 0
+			for _, b := range base.Bookings {
+				if tc.gone(b) {
+					dropped++
+				}
+			}
+			require.Positive(t, dropped)
+			require.Len(t, got.Bookings, len(base.Bookings)-dropped)
+			for _, b := range got.Bookings {
+				require.False(t, tc.gone(b), "booking of %s kept", b.Interview)
+			}
+			require.Equal(t, before, base)
+		})
+	}
 }

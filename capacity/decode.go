@@ -14,10 +14,10 @@ import (
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
-// ValidationError lists every problem of a scenario, question or intake
-// document, each at its JSON path (`variants[1].changes[0].add_rooms.count`).
+// ValidationError lists every problem of a scenario or need query, each at
+// its JSON path (`variants[1].changes[0].add_rooms.count`).
 type ValidationError struct {
-	// Doc names the document: "scenario", "question" or "intake".
+	// Doc names the document: "scenario" or "need query".
 	Doc      string
 	Problems []solver.Problem
 }

@@ -211,8 +211,10 @@ func newNeedSearch(ctx context.Context, q *needQuery, opt NeedOptions, now func(
 // of this kind helps them, and the question is about the others.
 func (s *needSearch) dropHopeless() {
 	in := s.q.variantInstance(s.q.max)
+	// At most a quarter of the budget, in up to five rounds.
+	limit := max(min(s.boundLim, s.deadline.Sub(s.now())/20), 50*time.Millisecond)
 	for range 5 {
-		b, err := solver.ComputeBound(s.ctx, s.q.relaxed(in), solver.BoundOptions{TimeLimit: s.boundLim, Now: s.opt.Now})
+		b, err := solver.ComputeBound(s.ctx, s.q.relaxed(in), solver.BoundOptions{TimeLimit: limit, Now: s.opt.Now})
 		if err != nil || len(b.Binding) == 0 || b.Binding[0].Kind != "alone" {
 			return
 		}

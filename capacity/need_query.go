@@ -199,7 +199,11 @@ func (nq *needQuery) variant(k int) Variant {
 	if k == 0 {
 		return Variant{Name: "no change", Changes: []Change{}}
 	}
-	return Variant{Name: fmt.Sprintf("%d more %s", k, nq.query.Kind), Changes: []Change{nq.change(k)}}
+	kind := nq.query.Kind
+	if k == 1 {
+		kind = strings.TrimSuffix(kind, "s")
+	}
+	return Variant{Name: fmt.Sprintf("%d more %s", k, kind), Changes: []Change{nq.change(k)}}
 }
 
 // variantInstance is the base with k units added and the targets' last

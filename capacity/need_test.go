@@ -184,3 +184,37 @@ func TestNeedBisects(t *testing.T) {
 	require.Equal(t, k, a.Variant.Changes[0].AddInterpreters.Count)
 	t.Logf("%s: %d targets, count %d, below %s, steps %+v", lang, a.Targets, k, a.Below, a.Steps)
 }
+
+// TestNeedWithPinnedBookings: pinned bookings stay in the relaxation the
+// proofs use, and hold their resources; the answer is the same as without
+// them here (the language needs an interpreter nobody has).
+func TestNeedWithPinnedBookings(t *testing.T) {
+	t.Parallel()
+	base := withBookings(t, generated(t, "S", 1))
+	a, err := Need(context.Background(), base, NeedQuery{Language: "ar-SY", Kind: NeedInterpreters}, NeedOptions{TimeLimit: 10 * time.Second, PerRunLimit: time.Second})
+	require.NoError(t, err)
+	require.True(t, a.Reached)
+	require.Equal(t, 1, *a.Count)
+	require.Equal(t, VerdictProvenInsufficient, a.Below)
+	sc := Scenario{Format: ScenarioFormat, Variants: []Variant{*a.Variant}}
+	in, err := Apply(base, &sc, 0)
+	require.NoError(t, err)
+	rep, err := solver.Check(in, a.Run.Schedule)
+	require.NoError(t, err)
+	require.Empty(t, rep.Violations, "the witness keeps the pinned bookings")
+}
+
+// TestNeedKeepsTheBudget: a question that needs many solves, with too
+// little time, returns in time and says it is not complete.
+func TestNeedKeepsTheBudget(t *testing.T) {
+	t.Parallel()
+	base, lang := withoutInterpretersOf(t, generated(t, "M", 1))
+	const budget = 4 * time.Second
+	t0 := time.Now()
+	a, err := Need(context.Background(), base, NeedQuery{Language: lang, Kind: NeedInterpreters, Interpreters: &AddInterpreters{Pattern: morningPattern}},
+		NeedOptions{TimeLimit: budget, PerRunLimit: 1500 * time.Millisecond})
+	require.NoError(t, err)
+	require.Less(t, time.Since(t0), budget+solver.Margin(budget)+time.Second)
+	require.False(t, a.Complete, "%+v", a.Steps)
+	require.NotEmpty(t, a.Steps)
+}

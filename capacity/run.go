@@ -18,9 +18,10 @@ const DefaultTimeLimit = 60 * time.Second
 
 // RunOptions steer Run.
 type RunOptions struct {
-	// TimeLimit is the total budget of the call: every run gets the same
-	// share of it, and Run returns within TimeLimit plus a small margin
-	// (PerRunLimit). Default DefaultTimeLimit.
+	// TimeLimit is the total budget of the call, preparing the variants
+	// and measuring the results included: every run gets the same share of
+	// what is left after preparing, and Run returns within TimeLimit plus a
+	// small margin (PerRunLimit). Default DefaultTimeLimit.
 	TimeLimit time.Duration
 	// Parallel is the number of runs solved at the same time (default:
 	// GOMAXPROCS, at most the number of runs). Each run uses one worker.
@@ -42,11 +43,11 @@ const (
 // Progress reports one run's state. Fraction is the part of the whole
 // call's work done, 0 to 1.
 type Progress struct {
-	Run      int     `json:"run"` // 0 is the baseline
-	Name     string  `json:"name"`
-	Phase    string  `json:"phase"`
-	RunShare float64 `json:"run_fraction"` // of this run, 0 to 1
-	Fraction float64 `json:"fraction"`
+	Run         int     `json:"run"` // 0 is the baseline
+	Name        string  `json:"name"`
+	Phase       string  `json:"phase"`
+	RunFraction float64 `json:"run_fraction"` // of this run, 0 to 1
+	Fraction    float64 `json:"fraction"`
 }
 
 // plan is how a budget is split: rounds of parallel runs, each with limit.
@@ -82,6 +83,11 @@ func splitBudget(total time.Duration, n, parallel int) plan {
 // same budget and seed, and compares them, the baseline first. progress, when
 // not nil, is called from one goroutine at a time.
 func Run(ctx context.Context, base *solver.Instance, sc Scenario, opt RunOptions, progress func(Progress)) (*Comparison, error) {
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	t0 := now()
 	if err := solver.Validate(base); err != nil {
 		return nil, err
 	}
@@ -98,7 +104,10 @@ func Run(ctx context.Context, base *solver.Instance, sc Scenario, opt RunOptions
 	if total <= 0 {
 		total = DefaultTimeLimit
 	}
-	pl := splitBudget(total, len(ins), opt.Parallel)
+	// The runs share what is left after preparing them, less a reserve
+	// for measuring their results.
+	left := total - now().Sub(t0)
+	pl := splitBudget(left-max(100*time.Millisecond, left/50), len(ins), opt.Parallel)
 	scheds, err := solveAll(ctx, ins, names, pl, opt, progress)
 	if err != nil {
 		return nil, err
@@ -132,7 +141,7 @@ func (r *reporter) report(i int, name, phase string, share float64) {
 	for _, s := range r.share {
 		sum += s
 	}
-	r.f(Progress{Run: i, Name: name, Phase: phase, RunShare: r.share[i], Fraction: sum / float64(len(r.share))})
+	r.f(Progress{Run: i, Name: name, Phase: phase, RunFraction: r.share[i], Fraction: sum / float64(len(r.share))})
 }
 
 // solveAll solves the instances, pl.parallel at a time, each within

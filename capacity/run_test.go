@@ -126,7 +126,8 @@ func TestRunKeepsTheBudget(t *testing.T) {
 	elapsed := time.Since(t0)
 	// Two rounds of two runs; each run is promised its limit plus the
 	// solver's margin, and the rounds fit in the budget.
-	require.Equal(t, PerRunLimit(budget, 4, 2).Milliseconds(), c.PerRunLimitMS)
+	require.LessOrEqual(t, c.PerRunLimitMS, PerRunLimit(budget, 4, 2).Milliseconds())
+	require.Greater(t, c.PerRunLimitMS, PerRunLimit(budget, 4, 2).Milliseconds()*9/10)
 	require.LessOrEqual(t, 2*(PerRunLimit(budget, 4, 2)+solver.Margin(PerRunLimit(budget, 4, 2))), budget)
 	require.Less(t, elapsed, budget+2*time.Second, "a busy machine may add a little, not a round")
 }

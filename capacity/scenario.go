@@ -129,14 +129,16 @@ type ExtraSessions struct {
 }
 
 // RemoteShare raises the share of remote interpretation. Interviews: of the
-// interviews needing an interpreter (of Languages, when given), at least this
-// share allow remote interpretation: `onsite` ones become `prefer_onsite`
-// in a fixed order until it holds. Interpreters: at least this share of the
-// interpreters (of Languages) work remotely too.
+// interviews needing an interpreter (of Languages and at Locations, when
+// given), at least this share allow remote interpretation: `onsite` ones
+// become `prefer_onsite` in instance order until it holds. Interpreters: at
+// least this share of the interpreters (of Languages, working on site at one
+// of Locations) work remotely too.
 type RemoteShare struct {
 	Interviews   *float64 `json:"interviews,omitempty"`
 	Interpreters *float64 `json:"interpreters,omitempty"`
 	Languages    []string `json:"languages,omitempty"`
+	Locations    []string `json:"locations,omitempty"`
 }
 
 // Notice changes the notice period. MinDays: no interview (of Languages)

@@ -98,7 +98,7 @@ func whatifNeed(ctx context.Context, in *solver.Instance, path string, limit tim
 // printRunProgress writes a line when a run starts and when it is done.
 func printRunProgress(w io.Writer, p capacity.Progress) {
 	switch {
-	case p.Phase == capacity.PhaseSolving && p.RunShare == 0:
+	case p.Phase == capacity.PhaseSolving && p.RunFraction == 0:
 		fmt.Fprintf(w, "run %d (%s): solving\n", p.Run, p.Name)
 	case p.Phase == capacity.PhaseDone:
 		fmt.Fprintf(w, "run %d (%s): done, %.0f %% of all runs\n", p.Run, p.Name, 100*p.Fraction)
