@@ -39,9 +39,10 @@ func actor(r *http.Request) string {
 
 func planID(r *http.Request) (int64, error) { return pathID(r, "id", "plan") }
 
-func parseTimeLimit(v *string) (time.Duration, error) {
+// parseTimeLimit reads a request's time_limit ("30s", "2m"); def when absent.
+func parseTimeLimit(v *string, def time.Duration) (time.Duration, error) {
 	if v == nil {
-		return scheduler.DefaultPlanTimeLimit, nil
+		return def, nil
 	}
 	d, err := time.ParseDuration(*v)
 	if err != nil {
@@ -71,7 +72,7 @@ func (s *Server) startPlan(w http.ResponseWriter, r *http.Request) error {
 	if len(probs) > 0 {
 		return errs.WithFields("from and to are required", probs)
 	}
-	d, err := parseTimeLimit(req.TimeLimit)
+	d, err := parseTimeLimit(req.TimeLimit, scheduler.DefaultPlanTimeLimit)
 	if err != nil {
 		return err
 	}
@@ -256,7 +257,7 @@ func (s *Server) absenceRepair(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	d, err := parseTimeLimit(req.TimeLimit)
+	d, err := parseTimeLimit(req.TimeLimit, scheduler.DefaultPlanTimeLimit)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -53,13 +52,9 @@ func (s *Server) startScenario(w http.ResponseWriter, r *http.Request) error {
 	if len(probs) > 0 {
 		return errs.WithFields("from, to and variants are required", probs)
 	}
-	limit := scheduler.DefaultScenarioTimeLimit
-	if req.TimeLimit != nil {
-		d, err := time.ParseDuration(*req.TimeLimit)
-		if err != nil {
-			return errs.Field("time_limit", "time_limit must be a duration such as \"30s\" or \"2m\"")
-		}
-		limit = d
+	limit, err := parseTimeLimit(req.TimeLimit, scheduler.DefaultScenarioTimeLimit)
+	if err != nil {
+		return err
 	}
 	format := req.Format
 	if format == "" {
@@ -132,17 +127,14 @@ func (s *Server) scenarioCSV(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) cancelScenario(w http.ResponseWriter, r *http.Request) error {
-	run, err := s.scenarioOf(r)
+	if err := onlyParams(r); err != nil {
+		return err
+	}
+	id, err := pathID(r, "id", "scenario")
 	if err != nil {
 		return err
 	}
-	if run.Status != resources.PlanRunning {
-		return errs.E(errs.Conflict, "scenario %d is %s: only a running scenario can be cancelled", run.ID, run.Status)
-	}
-	if _, err := s.planner.Cancel(r.Context(), run.ID); err != nil {
-		return err
-	}
-	run, err = s.db.Scenario(r.Context(), run.ID)
+	run, err := s.planner.CancelScenario(r.Context(), id)
 	if err != nil {
 		return err
 	}

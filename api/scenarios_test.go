@@ -113,4 +113,28 @@ func TestScenariosRunCompareAndBookNothing(t *testing.T) {
 	require.Equal(t, 409, e.do(resources.RoleManager, "POST", "/v1/plans/"+itoa(started.ID)+"/accept", nil).Status)
 	require.Equal(t, 409, e.do(resources.RoleManager, "POST", "/v1/scenarios/"+itoa(started.ID)+"/cancel", nil).Status)
 	require.Equal(t, 404, e.do(resources.RoleManager, "GET", "/v1/scenarios/999999", nil).Status)
+
+	// A running scenario can be cancelled; it ends cancelled at once, its
+	// budget unspent.
+	body["time_limit"] = "2m"
+	r = e.do(resources.RoleManager, "POST", "/v1/scenarios", body)
+	require.Equal(t, 202, r.Status, "%s", r.Body)
+	var long resources.ScenarioRun
+	r.json(t, &long)
+	t1 := time.Now()
+	r = e.do(resources.RoleManager, "POST", "/v1/scenarios/"+itoa(long.ID)+"/cancel", nil)
+	require.Equal(t, 200, r.Status, "%s", r.Body)
+	var cancelled resources.ScenarioRun
+	r.json(t, &cancelled)
+	require.Equal(t, "cancelled", cancelled.Status)
+	require.Nil(t, cancelled.Comparison)
+	require.Less(t, time.Since(t1), time.Minute)
+	require.Equal(t, 409, e.do(resources.RoleManager, "POST", "/v1/scenarios/"+itoa(long.ID)+"/cancel", nil).Status)
+	// A plan id is not a scenario.
+	r = e.do(resources.RoleManager, "POST", "/v1/plans", map[string]any{"from": in.Horizon.Start, "to": in.Horizon.End, "time_limit": "1s"})
+	require.Equal(t, 202, r.Status, "%s", r.Body)
+	var plan resources.Plan
+	r.json(t, &plan)
+	require.Equal(t, 404, e.do(resources.RoleManager, "GET", "/v1/scenarios/"+itoa(plan.ID), nil).Status)
+	e.waitPlan(plan.ID)
 }

@@ -159,3 +159,19 @@ func ParseScenario(data []byte) (*capacity.Scenario, error) {
 	}
 	return sc, nil
 }
+
+// CancelScenario stops a running what-if scenario. A scenario that has
+// ended keeps its status and figures: cancelling it is a conflict.
+func (p *Planner) CancelScenario(ctx context.Context, id int64) (*resources.ScenarioRun, error) {
+	run, err := p.DB.Scenario(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if run.Status != resources.PlanRunning {
+		return nil, errs.E(errs.Conflict, "scenario %d is %s: only a running scenario can be cancelled", id, run.Status)
+	}
+	if _, err := p.Cancel(ctx, id); err != nil {
+		return nil, err
+	}
+	return p.DB.Scenario(ctx, id)
+}

@@ -264,13 +264,13 @@ func (h *Handler) scenarioCSV(w http.ResponseWriter, r *http.Request) {
 
 // scenarioCancel stops a running scenario.
 func (h *Handler) scenarioCancel(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
-	run, err := h.scenarioOf(r)
+	id, err := pathID(r, "id", "scenario")
 	if err != nil {
 		return "", err
 	}
-	if _, err := h.cfg.Plans.Cancel(r.Context(), run.ID); err != nil {
+	if _, err := h.cfg.Plans.CancelScenario(r.Context(), id); err != nil {
 		return "", err
 	}
-	h.seeOther(w, r, "/scenarios/"+strconv.FormatInt(run.ID, 10), v.T("sc.flash.cancelled"))
+	h.seeOther(w, r, "/scenarios/"+strconv.FormatInt(id, 10), v.T("sc.flash.cancelled"))
 	return "", nil
 }

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { axeFindings, serious } from './a11y.mjs';
 
 const env = (k) => {
   const v = process.env[k];
@@ -37,20 +38,15 @@ function check(cond, msg) {
   if (!cond) throw new Error(msg);
 }
 
-const axeSource = readFileSync(join(env('PLAYWRIGHT_DIR'), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const a11y = {};
 
 // shot saves a screenshot of the page and checks it with axe-core (WCAG 2.2
 // A and AA rules): any serious or critical violation fails the run.
 async function shot(page, name) {
   await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
-  const res = await page.evaluate(async (src) => {
-    if (!window.axe) (0, eval)(src);
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, target: v.nodes[0] && v.nodes[0].target.join(' ') }));
-  }, axeSource);
+  const res = await axeFindings(page, env('PLAYWRIGHT_DIR'));
   a11y[name] = res.length;
-  const bad = res.filter(v => v.impact === 'serious' || v.impact === 'critical');
+  const bad = serious(res);
   check(bad.length === 0, `${name}: accessibility violations: ${JSON.stringify(bad)}`);
   if (res.length) console.error(name, 'minor accessibility findings:', JSON.stringify(res));
 }

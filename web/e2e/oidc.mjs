@@ -8,9 +8,10 @@
 //   PLAYWRIGHT_DIR  where playwright-core is installed
 // Prints one JSON line with what it saw; exits non-zero on any failure.
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { axeFindings, serious } from './a11y.mjs';
 
 const env = (k) => {
   const v = process.env[k];
@@ -23,21 +24,17 @@ const shots = env('SHOTS');
 mkdirSync(shots, { recursive: true });
 const require = createRequire(join(env('PLAYWRIGHT_DIR'), 'node_modules', '/'));
 const { chromium } = require('playwright-core');
-const axeSource = readFileSync(join(env('PLAYWRIGHT_DIR'), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
 function check(cond, msg) {
   if (!cond) throw new Error(msg);
 }
 
-// shot saves a screenshot and fails on serious accessibility violations.
+// shot saves a screenshot and fails on serious accessibility violations
+// (WCAG 2.2 A and AA).
 async function shot(page, name) {
   await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
-  const res = await page.evaluate(async (src) => {
-    if (!window.axe) (0, eval)(src);
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help }));
-  }, axeSource);
-  const bad = res.filter(v => v.impact === 'serious' || v.impact === 'critical');
+  const res = await axeFindings(page, env('PLAYWRIGHT_DIR'));
+  const bad = serious(res);
   check(bad.length === 0, `${name}: accessibility violations: ${JSON.stringify(bad)}`);
 }
 

@@ -10,9 +10,10 @@
 //   SHOTS, PLAYWRIGHT_DIR as flow.mjs
 // Prints one JSON line with what it saw; exits non-zero on any failure.
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { axeFindings, serious, sideways } from './a11y.mjs';
 
 const env = (k) => {
   const v = process.env[k];
@@ -24,7 +25,6 @@ const shots = env('SHOTS');
 mkdirSync(shots, { recursive: true });
 const require = createRequire(join(env('PLAYWRIGHT_DIR'), 'node_modules', '/'));
 const { chromium } = require('playwright-core');
-const axeSource = readFileSync(join(env('PLAYWRIGHT_DIR'), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const out = { a11y: {}, overflow: {}, langs: {} };
@@ -38,15 +38,11 @@ function check(cond, msg) {
 // sideways.
 async function shot(page, name) {
   await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
-  const res = await page.evaluate(async (src) => {
-    if (!window.axe) (0, eval)(src);
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, target: v.nodes[0] && v.nodes[0].target.join(' ') }));
-  }, axeSource);
+  const res = await axeFindings(page, env('PLAYWRIGHT_DIR'));
   out.a11y[name] = res.length;
-  const bad = res.filter(v => v.impact === 'serious' || v.impact === 'critical');
+  const bad = serious(res);
   check(bad.length === 0, `${name}: accessibility violations: ${JSON.stringify(bad)}`);
-  const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const over = await sideways(page);
   out.overflow[name] = over;
   check(over <= 0, `${name}: the page scrolls sideways by ${over}px`);
 }

@@ -1,0 +1,34 @@
+// What the browser tests check on every page they look at, in one place:
+// axe-core with the WCAG 2.2 A and AA rules, and sideways scrolling.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// The WCAG rule sets axe runs.
+export const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+// axeFindings runs axe-core (from playwrightDir's node_modules) on the page
+// and returns its violations: id, impact, help, node count, first target.
+export async function axeFindings(page, playwrightDir) {
+  const src = axeSource(playwrightDir);
+  return page.evaluate(async ([source, tags]) => {
+    if (!window.axe) (0, eval)(source);
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, target: v.nodes[0] && v.nodes[0].target.join(' ') }));
+  }, [src, wcagTags]);
+}
+
+// serious keeps the findings that fail a page: serious and critical.
+export function serious(findings) {
+  return findings.filter(v => v.impact === 'serious' || v.impact === 'critical');
+}
+
+// sideways is how many pixels the page scrolls sideways (0 or less: none).
+export function sideways(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+let cached = null;
+function axeSource(dir) {
+  if (!cached) cached = readFileSync(join(dir, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  return cached;
+}
