@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -16,7 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
-	"github.com/asylum-scheduling/interviews/internal/mail"
+	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
@@ -389,7 +388,7 @@ func whyWords(l string, why []solver.Why) string {
 func featureWords(l string, codes []string) string {
 	out := make([]string, len(codes))
 	for i, c := range codes {
-		if w, ok := staffText[l]["feature."+c]; ok {
+		if w, ok := i18n.Staff.Lookup(l, "feature."+c); ok {
 			out[i] = w
 		} else {
 			out[i] = strings.ReplaceAll(c, "_", " ")
@@ -399,7 +398,7 @@ func featureWords(l string, codes []string) string {
 }
 
 func genderWord(l, g string) string {
-	if w, ok := staffText[l]["need.gender."+g]; ok {
+	if w, ok := i18n.Staff.Lookup(l, "need.gender."+g); ok {
 		return w
 	}
 	return g
@@ -605,7 +604,7 @@ func (h *Handler) bookingPage(w http.ResponseWriter, r *http.Request, v *view) (
 		for _, e := range entries {
 			at := e.At
 			if t, err := time.Parse(time.RFC3339, e.At); err == nil {
-				at = mail.FormatWhen(v.L, t.In(c.loc))
+				at = i18n.FormatWhen(v.L, t.In(c.loc))
 			}
 			d.Audit = append(d.Audit, auditView{At: at, Actor: e.Actor, Action: codeWord(v.L, "action.", e.Action), Reason: e.Reason})
 		}
@@ -823,14 +822,10 @@ func (h *Handler) explainTradeoffs(ctx context.Context, l string, opts []optionV
 			parts = append(parts, staffT(l, "to.later"))
 		case days == 0:
 			parts = append(parts, staffT(l, "to.earlier"))
-		case days == 1:
-			parts = append(parts, staffT(l, "to.daylater"))
-		case days == -1:
-			parts = append(parts, staffT(l, "to.dayearlier"))
-		case days > 1:
-			parts = append(parts, staffT(l, "to.dayslater", numberWord(l, days)))
+		case days > 0:
+			parts = append(parts, i18n.Staff.N(l, "to.days.later", days, i18n.CountWord(l, days)))
 		default:
-			parts = append(parts, staffT(l, "to.daysearlier", numberWord(l, -days)))
+			parts = append(parts, i18n.Staff.N(l, "to.days.earlier", -days, i18n.CountWord(l, -days)))
 		}
 		if o.OfficeID != first.OfficeID {
 			parts = append(parts, staffT(l, "to.office", o.Office, first.Office))
@@ -841,9 +836,9 @@ func (h *Handler) explainTradeoffs(ctx context.Context, l string, opts []optionV
 		if o.Euros >= 0 && first.Euros >= 0 {
 			switch diff := o.Euros - first.Euros; {
 			case diff > 0:
-				parts = append(parts, staffT(l, "to.more", diff))
+				parts = append(parts, staffT(l, "to.more", i18n.Money(l, diff)))
 			case diff < 0:
-				parts = append(parts, staffT(l, "to.less", -diff))
+				parts = append(parts, staffT(l, "to.less", i18n.Money(l, -diff)))
 			}
 		}
 		o.Tradeoff = staffT(l, "to.against", strings.Join(parts, ", "))
@@ -858,16 +853,4 @@ func nounKey(m string) string {
 		return m
 	}
 	return solver.ModeNone
-}
-
-// numberWord writes small numbers in words in English, digits otherwise.
-func numberWord(l string, n int) string {
-	if l != "en" {
-		return strconv.Itoa(n)
-	}
-	words := []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
-	if n >= 0 && n < len(words) {
-		return words[n]
-	}
-	return strconv.Itoa(n)
 }

@@ -9,11 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/asylum-scheduling/interviews/internal/mail"
-
 	"github.com/go-chi/chi/v5"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/solver"
 )
@@ -21,10 +20,10 @@ import (
 // langName is the name of the language of tag in the page's language, with
 // the tag: "Arabic (ar-SY)", "arabia (ar-SY)"; the mails and the portal name
 // languages the same way.
-func langName(l, tag string) string { return mail.LanguageName(l, tag) }
+func langName(l, tag string) string { return i18n.LanguageName(l, tag) }
 
 // langOnly is langName without the tag, for places that show the tag apart.
-func langOnly(l, tag string) string { return mail.LanguageOnly(l, tag) }
+func langOnly(l, tag string) string { return i18n.LanguageOnly(l, tag) }
 
 // clock of the service: the time zone and the date pages start from.
 type clock struct {
@@ -73,32 +72,17 @@ func parseDateParam(v string, def solver.Date) (solver.Date, error) {
 func dateTime(d solver.Date) time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
 
 // dayLabel is "Mon 4 Jan", "ma 4.1.", "mån 4 jan.".
-func dayLabel(l string, d solver.Date) string {
-	t := dateTime(d)
-	switch l {
-	case "fi":
-		return mail.FormatDate(l, t)[:3] + t.Format("2.1.")
-	case "sv":
-		full := mail.FormatDate(l, t)
-		return full[:strings.LastIndex(full, " ")]
-	}
-	return t.Format("Mon 2 Jan")
-}
+func dayLabel(l string, d solver.Date) string { return i18n.DayLabel(l, dateTime(d)) }
 
 // longDate is "Monday 4 January 2027" in English, the short date elsewhere.
-func longDate(l string, d solver.Date) string {
-	if l == "en" {
-		return dateTime(d).Format("Monday 2 January 2006")
-	}
-	return mail.FormatDate(l, dateTime(d))
-}
+func longDate(l string, d solver.Date) string { return i18n.LongDate(l, dateTime(d)) }
 
 func dateOfString(l, s string) string {
 	d, err := solver.ParseDate(s)
 	if err != nil {
 		return s
 	}
-	return mail.FormatDate(l, dateTime(d))
+	return i18n.FormatDate(l, dateTime(d))
 }
 
 // when is "Mon 4 Jan 2027, 08:30–11:30", "ma 4.1.2027 klo 8.30–11.30" for
@@ -110,9 +94,9 @@ func when(l, start, end string, loc *time.Location) string {
 	}
 	s = s.In(loc)
 	if e, err := solver.ParseInstant(end); err == nil {
-		return mail.FormatSpan(l, s, e.In(loc))
+		return i18n.FormatSpan(l, s, e.In(loc))
 	}
-	return mail.FormatWhen(l, s)
+	return i18n.FormatWhen(l, s)
 }
 
 func hours(minutes int) string {
@@ -124,7 +108,7 @@ func hours(minutes int) string {
 
 // modeWord is an interpreting mode in words.
 func modeWord(l, m string) string {
-	if w, ok := staffText[l]["mode."+m]; ok {
+	if w, ok := i18n.Staff.Lookup(l, "mode."+m); ok {
 		return w
 	}
 	return m
@@ -132,7 +116,7 @@ func modeWord(l, m string) string {
 
 // reasonWord is why nothing fits, in words.
 func reasonWord(l, code string) string {
-	if w, ok := staffText[l]["reason."+code]; ok {
+	if w, ok := i18n.Staff.Lookup(l, "reason."+code); ok {
 		return w
 	}
 	return strings.ReplaceAll(code, "_", " ")
@@ -195,7 +179,7 @@ func answerWord(l, s string) string {
 	if s == "" {
 		key = "answer.none"
 	}
-	if w, ok := staffText[l][key]; ok {
+	if w, ok := i18n.Staff.Lookup(l, key); ok {
 		return w
 	}
 	return s

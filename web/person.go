@@ -9,7 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
-	"github.com/asylum-scheduling/interviews/internal/mail"
+	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
@@ -219,7 +219,7 @@ func (h *Handler) personAbsences(ctx context.Context, l string, d *personData, c
 		if err1 != nil || err2 != nil || !e.After(from) {
 			continue
 		}
-		d.Absences = append(d.Absences, mail.FormatWhen(l, s.In(c.loc))+" – "+mail.FormatWhen(l, e.In(c.loc)))
+		d.Absences = append(d.Absences, i18n.FormatWhen(l, s.In(c.loc))+" – "+i18n.FormatWhen(l, e.In(c.loc)))
 	}
 	return nil
 }

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
-	"github.com/asylum-scheduling/interviews/internal/mail"
+	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/solver"
@@ -59,7 +59,7 @@ func localStamp(l, s string, loc *time.Location) string {
 	if err != nil {
 		return s
 	}
-	return mail.FormatWhen(l, t.In(loc))
+	return i18n.FormatWhen(l, t.In(loc))
 }
 
 func (h *Handler) planStart(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
@@ -166,7 +166,7 @@ func (h *Handler) renderPlan(r *http.Request, v *view, p *resources.Plan, accept
 			it.Moved = true
 			it.Before = m.Before.Start
 			if t, err := solver.ParseInstant(m.Before.Start); err == nil {
-				it.Before = v.T("plan.before", mail.FormatWhen(v.L, t.In(c.loc)), m.Before.Room)
+				it.Before = v.T("plan.before", i18n.FormatWhen(v.L, t.In(c.loc)), m.Before.Room)
 			}
 			d.Items = append(d.Items, it)
 		}

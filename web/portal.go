@@ -22,7 +22,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
-	"github.com/asylum-scheduling/interviews/internal/mail"
+	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 )
@@ -58,7 +58,7 @@ func (v *portalView) When(s string) string {
 	if err != nil {
 		return s
 	}
-	return mail.FormatWhen(v.L, t)
+	return i18n.FormatWhen(v.L, t)
 }
 
 // Span writes a start and an end in the view's locale.
@@ -68,11 +68,11 @@ func (v *portalView) Span(start, end string) string {
 	if err1 != nil || err2 != nil {
 		return start
 	}
-	return mail.FormatSpan(v.L, s, e)
+	return i18n.FormatSpan(v.L, s, e)
 }
 
 // Language names an interview language in the view's locale.
-func (v *portalView) Language(tag string) string { return mail.LanguageName(v.L, tag) }
+func (v *portalView) Language(tag string) string { return i18n.LanguageName(v.L, tag) }
 
 // Langs are the locales for the switch.
 func (v *portalView) Langs() []string { return portalLocales }
@@ -196,7 +196,7 @@ func (h *Handler) newPortalView(r *http.Request) *portalView {
 		v.CSRF, personal = s.CSRF, s.Locale
 	}
 	v.L = portalLocale(r, personal)
-	if d := r.URL.Query().Get("done"); d != "" && portalText["en"]["done."+d] != "" {
+	if d := r.URL.Query().Get("done"); d != "" && i18n.Portal.Has("done."+d) {
 		v.Done = "done." + d
 	}
 	return v

@@ -1,17 +1,15 @@
 package web
 
 import (
-	"fmt"
 	"html/template"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
-	"github.com/asylum-scheduling/interviews/internal/mail"
+	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
@@ -31,20 +29,10 @@ func staffLocale(r *http.Request) string {
 	return portalLocale(r, "")
 }
 
-// staffT returns the wording of key in locale, formatted with args. A key
-// missing from the catalog shows as "!key!", which the tests look for.
-func staffT(locale, key string, args ...any) string {
-	s, ok := staffText[locale][key]
-	if !ok {
-		if s, ok = staffText["en"][key]; !ok {
-			return "!" + key + "!"
-		}
-	}
-	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
-	}
-	return s
-}
+// staffT returns the wording of key in locale, formatted with args: the
+// catalog's (internal/i18n, domain "staff"). A key missing from the catalog
+// shows as "!key!", which the tests look for.
+func staffT(locale, key string, args ...any) string { return i18n.Staff.T(locale, key, args...) }
 
 // T is the page's wording of key (see staffT).
 func (v *view) T(key string, args ...any) string { return staffT(v.L, key, args...) }
@@ -77,8 +65,9 @@ func langNext(next string) string {
 func localFuncs(l string) template.FuncMap {
 	return template.FuncMap{
 		"T":        func(key string, args ...any) string { return staffT(l, key, args...) },
-		"lang":     func(tag string) string { return mail.LanguageName(l, tag) },
-		"langOnly": func(tag string) string { return mail.LanguageOnly(l, tag) },
+		"lang":     func(tag string) string { return i18n.LanguageName(l, tag) },
+		"langOnly": func(tag string) string { return i18n.LanguageOnly(l, tag) },
+		"money":    func(euros int) string { return i18n.Money(l, euros) },
 		"when":     func(start, end string, loc *time.Location) string { return when(l, start, end, loc) },
 		"date":     func(s string) string { return dateOfString(l, s) },
 		"mode":     func(m string) string { return modeWord(l, m) },
@@ -93,42 +82,19 @@ func localFuncs(l string) template.FuncMap {
 // MissingStaffTexts lists the keys some locale lacks (or leaves blank), as
 // "sv:queue.title".
 func MissingStaffTexts() []string {
-	keys := map[string]bool{}
-	for _, m := range staffText {
-		for k := range m {
-			keys[k] = true
-		}
-	}
 	var out []string
-	for _, l := range portalLocales {
-		for k := range keys {
-			if strings.TrimSpace(staffText[l][k]) == "" {
-				out = append(out, l+":"+k)
-			}
+	for _, m := range i18n.Missing() {
+		if l, key, ok := strings.Cut(m, ":"+string(i18n.Staff)+":"); ok {
+			out = append(out, l+":"+key)
 		}
 	}
-	sort.Strings(out)
 	return out
-}
-
-// tri is one wording in the three languages.
-type tri struct{ en, fi, sv string }
-
-// addTexts puts wordings into the catalog; a key given twice is a
-// programming error.
-func addTexts(m map[string]tri) {
-	for k, v := range m {
-		if _, dup := staffText["en"][k]; dup {
-			panic("staff text " + k + " given twice")
-		}
-		staffText["en"][k], staffText["fi"][k], staffText["sv"][k] = v.en, v.fi, v.sv
-	}
 }
 
 // codeWord is the catalog's wording of prefix+code, or the code itself
 // with its underscores as spaces when the catalog has none.
 func codeWord(l, prefix, code string) string {
-	if w, ok := staffText[l][prefix+code]; ok {
+	if w, ok := i18n.Staff.Lookup(l, prefix+code); ok {
 		return w
 	}
 	return strings.ReplaceAll(code, "_", " ")
