@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	websession "github.com/asylum-scheduling/interviews/web/session"
 )
 
 // newLinkCookie carries a subscription link just made from the POST that
@@ -25,7 +27,7 @@ const newLinkSeconds = 120
 
 // linkKey is the sealing key of the request's session ("" without one).
 func linkKey(r *http.Request) []byte {
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(websession.StaffCookie)
 	if err != nil || c.Value == "" {
 		return nil
 	}
@@ -43,7 +45,7 @@ func keepNewLink(w http.ResponseWriter, r *http.Request, id int64, link string) 
 	nonce := make([]byte, gcm.NonceSize())
 	rand.Read(nonce)
 	sealed := gcm.Seal(nonce, nonce, []byte(strconv.FormatInt(id, 10)+" "+link), nil)
-	setCookie(w, newLinkCookie, base64.RawURLEncoding.EncodeToString(sealed), newLinkSeconds)
+	websession.SetCookie(w, newLinkCookie, base64.RawURLEncoding.EncodeToString(sealed), newLinkSeconds)
 }
 
 // takeNewLink opens and clears the sealed link, if any: the feed id and
@@ -53,7 +55,7 @@ func takeNewLink(w http.ResponseWriter, r *http.Request) (int64, string) {
 	if err != nil {
 		return 0, ""
 	}
-	setCookie(w, newLinkCookie, "", -1)
+	websession.SetCookie(w, newLinkCookie, "", -1)
 	key := linkKey(r)
 	raw, err := base64.RawURLEncoding.DecodeString(c.Value)
 	if key == nil || err != nil {

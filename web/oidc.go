@@ -23,6 +23,7 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
+	websession "github.com/asylum-scheduling/interviews/web/session"
 )
 
 // oidcCookie holds the state of a sign-in under way at the provider.
@@ -155,13 +156,13 @@ func (h *Handler) oidcLogin(w http.ResponseWriter, r *http.Request) {
 		h.providerDown(w, r, err)
 		return
 	}
-	state, nonce, verifier := randomToken(), randomToken(), oauth2.GenerateVerifier()
+	state, nonce, verifier := websession.NewSecret(), websession.NewSecret(), oauth2.GenerateVerifier()
 	l := postgres.OIDCLogin{Nonce: nonce, Verifier: verifier, Next: safeNext(r.URL.Query().Get("next"))}
-	if err := h.db.CreateOIDCLogin(r.Context(), hashOf(state), l, h.now(), oidcLoginTTL); err != nil {
+	if err := h.db.CreateOIDCLogin(r.Context(), websession.Hash(state), l, h.now(), oidcLoginTTL); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	setCookie(w, oidcCookie, state, int(oidcLoginTTL/time.Second))
+	websession.SetCookie(w, oidcCookie, state, int(oidcLoginTTL/time.Second))
 	http.Redirect(w, r, oc.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)), http.StatusSeeOther)
 }
 
@@ -175,13 +176,13 @@ func (h *Handler) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	c, err := r.Cookie(oidcCookie)
-	setCookie(w, oidcCookie, "", -1)
+	websession.SetCookie(w, oidcCookie, "", -1)
 	if err != nil || q.Get("state") == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(q.Get("state"))) != 1 {
 		h.log.Warn("web: OpenID callback refused: state", "client", clientAddr(r))
 		h.fail(w, r, errs.E(errs.Forbidden, "%s", staffT(staffLocale(r), "si.state")))
 		return
 	}
-	l, err := h.db.TakeOIDCLogin(r.Context(), hashOf(c.Value), h.now())
+	l, err := h.db.TakeOIDCLogin(r.Context(), websession.Hash(c.Value), h.now())
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -201,7 +202,7 @@ func (h *Handler) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	setCookie(w, sessionCookie, id, int(h.cfg.SessionMax/time.Second))
+	websession.SetCookie(w, websession.StaffCookie, id, int(h.cfg.SessionMax/time.Second))
 	h.log.Info("web: signed in", "method", "oidc", "role", string(who.role))
 	http.Redirect(w, r, safeNext(l.Next), http.StatusSeeOther)
 }

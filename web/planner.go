@@ -13,6 +13,7 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/solver"
+	websession "github.com/asylum-scheduling/interviews/web/session"
 )
 
 // plannerDays are the days of the week the planner shows (Monday to Friday).
@@ -68,7 +69,7 @@ func (h *Handler) planner(w http.ResponseWriter, r *http.Request, v *view) (stri
 	if fresh {
 		// The planner opens where the clerk last looked at a case or a
 		// booking, and shows only people with something that week.
-		if office, week, ok := strings.Cut(cookieValue(r, plannerCookie), "|"); ok {
+		if office, week, ok := strings.Cut(websession.CookieValue(r, plannerCookie), "|"); ok {
 			q.Set("office", office)
 			q.Set("week", week)
 		}

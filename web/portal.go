@@ -24,16 +24,11 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/resources"
-	"github.com/asylum-scheduling/interviews/scheduler"
+	websession "github.com/asylum-scheduling/interviews/web/session"
 )
 
 //go:embed portal/*.html
 var portalFS embed.FS
-
-const (
-	portalCookie     = "__Host-ivportal"
-	portalLangCookie = "__Host-ivlang"
-)
 
 // portalView is what every portal template gets.
 type portalView struct {
@@ -108,7 +103,7 @@ func (h *Handler) mountPortal(r chi.Router) {
 		return
 	}
 	r.Route("/portal", func(r chi.Router) {
-		r.Use(h.portalSession)
+		r.Use(websession.SameOrigin(h.portalRefuse), h.portalSession)
 		r.Get("/", h.portalPage(h.portalHome))
 		r.Post("/signin", h.portalPage(h.portalAskLink))
 		r.Get("/signin/{secret}", h.portalPage(h.portalLinkPage))
@@ -139,7 +134,7 @@ type portalKey struct{}
 // portalSession puts the signed-in person, if any, in the context.
 func (h *Handler) portalSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		secret := cookieValue(r, portalCookie)
+		secret := websession.CookieValue(r, websession.PortalCookie)
 		if secret == "" {
 			next.ServeHTTP(w, r)
 			return
@@ -150,7 +145,7 @@ func (h *Handler) portalSession(next http.Handler) http.Handler {
 				h.portalFail(w, r, err)
 				return
 			}
-			setCookie(w, portalCookie, "", -1)
+			websession.SetCookie(w, websession.PortalCookie, "", -1)
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -164,7 +159,8 @@ func portalPerson(r *http.Request) *resources.PortalSession {
 }
 
 // portalRequire sends those not signed in to the sign-in page and checks
-// the CSRF token of every POST.
+// the CSRF token of every POST (the Origin is checked before:
+// websession.SameOrigin in mountPortal).
 func (h *Handler) portalRequire(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s := portalPerson(r)
@@ -176,11 +172,9 @@ func (h *Handler) portalRequire(next http.Handler) http.Handler {
 			h.portalFail(w, r, errs.E(errs.Unauthorized, "sign in first"))
 			return
 		}
-		if r.Method == http.MethodPost {
-			if err := scheduler.CheckCSRF(s, r.PostFormValue("csrf")); err != nil {
-				h.portalFail(w, r, err)
-				return
-			}
+		if r.Method == http.MethodPost && websession.CheckToken(r, s.CSRF) != nil {
+			h.portalFail(w, r, errs.E(errs.Forbidden, "%s", tr(portalLocale(r, s.Locale), "csrf")))
+			return
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -257,6 +251,11 @@ func (h *Handler) portalFail(w http.ResponseWriter, r *http.Request, err error) 
 	h.portalRender(w, errs.Status(code), "error", v, time.Now())
 }
 
+// portalRefuse answers a cross-origin post (see websession.SameOrigin).
+func (h *Handler) portalRefuse(w http.ResponseWriter, r *http.Request, _ error) {
+	h.portalFail(w, r, errs.E(errs.Forbidden, "%s", tr(portalLocale(r, ""), "origin")))
+}
+
 // portalDone redirects after a successful post, naming the confirmation.
 func portalDone(w http.ResponseWriter, r *http.Request, to, done string) (string, error) {
 	http.Redirect(w, r, to+"?done="+url.QueryEscape(done), http.StatusSeeOther)
@@ -314,16 +313,16 @@ func (h *Handler) portalSignIn(w http.ResponseWriter, r *http.Request, v *portal
 	if err != nil {
 		return "", err
 	}
-	setCookie(w, portalCookie, secret, int(time.Until(sess.ExpiresAt).Seconds()))
+	websession.SetCookie(w, websession.PortalCookie, secret, int(time.Until(sess.ExpiresAt).Seconds()))
 	http.Redirect(w, r, "/portal/", http.StatusSeeOther)
 	return "", nil
 }
 
 func (h *Handler) portalSignOut(w http.ResponseWriter, r *http.Request, v *portalView) (string, error) {
-	if err := h.cfg.Portal.SignOut(r.Context(), cookieValue(r, portalCookie)); err != nil {
+	if err := h.cfg.Portal.SignOut(r.Context(), websession.CookieValue(r, websession.PortalCookie)); err != nil {
 		return "", err
 	}
-	setCookie(w, portalCookie, "", -1)
+	websession.SetCookie(w, websession.PortalCookie, "", -1)
 	http.Redirect(w, r, "/portal/", http.StatusSeeOther)
 	return "", nil
 }
@@ -336,9 +335,9 @@ func (h *Handler) portalLang(w http.ResponseWriter, r *http.Request) {
 		h.portalFail(w, r, errs.E(errs.NotFound, "no such language"))
 		return
 	}
-	setCookie(w, portalLangCookie, l, 365*24*3600)
+	websession.SetCookie(w, websession.LangCookie, l, 365*24*3600)
 	if s := portalPerson(r); s != nil {
-		if err := h.cfg.Portal.SetLocale(r.Context(), cookieValue(r, portalCookie), l); err != nil {
+		if err := h.cfg.Portal.SetLocale(r.Context(), websession.CookieValue(r, websession.PortalCookie), l); err != nil {
 			h.portalFail(w, r, err)
 			return
 		}

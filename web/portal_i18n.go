@@ -7,6 +7,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/asylum-scheduling/interviews/internal/i18n"
+	websession "github.com/asylum-scheduling/interviews/web/session"
 )
 
 // portalLocales are the languages of the portal, the first the default.
@@ -21,7 +22,7 @@ var portalMatcher = language.NewMatcher([]language.Tag{language.Finnish, languag
 // portalLocale picks the page's language: a valid ?lang, the cookie the
 // switch set, the signed-in person's locale, then the browser's.
 func portalLocale(r *http.Request, personal string) string {
-	for _, l := range []string{r.URL.Query().Get("lang"), cookieValue(r, portalLangCookie), personal} {
+	for _, l := range []string{r.URL.Query().Get("lang"), websession.CookieValue(r, websession.LangCookie), personal} {
 		if valid(l) {
 			return l
 		}

@@ -2,10 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
 	"fmt"
 	"net"
 	"net/http"
@@ -17,14 +13,7 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
-)
-
-// Cookie names. The __Host- prefix makes browsers require Secure, Path=/ and
-// no Domain: the cookie cannot be set by a sibling host or over plain HTTP
-// (browsers treat localhost and 127.0.0.1 as secure, so `make run` works).
-const (
-	sessionCookie = "__Host-ivsession"
-	signinCookie  = "__Host-ivsignin" // CSRF token of the sign-in form
+	websession "github.com/asylum-scheduling/interviews/web/session"
 )
 
 // session is a signed-in user: who signed in (an API token: its id, name
@@ -57,26 +46,13 @@ func newSessions(db *postgres.DB, now func() time.Time, ttl, max time.Duration) 
 	return &sessions{db: db, now: now, ttl: ttl, max: max}
 }
 
-func randomToken() string {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err)
-	}
-	return base64.RawURLEncoding.EncodeToString(b[:])
-}
-
-func hashOf(id string) []byte {
-	h := sha256.Sum256([]byte(id))
-	return h[:]
-}
-
 // create starts a session of kind for subject and returns its id (for the
 // cookie).
 func (ss *sessions) create(ctx context.Context, kind, subject, name string, role resources.Role) (string, error) {
-	id := randomToken()
+	id := websession.NewSecret()
 	now := ss.now()
-	err := ss.db.CreateStaffSession(ctx, hashOf(id), postgres.StaffSession{Kind: kind, Subject: subject, Name: name, Role: role,
-		CSRF: randomToken(), Expires: now.Add(ss.max)}, now, ss.ttl)
+	err := ss.db.CreateStaffSession(ctx, websession.Hash(id), postgres.StaffSession{Kind: kind, Subject: subject, Name: name, Role: role,
+		CSRF: websession.NewSecret(), Expires: now.Add(ss.max)}, now, ss.ttl)
 	return id, err
 }
 
@@ -85,7 +61,7 @@ func (ss *sessions) get(ctx context.Context, id string) (*session, error) {
 	if id == "" {
 		return nil, nil
 	}
-	k := hashOf(id)
+	k := websession.Hash(id)
 	st, err := ss.db.StaffSessionByHash(ctx, k, ss.now(), ss.ttl)
 	if errs.CodeOf(err) == errs.Unauthorized {
 		return nil, nil
@@ -118,7 +94,7 @@ func (ss *sessions) popFlash(ctx context.Context, s *session) (string, error) {
 }
 
 func (ss *sessions) delete(ctx context.Context, id string) error {
-	return ss.db.DeleteStaffSession(ctx, hashOf(id))
+	return ss.db.DeleteStaffSession(ctx, websession.Hash(id))
 }
 
 // deleteAll ends every session of the subject of s (sign-out everywhere, a
@@ -146,7 +122,7 @@ func setCookie(w http.ResponseWriter, name, value string, maxAge int) {
 // role changed) ends the session at once.
 func (h *Handler) loadSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := r.Cookie(sessionCookie)
+		c, err := r.Cookie(websession.StaffCookie)
 		if err != nil {
 			next.ServeHTTP(w, r)
 			return
@@ -168,7 +144,7 @@ func (h *Handler) loadSession(next http.Handler) http.Handler {
 			}
 		}
 		if s == nil {
-			setCookie(w, sessionCookie, "", -1)
+			websession.SetCookie(w, websession.StaffCookie, "", -1)
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -177,7 +153,8 @@ func (h *Handler) loadSession(next http.Handler) http.Handler {
 }
 
 // requireSession sends those without a session to the sign-in page, refuses
-// roles below min, and checks the CSRF token of every POST.
+// roles below min, and checks the CSRF token of every POST (the Origin is
+// checked before: websession.SameOrigin in routes).
 func (h *Handler) requireSession(min resources.Role) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -195,27 +172,13 @@ func (h *Handler) requireSession(min resources.Role) func(http.Handler) http.Han
 				h.fail(w, r, errs.E(errs.Forbidden, "%s", staffT(l, "si.role", staffT(l, "role."+string(min)), staffT(l, "role."+string(s.Role)))))
 				return
 			}
-			if r.Method == http.MethodPost && !validCSRF(r, s.CSRF) {
+			if r.Method == http.MethodPost && websession.CheckToken(r, s.CSRF) != nil {
 				h.fail(w, r, errs.E(errs.Forbidden, "%s", staffT(staffLocale(r), "si.csrf")))
 				return
 			}
 			next.ServeHTTP(w, r)
 		})
 	}
-}
-
-// validCSRF checks the form's csrf field against want, and that a browser's
-// Origin header (when sent) is this host; an opaque origin ("null": a
-// sandboxed frame, a data: page) is never this host.
-func validCSRF(r *http.Request, want string) bool {
-	if o := r.Header.Get("Origin"); o != "" {
-		u, err := url.Parse(o)
-		if err != nil || u.Host != r.Host {
-			return false
-		}
-	}
-	got := r.PostFormValue("csrf")
-	return got != "" && want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
 // safeNext returns a local path to go to after signing in.
@@ -244,8 +207,8 @@ func (h *Handler) signinForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) renderSignin(w http.ResponseWriter, r *http.Request, status int, problem string) {
-	csrf := randomToken()
-	setCookie(w, signinCookie, csrf, 3600)
+	csrf := websession.NewSecret()
+	websession.SetCookie(w, websession.SigninCookie, csrf, 3600)
 	next := r.URL.Query().Get("next")
 	if r.Method == http.MethodPost {
 		next = r.PostFormValue("next")
@@ -266,8 +229,8 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 		h.renderSignin(w, r, http.StatusForbidden, staffT(staffLocale(r), "si.tokenoff", h.oidc.cfg.Name))
 		return
 	}
-	c, err := r.Cookie(signinCookie)
-	if err != nil || !validCSRF(r, c.Value) {
+	c, err := r.Cookie(websession.SigninCookie)
+	if err != nil || websession.CheckToken(r, c.Value) != nil {
 		h.renderSignin(w, r, http.StatusForbidden, staffT(staffLocale(r), "si.stale"))
 		return
 	}
@@ -298,8 +261,8 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	setCookie(w, sessionCookie, id, int(h.cfg.SessionMax/time.Second))
-	setCookie(w, signinCookie, "", -1)
+	websession.SetCookie(w, websession.StaffCookie, id, int(h.cfg.SessionMax/time.Second))
+	websession.SetCookie(w, websession.SigninCookie, "", -1)
 	h.log.Info("web: signed in", "token_id", t.ID, "role", string(t.Role))
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 }
@@ -307,7 +270,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 // startSession opens a session and ends the one the browser had, if any
 // (signing in again, maybe as someone else, leaves nothing behind).
 func (h *Handler) startSession(r *http.Request, kind, subject, name string, role resources.Role) (string, error) {
-	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+	if c, err := r.Cookie(websession.StaffCookie); err == nil && c.Value != "" {
 		if err := h.sessions.delete(r.Context(), c.Value); err != nil {
 			return "", err
 		}
@@ -327,13 +290,13 @@ func (h *Handler) signout(w http.ResponseWriter, r *http.Request) {
 			}
 			h.log.Info("web: signed out everywhere", "kind", s.Kind, "sessions", n)
 		}
-	} else if c, err := r.Cookie(sessionCookie); err == nil {
+	} else if c, err := r.Cookie(websession.StaffCookie); err == nil {
 		if err := h.sessions.delete(r.Context(), c.Value); err != nil {
 			h.fail(w, r, err)
 			return
 		}
 	}
-	setCookie(w, sessionCookie, "", -1)
+	websession.SetCookie(w, websession.StaffCookie, "", -1)
 	http.Redirect(w, r, "/signin?signed_out=1", http.StatusSeeOther)
 }
 

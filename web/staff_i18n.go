@@ -11,6 +11,7 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/solver"
+	websession "github.com/asylum-scheduling/interviews/web/session"
 )
 
 // staffLocale picks a staff page's language: a valid ?lang, the cookie the
@@ -19,7 +20,7 @@ import (
 // script, a test client) gets English.
 func staffLocale(r *http.Request) string {
 	if r.Header.Get("Accept-Language") == "" {
-		for _, l := range []string{r.URL.Query().Get("lang"), cookieValue(r, portalLangCookie)} {
+		for _, l := range []string{r.URL.Query().Get("lang"), websession.CookieValue(r, websession.LangCookie)} {
 			if valid(l) {
 				return l
 			}
@@ -48,7 +49,7 @@ func (h *Handler) staffLang(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errs.E(errs.NotFound, "there is no such page"))
 		return
 	}
-	setCookie(w, portalLangCookie, l, 365*24*3600)
+	websession.SetCookie(w, websession.LangCookie, l, 365*24*3600)
 	http.Redirect(w, r, langNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 }
 

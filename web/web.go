@@ -36,6 +36,7 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
+	websession "github.com/asylum-scheduling/interviews/web/session"
 )
 
 //go:embed templates/*.html
@@ -165,7 +166,7 @@ func decodedPath(r *http.Request) *http.Request {
 
 func (h *Handler) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(h.observe, securityHeaders, h.deadline, h.sameOrigin)
+	r.Use(h.observe, securityHeaders, h.deadline)
 	static, _ := fs.Sub(staticFS, "static")
 	r.Handle("/static/*", http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static)))))
 	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
@@ -176,7 +177,7 @@ func (h *Handler) routes() chi.Router {
 	})
 	h.mountPortal(r)
 	r.Group(func(r chi.Router) {
-		r.Use(h.loadSession)
+		r.Use(websession.SameOrigin(h.refuse), h.loadSession)
 		r.Get("/lang/{lang}", h.staffLang)
 		r.Get("/signin", h.signinForm)
 		r.Post("/signin", h.signin)
@@ -232,16 +233,10 @@ func (h *Handler) deadline(next http.Handler) http.Handler {
 	})
 }
 
-// sameOrigin refuses cross-origin form posts before anything else looks at
-// them (the standard library's check of Sec-Fetch-Site and Origin): a POST
-// from another site, or from an opaque origin ("null"), never reaches a
-// handler, whatever its CSRF token.
-func (h *Handler) sameOrigin(next http.Handler) http.Handler {
-	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.fail(w, r, errs.E(errs.Forbidden, "%s", staffT(staffLocale(r), "err.origin")))
-	}))
-	return cop.Handler(next)
+// refuse answers a cross-origin post to a staff page (see
+// websession.SameOrigin): it never reaches a handler, whatever its token.
+func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, _ error) {
+	h.fail(w, r, errs.E(errs.Forbidden, "%s", staffT(staffLocale(r), "err.origin")))
 }
 
 func cacheStatic(next http.Handler) http.Handler {
