@@ -15,6 +15,7 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/solver"
+	"github.com/asylum-scheduling/interviews/web/page"
 )
 
 // langName is the name of the language of tag in the page's language, with
@@ -145,22 +146,7 @@ func parsePages() map[string]map[string]*template.Template {
 }
 
 func parsePagesIn(l string) map[string]*template.Template {
-	base := template.Must(template.New("").Funcs(funcs).Funcs(localFuncs(l)).ParseFS(templateFS, "templates/layout.html"))
-	names, err := templateFS.ReadDir("templates")
-	if err != nil {
-		panic(err)
-	}
-	out := map[string]*template.Template{}
-	for _, n := range names {
-		name := strings.TrimSuffix(n.Name(), ".html")
-		if name == "layout" {
-			continue
-		}
-		t := template.Must(base.Clone())
-		template.Must(t.ParseFS(templateFS, "templates/"+n.Name()))
-		out[name] = t
-	}
-	return out
+	return page.Load(templateFS, "templates", funcs, localFuncs(l))
 }
 
 // pathID reads the numeric id in path parameter param of a page's URL: a

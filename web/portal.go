@@ -24,6 +24,7 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/web/page"
 	websession "github.com/asylum-scheduling/interviews/web/session"
 )
 
@@ -79,22 +80,7 @@ func parsePortalPages() map[string]*template.Template {
 		}
 		return *s
 	}}
-	base := template.Must(template.New("").Funcs(funcs).ParseFS(portalFS, "portal/layout.html"))
-	names, err := portalFS.ReadDir("portal")
-	if err != nil {
-		panic(err)
-	}
-	out := map[string]*template.Template{}
-	for _, n := range names {
-		name := strings.TrimSuffix(n.Name(), ".html")
-		if name == "layout" {
-			continue
-		}
-		t := template.Must(base.Clone())
-		template.Must(t.ParseFS(portalFS, "portal/"+n.Name()))
-		out[name] = t
-	}
-	return out
+	return page.Load(portalFS, "portal", funcs)
 }
 
 // mountPortal mounts /portal/... when the portal service is configured.
