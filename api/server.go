@@ -33,10 +33,13 @@ var OpenAPI []byte
 
 // Limits of request bodies and durations.
 const (
-	MaxBody          = 1 << 20  // an entity
-	MaxInstanceBody  = 64 << 20 // a whole instance
-	RequestTimeout   = 30 * time.Second
-	ImportTimeout    = 2 * time.Minute
+	MaxBody         = 1 << 20  // an entity
+	MaxInstanceBody = 64 << 20 // a whole instance
+	RequestTimeout  = 30 * time.Second
+	ImportTimeout   = 2 * time.Minute
+	// ReadyTimeout bounds /readyz on its own: a load balancer's probe must
+	// learn of a frozen database in seconds, not after the request limit.
+	ReadyTimeout     = 2 * time.Second
 	defaultListLimit = resources.DefaultLimit
 )
 
@@ -186,7 +189,7 @@ func (s *Server) mountOperations(r chi.Router) {
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	r.With(s.deadline).Get("/readyz", func(w http.ResponseWriter, r *http.Request) {
+	r.With(timeout(ReadyTimeout)).Get("/readyz", func(w http.ResponseWriter, r *http.Request) {
 		if err := s.db.Ready(r.Context()); err != nil {
 			s.log.WarnContext(r.Context(), "not ready", "request_id", requestID(r.Context()), "error", err.Error())
 			w.Header().Set("Retry-After", strconv.Itoa(errs.RetryAfter))
