@@ -20,6 +20,7 @@ import (
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/solver"
+	"github.com/asylum-scheduling/interviews/web/page"
 )
 
 // suggestionsShown is the number of ranked options a case page shows.
@@ -502,7 +503,7 @@ func holdCheck(ci *postgres.CheckInput) error {
 }
 
 func (h *Handler) bookingOf(r *http.Request) (*resources.Booking, error) {
-	n, err := pathID(r, "id", "booking")
+	n, err := page.PathID(r, "id", "booking")
 	if err != nil {
 		return nil, err
 	}
@@ -725,7 +726,7 @@ func nameID(name, id string) string {
 // caseReleaseHold ends a hold of the case before it runs out.
 func (h *Handler) caseReleaseHold(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
 	id := chi.URLParam(r, "id")
-	hold, err := pathID(r, "hold", "hold")
+	hold, err := page.PathID(r, "hold", "hold")
 	if err != nil {
 		return "", err
 	}
@@ -769,7 +770,7 @@ func (h *Handler) flagsPage(w http.ResponseWriter, r *http.Request, v *view) (st
 
 // flagResolve marks a flag dealt with.
 func (h *Handler) flagResolve(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
-	id, err := pathID(r, "id", "flag")
+	id, err := page.PathID(r, "id", "flag")
 	if err != nil {
 		return "", err
 	}

@@ -4,12 +4,8 @@ import (
 	"context"
 	"fmt"
 	"html/template"
-	"net/http"
-	"strconv"
 	"strings"
 	"time"
-
-	"github.com/go-chi/chi/v5"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
@@ -139,7 +135,7 @@ var funcs = template.FuncMap{
 // parsePages parses the staff pages once per language: pages[locale][name].
 func parsePages() map[string]map[string]*template.Template {
 	out := map[string]map[string]*template.Template{}
-	for _, l := range portalLocales {
+	for _, l := range i18n.Locales {
 		out[l] = parsePagesIn(l)
 	}
 	return out
@@ -147,16 +143,6 @@ func parsePages() map[string]map[string]*template.Template {
 
 func parsePagesIn(l string) map[string]*template.Template {
 	return page.Load(templateFS, "templates", funcs, localFuncs(l))
-}
-
-// pathID reads the numeric id in path parameter param of a page's URL: a
-// positive whole number, else the page is not found.
-func pathID(r *http.Request, param, what string) (int64, error) {
-	n, err := strconv.ParseInt(chi.URLParam(r, param), 10, 64)
-	if err != nil || n <= 0 {
-		return 0, errs.E(errs.NotFound, "There is no %s %q.", what, chi.URLParam(r, param))
-	}
-	return n, nil
 }
 
 // answerWord says in words what a person outside the agency answered.

@@ -23,6 +23,7 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/web/page"
 	websession "github.com/asylum-scheduling/interviews/web/session"
 )
 
@@ -138,7 +139,7 @@ func (o *oidcClient) discover(ctx context.Context) (*oauth2.Config, *oidc.IDToke
 
 // providerDown answers when the provider cannot be reached.
 func (h *Handler) providerDown(w http.ResponseWriter, r *http.Request, err error) {
-	h.log.Error("web: OpenID provider", "step", routeOf(r), "error", err.Error())
+	h.log.Error("web: OpenID provider", "step", page.RouteOf(r), "error", err.Error())
 	l := staffLocale(r)
 	v := &view{Title: staffT(l, "si.down.title"), L: l, Path: r.URL.RequestURI(), Error: staffT(l, "si.down", h.oidc.cfg.Name)}
 	h.render(w, r, http.StatusBadGateway, "error", v, time.Now())

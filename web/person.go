@@ -11,6 +11,7 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/solver"
+	"github.com/asylum-scheduling/interviews/web/page"
 )
 
 // personDays is how far ahead a person's page lists bookings.
@@ -272,7 +273,7 @@ func (h *Handler) feedCreate(w http.ResponseWriter, r *http.Request, v *view) (s
 
 func (h *Handler) feedOf(r *http.Request) (int64, error) {
 	kind, id := chi.URLParam(r, "kind"), chi.URLParam(r, "id")
-	n, err := pathID(r, "feed", "subscription")
+	n, err := page.PathID(r, "feed", "subscription")
 	if err != nil {
 		return 0, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/solver"
+	"github.com/asylum-scheduling/interviews/web/page"
 )
 
 type planRow struct {
@@ -105,7 +106,7 @@ type planData struct {
 }
 
 func (h *Handler) planOf(r *http.Request) (*resources.Plan, error) {
-	n, err := pathID(r, "id", "plan")
+	n, err := page.PathID(r, "id", "plan")
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/asylum-scheduling/interviews/scheduler"
-	"github.com/asylum-scheduling/interviews/web"
+	"github.com/asylum-scheduling/interviews/web/portal"
 )
 
 var pageLinkRE = regexp.MustCompile(`/portal/signin/([A-Za-z0-9_-]+)`)
@@ -127,7 +127,7 @@ func TestPortalPagesKeepEachToTheirOwn(t *testing.T) {
 
 // Every portal text exists in Finnish, Swedish and English.
 func TestPortalTranslationsAreComplete(t *testing.T) {
-	missing := web.MissingPortalTexts()
+	missing := portal.MissingTexts()
 	require.Empty(t, missing, "portal texts missing: %s", strings.Join(missing, ", "))
 }
 

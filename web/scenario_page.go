@@ -9,6 +9,7 @@ import (
 	"github.com/asylum-scheduling/interviews/capacity"
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/web/page"
 )
 
 // runView is one run of a comparison in a manager's terms.
@@ -71,7 +72,7 @@ type scenarioPageData struct {
 var runColours = []string{"#5b6068", "#1f4e8c", "#2e7d32", "#8a4b08", "#6a1b9a", "#b3261e"}
 
 func (h *Handler) scenarioOf(r *http.Request) (*resources.ScenarioRun, error) {
-	id, err := pathID(r, "id", "scenario")
+	id, err := page.PathID(r, "id", "scenario")
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +265,7 @@ func (h *Handler) scenarioCSV(w http.ResponseWriter, r *http.Request) {
 
 // scenarioCancel stops a running scenario.
 func (h *Handler) scenarioCancel(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
-	id, err := pathID(r, "id", "scenario")
+	id, err := page.PathID(r, "id", "scenario")
 	if err != nil {
 		return "", err
 	}

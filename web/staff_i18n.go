@@ -11,6 +11,7 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/solver"
+	"github.com/asylum-scheduling/interviews/web/page"
 	websession "github.com/asylum-scheduling/interviews/web/session"
 )
 
@@ -21,13 +22,13 @@ import (
 func staffLocale(r *http.Request) string {
 	if r.Header.Get("Accept-Language") == "" {
 		for _, l := range []string{r.URL.Query().Get("lang"), websession.CookieValue(r, websession.LangCookie)} {
-			if valid(l) {
+			if i18n.Valid(l) {
 				return l
 			}
 		}
 		return "en"
 	}
-	return portalLocale(r, "")
+	return page.Locale(r, "")
 }
 
 // staffT returns the wording of key in locale, formatted with args: the
@@ -39,13 +40,13 @@ func staffT(locale, key string, args ...any) string { return i18n.Staff.T(locale
 func (v *view) T(key string, args ...any) string { return staffT(v.L, key, args...) }
 
 // Langs are the languages the switch offers.
-func (v *view) Langs() []string { return portalLocales }
+func (v *view) Langs() []string { return i18n.Locales }
 
 // staffLang switches the staff pages' language (the cookie the portal uses
 // too) and goes back to the page it came from, a page of this site only.
 func (h *Handler) staffLang(w http.ResponseWriter, r *http.Request) {
 	l := chi.URLParam(r, "lang")
-	if !valid(l) {
+	if !i18n.Valid(l) {
 		h.fail(w, r, errs.E(errs.NotFound, "there is no such page"))
 		return
 	}

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/asylum-scheduling/interviews/internal/httprec"
+	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/internal/ratelimit"
 
 	"github.com/go-chi/chi/v5"
@@ -36,6 +37,8 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
+	"github.com/asylum-scheduling/interviews/web/page"
+	"github.com/asylum-scheduling/interviews/web/portal"
 	websession "github.com/asylum-scheduling/interviews/web/session"
 )
 
@@ -90,7 +93,7 @@ type Handler struct {
 	// sign-in attempts per client address and for the whole server
 	signinByClient, signinAll *ratelimit.Limiter
 	pages                     map[string]map[string]*template.Template // by locale, then name
-	portalPages               map[string]*template.Template
+	portal                    *portal.Handler                          // nil: no portal
 	router                    chi.Router
 }
 
@@ -123,7 +126,10 @@ func New(cfg Config) *Handler {
 	}
 	h.tokenSignin = cfg.OIDC == nil || cfg.TokenSignin
 	h.pages = parsePages()
-	h.portalPages = parsePortalPages()
+	if cfg.Portal != nil {
+		h.portal = portal.New(portal.Config{Service: cfg.Portal, Log: cfg.Log, Now: cfg.Now, FeedBaseURL: cfg.FeedBaseURL,
+			SigninAllowed: func(r *http.Request) bool { _, ok := h.signinAllowed(r); return ok }})
+	}
 	h.router = h.routes()
 	return h
 }
@@ -175,7 +181,9 @@ func (h *Handler) routes() chi.Router {
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errs.E(errs.NotFound, "%s", staffT(staffLocale(r), "err.notfound")))
 	})
-	h.mountPortal(r)
+	if h.portal != nil {
+		h.portal.Mount(r)
+	}
 	r.Group(func(r chi.Router) {
 		r.Use(websession.SameOrigin(h.refuse), h.loadSession)
 		r.Get("/lang/{lang}", h.staffLang)
@@ -270,7 +278,7 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				h.log.Error("web: panic", "route", routeOf(r))
+				h.log.Error("web: panic", "route", page.RouteOf(r))
 				if sw.Status == 0 {
 					http.Error(sw, "internal error", http.StatusInternalServerError)
 				}
@@ -279,18 +287,11 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 			if status == 0 {
 				status = http.StatusOK
 			}
-			h.log.Info("web request", "method", r.Method, "route", routeOf(r), "status", status,
+			h.log.Info("web request", "method", r.Method, "route", page.RouteOf(r), "status", status,
 				"duration_ms", float64(time.Since(start).Microseconds())/1000)
 		}()
 		next.ServeHTTP(sw, r)
 	})
-}
-
-func routeOf(r *http.Request) string {
-	if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
-		return rc.RoutePattern()
-	}
-	return "unmatched"
 }
 
 // view is what every page template gets.
@@ -351,7 +352,7 @@ func (h *Handler) page(f pageFunc) http.HandlerFunc {
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view, start time.Time) {
-	if !valid(v.L) {
+	if !i18n.Valid(v.L) {
 		v.L = "en"
 	}
 	t := h.pages[v.L][name]
@@ -382,7 +383,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	l := staffLocale(r)
 	if code == errs.Internal {
 		if !errors.Is(err, context.Canceled) {
-			h.log.Error("web: internal error", "route", routeOf(r), "error", err.Error())
+			h.log.Error("web: internal error", "route", page.RouteOf(r), "error", err.Error())
 		}
 		msg = staffT(l, "err.internal")
 	}
