@@ -18,6 +18,7 @@ import (
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/web"
+	"github.com/asylum-scheduling/interviews/web/staff"
 )
 
 // server is the wired service: the HTTP handler (pages, and the API under
@@ -127,7 +128,7 @@ func (o *oidcSettings) check() error {
 	if strings.TrimSpace(o.roleClaim) == "" {
 		return errors.New("-oidc-role-claim (OIDC_ROLE_CLAIM) must not be empty")
 	}
-	if o.roleMap, err = web.ParseRoleMap(o.roleMapText); err != nil {
+	if o.roleMap, err = staff.ParseRoleMap(o.roleMapText); err != nil {
 		return fmt.Errorf("-oidc-role-map (OIDC_ROLE_MAP): %v", err)
 	}
 	return nil

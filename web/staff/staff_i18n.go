@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"html/template"
@@ -81,9 +81,9 @@ func localFuncs(l string) template.FuncMap {
 	}
 }
 
-// MissingStaffTexts lists the keys some locale lacks (or leaves blank), as
+// MissingTexts lists the keys some locale lacks (or leaves blank), as
 // "sv:queue.title".
-func MissingStaffTexts() []string {
+func MissingTexts() []string {
 	var out []string
 	for _, m := range i18n.Missing() {
 		if l, key, ok := strings.Cut(m, ":"+string(i18n.Staff)+":"); ok {

@@ -1,4 +1,4 @@
-package web
+package staff
 
 // oidc.go signs staff in with the agency's OpenID provider: the
 // authorization code flow with PKCE (S256), a state and a nonce kept in
