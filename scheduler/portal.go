@@ -367,35 +367,35 @@ func (p *Portal) AskOtherTime(ctx context.Context, sess *resources.PortalSession
 	return p.DB.AskOtherTime(ctx, postgres.ChangeRequest{Party: id, Booking: booking, Reason: reason, Dates: days, Now: p.Now()})
 }
 
-// absenceTable is the table of the person's absences.
-func absenceTable(sess *resources.PortalSession) (string, error) {
+// absenceOwner is whose absences the signed-in person's are.
+func absenceOwner(sess *resources.PortalSession) (resources.AbsenceOwner, error) {
 	switch {
 	case sess == nil:
-		return "", errs.E(errs.Unauthorized, "not signed in")
+		return resources.AbsenceOwner{}, errs.E(errs.Unauthorized, "not signed in")
 	case sess.Role == resources.PortalInterpreter:
-		return "interpreters", nil
+		return resources.AbsenceOfInterpreter, nil
 	case sess.Role == resources.PortalCounsel:
-		return "parties", nil
+		return resources.AbsenceOfParty, nil
 	}
-	return "", errs.E(errs.Forbidden, "no absences for this role")
+	return resources.AbsenceOwner{}, errs.E(errs.Forbidden, "no absences for this role")
 }
 
 // Absences lists the signed-in person's absences (standing unavailability:
 // court days, holidays).
 func (p *Portal) Absences(ctx context.Context, sess *resources.PortalSession) ([]resources.Absence, error) {
-	table, err := absenceTable(sess)
+	owner, err := absenceOwner(sess)
 	if err != nil {
 		return nil, err
 	}
-	return p.DB.Absences(ctx, table, sess.PersonID)
+	return p.DB.Absences(ctx, owner, sess.PersonID)
 }
 
 // AddAbsence adds an absence of the signed-in person: from start to end,
 // local date-times ("2027-01-11T08:00", from a form) or RFC 3339 instants.
-// It reaches the solver at once; bookings it breaks are flagged as any
-// absence's are.
+// It reaches the solver at once; the bookings it breaks are flagged as any
+// absence's are (recordAbsence).
 func (p *Portal) AddAbsence(ctx context.Context, sess *resources.PortalSession, start, end string) error {
-	table, err := absenceTable(sess)
+	owner, err := absenceOwner(sess)
 	if err != nil {
 		return err
 	}
@@ -421,25 +421,17 @@ func (p *Portal) AddAbsence(ctx context.Context, sess *resources.PortalSession, 
 		}
 		*x.out = t.In(loc).Format(time.RFC3339)
 	}
-	if err := a.Validate(); err != nil {
-		return err
-	}
-	added, err := p.DB.AddAbsence(ctx, table, sess.PersonID, a)
-	if err != nil || table != "interpreters" {
-		return err
-	}
-	// The bookings it breaks are flagged as any absence's are.
-	_, err = p.DB.FlagAbsence(ctx, added.ID, "interpreter "+sess.PersonID)
+	_, err = recordAbsence(ctx, p.DB, p.Log, owner, sess.PersonID, a, owner.String()+" "+sess.PersonID)
 	return err
 }
 
 // DeleteAbsence removes one of the signed-in person's absences.
 func (p *Portal) DeleteAbsence(ctx context.Context, sess *resources.PortalSession, id int64) error {
-	table, err := absenceTable(sess)
+	owner, err := absenceOwner(sess)
 	if err != nil {
 		return err
 	}
-	return p.DB.DeleteAbsence(ctx, table, sess.PersonID, id)
+	return p.DB.DeleteAbsence(ctx, owner, sess.PersonID, id)
 }
 
 // RotateFeed gives the signed-in interpreter a new calendar link: their
