@@ -279,7 +279,7 @@ func (s *Service) checker(fromSuggestion bool) func(*postgres.CheckInput) error 
 		if ci.Instance.Horizon.Start == "" || ci.Instance.Horizon.End == "" {
 			return errs.E(errs.Unprocessable, "no planning horizon is stored: set it in the settings first")
 		}
-		vs, err := NewViolations(ci)
+		vs, err := newViolations(ci)
 		if err != nil {
 			return errs.Wrap(err, errs.Internal, "")
 		}
@@ -297,9 +297,9 @@ func (s *Service) checker(fromSuggestion bool) func(*postgres.CheckInput) error 
 	}
 }
 
-// NewViolations lists the violations of the hard rules that the new
+// newViolations lists the violations of the hard rules that the new
 // assignment of ci adds to those its neighbours have already.
-func NewViolations(ci *postgres.CheckInput) ([]solver.Violation, error) {
+func newViolations(ci *postgres.CheckInput) ([]solver.Violation, error) {
 	in := ci.Instance
 	base := &solver.Schedule{Format: solver.ScheduleFormat, Assignments: append([]solver.Assignment{}, ci.Others...),
 		Unscheduled: []solver.Unscheduled{{Interview: ci.New.Interview, Reason: solver.ReasonCapacity}}}
