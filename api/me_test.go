@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -187,4 +188,21 @@ func TestPortalAPIKeepsEachToTheirOwn(t *testing.T) {
 	for _, secret := range []string{"C-1", "C-2", "@example.org", "/portal/signin/"} {
 		require.False(t, strings.Contains(logs, secret), "the logs hold %q", secret)
 	}
+}
+
+// POST /v1/portal/links takes from the client's sign-in budget: ten
+// attempts, then 429 with Retry-After, whatever the address.
+func TestPortalLinksRateLimited(t *testing.T) {
+	t.Parallel()
+	e, _, _, _ := newPortalAPIEnv(t)
+	for i := range 10 {
+		r := e.do("", "POST", "/v1/portal/links", map[string]string{"email": fmt.Sprintf("nobody%d@example.org", i)})
+		require.Equal(t, 202, r.Status, "attempt %d: %s", i+1, r.Body)
+	}
+	r := e.do("", "POST", "/v1/portal/links", map[string]string{"email": "t1@example.org"})
+	require.Equal(t, 429, r.Status, "%s", r.Body)
+	require.Equal(t, "rate_limited", string(r.problem(t).Code))
+	secs, err := strconv.Atoi(r.Header.Get("Retry-After"))
+	require.NoError(t, err)
+	require.Greater(t, secs, 0)
 }

@@ -280,15 +280,14 @@ func (h *Handler) portalHome(w http.ResponseWriter, r *http.Request, v *portalVi
 // address is known or not.
 func (h *Handler) portalAskLink(w http.ResponseWriter, r *http.Request, v *portalView) (string, error) {
 	v.Title = tr(v.L, "signin.title")
-	if _, ok := h.signinAllowed(r); !ok {
-		// The same answer as ever: nothing tells an address from another.
-		h.log.Info("portal: sign-in link refused: too many from one client")
-		v.Data = "sent"
-		return "signin", nil
-	}
-	if err := h.cfg.Portal.RequestLink(r.Context(), r.PostFormValue("email")); err != nil {
-		if errs.CodeOf(err) == errs.Invalid {
+	if err := h.cfg.Portal.RequestLink(r.Context(), r.PostFormValue("email"), clientAddr(r)); err != nil {
+		switch errs.CodeOf(err) {
+		case errs.Invalid:
 			v.Error = errs.MessageOf(err)
+			return "signin", nil
+		case errs.RateLimited:
+			// The same answer as ever: nothing tells an address from another.
+			v.Data = "sent"
 			return "signin", nil
 		}
 		return "", err
