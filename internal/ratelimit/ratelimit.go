@@ -116,3 +116,28 @@ func (l *Limiter) sweep(now time.Time) {
 	}
 	l.lastSweep = now
 }
+
+// Gate is the budget of an expensive or guessable action, such as signing
+// in: one limiter per client address, and one for the whole server (against
+// many addresses at once). Every route of the action takes from the same
+// gate, so a client cannot go around it by switching routes.
+type Gate struct {
+	perClient, all *Limiter
+}
+
+// NewGate returns a gate of clientBurst attempts at once per client,
+// refilled at clientPerSecond, and allBurst for the whole server, refilled
+// at allPerSecond.
+func NewGate(clientPerSecond float64, clientBurst int, allPerSecond float64, allBurst int) *Gate {
+	return &Gate{perClient: New(clientPerSecond, clientBurst), all: New(allPerSecond, allBurst)}
+}
+
+// Allow takes one attempt from the client's budget and the server's, or
+// says how long to wait. A client refused by its own budget takes nothing
+// from the server's.
+func (g *Gate) Allow(client string, now time.Time) (bool, time.Duration) {
+	if ok, wait := g.perClient.Allow(client, now); !ok {
+		return false, wait
+	}
+	return g.all.Allow("all", now)
+}

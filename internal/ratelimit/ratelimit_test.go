@@ -80,3 +80,20 @@ func TestLimiterMemoryIsBounded(t *testing.T) {
 	require.Less(t, grown, int64(4<<20), "heap grew by %d bytes", grown)
 	runtime.KeepAlive(l)
 }
+
+func TestGate(t *testing.T) {
+	t0 := time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)
+	g := ratelimit.NewGate(1.0/30, 2, 1, 3)
+	for _, c := range []string{"a", "a"} {
+		ok, _ := g.Allow(c, t0)
+		require.True(t, ok)
+	}
+	ok, wait := g.Allow("a", t0)
+	require.False(t, ok, "a's own budget is spent")
+	require.Equal(t, 30*time.Second, wait)
+	ok, _ = g.Allow("b", t0)
+	require.True(t, ok, "b has its own budget, and the server one left")
+	ok, wait = g.Allow("c", t0)
+	require.False(t, ok, "the server's budget is spent")
+	require.Equal(t, time.Second, wait)
+}

@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -35,9 +36,14 @@ func (h *Handler) askLink(w http.ResponseWriter, r *http.Request, v *view) (stri
 		v.Data = "sent"
 		return "signin", nil
 	}
-	if err := h.svc.RequestLink(r.Context(), r.PostFormValue("email")); err != nil {
-		if errs.CodeOf(err) == errs.Invalid {
+	if err := h.svc.RequestLink(r.Context(), r.PostFormValue("email"), clientAddr(r)); err != nil {
+		switch errs.CodeOf(err) {
+		case errs.Invalid:
 			v.Error = errs.MessageOf(err)
+			return "signin", nil
+		case errs.RateLimited:
+			// The same answer as ever: nothing tells an address from another.
+			v.Data = "sent"
 			return "signin", nil
 		}
 		return "", err
@@ -97,4 +103,13 @@ func (h *Handler) switchLang(w http.ResponseWriter, r *http.Request) {
 		next = "/portal/"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// clientAddr is the client's address (without the port).
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
