@@ -71,7 +71,7 @@ func newMail(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger)
 	if c.smtpURL == "" {
 		return nil, nil, nil
 	}
-	sender, err := mail.NewSender(c.smtpURL, c.mailFrom)
+	sender, err := mail.NewSender(c.smtpURL, c.mailFrom, mail.WithLocalName(c.helo()))
 	if err != nil {
 		return nil, nil, err
 	}
