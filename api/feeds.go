@@ -125,7 +125,7 @@ func (s *Server) mountFeedAdmin(r chi.Router) {
 				if err := decode(r, &req); err != nil {
 					return err
 				}
-				out, err := s.db.PutBusyCalendar(r.Context(), owner, chi.URLParam(r, "id"), req.URL)
+				out, err := s.records.PutBusyCalendar(r.Context(), owner, chi.URLParam(r, "id"), req.URL)
 				if err != nil {
 					return err
 				}
@@ -133,7 +133,7 @@ func (s *Server) mountFeedAdmin(r chi.Router) {
 				return nil
 			}))
 			r.Delete("/"+owner.String()+"s/{id}/busy-calendar", s.h(func(w http.ResponseWriter, r *http.Request) error {
-				if err := s.db.DeleteBusyCalendar(r.Context(), owner, chi.URLParam(r, "id")); err != nil {
+				if err := s.records.DeleteBusyCalendar(r.Context(), owner, chi.URLParam(r, "id")); err != nil {
 					return err
 				}
 				w.WriteHeader(http.StatusNoContent)
@@ -175,7 +175,7 @@ func (s *Server) createFeed(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	token, f, err := s.db.CreateFeedToken(r.Context(), req.OwnerKind, req.OwnerID, TokenFrom(r.Context()).Name)
+	token, f, err := s.records.CreateFeedToken(r.Context(), req.OwnerKind, req.OwnerID, TokenFrom(r.Context()).Name)
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func (s *Server) rotateFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	token, f, err := s.db.RotateFeedToken(r.Context(), id)
+	token, f, err := s.records.RotateFeedToken(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -218,7 +218,7 @@ func (s *Server) revokeFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.RevokeFeedToken(r.Context(), id); err != nil {
+	if err := s.records.RevokeFeedToken(r.Context(), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -284,7 +284,7 @@ func (s *Server) answerFeed(w http.ResponseWriter, r *http.Request) {
 	lastMod := c.lastMod
 	changed := ft.ChangedAt
 	if ft.BodyETag != c.etag {
-		if changed, err = s.db.FeedBodyChanged(ctx, ft.ID, c.etag, now); err != nil {
+		if changed, err = s.records.FeedBodyChanged(ctx, ft.ID, c.etag, now); err != nil {
 			writeProblem(w, r, s.log, err)
 			return
 		}

@@ -20,7 +20,6 @@ import (
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/metrics"
-	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/solver"
@@ -45,7 +44,8 @@ const (
 
 // Server serves the API.
 type Server struct {
-	db      *postgres.DB
+	db      Store              // reads only
+	records *scheduler.Records // changes to the records (api/server.go)
 	log     *slog.Logger
 	now     func() time.Time
 	metrics *httpMetrics
@@ -62,10 +62,11 @@ type Server struct {
 	metricsHere    bool             // serve /metrics
 }
 
-// Deps is what the API serves with; cmd/interviewd builds them. Store,
-// Booking, Planner and Feeds are required.
+// Deps is what the API serves with; cmd/interviewd builds them. All but
+// Jobs are required.
 type Deps struct {
-	Store   *postgres.DB
+	Store   Store              // reads; a *postgres.DB
+	Records *scheduler.Records // changes to the records, tokens and feeds
 	Booking *scheduler.Service // share it with the pages, so that suggestion ids work in both
 	Planner *scheduler.Planner // runs plans; share it with the pages
 	Jobs    *scheduler.Jobs    // optional: GET /v1/jobs lists these jobs with their runs
@@ -85,8 +86,8 @@ type Deps struct {
 // New returns a server on its dependencies. A missing required one is a
 // programming error: it panics at once rather than fail a request later.
 func New(d Deps) *Server {
-	if d.Store == nil || d.Booking == nil || d.Planner == nil || d.Feeds == nil || d.Metrics == nil || d.Portal == nil {
-		panic("api.New: Store, Booking, Planner, Feeds, Metrics and Portal are required")
+	if d.Store == nil || d.Records == nil || d.Booking == nil || d.Planner == nil || d.Feeds == nil || d.Metrics == nil || d.Portal == nil {
+		panic("api.New: Store, Records, Booking, Planner, Feeds, Metrics and Portal are required")
 	}
 	if d.Now == nil {
 		d.Now = time.Now
@@ -97,7 +98,7 @@ func New(d Deps) *Server {
 	if d.RequestTimeout <= 0 {
 		d.RequestTimeout = RequestTimeout
 	}
-	s := &Server{requestTimeout: d.RequestTimeout, db: d.Store, log: d.Log, now: d.Now, booking: d.Booking, planner: d.Planner, jobs: d.Jobs, feeds: d.Feeds, portal: d.Portal,
+	s := &Server{requestTimeout: d.RequestTimeout, db: d.Store, records: d.Records, log: d.Log, now: d.Now, booking: d.Booking, planner: d.Planner, jobs: d.Jobs, feeds: d.Feeds, portal: d.Portal,
 		metrics: newMetrics(d.Metrics.Registry, d.Store.PoolStats), observer: d.Metrics, metricsHere: !d.MetricsElsewhere, lists: newListCache(32 << 20)}
 	s.metrics.registry.MustRegister(&bgCollector{s})
 	s.router = s.routes()
@@ -215,42 +216,42 @@ func (s *Server) mountEntities(r chi.Router) {
 		fresh: func() *resources.Location { return &resources.Location{Active: true} },
 		id:    func(x *resources.Location) *string { return &x.ID },
 		ver:   func(x *resources.Location) int64 { return x.Version },
-		get:   s.db.Location, list: s.db.Locations, put: s.db.PutLocation, del: s.db.DeleteLocation,
+		get:   s.db.Location, list: s.db.Locations, put: s.records.PutLocation, del: s.records.DeleteLocation,
 	})
 	mount(r, s, entity[resources.Room]{
 		path: "/rooms", what: "room", write: resources.RoleManager,
 		fresh: func() *resources.Room { return &resources.Room{Active: true} },
 		id:    func(x *resources.Room) *string { return &x.ID },
 		ver:   func(x *resources.Room) int64 { return x.Version },
-		get:   s.db.Room, list: s.db.Rooms, put: s.db.PutRoom, del: s.db.DeleteRoom,
+		get:   s.db.Room, list: s.db.Rooms, put: s.records.PutRoom, del: s.records.DeleteRoom,
 	})
 	mount(r, s, entity[resources.Interviewer]{
 		path: "/interviewers", what: "interviewer", write: resources.RoleManager,
 		fresh: func() *resources.Interviewer { return &resources.Interviewer{Active: true} },
 		id:    func(x *resources.Interviewer) *string { return &x.ID },
 		ver:   func(x *resources.Interviewer) int64 { return x.Version },
-		get:   s.db.Interviewer, list: s.db.Interviewers, put: s.db.PutInterviewer, del: s.db.DeleteInterviewer,
+		get:   s.db.Interviewer, list: s.db.Interviewers, put: s.records.PutInterviewer, del: s.records.DeleteInterviewer,
 	})
 	mount(r, s, entity[resources.Interpreter]{
 		path: "/interpreters", what: "interpreter", write: resources.RoleManager,
 		fresh: func() *resources.Interpreter { return &resources.Interpreter{Active: true} },
 		id:    func(x *resources.Interpreter) *string { return &x.ID },
 		ver:   func(x *resources.Interpreter) int64 { return x.Version },
-		get:   s.db.Interpreter, list: s.db.Interpreters, put: s.db.PutInterpreter, del: s.db.DeleteInterpreter,
+		get:   s.db.Interpreter, list: s.db.Interpreters, put: s.records.PutInterpreter, del: s.records.DeleteInterpreter,
 	})
 	mount(r, s, entity[resources.Party]{
 		path: "/parties", what: "party", write: resources.RoleManager,
 		fresh: func() *resources.Party { return &resources.Party{Active: true} },
 		id:    func(x *resources.Party) *string { return &x.ID },
 		ver:   func(x *resources.Party) int64 { return x.Version },
-		get:   s.db.Party, list: s.db.Parties, put: s.db.PutParty, del: s.db.DeleteParty,
+		get:   s.db.Party, list: s.db.Parties, put: s.records.PutParty, del: s.records.DeleteParty,
 	})
 	mount(r, s, entity[resources.Interview]{
 		path: "/interviews", what: "interview", write: resources.RoleClerk,
 		fresh: func() *resources.Interview { return &resources.Interview{Status: resources.StatusPending} },
 		id:    func(x *resources.Interview) *string { return &x.ID },
 		ver:   func(x *resources.Interview) int64 { return x.Version },
-		get:   s.db.Interview, list: s.db.Interviews, put: s.db.PutInterview, del: s.db.DeleteInterview,
+		get:   s.db.Interview, list: s.db.Interviews, put: s.records.PutInterview, del: s.records.DeleteInterview,
 	})
 }
 
@@ -284,7 +285,7 @@ func (s *Server) mountSettings(r chi.Router) {
 	}))
 	r.With(require(resources.RoleManager)).Put("/travel-times/{from}/{to}", s.h(s.putTravelTime))
 	r.With(require(resources.RoleManager)).Delete("/travel-times/{from}/{to}", s.h(func(w http.ResponseWriter, r *http.Request) error {
-		if err := s.db.DeleteTravelTime(r.Context(), chi.URLParam(r, "from"), chi.URLParam(r, "to")); err != nil {
+		if err := s.records.DeleteTravelTime(r.Context(), chi.URLParam(r, "from"), chi.URLParam(r, "to")); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
@@ -617,7 +618,7 @@ func (s *Server) importInstance(w http.ResponseWriter, r *http.Request) error {
 		}
 		return resources.InstanceError(err)
 	}
-	sum, err := s.db.ImportAs(r.Context(), in, actor(r))
+	sum, err := s.records.Import(r.Context(), in, actor(r))
 	if err != nil {
 		return err
 	}
@@ -637,7 +638,7 @@ func (s *Server) putSettings(w http.ResponseWriter, r *http.Request) error {
 	if version == nil && st.Version > 0 {
 		version = &st.Version
 	}
-	out, err := s.db.PutSettings(r.Context(), st, version)
+	out, err := s.records.PutSettings(r.Context(), st, version)
 	if err != nil {
 		return err
 	}
@@ -661,7 +662,7 @@ func (s *Server) putTravelTime(w http.ResponseWriter, r *http.Request) error {
 	if *req.Minutes < 0 || *req.Minutes > 1440 {
 		return errs.Field("minutes", fmt.Sprintf("must be between 0 and 1440, not %d", *req.Minutes))
 	}
-	t, err := s.db.PutTravelTime(r.Context(), solver.Travel{From: chi.URLParam(r, "from"), To: chi.URLParam(r, "to"), Minutes: *req.Minutes})
+	t, err := s.records.PutTravelTime(r.Context(), solver.Travel{From: chi.URLParam(r, "from"), To: chi.URLParam(r, "to"), Minutes: *req.Minutes})
 	if err != nil {
 		return err
 	}
@@ -725,7 +726,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	secret, t, err := s.db.CreateToken(r.Context(), req.Name, req.Role)
+	secret, t, err := s.records.CreateToken(r.Context(), req.Name, req.Role)
 	if err != nil {
 		return err
 	}
@@ -751,7 +752,7 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.RevokeToken(r.Context(), id); err != nil {
+	if err := s.records.RevokeToken(r.Context(), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

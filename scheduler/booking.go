@@ -78,7 +78,7 @@ func (s *Service) BookResult(ctx context.Context, req BookRequest) (*Result, err
 		return nil, err
 	}
 	c := postgres.Change{Action: resources.ActionBooked, Interview: req.InterviewID, Place: p, Pinned: req.Pinned,
-		Actor: req.Actor, Reason: req.Reason, Now: s.now(), Check: s.checker(fromSuggestion)}
+		Actor: req.Actor, Reason: req.Reason, Now: s.now(), Check: s.checker(fromSuggestion), AnswerDue: AnswerDue}
 	if req.IdempotencyKey != "" {
 		c.Idem = &postgres.Idem{Key: req.IdempotencyKey, Hash: requestHash("book", req.InterviewID, req.SuggestionID, a, &req.Pinned, req.Reason)}
 	}
@@ -112,7 +112,7 @@ func (s *Service) Reschedule(ctx context.Context, req ChangeRequest) (*Result, e
 		pinned = *req.Pinned
 	}
 	c := postgres.Change{Action: resources.ActionRescheduled, BookingID: req.BookingID, Place: p, Pinned: pinned,
-		Actor: req.Actor, Reason: req.Reason, Now: s.now(), Check: s.checker(fromSuggestion)}
+		Actor: req.Actor, Reason: req.Reason, Now: s.now(), Check: s.checker(fromSuggestion), AnswerDue: AnswerDue}
 	if req.IdempotencyKey != "" {
 		c.Idem = &postgres.Idem{Key: req.IdempotencyKey, Hash: requestHash(fmt.Sprintf("reschedule %d", req.BookingID), old.Interview, req.SuggestionID, a, req.Pinned, req.Reason)}
 	}
@@ -145,7 +145,7 @@ func (s *Service) RescheduleAll(ctx context.Context, reqs []ChangeRequest) error
 			return err
 		}
 		c := postgres.Change{Action: resources.ActionRescheduled, BookingID: req.BookingID, Place: p, Pinned: old.Pinned,
-			Actor: req.Actor, Reason: req.Reason, Now: s.now(), Check: s.checker(fromSuggestion)}
+			Actor: req.Actor, Reason: req.Reason, Now: s.now(), Check: s.checker(fromSuggestion), AnswerDue: AnswerDue}
 		if req.IdempotencyKey != "" {
 			c.Idem = &postgres.Idem{Key: req.IdempotencyKey, Hash: requestHash(fmt.Sprintf("reschedule %d", req.BookingID), old.Interview, req.SuggestionID, a, req.Pinned, req.Reason)}
 		}

@@ -103,7 +103,7 @@ func newEnvWith(t testing.TB, in *solver.Instance) *env {
 	require.NoError(t, err)
 	bg, stopBG := context.WithCancel(context.Background())
 	portal := scheduler.NewPortal(bg, db, booking, nil, nil, "", scheduler.SigninMail(sender, "booking@migri.example", nil))
-	a := api.New(api.Deps{Store: db, Booking: booking, Planner: planner, Feeds: api.NewFeedService(api.FeedOptions{}), Metrics: m,
+	a := api.New(api.Deps{Store: db, Records: scheduler.NewRecords(db), Booking: booking, Planner: planner, Feeds: api.NewFeedService(api.FeedOptions{}), Metrics: m,
 		Portal: portal})
 	h := web.New(web.Config{DB: db, Booking: booking, Plans: planner, Portal: portal, API: a})
 	srv := httptest.NewServer(h)

@@ -49,7 +49,7 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
-	apiHandler := api.New(api.Deps{Store: db, Booking: booking, Planner: planner, Jobs: jobs,
+	apiHandler := api.New(api.Deps{Store: db, Records: scheduler.NewRecords(db), Booking: booking, Planner: planner, Jobs: jobs,
 		Feeds: api.NewFeedService(api.FeedOptions{}), Portal: portal, Metrics: m, MetricsElsewhere: c.metricsAddr != "",
 		Log: log, RequestTimeout: c.requestLimit})
 	pages := web.New(web.Config{DB: db, Booking: booking, Plans: planner, Portal: portal, API: apiHandler, Log: log,
