@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/asylum-scheduling/interviews/api"
+	"github.com/asylum-scheduling/interviews/internal/clientaddr"
 	"github.com/asylum-scheduling/interviews/internal/mail"
 	"github.com/asylum-scheduling/interviews/internal/mail/mailtest"
 	"github.com/asylum-scheduling/interviews/resources"
@@ -205,4 +206,26 @@ func TestPortalLinksRateLimited(t *testing.T) {
 	secs, err := strconv.Atoi(r.Header.Get("Retry-After"))
 	require.NoError(t, err)
 	require.Greater(t, secs, 0)
+}
+
+// Behind a trusted proxy each client has its own sign-in budget, told by
+// X-Forwarded-For; from anyone else the header is not believed.
+func TestPortalLinksBehindTrustedProxy(t *testing.T) {
+	t.Parallel()
+	e, _, _, _ := newPortalAPIEnv(t)
+	ask := func(client string) int {
+		return e.do("", "POST", "/v1/portal/links", map[string]string{"email": "nobody@example.org"}, "X-Forwarded-For", client).Status
+	}
+	// Not trusted: every "client" is the proxy, and shares its budget.
+	for i := range 10 {
+		require.Equal(t, 202, ask(fmt.Sprintf("203.0.113.%d", i)), "attempt %d", i+1)
+	}
+	require.Equal(t, 429, ask("203.0.113.99"), "the header is not believed from an untrusted peer")
+
+	e.rewire(func(d *api.Deps) { d.Proxies = clientaddr.MustParse("192.0.2.0/24") })
+	for i := range 10 {
+		require.Equal(t, 202, ask("198.51.100.1"), "attempt %d", i+1)
+	}
+	require.Equal(t, 429, ask("198.51.100.1"), "one client's budget is spent")
+	require.Equal(t, 202, ask("198.51.100.2"), "another client behind the proxy has its own")
 }

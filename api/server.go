@@ -18,6 +18,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/asylum-scheduling/interviews/internal/clientaddr"
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/metrics"
 	"github.com/asylum-scheduling/interviews/resources"
@@ -57,9 +58,10 @@ type Server struct {
 	lists   *listCache         // rendered list pages (api/listcache.go)
 	portal  *scheduler.Portal  // the portal of interpreters and counsels (api/me.go)
 
-	requestTimeout time.Duration    // limit of an ordinary request
-	observer       *metrics.Metrics // feed answers are counted here
-	metricsHere    bool             // serve /metrics
+	requestTimeout time.Duration      // limit of an ordinary request
+	observer       *metrics.Metrics   // feed answers are counted here
+	metricsHere    bool               // serve /metrics
+	proxies        clientaddr.Proxies // whose X-Forwarded-* headers are believed
 }
 
 // Deps is what the API serves with; cmd/interviewd builds them. All but
@@ -81,6 +83,10 @@ type Deps struct {
 	// RequestTimeout limits each request but instance import and export
 	// (ImportTimeout); 0: RequestTimeout.
 	RequestTimeout time.Duration
+	// Proxies are the trusted proxies (TRUSTED_PROXIES) whose
+	// X-Forwarded-For and X-Forwarded-Proto tell the client's address and
+	// scheme; the zero value trusts none.
+	Proxies clientaddr.Proxies
 }
 
 // New returns a server on its dependencies. A missing required one is a
@@ -99,7 +105,8 @@ func New(d Deps) *Server {
 		d.RequestTimeout = RequestTimeout
 	}
 	s := &Server{requestTimeout: d.RequestTimeout, db: d.Store, records: d.Records, log: d.Log, now: d.Now, booking: d.Booking, planner: d.Planner, jobs: d.Jobs, feeds: d.Feeds, portal: d.Portal,
-		metrics: newMetrics(d.Metrics.Registry, d.Store.PoolStats), observer: d.Metrics, metricsHere: !d.MetricsElsewhere, lists: newListCache(32 << 20)}
+		metrics: newMetrics(d.Metrics.Registry, d.Store.PoolStats), observer: d.Metrics, metricsHere: !d.MetricsElsewhere, lists: newListCache(32 << 20),
+		proxies: d.Proxies}
 	s.metrics.registry.MustRegister(&bgCollector{s})
 	s.router = s.routes()
 	return s

@@ -51,7 +51,7 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 	}
 	apiHandler := api.New(api.Deps{Store: db, Records: scheduler.NewRecords(db), Booking: booking, Planner: planner, Jobs: jobs,
 		Feeds: api.NewFeedService(api.FeedOptions{}), Portal: portal, Metrics: m, MetricsElsewhere: c.metricsAddr != "",
-		Log: log, RequestTimeout: c.requestLimit})
+		Log: log, RequestTimeout: c.requestLimit, Proxies: c.proxies})
 	pages := web.New(web.Config{DB: db, Booking: booking, Plans: planner, Portal: portal, API: apiHandler, Log: log,
 		RequestTimeout: c.requestLimit, OIDC: c.oidc.config(c.publicURL), TokenSignin: c.oidc.tokenSignin == "on"})
 	if c.oidc.issuer != "" {
