@@ -298,7 +298,14 @@ func TestRestartDuringPlanAndAccept(t *testing.T) {
 		defer hookMu.Unlock()
 		return len(hooks) >= len(items)
 	})
-	time.Sleep(100 * time.Millisecond)
+	// Once every event is marked delivered, no delivery is under way: an
+	// event is marked after its webhook answered, and a second delivery
+	// would have to come before that.
+	waitFor(t, "every event marked delivered", time.Minute, func() bool {
+		var pending int
+		require.NoError(t, raw.QueryRow(ctx, `select count(*) from outbox where delivered_at is null`).Scan(&pending))
+		return pending == 0
+	})
 	hookMu.Lock()
 	got := append([]delivery(nil), hooks...)
 	hookMu.Unlock()
