@@ -119,7 +119,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(s.observe, RejectBadText, decodedPath)
+	// HEAD is answered wherever GET is (the GET handler, no body).
+	r.Use(s.observe, RejectBadText, decodedPath, headAsGet)
 	s.mountErrors(r)
 	s.mountOperations(r)
 	s.mountFeeds(r) // GET|HEAD /feeds/{token}.ics, no bearer token (api/feeds.go)
@@ -145,6 +146,19 @@ func (s *Server) routes() chi.Router {
 		})
 	})
 	return r
+}
+
+// headAsGet routes HEAD as GET, so that HEAD is answered wherever GET
+// is, by the GET handler (net/http sends no body for HEAD). chi's GetHead
+// misses the paths of a mounted router's own root ("/portal/"), where
+// its look-ahead matches the mount's stub.
+func headAsGet(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rctx := chi.RouteContext(r.Context()); rctx != nil && r.Method == http.MethodHead {
+			rctx.RouteMethod = http.MethodGet
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // deadline gives each /v1 request its time limit: the import limit for
@@ -185,7 +199,7 @@ func (s *Server) MetricsHandler() http.Handler {
 func (s *Server) allowed(path string) string {
 	var out []string
 	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
-		if s.router.Match(chi.NewRouteContext(), m, path) {
+		if s.router.Match(chi.NewRouteContext(), m, path) || m == http.MethodHead && s.router.Match(chi.NewRouteContext(), http.MethodGet, path) {
 			out = append(out, m)
 		}
 	}

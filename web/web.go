@@ -98,9 +98,23 @@ func New(cfg Config) *Handler {
 	return h
 }
 
+// headAsGet routes HEAD as GET, so that HEAD is answered wherever GET
+// is, by the GET handler (net/http sends no body for HEAD). chi's GetHead
+// misses the paths of a mounted router's own root ("/portal/"), where
+// its look-ahead matches the mount's stub.
+func headAsGet(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rctx := chi.RouteContext(r.Context()); rctx != nil && r.Method == http.MethodHead {
+			rctx.RouteMethod = http.MethodGet
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 func (h *Handler) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(h.observe, securityHeaders, h.deadline)
+	// HEAD is answered wherever GET is (link checkers): the GET page, no body.
+	r.Use(h.observe, securityHeaders, h.deadline, headAsGet)
 	static, _ := fs.Sub(staticFS, "static")
 	r.Handle("/static/*", http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static)))))
 	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
