@@ -14,13 +14,13 @@ import (
 	"io"
 	"log/slog"
 	"net/mail"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
+	ivmail "github.com/asylum-scheduling/interviews/internal/mail"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/internal/ratelimit"
 	"github.com/asylum-scheduling/interviews/resources"
@@ -174,18 +174,9 @@ func (p *Portal) sendLinks(email string, now time.Time) {
 		}
 		if err := p.mailer(ctx, person, p.PublicURL+"/portal/signin/"+s, now.Add(p.LinkTTL)); err != nil {
 			// A mail server's refusal may quote the address: it stays out of the log.
-			p.log.Warn("sign-in link not sent", "role", person.Role, "error", withoutAddress(err.Error(), person.Email))
+			p.log.Warn("sign-in link not sent", "role", person.Role, "error", ivmail.Redact(err.Error()))
 		}
 	}
-}
-
-// withoutAddress replaces every spelling of addr in text (any case) with
-// "<recipient>".
-func withoutAddress(text, addr string) string {
-	if addr == "" {
-		return text
-	}
-	return regexp.MustCompile("(?i)"+regexp.QuoteMeta(addr)).ReplaceAllString(text, "<recipient>")
 }
 
 // SignIn spends a sign-in link and opens a session. It returns the

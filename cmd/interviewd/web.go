@@ -40,7 +40,7 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 	m := metrics.New()
 	booking := scheduler.New(db, key, log, time.Now, scheduler.WithObserver(m))
 	planner := scheduler.NewPlanner(db, booking, log, time.Now)
-	mailer, signin, err := newMail(ctx, db, c, log)
+	mailer, signin, err := newMail(ctx, db, c, m, log)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 
 // newMail builds the mail delivery and the sign-in mailer from SMTP_URL;
 // without one both are nil (mails wait in the outbox).
-func newMail(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*scheduler.Mailer, scheduler.SigninMailer, error) {
+func newMail(ctx context.Context, db *postgres.DB, c bgConfig, obs scheduler.Observer, log *slog.Logger) (*scheduler.Mailer, scheduler.SigninMailer, error) {
 	if c.smtpURL == "" {
 		return nil, nil, nil
 	}
@@ -83,7 +83,9 @@ func newMail(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger)
 	if err != nil {
 		loc = time.UTC
 	}
-	return scheduler.NewMailer(db, log, time.Now, sender, c.mailFrom, c.publicURL), scheduler.SigninMail(sender, c.mailFrom, loc), nil
+	mailer := scheduler.NewMailer(db, log, time.Now, sender, c.mailFrom, c.publicURL)
+	mailer.Observer = obs
+	return mailer, scheduler.SigninMail(sender, c.mailFrom, loc), nil
 }
 
 // oidcSettings configure the staff's sign-in with the agency's OpenID
