@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"math"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -162,7 +161,7 @@ func (s *Server) feedURL(r *http.Request, token string) string {
 	f.mu.Unlock()
 	if base == "" {
 		scheme := "http"
-		if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+		if s.proxies.HTTPS(r) {
 			scheme = "https"
 		}
 		base = scheme + "://" + r.Host
@@ -239,14 +238,6 @@ func (s *Server) listBusyCalendars(w http.ResponseWriter, r *http.Request) error
 
 // ---- the feed
 
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
 	rec := &httprec.Recorder{ResponseWriter: w}
 	defer func() { s.observer.FeedAnswered(rec.Answered()) }()
@@ -259,7 +250,7 @@ func (s *Server) answerFeed(w http.ResponseWriter, r *http.Request) {
 	f := s.feeds
 	token := chi.URLParam(r, "token")
 	now := s.now()
-	if ok, wait := f.byIP.Allow("ip:"+clientIP(r), now); !ok {
+	if ok, wait := f.byIP.Allow("ip:"+s.proxies.Client(r), now); !ok {
 		tooMany(w, wait)
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/asylum-scheduling/interviews/api"
+	"github.com/asylum-scheduling/interviews/internal/clientaddr"
 	"github.com/asylum-scheduling/interviews/internal/mail"
 	"github.com/asylum-scheduling/interviews/internal/mail/mailtest"
 	"github.com/asylum-scheduling/interviews/resources"
@@ -189,4 +191,43 @@ func TestPortalAPIKeepsEachToTheirOwn(t *testing.T) {
 	for _, secret := range []string{"C-1", "C-2", "@example.org", "/portal/signin/"} {
 		require.False(t, strings.Contains(logs, secret), "the logs hold %q", secret)
 	}
+}
+
+// POST /v1/portal/links takes from the client's sign-in budget: ten
+// attempts, then 429 with Retry-After, whatever the address.
+func TestPortalLinksRateLimited(t *testing.T) {
+	t.Parallel()
+	e, _, _, _ := newPortalAPIEnv(t)
+	for i := range 10 {
+		r := e.do("", "POST", "/v1/portal/links", map[string]string{"email": fmt.Sprintf("nobody%d@example.org", i)})
+		require.Equal(t, 202, r.Status, "attempt %d: %s", i+1, r.Body)
+	}
+	r := e.do("", "POST", "/v1/portal/links", map[string]string{"email": "t1@example.org"})
+	require.Equal(t, 429, r.Status, "%s", r.Body)
+	require.Equal(t, "rate_limited", string(r.problem(t).Code))
+	secs, err := strconv.Atoi(r.Header.Get("Retry-After"))
+	require.NoError(t, err)
+	require.Greater(t, secs, 0)
+}
+
+// Behind a trusted proxy each client has its own sign-in budget, told by
+// X-Forwarded-For; from anyone else the header is not believed.
+func TestPortalLinksBehindTrustedProxy(t *testing.T) {
+	t.Parallel()
+	e, _, _, _ := newPortalAPIEnv(t)
+	ask := func(client string) int {
+		return e.do("", "POST", "/v1/portal/links", map[string]string{"email": "nobody@example.org"}, "X-Forwarded-For", client).Status
+	}
+	// Not trusted: every "client" is the proxy, and shares its budget.
+	for i := range 10 {
+		require.Equal(t, 202, ask(fmt.Sprintf("203.0.113.%d", i)), "attempt %d", i+1)
+	}
+	require.Equal(t, 429, ask("203.0.113.99"), "the header is not believed from an untrusted peer")
+
+	e.rewire(func(d *api.Deps) { d.Proxies = clientaddr.MustParse("192.0.2.0/24") })
+	for i := range 10 {
+		require.Equal(t, 202, ask("198.51.100.1"), "attempt %d", i+1)
+	}
+	require.Equal(t, 429, ask("198.51.100.1"), "one client's budget is spent")
+	require.Equal(t, 202, ask("198.51.100.2"), "another client behind the proxy has its own")
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/asylum-scheduling/interviews/internal/clientaddr"
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/metrics"
 	"github.com/asylum-scheduling/interviews/resources"
@@ -32,10 +33,13 @@ var OpenAPI []byte
 
 // Limits of request bodies and durations.
 const (
-	MaxBody          = 1 << 20  // an entity
-	MaxInstanceBody  = 64 << 20 // a whole instance
-	RequestTimeout   = 30 * time.Second
-	ImportTimeout    = 2 * time.Minute
+	MaxBody         = 1 << 20  // an entity
+	MaxInstanceBody = 64 << 20 // a whole instance
+	RequestTimeout  = 30 * time.Second
+	ImportTimeout   = 2 * time.Minute
+	// ReadyTimeout bounds /readyz on its own: a load balancer's probe must
+	// learn of a frozen database in seconds, not after the request limit.
+	ReadyTimeout     = 2 * time.Second
 	defaultListLimit = resources.DefaultLimit
 )
 
@@ -54,9 +58,10 @@ type Server struct {
 	lists   *listCache         // rendered list pages (api/listcache.go)
 	portal  *scheduler.Portal  // the portal of interpreters and counsels (api/me.go)
 
-	requestTimeout time.Duration    // limit of an ordinary request
-	observer       *metrics.Metrics // feed answers are counted here
-	metricsHere    bool             // serve /metrics
+	requestTimeout time.Duration      // limit of an ordinary request
+	observer       *metrics.Metrics   // feed answers are counted here
+	metricsHere    bool               // serve /metrics
+	proxies        clientaddr.Proxies // whose X-Forwarded-* headers are believed
 }
 
 // Deps is what the API serves with; cmd/interviewd builds them. All but
@@ -78,6 +83,10 @@ type Deps struct {
 	// RequestTimeout limits each request but instance import and export
 	// (ImportTimeout); 0: RequestTimeout.
 	RequestTimeout time.Duration
+	// Proxies are the trusted proxies (TRUSTED_PROXIES) whose
+	// X-Forwarded-For and X-Forwarded-Proto tell the client's address and
+	// scheme; the zero value trusts none.
+	Proxies clientaddr.Proxies
 }
 
 // New returns a server on its dependencies. A missing required one is a
@@ -96,7 +105,8 @@ func New(d Deps) *Server {
 		d.RequestTimeout = RequestTimeout
 	}
 	s := &Server{requestTimeout: d.RequestTimeout, db: d.Store, records: d.Records, log: d.Log, now: d.Now, booking: d.Booking, planner: d.Planner, jobs: d.Jobs, feeds: d.Feeds, portal: d.Portal,
-		metrics: newMetrics(d.Metrics.Registry, d.Store.PoolStats), observer: d.Metrics, metricsHere: !d.MetricsElsewhere, lists: newListCache(32 << 20)}
+		metrics: newMetrics(d.Metrics.Registry, d.Store.PoolStats), observer: d.Metrics, metricsHere: !d.MetricsElsewhere, lists: newListCache(32 << 20),
+		proxies: d.Proxies}
 	s.metrics.registry.MustRegister(&bgCollector{s})
 	s.router = s.routes()
 	return s
@@ -109,7 +119,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(s.observe, RejectBadText, decodedPath)
+	// HEAD is answered wherever GET is (the GET handler, no body).
+	r.Use(s.observe, RejectBadText, decodedPath, headAsGet)
 	s.mountErrors(r)
 	s.mountOperations(r)
 	s.mountFeeds(r) // GET|HEAD /feeds/{token}.ics, no bearer token (api/feeds.go)
@@ -135,6 +146,19 @@ func (s *Server) routes() chi.Router {
 		})
 	})
 	return r
+}
+
+// headAsGet routes HEAD as GET, so that HEAD is answered wherever GET
+// is, by the GET handler (net/http sends no body for HEAD). chi's GetHead
+// misses the paths of a mounted router's own root ("/portal/"), where
+// its look-ahead matches the mount's stub.
+func headAsGet(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rctx := chi.RouteContext(r.Context()); rctx != nil && r.Method == http.MethodHead {
+			rctx.RouteMethod = http.MethodGet
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // deadline gives each /v1 request its time limit: the import limit for
@@ -175,7 +199,7 @@ func (s *Server) MetricsHandler() http.Handler {
 func (s *Server) allowed(path string) string {
 	var out []string
 	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
-		if s.router.Match(chi.NewRouteContext(), m, path) {
+		if s.router.Match(chi.NewRouteContext(), m, path) || m == http.MethodHead && s.router.Match(chi.NewRouteContext(), http.MethodGet, path) {
 			out = append(out, m)
 		}
 	}
@@ -187,7 +211,7 @@ func (s *Server) mountOperations(r chi.Router) {
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	r.With(s.deadline).Get("/readyz", func(w http.ResponseWriter, r *http.Request) {
+	r.With(timeout(ReadyTimeout)).Get("/readyz", func(w http.ResponseWriter, r *http.Request) {
 		if err := s.db.Ready(r.Context()); err != nil {
 			s.log.WarnContext(r.Context(), "not ready", "request_id", requestID(r.Context()), "error", err.Error())
 			w.Header().Set("Retry-After", strconv.Itoa(errs.RetryAfter))

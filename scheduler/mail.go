@@ -4,12 +4,20 @@ package scheduler
 // recipient's locale with an iCalendar invitation (iMIP: REQUEST on booking
 // and move, CANCEL on cancel and release; the feed's UID and SEQUENCE) and
 // handed to the SMTP server once.
+//
+// No mail lost, none sent twice: a worker claims one mail at a time (it is
+// 'sending'), hands it over and records it 'sent' as soon as the server
+// accepts it. A worker that dies leaves at most that one mail in
+// 'sending'; any worker marks it 'unknown' once no live worker can hold it
+// (it may have arrived: a clerk checks, see MailsNeedingAttention), and
+// the others wait 'pending' for the next worker. Errors name no address.
 
 import (
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/asylum-scheduling/interviews/calendars"
@@ -33,9 +41,14 @@ type Mailer struct {
 	// portal links.
 	From, PublicURL string
 	// Poll is the pause when nothing is due (default 500 ms); Batch the
-	// mails claimed at once (default 20).
+	// mails a pass sends, one after the other (default 20).
 	Poll  time.Duration
 	Batch int
+	// SendTimeout bounds one mail's exchange with the server (default
+	// 20 s). A mail claimed longer ago than SendTimeout and a minute has
+	// no live worker: the next recovery (at start, then every
+	// RecoverEvery, default 1 min) marks it unknown.
+	SendTimeout, RecoverEvery time.Duration
 	// BaseBackoff is the wait after the first failure (10 s), doubling up
 	// to MaxBackoff (1 h); after MaxAttempts (12) a mail is failed.
 	BaseBackoff, MaxBackoff time.Duration
@@ -53,16 +66,19 @@ func NewMailer(db *postgres.DB, log *slog.Logger, now func() time.Time, sender M
 		log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
 	return &Mailer{DB: db, Log: log, Now: now, Sender: sender, From: from, PublicURL: publicURL,
-		Poll: 500 * time.Millisecond, Batch: 20, BaseBackoff: 10 * time.Second, MaxBackoff: time.Hour, MaxAttempts: 12}
+		Poll: 500 * time.Millisecond, Batch: 20, SendTimeout: 20 * time.Second, RecoverEvery: time.Minute, BaseBackoff: 10 * time.Second, MaxBackoff: time.Hour, MaxAttempts: 12}
 }
 
-// Run delivers until ctx ends.
+// Run delivers until ctx ends. A mail in flight when ctx ends is still
+// handed over and recorded (within SendTimeout): cutting the exchange
+// would leave its fate unknown.
 func (m *Mailer) Run(ctx context.Context) {
-	// Mails a dead worker left half-sent are not sent again.
-	if n, err := m.DB.AbandonStuckMail(ctx, m.Now().Add(-10*time.Minute)); err == nil && n > 0 {
-		m.Log.Warn("mails left in sending by a stopped worker are marked unknown", "count", n)
-	}
+	var recovered time.Time
 	for ctx.Err() == nil {
+		if now := m.Now(); now.Sub(recovered) >= max(m.RecoverEvery, time.Second) || now.Before(recovered) {
+			m.Recover(ctx)
+			recovered = now
+		}
 		n, err := m.Pass(ctx)
 		if err != nil && ctx.Err() == nil {
 			m.Log.Warn("mail outbox pass failed", "error", err.Error())
@@ -76,56 +92,86 @@ func (m *Mailer) Run(ctx context.Context) {
 	}
 }
 
-// Pass claims due mails and sends each; it returns how many it claimed.
-func (m *Mailer) Pass(ctx context.Context) (int, error) {
-	ms, err := m.DB.ClaimMail(ctx, m.Now(), m.Batch)
-	if err != nil {
-		return 0, err
+// Recover marks unknown the mails that a stopped worker left 'sending'
+// (claimed longer ago than SendTimeout and a minute): they may have
+// reached the server, so they are not sent again.
+func (m *Mailer) Recover(ctx context.Context) {
+	n, err := m.DB.AbandonStuckMail(ctx, m.Now().Add(-m.sendTimeout()-time.Minute))
+	if err != nil && ctx.Err() == nil {
+		m.Log.Warn("mail recovery failed", "error", err.Error())
+	} else if n > 0 {
+		m.Log.Warn("mails left in sending by a stopped worker are marked unknown", "count", n)
 	}
+}
+
+func (m *Mailer) sendTimeout() time.Duration {
+	if m.SendTimeout <= 0 {
+		return 20 * time.Second
+	}
+	return m.SendTimeout
+}
+
+// Pass sends due mails, one claim at a time, up to Batch; it returns how
+// many it claimed. Each is recorded as soon as the server accepts it.
+func (m *Mailer) Pass(ctx context.Context) (int, error) {
+	var loc *time.Location
+	n := 0
+	for ; n < max(m.Batch, 1) && ctx.Err() == nil; n++ {
+		x, err := m.DB.ClaimMail(ctx, m.Now())
+		if err != nil || x == nil {
+			return n, err
+		}
+		if loc == nil {
+			if loc, err = m.location(ctx); err != nil {
+				// Claimed but not handed over: tried again, not lost.
+				_ = m.DB.MailFailed(context.WithoutCancel(ctx), x.ID, "the settings could not be read", m.Now())
+				return n + 1, err
+			}
+		}
+		if err := m.deliver(ctx, *x, loc); err != nil {
+			return n + 1, err
+		}
+	}
+	return n, nil
+}
+
+// location is the agency's time zone, the one mails speak in.
+func (m *Mailer) location(ctx context.Context) (*time.Location, error) {
 	st, err := m.DB.Settings(ctx)
 	if err != nil {
-		return len(ms), err
+		return nil, err
 	}
 	loc, err := time.LoadLocation(st.Timezone)
 	if err != nil {
 		loc = time.UTC
 	}
-	var sent []int64
-	var ages []time.Duration
-	for _, x := range ms {
-		if m.deliver(ctx, x, loc) {
-			created, _ := time.Parse(time.RFC3339Nano, x.CreatedAt)
-			sent, ages = append(sent, x.ID), append(ages, m.Now().Sub(created))
-		}
-	}
-	if len(sent) > 0 {
-		// One statement for the pass; a crash before it leaves them
-		// 'sending', later 'unknown': never sent twice.
-		if err := m.DB.MailSent(context.WithoutCancel(ctx), sent, m.Now()); err != nil {
-			m.Log.Error("mails sent but not recorded", "count", len(sent), "error", err.Error())
-			return len(ms), err
-		}
-		if m.Sent != nil {
-			for _, a := range ages {
-				m.Sent(a)
-			}
-		}
-	}
-	return len(ms), nil
+	return loc, nil
 }
 
-// deliver sends one mail; on failure it records the failure (and when to
-// try again) and reports false.
-func (m *Mailer) deliver(ctx context.Context, x resources.Mail, loc *time.Location) bool {
+// deliver sends one claimed mail and records at once what became of it:
+// sent, or failed (and when to try again). Its error is a failure to
+// record.
+func (m *Mailer) deliver(ctx context.Context, x resources.Mail, loc *time.Location) error {
+	// The exchange is not cut when ctx ends (shutdown): only by SendTimeout.
+	rctx := context.WithoutCancel(ctx)
 	msg, err := m.compose(x, loc)
 	if err == nil {
-		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		sctx, cancel := context.WithTimeout(rctx, m.sendTimeout())
 		err = m.Sender.Send(sctx, x.Email, msg)
 		cancel()
 	}
 	now := m.Now()
 	if err == nil {
-		return true
+		if err := m.DB.MailSent(rctx, x.ID, now); err != nil {
+			// Left 'sending': recovery marks it unknown, never sends it twice.
+			m.Log.Error("mail sent but not recorded", "mail", x.ID, "error", err.Error())
+			return err
+		}
+		if m.Sent != nil {
+			created, _ := time.Parse(time.RFC3339Nano, x.CreatedAt)
+			m.Sent(now.Sub(created))
+		}
+		return nil
 	}
 	var retry time.Time
 	if !mail.Permanent(err) && x.Attempts < m.MaxAttempts {
@@ -135,12 +181,23 @@ func (m *Mailer) deliver(ctx context.Context, x resources.Mail, loc *time.Locati
 		}
 		retry = now.Add(wait)
 	}
-	// The error names the server's answer, never the address or the text.
-	m.Log.Warn("mail not delivered", "mail", x.ID, "attempt", x.Attempts, "retry", !retry.IsZero(), "error", err.Error())
-	if err := m.DB.MailFailed(context.WithoutCancel(ctx), x.ID, err.Error(), retry); err != nil {
+	// The error names the server's answer, never an address or the text.
+	text := scrub(err.Error(), x.Email)
+	m.Log.Warn("mail not delivered", "mail", x.ID, "attempt", x.Attempts, "retry", !retry.IsZero(), "error", text)
+	if err := m.DB.MailFailed(rctx, x.ID, text, retry); err != nil {
 		m.Log.Error("mail failure not recorded", "mail", x.ID, "error", err.Error())
+		return err
 	}
-	return false
+	return nil
+}
+
+// scrub takes every address out of an error's text: the recipient's and
+// anything else that looks like one.
+func scrub(text, addr string) string {
+	if addr != "" {
+		text = strings.ReplaceAll(text, addr, "<address>")
+	}
+	return mail.Redact(text)
 }
 
 // compose builds one booking mail: the text in the recipient's locale and

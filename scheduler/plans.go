@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"regexp"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -46,6 +47,14 @@ type Planner struct {
 	// ProgressEvery is how often a running plan writes its progress
 	// (default, and at most, once a second).
 	ProgressEvery time.Duration
+	// ScenarioParallel is the runs of a scenario solved at once (default:
+	// one core fewer than the machine has, at least 1), so that a scenario
+	// leaves a core to the requests. Each run solves with one worker.
+	ScenarioParallel int
+	// ProcsPerRun are the Go processors (Ps) added for each running plan
+	// or scenario while it runs (default 2: its search and its bound; -1
+	// adds none). See reserveProcs.
+	ProcsPerRun int
 
 	mu       sync.Mutex
 	running  map[int64]*planRun
@@ -71,7 +80,7 @@ func NewPlanner(db *postgres.DB, svc *Service, log *slog.Logger, now func() time
 		svc = New(db, nil, log, now)
 	}
 	return &Planner{DB: db, Svc: svc, Log: log, Now: now, Workers: 1, MaxRunning: DefaultMaxRunning,
-		ProgressEvery: time.Second, running: map[int64]*planRun{}}
+		ProgressEvery: time.Second, ScenarioParallel: max(1, runtime.NumCPU()-1), ProcsPerRun: 2, running: map[int64]*planRun{}}
 }
 
 // Recover marks failed the plans a dead server left running ("server
@@ -153,9 +162,14 @@ func (p *Planner) begin(ctx context.Context, record func() (int64, func(), error
 		cancel(errShutdown)
 	}
 	p.mu.Unlock()
+	procs := p.ProcsPerRun
+	if procs == 0 {
+		procs = 2
+	}
 	go func() {
 		defer p.wg.Done()
 		defer close(run.done)
+		defer reserveProcs(procs)()
 		defer func() {
 			p.mu.Lock()
 			delete(p.running, id)
@@ -166,6 +180,42 @@ func (p *Planner) begin(ctx context.Context, record func() (int64, func(), error
 		work(rctx)
 	}()
 	return nil
+}
+
+// Solver work yields to people. The Go scheduler runs a woken goroutine
+// (a request back from PostgreSQL) on a free processor (P) at once, but
+// when every P runs a solver goroutine it waits in a queue until one is
+// preempted, about 10 ms each time: a request that waits on the database
+// ten times took 220 ms instead of 4 beside two scenarios. So each running
+// plan or scenario adds Ps for its own goroutines while it runs: the
+// requests always find a free P, and the operating system shares the
+// cores between the threads, where a thread that wakes from waiting (a
+// request, a PostgreSQL backend) is run before one that has used up its
+// share (a solver). BenchmarkRequestsBesideScenarios measures it.
+var solverProcs struct {
+	sync.Mutex
+	base, extra int
+}
+
+// reserveProcs raises GOMAXPROCS by n while the solver runs, and returns
+// the step that gives them back. n <= 0 reserves nothing.
+func reserveProcs(n int) (release func()) {
+	if n <= 0 {
+		return func() {}
+	}
+	solverProcs.Lock()
+	defer solverProcs.Unlock()
+	if solverProcs.extra == 0 {
+		solverProcs.base = runtime.GOMAXPROCS(0)
+	}
+	solverProcs.extra += n
+	runtime.GOMAXPROCS(solverProcs.base + solverProcs.extra)
+	return func() {
+		solverProcs.Lock()
+		defer solverProcs.Unlock()
+		solverProcs.extra -= n
+		runtime.GOMAXPROCS(solverProcs.base + solverProcs.extra)
+	}
 }
 
 func checkWindow(from, to string) error {

@@ -14,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"net/mail"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,9 +46,35 @@ type Portal struct {
 	// (7 days).
 	LinkTTL, SessionTTL, Idle time.Duration
 
-	perAddress *ratelimit.Limiter
-	sends      chan func()
+	// Sign-in links: the gate every sign-in route shares (per client and
+	// for the server), then per address and client (so one client cannot
+	// spend another's links to an address) and per address (against
+	// mailing one person from many clients).
+	gate             *ratelimit.Gate
+	perAddressClient *ratelimit.Limiter
+	perAddress       *ratelimit.Limiter
+	sends            chan func()
 }
+
+// Sign-in budgets. A client: 10 attempts at once, then one every 30 s; the
+// server: 200 at once, then 5 a second. Links to one address from one
+// client: 3 in ten minutes, then one every ten minutes; from all clients
+// together: 10, then one every six minutes.
+const (
+	SigninClientPerSecond, SigninClientBurst = 1.0 / 30, 10
+	SigninServerPerSecond, SigninServerBurst = 5, 200
+)
+
+// NewSigninGate returns the sign-in gate with the budgets above; the server
+// builds one and gives it to every sign-in route (UseSigninGate and the
+// pages).
+func NewSigninGate() *ratelimit.Gate {
+	return ratelimit.NewGate(SigninClientPerSecond, SigninClientBurst, SigninServerPerSecond, SigninServerBurst)
+}
+
+// UseSigninGate makes the portal take sign-in attempts from g, the gate the
+// staff's sign-in uses too. Call it before serving.
+func (p *Portal) UseSigninGate(g *ratelimit.Gate) { p.gate = g }
 
 // NewPortal returns the portal service. It starts one goroutine that sends
 // sign-in mails (so that asking for a link answers at once and the same
@@ -62,8 +89,8 @@ func NewPortal(ctx context.Context, db *postgres.DB, booking *Service, log *slog
 	}
 	p := &Portal{db: db, booking: booking, log: log, now: now, PublicURL: strings.TrimRight(publicURL, "/"), mailer: mailer,
 		LinkTTL: 15 * time.Minute, SessionTTL: 30 * 24 * time.Hour, Idle: 7 * 24 * time.Hour,
-		// Three links an address in ten minutes, then one every ten minutes.
-		perAddress: ratelimit.New(1.0/600, 3), sends: make(chan func(), 256)}
+		gate: NewSigninGate(), perAddressClient: ratelimit.New(1.0/600, 3), perAddress: ratelimit.New(1.0/360, 10),
+		sends: make(chan func(), 256)}
 	go func() {
 		for {
 			select {
@@ -92,46 +119,73 @@ func Hash(s string) []byte {
 }
 
 // RequestLink sends a sign-in link to every portal account with the
-// address. It answers nil whether or not the address is known, and sends
-// nothing for an address asked for too often.
-func (p *Portal) RequestLink(ctx context.Context, email string) error {
+// address, asked for by client (its address). It answers nil whether or not
+// the address is known, and sends nothing for an address asked for too
+// often. Looking the address up, storing the link and mailing it all happen
+// after the answer, in the send queue, so a known and an unknown address
+// take the same time to answer. A client over its sign-in budget gets a
+// RateLimited error, which says nothing about the address.
+func (p *Portal) RequestLink(ctx context.Context, email, client string) error {
 	email = strings.TrimSpace(email)
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
 		return errs.Field("email", "enter an e-mail address like name@example.org")
 	}
 	now := p.now()
-	if ok, _ := p.perAddress.Allow(strings.ToLower(email), now); !ok {
+	if ok, wait := p.gate.Allow(client, now); !ok {
+		p.log.Info("sign-in link refused: too many attempts from one client")
+		return errs.Throttled(wait, "too many sign-in attempts: try again later")
+	}
+	address := strings.ToLower(email)
+	if ok, _ := p.perAddressClient.Allow(address+"\x00"+client, now); !ok {
+		p.log.Info("sign-in link refused: too many for one address from one client")
+		return nil
+	}
+	if ok, _ := p.perAddress.Allow(address, now); !ok {
 		p.log.Info("sign-in link refused: too many for one address")
 		return nil
 	}
-	people, err := p.db.PortalPeople(ctx, email)
-	if err != nil {
-		return err
-	}
-	for _, person := range people {
-		s, h := secret()
-		if err := p.db.CreateSigninLink(ctx, person, h, now, p.LinkTTL); err != nil {
-			return err
-		}
-		link := p.PublicURL + "/portal/signin/" + s
-		person, expires := person, now.Add(p.LinkTTL)
-		select {
-		case p.sends <- func() {
-			if p.mailer == nil {
-				p.log.Warn("sign-in link not sent: no mail server is configured (SMTP_URL)")
-				return
-			}
-			sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			if err := p.mailer(sctx, person, link, expires); err != nil {
-				p.log.Warn("sign-in link not sent", "role", person.Role, "error", err.Error())
-			}
-		}:
-		default:
-			p.log.Warn("sign-in link not sent: the send queue is full")
-		}
+	select {
+	case p.sends <- func() { p.sendLinks(email, now) }:
+	default:
+		p.log.Warn("sign-in link not sent: the send queue is full")
 	}
 	return nil
+}
+
+// sendLinks stores and mails a sign-in link to every portal account with the
+// address. It runs in the send queue, after the request has been answered.
+func (p *Portal) sendLinks(email string, now time.Time) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	people, err := p.db.PortalPeople(ctx, email)
+	if err != nil {
+		p.log.Warn("sign-in link not sent: looking up the address failed", "error", err.Error())
+		return
+	}
+	for _, person := range people {
+		if p.mailer == nil {
+			p.log.Warn("sign-in link not sent: no mail server is configured (SMTP_URL)")
+			return
+		}
+		s, h := secret()
+		if err := p.db.CreateSigninLink(ctx, person, h, now, p.LinkTTL); err != nil {
+			p.log.Warn("sign-in link not sent: storing it failed", "role", person.Role, "error", err.Error())
+			continue
+		}
+		if err := p.mailer(ctx, person, p.PublicURL+"/portal/signin/"+s, now.Add(p.LinkTTL)); err != nil {
+			// A mail server's refusal may quote the address: it stays out of the log.
+			p.log.Warn("sign-in link not sent", "role", person.Role, "error", withoutAddress(err.Error(), person.Email))
+		}
+	}
+}
+
+// withoutAddress replaces every spelling of addr in text (any case) with
+// "<recipient>".
+func withoutAddress(text, addr string) string {
+	if addr == "" {
+		return text
+	}
+	return regexp.MustCompile("(?i)"+regexp.QuoteMeta(addr)).ReplaceAllString(text, "<recipient>")
 }
 
 // SignIn spends a sign-in link and opens a session. It returns the

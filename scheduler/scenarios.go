@@ -126,7 +126,7 @@ func (p *Planner) runScenario(ctx context.Context, id int64, in *solver.Instance
 		}
 	}
 	budget := req.TimeLimit - time.Since(t0)
-	cmp, err := capacity.Run(ctx, in, *req.Scenario, capacity.RunOptions{TimeLimit: budget, Seed: id}, progress)
+	cmp, err := capacity.Run(ctx, in, *req.Scenario, capacity.RunOptions{TimeLimit: budget, Seed: id, Parallel: max(p.ScenarioParallel, 1)}, progress)
 	switch context.Cause(ctx) {
 	case errPlanCancelled:
 		end(resources.PlanCancelled, "cancelled by a manager")

@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"context"
 	"sort"
 	"time"
 )
@@ -26,7 +27,17 @@ type budget struct {
 	nodes, limit int64
 	deadline     time.Time
 	now          func() time.Time
+	ctx          context.Context // nil: none
 	late         bool
+}
+
+// expired reports whether the deadline has passed (or the context ended),
+// reading the clock: for the steps between searches.
+func (b *budget) expired() bool {
+	if !b.late && (b.ctx != nil && b.ctx.Err() != nil || !b.deadline.IsZero() && !b.now().Before(b.deadline)) {
+		b.late = true
+	}
+	return b.late
 }
 
 // spend counts a node; false once the node limit or the deadline is passed.
@@ -35,8 +46,8 @@ func (b *budget) spend() bool {
 		return false
 	}
 	b.nodes++
-	if b.nodes&1023 == 0 && !b.deadline.IsZero() && !b.now().Before(b.deadline) {
-		b.late = true
+	if b.nodes&1023 == 0 {
+		b.expired()
 	}
 	return !b.late
 }

@@ -78,15 +78,15 @@ func Solve(ctx context.Context, in *Instance, opt Options) (*Schedule, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The bound is computed beside construction and search, and waited
-	// for only until the time limit (see startBound).
-	finishBound := m.startBound(ctx, opt, now, t0)
 	workers := max(opt.Workers, 1)
 	shared := &bestSoFar{phase: PhaseConstruction, iters: make([]int64, workers)}
 	r := newRun(ctx, opt, now, t0, now().Sub(called), shared)
 	stop := r.report(opt, len(m.ivs))
 	defer stop()
 	st, note := r.construct(m, workers)
+	// The bound is computed beside the search, until the search ends, and
+	// waited for only until the time limit (see startBound).
+	finishBound := m.startBound(ctx, opt, now, t0, r.finishBy())
 	firstMS := now().Sub(t0).Milliseconds()
 	var iters int64
 	var s *Schedule
@@ -396,12 +396,12 @@ func (l *lns) run(ctx context.Context, maxIter int64, deadline time.Time, now fu
 	// Interviews that have no option even in an empty schedule never need
 	// another try.
 	hopeless := make([]bool, n)
-	empty := newState(m)
-	for _, i := range movable {
-		if !st.asg[i].ok {
-			if _, ok := empty.bestInsertion(i); !ok {
-				hopeless[i] = true
-			}
+	for k, i := range movable {
+		if k&63 == 0 && stop() {
+			return st
+		}
+		if !st.asg[i].ok && !m.fitsAlone(i) {
+			hopeless[i] = true
 		}
 	}
 	if len(movable) == 0 {

@@ -28,6 +28,7 @@ import (
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/web"
+	"github.com/asylum-scheduling/interviews/web/staff"
 )
 
 // The provider's users: user name → groups (the password is the same for
@@ -172,7 +173,7 @@ func newOIDCEnvTB(t testing.TB, tokenSignin bool) *oidcEnv {
 	srv := httptest.NewServer(sw)
 	t.Cleanup(srv.Close)
 	p := startIDP(t, "interviews", "client-secret", srv.URL+"/auth/callback")
-	rm, err := web.ParseRoleMap(roleMap)
+	rm, err := staff.ParseRoleMap(roleMap)
 	require.NoError(t, err)
 	clock := &testClock{}
 	e := &oidcEnv{env: &env{srv: srv, db: db, raw: raw}, idp: p, clock: clock, swap: sw}

@@ -8,12 +8,14 @@ import (
 	"log/slog"
 	netmail "net/mail"
 	"net/url"
+	"regexp"
 	"strconv"
 	"time"
 
 	"github.com/asylum-scheduling/interviews/api"
 
 	"github.com/asylum-scheduling/interviews/calendars/importer"
+	"github.com/asylum-scheduling/interviews/internal/clientaddr"
 	"github.com/asylum-scheduling/interviews/internal/mail"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/scheduler"
@@ -36,8 +38,11 @@ type bgConfig struct {
 	smtpURL       string             // SMTP_URL: where mails go; "" keeps them in the outbox
 	mailFrom      string             // MAIL_FROM
 	publicURL     string             // PUBLIC_URL: the base of links in mails
+	mailHelo      string             // MAIL_HELO: the name given in EHLO ("": PUBLIC_URL's host)
 	expire        string             // cron spec of the expiry of unanswered requests
 	oidc          oidcSettings       // staff sign-in with an OpenID provider (web.go)
+	proxiesText   string             // -trusted-proxies, as given
+	proxies       clientaddr.Proxies // TRUSTED_PROXIES: whose X-Forwarded-* headers are believed
 }
 
 // Defaults of the background work.
@@ -48,6 +53,20 @@ const (
 	defaultNightlyLimit = time.Minute
 	keepJobRuns         = 30 * 24 * time.Hour
 )
+
+// heloRe is a host name as EHLO takes it (RFC 5321 §4.1.2 Domain).
+var heloRe = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$`)
+
+// helo is the name given in EHLO: MAIL_HELO, or the public URL's host.
+func (c *bgConfig) helo() string {
+	if c.mailHelo != "" {
+		return c.mailHelo
+	}
+	if u, err := url.Parse(c.publicURL); err == nil && heloRe.MatchString(u.Hostname()) {
+		return u.Hostname()
+	}
+	return "localhost"
+}
 
 func envOr(getenv func(string) string, name, def string) string {
 	if v := getenv(name); v != "" {
@@ -81,9 +100,12 @@ func (c *bgConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.smtpURL, "smtp-url", getenv("SMTP_URL"), "mail server: smtp://host:port (STARTTLS when offered), smtp://user:pass@host:587 (STARTTLS required) or smtps://user:pass@host:465 (default $SMTP_URL; none: mails wait in the outbox)")
 	fs.StringVar(&c.mailFrom, "mail-from", envOr(getenv, "MAIL_FROM", "interviews@localhost"), "sender address of mails (default $MAIL_FROM)")
 	fs.StringVar(&c.publicURL, "public-url", getenv("PUBLIC_URL"), "public base URL of the links in mails, e.g. https://interviews.example (default $PUBLIC_URL; none: http://localhost and the port)")
+	fs.StringVar(&c.mailHelo, "mail-helo", getenv("MAIL_HELO"), "the name this server gives the mail server in EHLO (default $MAIL_HELO; none: the host of the public URL)")
 	fs.StringVar(&c.expire, "expire-requests", envOr(getenv, "EXPIRE_REQUESTS_SPEC", "* * * * *"), "cron spec of the expiry of unanswered interpreter requests, or off")
 	fs.StringVar(&c.busyAllowList, "busy-calendar-allow", getenv("BUSY_CALENDAR_ALLOW"),
 		"host names and CIDR ranges of the own network that busy calendars may be fetched from (default $BUSY_CALENDAR_ALLOW)")
+	fs.StringVar(&c.proxiesText, "trusted-proxies", getenv("TRUSTED_PROXIES"),
+		"addresses and CIDR ranges of the TLS proxies in front of this server, whose X-Forwarded-For and X-Forwarded-Proto are believed (default $TRUSTED_PROXIES; none: no header is believed)")
 	c.oidc.flags(fs, getenv)
 }
 
@@ -96,6 +118,9 @@ func (c *bgConfig) check() error {
 		return fmt.Errorf("-busy-calendar-allow (BUSY_CALENDAR_ALLOW): %v", err)
 	}
 	c.busyAllow = l
+	if c.proxies, err = clientaddr.Parse(c.proxiesText); err != nil {
+		return fmt.Errorf("-trusted-proxies: %v", err)
+	}
 	if c.webhookURL != "" && c.webhookSecret == "" {
 		return errors.New("WEBHOOK_SECRET must be set with a webhook URL: deliveries are signed")
 	}
@@ -112,6 +137,9 @@ func (c *bgConfig) check() error {
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return fmt.Errorf("-public-url (PUBLIC_URL) %q is not an http(s) URL", c.publicURL)
 		}
+	}
+	if c.mailHelo != "" && !heloRe.MatchString(c.mailHelo) {
+		return fmt.Errorf("-mail-helo (MAIL_HELO) %q is not a host name", c.mailHelo)
 	}
 	if err := c.oidc.check(); err != nil {
 		return err

@@ -32,6 +32,8 @@ func TestServeRefusesBadBackgroundSettings(t *testing.T) {
 		{nil, map[string]string{"OIDC_ISSUER": "id.migri.example"}, "-oidc-issuer"},
 		{nil, map[string]string{"WEB_TOKEN_SIGNIN": "yes"}, "-web-token-signin"},
 		{nil, map[string]string{"WEB_TOKEN_SIGNIN": "off"}, "needs an OpenID provider"},
+		{nil, map[string]string{"MAIL_HELO": "mail host!"}, "-mail-helo"},
+		{[]string{"-mail-helo", "-bad.example"}, nil, "-mail-helo"},
 	} {
 		getenv := func(k string) string { return c.env[k] }
 		var out, errb bytes.Buffer
@@ -39,5 +41,19 @@ func TestServeRefusesBadBackgroundSettings(t *testing.T) {
 		err := Main(context.Background(), append([]string{"serve", "-data", "/nonexistent/x"}, c.args...), getenv, &out, &errb)
 		require.Error(t, err)
 		require.Contains(t, err.Error(), c.want)
+	}
+}
+
+// EHLO names MAIL_HELO, else the host of the public URL (never its port),
+// else localhost.
+func TestMailHelo(t *testing.T) {
+	for _, c := range []struct{ helo, public, want string }{
+		{"", "https://interviews.migri.example:8443/base", "interviews.migri.example"},
+		{"mx-out.migri.example", "https://interviews.migri.example", "mx-out.migri.example"},
+		{"", "http://localhost:8080", "localhost"},
+		{"", "", "localhost"},
+	} {
+		cfg := bgConfig{mailHelo: c.helo, publicURL: c.public}
+		require.Equal(t, c.want, cfg.helo(), "%+v", c)
 	}
 }

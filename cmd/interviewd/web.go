@@ -18,6 +18,7 @@ import (
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/web"
+	"github.com/asylum-scheduling/interviews/web/staff"
 )
 
 // server is the wired service: the HTTP handler (pages, and the API under
@@ -50,7 +51,7 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 	}
 	apiHandler := api.New(api.Deps{Store: db, Records: scheduler.NewRecords(db), Booking: booking, Planner: planner, Jobs: jobs,
 		Feeds: api.NewFeedService(api.FeedOptions{}), Portal: portal, Metrics: m, MetricsElsewhere: c.metricsAddr != "",
-		Log: log, RequestTimeout: c.requestLimit})
+		Log: log, RequestTimeout: c.requestLimit, Proxies: c.proxies})
 	pages := web.New(web.Config{DB: db, Booking: booking, Plans: planner, Portal: portal, API: apiHandler, Log: log,
 		RequestTimeout: c.requestLimit, OIDC: c.oidc.config(c.publicURL), TokenSignin: c.oidc.tokenSignin == "on"})
 	if c.oidc.issuer != "" {
@@ -70,7 +71,7 @@ func newMail(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger)
 	if c.smtpURL == "" {
 		return nil, nil, nil
 	}
-	sender, err := mail.NewSender(c.smtpURL, c.mailFrom)
+	sender, err := mail.NewSender(c.smtpURL, c.mailFrom, mail.WithLocalName(c.helo()))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -127,7 +128,7 @@ func (o *oidcSettings) check() error {
 	if strings.TrimSpace(o.roleClaim) == "" {
 		return errors.New("-oidc-role-claim (OIDC_ROLE_CLAIM) must not be empty")
 	}
-	if o.roleMap, err = web.ParseRoleMap(o.roleMapText); err != nil {
+	if o.roleMap, err = staff.ParseRoleMap(o.roleMapText); err != nil {
 		return fmt.Errorf("-oidc-role-map (OIDC_ROLE_MAP): %v", err)
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/mail"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -41,7 +42,8 @@ func WithTLSConfig(c *tls.Config) Option {
 	return func(s *Sender) { s.tlsConfig = c.Clone() }
 }
 
-// WithLocalName sets the name the sender gives in EHLO (default "localhost").
+// WithLocalName sets the name the sender gives in EHLO (default "localhost";
+// the server names the host of its PUBLIC_URL, or MAIL_HELO).
 func WithLocalName(name string) Option {
 	return func(s *Sender) { s.localName = name }
 }
@@ -139,14 +141,16 @@ func (s *Sender) String() string { return s.url.Redacted() }
 
 // Send delivers msg (Message.Bytes) to the address to. ctx's deadline and
 // cancellation bound the whole exchange: dial, TLS, every command and the
-// data. An error says through Permanent whether a retry may help.
+// data. An error says through Permanent whether a retry may help; its text
+// names the server but no address (not the recipient's, not one the
+// server's reply quotes): it goes to logs and to the outbox's last_error.
 func (s *Sender) Send(ctx context.Context, to string, msg []byte) error {
 	a, err := mail.ParseAddress(to)
 	if err != nil || strings.ContainsAny(to, "\r\n") {
-		return invalid("recipient %q is not an address", to)
+		return invalid("the recipient is not an address")
 	}
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("mail: send to %s via %s: %w", a.Address, s, err)
+		return fmt.Errorf("mail: send via %s: %w", s.addr, err)
 	}
 	if err := s.send(ctx, a.Address, msg); err != nil {
 		ctxErr := ctx.Err()
@@ -156,10 +160,27 @@ func (s *Sender) Send(ctx context.Context, to string, msg []byte) error {
 		if ctxErr != nil && !errors.Is(err, ctxErr) {
 			err = fmt.Errorf("%w (%v)", ctxErr, err)
 		}
-		return fmt.Errorf("mail: send to %s via %s: %w", a.Address, s, err)
+		return &redactedError{text: Redact(fmt.Sprintf("mail: send via %s: %v", s.addr, err)), err: err}
 	}
 	return nil
 }
+
+// addressRe matches what looks like a mail address.
+var addressRe = regexp.MustCompile(`[^\s<>"'(),;:\[\]]+@[^\s<>"'(),;:\[\]]+`)
+
+// Redact replaces everything in text that looks like a mail address with
+// "<address>".
+func Redact(text string) string { return addressRe.ReplaceAllString(text, "<address>") }
+
+// redactedError is an error whose text has no addresses; Unwrap gives the
+// original, for Permanent and errors.Is.
+type redactedError struct {
+	text string
+	err  error
+}
+
+func (e *redactedError) Error() string { return e.text }
+func (e *redactedError) Unwrap() error { return e.err }
 
 func (s *Sender) send(ctx context.Context, to string, msg []byte) error {
 	var d net.Dialer

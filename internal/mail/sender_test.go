@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -148,6 +149,9 @@ func TestSendRepliesPermanentOrTemporary(t *testing.T) {
 	}{
 		{&smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user"}, true},
 		{&smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}, false},
+		// Servers quote the address back: the error's text must not.
+		{&smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1},
+			Message: "<paivi@tulkit.example>: Recipient address rejected: paivi@tulkit.example unknown"}, true},
 	}
 	for _, c := range cases {
 		srv := startServer(t, serverConfig{rcptReply: c.reply})
@@ -158,6 +162,11 @@ func TestSendRepliesPermanentOrTemporary(t *testing.T) {
 		require.Equal(t, c.reply.Code, se.Code)
 		require.Equal(t, c.permanent, Permanent(err), "%v", err)
 		require.Empty(t, srv.messages())
+		// It goes to logs and last_error: the server and its answer, no address.
+		require.NotContains(t, err.Error(), "paivi", "%v", err)
+		require.NotContains(t, err.Error(), "tulkit.example", "%v", err)
+		require.Contains(t, err.Error(), srv.addr)
+		require.Contains(t, err.Error(), strconv.Itoa(c.reply.Code))
 	}
 	// Nobody listening: a network error, temporary.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -213,6 +222,7 @@ func TestSendRefusesInjectedRecipient(t *testing.T) {
 		err := s.Send(context.Background(), to, data)
 		require.Error(t, err)
 		require.True(t, Permanent(err))
+		require.NotContains(t, err.Error(), "example", "%v", err)
 	}
 	require.Empty(t, srv.messages())
 }

@@ -135,13 +135,17 @@ func bookingMails(action string, before, after *resources.Booking) []mailTo {
 	return out
 }
 
-// ClaimMail takes up to n due mails that no other worker holds and marks
-// them sending (one more attempt), so that each is handed to the SMTP
-// server by one worker only.
-func (db *DB) ClaimMail(ctx context.Context, now time.Time, n int) ([]resources.Mail, error) {
+// ClaimMail takes the next due mail that no other worker holds and marks
+// it sending (one more attempt), or returns nil when none is due. A worker
+// claims one mail at a time, just before it hands it to the SMTP server,
+// so that a worker that dies leaves at most that one in 'sending'. Only
+// 'pending' rows are claimed: a 'sending' one is another worker's, in
+// flight; and rows that another worker is claiming are skipped, not waited
+// for.
+func (db *DB) ClaimMail(ctx context.Context, now time.Time) (*resources.Mail, error) {
 	rows, _ := db.pool.Query(ctx, `with due as (
 			select id from mail_outbox where state = 'pending' and next_attempt_at <= $1
-			order by next_attempt_at, id limit $2 for update skip locked),
+			order by next_attempt_at, id limit 1 for update skip locked),
 		c as (update mail_outbox m set state = 'sending', attempts = attempts + 1, claimed_at = $1 from due where m.id = due.id
 			returning m.id, m.booking_id, m.sequence, m.recipient_kind, m.recipient_id, m.email, m.locale, m.kind, m.method,
 				m.state, m.attempts, m.created_at, m.sent_at, coalesce(m.last_error, '') last_error, m.payload)
@@ -150,8 +154,7 @@ func (db *DB) ClaimMail(ctx context.Context, now time.Time, n int) ([]resources.
 		from c left join rooms r on r.id = c.payload->>'room' left join locations l on l.id = r.location_id
 			left join bookings b on b.id = c.booking_id left join interviews i on i.id = b.interview_id
 			left join interpreters t on c.recipient_kind = 'interpreter' and t.id = c.recipient_id
-			left join parties p on c.recipient_kind = 'party' and p.id = c.recipient_id
-		order by c.id`, now, n)
+			left join parties p on c.recipient_kind = 'party' and p.id = c.recipient_id`, now)
 	ms, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.Mail, error) {
 		var m resources.Mail
 		var created time.Time
@@ -166,35 +169,42 @@ func (db *DB) ClaimMail(ctx context.Context, now time.Time, n int) ([]resources.
 		}
 		return m, err
 	})
-	return ms, Translate(err)
+	if err != nil || len(ms) == 0 {
+		return nil, Translate(err)
+	}
+	return &ms[0], nil
 }
 
-// MailSent records that the SMTP server took claimed mails.
-func (db *DB) MailSent(ctx context.Context, ids []int64, now time.Time) error {
-	_, err := db.pool.Exec(ctx, `update mail_outbox set state = 'sent', sent_at = $2, last_error = null where id = any($1)`, ids, now)
+// MailSent records that the SMTP server accepted a claimed mail; the
+// worker calls it as soon as the server has said so.
+func (db *DB) MailSent(ctx context.Context, id int64, now time.Time) error {
+	_, err := db.pool.Exec(ctx, `update mail_outbox set state = 'sent', sent_at = $2, last_error = null
+		where id = $1 and state = 'sending'`, id, now)
 	return Translate(err)
 }
 
 // MailFailed records a failed attempt of a claimed mail: it is tried again
 // at retryAt, or, when retryAt is zero (the server refused it for good),
-// it is failed.
+// it is failed. msg must name no address (the worker's errors do not).
 func (db *DB) MailFailed(ctx context.Context, id int64, msg string, retryAt time.Time) error {
 	if len(msg) > 500 {
 		msg = msg[:500]
 	}
 	var err error
 	if retryAt.IsZero() {
-		_, err = db.pool.Exec(ctx, `update mail_outbox set state = 'failed', last_error = $2 where id = $1`, id, msg)
+		_, err = db.pool.Exec(ctx, `update mail_outbox set state = 'failed', last_error = $2 where id = $1 and state = 'sending'`,
+			id, msg)
 	} else {
-		_, err = db.pool.Exec(ctx, `update mail_outbox set state = 'pending', last_error = $2, next_attempt_at = $3 where id = $1`,
-			id, msg, retryAt)
+		_, err = db.pool.Exec(ctx, `update mail_outbox set state = 'pending', last_error = $2, next_attempt_at = $3
+			where id = $1 and state = 'sending'`, id, msg, retryAt)
 	}
 	return Translate(err)
 }
 
 // AbandonStuckMail marks 'unknown' the mails claimed before since and never
-// recorded (a worker died while sending): they may have reached the SMTP
-// server, so they are not sent again.
+// recorded (a worker died while sending, or could not record): they may
+// have reached the SMTP server, so they are not sent again. A worker holds
+// one mail at a time, so a dead worker leaves at most one.
 func (db *DB) AbandonStuckMail(ctx context.Context, since time.Time) (int64, error) {
 	tag, err := db.pool.Exec(ctx, `update mail_outbox set state = 'unknown', last_error = 'the worker stopped while sending'
 		where state = 'sending' and claimed_at < $1`, since)
@@ -212,6 +222,42 @@ func (db *DB) Mails(ctx context.Context, bookingID int64) ([]resources.Mail, err
 	}
 	ms, err := pgx.CollectRows(rows, scanMail)
 	return ms, Translate(err)
+}
+
+// MailsNeedingAttention lists the mails a clerk must look at, the newest
+// first (at most 500): 'unknown' ones (a worker stopped while handing the
+// mail over: it may or may not have arrived) and 'failed' ones (the mail
+// server refused it, or it kept failing). Each says what to do
+// (MailAttention.Action); the recipient's address is not in it.
+func (db *DB) MailsNeedingAttention(ctx context.Context) ([]resources.MailAttention, error) {
+	rows, _ := db.pool.Query(ctx, `select m.id, m.booking_id, coalesce(b.interview_id, ''), m.recipient_kind, m.recipient_id,
+			m.kind, m.state, m.attempts, m.created_at, coalesce(m.last_error, '')
+		from mail_outbox m left join bookings b on b.id = m.booking_id
+		where m.state in ('unknown', 'failed')
+		order by m.id desc limit 500`)
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.MailAttention, error) {
+		var a resources.MailAttention
+		var created time.Time
+		err := r.Scan(&a.Mail, &a.Booking, &a.Interview, &a.RecipientKind, &a.RecipientID, &a.Kind, &a.State, &a.Attempts,
+			&created, &a.LastError)
+		a.CreatedAt = created.UTC().Format(time.RFC3339)
+		a.Action = resources.MailActionCheckArrived
+		if a.State == "failed" {
+			a.Action = resources.MailActionCheckAddress
+		}
+		return a, err
+	})
+	return out, Translate(err)
+}
+
+// RetryMail sends an 'unknown' or 'failed' mail again (a clerk asked for
+// it, having checked that it did not arrive or the address is mended): it
+// is pending from now, with a fresh count of attempts. It reports whether
+// the mail was in one of those states.
+func (db *DB) RetryMail(ctx context.Context, id int64, now time.Time) (bool, error) {
+	tag, err := db.pool.Exec(ctx, `update mail_outbox set state = 'pending', attempts = 0, next_attempt_at = $2
+		where id = $1 and state in ('unknown', 'failed')`, id, now)
+	return tag.RowsAffected() == 1, Translate(err)
 }
 
 // MailBacklog counts the mails not sent, by state (pending, sending,

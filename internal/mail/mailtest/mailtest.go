@@ -24,6 +24,7 @@ import (
 // Message is one received mail, parsed.
 type Message struct {
 	From, To string
+	Helo     string // the name the client gave in EHLO
 	Raw      []byte
 	Header   mail.Header
 	Subject  string // decoded
@@ -38,14 +39,47 @@ type Server struct {
 	mu   sync.Mutex
 	msgs []Message
 	t    testing.TB
+	// delay is how long the server takes over each message (Slow).
+	delay time.Duration
+	// taken is called with the count of messages after each one is kept,
+	// before the server answers (OnMessage).
+	taken func(n int)
+	// refused are recipients refused for good (Refuse).
+	refused map[string]bool
+}
+
+// Option adjusts a Server.
+type Option func(*Server)
+
+// Slow makes the server take d over each message before it answers the
+// data: a slow server taking a burst.
+func Slow(d time.Duration) Option { return func(s *Server) { s.delay = d } }
+
+// OnMessage calls f with the number of messages kept so far after each
+// one is kept and before the server answers the data: a test can act
+// between the server taking a message and the client hearing so.
+func OnMessage(f func(n int)) Option { return func(s *Server) { s.taken = f } }
+
+// Refuse makes the server refuse the recipient addr for good (550), with a
+// reply that quotes the address as real servers do.
+func Refuse(addr string) Option {
+	return func(s *Server) {
+		if s.refused == nil {
+			s.refused = map[string]bool{}
+		}
+		s.refused[strings.ToLower(addr)] = true
+	}
 }
 
 // Start starts a server that accepts any sender and recipient; it stops
 // when the test ends.
-func Start(t testing.TB) *Server {
+func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	s := &Server{t: t}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
+	for _, o := range opts {
+		o(s)
+	}
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: s, conn: c}, nil }))
 	srv.Domain = "mx.test"
 	srv.ReadTimeout, srv.WriteTimeout = 30*time.Second, 30*time.Second
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -101,6 +135,7 @@ func (s *Server) Wait(t testing.TB, addr string, n int, timeout time.Duration) [
 
 type session struct {
 	s        *Server
+	conn     *smtp.Conn
 	from, to string
 }
 
@@ -111,6 +146,10 @@ func (x *session) Mail(from string, _ *smtp.MailOptions) error {
 	return nil
 }
 func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if x.s.refused[strings.ToLower(to)] {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1},
+			Message: "<" + to + ">: Recipient address rejected: User unknown"}
+	}
 	x.to = to
 	return nil
 }
@@ -124,10 +163,15 @@ func (x *session) Data(r io.Reader) error {
 		x.s.t.Errorf("mailtest: a message that is not valid MIME: %v\n%s", err, raw)
 		return err
 	}
-	m.From, m.To = x.from, x.to
+	m.From, m.To, m.Helo = x.from, x.to, x.conn.Hostname()
+	time.Sleep(x.s.delay)
 	x.s.mu.Lock()
 	x.s.msgs = append(x.s.msgs, *m)
+	n := len(x.s.msgs)
 	x.s.mu.Unlock()
+	if x.s.taken != nil {
+		x.s.taken(n)
+	}
 	return nil
 }
 

@@ -1,0 +1,70 @@
+package page
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"golang.org/x/text/language"
+
+	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/i18n"
+	"github.com/asylum-scheduling/interviews/web/session"
+)
+
+// matcher picks one of i18n.Locales for a browser's Accept-Language.
+var matcher = language.NewMatcher([]language.Tag{language.Finnish, language.Swedish, language.English})
+
+// Locale picks a page's language: a valid ?lang, the cookie the language
+// switch set, the signed-in person's own (personal; "" for none), then the
+// browser's Accept-Language (the first of i18n.Locales when nothing
+// matches).
+func Locale(r *http.Request, personal string) string {
+	for _, l := range []string{r.URL.Query().Get("lang"), session.CookieValue(r, session.LangCookie), personal} {
+		if i18n.Valid(l) {
+			return l
+		}
+	}
+	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	_, i, _ := matcher.Match(tags...)
+	return i18n.Locales[i]
+}
+
+// PathID reads the numeric id in path parameter param of a page's URL: a
+// positive whole number, else the page is not found.
+func PathID(r *http.Request, param, what string) (int64, error) {
+	n, err := strconv.ParseInt(chi.URLParam(r, param), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, errs.E(errs.NotFound, "There is no %s %q.", what, chi.URLParam(r, param))
+	}
+	return n, nil
+}
+
+// RouteOf is the request's route pattern, for logs (never the path or
+// query: they hold case references).
+func RouteOf(r *http.Request) string {
+	if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
+		return rc.RoutePattern()
+	}
+	return "unmatched"
+}
+
+// FeedURL is the subscription link of a calendar feed token: under base,
+// or (base "") under the request's own scheme and host.
+func FeedURL(r *http.Request, base, token string) string {
+	if base == "" {
+		scheme := "http"
+		if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+			scheme = "https"
+		}
+		base = scheme + "://" + r.Host
+	}
+	return strings.TrimRight(base, "/") + "/feeds/" + token + ".ics"
+}
+
+// ServerTiming is the Server-Timing header's value for a page that took
+// ms milliseconds ("app;dur=12.3").
+func ServerTiming(ms float64) string {
+	return "app;dur=" + strconv.FormatFloat(ms, 'f', 1, 64)
+}
