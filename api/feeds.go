@@ -117,24 +117,23 @@ func (s *Server) mountFeedAdmin(r chi.Router) {
 		r.Post("/feeds/{id}/rotate", s.h(s.rotateFeed))
 		r.Delete("/feeds/{id}", s.h(s.revokeFeed))
 		r.Get("/busy-calendars", s.h(s.listBusyCalendars))
-		for _, table := range []string{"interviewers", "interpreters"} {
-			table := table
-			r.Put("/"+table+"/{id}/busy-calendar", s.h(func(w http.ResponseWriter, r *http.Request) error {
+		for _, owner := range []resources.AbsenceOwner{resources.AbsenceOfInterviewer, resources.AbsenceOfInterpreter} {
+			r.Put("/"+owner.String()+"s/{id}/busy-calendar", s.h(func(w http.ResponseWriter, r *http.Request) error {
 				var req struct {
 					URL string `json:"url"`
 				}
 				if err := decode(r, &req); err != nil {
 					return err
 				}
-				out, err := s.db.PutBusyCalendar(r.Context(), table, chi.URLParam(r, "id"), req.URL)
+				out, err := s.db.PutBusyCalendar(r.Context(), owner, chi.URLParam(r, "id"), req.URL)
 				if err != nil {
 					return err
 				}
 				writeJSON(w, http.StatusOK, out)
 				return nil
 			}))
-			r.Delete("/"+table+"/{id}/busy-calendar", s.h(func(w http.ResponseWriter, r *http.Request) error {
-				if err := s.db.DeleteBusyCalendar(r.Context(), table, chi.URLParam(r, "id")); err != nil {
+			r.Delete("/"+owner.String()+"s/{id}/busy-calendar", s.h(func(w http.ResponseWriter, r *http.Request) error {
+				if err := s.db.DeleteBusyCalendar(r.Context(), owner, chi.URLParam(r, "id")); err != nil {
 					return err
 				}
 				w.WriteHeader(http.StatusNoContent)

@@ -17,9 +17,11 @@ import (
 	"github.com/asylum-scheduling/interviews/scheduler"
 )
 
-// portalFixture is the booking fixture with two interpreters and two
+// newPortalAPIEnv is the booking fixture with two interpreters and two
 // counsels who have addresses: I-1 has counsel c1, I-2 counsel c2.
-func newPortalAPIEnv(t *testing.T) (*env, *mailtest.Server, func(time.Duration)) {
+// It returns the fixture, the SMTP server, a function that moves the clock
+// and one that restarts the portal service (a new server on the same data).
+func newPortalAPIEnv(t *testing.T) (*env, *mailtest.Server, func(time.Duration), func()) {
 	in := bookingFixture(t)
 	in.Interpreters[0].Email, in.Interpreters[0].Name, in.Interpreters[0].Locale = "t1@example.org", "Samir Haddad", "fi"
 	t2 := in.Interpreters[0]
@@ -37,11 +39,14 @@ func newPortalAPIEnv(t *testing.T) (*env, *mailtest.Server, func(time.Duration))
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	e.rewire(func(d *api.Deps) {
-		d.Portal = scheduler.NewPortal(ctx, e.db, d.Booking, d.Log, clk.Now, "https://interviews.example",
-			scheduler.SigninMail(sender, "booking@migri.example", nil))
-	})
-	return e, srv, func(d time.Duration) { clk.Add(d) }
+	restart := func() {
+		e.rewire(func(d *api.Deps) {
+			d.Portal = scheduler.NewPortal(ctx, e.db, d.Booking, d.Log, clk.Now, "https://interviews.example",
+				scheduler.SigninMail(sender, "booking@migri.example", nil))
+		})
+	}
+	restart()
+	return e, srv, func(d time.Duration) { clk.Add(d) }, restart
 }
 
 var apiLinkRE = regexp.MustCompile(`https://interviews\.example/portal/signin/[A-Za-z0-9_-]+`)
@@ -72,7 +77,7 @@ func bearer(tok string) []string { return []string{"Authorization", "Bearer " + 
 // the same for an unknown address, which gets no mail.
 func TestPortalAPIKeepsEachToTheirOwn(t *testing.T) {
 	t.Parallel()
-	e, srv, advance := newPortalAPIEnv(t)
+	e, srv, advance, restart := newPortalAPIEnv(t)
 	book := func(iv string) int64 {
 		r := e.do(resources.RoleClerk, "POST", "/v1/interviews/"+iv+"/booking", map[string]any{
 			"start": map[string]string{"I-1": "2026-12-07T08:00:00+02:00", "I-2": "2026-12-07T08:00:00+02:00"}[iv],
@@ -95,10 +100,7 @@ func TestPortalAPIKeepsEachToTheirOwn(t *testing.T) {
 
 	// Sessions live in the database: a new server (a restart, another
 	// replica) knows them.
-	portal := e.deps.Portal
-	e.rewire(func(d *api.Deps) {
-		d.Portal = scheduler.NewPortal(context.Background(), e.db, d.Booking, d.Log, portal.Now, portal.PublicURL, portal.Mailer)
-	})
+	restart()
 	r = e.do("", "GET", "/v1/me", nil, bearer(t1)...)
 	require.Equal(t, 200, r.Status, "%s", r.Body)
 	require.Contains(t, string(r.Body), `"person":"t1"`)

@@ -290,8 +290,8 @@ func (s *Server) mountSettings(r chi.Router) {
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}))
-	for _, table := range []string{"interviewers", "interpreters"} {
-		s.mountAbsences(r, table)
+	for _, owner := range []resources.AbsenceOwner{resources.AbsenceOfInterviewer, resources.AbsenceOfInterpreter} {
+		s.mountAbsences(r, owner)
 	}
 }
 
@@ -669,13 +669,15 @@ func (s *Server) putTravelTime(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) mountAbsences(r chi.Router, table string) {
-	base := "/" + table + "/{id}/absences"
+// mountAbsences mounts the absences of owner's kind of person
+// (/interviewers/{id}/absences, /interpreters/{id}/absences).
+func (s *Server) mountAbsences(r chi.Router, owner resources.AbsenceOwner) {
+	base := "/" + owner.String() + "s/{id}/absences"
 	r.With(require(resources.RoleClerk)).Get(base, s.h(func(w http.ResponseWriter, r *http.Request) error {
 		if err := onlyParams(r); err != nil {
 			return err
 		}
-		as, err := s.db.Absences(r.Context(), table, chi.URLParam(r, "id"))
+		as, err := s.db.Absences(r.Context(), owner, chi.URLParam(r, "id"))
 		if err != nil {
 			return err
 		}
@@ -687,11 +689,11 @@ func (s *Server) mountAbsences(r chi.Router, table string) {
 		if err := decode(r, &a); err != nil {
 			return err
 		}
-		out, err := s.db.AddAbsence(r.Context(), table, chi.URLParam(r, "id"), a)
+		// Recorded, and the bookings it breaks flagged, by the scheduler.
+		out, err := s.planner.AddAbsence(r.Context(), owner, chi.URLParam(r, "id"), a, actor(r))
 		if err != nil {
 			return err
 		}
-		s.absenceRecorded(r, out) // flags the bookings it breaks (api/plans.go)
 		writeJSON(w, http.StatusCreated, out)
 		return nil
 	}))
@@ -700,7 +702,7 @@ func (s *Server) mountAbsences(r chi.Router, table string) {
 		if err != nil {
 			return err
 		}
-		if err := s.db.DeleteAbsence(r.Context(), table, chi.URLParam(r, "id"), n); err != nil {
+		if err := s.planner.DeleteAbsence(r.Context(), owner, chi.URLParam(r, "id"), n); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)

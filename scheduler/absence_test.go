@@ -29,7 +29,7 @@ func TestAbsenceFlagsBrokenBookingsAndRepairMovesOnlyThem(t *testing.T) {
 	require.NotZero(t, victim.ID, "a booking with an interpreter")
 
 	// The interpreter falls ill for the booking's time.
-	a, err := f.db.AddAbsence(ctx, "interpreters", victim.Interpreter, resources.Absence{Start: victim.Start, End: victim.End})
+	a, err := f.db.AddAbsence(ctx, resources.AbsenceOfInterpreter, victim.Interpreter, resources.Absence{Start: victim.Start, End: victim.End})
 	require.NoError(t, err)
 	im, err := f.planner.AbsenceImpact(ctx, a.ID, "manager-1")
 	require.NoError(t, err)
@@ -108,7 +108,7 @@ func TestAbsenceFlagsBrokenBookingsAndRepairMovesOnlyThem(t *testing.T) {
 	require.Len(t, after.Broken, len(d.Dropped), "only dropped bookings remain broken")
 
 	// An absence that breaks nothing has nothing to repair.
-	quiet, err := f.db.AddAbsence(ctx, "interpreters", victim.Interpreter, resources.Absence{Start: "2030-01-01T08:00:00Z", End: "2030-01-01T09:00:00Z"})
+	quiet, err := f.db.AddAbsence(ctx, resources.AbsenceOfInterpreter, victim.Interpreter, resources.Absence{Start: "2030-01-01T08:00:00Z", End: "2030-01-01T09:00:00Z"})
 	require.NoError(t, err)
 	_, err = f.planner.Repair(ctx, quiet.ID, "manager-1", time.Second, "")
 	require.True(t, errs.Is(err, errs.Conflict), "%v", err)

@@ -31,15 +31,15 @@ type SigninMailer func(ctx context.Context, p resources.PortalPerson, link strin
 
 // Portal is the service of the portal. Build it with NewPortal.
 type Portal struct {
-	DB      *postgres.DB
-	Booking *Service
-	Log     *slog.Logger
-	Now     func() time.Time
+	db      *postgres.DB
+	booking *Service
+	log     *slog.Logger
+	now     func() time.Time
 	// PublicURL is the base of the links in mails ("https://interviews.example").
 	PublicURL string
-	// Mailer sends sign-in links; nil: links cannot be sent (no SMTP_URL)
+	// mailer sends sign-in links; nil: links cannot be sent (no SMTP_URL)
 	// and asking for one still answers the same.
-	Mailer SigninMailer
+	mailer SigninMailer
 	// LinkTTL is how long a sign-in link works (15 minutes); SessionTTL
 	// the absolute life of a session (30 days) and Idle its idle timeout
 	// (7 days).
@@ -60,7 +60,7 @@ func NewPortal(ctx context.Context, db *postgres.DB, booking *Service, log *slog
 	if log == nil {
 		log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
-	p := &Portal{DB: db, Booking: booking, Log: log, Now: now, PublicURL: strings.TrimRight(publicURL, "/"), Mailer: mailer,
+	p := &Portal{db: db, booking: booking, log: log, now: now, PublicURL: strings.TrimRight(publicURL, "/"), mailer: mailer,
 		LinkTTL: 15 * time.Minute, SessionTTL: 30 * 24 * time.Hour, Idle: 7 * 24 * time.Hour,
 		// Three links an address in ten minutes, then one every ten minutes.
 		perAddress: ratelimit.New(1.0/600, 3), sends: make(chan func(), 256)}
@@ -99,36 +99,36 @@ func (p *Portal) RequestLink(ctx context.Context, email string) error {
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
 		return errs.Field("email", "enter an e-mail address like name@example.org")
 	}
-	now := p.Now()
+	now := p.now()
 	if ok, _ := p.perAddress.Allow(strings.ToLower(email), now); !ok {
-		p.Log.Info("sign-in link refused: too many for one address")
+		p.log.Info("sign-in link refused: too many for one address")
 		return nil
 	}
-	people, err := p.DB.PortalPeople(ctx, email)
+	people, err := p.db.PortalPeople(ctx, email)
 	if err != nil {
 		return err
 	}
 	for _, person := range people {
 		s, h := secret()
-		if err := p.DB.CreateSigninLink(ctx, person, h, now, p.LinkTTL); err != nil {
+		if err := p.db.CreateSigninLink(ctx, person, h, now, p.LinkTTL); err != nil {
 			return err
 		}
 		link := p.PublicURL + "/portal/signin/" + s
 		person, expires := person, now.Add(p.LinkTTL)
 		select {
 		case p.sends <- func() {
-			if p.Mailer == nil {
-				p.Log.Warn("sign-in link not sent: no mail server is configured (SMTP_URL)")
+			if p.mailer == nil {
+				p.log.Warn("sign-in link not sent: no mail server is configured (SMTP_URL)")
 				return
 			}
 			sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			if err := p.Mailer(sctx, person, link, expires); err != nil {
-				p.Log.Warn("sign-in link not sent", "role", person.Role, "error", err.Error())
+			if err := p.mailer(sctx, person, link, expires); err != nil {
+				p.log.Warn("sign-in link not sent", "role", person.Role, "error", err.Error())
 			}
 		}:
 		default:
-			p.Log.Warn("sign-in link not sent: the send queue is full")
+			p.log.Warn("sign-in link not sent: the send queue is full")
 		}
 	}
 	return nil
@@ -137,12 +137,12 @@ func (p *Portal) RequestLink(ctx context.Context, email string) error {
 // SignIn spends a sign-in link and opens a session. It returns the
 // session's secret (the cookie) and the session.
 func (p *Portal) SignIn(ctx context.Context, link string) (string, *resources.PortalSession, error) {
-	now := p.Now()
-	role, id, err := p.DB.UseSigninLink(ctx, Hash(link), now)
+	now := p.now()
+	role, id, err := p.db.UseSigninLink(ctx, Hash(link), now)
 	if err != nil {
 		return "", nil, err
 	}
-	person, err := p.DB.PortalPerson(ctx, role, id)
+	person, err := p.db.PortalPerson(ctx, role, id)
 	if err != nil {
 		return "", nil, errs.E(errs.Unauthorized, "this sign-in link no longer works: ask for a new one")
 	}
@@ -150,7 +150,7 @@ func (p *Portal) SignIn(ctx context.Context, link string) (string, *resources.Po
 	csrf, _ := secret()
 	sess := &resources.PortalSession{Role: role, PersonID: id, Name: person.Name, Locale: person.Locale, CSRF: csrf,
 		ExpiresAt: now.Add(p.SessionTTL)}
-	if err := p.DB.CreatePortalSession(ctx, h, *sess, now); err != nil {
+	if err := p.db.CreatePortalSession(ctx, h, *sess, now); err != nil {
 		return "", nil, err
 	}
 	return s, sess, nil
@@ -161,7 +161,7 @@ func (p *Portal) Session(ctx context.Context, s string) (*resources.PortalSessio
 	if s == "" {
 		return nil, errs.E(errs.Unauthorized, "not signed in")
 	}
-	return p.DB.PortalSession(ctx, Hash(s), p.Now(), p.Idle)
+	return p.db.PortalSession(ctx, Hash(s), p.now(), p.Idle)
 }
 
 // SetLocale keeps the language a signed-in person chose.
@@ -169,12 +169,12 @@ func (p *Portal) SetLocale(ctx context.Context, s, locale string) error {
 	if !slices.Contains([]string{"fi", "sv", "en"}, locale) {
 		return errs.Field("locale", "must be fi, sv or en")
 	}
-	return p.DB.SetPortalLocale(ctx, Hash(s), locale)
+	return p.db.SetPortalLocale(ctx, Hash(s), locale)
 }
 
 // SignOut ends a session.
 func (p *Portal) SignOut(ctx context.Context, s string) error {
-	return p.DB.DeletePortalSession(ctx, Hash(s))
+	return p.db.DeletePortalSession(ctx, Hash(s))
 }
 
 // CheckCSRF compares a form's token with the session's.
@@ -208,7 +208,7 @@ func (p *Portal) Assignments(ctx context.Context, sess *resources.PortalSession)
 	if err != nil {
 		return nil, err
 	}
-	return p.DB.Assignments(ctx, id, p.Now().Add(-30*24*time.Hour))
+	return p.db.Assignments(ctx, id, p.now().Add(-30*24*time.Hour))
 }
 
 // Assignment returns one of the signed-in interpreter's assignments.
@@ -217,7 +217,7 @@ func (p *Portal) Assignment(ctx context.Context, sess *resources.PortalSession, 
 	if err != nil {
 		return nil, err
 	}
-	return p.DB.Assignment(ctx, id, booking)
+	return p.db.Assignment(ctx, id, booking)
 }
 
 // Confirm takes a requested assignment.
@@ -226,7 +226,7 @@ func (p *Portal) Confirm(ctx context.Context, sess *resources.PortalSession, boo
 	if err != nil {
 		return err
 	}
-	return p.DB.ConfirmAssignment(ctx, id, booking, p.Now())
+	return p.db.ConfirmAssignment(ctx, id, booking, p.now())
 }
 
 // Decline frees the signed-in interpreter from an assignment for a reason
@@ -241,12 +241,12 @@ func (p *Portal) Decline(ctx context.Context, sess *resources.PortalSession, boo
 	if !resources.ValidDeclineReason(reason) {
 		return errs.Field("reason", "must be unavailable, conflict_of_interest, other or stepped_aside")
 	}
-	rel, err := p.DB.ReleaseInterpreter(ctx, postgres.Release{Booking: booking, Interpreter: id, Reason: reason,
-		Actor: "interpreter " + id, Now: p.Now()})
+	rel, err := p.db.ReleaseInterpreter(ctx, postgres.Release{Booking: booking, Interpreter: id, Reason: reason,
+		Actor: "interpreter " + id, Now: p.now()})
 	if err != nil {
 		return err
 	}
-	p.Booking.obs.Changed(resources.ActionInterpreterReleased, SourceWeb)
+	p.booking.obs.Changed(resources.ActionInterpreterReleased, SourceWeb)
 	for _, b := range append([]int64{rel.Booking.ID}, rel.Others...) {
 		p.requestNext(ctx, b, reason)
 	}
@@ -256,14 +256,14 @@ func (p *Portal) Decline(ctx context.Context, sess *resources.PortalSession, boo
 // ExpireRequests releases the interpreters who did not answer in time (a
 // scheduled job) and, with the automatic request on, asks the next.
 func (p *Portal) ExpireRequests(ctx context.Context) (int, error) {
-	due, err := p.DB.DueRequests(ctx, p.Now(), 200)
+	due, err := p.db.DueRequests(ctx, p.now(), 200)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, rel := range due {
-		rel.Now = p.Now()
-		if _, err := p.DB.ReleaseInterpreter(ctx, rel); err != nil {
+		rel.Now = p.now()
+		if _, err := p.db.ReleaseInterpreter(ctx, rel); err != nil {
 			if errs.CodeOf(err) == errs.NotFound {
 				continue // answered or moved meanwhile
 			}
@@ -281,17 +281,17 @@ func (p *Portal) ExpireRequests(ctx context.Context) (int, error) {
 // aside, a remote interpreter first). With nobody left the booking waits
 // for a clerk. Failures are logged: the clerk's queue is the fallback.
 func (p *Portal) requestNext(ctx context.Context, booking int64, reason string) {
-	st, err := p.DB.Settings(ctx)
+	st, err := p.db.Settings(ctx)
 	if err != nil || !st.Rules().AutoRequestNext {
 		return
 	}
-	b, err := p.DB.Booking(ctx, booking)
+	b, err := p.db.Booking(ctx, booking)
 	if err != nil || b.Status != "active" || b.Interpreter != "" {
 		return
 	}
-	ans, err := p.Booking.Suggest(ctx, SuggestRequest{InterviewID: b.Interview, K: 20, Actor: "system"})
+	ans, err := p.booking.Suggest(ctx, SuggestRequest{InterviewID: b.Interview, K: 20, Actor: "system"})
 	if err != nil {
-		p.Log.Warn("automatic request: no suggestions", "booking", booking, "error", err.Error())
+		p.log.Warn("automatic request: no suggestions", "booking", booking, "error", err.Error())
 		return
 	}
 	var pick *Option
@@ -305,13 +305,13 @@ func (p *Portal) requestNext(ctx context.Context, booking int64, reason string) 
 		}
 	}
 	if pick == nil {
-		p.Log.Info("automatic request: nobody left at the same time and place; a clerk decides", "booking", booking)
+		p.log.Info("automatic request: nobody left at the same time and place; a clerk decides", "booking", booking)
 		return
 	}
-	_, err = p.Booking.Reschedule(ctx, ChangeRequest{BookingID: booking, SuggestionID: pick.ID, Actor: "system",
+	_, err = p.booking.Reschedule(ctx, ChangeRequest{BookingID: booking, SuggestionID: pick.ID, Actor: "system",
 		Reason: "automatic request of the next-best interpreter after " + reason, Source: SourcePlan})
 	if err != nil {
-		p.Log.Warn("automatic request failed; a clerk decides", "booking", booking, "error", err.Error())
+		p.log.Warn("automatic request failed; a clerk decides", "booking", booking, "error", err.Error())
 	}
 }
 
@@ -321,7 +321,7 @@ func (p *Portal) Summons(ctx context.Context, sess *resources.PortalSession) ([]
 	if err != nil {
 		return nil, err
 	}
-	return p.DB.Summons(ctx, id, p.Now().Add(-30*24*time.Hour))
+	return p.db.Summons(ctx, id, p.now().Add(-30*24*time.Hour))
 }
 
 // Acknowledge records that the signed-in counsel has seen a summons.
@@ -330,7 +330,7 @@ func (p *Portal) Acknowledge(ctx context.Context, sess *resources.PortalSession,
 	if err != nil {
 		return err
 	}
-	return p.DB.AcknowledgeSummons(ctx, id, booking, p.Now())
+	return p.db.AcknowledgeSummons(ctx, id, booking, p.now())
 }
 
 // AskOtherTime records the signed-in counsel's request for another time:
@@ -348,7 +348,7 @@ func (p *Portal) AskOtherTime(ctx context.Context, sess *resources.PortalSession
 	if len(dates) == 0 || len(dates) > 60 {
 		return errs.Field("dates", "give the dates you cannot attend (1 to 60)")
 	}
-	st, err := p.DB.Settings(ctx)
+	st, err := p.db.Settings(ctx)
 	if err != nil {
 		return err
 	}
@@ -364,42 +364,42 @@ func (p *Portal) AskOtherTime(ctx context.Context, sess *resources.PortalSession
 		}
 		days = append(days, t)
 	}
-	return p.DB.AskOtherTime(ctx, postgres.ChangeRequest{Party: id, Booking: booking, Reason: reason, Dates: days, Now: p.Now()})
+	return p.db.AskOtherTime(ctx, postgres.ChangeRequest{Party: id, Booking: booking, Reason: reason, Dates: days, Now: p.now()})
 }
 
-// absenceTable is the table of the person's absences.
-func absenceTable(sess *resources.PortalSession) (string, error) {
+// absenceOwner is whose absences the signed-in person's are.
+func absenceOwner(sess *resources.PortalSession) (resources.AbsenceOwner, error) {
 	switch {
 	case sess == nil:
-		return "", errs.E(errs.Unauthorized, "not signed in")
+		return resources.AbsenceOwner{}, errs.E(errs.Unauthorized, "not signed in")
 	case sess.Role == resources.PortalInterpreter:
-		return "interpreters", nil
+		return resources.AbsenceOfInterpreter, nil
 	case sess.Role == resources.PortalCounsel:
-		return "parties", nil
+		return resources.AbsenceOfParty, nil
 	}
-	return "", errs.E(errs.Forbidden, "no absences for this role")
+	return resources.AbsenceOwner{}, errs.E(errs.Forbidden, "no absences for this role")
 }
 
 // Absences lists the signed-in person's absences (standing unavailability:
 // court days, holidays).
 func (p *Portal) Absences(ctx context.Context, sess *resources.PortalSession) ([]resources.Absence, error) {
-	table, err := absenceTable(sess)
+	owner, err := absenceOwner(sess)
 	if err != nil {
 		return nil, err
 	}
-	return p.DB.Absences(ctx, table, sess.PersonID)
+	return p.db.Absences(ctx, owner, sess.PersonID)
 }
 
 // AddAbsence adds an absence of the signed-in person: from start to end,
 // local date-times ("2027-01-11T08:00", from a form) or RFC 3339 instants.
-// It reaches the solver at once; bookings it breaks are flagged as any
-// absence's are.
+// It reaches the solver at once; the bookings it breaks are flagged as any
+// absence's are (recordAbsence).
 func (p *Portal) AddAbsence(ctx context.Context, sess *resources.PortalSession, start, end string) error {
-	table, err := absenceTable(sess)
+	owner, err := absenceOwner(sess)
 	if err != nil {
 		return err
 	}
-	st, err := p.DB.Settings(ctx)
+	st, err := p.db.Settings(ctx)
 	if err != nil {
 		return err
 	}
@@ -421,25 +421,17 @@ func (p *Portal) AddAbsence(ctx context.Context, sess *resources.PortalSession, 
 		}
 		*x.out = t.In(loc).Format(time.RFC3339)
 	}
-	if err := a.Validate(); err != nil {
-		return err
-	}
-	added, err := p.DB.AddAbsence(ctx, table, sess.PersonID, a)
-	if err != nil || table != "interpreters" {
-		return err
-	}
-	// The bookings it breaks are flagged as any absence's are.
-	_, err = p.DB.FlagAbsence(ctx, added.ID, "interpreter "+sess.PersonID)
+	_, err = recordAbsence(ctx, p.db, p.log, owner, sess.PersonID, a, owner.String()+" "+sess.PersonID)
 	return err
 }
 
 // DeleteAbsence removes one of the signed-in person's absences.
 func (p *Portal) DeleteAbsence(ctx context.Context, sess *resources.PortalSession, id int64) error {
-	table, err := absenceTable(sess)
+	owner, err := absenceOwner(sess)
 	if err != nil {
 		return err
 	}
-	return p.DB.DeleteAbsence(ctx, table, sess.PersonID, id)
+	return p.db.DeleteAbsence(ctx, owner, sess.PersonID, id)
 }
 
 // RotateFeed gives the signed-in interpreter a new calendar link: their
@@ -450,16 +442,16 @@ func (p *Portal) RotateFeed(ctx context.Context, sess *resources.PortalSession) 
 	if err != nil {
 		return "", err
 	}
-	old, err := p.DB.FeedTokens(ctx, resources.FeedInterpreter, id)
+	old, err := p.db.FeedTokens(ctx, resources.FeedInterpreter, id)
 	if err != nil {
 		return "", err
 	}
 	for _, f := range old { // the live ones
-		if err := p.DB.RevokeFeedToken(ctx, f.ID); err != nil && errs.CodeOf(err) != errs.NotFound {
+		if err := p.db.RevokeFeedToken(ctx, f.ID); err != nil && errs.CodeOf(err) != errs.NotFound {
 			return "", err
 		}
 	}
-	token, _, err := p.DB.CreateFeedToken(ctx, resources.FeedInterpreter, id, "interpreter "+id)
+	token, _, err := p.db.CreateFeedToken(ctx, resources.FeedInterpreter, id, "interpreter "+id)
 	return token, err
 }
 
@@ -474,7 +466,7 @@ func ExpireRequestsJob(p *Portal, spec string) Job {
 		if err != nil {
 			return "", err
 		}
-		m, err := p.DB.ClearPortalAuth(ctx, p.Now())
+		m, err := p.db.ClearPortalAuth(ctx, p.now())
 		return fmt.Sprintf("%d unanswered requests expired; %d spent sign-in links and sessions deleted", n, m), err
 	}}
 }
@@ -486,7 +478,7 @@ func (p *Portal) Pattern(ctx context.Context, sess *resources.PortalSession) (*r
 	if err != nil {
 		return nil, err
 	}
-	pat, err := p.DB.AvailabilityPattern(ctx, id)
+	pat, err := p.db.AvailabilityPattern(ctx, id)
 	if err != nil || pat != nil {
 		return pat, err
 	}
@@ -494,12 +486,12 @@ func (p *Portal) Pattern(ctx context.Context, sess *resources.PortalSession) (*r
 	if err != nil {
 		return nil, err
 	}
-	tomorrow := p.Now().In(loc).AddDate(0, 0, 1)
+	tomorrow := p.now().In(loc).AddDate(0, 0, 1)
 	return &resources.WeeklyPattern{From: tomorrow.Format(time.DateOnly), Until: tomorrow.AddDate(0, 3, 0).Format(time.DateOnly)}, nil
 }
 
 func (p *Portal) location(ctx context.Context) (*time.Location, error) {
-	st, err := p.DB.Settings(ctx)
+	st, err := p.db.Settings(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -527,11 +519,11 @@ func (p *Portal) SetPattern(ctx context.Context, sess *resources.PortalSession, 
 	if err != nil {
 		return err
 	}
-	spans, from, err := expandPattern(pat, loc, p.Now())
+	spans, from, err := expandPattern(pat, loc, p.now())
 	if err != nil {
 		return err
 	}
-	return p.DB.ReplaceAvailabilityFrom(ctx, id, from, spans, pat, p.Now())
+	return p.db.ReplaceAvailabilityFrom(ctx, id, from, spans, pat, p.now())
 }
 
 // expandPattern checks a pattern and gives its intervals and its first

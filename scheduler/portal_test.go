@@ -43,8 +43,7 @@ func newPortalEnv(t *testing.T) *portalEnv {
 	sender, err := mail.NewSender(srv.URL(), "booking@migri.example")
 	require.NoError(t, err)
 	loc, _ := time.LoadLocation("Europe/Helsinki")
-	p := scheduler.NewPortal(ctx, f.db, svc, nil, clk.Now, "https://interviews.example", scheduler.SigninMail(sender, "booking@migri.example", loc))
-	p.Log = f.logger()
+	p := scheduler.NewPortal(ctx, f.db, svc, f.logger(), clk.Now, "https://interviews.example", scheduler.SigninMail(sender, "booking@migri.example", loc))
 	m := scheduler.NewMailer(f.db, f.logger(), clk.Now, sender, "booking@migri.example", "https://interviews.example")
 	return &portalEnv{fixture: f, clk: clk, svc: svc, portal: p, smtp: srv, mailer: m}
 }

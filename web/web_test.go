@@ -887,7 +887,7 @@ func TestPlannerFilters(t *testing.T) {
 	require.Greater(t, all, ar)
 	require.Greater(t, ar, 0)
 	// An absence shows on the days it covers, on the planner and the person's page.
-	_, err := e.db.AddAbsence(context.Background(), "interviewers", "HEL-E01",
+	_, err := e.db.AddAbsence(context.Background(), resources.AbsenceOfInterviewer, "HEL-E01",
 		resources.Absence{Start: "2027-01-05T00:00:00+02:00", End: "2027-01-07T00:00:00+02:00"})
 	require.NoError(t, err)
 	p := b.get("/planner?office=HEL&week=2027-01-04&busy=1")

@@ -16,7 +16,6 @@ import (
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
-	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/solver"
@@ -443,63 +442,21 @@ func (h *Handler) caseBook(w http.ResponseWriter, r *http.Request, v *view) (str
 	return "", nil
 }
 
-// caseHold holds the option posted (its fields), checked like a booking.
+// caseHold holds the option posted (its fields), checked as the API's
+// holds are (scheduler.Service.Hold).
 func (h *Handler) caseHold(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
-	ctx := r.Context()
 	id := chi.URLParam(r, "id")
-	s := sessionFrom(ctx)
-	start, err := solver.ParseInstant(r.PostFormValue("start"))
-	if err != nil {
+	if _, err := solver.ParseInstant(r.PostFormValue("start")); err != nil {
 		return "", errs.E(errs.Invalid, "%s", v.T("rej.incomplete"))
 	}
-	now := h.now()
-	ttl := h.cfg.Booking.HoldTTL
-	if ttl <= 0 {
-		ttl = scheduler.DefaultHoldTTL
-	}
-	_, err = h.db.Apply(ctx, postgres.Change{Action: resources.ActionHeld, Interview: id,
-		Place: &postgres.Placement{Start: start, Room: r.PostFormValue("room"), Interviewer: r.PostFormValue("interviewer"),
-			Interpreter: r.PostFormValue("interpreter"), Mode: r.PostFormValue("mode")},
-		Actor: s.Name, Now: now, ExpiresAt: now.Add(ttl), Check: holdCheck})
+	_, err := h.cfg.Booking.Hold(r.Context(), scheduler.HoldRequest{InterviewID: id, Actor: sessionFrom(r.Context()).Name,
+		Assignment: &solver.Assignment{Start: r.PostFormValue("start"), Room: r.PostFormValue("room"),
+			Interviewer: r.PostFormValue("interviewer"), Interpreter: r.PostFormValue("interpreter"), Mode: r.PostFormValue("mode")}})
 	if err != nil {
-		var taken *postgres.TakenError
-		var ce *scheduler.ConflictError
-		if errors.As(err, &taken) || errors.As(err, &ce) {
-			msg := "the option is no longer possible"
-			if taken != nil {
-				msg = taken.Message
-			} else {
-				msg = ce.Message
-			}
-			conflict := &scheduler.ConflictError{Message: msg}
-			if taken != nil {
-				conflict.Resource = taken.Resource
-			}
-			ans, serr := h.cfg.Booking.Suggest(ctx, scheduler.SuggestRequest{InterviewID: id, K: suggestionsShown})
-			if serr == nil {
-				for _, o := range ans.Suggestions {
-					conflict.Alternatives = append(conflict.Alternatives, o.Suggestion)
-					conflict.AlternativeIDs = append(conflict.AlternativeIDs, o.ID)
-				}
-			}
-			return h.conflictOrRefusal(w, r, v, conflict)
-		}
 		return h.conflictOrRefusal(w, r, v, err)
 	}
-	h.seeOther(w, r, "/cases/"+id, v.T("flash.held", int(ttl/time.Minute)))
+	h.seeOther(w, r, "/cases/"+id, v.T("flash.held", int(h.cfg.Booking.HoldTTL()/time.Minute)))
 	return "", nil
-}
-
-// holdCheck refuses a hold that would break a hard rule as things stand.
-func holdCheck(ci *postgres.CheckInput) error {
-	vs, err := scheduler.NewViolations(ci)
-	if err != nil {
-		return errs.Wrap(err, errs.Internal, "")
-	}
-	if len(vs) > 0 {
-		return &scheduler.ConflictError{Message: "the option is no longer possible: " + vs[0].Message}
-	}
-	return nil
 }
 
 func (h *Handler) bookingOf(r *http.Request) (*resources.Booking, error) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
+	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/solver"
 	"github.com/asylum-scheduling/interviews/web/page"
 )
@@ -210,7 +211,11 @@ func (h *Handler) personBookings(l string, ctx context.Context, d *personData, c
 
 // personAbsences lists the person's absences that end after from.
 func (h *Handler) personAbsences(ctx context.Context, l string, d *personData, c *clock, from time.Time) error {
-	abs, err := h.db.Absences(ctx, d.Kind+"s", d.ID)
+	owner, ok := resources.AbsenceOwnerOf(d.Kind)
+	if !ok {
+		return nil
+	}
+	abs, err := h.db.Absences(ctx, owner, d.ID)
 	if err != nil {
 		return err
 	}
