@@ -22,7 +22,7 @@ func (h *Handler) bookingOf(r *http.Request) (*resources.Booking, error) {
 	if err != nil {
 		return nil, err
 	}
-	return h.db.Booking(r.Context(), n)
+	return h.store.Booking(r.Context(), n)
 }
 
 // withCaseID points the route's id at the booking's interview, so that a
@@ -54,7 +54,7 @@ func (h *Handler) bookingReschedule(w http.ResponseWriter, r *http.Request, v *v
 	if reason == "" {
 		return h.renderCase(w, r, v, nil, refusal{text: v.T("rej.movereason")})
 	}
-	res, err := h.cfg.Booking.Reschedule(r.Context(), scheduler.ChangeRequest{BookingID: b.ID, SuggestionID: sug, Actor: s.Name, Reason: reason, Source: scheduler.SourceWeb})
+	res, err := h.booking.Reschedule(r.Context(), scheduler.ChangeRequest{BookingID: b.ID, SuggestionID: sug, Actor: s.Name, Reason: reason, Source: scheduler.SourceWeb})
 	if err != nil {
 		return h.conflictOrRefusal(w, r, v, err)
 	}
@@ -81,7 +81,7 @@ func (h *Handler) bookingCancel(w http.ResponseWriter, r *http.Request, v *view)
 	if r.PostFormValue("confirm") != "yes" {
 		return h.renderCase(w, r, v, nil, refusal{text: v.T("rej.confirm")})
 	}
-	if _, err := h.cfg.Booking.Cancel(r.Context(), scheduler.ChangeRequest{BookingID: b.ID, Actor: s.Name, Reason: reason, Source: scheduler.SourceWeb}); err != nil {
+	if _, err := h.booking.Cancel(r.Context(), scheduler.ChangeRequest{BookingID: b.ID, Actor: s.Name, Reason: reason, Source: scheduler.SourceWeb}); err != nil {
 		return h.conflictOrRefusal(w, r, v, err)
 	}
 	h.seeOther(w, r, "/cases/"+b.Interview, v.T("flash.cancelled", b.ID))
@@ -113,7 +113,7 @@ func (h *Handler) bookingPage(w http.ResponseWriter, r *http.Request, v *view) (
 	bv.Office = names[bv.OfficeID]
 	d := bookingPageData{B: bv}
 	if s := sessionFrom(r.Context()); s.Manager() {
-		entries, err := h.db.Audit(r.Context(), "", b.ID)
+		entries, err := h.store.Audit(r.Context(), "", b.ID)
 		if err != nil {
 			return "", err
 		}
@@ -127,7 +127,7 @@ func (h *Handler) bookingPage(w http.ResponseWriter, r *http.Request, v *view) (
 	}
 	v.Title, v.Nav, v.Data = v.T("bk.title", b.ID), "planner", d
 	rememberPlace(w, bv.OfficeID, bv.Week)
-	if v.Names, err = h.db.DisplayNames(r.Context(), []string{b.Room}, []string{b.Interviewer}, []string{b.Interpreter}); err != nil {
+	if v.Names, err = h.store.DisplayNames(r.Context(), []string{b.Room}, []string{b.Interviewer}, []string{b.Interpreter}); err != nil {
 		return "", err
 	}
 	return "booking", nil
@@ -136,14 +136,14 @@ func (h *Handler) bookingPage(w http.ResponseWriter, r *http.Request, v *view) (
 // roomOffice returns the location of a room ("" when unknown, or when it
 // cannot be read just now: it only picks the planner's office).
 func (h *Handler) roomOffice(ctx context.Context, room string) string {
-	loc, _ := h.db.RoomLocation(ctx, room)
+	loc, _ := h.store.RoomLocation(ctx, room)
 	return loc
 }
 
 // addParticipants adds the booking's people outside the agency, their
 // answers and the mails sent to them.
 func (h *Handler) addParticipants(ctx context.Context, l string, bv *bookingView, loc *time.Location) error {
-	ps, err := h.db.Participants(ctx, bv.ID)
+	ps, err := h.store.Participants(ctx, bv.ID)
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func (h *Handler) addParticipants(ctx context.Context, l string, bv *bookingView
 		ps[i].Role = staffT(l, "role."+ps[i].Role)
 	}
 	bv.Participants = ps
-	ms, err := h.db.Mails(ctx, bv.ID)
+	ms, err := h.store.Mails(ctx, bv.ID)
 	if err != nil {
 		return err
 	}

@@ -192,7 +192,7 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 
 // caseSubject reads the interview of the page, the clock and the offices.
 func (h *Handler) caseSubject(ctx context.Context, id string) (*caseSubject, error) {
-	iv, err := h.db.Interview(ctx, id)
+	iv, err := h.store.Interview(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +226,7 @@ func (h *Handler) caseBooking(ctx context.Context, l string, cs *caseSubject, d 
 	if cs.iv.Status != resources.StatusBooked {
 		return nil, nil
 	}
-	b, err := h.db.BookingOf(ctx, cs.iv.ID)
+	b, err := h.store.BookingOf(ctx, cs.iv.ID)
 	if err != nil && errs.CodeOf(err) != errs.NotFound {
 		return nil, err
 	}
@@ -245,7 +245,7 @@ func (h *Handler) caseBooking(ctx context.Context, l string, cs *caseSubject, d 
 
 // caseHolds lists the interview's live holds.
 func (h *Handler) caseHolds(ctx context.Context, l string, cs *caseSubject, d *caseData) error {
-	holds, err := h.db.Holds(ctx, cs.iv.ID, h.now())
+	holds, err := h.store.Holds(ctx, cs.iv.ID, h.now())
 	if err != nil {
 		return err
 	}
@@ -275,7 +275,7 @@ func conflictOf(l string, cs *caseSubject, conflict *scheduler.ConflictError) *c
 // earliest possible day and the what-if page for managers.
 func (h *Handler) caseOptions(ctx context.Context, l string, cs *caseSubject, current *resources.Booking, d *caseData) error {
 	t0 := time.Now()
-	ans, err := h.cfg.Booking.Suggest(ctx, scheduler.SuggestRequest{InterviewID: cs.iv.ID, K: suggestionsShown})
+	ans, err := h.booking.Suggest(ctx, scheduler.SuggestRequest{InterviewID: cs.iv.ID, K: suggestionsShown})
 	if err != nil {
 		return err
 	}
@@ -322,7 +322,7 @@ func (h *Handler) shownOptions(ctx context.Context, l string, cs *caseSubject, b
 
 // caseFlags are the interview's open flags.
 func (h *Handler) caseFlags(ctx context.Context, interview string) ([]resources.InterviewFlag, error) {
-	flags, err := h.db.OpenFlags(ctx)
+	flags, err := h.store.OpenFlags(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -345,7 +345,7 @@ func (h *Handler) caseNames(ctx context.Context, d *caseData) (map[string]string
 	for _, o := range d.Shown {
 		rooms, ers, trs = append(rooms, o.Room), append(ers, o.Interviewer), append(trs, o.Interpreter)
 	}
-	return h.db.DisplayNames(ctx, rooms, ers, trs)
+	return h.store.DisplayNames(ctx, rooms, ers, trs)
 }
 
 // rememberCasePlace keeps the office and week of the booking, or else of
@@ -367,14 +367,14 @@ func (h *Handler) manualChoices(ctx context.Context, l string, iv *resources.Int
 		return resources.ListParams{Limit: resources.MaxLimit, Filters: f}
 	}
 	for _, loc := range iv.Locations {
-		rooms, err := h.db.Rooms(ctx, all(map[string]string{"location": loc}))
+		rooms, err := h.store.Rooms(ctx, all(map[string]string{"location": loc}))
 		if err != nil {
 			return nil, err
 		}
 		for _, x := range rooms.Items {
 			m.Rooms = append(m.Rooms, option{Value: x.ID, Label: nameID(x.Name, x.ID)})
 		}
-		ers, err := h.db.Interviewers(ctx, all(map[string]string{"location": loc}))
+		ers, err := h.store.Interviewers(ctx, all(map[string]string{"location": loc}))
 		if err != nil {
 			return nil, err
 		}
@@ -384,7 +384,7 @@ func (h *Handler) manualChoices(ctx context.Context, l string, iv *resources.Int
 	}
 	m.Interpreters = []option{{Value: "", Label: staffT(l, "mode.none")}}
 	primary, _, _ := strings.Cut(iv.Language, "-")
-	trs, err := h.db.Interpreters(ctx, all(map[string]string{"language": primary}))
+	trs, err := h.store.Interpreters(ctx, all(map[string]string{"language": primary}))
 	if err != nil {
 		return nil, err
 	}

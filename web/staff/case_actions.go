@@ -47,7 +47,7 @@ func (h *Handler) caseBook(w http.ResponseWriter, r *http.Request, v *view) (str
 		}
 		req.Assignment = a
 	}
-	res, err := h.cfg.Booking.BookResult(r.Context(), req)
+	res, err := h.booking.BookResult(r.Context(), req)
 	if err != nil {
 		return h.conflictOrRefusal(w, r, v, err)
 	}
@@ -62,13 +62,13 @@ func (h *Handler) caseHold(w http.ResponseWriter, r *http.Request, v *view) (str
 	if _, err := solver.ParseInstant(r.PostFormValue("start")); err != nil {
 		return "", errs.E(errs.Invalid, "%s", v.T("rej.incomplete"))
 	}
-	_, err := h.cfg.Booking.Hold(r.Context(), scheduler.HoldRequest{InterviewID: id, Actor: sessionFrom(r.Context()).Name,
+	_, err := h.booking.Hold(r.Context(), scheduler.HoldRequest{InterviewID: id, Actor: sessionFrom(r.Context()).Name,
 		Assignment: &solver.Assignment{Start: r.PostFormValue("start"), Room: r.PostFormValue("room"),
 			Interviewer: r.PostFormValue("interviewer"), Interpreter: r.PostFormValue("interpreter"), Mode: r.PostFormValue("mode")}})
 	if err != nil {
 		return h.conflictOrRefusal(w, r, v, err)
 	}
-	h.seeOther(w, r, "/cases/"+id, v.T("flash.held", int(h.cfg.Booking.HoldTTL()/time.Minute)))
+	h.seeOther(w, r, "/cases/"+id, v.T("flash.held", int(h.booking.HoldTTL()/time.Minute)))
 	return "", nil
 }
 
@@ -109,7 +109,7 @@ func (h *Handler) caseReleaseHold(w http.ResponseWriter, r *http.Request, v *vie
 	if err != nil {
 		return "", err
 	}
-	if err := h.db.ReleaseHold(r.Context(), id, hold, sessionFrom(r.Context()).Name, h.now()); err != nil {
+	if err := h.booking.ReleaseHold(r.Context(), id, hold, sessionFrom(r.Context()).Name); err != nil {
 		return "", err
 	}
 	h.seeOther(w, r, "/cases/"+id, v.T("flash.released"))
@@ -123,7 +123,7 @@ func (h *Handler) caseFlag(w http.ResponseWriter, r *http.Request, v *view) (str
 	if reason == "" || len(reason) > 1000 {
 		return h.renderCase(w, r, v, nil, refusal{text: v.T("rej.flagreason")})
 	}
-	if err := h.db.FlagInterview(r.Context(), id, reason, sessionFrom(r.Context()).Name, h.now()); err != nil {
+	if err := h.booking.FlagInterview(r.Context(), id, reason, sessionFrom(r.Context()).Name); err != nil {
 		return "", err
 	}
 	h.seeOther(w, r, "/cases/"+id, v.T("flash.flagged"))

@@ -10,7 +10,7 @@ import (
 
 // flagsPage lists the cases clerks flagged, for managers.
 func (h *Handler) flagsPage(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
-	fs, err := h.db.OpenFlags(r.Context())
+	fs, err := h.store.OpenFlags(r.Context())
 	if err != nil {
 		return "", err
 	}
@@ -31,7 +31,7 @@ func (h *Handler) flagResolve(w http.ResponseWriter, r *http.Request, v *view) (
 	if err != nil {
 		return "", err
 	}
-	if err := h.db.ResolveFlag(r.Context(), id, sessionFrom(r.Context()).Name, h.now()); err != nil {
+	if err := h.booking.ResolveFlag(r.Context(), id, sessionFrom(r.Context()).Name); err != nil {
 		return "", err
 	}
 	h.seeOther(w, r, "/flags", v.T("flash.resolved"))

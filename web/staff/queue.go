@@ -69,7 +69,7 @@ func urgency(l string, p int) string {
 }
 
 func (h *Handler) offices(ctx context.Context) ([]resources.Office, error) {
-	return h.db.ActiveOffices(ctx)
+	return h.store.ActiveOffices(ctx)
 }
 
 func (h *Handler) queue(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
@@ -103,7 +103,7 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, v *view) (string
 			return "", errs.E(errs.Invalid, "%s", v.T("err.page"))
 		}
 	}
-	entries, total, err := h.db.Queue(ctx, f, queuePage, (page-1)*queuePage)
+	entries, total, err := h.store.Queue(ctx, f, queuePage, (page-1)*queuePage)
 	if err != nil {
 		return "", err
 	}
@@ -185,7 +185,7 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, v *view) (string
 
 // pendingLanguages lists the languages of pending interviews, by name.
 func (h *Handler) pendingLanguages(ctx context.Context, l string) ([]string, error) {
-	langs, err := h.db.PendingLanguages(ctx)
+	langs, err := h.store.PendingLanguages(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -26,7 +26,7 @@ func (h *Handler) explainTradeoffs(ctx context.Context, l string, opts []optionV
 		}
 		r, ok := rates[o.Interpreter]
 		if !ok {
-			x, err := h.db.Interpreter(ctx, o.Interpreter)
+			x, err := h.store.Interpreter(ctx, o.Interpreter)
 			if err != nil {
 				return err
 			}
