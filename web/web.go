@@ -87,7 +87,7 @@ func New(cfg Config) *Handler {
 		cfg.RequestTimeout = 30 * time.Second
 	}
 	h := &Handler{cfg: cfg, log: cfg.Log}
-	h.staff = staff.New(staff.Config{DB: cfg.DB, Booking: cfg.Booking, Plans: cfg.Plans, Log: cfg.Log, Now: cfg.Now,
+	h.staff = staff.New(staff.Config{Store: cfg.DB, Sessions: cfg.DB, Booking: cfg.Booking, Plans: cfg.Plans, Log: cfg.Log, Now: cfg.Now,
 		FeedBaseURL: cfg.FeedBaseURL, SessionTTL: cfg.SessionTTL, SessionMax: cfg.SessionMax, OIDC: cfg.OIDC,
 		TokenSignin: cfg.TokenSignin})
 	if cfg.Portal != nil {

@@ -21,13 +21,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/web/page"
 	"github.com/asylum-scheduling/interviews/web/session"
-	"github.com/go-chi/chi/v5"
 )
 
 //go:embed templates/*.html

@@ -6,11 +6,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/web/session"
-	"github.com/go-chi/chi/v5"
 )
 
 func (h *Handler) home(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
