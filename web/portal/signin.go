@@ -11,6 +11,7 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/web/page"
 	"github.com/asylum-scheduling/interviews/web/session"
 )
 
@@ -99,8 +100,8 @@ func (h *Handler) switchLang(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	next := r.URL.Query().Get("next")
-	if !strings.HasPrefix(next, "/portal/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+	next, ok := page.LocalPath(r.URL.Query().Get("next"))
+	if !ok || !strings.HasPrefix(next, "/portal/") {
 		next = "/portal/"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)

@@ -12,6 +12,7 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/web/page"
 	websession "github.com/asylum-scheduling/interviews/web/session"
 )
 
@@ -83,11 +84,11 @@ func (h *Handler) requireSession(min resources.Role) func(http.Handler) http.Han
 
 // safeNext returns a local path to go to after signing in.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.HasPrefix(next, "/signin") || strings.HasPrefix(next, "/signout") || strings.HasPrefix(next, "/auth/") {
+	p, ok := page.LocalPath(next)
+	if !ok || strings.HasPrefix(p, "/signin") || strings.HasPrefix(p, "/signout") || strings.HasPrefix(p, "/auth/") {
 		return "/queue"
 	}
-	return next
+	return p
 }
 
 type signinData struct {
