@@ -144,6 +144,22 @@ func TestSignInThrottled(t *testing.T) {
 	}
 }
 
+// One sign-in budget serves every route: a client that spent it asking the
+// portal for links cannot go on guessing staff tokens.
+func TestSignInBudgetSharedWithPortal(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.browser(t)
+	for i := range 10 {
+		b.get("/portal/signin")
+		p := b.post("/portal/signin", url.Values{"email": {fmt.Sprintf("nobody%d@example.org", i)}})
+		require.Equal(t, http.StatusOK, p.status, "link %d: %s", i, p.body)
+	}
+	b.get("/signin")
+	p := b.post("/signin", url.Values{"token": {e.clerk}})
+	require.Equal(t, http.StatusTooManyRequests, p.status, "the staff sign-in shares the portal's budget")
+}
+
 // No redirect after signing in or choosing a language leaves the site,
 // however the target is dressed (a browser drops tabs and line breaks and
 // reads a backslash as a slash).

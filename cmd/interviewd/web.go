@@ -45,6 +45,9 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 		return nil, err
 	}
 	portal := scheduler.NewPortal(ctx, db, booking, log, time.Now, c.publicURL, signin)
+	// One sign-in budget for every sign-in route: staff and portal, pages and API.
+	gate := scheduler.NewSigninGate()
+	portal.UseSigninGate(gate)
 	jobs, err := newJobs(db, planner, portal, c, m, log)
 	if err != nil {
 		return nil, err
@@ -53,7 +56,8 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 		Feeds: api.NewFeedService(api.FeedOptions{}), Portal: portal, Metrics: m, MetricsElsewhere: c.metricsAddr != "",
 		Log: log, RequestTimeout: c.requestLimit, Proxies: c.proxies})
 	pages := web.New(web.Config{DB: db, Booking: booking, Plans: planner, Portal: portal, API: apiHandler, Log: log,
-		RequestTimeout: c.requestLimit, OIDC: c.oidc.config(c.publicURL), TokenSignin: c.oidc.tokenSignin == "on"})
+		RequestTimeout: c.requestLimit, OIDC: c.oidc.config(c.publicURL), TokenSignin: c.oidc.tokenSignin == "on",
+		SigninGate: gate, Proxies: c.proxies})
 	if c.oidc.issuer != "" {
 		log.Info("web: staff sign in with OpenID", "issuer", c.oidc.issuer, "client_id", c.oidc.clientID,
 			"token_signin", c.oidc.tokenSignin == "on")

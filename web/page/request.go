@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"golang.org/x/text/language"
 
+	"github.com/asylum-scheduling/interviews/internal/clientaddr"
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/web/session"
@@ -52,11 +53,12 @@ func RouteOf(r *http.Request) string {
 }
 
 // FeedURL is the subscription link of a calendar feed token: under base,
-// or (base "") under the request's own scheme and host.
-func FeedURL(r *http.Request, base, token string) string {
+// or (base "") under the request's own scheme (as the trusted proxies tell
+// it) and host.
+func FeedURL(r *http.Request, proxies clientaddr.Proxies, base, token string) string {
 	if base == "" {
 		scheme := "http"
-		if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+		if proxies.HTTPS(r) {
 			scheme = "https"
 		}
 		base = scheme + "://" + r.Host

@@ -179,7 +179,7 @@ func (h *Handler) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(oidcCookie)
 	websession.SetCookie(w, oidcCookie, "", -1)
 	if err != nil || q.Get("state") == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(q.Get("state"))) != 1 {
-		h.log.Warn("web: OpenID callback refused: state", "client", clientAddr(r))
+		h.log.Warn("web: OpenID callback refused: state", "client", h.proxies.Client(r))
 		h.fail(w, r, errs.E(errs.Forbidden, "%s", staffT(staffLocale(r), "si.state")))
 		return
 	}
