@@ -98,6 +98,7 @@ func newMail(ctx context.Context, db *postgres.DB, c bgConfig, obs scheduler.Obs
 type oidcSettings struct {
 	issuer, clientID, clientSecret string
 	roleClaim, roleMapText         string
+	scopes                         string // OIDC_SCOPES
 	roleMap                        map[string]resources.Role
 	tokenSignin                    string // WEB_TOKEN_SIGNIN: on or off ("": on without a provider)
 }
@@ -108,6 +109,7 @@ func (o *oidcSettings) flags(fs *flag.FlagSet, getenv func(string) string) {
 	o.clientSecret = getenv("OIDC_CLIENT_SECRET")
 	fs.StringVar(&o.roleClaim, "oidc-role-claim", envOr(getenv, "OIDC_ROLE_CLAIM", "groups"), "claim of the ID token with the user's groups or roles (default $OIDC_ROLE_CLAIM or groups)")
 	fs.StringVar(&o.roleMapText, "oidc-role-map", getenv("OIDC_ROLE_MAP"), "values of the role claim and the roles they give, e.g. migri-clerks=clerk,migri-managers=manager,migri-admins=admin (default $OIDC_ROLE_MAP)")
+	fs.StringVar(&o.scopes, "oidc-scopes", envOr(getenv, "OIDC_SCOPES", strings.Join(staff.DefaultScopes, " ")), "scopes asked for at sign-in, separated by spaces (default $OIDC_SCOPES or \"openid profile email\"; Dex sends groups only with \"groups\")")
 	fs.StringVar(&o.tokenSignin, "web-token-signin", getenv("WEB_TOKEN_SIGNIN"), "on: the pages also take API tokens when an OpenID provider is configured (default $WEB_TOKEN_SIGNIN; off with a provider)")
 }
 
@@ -147,5 +149,6 @@ func (o *oidcSettings) config(publicURL string) *web.OIDCConfig {
 		return nil
 	}
 	return &web.OIDCConfig{Issuer: o.issuer, ClientID: o.clientID, ClientSecret: o.clientSecret,
-		RedirectURL: strings.TrimSuffix(publicURL, "/") + "/auth/callback", RoleClaim: o.roleClaim, RoleMap: o.roleMap}
+		RedirectURL: strings.TrimSuffix(publicURL, "/") + "/auth/callback", RoleClaim: o.roleClaim, RoleMap: o.roleMap,
+		Scopes: staff.ParseScopes(o.scopes)}
 }
