@@ -390,8 +390,11 @@ func (p *Portal) AskOtherTime(ctx context.Context, sess *resources.PortalSession
 		return err
 	}
 	reason = strings.TrimSpace(reason)
-	if reason == "" || len(reason) > 1000 {
+	if reason == "" {
 		return errs.Field("reason", "say in a few words why (at most 1000 characters)")
+	}
+	if err := checkReason(reason); err != nil {
+		return err
 	}
 	if len(dates) == 0 || len(dates) > 60 {
 		return errs.Field("dates", "give the dates you cannot attend (1 to 60)")
