@@ -472,7 +472,7 @@ func (p *Portal) AddAbsence(ctx context.Context, sess *resources.PortalSession, 
 		}
 		*x.out = t.In(loc).Format(time.RFC3339)
 	}
-	_, err = recordAbsence(ctx, p.db, p.log, owner, sess.PersonID, a, owner.String()+" "+sess.PersonID)
+	_, err = recordAbsence(ctx, p.db, p.log, owner, sess.PersonID, a, owner.String()+" "+sess.PersonID, p.now())
 	return err
 }
 
