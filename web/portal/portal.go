@@ -126,7 +126,7 @@ func (v *view) Langs() []string { return i18n.Locales }
 // Mount mounts the portal's pages under /portal.
 func (h *Handler) Mount(r chi.Router) {
 	r.Route("/portal", func(r chi.Router) {
-		r.Use(session.SameOrigin(h.refuse), h.loadSession)
+		r.Use(session.SameOrigin(h.refuse), session.LimitForm(session.MaxForm, h.tooLarge), h.loadSession)
 		r.Get("/", h.handle(h.home))
 		r.Post("/signin", h.handle(h.askLink))
 		r.Get("/signin/{secret}", h.handle(h.linkPage))
@@ -277,6 +277,11 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 // refuse answers a cross-origin post (see session.SameOrigin).
 func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, _ error) {
 	h.fail(w, r, errs.E(errs.Forbidden, "%s", tr(page.Locale(r, ""), "origin")))
+}
+
+// tooLarge answers a form over session.MaxForm.
+func (h *Handler) tooLarge(w http.ResponseWriter, r *http.Request) {
+	h.fail(w, r, errs.E(errs.TooLarge, "%s", tr(page.Locale(r, ""), "toolarge")))
 }
 
 // done redirects after a successful post, naming the confirmation.
