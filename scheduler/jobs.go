@@ -95,6 +95,7 @@ func (j *Jobs) Add(job Job) error {
 		j.sched[job.Name] = s
 	}
 	j.jobs[job.Name] = job
+	j.obs.JobAdded(job.Name)
 	return nil
 }
 

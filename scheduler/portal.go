@@ -14,13 +14,13 @@ import (
 	"io"
 	"log/slog"
 	"net/mail"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
+	ivmail "github.com/asylum-scheduling/interviews/internal/mail"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/internal/ratelimit"
 	"github.com/asylum-scheduling/interviews/resources"
@@ -75,6 +75,9 @@ func NewSigninGate() *ratelimit.Gate {
 // UseSigninGate makes the portal take sign-in attempts from g, the gate the
 // staff's sign-in uses too. Call it before serving.
 func (p *Portal) UseSigninGate(g *ratelimit.Gate) { p.gate = g }
+
+// SigninGate is the sign-in gate the portal takes attempts from.
+func (p *Portal) SigninGate() *ratelimit.Gate { return p.gate }
 
 // NewPortal returns the portal service. It starts one goroutine that sends
 // sign-in mails (so that asking for a link answers at once and the same
@@ -174,18 +177,9 @@ func (p *Portal) sendLinks(email string, now time.Time) {
 		}
 		if err := p.mailer(ctx, person, p.PublicURL+"/portal/signin/"+s, now.Add(p.LinkTTL)); err != nil {
 			// A mail server's refusal may quote the address: it stays out of the log.
-			p.log.Warn("sign-in link not sent", "role", person.Role, "error", withoutAddress(err.Error(), person.Email))
+			p.log.Warn("sign-in link not sent", "role", person.Role, "error", ivmail.Redact(err.Error()))
 		}
 	}
-}
-
-// withoutAddress replaces every spelling of addr in text (any case) with
-// "<recipient>".
-func withoutAddress(text, addr string) string {
-	if addr == "" {
-		return text
-	}
-	return regexp.MustCompile("(?i)"+regexp.QuoteMeta(addr)).ReplaceAllString(text, "<recipient>")
 }
 
 // SignIn spends a sign-in link and opens a session. It returns the

@@ -40,11 +40,14 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 	m := metrics.New()
 	booking := scheduler.New(db, key, log, time.Now, scheduler.WithObserver(m))
 	planner := scheduler.NewPlanner(db, booking, log, time.Now)
-	mailer, signin, err := newMail(ctx, db, c, log)
+	mailer, signin, err := newMail(ctx, db, c, m, log)
 	if err != nil {
 		return nil, err
 	}
 	portal := scheduler.NewPortal(ctx, db, booking, log, time.Now, c.publicURL, signin)
+	// One sign-in budget for every sign-in route: staff and portal, pages and API.
+	gate := scheduler.NewSigninGate()
+	portal.UseSigninGate(gate)
 	jobs, err := newJobs(db, planner, portal, c, m, log)
 	if err != nil {
 		return nil, err
@@ -53,7 +56,8 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 		Feeds: api.NewFeedService(api.FeedOptions{}), Portal: portal, Metrics: m, MetricsElsewhere: c.metricsAddr != "",
 		Log: log, RequestTimeout: c.requestLimit, Proxies: c.proxies})
 	pages := web.New(web.Config{DB: db, Booking: booking, Plans: planner, Portal: portal, API: apiHandler, Log: log,
-		RequestTimeout: c.requestLimit, OIDC: c.oidc.config(c.publicURL), TokenSignin: c.oidc.tokenSignin == "on"})
+		RequestTimeout: c.requestLimit, OIDC: c.oidc.config(c.publicURL), TokenSignin: c.oidc.tokenSignin == "on",
+		SigninGate: gate, Proxies: c.proxies})
 	if c.oidc.issuer != "" {
 		log.Info("web: staff sign in with OpenID", "issuer", c.oidc.issuer, "client_id", c.oidc.clientID,
 			"token_signin", c.oidc.tokenSignin == "on")
@@ -67,7 +71,7 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 
 // newMail builds the mail delivery and the sign-in mailer from SMTP_URL;
 // without one both are nil (mails wait in the outbox).
-func newMail(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*scheduler.Mailer, scheduler.SigninMailer, error) {
+func newMail(ctx context.Context, db *postgres.DB, c bgConfig, obs scheduler.Observer, log *slog.Logger) (*scheduler.Mailer, scheduler.SigninMailer, error) {
 	if c.smtpURL == "" {
 		return nil, nil, nil
 	}
@@ -83,7 +87,9 @@ func newMail(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger)
 	if err != nil {
 		loc = time.UTC
 	}
-	return scheduler.NewMailer(db, log, time.Now, sender, c.mailFrom, c.publicURL), scheduler.SigninMail(sender, c.mailFrom, loc), nil
+	mailer := scheduler.NewMailer(db, log, time.Now, sender, c.mailFrom, c.publicURL)
+	mailer.Observer = obs
+	return mailer, scheduler.SigninMail(sender, c.mailFrom, loc), nil
 }
 
 // oidcSettings configure the staff's sign-in with the agency's OpenID

@@ -20,7 +20,7 @@ func (h *Handler) attention(w http.ResponseWriter, r *http.Request, v *view) (st
 	if err != nil {
 		return "", err
 	}
-	as, err := h.db.NeedsAttention(r.Context(), h.now())
+	as, err := h.store.NeedsAttention(r.Context(), h.now())
 	if err != nil {
 		return "", err
 	}

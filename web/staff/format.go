@@ -31,7 +31,7 @@ type clock struct {
 }
 
 func (h *Handler) clock(ctx context.Context) (*clock, error) {
-	st, err := h.db.Settings(ctx)
+	st, err := h.store.Settings(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -159,7 +159,7 @@ func (h *Handler) oidcLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	state, nonce, verifier := websession.NewSecret(), websession.NewSecret(), oauth2.GenerateVerifier()
 	l := postgres.OIDCLogin{Nonce: nonce, Verifier: verifier, Next: safeNext(r.URL.Query().Get("next"))}
-	if err := h.db.CreateOIDCLogin(r.Context(), websession.Hash(state), l, h.now(), oidcLoginTTL); err != nil {
+	if err := h.sessions.BeginOIDC(r.Context(), state, l, oidcLoginTTL); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -179,11 +179,11 @@ func (h *Handler) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(oidcCookie)
 	websession.SetCookie(w, oidcCookie, "", -1)
 	if err != nil || q.Get("state") == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(q.Get("state"))) != 1 {
-		h.log.Warn("web: OpenID callback refused: state", "client", clientAddr(r))
+		h.log.Warn("web: OpenID callback refused: state", "client", h.proxies.Client(r))
 		h.fail(w, r, errs.E(errs.Forbidden, "%s", staffT(staffLocale(r), "si.state")))
 		return
 	}
-	l, err := h.db.TakeOIDCLogin(r.Context(), websession.Hash(c.Value), h.now())
+	l, err := h.sessions.TakeOIDC(r.Context(), c.Value)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -203,7 +203,7 @@ func (h *Handler) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	websession.SetCookie(w, websession.StaffCookie, id, int(h.cfg.SessionMax/time.Second))
+	websession.SetCookie(w, websession.StaffCookie, id, int(h.sessionMax/time.Second))
 	h.log.Info("web: signed in", "method", "oidc", "role", string(who.role))
 	http.Redirect(w, r, safeNext(l.Next), http.StatusSeeOther)
 }

@@ -116,7 +116,7 @@ func (h *Handler) personFacts(l string, ctx context.Context, d *personData, name
 	fact := func(key, value string) { d.Facts = append(d.Facts, need{staffT(l, key), value}) }
 	switch d.Kind {
 	case "room":
-		x, err := h.db.Room(ctx, d.ID)
+		x, err := h.store.Room(ctx, d.ID)
 		if err != nil {
 			return err
 		}
@@ -130,7 +130,7 @@ func (h *Handler) personFacts(l string, ctx context.Context, d *personData, name
 			fact("fact.active", staffT(l, "fact.no"))
 		}
 	case "interviewer":
-		x, err := h.db.Interviewer(ctx, d.ID)
+		x, err := h.store.Interviewer(ctx, d.ID)
 		if err != nil {
 			return err
 		}
@@ -144,7 +144,7 @@ func (h *Handler) personFacts(l string, ctx context.Context, d *personData, name
 			fact("fact.skills", words(x.Skills))
 		}
 	case "interpreter":
-		x, err := h.db.Interpreter(ctx, d.ID)
+		x, err := h.store.Interpreter(ctx, d.ID)
 		if err != nil {
 			return err
 		}
@@ -171,7 +171,7 @@ func (h *Handler) personFacts(l string, ctx context.Context, d *personData, name
 // personBookings lists the active bookings of the person or room in
 // [from, to), with who else takes part.
 func (h *Handler) personBookings(l string, ctx context.Context, d *personData, c *clock, names map[string]string, from, to time.Time) error {
-	uses, err := h.db.PersonUses(ctx, d.Kind, d.ID, from, to)
+	uses, err := h.store.PersonUses(ctx, d.Kind, d.ID, from, to)
 	if err != nil {
 		return err
 	}
@@ -179,7 +179,7 @@ func (h *Handler) personBookings(l string, ctx context.Context, d *personData, c
 	for _, u := range uses {
 		rooms, ivrs, itps = append(rooms, u.Room), append(ivrs, u.Interviewer), append(itps, u.Interpreter)
 	}
-	people, err := h.db.DisplayNames(ctx, rooms, ivrs, itps)
+	people, err := h.store.DisplayNames(ctx, rooms, ivrs, itps)
 	if err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func (h *Handler) personAbsences(ctx context.Context, l string, d *personData, c
 	if !ok {
 		return nil
 	}
-	abs, err := h.db.Absences(ctx, owner, d.ID)
+	abs, err := h.store.Absences(ctx, owner, d.ID)
 	if err != nil {
 		return err
 	}
@@ -232,7 +232,7 @@ func (h *Handler) personAbsences(ctx context.Context, l string, d *personData, c
 
 // personFeeds lists the live calendar links of the person or room.
 func (h *Handler) personFeeds(ctx context.Context, l string, d *personData, c *clock) error {
-	feeds, err := h.db.FeedTokens(ctx, d.Kind, d.ID)
+	feeds, err := h.store.FeedTokens(ctx, d.Kind, d.ID)
 	if err != nil {
 		return err
 	}
@@ -251,15 +251,7 @@ func (h *Handler) personFeeds(ctx context.Context, l string, d *personData, c *c
 
 // feedURL is the subscription link of a feed token.
 func (h *Handler) feedURL(r *http.Request, token string) string {
-	base := h.cfg.FeedBaseURL
-	if base == "" {
-		scheme := "http"
-		if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
-			scheme = "https"
-		}
-		base = scheme + "://" + r.Host
-	}
-	return strings.TrimRight(base, "/") + "/feeds/" + token + ".ics"
+	return page.FeedURL(r, h.proxies, h.feedBase, token)
 }
 
 func (h *Handler) feedCreate(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
@@ -267,7 +259,7 @@ func (h *Handler) feedCreate(w http.ResponseWriter, r *http.Request, v *view) (s
 	if !personKinds[kind] {
 		return "", errs.E(errs.NotFound, "%s", v.T("err.nokind"))
 	}
-	token, f, err := h.db.CreateFeedToken(r.Context(), kind, id, sessionFrom(r.Context()).Name)
+	token, f, err := h.booking.CreateFeed(r.Context(), kind, id, sessionFrom(r.Context()).Name)
 	if err != nil {
 		return "", err
 	}
@@ -282,7 +274,7 @@ func (h *Handler) feedOf(r *http.Request) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	feeds, err := h.db.FeedTokens(r.Context(), kind, id)
+	feeds, err := h.store.FeedTokens(r.Context(), kind, id)
 	if err != nil {
 		return 0, err
 	}
@@ -299,7 +291,7 @@ func (h *Handler) feedRotate(w http.ResponseWriter, r *http.Request, v *view) (s
 	if err != nil {
 		return "", err
 	}
-	token, _, err := h.db.RotateFeedToken(r.Context(), n)
+	token, _, err := h.booking.RotateFeed(r.Context(), n)
 	if err != nil {
 		return "", err
 	}
@@ -316,7 +308,7 @@ func (h *Handler) feedRevoke(w http.ResponseWriter, r *http.Request, v *view) (s
 	if r.PostFormValue("confirm") != "yes" {
 		return "", errs.E(errs.Invalid, "%s", v.T("rej.revoke"))
 	}
-	if err := h.db.RevokeFeedToken(r.Context(), n); err != nil {
+	if err := h.booking.RevokeFeed(r.Context(), n); err != nil {
 		return "", err
 	}
 	h.seeOther(w, r, personPath(r), v.T("flash.feed.revoked"))

@@ -84,7 +84,7 @@ func (h *Handler) planner(w http.ResponseWriter, r *http.Request, v *view) (stri
 	}
 	d.Busy = q.Get("busy") != "" || fresh
 	from, to := week.Midnight(c.loc), (week + plannerDays).Midnight(c.loc)
-	ow, err := h.db.OfficeWeek(ctx, d.Office, from, to, d.Lang)
+	ow, err := h.store.OfficeWeek(ctx, d.Office, from, to, d.Lang)
 	if err != nil {
 		return "", err
 	}
@@ -124,7 +124,7 @@ func (h *Handler) nameRows(ctx context.Context, grids []grid) error {
 			ids[g.Kind] = append(ids[g.Kind], row.ID)
 		}
 	}
-	names, err := h.db.DisplayNames(ctx, ids["room"], ids["interviewer"], ids["interpreter"])
+	names, err := h.store.DisplayNames(ctx, ids["room"], ids["interviewer"], ids["interpreter"])
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func (h *Handler) plansPage(w http.ResponseWriter, r *http.Request, v *view) (st
 	if err != nil {
 		return "", err
 	}
-	page, err := h.db.Plans(ctx, resources.ListParams{Limit: 1000, Filters: map[string]string{}})
+	page, err := h.store.Plans(ctx, resources.ListParams{Limit: 1000, Filters: map[string]string{}})
 	if err != nil {
 		return "", err
 	}
@@ -69,7 +69,7 @@ func (h *Handler) planStart(w http.ResponseWriter, r *http.Request, v *view) (st
 	if err != nil || secs < 1 || time.Duration(secs)*time.Second > scheduler.MaxPlanTimeLimit {
 		return "", errs.E(errs.Invalid, "%s", v.T("plans.err.limit", int(scheduler.MaxPlanTimeLimit/time.Second)))
 	}
-	plan, err := h.cfg.Plans.Start(r.Context(), scheduler.PlanRequest{From: r.PostFormValue("from"), To: r.PostFormValue("to"),
+	plan, err := h.plans.Start(r.Context(), scheduler.PlanRequest{From: r.PostFormValue("from"), To: r.PostFormValue("to"),
 		TimeLimit: time.Duration(secs) * time.Second, Actor: s.Name})
 	if err != nil {
 		return "", err
@@ -110,7 +110,7 @@ func (h *Handler) planOf(r *http.Request) (*resources.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return h.db.Plan(r.Context(), n, true)
+	return h.store.Plan(r.Context(), n, true)
 }
 
 func (h *Handler) planPage(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
@@ -211,7 +211,7 @@ func (h *Handler) planAccept(w http.ResponseWriter, r *http.Request, v *view) (s
 			return h.withError(r, v, p, v.T("plan.err.tick"))
 		}
 	}
-	plan, out, err := h.cfg.Plans.Accept(r.Context(), p.ID, items, s.Name)
+	plan, out, err := h.plans.Accept(r.Context(), p.ID, items, s.Name)
 	if err != nil {
 		if c := errs.CodeOf(err); c == errs.Conflict || c == errs.Invalid {
 			return h.withError(r, v, p, errs.MessageOf(err))
@@ -238,7 +238,7 @@ func (h *Handler) planCancel(w http.ResponseWriter, r *http.Request, v *view) (s
 	if err != nil {
 		return "", err
 	}
-	if _, err := h.cfg.Plans.Cancel(r.Context(), p.ID); err != nil {
+	if _, err := h.plans.Cancel(r.Context(), p.ID); err != nil {
 		if errs.CodeOf(err) == errs.Conflict {
 			return h.withError(r, v, p, errs.MessageOf(err))
 		}
@@ -257,5 +257,5 @@ func (h *Handler) planNames(ctx context.Context, p *resources.Plan) (map[string]
 	for _, a := range p.Result.Assignments {
 		rooms, ivrs, itps = append(rooms, a.Room), append(ivrs, a.Interviewer), append(itps, a.Interpreter)
 	}
-	return h.db.DisplayNames(ctx, rooms, ivrs, itps)
+	return h.store.DisplayNames(ctx, rooms, ivrs, itps)
 }

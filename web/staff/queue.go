@@ -69,107 +69,154 @@ func urgency(l string, p int) string {
 }
 
 func (h *Handler) offices(ctx context.Context) ([]resources.Office, error) {
-	return h.db.ActiveOffices(ctx)
+	return h.store.ActiveOffices(ctx)
 }
 
+// queueQuery is what the queue's URL asks for: the filters as typed, the
+// store's filter and the page.
+type queueQuery struct {
+	lang, office, deadline, priority string
+	filter                           resources.QueueFilter
+	page                             int
+}
+
+// queue lists the pending interviews, most urgent first, a page at a time,
+// with the filters' choices.
 func (h *Handler) queue(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
 	ctx := r.Context()
-	q := r.URL.Query()
 	c, err := h.clock(ctx)
 	if err != nil {
 		return "", err
 	}
 	v.Title, v.Nav = v.T("queue.title"), "queue"
-	lang, off, dl, pr := strings.TrimSpace(q.Get("language")), q.Get("office"), q.Get("deadline"), q.Get("priority")
-	f := resources.QueueFilter{Language: lang, Office: off}
-	if dl != "" {
-		d, err := solver.ParseDate(dl)
-		if err != nil {
-			return "", errs.E(errs.Invalid, "%s", v.T("err.deadline"))
-		}
-		f.Deadline = d.String()
-	}
-	if pr != "" {
-		n, err := strconv.Atoi(pr)
-		if err != nil || n < 1 {
-			return "", errs.E(errs.Invalid, "%s", v.T("err.priority"))
-		}
-		f.MinPriority = n
-	}
-	data := queueData{Deadline: dl, Filtered: lang != "" || off != "" || dl != "" || pr != "", Ref: longDate(v.L, c.ref), RiskDays: riskDays}
-	page := 1
-	if ps := q.Get("page"); ps != "" {
-		if page, err = strconv.Atoi(ps); err != nil || page < 1 {
-			return "", errs.E(errs.Invalid, "%s", v.T("err.page"))
-		}
-	}
-	entries, total, err := h.db.Queue(ctx, f, queuePage, (page-1)*queuePage)
+	qq, err := parseQueueQuery(v, r)
 	if err != nil {
 		return "", err
+	}
+	data := queueData{Deadline: qq.deadline, Filtered: qq.lang != "" || qq.office != "" || qq.deadline != "" || qq.priority != "",
+		Ref: longDate(v.L, c.ref), RiskDays: riskDays}
+	if err := h.queueRows(ctx, v, r, c, qq, &data); err != nil {
+		return "", err
+	}
+	if err := h.queueChoices(ctx, v, qq, &data); err != nil {
+		return "", err
+	}
+	v.Data = data
+	return "queue", nil
+}
+
+// parseQueueQuery reads the filters and the page of the queue's URL.
+func parseQueueQuery(v *view, r *http.Request) (queueQuery, error) {
+	q := r.URL.Query()
+	qq := queueQuery{lang: strings.TrimSpace(q.Get("language")), office: q.Get("office"), deadline: q.Get("deadline"),
+		priority: q.Get("priority"), page: 1}
+	qq.filter = resources.QueueFilter{Language: qq.lang, Office: qq.office}
+	if qq.deadline != "" {
+		d, err := solver.ParseDate(qq.deadline)
+		if err != nil {
+			return qq, errs.E(errs.Invalid, "%s", v.T("err.deadline"))
+		}
+		qq.filter.Deadline = d.String()
+	}
+	if qq.priority != "" {
+		n, err := strconv.Atoi(qq.priority)
+		if err != nil || n < 1 {
+			return qq, errs.E(errs.Invalid, "%s", v.T("err.priority"))
+		}
+		qq.filter.MinPriority = n
+	}
+	if ps := q.Get("page"); ps != "" {
+		n, err := strconv.Atoi(ps)
+		if err != nil || n < 1 {
+			return qq, errs.E(errs.Invalid, "%s", v.T("err.page"))
+		}
+		qq.page = n
+	}
+	return qq, nil
+}
+
+// queueRows reads the page's rows, with the links to the pages around and
+// each row's risk of being late.
+func (h *Handler) queueRows(ctx context.Context, v *view, r *http.Request, c *clock, qq queueQuery, data *queueData) error {
+	entries, total, err := h.store.Queue(ctx, qq.filter, queuePage, (qq.page-1)*queuePage)
+	if err != nil {
+		return err
 	}
 	names, err := h.officeNames(ctx)
 	if err != nil {
-		return "", err
+		return err
 	}
 	data.Total = total
-	data.First, data.Last = (page-1)*queuePage+1, (page-1)*queuePage+len(entries)
+	data.First, data.Last = (qq.page-1)*queuePage+1, (qq.page-1)*queuePage+len(entries)
 	link := func(p int) string {
 		u := *r.URL
-		qq := u.Query()
-		qq.Set("page", strconv.Itoa(p))
-		u.RawQuery = qq.Encode()
+		q := u.Query()
+		q.Set("page", strconv.Itoa(p))
+		u.RawQuery = q.Encode()
 		return u.RequestURI()
 	}
-	if page > 1 {
-		data.Prev = link(page - 1)
+	if qq.page > 1 {
+		data.Prev = link(qq.page - 1)
 	}
 	if data.Last < total {
-		data.Next = link(page + 1)
+		data.Next = link(qq.page + 1)
 	}
 	for _, e := range entries {
-		offices := make([]string, len(e.Offices))
-		for i, o := range e.Offices {
-			offices[i] = o
-			if n, ok := names[o]; ok {
-				offices[i] = n
-			}
-		}
-		x := queueRow{ID: e.ID, Language: e.Language, Duration: e.DurationMinutes, Earliest: e.Earliest, Deadline: e.Deadline,
-			Latest: e.Latest, Priority: e.Priority, Urgency: urgency(v.L, e.Priority), Offices: offices, Held: e.Held}
-		if x.Deadline != "" {
-			x.HasDeadline = true
-			if d, err := solver.ParseDate(x.Deadline); err == nil {
-				x.DaysLeft = int(d - c.ref)
-				switch {
-				case d < c.ref:
-					x.Risk = v.T("queue.overdue")
-				case d-c.ref <= riskDays:
-					x.Risk = v.T("queue.atrisk.word")
-				}
-			}
-			if x.Risk != "" {
-				data.AtRisk++
-			}
+		x := queueRowOf(v, c, e, names)
+		if x.Risk != "" {
+			data.AtRisk++
 		}
 		data.Rows = append(data.Rows, x)
 	}
+	return nil
+}
 
-	// Filter choices: the languages of pending interviews, the offices.
+// queueRowOf is one row: offices by name, and at risk or overdue by its
+// deadline.
+func queueRowOf(v *view, c *clock, e resources.QueueEntry, names map[string]string) queueRow {
+	offices := make([]string, len(e.Offices))
+	for i, o := range e.Offices {
+		offices[i] = o
+		if n, ok := names[o]; ok {
+			offices[i] = n
+		}
+	}
+	x := queueRow{ID: e.ID, Language: e.Language, Duration: e.DurationMinutes, Earliest: e.Earliest, Deadline: e.Deadline,
+		Latest: e.Latest, Priority: e.Priority, Urgency: urgency(v.L, e.Priority), Offices: offices, Held: e.Held}
+	if x.Deadline == "" {
+		return x
+	}
+	x.HasDeadline = true
+	if d, err := solver.ParseDate(x.Deadline); err == nil {
+		x.DaysLeft = int(d - c.ref)
+		switch {
+		case d < c.ref:
+			x.Risk = v.T("queue.overdue")
+		case d-c.ref <= riskDays:
+			x.Risk = v.T("queue.atrisk.word")
+		}
+	}
+	return x
+}
+
+// queueChoices are the filters' choices: the languages of pending
+// interviews, the offices, the priorities.
+func (h *Handler) queueChoices(ctx context.Context, v *view, qq queueQuery, data *queueData) error {
 	langs, err := h.pendingLanguages(ctx, v.L)
 	if err != nil {
-		return "", err
+		return err
 	}
-	data.Languages = append(data.Languages, option{Value: "", Label: v.T("queue.all.languages"), Selected: lang == ""})
+	data.Languages = append(data.Languages, option{Value: "", Label: v.T("queue.all.languages"), Selected: qq.lang == ""})
 	for _, l := range langs {
-		data.Languages = append(data.Languages, option{Value: l, Label: langName(v.L, l), Selected: strings.EqualFold(l, lang)})
+		data.Languages = append(data.Languages, option{Value: l, Label: langName(v.L, l), Selected: strings.EqualFold(l, qq.lang)})
 	}
 	offs, err := h.offices(ctx)
 	if err != nil {
-		return "", err
+		return err
 	}
-	data.Offices = append(data.Offices, option{Value: "", Label: v.T("queue.all.offices"), Selected: off == ""})
+	data.Offices = append(data.Offices, option{Value: "", Label: v.T("queue.all.offices"), Selected: qq.office == ""})
 	for _, o := range offs {
-		data.Offices = append(data.Offices, option{Value: o.ID, Label: o.Name, Selected: o.ID == off})
+		data.Offices = append(data.Offices, option{Value: o.ID, Label: o.Name, Selected: o.ID == qq.office})
 	}
 	for _, p := range []string{"", "2", "3"} {
 		label := v.T("queue.all.priorities")
@@ -177,15 +224,14 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, v *view) (string
 			n, _ := strconv.Atoi(p)
 			label = v.T("urgency.ormore", urgency(v.L, n))
 		}
-		data.Priority = append(data.Priority, option{Value: p, Label: label, Selected: p == pr})
+		data.Priority = append(data.Priority, option{Value: p, Label: label, Selected: p == qq.priority})
 	}
-	v.Data = data
-	return "queue", nil
+	return nil
 }
 
 // pendingLanguages lists the languages of pending interviews, by name.
 func (h *Handler) pendingLanguages(ctx context.Context, l string) ([]string, error) {
-	langs, err := h.db.PendingLanguages(ctx)
+	langs, err := h.store.PendingLanguages(ctx)
 	if err != nil {
 		return nil, err
 	}

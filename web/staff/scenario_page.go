@@ -76,7 +76,7 @@ func (h *Handler) scenarioOf(r *http.Request) (*resources.ScenarioRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	return h.db.Scenario(r.Context(), id)
+	return h.store.Scenario(r.Context(), id)
 }
 
 // scenarioPage shows a scenario's progress, then its comparison.
@@ -269,7 +269,7 @@ func (h *Handler) scenarioCancel(w http.ResponseWriter, r *http.Request, v *view
 	if err != nil {
 		return "", err
 	}
-	if _, err := h.cfg.Plans.CancelScenario(r.Context(), id); err != nil {
+	if _, err := h.plans.CancelScenario(r.Context(), id); err != nil {
 		return "", err
 	}
 	h.seeOther(w, r, "/scenarios/"+strconv.FormatInt(id, 10), v.T("sc.flash.cancelled"))

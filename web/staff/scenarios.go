@@ -82,7 +82,7 @@ func (h *Handler) renderScenarios(r *http.Request, v *view, f scenarioForm) (str
 	if err != nil {
 		return "", err
 	}
-	page, err := h.db.Scenarios(ctx, resources.ListParams{Limit: 20, Filters: map[string]string{}})
+	page, err := h.store.Scenarios(ctx, resources.ListParams{Limit: 20, Filters: map[string]string{}})
 	if err != nil {
 		return "", err
 	}
@@ -170,7 +170,7 @@ func (h *Handler) scenarioStart(w http.ResponseWriter, r *http.Request, v *view)
 	sc, probs := scenarioOfForm(v, f, names)
 	f.Problems = append(f.Problems, probs...)
 	if len(f.Problems) == 0 {
-		run, err := h.cfg.Plans.StartScenario(r.Context(), scheduler.ScenarioRequest{From: f.From, To: f.To,
+		run, err := h.plans.StartScenario(r.Context(), scheduler.ScenarioRequest{From: f.From, To: f.To,
 			TimeLimit: time.Duration(secs) * time.Second, Scenario: sc, Actor: sessionFrom(r.Context()).Name})
 		if err == nil {
 			h.seeOther(w, r, "/scenarios/"+strconv.FormatInt(run.ID, 10), "")

@@ -2,8 +2,6 @@ package staff
 
 import (
 	"context"
-	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,95 +11,13 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/web/page"
 	websession "github.com/asylum-scheduling/interviews/web/session"
 )
 
-// session is a signed-in user: who signed in (an API token: its id, name
-// and role, never the token itself; or a user of the OpenID provider) and
-// the CSRF token of its forms.
-type session struct {
-	Kind    string // postgres.StaffByToken or postgres.StaffByOIDC
-	Subject string // the token's id, or the provider's subject
-	TokenID int64  // signed in with a token: its id
-	Name    string
-	Role    resources.Role
-	CSRF    string
-	hash    []byte // the SHA-256 of its id
-	flash   string // a confirmation for the next page
-}
-
-// Manager reports whether the session may use the managers' pages.
-func (s *session) Manager() bool { return s != nil && s.Role.Rank() >= resources.RoleManager.Rank() }
-
-// sessions keeps sessions in PostgreSQL, by the SHA-256 of their id: a
-// session id read from the database cannot be used as a cookie. A restart,
-// or another replica, keeps people signed in.
-type sessions struct {
-	db       *postgres.DB
-	now      func() time.Time
-	ttl, max time.Duration
-}
-
-func newSessions(db *postgres.DB, now func() time.Time, ttl, max time.Duration) *sessions {
-	return &sessions{db: db, now: now, ttl: ttl, max: max}
-}
-
-// create starts a session of kind for subject and returns its id (for the
-// cookie).
-func (ss *sessions) create(ctx context.Context, kind, subject, name string, role resources.Role) (string, error) {
-	id := websession.NewSecret()
-	now := ss.now()
-	err := ss.db.CreateStaffSession(ctx, websession.Hash(id), postgres.StaffSession{Kind: kind, Subject: subject, Name: name, Role: role,
-		CSRF: websession.NewSecret(), Expires: now.Add(ss.max)}, now, ss.ttl)
-	return id, err
-}
-
-// get returns the live session of id, or nil; it extends its life.
-func (ss *sessions) get(ctx context.Context, id string) (*session, error) {
-	if id == "" {
-		return nil, nil
-	}
-	k := websession.Hash(id)
-	st, err := ss.db.StaffSessionByHash(ctx, k, ss.now(), ss.ttl)
-	if errs.CodeOf(err) == errs.Unauthorized {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	s := &session{Kind: st.Kind, Subject: st.Subject, Name: st.Name, Role: st.Role, CSRF: st.CSRF, hash: k, flash: st.Flash}
-	if s.Kind == postgres.StaffByToken {
-		if s.TokenID, err = strconv.ParseInt(s.Subject, 10, 64); err != nil {
-			return nil, fmt.Errorf("web: session of token %q: %w", s.Subject, err)
-		}
-	}
-	return s, nil
-}
-
-// setFlash keeps a confirmation for the session's next page.
-func (ss *sessions) setFlash(ctx context.Context, s *session, msg string) error {
-	return ss.db.SetStaffFlash(ctx, s.hash, msg)
-}
-
-// popFlash returns and forgets the session's confirmation.
-func (ss *sessions) popFlash(ctx context.Context, s *session) (string, error) {
-	if s.flash == "" {
-		return "", nil
-	}
-	msg := s.flash
-	s.flash = ""
-	return msg, ss.db.SetStaffFlash(ctx, s.hash, "")
-}
-
-func (ss *sessions) delete(ctx context.Context, id string) error {
-	return ss.db.DeleteStaffSession(ctx, websession.Hash(id))
-}
-
-// deleteAll ends every session of the subject of s (sign-out everywhere, a
-// revoked token).
-func (ss *sessions) deleteAll(ctx context.Context, s *session) (int64, error) {
-	return ss.db.DeleteStaffSessionsOf(ctx, s.Kind, s.Subject)
-}
+// session is a signed-in member of staff (web/session keeps the staff's
+// sessions: websession.Staff).
+type session = websession.StaffUser
 
 type ctxKey int
 
@@ -112,14 +28,9 @@ func sessionFrom(ctx context.Context) *session {
 	return s
 }
 
-func setCookie(w http.ResponseWriter, name, value string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
-		Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-}
-
 // loadSession puts the request's session, if any, in its context. The
-// token behind it is checked on every request: a revoked token (or one whose
-// role changed) ends the session at once.
+// token behind it is checked on every request (websession.Staff.Get): a
+// revoked token (or one whose role changed) ends the session at once.
 func (h *Handler) loadSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := r.Cookie(websession.StaffCookie)
@@ -127,21 +38,10 @@ func (h *Handler) loadSession(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		s, err := h.sessions.get(r.Context(), c.Value)
+		s, err := h.sessions.Get(r.Context(), c.Value)
 		if err != nil {
 			h.fail(w, r, err)
 			return
-		}
-		if s != nil && s.Kind == postgres.StaffByToken {
-			role, live, err := h.db.TokenRole(r.Context(), s.TokenID)
-			if err == nil && (!live || role != s.Role) {
-				_, err = h.sessions.deleteAll(r.Context(), s)
-				s = nil
-			}
-			if err != nil {
-				h.fail(w, r, err)
-				return
-			}
 		}
 		if s == nil {
 			websession.SetCookie(w, websession.StaffCookie, "", -1)
@@ -183,11 +83,11 @@ func (h *Handler) requireSession(min resources.Role) func(http.Handler) http.Han
 
 // safeNext returns a local path to go to after signing in.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.HasPrefix(next, "/signin") || strings.HasPrefix(next, "/signout") || strings.HasPrefix(next, "/auth/") {
+	p, ok := page.LocalPath(next)
+	if !ok || strings.HasPrefix(p, "/signin") || strings.HasPrefix(p, "/signout") || strings.HasPrefix(p, "/auth/") {
 		return "/queue"
 	}
-	return next
+	return p
 }
 
 type signinData struct {
@@ -237,7 +137,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	if wait, ok := h.signinAllowed(r); !ok {
 		secs := int(wait.Seconds()) + 1
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		h.log.Warn("web: sign-in throttled", "client", clientAddr(r))
+		h.log.Warn("web: sign-in throttled", "client", h.proxies.Client(r))
 		h.renderSignin(w, r, http.StatusTooManyRequests, staffT(staffLocale(r), "si.throttled", secs))
 		return
 	}
@@ -246,7 +146,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 		h.renderSignin(w, r, http.StatusUnauthorized, staffT(staffLocale(r), "si.enter"))
 		return
 	}
-	t, err := h.db.Authenticate(r.Context(), token)
+	t, err := h.sessions.Authenticate(r.Context(), token)
 	if err != nil {
 		if errs.CodeOf(err) == errs.Unauthorized {
 			h.log.Info("web: sign-in refused")
@@ -261,7 +161,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	websession.SetCookie(w, websession.StaffCookie, id, int(h.cfg.SessionMax/time.Second))
+	websession.SetCookie(w, websession.StaffCookie, id, int(h.sessionMax/time.Second))
 	websession.SetCookie(w, websession.SigninCookie, "", -1)
 	h.log.Info("web: signed in", "token_id", t.ID, "role", string(t.Role))
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
@@ -271,11 +171,11 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 // (signing in again, maybe as someone else, leaves nothing behind).
 func (h *Handler) startSession(r *http.Request, kind, subject, name string, role resources.Role) (string, error) {
 	if c, err := r.Cookie(websession.StaffCookie); err == nil && c.Value != "" {
-		if err := h.sessions.delete(r.Context(), c.Value); err != nil {
+		if err := h.sessions.Delete(r.Context(), c.Value); err != nil {
 			return "", err
 		}
 	}
-	return h.sessions.create(r.Context(), kind, subject, name, role)
+	return h.sessions.Create(r.Context(), kind, subject, name, role)
 }
 
 // signout ends the session, or with everywhere=1 every session of the
@@ -283,7 +183,7 @@ func (h *Handler) startSession(r *http.Request, kind, subject, name string, role
 func (h *Handler) signout(w http.ResponseWriter, r *http.Request) {
 	if r.PostFormValue("everywhere") != "" {
 		if s := sessionFrom(r.Context()); s != nil {
-			n, err := h.sessions.deleteAll(r.Context(), s)
+			n, err := h.sessions.DeleteAll(r.Context(), s)
 			if err != nil {
 				h.fail(w, r, err)
 				return
@@ -291,7 +191,7 @@ func (h *Handler) signout(w http.ResponseWriter, r *http.Request) {
 			h.log.Info("web: signed out everywhere", "kind", s.Kind, "sessions", n)
 		}
 	} else if c, err := r.Cookie(websession.StaffCookie); err == nil {
-		if err := h.sessions.delete(r.Context(), c.Value); err != nil {
+		if err := h.sessions.Delete(r.Context(), c.Value); err != nil {
 			h.fail(w, r, err)
 			return
 		}
@@ -300,39 +200,11 @@ func (h *Handler) signout(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/signin?signed_out=1", http.StatusSeeOther)
 }
 
-// Sign-in throttling: attempts per client address (a burst, then one every
-// half minute) and for the whole server (against guessing from many
-// addresses at once). A throttled attempt is refused before its token is
-// looked at, so even the right token waits.
-var (
-	signinPerClient = struct {
-		perSecond float64
-		burst     int
-	}{1.0 / 30, 10}
-	signinPerServer = struct {
-		perSecond float64
-		burst     int
-	}{5, 200}
-)
-
-// signinAllowed takes one attempt from the client's and the server's
-// budgets, or says how long to wait.
+// signinAllowed takes one attempt from the sign-in gate (the client's
+// budget and the server's, shared with the portal's links), or says how
+// long to wait. A throttled attempt is refused before its token is looked
+// at, so even the right token waits.
 func (h *Handler) signinAllowed(r *http.Request) (time.Duration, bool) {
-	now := h.now()
-	if ok, wait := h.signinByClient.Allow(clientAddr(r), now); !ok {
-		return wait, false
-	}
-	if ok, wait := h.signinAll.Allow("all", now); !ok {
-		return wait, false
-	}
-	return 0, true
-}
-
-// clientAddr is the client's address (without the port).
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+	ok, wait := h.signinGate.Allow(h.proxies.Client(r), h.now())
+	return wait, ok
 }

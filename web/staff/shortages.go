@@ -50,11 +50,11 @@ type shortageData struct {
 // place for want of an interpreter.
 func (h *Handler) latestUnplaced(r *http.Request) (map[string]bool, error) {
 	out := map[string]bool{}
-	id, err := h.db.LatestPlan(r.Context())
+	id, err := h.store.LatestPlan(r.Context())
 	if err != nil || id == 0 {
 		return out, err
 	}
-	p, err := h.db.Plan(r.Context(), id, true)
+	p, err := h.store.Plan(r.Context(), id, true)
 	if err != nil || p.Result == nil {
 		return out, err
 	}
@@ -87,7 +87,7 @@ func (h *Handler) shortages(w http.ResponseWriter, r *http.Request, v *view) (st
 	}
 	win := shortageWindow{ref: c.ref, start: monday(c.ref), weeks: weeks, loc: c.loc}
 	end := win.start + solver.Date(7*weeks) - 1
-	in, err := h.db.Export(ctx, c.ref.String(), end.String())
+	in, err := h.store.Export(ctx, c.ref.String(), end.String())
 	if err != nil {
 		return "", err
 	}

@@ -24,15 +24,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
+	"github.com/asylum-scheduling/interviews/internal/clientaddr"
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
-	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/internal/ratelimit"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/web/page"
 	websession "github.com/asylum-scheduling/interviews/web/session"
-	"github.com/go-chi/chi/v5"
 )
 
 //go:embed templates/*.html
@@ -40,7 +41,11 @@ var templateFS embed.FS
 
 // Config is what the staff pages need.
 type Config struct {
-	DB *postgres.DB
+	// Store is the store, read-only (Store); Sessions the staff's
+	// sessions' own part of it. Both are required; cmd/interviewd passes
+	// the one *postgres.DB for both.
+	Store    Store
+	Sessions websession.StaffStore
 	// Booking is the booking workflow (suggestions, holds, bookings): the
 	// API's, so that suggestion ids work in both. Required.
 	Booking *scheduler.Service
@@ -59,21 +64,33 @@ type Config struct {
 	// TokenSignin keeps sign-in with an API token on beside OIDC
 	// (WEB_TOKEN_SIGNIN=on). Without OIDC token sign-in is always on.
 	TokenSignin bool
+	// SigninGate is the budget of sign-in attempts per client and for the
+	// server, shared with the portal's links (nil: one of its own).
+	SigninGate *ratelimit.Gate
+	// Proxies are the trusted proxies whose X-Forwarded-* headers tell the
+	// client's address and scheme (TRUSTED_PROXIES); zero: none.
+	Proxies clientaddr.Proxies
 }
 
 // Handler serves the staff pages (see Mount).
 type Handler struct {
-	cfg      Config
-	db       *postgres.DB
-	log      *slog.Logger
-	now      func() time.Time
-	sessions *sessions
-	oidc     *oidcClient // nil: no OpenID provider
+	// store is read-only: a page changes state through the scheduler's
+	// services (booking, plans), never here.
+	store      Store
+	booking    *scheduler.Service
+	plans      *scheduler.Planner
+	feedBase   string
+	sessionMax time.Duration
+	log        *slog.Logger
+	now        func() time.Time
+	sessions   *websession.Staff
+	oidc       *oidcClient // nil: no OpenID provider
 	// tokenSignin: the sign-in form takes API tokens
 	tokenSignin bool
 	// sign-in attempts per client address and for the whole server
-	signinByClient, signinAll *ratelimit.Limiter
-	pages                     map[string]map[string]*template.Template // by locale, then name
+	signinGate *ratelimit.Gate
+	proxies    clientaddr.Proxies
+	pages      map[string]map[string]*template.Template // by locale, then name
 }
 
 // New returns the staff pages.
@@ -84,8 +101,8 @@ func New(cfg Config) *Handler {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
-	if cfg.DB == nil || cfg.Booking == nil || cfg.Plans == nil {
-		panic("staff.New: DB, Booking and Plans are required")
+	if cfg.Store == nil || cfg.Sessions == nil || cfg.Booking == nil || cfg.Plans == nil {
+		panic("staff.New: Store, Sessions, Booking and Plans are required")
 	}
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 8 * time.Hour
@@ -93,23 +110,19 @@ func New(cfg Config) *Handler {
 	if cfg.SessionMax <= 0 {
 		cfg.SessionMax = 12 * time.Hour
 	}
-	h := &Handler{cfg: cfg, db: cfg.DB, log: cfg.Log, now: cfg.Now,
-		sessions:       newSessions(cfg.DB, cfg.Now, cfg.SessionTTL, cfg.SessionMax),
-		signinByClient: ratelimit.New(signinPerClient.perSecond, signinPerClient.burst),
-		signinAll:      ratelimit.New(signinPerServer.perSecond, signinPerServer.burst)}
+	h := &Handler{store: cfg.Store, booking: cfg.Booking, plans: cfg.Plans, feedBase: cfg.FeedBaseURL, sessionMax: cfg.SessionMax,
+		log: cfg.Log, now: cfg.Now,
+		sessions:   websession.NewStaff(cfg.Sessions, cfg.Now, cfg.SessionTTL, cfg.SessionMax),
+		signinGate: cfg.SigninGate, proxies: cfg.Proxies}
+	if h.signinGate == nil {
+		h.signinGate = scheduler.NewSigninGate()
+	}
 	if cfg.OIDC != nil {
 		h.oidc = newOIDCClient(*cfg.OIDC)
 	}
 	h.tokenSignin = cfg.OIDC == nil || cfg.TokenSignin
 	h.pages = parsePages()
 	return h
-}
-
-// SigninAllowed takes one sign-in attempt from the client's and the
-// server's budgets (the portal's sign-in shares them).
-func (h *Handler) SigninAllowed(r *http.Request) bool {
-	_, ok := h.signinAllowed(r)
-	return ok
 }
 
 // Mount mounts the staff pages on r: sign-in, sign-out and the language
@@ -205,7 +218,7 @@ func (h *Handler) page(f pageFunc) http.HandlerFunc {
 			v.CSRF = s.CSRF
 		}
 		if s != nil {
-			flash, err := h.sessions.popFlash(r.Context(), s)
+			flash, err := h.sessions.PopFlash(r.Context(), s)
 			if err != nil {
 				h.fail(w, r, err)
 				return
@@ -286,7 +299,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 // could write a message that looks like the server's).
 func (h *Handler) seeOther(w http.ResponseWriter, r *http.Request, to, done string) {
 	if s := sessionFrom(r.Context()); s != nil && done != "" {
-		if err := h.sessions.setFlash(r.Context(), s, done); err != nil {
+		if err := h.sessions.SetFlash(r.Context(), s, done); err != nil {
 			h.fail(w, r, err)
 			return
 		}
