@@ -75,6 +75,9 @@ func NewSigninGate() *ratelimit.Gate {
 // staff's sign-in uses too. Call it before serving.
 func (p *Portal) UseSigninGate(g *ratelimit.Gate) { p.gate = g }
 
+// SigninGate is the sign-in gate the portal takes attempts from.
+func (p *Portal) SigninGate() *ratelimit.Gate { return p.gate }
+
 // NewPortal returns the portal service. It starts one goroutine that sends
 // sign-in mails (so that asking for a link answers at once and the same
 // whether the address is known or not); it ends with ctx.

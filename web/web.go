@@ -19,8 +19,10 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/asylum-scheduling/interviews/internal/clientaddr"
 	"github.com/asylum-scheduling/interviews/internal/httprec"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/internal/ratelimit"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/web/page"
 	"github.com/asylum-scheduling/interviews/web/portal"
@@ -64,6 +66,11 @@ type Config struct {
 	// TokenSignin keeps sign-in with an API token on beside OIDC
 	// (WEB_TOKEN_SIGNIN=on). Without OIDC token sign-in is always on.
 	TokenSignin bool
+	// SigninGate is the sign-in budget the staff's sign-in shares with the
+	// portal's links; nil: the Portal's (or, without one, a gate of its own).
+	SigninGate *ratelimit.Gate
+	// Proxies are the trusted proxies (TRUSTED_PROXIES); zero: none.
+	Proxies clientaddr.Proxies
 }
 
 // Handler serves the pages (and passes the API's paths to the API).
@@ -89,13 +96,16 @@ func New(cfg Config) *Handler {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 30 * time.Second
 	}
+	if cfg.SigninGate == nil && cfg.Portal != nil {
+		cfg.SigninGate = cfg.Portal.SigninGate()
+	}
 	h := &Handler{api: cfg.API, requestTimeout: cfg.RequestTimeout, log: cfg.Log}
 	h.staff = staff.New(staff.Config{Store: cfg.DB, Sessions: cfg.DB, Booking: cfg.Booking, Plans: cfg.Plans, Log: cfg.Log, Now: cfg.Now,
 		FeedBaseURL: cfg.FeedBaseURL, SessionTTL: cfg.SessionTTL, SessionMax: cfg.SessionMax, OIDC: cfg.OIDC,
-		TokenSignin: cfg.TokenSignin})
+		TokenSignin: cfg.TokenSignin, SigninGate: cfg.SigninGate, Proxies: cfg.Proxies})
 	if cfg.Portal != nil {
 		h.portal = portal.New(portal.Config{Service: cfg.Portal, Log: cfg.Log, Now: cfg.Now, FeedBaseURL: cfg.FeedBaseURL,
-			SigninAllowed: h.staff.SigninAllowed})
+			Proxies: cfg.Proxies})
 	}
 	h.router = h.routes()
 	return h
