@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -223,14 +222,6 @@ func (p *Portal) SetLocale(ctx context.Context, s, locale string) error {
 // SignOut ends a session.
 func (p *Portal) SignOut(ctx context.Context, s string) error {
 	return p.db.DeletePortalSession(ctx, Hash(s))
-}
-
-// CheckCSRF compares a form's token with the session's.
-func CheckCSRF(sess *resources.PortalSession, token string) error {
-	if sess == nil || subtle.ConstantTimeCompare([]byte(sess.CSRF), []byte(token)) != 1 {
-		return errs.E(errs.Forbidden, "the form has expired: reload the page and try again")
-	}
-	return nil
 }
 
 // interpreterOf returns the session's interpreter id, or an error for

@@ -75,11 +75,14 @@ type Config struct {
 
 // Handler serves the pages (and passes the API's paths to the API).
 type Handler struct {
-	cfg    Config
-	log    *slog.Logger
-	staff  *staff.Handler
-	portal *portal.Handler // nil: no portal
-	router chi.Router
+	// No store here: the staff pages get it read-only (staff.Store) and
+	// their sessions' part through web/session; the portal, its service.
+	api            http.Handler
+	requestTimeout time.Duration
+	log            *slog.Logger
+	staff          *staff.Handler
+	portal         *portal.Handler // nil: no portal
+	router         chi.Router
 }
 
 // New returns the pages' handler.
@@ -96,7 +99,7 @@ func New(cfg Config) *Handler {
 	if cfg.SigninGate == nil && cfg.Portal != nil {
 		cfg.SigninGate = cfg.Portal.SigninGate()
 	}
-	h := &Handler{cfg: cfg, log: cfg.Log}
+	h := &Handler{api: cfg.API, requestTimeout: cfg.RequestTimeout, log: cfg.Log}
 	h.staff = staff.New(staff.Config{Store: cfg.DB, Sessions: cfg.DB, Booking: cfg.Booking, Plans: cfg.Plans, Log: cfg.Log, Now: cfg.Now,
 		FeedBaseURL: cfg.FeedBaseURL, SessionTTL: cfg.SessionTTL, SessionMax: cfg.SessionMax, OIDC: cfg.OIDC,
 		TokenSignin: cfg.TokenSignin, SigninGate: cfg.SigninGate, Proxies: cfg.Proxies})
@@ -149,11 +152,11 @@ func apiPath(p string) bool {
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if apiPath(r.URL.Path) {
-		if h.cfg.API == nil {
+		if h.api == nil {
 			http.NotFound(w, r)
 			return
 		}
-		h.cfg.API.ServeHTTP(w, r)
+		h.api.ServeHTTP(w, r)
 		return
 	}
 	h.router.ServeHTTP(w, decodedPath(r))
@@ -178,7 +181,7 @@ func decodedPath(r *http.Request) *http.Request {
 // gets a readable 503 in time, not a page that never comes.
 func (h *Handler) deadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), h.cfg.RequestTimeout)
+		ctx, cancel := context.WithTimeout(r.Context(), h.requestTimeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
