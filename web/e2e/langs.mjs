@@ -7,6 +7,8 @@
 //   BASE_URL        the server
 //   MANAGER_TOKEN   a manager's API token
 //   PAGES           JSON list of the pages' paths
+//   MANUAL          JSON {Case, Start, Room, Interviewer}: booking that case
+//                   by hand so is refused (issue 24, point 6)
 //   SHOTS           folder for the screenshots
 //   PLAYWRIGHT_DIR  where playwright-core is installed
 // Prints one JSON line with what it saw; exits non-zero on any failure.
@@ -33,7 +35,38 @@ function check(cond, msg) {
   if (!cond) throw new Error(msg);
 }
 
-const out = { pages: 0, a11y: {}, overflow: {}, markup: {} };
+const out = { pages: 0, a11y: {}, overflow: {}, markup: {}, manual: {} };
+
+// The words each language's pages use, where a step looks for them.
+const words = {
+  fi: { notBooked: 'Ei varattu:' },
+  sv: { notBooked: 'Inte bokat:' },
+};
+
+// manualRefused books a case by hand into a room or with a person already
+// booked then: the form stays open with the choices, and the refusal names
+// the room or person in the page's language (point 6).
+async function manualRefused(page, lang, kind) {
+  const m = JSON.parse(env('MANUAL'));
+  await page.goto(base + '/cases/' + m.Case);
+  await page.locator('#manual summary').click();
+  await page.locator('#m-start').fill(m.Start);
+  await page.locator('#m-room').selectOption(m.Room);
+  await page.locator('#m-interviewer').selectOption(m.Interviewer);
+  await page.locator('#m-mode').selectOption('remote');
+  await page.locator('#m-reason').fill('käsin');
+  await page.locator('#manual form button[type="submit"]').click();
+  const problem = page.locator('#manual-problem');
+  await problem.waitFor();
+  const text = (await problem.innerText()).trim();
+  check(text.startsWith(words[lang].notBooked), `${lang} ${kind}: the refusal says ${text}`);
+  check(await page.locator('#manual').getAttribute('open') !== null, `${lang} ${kind}: the form closed`);
+  const kept = [await page.locator('#m-start').inputValue(), await page.locator('#m-room').inputValue(),
+    await page.locator('#m-interviewer').inputValue(), await page.locator('#m-mode').inputValue(), await page.locator('#m-reason').inputValue()];
+  check(JSON.stringify(kept) === JSON.stringify([m.Start, m.Room, m.Interviewer, 'remote', 'käsin']), `${lang} ${kind}: kept ${kept}`);
+  out.manual[`${lang}-${kind}`] = text;
+  await look(page, lang, `langs-${lang}-${kind}-manual`);
+}
 
 // look saves a screenshot and checks the page: its language, no markup as
 // text, no serious accessibility finding, no sideways scrolling.
@@ -91,6 +124,7 @@ try {
         await pg.goto(base + path);
         await look(pg, lang, `langs-${lang}-${kind}-${String(i).padStart(2, '0')}`);
       }
+      await manualRefused(pg, lang, kind);
     }
   }
   console.log(JSON.stringify(out));
