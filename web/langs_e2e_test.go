@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +22,7 @@ type langsResult struct {
 	Pages                  int
 	A11y, Overflow, Markup map[string]int
 	Manual                 map[string]string // the refusal of Book by hand, by language and screen
+	Confirm                map[string]string // what accepting a plan will do, by language and screen
 }
 
 // TestBrowserStaffInFinnishAndSwedish looks at every staff page (a held
@@ -34,6 +36,11 @@ func TestBrowserStaffInFinnishAndSwedish(t *testing.T) {
 	root, node := browserTools(t)
 	e := newEnv(t)
 	_, paths := staffPages(t, e)
+	planID, err := strconv.ParseInt(strings.TrimPrefix(paths[planPage], "/plans/"), 10, 64)
+	require.NoError(t, err)
+	done, err := e.db.Plan(context.Background(), planID, true)
+	require.NoError(t, err)
+	changing := changingPlan(t, e, done)
 	pages, err := json.Marshal(paths)
 	require.NoError(t, err)
 	mc := manualConflict(t, e)
@@ -43,7 +50,7 @@ func TestBrowserStaffInFinnishAndSwedish(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "web", "e2e", "langs.mjs"))
-	cmd.Env = append(os.Environ(), "BASE_URL="+e.srv.URL, "MANAGER_TOKEN="+e.manager, "PAGES="+string(pages), "MANUAL="+string(manual),
+	cmd.Env = append(os.Environ(), "BASE_URL="+e.srv.URL, "MANAGER_TOKEN="+e.manager, "PAGES="+string(pages), "MANUAL="+string(manual), "PLAN="+changing,
 		"SHOTS="+shots, "PLAYWRIGHT_DIR="+filepath.Join(root, ".cache", "playwright"))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -51,12 +58,14 @@ func TestBrowserStaffInFinnishAndSwedish(t *testing.T) {
 	var res langsResult
 	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
 	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &res), stdout.String())
-	require.Equal(t, 4*(len(paths)+1), res.Pages, "every page in two languages on two screens")
+	require.Equal(t, 4*(len(paths)+3), res.Pages, "every page in two languages on two screens")
 	require.Len(t, res.Markup, res.Pages)
 	for name, n := range res.Markup {
 		require.Zero(t, n, "%s: markup shown as text", name)
 		require.LessOrEqual(t, res.Overflow[name], 0, "%s scrolls sideways", name)
 	}
+	// Accepting the plan asks first, with the move and the booking kept.
+	require.Len(t, res.Confirm, 4)
 	// Book by hand refused: the room or person taken, by name.
 	require.Len(t, res.Manual, 4)
 	for k, text := range res.Manual {

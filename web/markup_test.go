@@ -22,6 +22,9 @@ import (
 // clerk reads.
 var markupRE = regexp.MustCompile(`.{0,30}(?:<|class=).{0,30}`)
 
+// planPage is the index of the finished plan's page in staffPages' paths.
+const planPage = 9
+
 // staffPages gets the demo data into the states in which every staff page
 // shows all it can (a case with a hold, a booked case with the times it
 // could move to, a finished plan and scenario) and returns a manager's

@@ -37,16 +37,16 @@ func TestPlansStartAndAccept(t *testing.T) {
 	require.Contains(t, p.body, "Not placed")
 	items := regexp.MustCompile(`name="item" value="([^"]+)"`).FindAllStringSubmatch(p.body, -1)
 	require.NotEmpty(t, items)
-	// Accept one, then all.
+	// Accept one, then all (confirmed: TestPlanAcceptAsksFirst).
 	// Each accept redirects to the plan (a reload does not accept again),
 	// which says what was accepted.
-	p = m.post(loc+"/accept", url.Values{"item": {items[0][1]}})
+	p = m.post(loc+"/accept", url.Values{"item": {items[0][1]}, "confirm": {"1"}})
 	require.Equal(t, http.StatusSeeOther, p.status, p.body)
 	require.Equal(t, loc, p.header.Get("Location"))
 	p = m.get(loc)
 	require.Contains(t, p.body, "Accepted: 1 of 1 booked.")
 	require.Contains(t, p.body, `<tr class="outcome-booked">`)
-	p = m.post(loc+"/accept", url.Values{"all": {"1"}})
+	p = m.post(loc+"/accept", url.Values{"all": {"1"}, "confirm": {"1"}})
 	require.Equal(t, http.StatusSeeOther, p.status)
 	require.Contains(t, m.get(loc).body, "Accepted:")
 	plan, err := e.db.Plan(context.Background(), id, false)

@@ -255,6 +255,9 @@ try {
   // Accept some: untick the last proposal, accept the ticked ones.
   await pm.locator('input[name=item]').last().uncheck();
   await pm.getByRole('button', { name: 'Accept the ticked ones' }).click();
+  // First what accepting will do, then the confirmation books.
+  await pm.getByRole('heading', { name: 'Accept the plan?' }).waitFor();
+  await pm.getByRole('button', { name: 'Confirm and accept' }).click();
   await pm.getByRole('heading', { name: 'Accepted', exact: true }).waitFor();
   out.accepted = (await pm.getByRole('status').textContent()).trim();
   out.acceptedRows = await pm.locator('#acc-h ~ table tbody tr').count();

@@ -9,6 +9,8 @@
 //   PAGES           JSON list of the pages' paths
 //   MANUAL          JSON {Case, Start, Room, Interviewer}: booking that case
 //                   by hand so is refused (issue 24, point 6)
+//   PLAN            a plan that moves a booking and cannot keep another
+//                   (point 5): its rows, then Accept all asks to confirm
 //   SHOTS           folder for the screenshots
 //   PLAYWRIGHT_DIR  where playwright-core is installed
 // Prints one JSON line with what it saw; exits non-zero on any failure.
@@ -35,13 +37,30 @@ function check(cond, msg) {
   if (!cond) throw new Error(msg);
 }
 
-const out = { pages: 0, a11y: {}, overflow: {}, markup: {}, manual: {} };
+const out = { pages: 0, a11y: {}, overflow: {}, markup: {}, manual: {}, confirm: {} };
 
 // The words each language's pages use, where a step looks for them.
 const words = {
-  fi: { notBooked: 'Ei varattu:' },
-  sv: { notBooked: 'Inte bokat:' },
+  fi: { notBooked: 'Ei varattu:', confirm: 'Hyväksytäänkö suunnitelma?', moved: 'yksi nykyinen varaus siirretään' },
+  sv: { notBooked: 'Inte bokat:', confirm: 'Godkänna planen?', moved: 'en befintlig bokning flyttas' },
 };
+
+// planConfirm opens a plan that moves a booking and cannot keep another:
+// those rows come first; Accept all shows what will happen and asks to
+// confirm, booking nothing yet (point 5).
+async function planConfirm(page, lang, kind) {
+  await page.goto(base + env('PLAN'));
+  const rows = await page.locator('tbody tr[class^="change-"]').evaluateAll(rs => rs.slice(0, 3).map(r => r.className));
+  check(JSON.stringify(rows) === JSON.stringify(['change-moved', 'change-dropped', 'change-new']), `${lang} ${kind}: plan rows ${rows}`);
+  await look(page, lang, `langs-${lang}-${kind}-plan-changes`);
+  await page.locator('button[name="all"]').click();
+  await page.getByRole('heading', { name: words[lang].confirm }).waitFor();
+  const text = await page.locator('#confirm').innerText();
+  check(text.includes(words[lang].moved), `${lang} ${kind}: the confirmation says ${text}`);
+  check(await page.locator('input[name="item"]:not([disabled])').count() === 0, `${lang} ${kind}: ticks still open while confirming`);
+  out.confirm[`${lang}-${kind}`] = text;
+  await look(page, lang, `langs-${lang}-${kind}-plan-confirm`);
+}
 
 // manualRefused books a case by hand into a room or with a person already
 // booked then: the form stays open with the choices, and the refusal names
@@ -125,6 +144,7 @@ try {
         await look(pg, lang, `langs-${lang}-${kind}-${String(i).padStart(2, '0')}`);
       }
       await manualRefused(pg, lang, kind);
+      await planConfirm(pg, lang, kind);
     }
   }
   console.log(JSON.stringify(out));

@@ -81,6 +81,7 @@ func (h *Handler) planStart(w http.ResponseWriter, r *http.Request, v *view) (st
 type planItem struct {
 	Interview, When, Office, Room, Interviewer, Interpreter, Mode, Before string
 	Moved                                                                 bool
+	Dropped                                                               bool // a booking the plan could not keep: shown as it is, not to accept
 }
 
 // planRefreshSeconds is how often the page of a running plan updates its
@@ -103,6 +104,9 @@ type planData struct {
 	Created        string
 	// BoundLine says how far the plan is from what any plan could do.
 	BoundLine string
+	// Intro says what the plan does to the current bookings.
+	Intro   []string
+	Confirm *planConfirm // what accepting will do, to confirm
 }
 
 func (h *Handler) planOf(r *http.Request) (*resources.Plan, error) {
@@ -118,10 +122,10 @@ func (h *Handler) planPage(w http.ResponseWriter, r *http.Request, v *view) (str
 	if err != nil {
 		return "", err
 	}
-	return h.renderPlan(r, v, p, nil)
+	return h.renderPlan(r, v, p, nil, nil)
 }
 
-func (h *Handler) renderPlan(r *http.Request, v *view, p *resources.Plan, accepted []resources.AcceptedItem) (string, error) {
+func (h *Handler) renderPlan(r *http.Request, v *view, p *resources.Plan, accepted []resources.AcceptedItem, confirm *planConfirm) (string, error) {
 	ctx := r.Context()
 	c, err := h.clock(ctx)
 	if err != nil {
@@ -159,18 +163,8 @@ func (h *Handler) renderPlan(r *http.Request, v *view, p *resources.Plan, accept
 			}
 			return it
 		}
-		for _, iv := range res.Diff.New {
-			d.Items = append(d.Items, item(iv))
-		}
-		for _, m := range res.Diff.Moved {
-			it := item(m.Interview)
-			it.Moved = true
-			it.Before = m.Before.Start
-			if t, err := solver.ParseInstant(m.Before.Start); err == nil {
-				it.Before = v.T("plan.before", i18n.FormatWhen(v.L, t.In(c.loc)), m.Before.Room)
-			}
-			d.Items = append(d.Items, it)
-		}
+		d.Items = h.planItems(ctx, v.L, c.loc, names, res.Diff, item)
+		d.Intro = planIntro(v.L, res.Diff)
 		d.Unscheduled = res.Unscheduled
 		if st := res.Stats; st != nil && st.Bound != nil && st.Gap != nil {
 			d.BoundLine = v.T("plan.bound", res.Score.Medium, *st.Bound)
@@ -184,7 +178,7 @@ func (h *Handler) renderPlan(r *http.Request, v *view, p *resources.Plan, accept
 	if accepted == nil {
 		accepted = p.Accepted
 	}
-	d.Accepted = accepted
+	d.Accepted, d.Confirm = accepted, confirm
 	if len(accepted) > 0 {
 		d.AcceptedN = map[string]int{}
 		for _, a := range accepted {
@@ -211,6 +205,16 @@ func (h *Handler) planAccept(w http.ResponseWriter, r *http.Request, v *view) (s
 			return h.withError(r, v, p, v.T("plan.err.tick"))
 		}
 	}
+	if !confirmed(r) {
+		if p.Result == nil || !resources.Acceptable(p.Status) {
+			return h.withError(r, v, p, v.T("plan.err.notdone"))
+		}
+		c, err := h.planPreview(r.Context(), p, items)
+		if err != nil {
+			return "", err
+		}
+		return h.renderPlan(r, v, p, nil, c)
+	}
 	plan, out, err := h.plans.Accept(r.Context(), p.ID, items, s.Name)
 	if err != nil {
 		if c := errs.CodeOf(err); c == errs.Conflict || c == errs.Invalid {
@@ -230,7 +234,7 @@ func (h *Handler) planAccept(w http.ResponseWriter, r *http.Request, v *view) (s
 
 func (h *Handler) withError(r *http.Request, v *view, p *resources.Plan, msg string) (string, error) {
 	v.Error = msg
-	return h.renderPlan(r, v, p, nil)
+	return h.renderPlan(r, v, p, nil, nil)
 }
 
 func (h *Handler) planCancel(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
@@ -257,5 +261,57 @@ func (h *Handler) planNames(ctx context.Context, p *resources.Plan) (map[string]
 	for _, a := range p.Result.Assignments {
 		rooms, ivrs, itps = append(rooms, a.Room), append(ivrs, a.Interviewer), append(itps, a.Interpreter)
 	}
+	for _, m := range p.Result.Diff.Dropped {
+		rooms, ivrs, itps = append(rooms, m.Before.Room), append(ivrs, m.Before.Interviewer), append(itps, m.Before.Interpreter)
+	}
 	return h.store.DisplayNames(ctx, rooms, ivrs, itps)
+}
+
+// planItems are the rows of the proposed bookings: the bookings the plan
+// moves first, then those it could not keep (shown as they are), then the
+// new ones.
+func (h *Handler) planItems(ctx context.Context, l string, loc *time.Location, offices map[string]string, diff resources.PlanDiff,
+	item func(string) planItem) []planItem {
+	var out []planItem
+	for _, m := range diff.Moved {
+		it := item(m.Interview)
+		it.Moved = true
+		it.Before = m.Before.Start
+		if t, err := solver.ParseInstant(m.Before.Start); err == nil {
+			it.Before = staffT(l, "plan.before", i18n.FormatWhen(l, t.In(loc)), m.Before.Room)
+		}
+		out = append(out, it)
+	}
+	for _, m := range diff.Dropped {
+		b := m.Before
+		it := planItem{Interview: m.Interview, Room: b.Room, Interviewer: b.Interviewer, Interpreter: b.Interpreter,
+			Mode: modeWord(l, b.Mode), Dropped: true, Office: h.roomOffice(ctx, b.Room)}
+		if name := offices[it.Office]; name != "" {
+			it.Office = name
+		}
+		if t, err := solver.ParseInstant(b.Start); err == nil {
+			it.When = i18n.FormatWhen(l, t.In(loc))
+		}
+		out = append(out, it)
+	}
+	for _, iv := range diff.New {
+		out = append(out, item(iv))
+	}
+	return out
+}
+
+// planIntro says what the plan does to the current bookings: moves and
+// bookings it could not keep, or that they stay where they are.
+func planIntro(l string, diff resources.PlanDiff) []string {
+	if len(diff.Moved) == 0 && len(diff.Dropped) == 0 {
+		return []string{staffT(l, "plan.intro.keeps")}
+	}
+	out := []string{staffT(l, "plan.intro.changes")}
+	if n := len(diff.Moved); n > 0 {
+		out = append(out, i18n.Staff.N(l, "plan.intro.moved", n, n))
+	}
+	if n := len(diff.Dropped); n > 0 {
+		out = append(out, i18n.Staff.N(l, "plan.intro.dropped", n, n))
+	}
+	return out
 }

@@ -100,6 +100,7 @@ func localFuncs(l string) template.FuncMap {
 	return template.FuncMap{
 		"T":        func(key string, args ...any) string { return staffT(l, key, args...) },
 		"TH":       func(key string, args ...any) template.HTML { return staffHTML(l, key, args...) },
+		"N":        func(key string, n int) string { return i18n.Staff.N(l, key, n, n) },
 		"lang":     func(tag string) string { return i18n.LanguageName(l, tag) },
 		"langOnly": func(tag string) string { return i18n.LanguageOnly(l, tag) },
 		"money":    func(euros int) string { return i18n.Money(l, euros) },
