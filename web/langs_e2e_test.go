@@ -23,6 +23,7 @@ type langsResult struct {
 	A11y, Overflow, Markup map[string]int
 	Manual                 map[string]string // the refusal of Book by hand, by language and screen
 	Confirm                map[string]string // what accepting a plan will do, by language and screen
+	Moves                  map[string]int    // options of the move list, by language and screen
 }
 
 // TestBrowserStaffInFinnishAndSwedish looks at every staff page (a held
@@ -50,7 +51,7 @@ func TestBrowserStaffInFinnishAndSwedish(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "web", "e2e", "langs.mjs"))
-	cmd.Env = append(os.Environ(), "BASE_URL="+e.srv.URL, "MANAGER_TOKEN="+e.manager, "PAGES="+string(pages), "MANUAL="+string(manual), "PLAN="+changing,
+	cmd.Env = append(os.Environ(), "BASE_URL="+e.srv.URL, "MANAGER_TOKEN="+e.manager, "PAGES="+string(pages), "MANUAL="+string(manual), "PLAN="+changing, "MOVES="+paths[bookedPage],
 		"SHOTS="+shots, "PLAYWRIGHT_DIR="+filepath.Join(root, ".cache", "playwright"))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -58,12 +59,13 @@ func TestBrowserStaffInFinnishAndSwedish(t *testing.T) {
 	var res langsResult
 	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
 	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &res), stdout.String())
-	require.Equal(t, 4*(len(paths)+3), res.Pages, "every page in two languages on two screens")
+	require.Equal(t, 4*(len(paths)+4), res.Pages, "every page in two languages on two screens")
 	require.Len(t, res.Markup, res.Pages)
 	for name, n := range res.Markup {
 		require.Zero(t, n, "%s: markup shown as text", name)
 		require.LessOrEqual(t, res.Overflow[name], 0, "%s scrolls sideways", name)
 	}
+	require.Len(t, res.Moves, 4)
 	// Accepting the plan asks first, with the move and the booking kept.
 	require.Len(t, res.Confirm, 4)
 	// Book by hand refused: the room or person taken, by name.

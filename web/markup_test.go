@@ -22,8 +22,12 @@ import (
 // clerk reads.
 var markupRE = regexp.MustCompile(`.{0,30}(?:<|class=).{0,30}`)
 
-// planPage is the index of the finished plan's page in staffPages' paths.
-const planPage = 9
+// The indexes in staffPages' paths of a booked case and the finished
+// plan's page.
+const (
+	bookedPage = 5
+	planPage   = 9
+)
 
 // staffPages gets the demo data into the states in which every staff page
 // shows all it can (a case with a hold, a booked case with the times it

@@ -11,6 +11,7 @@
 //                   by hand so is refused (issue 24, point 6)
 //   PLAN            a plan that moves a booking and cannot keep another
 //                   (point 5): its rows, then Accept all asks to confirm
+//   MOVES           a booked case with times it could move to (point 2)
 //   SHOTS           folder for the screenshots
 //   PLAYWRIGHT_DIR  where playwright-core is installed
 // Prints one JSON line with what it saw; exits non-zero on any failure.
@@ -37,13 +38,32 @@ function check(cond, msg) {
   if (!cond) throw new Error(msg);
 }
 
-const out = { pages: 0, a11y: {}, overflow: {}, markup: {}, manual: {}, confirm: {} };
+const out = { pages: 0, a11y: {}, overflow: {}, markup: {}, manual: {}, confirm: {}, moves: {} };
 
 // The words each language's pages use, where a step looks for them.
 const words = {
-  fi: { notBooked: 'Ei varattu:', confirm: 'Hyväksytäänkö suunnitelma?', moved: 'yksi nykyinen varaus siirretään' },
-  sv: { notBooked: 'Inte bokat:', confirm: 'Godkänna planen?', moved: 'en befintlig bokning flyttas' },
+  fi: { compared: 'Nykyiseen varaukseen verrattuna:', notBooked: 'Ei varattu:', confirm: 'Hyväksytäänkö suunnitelma?', moved: 'yksi nykyinen varaus siirretään' },
+  sv: { compared: 'Jämfört med nuvarande bokning:', notBooked: 'Inte bokat:', confirm: 'Godkänna planen?', moved: 'en befintlig bokning flyttas' },
 };
+
+// moveList opens a booked case: its other options are numbered from 1,
+// each compared with the current booking, with radio buttons of an
+// ordinary size (point 2).
+async function moveList(page, lang, kind) {
+  await page.goto(base + env('MOVES'));
+  const items = await page.locator('ol.moves > li').evaluateAll(lis => lis.map(li => {
+    const r = li.querySelector('input[type=radio]').getBoundingClientRect();
+    return { rank: li.querySelector('.rank').textContent, cmp: (li.querySelector('.tradeoff') || {}).textContent || '', w: r.width, h: r.height };
+  }));
+  check(items.length > 0, `${lang} ${kind}: no move list`);
+  items.forEach((it, i) => {
+    check(it.rank === `${i + 1}.`, `${lang} ${kind}: option ${i + 1} numbered ${it.rank}`);
+    check(it.cmp.startsWith(words[lang].compared), `${lang} ${kind}: option ${i + 1} says ${it.cmp}`);
+    check(it.w <= 24 && it.h <= 24, `${lang} ${kind}: radio ${it.w}×${it.h} px`);
+  });
+  out.moves[`${lang}-${kind}`] = items.length;
+  await look(page, lang, `langs-${lang}-${kind}-moves`);
+}
 
 // planConfirm opens a plan that moves a booking and cannot keep another:
 // those rows come first; Accept all shows what will happen and asks to
@@ -143,6 +163,7 @@ try {
         await pg.goto(base + path);
         await look(pg, lang, `langs-${lang}-${kind}-${String(i).padStart(2, '0')}`);
       }
+      await moveList(pg, lang, kind);
       await manualRefused(pg, lang, kind);
       await planConfirm(pg, lang, kind);
     }

@@ -180,6 +180,11 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 	if err := h.shownOptions(ctx, v.L, cs, r.URL.Query().Get("sort") == "date", &d); err != nil {
 		return "", err
 	}
+	if current != nil && d.Conflict == nil {
+		if err := h.compareWithBooking(ctx, v.L, current, d.Booking.OfficeID, d.Shown, cs.iv.DurationMinutes, cs.c.loc); err != nil {
+			return "", err
+		}
+	}
 	if d.Pending {
 		if d.Manual, err = h.manualChoices(ctx, v.L, cs.iv, r.PostFormValue("start")); err != nil {
 			return "", err
