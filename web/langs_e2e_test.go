@@ -19,7 +19,7 @@ import (
 // screenshot the axe findings, the sideways scroll and the markup shown as
 // text.
 type langsResult struct {
-	Pages                  int
+	Pages, Wrapped         int
 	A11y, Overflow, Markup map[string]int
 	Manual                 map[string]string // the refusal of Book by hand, by language and screen
 	Confirm                map[string]string // what accepting a plan will do, by language and screen
@@ -61,6 +61,7 @@ func TestBrowserStaffInFinnishAndSwedish(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &res), stdout.String())
 	require.Equal(t, 4*(len(paths)+4), res.Pages, "every page in two languages on two screens")
 	require.Len(t, res.Markup, res.Pages)
+	require.Zero(t, res.Wrapped, "ids wrapped inside")
 	for name, n := range res.Markup {
 		require.Zero(t, n, "%s: markup shown as text", name)
 		require.LessOrEqual(t, res.Overflow[name], 0, "%s scrolls sideways", name)

@@ -38,7 +38,7 @@ function check(cond, msg) {
   if (!cond) throw new Error(msg);
 }
 
-const out = { pages: 0, a11y: {}, overflow: {}, markup: {}, manual: {}, confirm: {}, moves: {} };
+const out = { pages: 0, wrapped: 0, a11y: {}, overflow: {}, markup: {}, manual: {}, confirm: {}, moves: {} };
 
 // The words each language's pages use, where a step looks for them.
 const words = {
@@ -108,7 +108,8 @@ async function manualRefused(page, lang, kind) {
 }
 
 // look saves a screenshot and checks the page: its language, no markup as
-// text, no serious accessibility finding, no sideways scrolling.
+// text, no id wrapped inside, no serious accessibility finding, no
+// sideways scrolling.
 async function look(page, lang, name) {
   await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
   check(await page.getAttribute('html', 'lang') === lang, `${name}: the page is not in ${lang}`);
@@ -116,6 +117,10 @@ async function look(page, lang, name) {
   const markup = text.match(/.{0,30}(?:<|class=).{0,30}/g) || [];
   out.markup[name] = markup.length;
   check(markup.length === 0, `${name}: markup shown as text: ${JSON.stringify(markup)}`);
+  // Ids after names never wrap inside (point 8).
+  const wrapped = await page.locator('.id, .id-only').evaluateAll(els => els.filter(e => e.getClientRects().length > 1).map(e => e.textContent));
+  out.wrapped += wrapped.length;
+  check(wrapped.length === 0, `${name}: ids wrapped inside: ${JSON.stringify(wrapped)}`);
   const res = await axeFindings(page, env('PLAYWRIGHT_DIR'));
   out.a11y[name] = res.length;
   const bad = serious(res);

@@ -9,7 +9,8 @@ import (
 // attentionRow is one booking that needs a clerk.
 type attentionRow struct {
 	resources.Attention
-	When string
+	When       string
+	OfficeName string // the office by name (its id when it has none)
 }
 
 // attention lists the bookings that need a clerk, the soonest first: the
@@ -24,9 +25,16 @@ func (h *Handler) attention(w http.ResponseWriter, r *http.Request, v *view) (st
 	if err != nil {
 		return "", err
 	}
+	names, err := h.officeNames(r.Context())
+	if err != nil {
+		return "", err
+	}
 	rows := make([]attentionRow, len(as))
 	for i, a := range as {
-		rows[i] = attentionRow{Attention: a, When: when(v.L, a.Start, "", c.loc)}
+		rows[i] = attentionRow{Attention: a, When: when(v.L, a.Start, "", c.loc), OfficeName: names[a.Office]}
+		if rows[i].OfficeName == "" {
+			rows[i].OfficeName = a.Office
+		}
 	}
 	v.Title, v.Nav, v.Data = v.T("att.title"), "attention", rows
 	return "attention", nil

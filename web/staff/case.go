@@ -3,6 +3,7 @@ package staff
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"sort"
@@ -120,7 +121,12 @@ type caseData struct {
 	Language       string // for the links to the language's shortage
 }
 
-type need struct{ Label, Value string }
+// need is one line of what a request needs: a text, or markup (names
+// with their ids).
+type need struct {
+	Label, Value string
+	Rich         template.HTML
+}
 
 // refusal is why a change was refused: the page's own words, or the
 // service's (English) words under a heading in the page's language.
@@ -148,6 +154,7 @@ type caseSubject struct {
 	iv      *resources.Interview
 	c       *clock
 	offices map[string]string // office id → name
+	people  map[string]string // "party/ID", "interviewer/ID" → name, of the request's parties and preferred interviewer
 }
 
 // renderCase builds the case page, with a conflict (and its alternatives in
@@ -204,6 +211,26 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 	return "case", nil
 }
 
+// requestPeople are the names of the request's parties and preferred
+// interviewer, by "party/ID" and "interviewer/ID".
+func (h *Handler) requestPeople(ctx context.Context, iv *resources.Interview) (map[string]string, error) {
+	out, err := h.store.DisplayNames(ctx, nil, []string{iv.PreferredInterviewer}, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range iv.Parties {
+		p, err := h.store.Party(ctx, id)
+		if errs.CodeOf(err) == errs.NotFound {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out["party/"+id] = p.Name
+	}
+	return out, nil
+}
+
 // caseSubject reads the interview of the page, the clock and the offices.
 func (h *Handler) caseSubject(ctx context.Context, id string) (*caseSubject, error) {
 	iv, err := h.store.Interview(ctx, id)
@@ -218,14 +245,18 @@ func (h *Handler) caseSubject(ctx context.Context, id string) (*caseSubject, err
 	if err != nil {
 		return nil, err
 	}
-	return &caseSubject{iv: iv, c: c, offices: offices}, nil
+	people, err := h.requestPeople(ctx, iv)
+	if err != nil {
+		return nil, err
+	}
+	return &caseSubject{iv: iv, c: c, offices: offices, people: people}, nil
 }
 
 // newCaseData is the page's data before the steps fill it: the case, its
 // needs, and the refusal and reason of a change just refused.
 func newCaseData(v *view, cs *caseSubject, r *http.Request, rejected refusal) caseData {
 	iv := cs.iv
-	d := caseData{ID: iv.ID, Case: iv.Case, Status: string(iv.Status), Needs: needsOf(v.L, iv, cs.offices),
+	d := caseData{ID: iv.ID, Case: iv.Case, Status: string(iv.Status), Needs: needsOf(v.L, iv, cs.offices, cs.people),
 		Rejected: rejected.text, RejectedDetail: rejected.detail, Reason: r.PostFormValue("reason"),
 		Pending: iv.Status == resources.StatusPending, Language: iv.Language}
 	if d.Rejected == "" && d.RejectedDetail != "" {

@@ -1,6 +1,7 @@
 package staff
 
 import (
+	"html/template"
 	"strings"
 	"time"
 	"unicode"
@@ -44,9 +45,9 @@ func viewBooking(l string, b *resources.Booking, loc *time.Location, names map[s
 }
 
 // needsOf says what an interview request needs, in plain words.
-func needsOf(l string, iv *resources.Interview, offices map[string]string) []need {
+func needsOf(l string, iv *resources.Interview, offices, people map[string]string) []need {
 	var out []need
-	add := func(k, v string) { out = append(out, need{staffT(l, k), v}) }
+	add := func(k, v string) { out = append(out, need{Label: staffT(l, k), Value: v}) }
 	name := langName(l, iv.Language)
 	if iv.DialectRequired {
 		name = staffT(l, "need.dialect", name)
@@ -91,10 +92,15 @@ func needsOf(l string, iv *resources.Interview, offices map[string]string) []nee
 		}
 	}
 	if len(iv.Parties) > 0 {
-		add("need.parties", staffT(l, "need.parties.v", strings.Join(iv.Parties, ", ")))
+		var who []template.HTML
+		for _, p := range iv.Parties {
+			who = append(who, nameWithID(people["party/"+p], p))
+		}
+		out = append(out, need{Label: staffT(l, "need.parties"), Rich: staffHTML(l, "need.parties.v", joinHTML(who))})
 	}
 	if iv.PreferredInterviewer != "" {
-		add("need.preferred", iv.PreferredInterviewer)
+		out = append(out, need{Label: staffT(l, "need.preferred"),
+			Rich: nameWithID(people["interviewer/"+iv.PreferredInterviewer], iv.PreferredInterviewer)})
 	}
 	if len(iv.ExcludedInterpreters) > 0 {
 		add("need.notinterp", strings.Join(iv.ExcludedInterpreters, ", "))
@@ -152,4 +158,25 @@ func nameID(name, id string) string {
 		return id
 	}
 	return name + " (" + id + ")"
+}
+
+// nameWithID is a person's name with the id after it, the id never
+// wrapped inside (see who); the id alone when there is no name.
+func nameWithID(name, id string) template.HTML {
+	if name == "" {
+		return template.HTML(`<span class="id-only">` + template.HTMLEscapeString(id) + `</span>`)
+	}
+	return template.HTML(template.HTMLEscapeString(name) + ` <span class="id">` + template.HTMLEscapeString(id) + `</span>`)
+}
+
+// joinHTML joins names (markup) with commas.
+func joinHTML(parts []template.HTML) template.HTML {
+	var b strings.Builder
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(string(p))
+	}
+	return template.HTML(b.String())
 }

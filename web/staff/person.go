@@ -113,7 +113,7 @@ func (h *Handler) personFacts(l string, ctx context.Context, d *personData, name
 		return strings.Join(out, ", ")
 	}
 	words := func(xs []string) string { return featureWords(l, xs) }
-	fact := func(key, value string) { d.Facts = append(d.Facts, need{staffT(l, key), value}) }
+	fact := func(key, value string) { d.Facts = append(d.Facts, need{Label: staffT(l, key), Value: value}) }
 	switch d.Kind {
 	case "room":
 		x, err := h.store.Room(ctx, d.ID)

@@ -20,6 +20,7 @@ type weekCell struct {
 
 type langRow struct {
 	Tag, Name    string
+	Dup          bool // another row has the same name (another dialect): the chart names it with its tag
 	Exact        bool // the interviews require this exact dialect
 	Unplaced     int  // pending interviews of it the latest plan could not place
 	Pending      int
@@ -234,7 +235,12 @@ func (win shortageWindow) bookedMinutes(in *solver.Instance) map[string][]int {
 // the backlog first: the largest shortfall, then the most unplaced, then the
 // least capacity for the demand.
 func (d *shortageData) rank(rows map[string]*langRow) {
+	named := map[string]int{}
 	for _, lr := range rows {
+		named[lr.Name]++
+	}
+	for _, lr := range rows {
+		lr.Dup = named[lr.Name] > 1
 		lr.Short = max(0, lr.Demand-lr.Capacity)
 		lr.Blocked = lr.Short > 0
 		for i := range lr.Weeks {

@@ -34,6 +34,7 @@ type Store interface {
 	OfficeWeek(ctx context.Context, office string, from, to time.Time, language string) (*resources.OfficeWeek, error)
 	OpenFlags(ctx context.Context) ([]resources.InterviewFlag, error)
 	Participants(ctx context.Context, booking int64) ([]resources.Participant, error)
+	Party(ctx context.Context, id string) (*resources.Party, error)
 	PendingLanguages(ctx context.Context) ([]string, error)
 	PersonUses(ctx context.Context, kind, id string, from, to time.Time) ([]resources.Use, error)
 	Plan(ctx context.Context, id int64, full bool) (*resources.Plan, error)
