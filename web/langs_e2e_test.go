@@ -21,9 +21,10 @@ import (
 type langsResult struct {
 	Pages, Wrapped         int
 	A11y, Overflow, Markup map[string]int
-	Manual                 map[string]string // the refusal of Book by hand, by language and screen
-	Confirm                map[string]string // what accepting a plan will do, by language and screen
-	Moves                  map[string]int    // options of the move list, by language and screen
+	Manual                 map[string]string  // the refusal of Book by hand, by language and screen
+	Confirm                map[string]string  // what accepting a plan will do, by language and screen
+	Moves                  map[string]int     // options of the move list, by language and screen
+	Header                 map[string]float64 // the staff header's height in px, by language and screen
 }
 
 // TestBrowserStaffInFinnishAndSwedish looks at every staff page (a held
@@ -51,7 +52,7 @@ func TestBrowserStaffInFinnishAndSwedish(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "web", "e2e", "langs.mjs"))
-	cmd.Env = append(os.Environ(), "BASE_URL="+e.srv.URL, "MANAGER_TOKEN="+e.manager, "PAGES="+string(pages), "MANUAL="+string(manual), "PLAN="+changing, "MOVES="+paths[bookedPage],
+	cmd.Env = append(os.Environ(), "BASE_URL="+e.srv.URL, "MANAGER_TOKEN="+e.manager, "PAGES="+string(pages), "MANUAL="+string(manual), "PLAN="+changing, "MOVES="+paths[bookedPage], "HELD="+paths[heldPage],
 		"SHOTS="+shots, "PLAYWRIGHT_DIR="+filepath.Join(root, ".cache", "playwright"))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -59,7 +60,7 @@ func TestBrowserStaffInFinnishAndSwedish(t *testing.T) {
 	var res langsResult
 	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
 	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &res), stdout.String())
-	require.Equal(t, 4*(len(paths)+4), res.Pages, "every page in two languages on two screens")
+	require.Equal(t, 4*(len(paths)+5), res.Pages, "every page in two languages on two screens")
 	require.Len(t, res.Markup, res.Pages)
 	require.Zero(t, res.Wrapped, "ids wrapped inside")
 	for name, n := range res.Markup {
@@ -67,6 +68,11 @@ func TestBrowserStaffInFinnishAndSwedish(t *testing.T) {
 		require.LessOrEqual(t, res.Overflow[name], 0, "%s scrolls sideways", name)
 	}
 	require.Len(t, res.Moves, 4)
+	// A compact header on a phone: a manager's took ~197 px of it, now ~145.
+	require.Len(t, res.Header, 4)
+	for _, k := range []string{"fi-phone", "sv-phone"} {
+		require.LessOrEqual(t, res.Header[k], 150.0, "%s: the header is %v px high", k, res.Header[k])
+	}
 	// Accepting the plan asks first, with the move and the booking kept.
 	require.Len(t, res.Confirm, 4)
 	// Book by hand refused: the room or person taken, by name.

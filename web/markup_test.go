@@ -22,9 +22,10 @@ import (
 // clerk reads.
 var markupRE = regexp.MustCompile(`.{0,30}(?:<|class=).{0,30}`)
 
-// The indexes in staffPages' paths of a booked case and the finished
-// plan's page.
+// The indexes in staffPages' paths of the held case, a booked case and
+// the finished plan's page.
 const (
+	heldPage   = 4
 	bookedPage = 5
 	planPage   = 9
 )

@@ -12,6 +12,7 @@
 //   PLAN            a plan that moves a booking and cannot keep another
 //                   (point 5): its rows, then Accept all asks to confirm
 //   MOVES           a booked case with times it could move to (point 2)
+//   HELD            a case with a hold (point 9: its wording)
 //   SHOTS           folder for the screenshots
 //   PLAYWRIGHT_DIR  where playwright-core is installed
 // Prints one JSON line with what it saw; exits non-zero on any failure.
@@ -38,13 +39,22 @@ function check(cond, msg) {
   if (!cond) throw new Error(msg);
 }
 
-const out = { pages: 0, wrapped: 0, a11y: {}, overflow: {}, markup: {}, manual: {}, confirm: {}, moves: {} };
+const out = { pages: 0, wrapped: 0, a11y: {}, overflow: {}, markup: {}, manual: {}, confirm: {}, moves: {}, header: {} };
 
 // The words each language's pages use, where a step looks for them.
 const words = {
-  fi: { compared: 'Nykyiseen varaukseen verrattuna:', notBooked: 'Ei varattu:', confirm: 'Hyväksytäänkö suunnitelma?', moved: 'yksi nykyinen varaus siirretään' },
-  sv: { compared: 'Jämfört med nuvarande bokning:', notBooked: 'Inte bokat:', confirm: 'Godkänna planen?', moved: 'en befintlig bokning flyttas' },
+  fi: { held: 'Alustava varaus tälle puhuttelulle', compared: 'Nykyiseen varaukseen verrattuna:', notBooked: 'Ei varattu:', confirm: 'Hyväksytäänkö suunnitelma?', moved: 'yksi nykyinen varaus siirretään' },
+  sv: { held: 'Preliminär bokning för intervjun', compared: 'Jämfört med nuvarande bokning:', notBooked: 'Inte bokat:', confirm: 'Godkänna planen?', moved: 'en befintlig bokning flyttas' },
 };
+
+// wording opens the held case: the hold is an "alustava varaus" /
+// "preliminär bokning"; it measures the staff header (point 9).
+async function wording(page, lang, kind) {
+  await page.goto(base + env('HELD'));
+  await page.getByRole('heading', { name: words[lang].held }).waitFor();
+  out.header[`${lang}-${kind}`] = await page.locator('header.top').evaluate(h => h.getBoundingClientRect().height);
+  await look(page, lang, `langs-${lang}-${kind}-held`);
+}
 
 // moveList opens a booked case: its other options are numbered from 1,
 // each compared with the current booking, with radio buttons of an
@@ -168,6 +178,7 @@ try {
         await pg.goto(base + path);
         await look(pg, lang, `langs-${lang}-${kind}-${String(i).padStart(2, '0')}`);
       }
+      await wording(pg, lang, kind);
       await moveList(pg, lang, kind);
       await manualRefused(pg, lang, kind);
       await planConfirm(pg, lang, kind);
