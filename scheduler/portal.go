@@ -285,7 +285,7 @@ func (p *Portal) Decline(ctx context.Context, sess *resources.PortalSession, boo
 	if err != nil {
 		return err
 	}
-	p.booking.obs.Changed(resources.ActionInterpreterReleased, SourceWeb)
+	p.booking.obs.Changed(resources.ActionInterpreterReleased, sourceOf(ctx))
 	for _, b := range append([]int64{rel.Booking.ID}, rel.Others...) {
 		p.requestNext(ctx, b, reason)
 	}

@@ -124,10 +124,18 @@ func headAsGet(next http.Handler) http.Handler {
 	})
 }
 
+// pagesSource tells the services that a request came by the pages (their
+// metrics count by route).
+func pagesSource(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(scheduler.WithSource(r.Context(), scheduler.SourceWeb)))
+	})
+}
+
 func (h *Handler) routes() chi.Router {
 	r := chi.NewRouter()
 	// HEAD is answered wherever GET is (link checkers): the GET page, no body.
-	r.Use(h.observe, securityHeaders, h.deadline, headAsGet)
+	r.Use(h.observe, securityHeaders, h.deadline, headAsGet, pagesSource)
 	static, _ := fs.Sub(staticFS, "static")
 	r.Handle("/static/*", http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static)))))
 	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
