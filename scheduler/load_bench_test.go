@@ -2,6 +2,7 @@ package scheduler_test
 
 import (
 	"context"
+	"os"
 	"runtime"
 	"slices"
 	"testing"
@@ -15,9 +16,11 @@ import (
 // the server solves: one iteration is a list of the interviews and the
 // suggestions for a pending one, on the M instance in a real PostgreSQL.
 // "idle" runs them alone; the others beside two what-if scenarios that
-// solve throughout: "scenarios" as the planner runs them, "-unbounded" as
-// it did before (every run of a scenario at once, no Ps of their own), and
-// "-parallel1" and "-procs" each of the two measures alone. It reports the
+// solve throughout: "scenarios" as the server runs them (in a child
+// process at the lowest priority), "-unbounded" as it did before (in
+// process, every run of a scenario at once), "-inprocess" in process with
+// Ps of their own and one run at a time, "-parallel1" and "-procs" each of
+// those two measures alone. It reports the
 // median and the 90th percentile in ms; the target is a median within 3x
 // of idle (issue 21).
 func BenchmarkRequestsBesideScenarios(b *testing.B) {
@@ -25,12 +28,14 @@ func BenchmarkRequestsBesideScenarios(b *testing.B) {
 		name            string
 		busy            bool
 		parallel, procs int
+		child           bool
 	}{
-		{"idle", false, 0, 0},
-		{"scenarios-unbounded", true, runtime.GOMAXPROCS(0), -1},
-		{"scenarios-parallel1", true, 1, -1},
-		{"scenarios-procs", true, runtime.GOMAXPROCS(0), 2},
-		{"scenarios", true, 0, 0},
+		{"idle", false, 0, 0, false},
+		{"scenarios-unbounded", true, runtime.GOMAXPROCS(0), -1, false},
+		{"scenarios-parallel1", true, 1, -1, false},
+		{"scenarios-procs", true, runtime.GOMAXPROCS(0), 2, false},
+		{"scenarios-inprocess", true, 0, 0, false},
+		{"scenarios", true, 0, -1, true},
 	}
 	for _, c := range cases {
 		busy := c.busy
@@ -41,6 +46,10 @@ func BenchmarkRequestsBesideScenarios(b *testing.B) {
 			}
 			if c.procs != 0 {
 				f.planner.ProcsPerRun = c.procs
+			}
+			if c.child { // as cmd/interviewd wires it; this test binary is the worker (TestMain)
+				cs := &scheduler.ChildSolver{Path: os.Args[0]}
+				f.planner.Solve, f.planner.RunScenario = cs.Solve, cs.Scenario
 			}
 			ctx := context.Background()
 			svc := scheduler.New(f.db, []byte("bench-signing-key-0123456789abcdef"), nil, nil)
