@@ -3,7 +3,7 @@ GO ?= go
 ADDR ?= :8080
 DATA ?= ./.data
 
-.PHONY: all build run test bench lint fuzz deps postgres calendar-parsers browser fmt
+.PHONY: all build run test bench lint fuzz deps postgres calendar-parsers browser fmt image
 
 all: build
 
@@ -43,10 +43,16 @@ lint: deps
 fuzz: deps
 	@bash scripts/fuzz-short.sh
 
-# Everything the tests need, the lint, then all tests and a short fuzz run.
+# The container image (Containerfile, buildah, offline), checked by starting it
+# against a throwaway PostgreSQL: see docs/deployment.md.
+image: deps postgres
+	@bash scripts/build-image.sh
+
+# Everything the tests need, the lint, then all tests, a short fuzz run and the image.
 test: deps postgres calendar-parsers browser lint
 	$(GO) test -count=1 -timeout 30m ./...
 	@bash scripts/fuzz-short.sh
+	@bash scripts/build-image.sh
 
 bench: deps postgres
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...

@@ -20,7 +20,7 @@ func testDeps(db *postgres.DB, log *slog.Logger, now func() time.Time) api.Deps 
 	if now == nil {
 		now = time.Now
 	}
-	return api.Deps{Store: db, Booking: booking, Planner: scheduler.NewPlanner(db, booking, log, now),
+	return api.Deps{Store: db, Records: scheduler.NewRecords(db), Booking: booking, Planner: scheduler.NewPlanner(db, booking, log, now),
 		Feeds: api.NewFeedService(api.FeedOptions{}), Metrics: m, Log: log, Now: now,
 		Portal: scheduler.NewPortal(context.Background(), db, booking, log, now, "https://interviews.example", nil)}
 }

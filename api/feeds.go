@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"math"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -117,24 +116,23 @@ func (s *Server) mountFeedAdmin(r chi.Router) {
 		r.Post("/feeds/{id}/rotate", s.h(s.rotateFeed))
 		r.Delete("/feeds/{id}", s.h(s.revokeFeed))
 		r.Get("/busy-calendars", s.h(s.listBusyCalendars))
-		for _, table := range []string{"interviewers", "interpreters"} {
-			table := table
-			r.Put("/"+table+"/{id}/busy-calendar", s.h(func(w http.ResponseWriter, r *http.Request) error {
+		for _, owner := range []resources.AbsenceOwner{resources.AbsenceOfInterviewer, resources.AbsenceOfInterpreter} {
+			r.Put("/"+owner.String()+"s/{id}/busy-calendar", s.h(func(w http.ResponseWriter, r *http.Request) error {
 				var req struct {
 					URL string `json:"url"`
 				}
 				if err := decode(r, &req); err != nil {
 					return err
 				}
-				out, err := s.db.PutBusyCalendar(r.Context(), table, chi.URLParam(r, "id"), req.URL)
+				out, err := s.records.PutBusyCalendar(r.Context(), owner, chi.URLParam(r, "id"), req.URL)
 				if err != nil {
 					return err
 				}
 				writeJSON(w, http.StatusOK, out)
 				return nil
 			}))
-			r.Delete("/"+table+"/{id}/busy-calendar", s.h(func(w http.ResponseWriter, r *http.Request) error {
-				if err := s.db.DeleteBusyCalendar(r.Context(), table, chi.URLParam(r, "id")); err != nil {
+			r.Delete("/"+owner.String()+"s/{id}/busy-calendar", s.h(func(w http.ResponseWriter, r *http.Request) error {
+				if err := s.records.DeleteBusyCalendar(r.Context(), owner, chi.URLParam(r, "id")); err != nil {
 					return err
 				}
 				w.WriteHeader(http.StatusNoContent)
@@ -163,7 +161,7 @@ func (s *Server) feedURL(r *http.Request, token string) string {
 	f.mu.Unlock()
 	if base == "" {
 		scheme := "http"
-		if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+		if s.proxies.HTTPS(r) {
 			scheme = "https"
 		}
 		base = scheme + "://" + r.Host
@@ -176,7 +174,7 @@ func (s *Server) createFeed(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	token, f, err := s.db.CreateFeedToken(r.Context(), req.OwnerKind, req.OwnerID, TokenFrom(r.Context()).Name)
+	token, f, err := s.records.CreateFeedToken(r.Context(), req.OwnerKind, req.OwnerID, TokenFrom(r.Context()).Name)
 	if err != nil {
 		return err
 	}
@@ -205,7 +203,7 @@ func (s *Server) rotateFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	token, f, err := s.db.RotateFeedToken(r.Context(), id)
+	token, f, err := s.records.RotateFeedToken(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -219,7 +217,7 @@ func (s *Server) revokeFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.RevokeFeedToken(r.Context(), id); err != nil {
+	if err := s.records.RevokeFeedToken(r.Context(), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -240,14 +238,6 @@ func (s *Server) listBusyCalendars(w http.ResponseWriter, r *http.Request) error
 
 // ---- the feed
 
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
 	rec := &httprec.Recorder{ResponseWriter: w}
 	defer func() { s.observer.FeedAnswered(rec.Answered()) }()
@@ -260,7 +250,7 @@ func (s *Server) answerFeed(w http.ResponseWriter, r *http.Request) {
 	f := s.feeds
 	token := chi.URLParam(r, "token")
 	now := s.now()
-	if ok, wait := f.byIP.Allow("ip:"+clientIP(r), now); !ok {
+	if ok, wait := f.byIP.Allow("ip:"+s.proxies.Client(r), now); !ok {
 		tooMany(w, wait)
 		return
 	}
@@ -285,7 +275,7 @@ func (s *Server) answerFeed(w http.ResponseWriter, r *http.Request) {
 	lastMod := c.lastMod
 	changed := ft.ChangedAt
 	if ft.BodyETag != c.etag {
-		if changed, err = s.db.FeedBodyChanged(ctx, ft.ID, c.etag, now); err != nil {
+		if changed, err = s.records.FeedBodyChanged(ctx, ft.ID, c.etag, now); err != nil {
 			writeProblem(w, r, s.log, err)
 			return
 		}

@@ -90,7 +90,7 @@ func (s *Server) portalLinks(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	if err := s.portal.RequestLink(r.Context(), req.Email); err != nil {
+	if err := s.portal.RequestLink(r.Context(), req.Email, s.proxies.Client(r)); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusAccepted, map[string]string{"status": "sent",

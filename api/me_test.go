@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,15 +12,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/asylum-scheduling/interviews/api"
+	"github.com/asylum-scheduling/interviews/internal/clientaddr"
 	"github.com/asylum-scheduling/interviews/internal/mail"
 	"github.com/asylum-scheduling/interviews/internal/mail/mailtest"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 )
 
-// portalFixture is the booking fixture with two interpreters and two
+// newPortalAPIEnv is the booking fixture with two interpreters and two
 // counsels who have addresses: I-1 has counsel c1, I-2 counsel c2.
-func newPortalAPIEnv(t *testing.T) (*env, *mailtest.Server, func(time.Duration)) {
+// It returns the fixture, the SMTP server, a function that moves the clock
+// and one that restarts the portal service (a new server on the same data).
+func newPortalAPIEnv(t *testing.T) (*env, *mailtest.Server, func(time.Duration), func()) {
 	in := bookingFixture(t)
 	in.Interpreters[0].Email, in.Interpreters[0].Name, in.Interpreters[0].Locale = "t1@example.org", "Samir Haddad", "fi"
 	t2 := in.Interpreters[0]
@@ -37,11 +41,14 @@ func newPortalAPIEnv(t *testing.T) (*env, *mailtest.Server, func(time.Duration))
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	e.rewire(func(d *api.Deps) {
-		d.Portal = scheduler.NewPortal(ctx, e.db, d.Booking, d.Log, clk.Now, "https://interviews.example",
-			scheduler.SigninMail(sender, "booking@migri.example", nil))
-	})
-	return e, srv, func(d time.Duration) { clk.Add(d) }
+	restart := func() {
+		e.rewire(func(d *api.Deps) {
+			d.Portal = scheduler.NewPortal(ctx, e.db, d.Booking, d.Log, clk.Now, "https://interviews.example",
+				scheduler.SigninMail(sender, "booking@migri.example", nil))
+		})
+	}
+	restart()
+	return e, srv, func(d time.Duration) { clk.Add(d) }, restart
 }
 
 var apiLinkRE = regexp.MustCompile(`https://interviews\.example/portal/signin/[A-Za-z0-9_-]+`)
@@ -72,7 +79,7 @@ func bearer(tok string) []string { return []string{"Authorization", "Bearer " + 
 // the same for an unknown address, which gets no mail.
 func TestPortalAPIKeepsEachToTheirOwn(t *testing.T) {
 	t.Parallel()
-	e, srv, advance := newPortalAPIEnv(t)
+	e, srv, advance, restart := newPortalAPIEnv(t)
 	book := func(iv string) int64 {
 		r := e.do(resources.RoleClerk, "POST", "/v1/interviews/"+iv+"/booking", map[string]any{
 			"start": map[string]string{"I-1": "2026-12-07T08:00:00+02:00", "I-2": "2026-12-07T08:00:00+02:00"}[iv],
@@ -95,10 +102,7 @@ func TestPortalAPIKeepsEachToTheirOwn(t *testing.T) {
 
 	// Sessions live in the database: a new server (a restart, another
 	// replica) knows them.
-	portal := e.deps.Portal
-	e.rewire(func(d *api.Deps) {
-		d.Portal = scheduler.NewPortal(context.Background(), e.db, d.Booking, d.Log, portal.Now, portal.PublicURL, portal.Mailer)
-	})
+	restart()
 	r = e.do("", "GET", "/v1/me", nil, bearer(t1)...)
 	require.Equal(t, 200, r.Status, "%s", r.Body)
 	require.Contains(t, string(r.Body), `"person":"t1"`)
@@ -156,18 +160,20 @@ func TestPortalAPIKeepsEachToTheirOwn(t *testing.T) {
 	require.Equal(t, 200, r.Status, "%s", r.Body)
 	require.Contains(t, string(r.Body), `"status":"confirmed"`)
 
-	// An unknown address: the same answer, and no mail.
+	// An unknown address: the same answer, and no mail. Sign-in mails go
+	// out one at a time in the order asked, so once the mail of a later
+	// request (t1's) has arrived, one for the unknown address would have.
 	n := len(srv.Messages())
 	r = e.do("", "POST", "/v1/portal/links", map[string]string{"email": "nobody@example.org"})
 	require.Equal(t, 202, r.Status)
-	time.Sleep(300 * time.Millisecond)
-	require.Len(t, srv.Messages(), n)
-
-	// An expired link is refused.
 	before := len(srv.To("t1@example.org"))
 	r = e.do("", "POST", "/v1/portal/links", map[string]string{"email": "t1@example.org"})
 	require.Equal(t, 202, r.Status)
 	msgs := srv.Wait(t, "t1@example.org", before+1, 10*time.Second)
+	require.Equal(t, n+1, len(srv.Messages()), "t1's mail only")
+	require.Empty(t, srv.To("nobody@example.org"))
+
+	// An expired link is refused.
 	advance(16 * time.Minute)
 	r = e.do("", "POST", "/v1/portal/sessions", map[string]string{"link": apiLinkRE.FindString(msgs[len(msgs)-1].Text)})
 	require.Equal(t, 401, r.Status)
@@ -185,4 +191,43 @@ func TestPortalAPIKeepsEachToTheirOwn(t *testing.T) {
 	for _, secret := range []string{"C-1", "C-2", "@example.org", "/portal/signin/"} {
 		require.False(t, strings.Contains(logs, secret), "the logs hold %q", secret)
 	}
+}
+
+// POST /v1/portal/links takes from the client's sign-in budget: ten
+// attempts, then 429 with Retry-After, whatever the address.
+func TestPortalLinksRateLimited(t *testing.T) {
+	t.Parallel()
+	e, _, _, _ := newPortalAPIEnv(t)
+	for i := range 10 {
+		r := e.do("", "POST", "/v1/portal/links", map[string]string{"email": fmt.Sprintf("nobody%d@example.org", i)})
+		require.Equal(t, 202, r.Status, "attempt %d: %s", i+1, r.Body)
+	}
+	r := e.do("", "POST", "/v1/portal/links", map[string]string{"email": "t1@example.org"})
+	require.Equal(t, 429, r.Status, "%s", r.Body)
+	require.Equal(t, "rate_limited", string(r.problem(t).Code))
+	secs, err := strconv.Atoi(r.Header.Get("Retry-After"))
+	require.NoError(t, err)
+	require.Greater(t, secs, 0)
+}
+
+// Behind a trusted proxy each client has its own sign-in budget, told by
+// X-Forwarded-For; from anyone else the header is not believed.
+func TestPortalLinksBehindTrustedProxy(t *testing.T) {
+	t.Parallel()
+	e, _, _, _ := newPortalAPIEnv(t)
+	ask := func(client string) int {
+		return e.do("", "POST", "/v1/portal/links", map[string]string{"email": "nobody@example.org"}, "X-Forwarded-For", client).Status
+	}
+	// Not trusted: every "client" is the proxy, and shares its budget.
+	for i := range 10 {
+		require.Equal(t, 202, ask(fmt.Sprintf("203.0.113.%d", i)), "attempt %d", i+1)
+	}
+	require.Equal(t, 429, ask("203.0.113.99"), "the header is not believed from an untrusted peer")
+
+	e.rewire(func(d *api.Deps) { d.Proxies = clientaddr.MustParse("192.0.2.0/24") })
+	for i := range 10 {
+		require.Equal(t, 202, ask("198.51.100.1"), "attempt %d", i+1)
+	}
+	require.Equal(t, 429, ask("198.51.100.1"), "one client's budget is spent")
+	require.Equal(t, 202, ask("198.51.100.2"), "another client behind the proxy has its own")
 }

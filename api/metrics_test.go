@@ -82,6 +82,7 @@ func TestOperatorMetrics(t *testing.T) {
 
 	jobs := scheduler.NewJobs(e.db, nil, nil, scheduler.WithObserver(e.deps.Metrics))
 	require.NoError(t, jobs.Add(scheduler.Job{Name: "tidy", Run: func(context.Context) (string, error) { return "done", nil }}))
+	require.NoError(t, jobs.Add(scheduler.Job{Name: "never", Run: func(context.Context) (string, error) { return "done", nil }}))
 	_, err = jobs.RunNow(context.Background(), "tidy", time.Now())
 	require.NoError(t, err)
 
@@ -100,6 +101,8 @@ func TestOperatorMetrics(t *testing.T) {
 	require.Equal(t, 1.0, value(t, fams, "interviewd_plans_total", map[string]string{"kind": "batch", "outcome": "done"}))
 	require.Equal(t, 1.0, value(t, fams, "interviewd_plan_duration_seconds", map[string]string{"kind": "batch"}))
 	require.Equal(t, 1.0, value(t, fams, "interviewd_job_runs_total", map[string]string{"job": "tidy", "outcome": "ok"}))
+	// A job that has not run since the start shows, at zero.
+	require.Equal(t, 0.0, value(t, fams, "interviewd_job_runs_total", map[string]string{"job": "never", "outcome": "ok"}))
 	require.InDelta(t, float64(time.Now().Unix()), value(t, fams, "interviewd_job_last_success_timestamp_seconds", map[string]string{"job": "tidy"}), 60)
 	require.Equal(t, 1.0, value(t, fams, "interviewd_holds_live", nil))
 	// No mail server here: the booking's request and the cancellation wait.

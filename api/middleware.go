@@ -144,7 +144,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			writeProblem(w, r, s.log, errs.E(errs.Unauthorized, "an Authorization: Bearer token is required"))
 			return
 		}
-		t, err := s.db.Authenticate(r.Context(), strings.TrimSpace(token))
+		t, err := s.records.Authenticate(r.Context(), strings.TrimSpace(token))
 		if err != nil {
 			writeProblem(w, r, s.log, err)
 			return

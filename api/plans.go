@@ -269,16 +269,3 @@ func (s *Server) absenceRepair(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusAccepted, plan)
 	return nil
 }
-
-// absenceRecorded flags the bookings a new absence breaks, right after it
-// is recorded. A failure here is logged only: the absence is stored, and
-// GET /v1/absences/{id}/impact flags again.
-func (s *Server) absenceRecorded(r *http.Request, a *resources.Absence) {
-	if a == nil {
-		return
-	}
-	if _, err := s.planner.AbsenceImpact(r.Context(), a.ID, actor(r)); err != nil {
-		s.log.ErrorContext(r.Context(), "flagging the bookings an absence breaks", "request_id", requestID(r.Context()),
-			"absence", a.ID, "error", err.Error())
-	}
-}

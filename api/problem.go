@@ -49,11 +49,11 @@ func writeProblem(w http.ResponseWriter, r *http.Request, log *slog.Logger, err 
 		Code:   code,
 		Errors: boundedFields(errs.FieldsOf(err)),
 	}
-	switch code {
-	case errs.Unauthorized:
+	if code == errs.Unauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="interviews"`)
-	case errs.Unavailable:
-		w.Header().Set("Retry-After", strconv.Itoa(errs.RetryAfter))
+	}
+	if secs := errs.RetryOf(err); secs > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")

@@ -18,9 +18,9 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/asylum-scheduling/interviews/internal/clientaddr"
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/metrics"
-	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/solver"
@@ -33,16 +33,20 @@ var OpenAPI []byte
 
 // Limits of request bodies and durations.
 const (
-	MaxBody          = 1 << 20  // an entity
-	MaxInstanceBody  = 64 << 20 // a whole instance
-	RequestTimeout   = 30 * time.Second
-	ImportTimeout    = 2 * time.Minute
+	MaxBody         = 1 << 20  // an entity
+	MaxInstanceBody = 64 << 20 // a whole instance
+	RequestTimeout  = 30 * time.Second
+	ImportTimeout   = 2 * time.Minute
+	// ReadyTimeout bounds /readyz on its own: a load balancer's probe must
+	// learn of a frozen database in seconds, not after the request limit.
+	ReadyTimeout     = 2 * time.Second
 	defaultListLimit = resources.DefaultLimit
 )
 
 // Server serves the API.
 type Server struct {
-	db      *postgres.DB
+	db      Store              // reads only
+	records *scheduler.Records // changes to the records (api/server.go)
 	log     *slog.Logger
 	now     func() time.Time
 	metrics *httpMetrics
@@ -54,15 +58,17 @@ type Server struct {
 	lists   *listCache         // rendered list pages (api/listcache.go)
 	portal  *scheduler.Portal  // the portal of interpreters and counsels (api/me.go)
 
-	requestTimeout time.Duration    // limit of an ordinary request
-	observer       *metrics.Metrics // feed answers are counted here
-	metricsHere    bool             // serve /metrics
+	requestTimeout time.Duration      // limit of an ordinary request
+	observer       *metrics.Metrics   // feed answers are counted here
+	metricsHere    bool               // serve /metrics
+	proxies        clientaddr.Proxies // whose X-Forwarded-* headers are believed
 }
 
-// Deps is what the API serves with; cmd/interviewd builds them. Store,
-// Booking, Planner and Feeds are required.
+// Deps is what the API serves with; cmd/interviewd builds them. All but
+// Jobs are required.
 type Deps struct {
-	Store   *postgres.DB
+	Store   Store              // reads; a *postgres.DB
+	Records *scheduler.Records // changes to the records, tokens and feeds
 	Booking *scheduler.Service // share it with the pages, so that suggestion ids work in both
 	Planner *scheduler.Planner // runs plans; share it with the pages
 	Jobs    *scheduler.Jobs    // optional: GET /v1/jobs lists these jobs with their runs
@@ -77,13 +83,17 @@ type Deps struct {
 	// RequestTimeout limits each request but instance import and export
 	// (ImportTimeout); 0: RequestTimeout.
 	RequestTimeout time.Duration
+	// Proxies are the trusted proxies (TRUSTED_PROXIES) whose
+	// X-Forwarded-For and X-Forwarded-Proto tell the client's address and
+	// scheme; the zero value trusts none.
+	Proxies clientaddr.Proxies
 }
 
 // New returns a server on its dependencies. A missing required one is a
 // programming error: it panics at once rather than fail a request later.
 func New(d Deps) *Server {
-	if d.Store == nil || d.Booking == nil || d.Planner == nil || d.Feeds == nil || d.Metrics == nil || d.Portal == nil {
-		panic("api.New: Store, Booking, Planner, Feeds, Metrics and Portal are required")
+	if d.Store == nil || d.Records == nil || d.Booking == nil || d.Planner == nil || d.Feeds == nil || d.Metrics == nil || d.Portal == nil {
+		panic("api.New: Store, Records, Booking, Planner, Feeds, Metrics and Portal are required")
 	}
 	if d.Now == nil {
 		d.Now = time.Now
@@ -94,8 +104,9 @@ func New(d Deps) *Server {
 	if d.RequestTimeout <= 0 {
 		d.RequestTimeout = RequestTimeout
 	}
-	s := &Server{requestTimeout: d.RequestTimeout, db: d.Store, log: d.Log, now: d.Now, booking: d.Booking, planner: d.Planner, jobs: d.Jobs, feeds: d.Feeds, portal: d.Portal,
-		metrics: newMetrics(d.Metrics.Registry, d.Store.PoolStats), observer: d.Metrics, metricsHere: !d.MetricsElsewhere, lists: newListCache(32 << 20)}
+	s := &Server{requestTimeout: d.RequestTimeout, db: d.Store, records: d.Records, log: d.Log, now: d.Now, booking: d.Booking, planner: d.Planner, jobs: d.Jobs, feeds: d.Feeds, portal: d.Portal,
+		metrics: newMetrics(d.Metrics.Registry, d.Store.PoolStats), observer: d.Metrics, metricsHere: !d.MetricsElsewhere, lists: newListCache(32 << 20),
+		proxies: d.Proxies}
 	s.metrics.registry.MustRegister(&bgCollector{s})
 	s.router = s.routes()
 	return s
@@ -200,7 +211,7 @@ func (s *Server) mountOperations(r chi.Router) {
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	r.With(s.deadline).Get("/readyz", func(w http.ResponseWriter, r *http.Request) {
+	r.With(timeout(ReadyTimeout)).Get("/readyz", func(w http.ResponseWriter, r *http.Request) {
 		if err := s.db.Ready(r.Context()); err != nil {
 			s.log.WarnContext(r.Context(), "not ready", "request_id", requestID(r.Context()), "error", err.Error())
 			w.Header().Set("Retry-After", strconv.Itoa(errs.RetryAfter))
@@ -226,42 +237,42 @@ func (s *Server) mountEntities(r chi.Router) {
 		fresh: func() *resources.Location { return &resources.Location{Active: true} },
 		id:    func(x *resources.Location) *string { return &x.ID },
 		ver:   func(x *resources.Location) int64 { return x.Version },
-		get:   s.db.Location, list: s.db.Locations, put: s.db.PutLocation, del: s.db.DeleteLocation,
+		get:   s.db.Location, list: s.db.Locations, put: s.records.PutLocation, del: s.records.DeleteLocation,
 	})
 	mount(r, s, entity[resources.Room]{
 		path: "/rooms", what: "room", write: resources.RoleManager,
 		fresh: func() *resources.Room { return &resources.Room{Active: true} },
 		id:    func(x *resources.Room) *string { return &x.ID },
 		ver:   func(x *resources.Room) int64 { return x.Version },
-		get:   s.db.Room, list: s.db.Rooms, put: s.db.PutRoom, del: s.db.DeleteRoom,
+		get:   s.db.Room, list: s.db.Rooms, put: s.records.PutRoom, del: s.records.DeleteRoom,
 	})
 	mount(r, s, entity[resources.Interviewer]{
 		path: "/interviewers", what: "interviewer", write: resources.RoleManager,
 		fresh: func() *resources.Interviewer { return &resources.Interviewer{Active: true} },
 		id:    func(x *resources.Interviewer) *string { return &x.ID },
 		ver:   func(x *resources.Interviewer) int64 { return x.Version },
-		get:   s.db.Interviewer, list: s.db.Interviewers, put: s.db.PutInterviewer, del: s.db.DeleteInterviewer,
+		get:   s.db.Interviewer, list: s.db.Interviewers, put: s.records.PutInterviewer, del: s.records.DeleteInterviewer,
 	})
 	mount(r, s, entity[resources.Interpreter]{
 		path: "/interpreters", what: "interpreter", write: resources.RoleManager,
 		fresh: func() *resources.Interpreter { return &resources.Interpreter{Active: true} },
 		id:    func(x *resources.Interpreter) *string { return &x.ID },
 		ver:   func(x *resources.Interpreter) int64 { return x.Version },
-		get:   s.db.Interpreter, list: s.db.Interpreters, put: s.db.PutInterpreter, del: s.db.DeleteInterpreter,
+		get:   s.db.Interpreter, list: s.db.Interpreters, put: s.records.PutInterpreter, del: s.records.DeleteInterpreter,
 	})
 	mount(r, s, entity[resources.Party]{
 		path: "/parties", what: "party", write: resources.RoleManager,
 		fresh: func() *resources.Party { return &resources.Party{Active: true} },
 		id:    func(x *resources.Party) *string { return &x.ID },
 		ver:   func(x *resources.Party) int64 { return x.Version },
-		get:   s.db.Party, list: s.db.Parties, put: s.db.PutParty, del: s.db.DeleteParty,
+		get:   s.db.Party, list: s.db.Parties, put: s.records.PutParty, del: s.records.DeleteParty,
 	})
 	mount(r, s, entity[resources.Interview]{
 		path: "/interviews", what: "interview", write: resources.RoleClerk,
 		fresh: func() *resources.Interview { return &resources.Interview{Status: resources.StatusPending} },
 		id:    func(x *resources.Interview) *string { return &x.ID },
 		ver:   func(x *resources.Interview) int64 { return x.Version },
-		get:   s.db.Interview, list: s.db.Interviews, put: s.db.PutInterview, del: s.db.DeleteInterview,
+		get:   s.db.Interview, list: s.db.Interviews, put: s.records.PutInterview, del: s.records.DeleteInterview,
 	})
 }
 
@@ -295,14 +306,14 @@ func (s *Server) mountSettings(r chi.Router) {
 	}))
 	r.With(require(resources.RoleManager)).Put("/travel-times/{from}/{to}", s.h(s.putTravelTime))
 	r.With(require(resources.RoleManager)).Delete("/travel-times/{from}/{to}", s.h(func(w http.ResponseWriter, r *http.Request) error {
-		if err := s.db.DeleteTravelTime(r.Context(), chi.URLParam(r, "from"), chi.URLParam(r, "to")); err != nil {
+		if err := s.records.DeleteTravelTime(r.Context(), chi.URLParam(r, "from"), chi.URLParam(r, "to")); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}))
-	for _, table := range []string{"interviewers", "interpreters"} {
-		s.mountAbsences(r, table)
+	for _, owner := range []resources.AbsenceOwner{resources.AbsenceOfInterviewer, resources.AbsenceOfInterpreter} {
+		s.mountAbsences(r, owner)
 	}
 }
 
@@ -628,7 +639,7 @@ func (s *Server) importInstance(w http.ResponseWriter, r *http.Request) error {
 		}
 		return resources.InstanceError(err)
 	}
-	sum, err := s.db.ImportAs(r.Context(), in, actor(r))
+	sum, err := s.records.Import(r.Context(), in, actor(r))
 	if err != nil {
 		return err
 	}
@@ -648,7 +659,7 @@ func (s *Server) putSettings(w http.ResponseWriter, r *http.Request) error {
 	if version == nil && st.Version > 0 {
 		version = &st.Version
 	}
-	out, err := s.db.PutSettings(r.Context(), st, version)
+	out, err := s.records.PutSettings(r.Context(), st, version)
 	if err != nil {
 		return err
 	}
@@ -672,7 +683,7 @@ func (s *Server) putTravelTime(w http.ResponseWriter, r *http.Request) error {
 	if *req.Minutes < 0 || *req.Minutes > 1440 {
 		return errs.Field("minutes", fmt.Sprintf("must be between 0 and 1440, not %d", *req.Minutes))
 	}
-	t, err := s.db.PutTravelTime(r.Context(), solver.Travel{From: chi.URLParam(r, "from"), To: chi.URLParam(r, "to"), Minutes: *req.Minutes})
+	t, err := s.records.PutTravelTime(r.Context(), solver.Travel{From: chi.URLParam(r, "from"), To: chi.URLParam(r, "to"), Minutes: *req.Minutes})
 	if err != nil {
 		return err
 	}
@@ -680,13 +691,15 @@ func (s *Server) putTravelTime(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) mountAbsences(r chi.Router, table string) {
-	base := "/" + table + "/{id}/absences"
+// mountAbsences mounts the absences of owner's kind of person
+// (/interviewers/{id}/absences, /interpreters/{id}/absences).
+func (s *Server) mountAbsences(r chi.Router, owner resources.AbsenceOwner) {
+	base := "/" + owner.String() + "s/{id}/absences"
 	r.With(require(resources.RoleClerk)).Get(base, s.h(func(w http.ResponseWriter, r *http.Request) error {
 		if err := onlyParams(r); err != nil {
 			return err
 		}
-		as, err := s.db.Absences(r.Context(), table, chi.URLParam(r, "id"))
+		as, err := s.db.Absences(r.Context(), owner, chi.URLParam(r, "id"))
 		if err != nil {
 			return err
 		}
@@ -698,11 +711,11 @@ func (s *Server) mountAbsences(r chi.Router, table string) {
 		if err := decode(r, &a); err != nil {
 			return err
 		}
-		out, err := s.db.AddAbsence(r.Context(), table, chi.URLParam(r, "id"), a)
+		// Recorded, and the bookings it breaks flagged, by the scheduler.
+		out, err := s.planner.AddAbsence(r.Context(), owner, chi.URLParam(r, "id"), a, actor(r))
 		if err != nil {
 			return err
 		}
-		s.absenceRecorded(r, out) // flags the bookings it breaks (api/plans.go)
 		writeJSON(w, http.StatusCreated, out)
 		return nil
 	}))
@@ -711,7 +724,7 @@ func (s *Server) mountAbsences(r chi.Router, table string) {
 		if err != nil {
 			return err
 		}
-		if err := s.db.DeleteAbsence(r.Context(), table, chi.URLParam(r, "id"), n); err != nil {
+		if err := s.planner.DeleteAbsence(r.Context(), owner, chi.URLParam(r, "id"), n); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
@@ -734,7 +747,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	secret, t, err := s.db.CreateToken(r.Context(), req.Name, req.Role)
+	secret, t, err := s.records.CreateToken(r.Context(), req.Name, req.Role)
 	if err != nil {
 		return err
 	}
@@ -760,7 +773,7 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.RevokeToken(r.Context(), id); err != nil {
+	if err := s.records.RevokeToken(r.Context(), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -41,6 +41,32 @@ type Absence struct {
 	End   string `json:"end"`
 }
 
+// AbsenceOwner is the kind of person an absence belongs to: one of
+// AbsenceOfInterviewer, AbsenceOfInterpreter, AbsenceOfParty. A struct, so
+// that no string (a table name) passes for one.
+type AbsenceOwner struct{ kind string }
+
+// The people who may be absent.
+var (
+	AbsenceOfInterviewer = AbsenceOwner{"interviewer"}
+	AbsenceOfInterpreter = AbsenceOwner{"interpreter"}
+	AbsenceOfParty       = AbsenceOwner{"party"}
+)
+
+// String is the kind's name: interviewer, interpreter or party.
+func (o AbsenceOwner) String() string { return o.kind }
+
+// AbsenceOwnerOf returns the owner of a kind's name, false for a kind
+// that has no absences (a room).
+func AbsenceOwnerOf(kind string) (AbsenceOwner, bool) {
+	for _, o := range []AbsenceOwner{AbsenceOfInterviewer, AbsenceOfInterpreter, AbsenceOfParty} {
+		if o.kind == kind {
+			return o, true
+		}
+	}
+	return AbsenceOwner{}, false
+}
+
 // Refs are the identifiers that exist, per list: references of an entity
 // are checked against them.
 type Refs struct {

@@ -2,9 +2,11 @@ package scheduler
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/solver"
 )
@@ -20,6 +22,66 @@ type Impact struct {
 	// From and To are the window a repair plan would use by default.
 	From string `json:"from,omitempty"`
 	To   string `json:"to,omitempty"`
+}
+
+// recordAbsence is the one step that records an absence: it stores it, then
+// flags the active bookings it breaks (audit action flagged, by actor).
+//
+// The absence is stored in its own transaction first. A failure to flag
+// is logged, not returned: the absence stands, a caller told it failed
+// would record it again, and flagging is idempotent and repeatable
+// (AbsenceImpact, GET /v1/absences/{id}/impact, flags again).
+func recordAbsence(ctx context.Context, db *postgres.DB, log *slog.Logger, owner resources.AbsenceOwner, id string,
+	a resources.Absence, actor string, now time.Time) (*resources.Absence, error) {
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	if err := absenceBounds(a, now); err != nil {
+		return nil, err
+	}
+	added, err := db.AddAbsence(ctx, owner, id, a)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.FlagAbsence(ctx, added.ID, actor); err != nil {
+		log.ErrorContext(ctx, "flagging the bookings an absence breaks", "absence", added.ID, "code", string(errs.CodeOf(err)))
+	}
+	return added, nil
+}
+
+// Bounds of an absence entered by a person (page, portal or API): it
+// starts at most AbsenceEarliest ago and lasts at most AbsenceLongest. A
+// typo such as year 0001 or 9999 would otherwise block a person for ever
+// or reach back over every statistic.
+const (
+	AbsenceEarliest = 365 * 24 * time.Hour
+	AbsenceLongest  = 3 * 365 * 24 * time.Hour
+)
+
+// absenceBounds refuses an absence outside those bounds (a valid one: its
+// times parse and it is not inverted).
+func absenceBounds(a resources.Absence, now time.Time) error {
+	start, _ := solver.ParseInstant(a.Start)
+	end, _ := solver.ParseInstant(a.End)
+	if start.Before(now.Add(-AbsenceEarliest)) {
+		return errs.Field("start", "an absence may start at most a year ago")
+	}
+	if end.Sub(start) > AbsenceLongest {
+		return errs.Field("end", "an absence may last at most three years")
+	}
+	return nil
+}
+
+// AddAbsence records an absence of an interviewer or interpreter and flags
+// the bookings it breaks (recordAbsence).
+func (p *Planner) AddAbsence(ctx context.Context, owner resources.AbsenceOwner, id string, a resources.Absence, actor string) (*resources.Absence, error) {
+	return recordAbsence(ctx, p.DB, p.Log, owner, id, a, actor, p.Now())
+}
+
+// DeleteAbsence removes an absence of an interviewer or interpreter (only
+// one of theirs).
+func (p *Planner) DeleteAbsence(ctx context.Context, owner resources.AbsenceOwner, id string, absence int64) error {
+	return p.DB.DeleteAbsence(ctx, owner, id, absence)
 }
 
 // AbsenceImpact flags the active bookings absence breaks (audit action

@@ -29,7 +29,7 @@ func TestAbsenceFlagsBrokenBookingsAndRepairMovesOnlyThem(t *testing.T) {
 	require.NotZero(t, victim.ID, "a booking with an interpreter")
 
 	// The interpreter falls ill for the booking's time.
-	a, err := f.db.AddAbsence(ctx, "interpreters", victim.Interpreter, resources.Absence{Start: victim.Start, End: victim.End})
+	a, err := f.db.AddAbsence(ctx, resources.AbsenceOfInterpreter, victim.Interpreter, resources.Absence{Start: victim.Start, End: victim.End})
 	require.NoError(t, err)
 	im, err := f.planner.AbsenceImpact(ctx, a.ID, "manager-1")
 	require.NoError(t, err)
@@ -108,10 +108,33 @@ func TestAbsenceFlagsBrokenBookingsAndRepairMovesOnlyThem(t *testing.T) {
 	require.Len(t, after.Broken, len(d.Dropped), "only dropped bookings remain broken")
 
 	// An absence that breaks nothing has nothing to repair.
-	quiet, err := f.db.AddAbsence(ctx, "interpreters", victim.Interpreter, resources.Absence{Start: "2030-01-01T08:00:00Z", End: "2030-01-01T09:00:00Z"})
+	quiet, err := f.db.AddAbsence(ctx, resources.AbsenceOfInterpreter, victim.Interpreter, resources.Absence{Start: "2030-01-01T08:00:00Z", End: "2030-01-01T09:00:00Z"})
 	require.NoError(t, err)
 	_, err = f.planner.Repair(ctx, quiet.ID, "manager-1", time.Second, "")
 	require.True(t, errs.Is(err, errs.Conflict), "%v", err)
 	_, err = f.planner.AbsenceImpact(ctx, 999999, "m")
 	require.True(t, errs.Is(err, errs.NotFound))
+}
+
+// An absence the interpreter adds on the portal flags the booking it breaks
+// at once (recordAbsence, the step the API's absences take too), audited
+// as the interpreter's.
+func TestPortalAbsenceFlagsTheBookingItBreaks(t *testing.T) {
+	t.Parallel()
+	e := newPortalEnv(t)
+	ctx := context.Background()
+	iv, _ := e.interviewWithParty(t)
+	ans, err := e.svc.Suggest(ctx, scheduler.SuggestRequest{InterviewID: iv.ID, K: 1})
+	require.NoError(t, err)
+	b, err := e.svc.Book(ctx, scheduler.BookRequest{InterviewID: iv.ID, SuggestionID: ans.Suggestions[0].ID, Actor: "clerk-1"})
+	require.NoError(t, err)
+	itp := &resources.PortalSession{Role: resources.PortalInterpreter, PersonID: b.Interpreter}
+
+	require.NoError(t, e.portal.AddAbsence(ctx, itp, b.Start, b.End))
+	var flags int
+	require.NoError(t, e.raw.QueryRow(ctx, `select count(*) from booking_flags where booking_id = $1`, b.ID).Scan(&flags))
+	require.Equal(t, 1, flags)
+	var actor string
+	require.NoError(t, e.raw.QueryRow(ctx, `select actor from audit_log where booking_id = $1 and action = 'flagged'`, b.ID).Scan(&actor))
+	require.Equal(t, "interpreter "+b.Interpreter, actor)
 }

@@ -69,6 +69,9 @@ func (s *Service) book(ctx context.Context, req BookRequest) (*resources.Booking
 // BookResult is Book, telling also whether the answer was replayed for an
 // idempotency key.
 func (s *Service) BookResult(ctx context.Context, req BookRequest) (*Result, error) {
+	if err := checkReason(req.Reason); err != nil {
+		return nil, err
+	}
 	a, fromSuggestion, err := s.resolve(req.InterviewID, req.SuggestionID, req.Assignment)
 	if err != nil {
 		return nil, err
@@ -78,11 +81,11 @@ func (s *Service) BookResult(ctx context.Context, req BookRequest) (*Result, err
 		return nil, err
 	}
 	c := postgres.Change{Action: resources.ActionBooked, Interview: req.InterviewID, Place: p, Pinned: req.Pinned,
-		Actor: req.Actor, Reason: req.Reason, Now: s.Now(), Check: s.checker(fromSuggestion)}
+		Actor: req.Actor, Reason: req.Reason, Now: s.now(), Check: s.checker(fromSuggestion), AnswerDue: AnswerDue}
 	if req.IdempotencyKey != "" {
 		c.Idem = &postgres.Idem{Key: req.IdempotencyKey, Hash: requestHash("book", req.InterviewID, req.SuggestionID, a, &req.Pinned, req.Reason)}
 	}
-	res, err := s.DB.Apply(ctx, c)
+	res, err := s.db.Apply(ctx, c)
 	if err != nil {
 		return nil, s.withAlternatives(ctx, req.InterviewID, err)
 	}
@@ -95,7 +98,10 @@ func (s *Service) BookResult(ctx context.Context, req BookRequest) (*Result, err
 // Reschedule moves a booking (same id; its sequence grows) to a suggested or
 // an explicit option, checked as a new booking is.
 func (s *Service) Reschedule(ctx context.Context, req ChangeRequest) (*Result, error) {
-	old, err := s.DB.Booking(ctx, req.BookingID)
+	if err := checkReason(req.Reason); err != nil {
+		return nil, err
+	}
+	old, err := s.db.Booking(ctx, req.BookingID)
 	if err != nil {
 		return nil, err
 	}
@@ -112,11 +118,11 @@ func (s *Service) Reschedule(ctx context.Context, req ChangeRequest) (*Result, e
 		pinned = *req.Pinned
 	}
 	c := postgres.Change{Action: resources.ActionRescheduled, BookingID: req.BookingID, Place: p, Pinned: pinned,
-		Actor: req.Actor, Reason: req.Reason, Now: s.Now(), Check: s.checker(fromSuggestion)}
+		Actor: req.Actor, Reason: req.Reason, Now: s.now(), Check: s.checker(fromSuggestion), AnswerDue: AnswerDue}
 	if req.IdempotencyKey != "" {
 		c.Idem = &postgres.Idem{Key: req.IdempotencyKey, Hash: requestHash(fmt.Sprintf("reschedule %d", req.BookingID), old.Interview, req.SuggestionID, a, req.Pinned, req.Reason)}
 	}
-	res, err := s.DB.Apply(ctx, c)
+	res, err := s.db.Apply(ctx, c)
 	if err != nil {
 		return nil, s.withAlternatives(ctx, old.Interview, err)
 	}
@@ -132,7 +138,10 @@ func (s *Service) Reschedule(ctx context.Context, req ChangeRequest) (*Result, e
 func (s *Service) RescheduleAll(ctx context.Context, reqs []ChangeRequest) error {
 	cs := make([]postgres.Change, 0, len(reqs))
 	for _, req := range reqs {
-		old, err := s.DB.Booking(ctx, req.BookingID)
+		if err := checkReason(req.Reason); err != nil {
+			return err
+		}
+		old, err := s.db.Booking(ctx, req.BookingID)
 		if err != nil {
 			return err
 		}
@@ -145,13 +154,13 @@ func (s *Service) RescheduleAll(ctx context.Context, reqs []ChangeRequest) error
 			return err
 		}
 		c := postgres.Change{Action: resources.ActionRescheduled, BookingID: req.BookingID, Place: p, Pinned: old.Pinned,
-			Actor: req.Actor, Reason: req.Reason, Now: s.Now(), Check: s.checker(fromSuggestion)}
+			Actor: req.Actor, Reason: req.Reason, Now: s.now(), Check: s.checker(fromSuggestion), AnswerDue: AnswerDue}
 		if req.IdempotencyKey != "" {
 			c.Idem = &postgres.Idem{Key: req.IdempotencyKey, Hash: requestHash(fmt.Sprintf("reschedule %d", req.BookingID), old.Interview, req.SuggestionID, a, req.Pinned, req.Reason)}
 		}
 		cs = append(cs, c)
 	}
-	res, err := s.DB.ApplyAll(ctx, cs)
+	res, err := s.db.ApplyAll(ctx, cs)
 	if err != nil {
 		return err
 	}
@@ -169,14 +178,17 @@ func (s *Service) Cancel(ctx context.Context, req ChangeRequest) (*Result, error
 	if strings.TrimSpace(req.Reason) == "" {
 		return nil, errs.Field("reason", "a reason is required")
 	}
+	if err := checkReason(req.Reason); err != nil {
+		return nil, err
+	}
 	if req.SuggestionID != "" || req.Assignment != nil {
 		return nil, errs.E(errs.Invalid, "a cancellation takes only a reason")
 	}
-	c := postgres.Change{Action: resources.ActionCancelled, BookingID: req.BookingID, Actor: req.Actor, Reason: req.Reason, Now: s.Now()}
+	c := postgres.Change{Action: resources.ActionCancelled, BookingID: req.BookingID, Actor: req.Actor, Reason: req.Reason, Now: s.now()}
 	if req.IdempotencyKey != "" {
 		c.Idem = &postgres.Idem{Key: req.IdempotencyKey, Hash: requestHash(fmt.Sprintf("cancel %d", req.BookingID), "", "", nil, nil, req.Reason)}
 	}
-	res, err := s.DB.Apply(ctx, c)
+	res, err := s.db.Apply(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -188,13 +200,13 @@ func (s *Service) Cancel(ctx context.Context, req ChangeRequest) (*Result, error
 
 // Audit lists the audit trail of an interview or, with bookingID, of a booking.
 func (s *Service) Audit(ctx context.Context, interview string, bookingID int64) ([]resources.AuditEntry, error) {
-	return s.DB.Audit(ctx, interview, bookingID)
+	return s.db.Audit(ctx, interview, bookingID)
 }
 
 // ClearExpired deletes expired holds and idempotency keys (for a scheduled
 // job; expired holds block nothing already).
 func (s *Service) ClearExpired(ctx context.Context) (holds, keys int64, err error) {
-	return s.DB.ClearExpired(ctx, s.Now())
+	return s.db.ClearExpired(ctx, s.now())
 }
 
 // resolve returns the assignment a request asks for: the suggestion's
@@ -279,7 +291,7 @@ func (s *Service) checker(fromSuggestion bool) func(*postgres.CheckInput) error 
 		if ci.Instance.Horizon.Start == "" || ci.Instance.Horizon.End == "" {
 			return errs.E(errs.Unprocessable, "no planning horizon is stored: set it in the settings first")
 		}
-		vs, err := NewViolations(ci)
+		vs, err := newViolations(ci)
 		if err != nil {
 			return errs.Wrap(err, errs.Internal, "")
 		}
@@ -297,9 +309,9 @@ func (s *Service) checker(fromSuggestion bool) func(*postgres.CheckInput) error 
 	}
 }
 
-// NewViolations lists the violations of the hard rules that the new
+// newViolations lists the violations of the hard rules that the new
 // assignment of ci adds to those its neighbours have already.
-func NewViolations(ci *postgres.CheckInput) ([]solver.Violation, error) {
+func newViolations(ci *postgres.CheckInput) ([]solver.Violation, error) {
 	in := ci.Instance
 	base := &solver.Schedule{Format: solver.ScheduleFormat, Assignments: append([]solver.Assignment{}, ci.Others...),
 		Unscheduled: []solver.Unscheduled{{Interview: ci.New.Interview, Reason: solver.ReasonCapacity}}}
@@ -359,7 +371,7 @@ func (s *Service) withAlternatives(ctx context.Context, interview string, err er
 	}
 	ans, serr := s.Suggest(ctx, SuggestRequest{InterviewID: interview, K: 5})
 	if serr != nil {
-		s.Log.WarnContext(ctx, "alternatives after a conflict failed", "error", errs.CodeOf(serr))
+		s.log.WarnContext(ctx, "alternatives after a conflict failed", "error", errs.CodeOf(serr))
 	} else {
 		for _, o := range ans.Suggestions {
 			conflict.Alternatives = append(conflict.Alternatives, o.Suggestion)

@@ -37,9 +37,9 @@ type JobInfo struct {
 // job; each run happens once per scheduled time across replicas (see
 // postgres.DB.RunJob), and every run is recorded.
 type Jobs struct {
-	DB  *postgres.DB
-	Log *slog.Logger
-	Now func() time.Time
+	db  *postgres.DB
+	log *slog.Logger
+	now func() time.Time
 
 	obs     Observer
 	mu      sync.Mutex
@@ -73,7 +73,7 @@ func NewJobs(db *postgres.DB, log *slog.Logger, now func() time.Time, opts ...Se
 		log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Jobs{DB: db, Log: log, Now: now, obs: applyOptions(opts).obs, jobs: map[string]Job{}, sched: map[string]cron.Schedule{}, ctx: ctx, cancel: cancel}
+	return &Jobs{db: db, log: log, now: now, obs: applyOptions(opts).obs, jobs: map[string]Job{}, sched: map[string]cron.Schedule{}, ctx: ctx, cancel: cancel}
 }
 
 // Add adds a job; its spec must parse. An empty spec: the job runs only
@@ -95,6 +95,7 @@ func (j *Jobs) Add(job Job) error {
 		j.sched[job.Name] = s
 	}
 	j.jobs[job.Name] = job
+	j.obs.JobAdded(job.Name)
 	return nil
 }
 
@@ -118,9 +119,9 @@ func (j *Jobs) Start(loc *time.Location) error {
 		if _, err := j.cron.AddFunc(job.Spec, func() {
 			// All replicas fire on the same minute: that minute is the
 			// slot the run serves.
-			slot := j.Now().Truncate(time.Minute)
+			slot := j.now().Truncate(time.Minute)
 			if _, err := j.RunNow(j.ctx, name, slot); err != nil {
-				j.Log.Warn("job run failed", "job", name, "error", err.Error())
+				j.log.Warn("job run failed", "job", name, "error", err.Error())
 			}
 		}); err != nil {
 			return err
@@ -174,10 +175,10 @@ func (j *Jobs) RunNow(ctx context.Context, name string, slot time.Time) (*resour
 	}
 	defer j.wg.Done()
 	t0 := time.Now()
-	run, err := j.DB.RunJob(ctx, name, slot, job.Run)
+	run, err := j.db.RunJob(ctx, name, slot, job.Run)
 	if run != nil {
-		j.Log.Info("job run", "job", name, "outcome", run.Outcome, "duration_ms", time.Since(t0).Milliseconds())
-		j.obs.JobRan(name, run.Outcome, j.Now())
+		j.log.Info("job run", "job", name, "outcome", run.Outcome, "duration_ms", time.Since(t0).Milliseconds())
+		j.obs.JobRan(name, run.Outcome, j.now())
 	}
 	return run, err
 }
@@ -196,7 +197,7 @@ func (j *Jobs) Trigger(name string) (time.Time, error) {
 	if stopped {
 		return time.Time{}, errs.E(errs.Conflict, "the jobs are stopped (the server is shutting down)")
 	}
-	slot := j.Now().Truncate(time.Second)
+	slot := j.now().Truncate(time.Second)
 	if slot.Equal(slot.Truncate(time.Minute)) {
 		slot = slot.Add(time.Millisecond) // not a scheduled minute
 	}
@@ -204,7 +205,7 @@ func (j *Jobs) Trigger(name string) (time.Time, error) {
 	go func() {
 		defer j.wg.Done()
 		if _, err := j.RunNow(j.ctx, name, slot); err != nil {
-			j.Log.Warn("job run failed", "job", name, "error", err.Error())
+			j.log.Warn("job run failed", "job", name, "error", err.Error())
 		}
 	}()
 	return slot, nil
@@ -214,7 +215,7 @@ func (j *Jobs) Trigger(name string) (time.Time, error) {
 func (j *Jobs) List() []JobInfo {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	now := j.Now()
+	now := j.now()
 	if j.cron != nil {
 		now = now.In(j.cron.Location())
 	}

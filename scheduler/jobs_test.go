@@ -38,9 +38,12 @@ func TestJobRunsOnceAcrossReplicas(t *testing.T) {
 	clk := testclock.New(time.Date(2027, 1, 4, 2, 0, 0, 0, time.UTC))
 	dbs := replicas(t, 2, clk.Now)
 	var runs atomic.Int32
+	// The run holds on until the other replica has tried and returned (a
+	// signal, not a pause): the two overlap for certain.
+	release := make(chan struct{})
 	job := scheduler.Job{Name: "demo", Spec: "0 2 * * *", Run: func(ctx context.Context) (string, error) {
 		runs.Add(1)
-		time.Sleep(300 * time.Millisecond) // long enough for the other replica to try meanwhile
+		<-release
 		return "did it", nil
 	}}
 	var js []*scheduler.Jobs
@@ -56,10 +59,12 @@ func TestJobRunsOnceAcrossReplicas(t *testing.T) {
 	var wg sync.WaitGroup
 	outcomes := make([]string, 2)
 	errors := make([]error, 2)
+	returned := make(chan struct{}, len(js))
 	for i, j := range js {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() { returned <- struct{}{} }()
 			// require stops the test's own goroutine only: collect, check after Wait
 			run, err := j.RunNow(ctx, "demo", slot)
 			if errors[i] = err; err == nil {
@@ -67,6 +72,13 @@ func TestJobRunsOnceAcrossReplicas(t *testing.T) {
 			}
 		}()
 	}
+	// One replica returns while the other's run holds on (if both ran,
+	// neither returns: the guard lets them go and the count fails).
+	select {
+	case <-returned:
+	case <-time.After(time.Minute):
+	}
+	close(release)
 	wg.Wait()
 	for i, err := range errors {
 		require.NoError(t, err, "replica %d", i)

@@ -55,6 +55,8 @@ type Mailer struct {
 	MaxAttempts             int
 	// Sent observes each mail handed over with its age (optional).
 	Sent func(age time.Duration)
+	// Observer hears each delivery's outcome (metrics); nil: no one.
+	Observer Observer
 }
 
 // NewMailer returns a mailer sending through sender from the address from.
@@ -65,7 +67,7 @@ func NewMailer(db *postgres.DB, log *slog.Logger, now func() time.Time, sender M
 	if log == nil {
 		log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
-	return &Mailer{DB: db, Log: log, Now: now, Sender: sender, From: from, PublicURL: publicURL,
+	return &Mailer{DB: db, Log: log, Now: now, Sender: sender, From: from, PublicURL: publicURL, Observer: nopObserver{},
 		Poll: 500 * time.Millisecond, Batch: 20, SendTimeout: 20 * time.Second, RecoverEvery: time.Minute, BaseBackoff: 10 * time.Second, MaxBackoff: time.Hour, MaxAttempts: 12}
 }
 
@@ -101,6 +103,9 @@ func (m *Mailer) Recover(ctx context.Context) {
 		m.Log.Warn("mail recovery failed", "error", err.Error())
 	} else if n > 0 {
 		m.Log.Warn("mails left in sending by a stopped worker are marked unknown", "count", n)
+		for range n {
+			m.observer().MailDelivered(MailUnknown)
+		}
 	}
 }
 
@@ -156,8 +161,9 @@ func (m *Mailer) Pass(ctx context.Context) (n int, err error) {
 	return n, nil
 }
 
-// recorded reports a mail recorded sent to Sent.
+// recorded reports a mail recorded sent to Sent and the observer.
 func (m *Mailer) recorded(x resources.Mail) {
+	m.observer().MailDelivered(MailSent)
 	if m.Sent != nil {
 		created, _ := time.Parse(time.RFC3339Nano, x.CreatedAt)
 		m.Sent(m.Now().Sub(created))
@@ -215,7 +221,19 @@ func (m *Mailer) deliver(ctx context.Context, x resources.Mail, loc *time.Locati
 		m.Log.Error("mail failure not recorded", "mail", x.ID, "error", err.Error())
 		return false, err
 	}
+	if retry.IsZero() {
+		m.observer().MailDelivered(MailFailed)
+	} else {
+		m.observer().MailDelivered(MailRetry)
+	}
 	return false, nil
+}
+
+func (m *Mailer) observer() Observer {
+	if m.Observer == nil {
+		return nopObserver{}
+	}
+	return m.Observer
 }
 
 // scrub takes every address out of an error's text: the recipient's and

@@ -18,6 +18,7 @@ import (
 
 	"github.com/asylum-scheduling/interviews/internal/mail"
 	"github.com/asylum-scheduling/interviews/internal/mail/mailtest"
+	"github.com/asylum-scheduling/interviews/internal/metrics"
 	"github.com/asylum-scheduling/interviews/internal/pgtest"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/internal/testclock"
@@ -238,6 +239,8 @@ func TestMailFailureNamesNoAddress(t *testing.T) {
 	_, err := e.raw.Exec(ctx, `update mail_outbox set email = 'refuse-me@example.org' where id = $1`, e.ids[0])
 	require.NoError(t, err)
 	m := e.worker(t, nil, mail.WithLocalName("interviews.example"))
+	obs := metrics.New()
+	m.Observer = obs
 	n, err := m.Pass(ctx)
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
@@ -255,6 +258,7 @@ func TestMailFailureNamesNoAddress(t *testing.T) {
 		require.NotContains(t, text, "@example.org", what)
 	}
 	require.Contains(t, e.logs.String(), "550")
+	require.Equal(t, map[string]float64{"sent": 0, "retry": 0, "failed": 1, "unknown": 0}, mailOutcomes(t, obs))
 
 	// Sent again on a clerk's word, with the address mended.
 	_, err = e.raw.Exec(ctx, `update mail_outbox set email = 'mended@example.org' where id = $1`, e.ids[0])
@@ -268,7 +272,24 @@ func TestMailFailureNamesNoAddress(t *testing.T) {
 	got := e.smtp.To("mended@example.org")
 	require.Len(t, got, 1)
 	require.Equal(t, "interviews.example", got[0].Helo)
+	require.Equal(t, map[string]float64{"sent": 1, "retry": 0, "failed": 1, "unknown": 0}, mailOutcomes(t, obs))
 	ok, err = db.RetryMail(ctx, e.ids[0], e.clk.Now())
 	require.NoError(t, err)
 	require.False(t, ok, "a sent mail is not sent again")
+}
+
+// mailOutcomes reads interviewd_mails_total by outcome from the registry.
+func mailOutcomes(t *testing.T, m *metrics.Metrics) map[string]float64 {
+	t.Helper()
+	fams, err := m.Registry.Gather()
+	require.NoError(t, err)
+	out := map[string]float64{}
+	for _, f := range fams {
+		if f.GetName() == "interviewd_mails_total" {
+			for _, s := range f.Metric {
+				out[s.Label[0].GetValue()] = s.Counter.GetValue()
+			}
+		}
+	}
+	return out
 }

@@ -17,7 +17,23 @@ type Observer interface {
 	PlanEnded(kind, outcome string, d time.Duration)
 	// JobRan: a scheduled job's run ended with outcome at at.
 	JobRan(job, outcome string, at time.Time)
+	// JobAdded: a job was scheduled on this server (its counts start at
+	// zero, so a job that never runs shows).
+	JobAdded(job string)
+	// MailDelivered: the mailer handed a mail over or gave up on it, with
+	// outcome MailSent, MailRetry (a transient error: tried again later),
+	// MailFailed (a permanent error, or too many attempts) or MailUnknown
+	// (left in sending by a stopped worker).
+	MailDelivered(outcome string)
 }
+
+// Outcomes of a mail's delivery, for MailDelivered.
+const (
+	MailSent    = "sent"
+	MailRetry   = "retry"
+	MailFailed  = "failed"
+	MailUnknown = "unknown"
+)
 
 // Sources of booking changes.
 const (
@@ -52,6 +68,8 @@ func (nopObserver) Changed(string, string)                  {}
 func (nopObserver) Suggested(time.Duration)                 {}
 func (nopObserver) PlanEnded(string, string, time.Duration) {}
 func (nopObserver) JobRan(string, string, time.Time)        {}
+func (nopObserver) JobAdded(string)                         {}
+func (nopObserver) MailDelivered(string)                    {}
 
 // source is req's source, SourceAPI when unset.
 func source(s string) string {

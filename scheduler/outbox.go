@@ -26,9 +26,9 @@ import (
 // shared secret>. A 2xx answer marks it delivered; anything else is retried
 // with exponential back-off.
 type Outbox struct {
-	DB     *postgres.DB
-	Log    *slog.Logger
-	Now    func() time.Time
+	db     *postgres.DB
+	log    *slog.Logger
+	now    func() time.Time
 	URL    string
 	Secret []byte
 	Client *http.Client
@@ -49,7 +49,7 @@ func NewOutbox(db *postgres.DB, log *slog.Logger, now func() time.Time, url stri
 	if log == nil {
 		log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
-	return &Outbox{DB: db, Log: log, Now: now, URL: url, Secret: secret, Client: &http.Client{Timeout: 10 * time.Second},
+	return &Outbox{db: db, log: log, now: now, URL: url, Secret: secret, Client: &http.Client{Timeout: 10 * time.Second},
 		Poll: 2 * time.Second, BaseBackoff: 10 * time.Second, MaxBackoff: time.Hour, Batch: 100}
 }
 
@@ -97,7 +97,7 @@ func (o *Outbox) DeliverDue(ctx context.Context) (delivered, failed int, err err
 		batch = 100
 	}
 	for range batch {
-		found, sendErr, err := o.DB.DeliverNext(ctx, o.Now(), o.send, o.Backoff)
+		found, sendErr, err := o.db.DeliverNext(ctx, o.now(), o.send, o.Backoff)
 		if err != nil {
 			return delivered, failed, err
 		}
@@ -122,10 +122,10 @@ func (o *Outbox) Run(ctx context.Context) {
 	for {
 		d, f, err := o.DeliverDue(ctx)
 		if err != nil && ctx.Err() == nil {
-			o.Log.Error("outbox: delivery pass", "error", err.Error())
+			o.log.Error("outbox: delivery pass", "error", err.Error())
 		}
 		if d+f > 0 {
-			o.Log.Info("outbox: delivery pass", "delivered", d, "failed", f)
+			o.log.Info("outbox: delivery pass", "delivered", d, "failed", f)
 		}
 		if d+f > 0 && err == nil {
 			continue // more may be due

@@ -196,16 +196,19 @@ func TestOutboxWorkersNeverSendOneEventTwice(t *testing.T) {
 	rc := newReceiver(t)
 	// Three workers (as on three replicas) at once.
 	var wg sync.WaitGroup
-	for range 3 {
+	errs := make([]error, 3)
+	for i := range errs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			o := scheduler.NewOutbox(f.db, nil, clk.Now, rc.srv.URL, []byte("k"))
-			_, _, err := o.DeliverDue(ctx)
-			require.NoError(t, err)
+			_, _, errs[i] = o.DeliverDue(ctx)
 		}()
 	}
 	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
 	got := rc.deliveries()
 	require.Len(t, got, booked)
 	seen := map[string]bool{}

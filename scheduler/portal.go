@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -20,6 +19,7 @@ import (
 	"time"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
+	ivmail "github.com/asylum-scheduling/interviews/internal/mail"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/internal/ratelimit"
 	"github.com/asylum-scheduling/interviews/resources"
@@ -31,23 +31,52 @@ type SigninMailer func(ctx context.Context, p resources.PortalPerson, link strin
 
 // Portal is the service of the portal. Build it with NewPortal.
 type Portal struct {
-	DB      *postgres.DB
-	Booking *Service
-	Log     *slog.Logger
-	Now     func() time.Time
+	db      *postgres.DB
+	booking *Service
+	log     *slog.Logger
+	now     func() time.Time
 	// PublicURL is the base of the links in mails ("https://interviews.example").
 	PublicURL string
-	// Mailer sends sign-in links; nil: links cannot be sent (no SMTP_URL)
+	// mailer sends sign-in links; nil: links cannot be sent (no SMTP_URL)
 	// and asking for one still answers the same.
-	Mailer SigninMailer
+	mailer SigninMailer
 	// LinkTTL is how long a sign-in link works (15 minutes); SessionTTL
 	// the absolute life of a session (30 days) and Idle its idle timeout
 	// (7 days).
 	LinkTTL, SessionTTL, Idle time.Duration
 
-	perAddress *ratelimit.Limiter
-	sends      chan func()
+	// Sign-in links: the gate every sign-in route shares (per client and
+	// for the server), then per address and client (so one client cannot
+	// spend another's links to an address) and per address (against
+	// mailing one person from many clients).
+	gate             *ratelimit.Gate
+	perAddressClient *ratelimit.Limiter
+	perAddress       *ratelimit.Limiter
+	sends            chan func()
 }
+
+// Sign-in budgets. A client: 10 attempts at once, then one every 30 s; the
+// server: 200 at once, then 5 a second. Links to one address from one
+// client: 3 in ten minutes, then one every ten minutes; from all clients
+// together: 10, then one every six minutes.
+const (
+	SigninClientPerSecond, SigninClientBurst = 1.0 / 30, 10
+	SigninServerPerSecond, SigninServerBurst = 5, 200
+)
+
+// NewSigninGate returns the sign-in gate with the budgets above; the server
+// builds one and gives it to every sign-in route (UseSigninGate and the
+// pages).
+func NewSigninGate() *ratelimit.Gate {
+	return ratelimit.NewGate(SigninClientPerSecond, SigninClientBurst, SigninServerPerSecond, SigninServerBurst)
+}
+
+// UseSigninGate makes the portal take sign-in attempts from g, the gate the
+// staff's sign-in uses too. Call it before serving.
+func (p *Portal) UseSigninGate(g *ratelimit.Gate) { p.gate = g }
+
+// SigninGate is the sign-in gate the portal takes attempts from.
+func (p *Portal) SigninGate() *ratelimit.Gate { return p.gate }
 
 // NewPortal returns the portal service. It starts one goroutine that sends
 // sign-in mails (so that asking for a link answers at once and the same
@@ -60,10 +89,10 @@ func NewPortal(ctx context.Context, db *postgres.DB, booking *Service, log *slog
 	if log == nil {
 		log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
-	p := &Portal{DB: db, Booking: booking, Log: log, Now: now, PublicURL: strings.TrimRight(publicURL, "/"), Mailer: mailer,
+	p := &Portal{db: db, booking: booking, log: log, now: now, PublicURL: strings.TrimRight(publicURL, "/"), mailer: mailer,
 		LinkTTL: 15 * time.Minute, SessionTTL: 30 * 24 * time.Hour, Idle: 7 * 24 * time.Hour,
-		// Three links an address in ten minutes, then one every ten minutes.
-		perAddress: ratelimit.New(1.0/600, 3), sends: make(chan func(), 256)}
+		gate: NewSigninGate(), perAddressClient: ratelimit.New(1.0/600, 3), perAddress: ratelimit.New(1.0/360, 10),
+		sends: make(chan func(), 256)}
 	go func() {
 		for {
 			select {
@@ -92,57 +121,75 @@ func Hash(s string) []byte {
 }
 
 // RequestLink sends a sign-in link to every portal account with the
-// address. It answers nil whether or not the address is known, and sends
-// nothing for an address asked for too often.
-func (p *Portal) RequestLink(ctx context.Context, email string) error {
+// address, asked for by client (its address). It answers nil whether or not
+// the address is known, and sends nothing for an address asked for too
+// often. Looking the address up, storing the link and mailing it all happen
+// after the answer, in the send queue, so a known and an unknown address
+// take the same time to answer. A client over its sign-in budget gets a
+// RateLimited error, which says nothing about the address.
+func (p *Portal) RequestLink(ctx context.Context, email, client string) error {
 	email = strings.TrimSpace(email)
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
 		return errs.Field("email", "enter an e-mail address like name@example.org")
 	}
-	now := p.Now()
-	if ok, _ := p.perAddress.Allow(strings.ToLower(email), now); !ok {
-		p.Log.Info("sign-in link refused: too many for one address")
+	now := p.now()
+	if ok, wait := p.gate.Allow(client, now); !ok {
+		p.log.Info("sign-in link refused: too many attempts from one client")
+		return errs.Throttled(wait, "too many sign-in attempts: try again later")
+	}
+	address := strings.ToLower(email)
+	if ok, _ := p.perAddressClient.Allow(address+"\x00"+client, now); !ok {
+		p.log.Info("sign-in link refused: too many for one address from one client")
 		return nil
 	}
-	people, err := p.DB.PortalPeople(ctx, email)
-	if err != nil {
-		return err
+	if ok, _ := p.perAddress.Allow(address, now); !ok {
+		p.log.Info("sign-in link refused: too many for one address")
+		return nil
 	}
-	for _, person := range people {
-		s, h := secret()
-		if err := p.DB.CreateSigninLink(ctx, person, h, now, p.LinkTTL); err != nil {
-			return err
-		}
-		link := p.PublicURL + "/portal/signin/" + s
-		person, expires := person, now.Add(p.LinkTTL)
-		select {
-		case p.sends <- func() {
-			if p.Mailer == nil {
-				p.Log.Warn("sign-in link not sent: no mail server is configured (SMTP_URL)")
-				return
-			}
-			sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			if err := p.Mailer(sctx, person, link, expires); err != nil {
-				p.Log.Warn("sign-in link not sent", "role", person.Role, "error", err.Error())
-			}
-		}:
-		default:
-			p.Log.Warn("sign-in link not sent: the send queue is full")
-		}
+	select {
+	case p.sends <- func() { p.sendLinks(email, now) }:
+	default:
+		p.log.Warn("sign-in link not sent: the send queue is full")
 	}
 	return nil
+}
+
+// sendLinks stores and mails a sign-in link to every portal account with the
+// address. It runs in the send queue, after the request has been answered.
+func (p *Portal) sendLinks(email string, now time.Time) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	people, err := p.db.PortalPeople(ctx, email)
+	if err != nil {
+		p.log.Warn("sign-in link not sent: looking up the address failed", "error", err.Error())
+		return
+	}
+	for _, person := range people {
+		if p.mailer == nil {
+			p.log.Warn("sign-in link not sent: no mail server is configured (SMTP_URL)")
+			return
+		}
+		s, h := secret()
+		if err := p.db.CreateSigninLink(ctx, person, h, now, p.LinkTTL); err != nil {
+			p.log.Warn("sign-in link not sent: storing it failed", "role", person.Role, "error", err.Error())
+			continue
+		}
+		if err := p.mailer(ctx, person, p.PublicURL+"/portal/signin/"+s, now.Add(p.LinkTTL)); err != nil {
+			// A mail server's refusal may quote the address: it stays out of the log.
+			p.log.Warn("sign-in link not sent", "role", person.Role, "error", ivmail.Redact(err.Error()))
+		}
+	}
 }
 
 // SignIn spends a sign-in link and opens a session. It returns the
 // session's secret (the cookie) and the session.
 func (p *Portal) SignIn(ctx context.Context, link string) (string, *resources.PortalSession, error) {
-	now := p.Now()
-	role, id, err := p.DB.UseSigninLink(ctx, Hash(link), now)
+	now := p.now()
+	role, id, err := p.db.UseSigninLink(ctx, Hash(link), now)
 	if err != nil {
 		return "", nil, err
 	}
-	person, err := p.DB.PortalPerson(ctx, role, id)
+	person, err := p.db.PortalPerson(ctx, role, id)
 	if err != nil {
 		return "", nil, errs.E(errs.Unauthorized, "this sign-in link no longer works: ask for a new one")
 	}
@@ -150,7 +197,7 @@ func (p *Portal) SignIn(ctx context.Context, link string) (string, *resources.Po
 	csrf, _ := secret()
 	sess := &resources.PortalSession{Role: role, PersonID: id, Name: person.Name, Locale: person.Locale, CSRF: csrf,
 		ExpiresAt: now.Add(p.SessionTTL)}
-	if err := p.DB.CreatePortalSession(ctx, h, *sess, now); err != nil {
+	if err := p.db.CreatePortalSession(ctx, h, *sess, now); err != nil {
 		return "", nil, err
 	}
 	return s, sess, nil
@@ -161,7 +208,7 @@ func (p *Portal) Session(ctx context.Context, s string) (*resources.PortalSessio
 	if s == "" {
 		return nil, errs.E(errs.Unauthorized, "not signed in")
 	}
-	return p.DB.PortalSession(ctx, Hash(s), p.Now(), p.Idle)
+	return p.db.PortalSession(ctx, Hash(s), p.now(), p.Idle)
 }
 
 // SetLocale keeps the language a signed-in person chose.
@@ -169,20 +216,12 @@ func (p *Portal) SetLocale(ctx context.Context, s, locale string) error {
 	if !slices.Contains([]string{"fi", "sv", "en"}, locale) {
 		return errs.Field("locale", "must be fi, sv or en")
 	}
-	return p.DB.SetPortalLocale(ctx, Hash(s), locale)
+	return p.db.SetPortalLocale(ctx, Hash(s), locale)
 }
 
 // SignOut ends a session.
 func (p *Portal) SignOut(ctx context.Context, s string) error {
-	return p.DB.DeletePortalSession(ctx, Hash(s))
-}
-
-// CheckCSRF compares a form's token with the session's.
-func CheckCSRF(sess *resources.PortalSession, token string) error {
-	if sess == nil || subtle.ConstantTimeCompare([]byte(sess.CSRF), []byte(token)) != 1 {
-		return errs.E(errs.Forbidden, "the form has expired: reload the page and try again")
-	}
-	return nil
+	return p.db.DeletePortalSession(ctx, Hash(s))
 }
 
 // interpreterOf returns the session's interpreter id, or an error for
@@ -208,7 +247,7 @@ func (p *Portal) Assignments(ctx context.Context, sess *resources.PortalSession)
 	if err != nil {
 		return nil, err
 	}
-	return p.DB.Assignments(ctx, id, p.Now().Add(-30*24*time.Hour))
+	return p.db.Assignments(ctx, id, p.now().Add(-30*24*time.Hour))
 }
 
 // Assignment returns one of the signed-in interpreter's assignments.
@@ -217,7 +256,7 @@ func (p *Portal) Assignment(ctx context.Context, sess *resources.PortalSession, 
 	if err != nil {
 		return nil, err
 	}
-	return p.DB.Assignment(ctx, id, booking)
+	return p.db.Assignment(ctx, id, booking)
 }
 
 // Confirm takes a requested assignment.
@@ -226,7 +265,7 @@ func (p *Portal) Confirm(ctx context.Context, sess *resources.PortalSession, boo
 	if err != nil {
 		return err
 	}
-	return p.DB.ConfirmAssignment(ctx, id, booking, p.Now())
+	return p.db.ConfirmAssignment(ctx, id, booking, p.now())
 }
 
 // Decline frees the signed-in interpreter from an assignment for a reason
@@ -241,12 +280,12 @@ func (p *Portal) Decline(ctx context.Context, sess *resources.PortalSession, boo
 	if !resources.ValidDeclineReason(reason) {
 		return errs.Field("reason", "must be unavailable, conflict_of_interest, other or stepped_aside")
 	}
-	rel, err := p.DB.ReleaseInterpreter(ctx, postgres.Release{Booking: booking, Interpreter: id, Reason: reason,
-		Actor: "interpreter " + id, Now: p.Now()})
+	rel, err := p.db.ReleaseInterpreter(ctx, postgres.Release{Booking: booking, Interpreter: id, Reason: reason,
+		Actor: "interpreter " + id, Now: p.now()})
 	if err != nil {
 		return err
 	}
-	p.Booking.obs.Changed(resources.ActionInterpreterReleased, SourceWeb)
+	p.booking.obs.Changed(resources.ActionInterpreterReleased, SourceWeb)
 	for _, b := range append([]int64{rel.Booking.ID}, rel.Others...) {
 		p.requestNext(ctx, b, reason)
 	}
@@ -256,14 +295,14 @@ func (p *Portal) Decline(ctx context.Context, sess *resources.PortalSession, boo
 // ExpireRequests releases the interpreters who did not answer in time (a
 // scheduled job) and, with the automatic request on, asks the next.
 func (p *Portal) ExpireRequests(ctx context.Context) (int, error) {
-	due, err := p.DB.DueRequests(ctx, p.Now(), 200)
+	due, err := p.db.DueRequests(ctx, p.now(), 200)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, rel := range due {
-		rel.Now = p.Now()
-		if _, err := p.DB.ReleaseInterpreter(ctx, rel); err != nil {
+		rel.Now = p.now()
+		if _, err := p.db.ReleaseInterpreter(ctx, rel); err != nil {
 			if errs.CodeOf(err) == errs.NotFound {
 				continue // answered or moved meanwhile
 			}
@@ -281,17 +320,17 @@ func (p *Portal) ExpireRequests(ctx context.Context) (int, error) {
 // aside, a remote interpreter first). With nobody left the booking waits
 // for a clerk. Failures are logged: the clerk's queue is the fallback.
 func (p *Portal) requestNext(ctx context.Context, booking int64, reason string) {
-	st, err := p.DB.Settings(ctx)
+	st, err := p.db.Settings(ctx)
 	if err != nil || !st.Rules().AutoRequestNext {
 		return
 	}
-	b, err := p.DB.Booking(ctx, booking)
+	b, err := p.db.Booking(ctx, booking)
 	if err != nil || b.Status != "active" || b.Interpreter != "" {
 		return
 	}
-	ans, err := p.Booking.Suggest(ctx, SuggestRequest{InterviewID: b.Interview, K: 20, Actor: "system"})
+	ans, err := p.booking.Suggest(ctx, SuggestRequest{InterviewID: b.Interview, K: 20, Actor: "system"})
 	if err != nil {
-		p.Log.Warn("automatic request: no suggestions", "booking", booking, "error", err.Error())
+		p.log.Warn("automatic request: no suggestions", "booking", booking, "error", err.Error())
 		return
 	}
 	var pick *Option
@@ -305,13 +344,13 @@ func (p *Portal) requestNext(ctx context.Context, booking int64, reason string) 
 		}
 	}
 	if pick == nil {
-		p.Log.Info("automatic request: nobody left at the same time and place; a clerk decides", "booking", booking)
+		p.log.Info("automatic request: nobody left at the same time and place; a clerk decides", "booking", booking)
 		return
 	}
-	_, err = p.Booking.Reschedule(ctx, ChangeRequest{BookingID: booking, SuggestionID: pick.ID, Actor: "system",
+	_, err = p.booking.Reschedule(ctx, ChangeRequest{BookingID: booking, SuggestionID: pick.ID, Actor: "system",
 		Reason: "automatic request of the next-best interpreter after " + reason, Source: SourcePlan})
 	if err != nil {
-		p.Log.Warn("automatic request failed; a clerk decides", "booking", booking, "error", err.Error())
+		p.log.Warn("automatic request failed; a clerk decides", "booking", booking, "error", err.Error())
 	}
 }
 
@@ -321,7 +360,7 @@ func (p *Portal) Summons(ctx context.Context, sess *resources.PortalSession) ([]
 	if err != nil {
 		return nil, err
 	}
-	return p.DB.Summons(ctx, id, p.Now().Add(-30*24*time.Hour))
+	return p.db.Summons(ctx, id, p.now().Add(-30*24*time.Hour))
 }
 
 // Acknowledge records that the signed-in counsel has seen a summons.
@@ -330,7 +369,7 @@ func (p *Portal) Acknowledge(ctx context.Context, sess *resources.PortalSession,
 	if err != nil {
 		return err
 	}
-	return p.DB.AcknowledgeSummons(ctx, id, booking, p.Now())
+	return p.db.AcknowledgeSummons(ctx, id, booking, p.now())
 }
 
 // AskOtherTime records the signed-in counsel's request for another time:
@@ -342,13 +381,16 @@ func (p *Portal) AskOtherTime(ctx context.Context, sess *resources.PortalSession
 		return err
 	}
 	reason = strings.TrimSpace(reason)
-	if reason == "" || len(reason) > 1000 {
+	if reason == "" {
 		return errs.Field("reason", "say in a few words why (at most 1000 characters)")
+	}
+	if err := checkReason(reason); err != nil {
+		return err
 	}
 	if len(dates) == 0 || len(dates) > 60 {
 		return errs.Field("dates", "give the dates you cannot attend (1 to 60)")
 	}
-	st, err := p.DB.Settings(ctx)
+	st, err := p.db.Settings(ctx)
 	if err != nil {
 		return err
 	}
@@ -364,42 +406,42 @@ func (p *Portal) AskOtherTime(ctx context.Context, sess *resources.PortalSession
 		}
 		days = append(days, t)
 	}
-	return p.DB.AskOtherTime(ctx, postgres.ChangeRequest{Party: id, Booking: booking, Reason: reason, Dates: days, Now: p.Now()})
+	return p.db.AskOtherTime(ctx, postgres.ChangeRequest{Party: id, Booking: booking, Reason: reason, Dates: days, Now: p.now()})
 }
 
-// absenceTable is the table of the person's absences.
-func absenceTable(sess *resources.PortalSession) (string, error) {
+// absenceOwner is whose absences the signed-in person's are.
+func absenceOwner(sess *resources.PortalSession) (resources.AbsenceOwner, error) {
 	switch {
 	case sess == nil:
-		return "", errs.E(errs.Unauthorized, "not signed in")
+		return resources.AbsenceOwner{}, errs.E(errs.Unauthorized, "not signed in")
 	case sess.Role == resources.PortalInterpreter:
-		return "interpreters", nil
+		return resources.AbsenceOfInterpreter, nil
 	case sess.Role == resources.PortalCounsel:
-		return "parties", nil
+		return resources.AbsenceOfParty, nil
 	}
-	return "", errs.E(errs.Forbidden, "no absences for this role")
+	return resources.AbsenceOwner{}, errs.E(errs.Forbidden, "no absences for this role")
 }
 
 // Absences lists the signed-in person's absences (standing unavailability:
 // court days, holidays).
 func (p *Portal) Absences(ctx context.Context, sess *resources.PortalSession) ([]resources.Absence, error) {
-	table, err := absenceTable(sess)
+	owner, err := absenceOwner(sess)
 	if err != nil {
 		return nil, err
 	}
-	return p.DB.Absences(ctx, table, sess.PersonID)
+	return p.db.Absences(ctx, owner, sess.PersonID)
 }
 
 // AddAbsence adds an absence of the signed-in person: from start to end,
 // local date-times ("2027-01-11T08:00", from a form) or RFC 3339 instants.
-// It reaches the solver at once; bookings it breaks are flagged as any
-// absence's are.
+// It reaches the solver at once; the bookings it breaks are flagged as any
+// absence's are (recordAbsence).
 func (p *Portal) AddAbsence(ctx context.Context, sess *resources.PortalSession, start, end string) error {
-	table, err := absenceTable(sess)
+	owner, err := absenceOwner(sess)
 	if err != nil {
 		return err
 	}
-	st, err := p.DB.Settings(ctx)
+	st, err := p.db.Settings(ctx)
 	if err != nil {
 		return err
 	}
@@ -421,25 +463,17 @@ func (p *Portal) AddAbsence(ctx context.Context, sess *resources.PortalSession, 
 		}
 		*x.out = t.In(loc).Format(time.RFC3339)
 	}
-	if err := a.Validate(); err != nil {
-		return err
-	}
-	added, err := p.DB.AddAbsence(ctx, table, sess.PersonID, a)
-	if err != nil || table != "interpreters" {
-		return err
-	}
-	// The bookings it breaks are flagged as any absence's are.
-	_, err = p.DB.FlagAbsence(ctx, added.ID, "interpreter "+sess.PersonID)
+	_, err = recordAbsence(ctx, p.db, p.log, owner, sess.PersonID, a, owner.String()+" "+sess.PersonID, p.now())
 	return err
 }
 
 // DeleteAbsence removes one of the signed-in person's absences.
 func (p *Portal) DeleteAbsence(ctx context.Context, sess *resources.PortalSession, id int64) error {
-	table, err := absenceTable(sess)
+	owner, err := absenceOwner(sess)
 	if err != nil {
 		return err
 	}
-	return p.DB.DeleteAbsence(ctx, table, sess.PersonID, id)
+	return p.db.DeleteAbsence(ctx, owner, sess.PersonID, id)
 }
 
 // RotateFeed gives the signed-in interpreter a new calendar link: their
@@ -450,16 +484,16 @@ func (p *Portal) RotateFeed(ctx context.Context, sess *resources.PortalSession) 
 	if err != nil {
 		return "", err
 	}
-	old, err := p.DB.FeedTokens(ctx, resources.FeedInterpreter, id)
+	old, err := p.db.FeedTokens(ctx, resources.FeedInterpreter, id)
 	if err != nil {
 		return "", err
 	}
 	for _, f := range old { // the live ones
-		if err := p.DB.RevokeFeedToken(ctx, f.ID); err != nil && errs.CodeOf(err) != errs.NotFound {
+		if err := p.db.RevokeFeedToken(ctx, f.ID); err != nil && errs.CodeOf(err) != errs.NotFound {
 			return "", err
 		}
 	}
-	token, _, err := p.DB.CreateFeedToken(ctx, resources.FeedInterpreter, id, "interpreter "+id)
+	token, _, err := p.db.CreateFeedToken(ctx, resources.FeedInterpreter, id, "interpreter "+id)
 	return token, err
 }
 
@@ -474,7 +508,7 @@ func ExpireRequestsJob(p *Portal, spec string) Job {
 		if err != nil {
 			return "", err
 		}
-		m, err := p.DB.ClearPortalAuth(ctx, p.Now())
+		m, err := p.db.ClearPortalAuth(ctx, p.now())
 		return fmt.Sprintf("%d unanswered requests expired; %d spent sign-in links and sessions deleted", n, m), err
 	}}
 }
@@ -486,7 +520,7 @@ func (p *Portal) Pattern(ctx context.Context, sess *resources.PortalSession) (*r
 	if err != nil {
 		return nil, err
 	}
-	pat, err := p.DB.AvailabilityPattern(ctx, id)
+	pat, err := p.db.AvailabilityPattern(ctx, id)
 	if err != nil || pat != nil {
 		return pat, err
 	}
@@ -494,12 +528,12 @@ func (p *Portal) Pattern(ctx context.Context, sess *resources.PortalSession) (*r
 	if err != nil {
 		return nil, err
 	}
-	tomorrow := p.Now().In(loc).AddDate(0, 0, 1)
+	tomorrow := p.now().In(loc).AddDate(0, 0, 1)
 	return &resources.WeeklyPattern{From: tomorrow.Format(time.DateOnly), Until: tomorrow.AddDate(0, 3, 0).Format(time.DateOnly)}, nil
 }
 
 func (p *Portal) location(ctx context.Context) (*time.Location, error) {
-	st, err := p.DB.Settings(ctx)
+	st, err := p.db.Settings(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -527,11 +561,11 @@ func (p *Portal) SetPattern(ctx context.Context, sess *resources.PortalSession, 
 	if err != nil {
 		return err
 	}
-	spans, from, err := expandPattern(pat, loc, p.Now())
+	spans, from, err := expandPattern(pat, loc, p.now())
 	if err != nil {
 		return err
 	}
-	return p.DB.ReplaceAvailabilityFrom(ctx, id, from, spans, pat, p.Now())
+	return p.db.ReplaceAvailabilityFrom(ctx, id, from, spans, pat, p.now())
 }
 
 // expandPattern checks a pattern and gives its intervals and its first

@@ -2,6 +2,7 @@ package scheduler_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"regexp"
 	"slices"
@@ -43,8 +44,7 @@ func newPortalEnv(t *testing.T) *portalEnv {
 	sender, err := mail.NewSender(srv.URL(), "booking@migri.example")
 	require.NoError(t, err)
 	loc, _ := time.LoadLocation("Europe/Helsinki")
-	p := scheduler.NewPortal(ctx, f.db, svc, nil, clk.Now, "https://interviews.example", scheduler.SigninMail(sender, "booking@migri.example", loc))
-	p.Log = f.logger()
+	p := scheduler.NewPortal(ctx, f.db, svc, f.logger(), clk.Now, "https://interviews.example", scheduler.SigninMail(sender, "booking@migri.example", loc))
 	m := scheduler.NewMailer(f.db, f.logger(), clk.Now, sender, "booking@migri.example", "https://interviews.example")
 	return &portalEnv{fixture: f, clk: clk, svc: svc, portal: p, smtp: srv, mailer: m}
 }
@@ -97,7 +97,7 @@ var linkRE = regexp.MustCompile(`https://interviews\.example/portal/signin/([A-Z
 func (e *portalEnv) signIn(t *testing.T, addr string) (string, *resources.PortalSession) {
 	t.Helper()
 	before := len(e.smtp.To(addr))
-	require.NoError(t, e.portal.RequestLink(context.Background(), addr))
+	require.NoError(t, e.portal.RequestLink(context.Background(), addr, "192.0.2.1"))
 	msgs := e.smtp.Wait(t, addr, before+1, 10*time.Second)
 	m := linkRE.FindStringSubmatch(msgs[len(msgs)-1].Text)
 	require.NotNil(t, m, "no sign-in link in %q", msgs[len(msgs)-1].Text)
@@ -381,4 +381,47 @@ func TestWeeklyPatternReplacesAvailability(t *testing.T) {
 		paths = append(paths, f.Path)
 	}
 	require.ElementsMatch(t, []string{"days[0]", "until", "exceptions[0].date"}, paths)
+}
+
+// Sign-in links have budgets: per client (over every sign-in route), per
+// address and client, and per address. One client cannot spend another's
+// links to an address, and a known address answers as fast as an unknown
+// one because nothing is looked up before the answer.
+func TestSigninLinkBudgets(t *testing.T) {
+	t.Parallel()
+	e := newPortalEnv(t)
+	addr := e.in.Interpreters[0].Email
+	require.NotEmpty(t, addr)
+	ctx := context.Background()
+
+	// Client A: three links to the address, then none.
+	for range 4 {
+		require.NoError(t, e.portal.RequestLink(ctx, addr, "192.0.2.1"))
+	}
+	// Client B still gets one. The send queue is first in, first out: when
+	// a later link to another address has arrived, every earlier request
+	// has been handled.
+	require.NoError(t, e.portal.RequestLink(ctx, addr, "192.0.2.2"))
+	marker := e.in.Interpreters[2].Email
+	require.NoError(t, e.portal.RequestLink(ctx, marker, "192.0.2.2"))
+	e.smtp.Wait(t, marker, 1, 10*time.Second)
+	require.Equal(t, 4, len(e.smtp.To(addr)), "A's fourth request sent nothing; B's did")
+
+	// Client C asks for ten unknown addresses: allowed, then refused with
+	// a time to wait, whatever the address.
+	for i := range 10 {
+		require.NoError(t, e.portal.RequestLink(ctx, fmt.Sprintf("nobody%d@example.org", i), "192.0.2.3"))
+	}
+	err := e.portal.RequestLink(ctx, addr, "192.0.2.3")
+	require.Equal(t, errs.RateLimited, errs.CodeOf(err))
+	require.Greater(t, errs.RetryOf(err), 0)
+
+	// Off the request path: with the request's context already ended, the
+	// answer is still nil and the link still goes out.
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	other := e.in.Interpreters[1].Email
+	require.NoError(t, e.portal.RequestLink(done, other, "192.0.2.4"))
+	msgs := e.smtp.Wait(t, other, 1, 10*time.Second)
+	require.Regexp(t, linkRE, msgs[0].Text)
 }

@@ -104,6 +104,7 @@ func (p *Planner) runScenario(ctx context.Context, id int64, in *solver.Instance
 			p.Log.Error("scenario: recording its end", "scenario", id, "error", err.Error())
 		}
 		p.Log.Info("scenario ended", "scenario", id, "status", status, "duration_ms", time.Since(t0).Milliseconds())
+		p.Svc.obs.PlanEnded(resources.PlanScenario, status, time.Since(t0))
 	}
 	var lastWrite time.Time
 	every := max(p.ProgressEvery, time.Second)
@@ -151,6 +152,7 @@ func (p *Planner) runScenario(ctx context.Context, id int64, in *solver.Instance
 		end(resources.PlanFailed, "the result could not be stored")
 	} else if ok {
 		p.Log.Info("scenario done", "scenario", id, "runs", len(cmp.Runs), "duration_ms", time.Since(t0).Milliseconds())
+		p.Svc.obs.PlanEnded(resources.PlanScenario, resources.PlanDone, time.Since(t0))
 	}
 }
 

@@ -19,16 +19,16 @@ import (
 
 // Service runs the booking workflow on a database.
 type Service struct {
-	DB  *postgres.DB
-	Now func() time.Time
-	Log *slog.Logger
-	// Key signs suggestion ids (HMAC-SHA256), so that a suggestion can be
+	db  *postgres.DB
+	now func() time.Time
+	log *slog.Logger
+	// key signs suggestion ids (HMAC-SHA256), so that a suggestion can be
 	// booked exactly as offered without storing it. Replicas that must
 	// accept each other's ids share one (the server keeps it in the
 	// database); New makes a random one when given none.
-	Key []byte
-	// HoldTTL is how long a hold lasts (default 10 minutes).
-	HoldTTL time.Duration
+	key []byte
+	// holdTTL is how long a hold lasts (default 10 minutes).
+	holdTTL time.Duration
 
 	obs Observer
 
@@ -50,7 +50,7 @@ func New(db *postgres.DB, key []byte, log *slog.Logger, now func() time.Time, op
 	if len(key) == 0 {
 		key = randomKey()
 	}
-	return &Service{DB: db, Now: now, Log: log, Key: key, HoldTTL: DefaultHoldTTL, obs: applyOptions(opts).obs}
+	return &Service{db: db, now: now, log: log, key: key, holdTTL: DefaultHoldTTL, obs: applyOptions(opts).obs}
 }
 
 // DefaultHoldTTL is the life of a hold unless the service says otherwise.

@@ -94,7 +94,7 @@ func (s *Service) planner(ctx context.Context, iv string, version int64, ownHold
 		base = s.cache.state
 	}
 	s.mu.Unlock()
-	st, err := s.DB.PlanningState(ctx, except, now, base)
+	st, err := s.db.PlanningState(ctx, except, now, base)
 	if err != nil {
 		return nil, err
 	}
@@ -134,8 +134,8 @@ func (s *Service) suggest(ctx context.Context, req SuggestRequest) (*SuggestAnsw
 	if req.K < 0 || req.K > MaxK {
 		return nil, errs.Field("k", "k must be between 1 and "+strconv.Itoa(MaxK))
 	}
-	now := s.Now()
-	version, ownHolds, status, err := s.DB.StateProbe(ctx, req.InterviewID, now)
+	now := s.now()
+	version, ownHolds, status, err := s.db.StateProbe(ctx, req.InterviewID, now)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +184,7 @@ func (s *Service) suggest(ctx context.Context, req SuggestRequest) (*SuggestAnsw
 // stretched as far as the resources' availability goes ("" when no date
 // would work, or when it cannot be told just now).
 func (s *Service) earliestOutside(ctx context.Context, c *plannerCache, id string) string {
-	iv, err := s.DB.Interview(ctx, id)
+	iv, err := s.db.Interview(ctx, id)
 	if err != nil || c.state == nil || c.state.Instance == nil {
 		return ""
 	}
@@ -194,7 +194,7 @@ func (s *Service) earliestOutside(ctx context.Context, c *plannerCache, id strin
 	// could go, not where it is.
 	sg, err := solver.SuggestFor(&in, solver.SuggestRequest{Interview: id, K: 1})
 	if err != nil {
-		s.Log.WarnContext(ctx, "suggest: earliest possible date", "interview", id, "error", err.Error())
+		s.log.WarnContext(ctx, "suggest: earliest possible date", "interview", id, "error", err.Error())
 		return ""
 	}
 	if len(sg.Options) > 0 {
@@ -206,13 +206,7 @@ func (s *Service) earliestOutside(ctx context.Context, c *plannerCache, id strin
 // holdBest holds the first option that can still be had.
 func (s *Service) holdBest(ctx context.Context, req SuggestRequest, out *SuggestAnswer) error {
 	for _, o := range out.Suggestions {
-		p, err := placement(&o.Assignment)
-		if err != nil {
-			return err
-		}
-		now := s.Now()
-		res, err := s.DB.Apply(ctx, postgres.Change{Action: resources.ActionHeld, Interview: req.InterviewID, Place: p,
-			Actor: req.Actor, Now: now, ExpiresAt: now.Add(s.holdTTL()), Check: s.checker(true)})
+		h, err := s.hold(ctx, req.InterviewID, &o.Assignment, req.Actor)
 		var conflict *ConflictError
 		var taken *postgres.TakenError
 		if errors.As(err, &conflict) || errors.As(err, &taken) {
@@ -221,7 +215,7 @@ func (s *Service) holdBest(ctx context.Context, req SuggestRequest, out *Suggest
 		if err != nil {
 			return err
 		}
-		out.Hold, out.HeldSuggestion = res.Hold, o.ID
+		out.Hold, out.HeldSuggestion = h, o.ID
 		return nil
 	}
 	if len(out.Suggestions) > 0 {
@@ -230,9 +224,49 @@ func (s *Service) holdBest(ctx context.Context, req SuggestRequest, out *Suggest
 	return nil
 }
 
-func (s *Service) holdTTL() time.Duration {
-	if s.HoldTTL > 0 {
-		return s.HoldTTL
+// HoldRequest holds one option given by hand for an interview.
+type HoldRequest struct {
+	InterviewID string
+	// Assignment is the option: Start, Room, Interviewer, Interpreter, Mode.
+	Assignment *solver.Assignment
+	Actor      string // the holder
+}
+
+// Hold reserves one option for the caller until the hold expires (HoldTTL),
+// checked as holdBest checks a suggested one: every hard rule against the
+// bookings and live holds of the day. A resource taken or a rule broken is
+// a *ConflictError with fresh alternatives.
+func (s *Service) Hold(ctx context.Context, req HoldRequest) (*resources.Hold, error) {
+	if req.Assignment == nil {
+		return nil, errs.E(errs.Invalid, "say what to hold")
+	}
+	h, err := s.hold(ctx, req.InterviewID, req.Assignment, req.Actor)
+	if err != nil {
+		return nil, s.withAlternatives(ctx, req.InterviewID, err)
+	}
+	return h, nil
+}
+
+// hold is the one way a hold is made: the option, checked as a suggested
+// one (a broken rule is a conflict), for HoldTTL.
+func (s *Service) hold(ctx context.Context, interview string, a *solver.Assignment, actor string) (*resources.Hold, error) {
+	p, err := placement(a)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	res, err := s.db.Apply(ctx, postgres.Change{Action: resources.ActionHeld, Interview: interview, Place: p,
+		Actor: actor, Now: now, ExpiresAt: now.Add(s.HoldTTL()), Check: s.checker(true)})
+	if err != nil {
+		return nil, err
+	}
+	return res.Hold, nil
+}
+
+// HoldTTL is how long a hold lasts.
+func (s *Service) HoldTTL() time.Duration {
+	if s.holdTTL > 0 {
+		return s.holdTTL
 	}
 	return DefaultHoldTTL
 }
@@ -283,7 +317,7 @@ func randomKey() []byte {
 const idVersion = "s1"
 
 func (s *Service) mac(payload []byte) []byte {
-	m := hmac.New(sha256.New, s.Key)
+	m := hmac.New(sha256.New, s.key)
 	m.Write([]byte(idVersion))
 	m.Write(payload)
 	return m.Sum(nil)[:16]

@@ -59,11 +59,11 @@ func TestPlannerCacheFollowsTheStateVersion(t *testing.T) {
 
 	// A booking changes the version once (one transaction), and the next
 	// suggestion compiles the new state, where the option is gone.
-	v0, _, _, err := s.DB.StateProbe(ctx, iv, s.Now())
+	v0, _, _, err := s.db.StateProbe(ctx, iv, s.now())
 	require.NoError(t, err)
 	b, err := s.Book(ctx, BookRequest{InterviewID: iv, SuggestionID: a.Suggestions[0].ID, Actor: "t"})
 	require.NoError(t, err)
-	v1, _, status, err := s.DB.StateProbe(ctx, iv, s.Now())
+	v1, _, status, err := s.db.StateProbe(ctx, iv, s.now())
 	require.NoError(t, err)
 	require.Equal(t, v0+1, v1)
 	require.Equal(t, "booked", status)
@@ -100,7 +100,7 @@ func TestSuggestionIDsAreSignedAndBookExactlyTheirOption(t *testing.T) {
 	_, err := s.Book(ctx, BookRequest{InterviewID: iv, SuggestionID: forged})
 	require.Equal(t, errs.Invalid, errs.CodeOf(err), "%v", err)
 	// Another server key does not accept it.
-	other := New(s.DB, nil, nil, s.Now)
+	other := New(s.db, nil, nil, s.now)
 	_, err = other.Book(ctx, BookRequest{InterviewID: iv, SuggestionID: opt.ID})
 	require.Equal(t, errs.Invalid, errs.CodeOf(err))
 

@@ -65,6 +65,9 @@ type BoundOptions struct {
 	// TimeLimit bounds the search (0: 10 s). When it runs out the bound is
 	// still valid, only weaker.
 	TimeLimit time.Duration
+	// Start is the instant the time limit counts from (default: the
+	// call), so that a caller can count its own reading of the instance.
+	Start time.Time
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -82,6 +85,13 @@ const (
 // ComputeBound returns a lower bound on the medium score of every valid
 // schedule of a valid instance.
 func ComputeBound(ctx context.Context, in *Instance, opt BoundOptions) (*Bound, error) {
+	if opt.Start.IsZero() {
+		now := opt.Now
+		if now == nil {
+			now = time.Now
+		}
+		opt.Start = now() // validation and compilation count too
+	}
 	if err := Validate(in); err != nil {
 		return nil, err
 	}
@@ -98,16 +108,24 @@ func (m *model) bound(ctx context.Context, opt BoundOptions) (*Bound, error) {
 	if now == nil {
 		now = time.Now
 	}
-	t0 := now()
+	t0 := opt.Start
+	if t0.IsZero() {
+		t0 = now()
+	}
 	limit := opt.TimeLimit
 	if limit <= 0 {
 		limit = 10 * time.Second
 	}
-	deadline := t0.Add(limit)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
+	// the searches end at nine tenths of the limit; naming the bindings
+	// has the rest
+	end := t0.Add(limit)
+	if d, ok := ctx.Deadline(); ok && d.Before(end) {
+		end = d
 	}
-	r, err := newRelax(ctx, m)
+	deadline := end.Add(-end.Sub(t0) / 10)
+	// building the relaxation may use most of the time; the interviews it
+	// has not reached by then are left out (see newRelax)
+	r, err := newRelax(ctx, m, t0.Add(limit*3/5), now)
 	if err != nil {
 		return nil, err
 	}
@@ -121,22 +139,22 @@ func (m *model) bound(ctx context.Context, opt BoundOptions) (*Bound, error) {
 	for _, i := range r.hopeless {
 		b.Alone += m.ivs[i].prio
 	}
-	bud := &budget{deadline: deadline, now: now}
+	bud := &budget{deadline: deadline, now: now, ctx: ctx}
 	best := r.solveAll(allFamilies, bud)
 	b.Components = len(best.parts)
 	if best.lost() > 0 || !best.exact {
-		for f := bFamily(0); f < numFamilies; f++ {
+		for f := bFamily(0); f < numFamilies && !bud.expired(); f++ {
 			if res := r.solveAll(1<<f, bud); res.lost() > best.lost() {
 				best = res
 			}
 		}
 	}
 	b.Medium = b.Alone + best.lost()
-	b.Relaxation, b.Exact = best.name, best.exact
+	b.Relaxation, b.Exact = best.name, best.exact && !r.cut
 	if best.lost() == 0 {
 		b.Relaxation = "alone"
 	}
-	b.Binding = r.bindings(best)
+	b.Binding = r.bindings(best, &budget{deadline: end, now: now, ctx: ctx})
 	b.Nodes = bud.nodes
 	b.MS = now().Sub(t0).Milliseconds()
 	return b, nil
@@ -172,6 +190,15 @@ func (r *relax) solveAll(mask famMask, bud *budget) relaxResult {
 		pt := part{items: comp}
 		for _, x := range comp {
 			pt.total += r.items[x].prio
+		}
+		if bud.expired() {
+			// out of time: the component is taken to hold everything,
+			// which only raises the relaxed maximum
+			pt.ub = pt.total
+			res.total += pt.total
+			res.ub += pt.ub
+			res.exact = false
+			continue
 		}
 		r.solvePart(&pt, mask, bud)
 		res.total += pt.total
@@ -210,19 +237,29 @@ func (r *relax) solvePart(pt *part, mask famMask, bud *budget) {
 // solveDirect bounds the relaxed maximum of items by branch and bound (few
 // items) or by packing them all (many), falling back to the capacity
 // knapsack.
+//
+// The knapsack comes first: when it shows that a large component cannot be
+// held whole, packing it would only confirm that (at the cost of its node
+// budget and of projecting every item).
 func (r *relax) solveDirect(items []int, mask famMask, bud *budget) (int64, bool) {
-	subs := r.project(items, mask)
 	var total int64
-	for _, s := range subs {
-		total += s.it.prio
+	plain := make([]subItem, len(items)) // the knapsack reads the items only
+	for k, x := range items {
+		plain[k].it = &r.items[x]
+		total += r.items[x].prio
 	}
+	ks := r.knapsack(plain, mask)
+	if len(items) > smallComponent && ks < total {
+		return ks, false
+	}
+	subs := r.project(items, mask)
 	p := newPacker(r, subs, bud)
 	if len(subs) <= smallComponent {
 		bud.allow(exactNodes)
 		if ub, exact := p.maxWeight(); exact || ub < total {
-			return min(ub, r.knapsack(subs, mask)), exact
+			return min(ub, ks), exact
 		}
-		return r.knapsack(subs, mask), false
+		return ks, false
 	}
 	bud.allow(packNodes)
 	p.arrange = false
@@ -233,7 +270,7 @@ func (r *relax) solveDirect(items []int, mask famMask, bud *budget) (int64, bool
 	if p.packAll(all) == packYes {
 		return total, true
 	}
-	return r.knapsack(subs, mask), false
+	return ks, false
 }
 
 // A core of a component, for one family F, is the set I_B of its items
@@ -272,7 +309,7 @@ func (r *relax) cores(comp []int, mask famMask, bud *budget) ([]core, int64) {
 			keys[setKey(res[k])] = k
 		}
 		for _, k := range sortedValues(keys) {
-			if bud.late {
+			if bud.expired() {
 				break
 			}
 			var items []int
@@ -423,19 +460,27 @@ func (r *relax) components(mask famMask) [][]int {
 	return out
 }
 
-// startBound computes the bound of a solve alongside its search, within the
-// solve's time limit (10 s when it has none), and returns the step that
-// puts it into the schedule's statistics as bound and gap (medium − bound).
-// A bound cut short by the limit is still valid, only weaker. The step
-// waits for the bound only until the solve's deadline (t0 + the time
-// limit): the time limit is a promise, so a bound not ready by then is left
-// out, and its computation stopped. A search bounded by moves alone waits
+// startBound computes the bound of a solve alongside its search, until the
+// search ends (end; 10 s when the solve has no time limit), and returns the
+// step that puts it into the schedule's statistics as bound and gap (medium
+// − bound). It starts once construction is done, so that construction,
+// which decides whether the solve has a schedule in time at all, has the
+// cores to itself; beside two search workers on two cores it takes a third
+// of the machine, not half. A bound cut short is still valid, only weaker.
+// The step waits for the bound only until the solve's
+// deadline (t0 + the time limit): the time limit is a promise, so a bound
+// not ready by then is left out, and its computation stopped; a bound
+// computed by then is never dropped. A search bounded by moves alone waits
 // for it; construction alone takes it only if it is ready.
-func (m *model) startBound(ctx context.Context, opt Options, now func() time.Time, t0 time.Time) func(*Schedule) {
+func (m *model) startBound(ctx context.Context, opt Options, now func() time.Time, t0, end time.Time) func(*Schedule) {
 	bctx, cancel := context.WithCancel(ctx)
 	done := make(chan *Bound, 1)
+	bo := BoundOptions{Now: now}
+	if opt.TimeLimit > 0 {
+		bo.TimeLimit = max(end.Sub(now()), time.Millisecond)
+	}
 	go func() {
-		b, err := m.bound(bctx, BoundOptions{TimeLimit: opt.TimeLimit, Now: now})
+		b, err := m.bound(bctx, bo)
 		if err != nil {
 			b = nil
 		}
@@ -444,26 +489,46 @@ func (m *model) startBound(ctx context.Context, opt Options, now func() time.Tim
 	return func(s *Schedule) {
 		defer cancel()
 		var b *Bound
-		if opt.TimeLimit > 0 {
-			wait := t0.Add(opt.TimeLimit).Sub(now())
-			timer := time.NewTimer(max(wait, 0))
-			defer timer.Stop()
-			select {
-			case b = <-done:
-			case <-timer.C:
-			}
-		} else if opt.Iterations > 0 {
+		switch {
+		case opt.TimeLimit > 0:
+			b = awaitBound(done, t0.Add(opt.TimeLimit).Sub(now()))
+		case opt.Iterations > 0:
 			b = <-done // no time promised: a search bounded by moves waits for it
-		} else {
-			select { // construction only: the bound if it is ready
-			case b = <-done:
-			default:
-			}
+		default:
+			b = awaitBound(done, 0) // construction only: the bound if it is ready
 		}
 		if b == nil || s.Stats == nil {
 			return
 		}
 		gap := s.Score.Medium - b.Medium
 		s.Stats.Bound, s.Stats.Gap = &b.Medium, &gap
+	}
+}
+
+// awaitBound returns the bound from done if it is there within wait, and
+// nil otherwise. A bound already there is always taken, even when the wait
+// is over (a select between a ready bound and a due timer would pick one at
+// random and could drop a bound computed in time).
+func awaitBound(done <-chan *Bound, wait time.Duration) *Bound {
+	select {
+	case b := <-done:
+		return b
+	default:
+	}
+	if wait <= 0 {
+		return nil
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case b := <-done:
+		return b
+	case <-timer.C:
+		select { // it may have arrived as the timer fired
+		case b := <-done:
+			return b
+		default:
+			return nil
+		}
 	}
 }

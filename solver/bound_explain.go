@@ -9,7 +9,11 @@ import (
 // bindings describes the limits behind a bound, largest loss first: the
 // interviews with no option at all, then each component of the relaxation
 // whose maximum falls short of its total.
-func (r *relax) bindings(rr relaxResult) []Binding {
+//
+// Naming the family that binds in a small component takes a search; once
+// bud has expired it is skipped (the binding is then named by the
+// relaxation that found it).
+func (r *relax) bindings(rr relaxResult, bud *budget) []Binding {
 	m := r.m
 	out := []Binding{}
 	if len(r.hopeless) > 0 {
@@ -30,11 +34,11 @@ func (r *relax) bindings(rr relaxResult) []Binding {
 		}
 		if len(pt.cores) > 0 {
 			for _, c := range pt.cores {
-				parts = append(parts, r.partBinding(part{items: c.items, total: c.total, ub: c.ub}, 1<<c.fam))
+				parts = append(parts, r.partBinding(part{items: c.items, total: c.total, ub: c.ub}, 1<<c.fam, bud))
 			}
 			continue
 		}
-		parts = append(parts, r.partBinding(pt, rr.mask))
+		parts = append(parts, r.partBinding(pt, rr.mask, bud))
 	}
 	sort.SliceStable(parts, func(a, b int) bool { return parts[a].Lost > parts[b].Lost })
 	return append(out, parts...)
@@ -43,7 +47,7 @@ func (r *relax) bindings(rr relaxResult) []Binding {
 // partBinding describes one component that loses priority. For the combined
 // relaxation it names the first family that loses on its own (interpreters,
 // interviewers, rooms, parties), when one does.
-func (r *relax) partBinding(pt part, mask famMask) Binding {
+func (r *relax) partBinding(pt part, mask famMask, bud *budget) Binding {
 	m := r.m
 	kind := maskName(mask)
 	fam := bFamily(-1)
@@ -52,7 +56,7 @@ func (r *relax) partBinding(pt part, mask famMask) Binding {
 			fam = f
 		}
 	}
-	if mask == allFamilies && len(pt.items) <= smallComponent {
+	if mask == allFamilies && len(pt.items) <= smallComponent && !bud.expired() {
 		for _, f := range []bFamily{famInterpreter, famInterviewer, famRoom, famParty} {
 			bud := &budget{}
 			bud.allow(exactNodes / 4)
@@ -64,11 +68,12 @@ func (r *relax) partBinding(pt part, mask famMask) Binding {
 		}
 	}
 	b := Binding{Kind: kind, Count: len(pt.items), Lost: pt.total - pt.ub}
-	pressure := map[int]int{} // gid → interviews that can use it
+	pressure := make([]int, m.numResources()) // gid → interviews that can use it
+	used := make([]int, m.numResources())     // gid → the last item (+1) that counted it
 	first, last := m.nDays, -1
 	langs, places := []string{}, []string{}
 	seenLang, seenPlace := map[string]bool{}, map[string]bool{}
-	for _, x := range pt.items {
+	for k, x := range pt.items {
 		it := &r.items[x]
 		mi := m.ivs[it.iv]
 		if len(b.Interviews) < 20 {
@@ -78,7 +83,6 @@ func (r *relax) partBinding(pt part, mask famMask) Binding {
 			seenLang[mi.lang] = true
 			langs = append(langs, langName(mi.iv.Language))
 		}
-		used := map[int]bool{}
 		for ci := range it.ctxs {
 			c := &it.ctxs[ci]
 			if name := m.in.Locations[mi.locs[c.li]].Name; !seenPlace[name] {
@@ -92,8 +96,8 @@ func (r *relax) partBinding(pt part, mask famMask) Binding {
 				for _, bi := range c.demands[j] {
 					bn := &r.bins[bi]
 					first, last = min(first, bn.day), max(last, bn.day)
-					if !used[bn.gid] {
-						used[bn.gid] = true
+					if used[bn.gid] != k+1 {
+						used[bn.gid] = k + 1
 						pressure[bn.gid]++
 					}
 				}
@@ -109,10 +113,12 @@ func (r *relax) partBinding(pt part, mask famMask) Binding {
 }
 
 // topResources lists the ids of the resources most interviews can use.
-func (r *relax) topResources(pressure map[int]int, n int) []string {
-	gids := make([]int, 0, len(pressure))
-	for g := range pressure {
-		gids = append(gids, g)
+func (r *relax) topResources(pressure []int, n int) []string {
+	var gids []int
+	for g, p := range pressure {
+		if p > 0 {
+			gids = append(gids, g)
+		}
 	}
 	sort.Slice(gids, func(a, b int) bool {
 		if pressure[gids[a]] != pressure[gids[b]] {

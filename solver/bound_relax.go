@@ -1,6 +1,10 @@
 package solver
 
-import "context"
+import (
+	"context"
+	"time"
+	"unsafe"
+)
 
 // The relaxation behind ComputeBound.
 //
@@ -60,6 +64,7 @@ type bBin struct {
 	day    int
 	capMin int
 	capCnt int // -1: no limit on the number of interviews
+	capSes int // sessions in which it can start an interview (bound_sessions.go)
 }
 
 // bCtx is a day, location and mode in which an interview has an option.
@@ -78,6 +83,7 @@ type bItem struct {
 	durSlots int
 	fams     []bFamily // family of each demand
 	ctxs     []bCtx
+	sesW     int // its least session weight in any bin (bound_sessions.go)
 }
 
 // relax is the relaxation of an instance.
@@ -86,19 +92,64 @@ type relax struct {
 	st0      *state // the pinned bookings only
 	items    []bItem
 	bins     []bBin
-	binIdx   map[[2]int]int32 // (gid, day) → bin
-	cover    []bitset         // per gid
-	hopeless []int            // unpinned interviews with no option next to the pinned bookings
-	empty    []int            // … and those with no option even in an empty schedule (the trivial bound)
-	mark     []int            // per gid: scratch stamp
+	binIdx   []int32  // gid × days + day → bin, -1 none
+	cover    []bitset // per gid
+	hopeless []int    // unpinned interviews with no option next to the pinned bookings
+	empty    []int    // … and those with no option even in an empty schedule (the trivial bound)
+	mark     []int    // per gid: scratch stamp
 	stamp    int
+	avail    map[availKey]*famAvail // per candidate list and day: who is free at which start
+	unions   map[unionKey][]int32   // per candidate list, day and starts: the usable bins
+	cut      bool                   // the deadline came before every interview was collected
+	ses      []daySessions          // per day (bound_sessions.go)
 }
 
+// The scan of a context is shared by the interviews that ask the same of
+// their resources: per candidate list (lists are shared by such interviews,
+// so the address of the first element names one), family, location, mode,
+// day and duration, which of its resources are free at each start is found
+// once (famAvail), and the bins usable at a set of starts are collected once
+// (unions) and shared, read only, by every context that uses that list at
+// those starts. At surge size this is most of the time and memory of the
+// relaxation. It gives exactly what scanning every interview would.
+
+// availKey names a candidate list's availability on a day.
+type availKey struct {
+	list         uintptr
+	fam          bFamily
+	loc, md, day int
+	dur          int
+}
+
+// famAvail: per start of the day (by position), the gids of the list free
+// then, and the positions with at least one.
+type famAvail struct {
+	gids [][]int
+	mask uint64
+}
+
+// unionKey names the usable bins of a list at a set of starts.
+type unionKey struct {
+	availKey
+	mask uint64
+}
+
+// maxMemoStarts is the most start times of a day the shared scan handles;
+// a day with more is scanned per interview.
+const maxMemoStarts = 64
+
 // newRelax builds the relaxation. It stops early (returning ctx.Err()) when
-// ctx ends.
-func newRelax(ctx context.Context, m *model) (*relax, error) {
+// ctx ends. At the deadline (if not zero) it stops collecting interviews:
+// those not reached are left out of the relaxation, which stays valid (a
+// valid schedule restricted to the others is a relaxed solution of them,
+// and the ones left out lose at least nothing), only weaker; cut says so.
+func newRelax(ctx context.Context, m *model, deadline time.Time, now func() time.Time) (*relax, error) {
 	m.readyAll()
-	r := &relax{m: m, st0: newState(m), binIdx: map[[2]int]int32{}}
+	r := &relax{m: m, st0: newState(m), avail: map[availKey]*famAvail{}, unions: map[unionKey][]int32{}}
+	r.binIdx = make([]int32, m.numResources()*m.nDays)
+	for k := range r.binIdx {
+		r.binIdx[k] = -1
+	}
 	r.cover = make([]bitset, m.numResources())
 	r.mark = make([]int, m.numResources())
 	for i, mi := range m.ivs {
@@ -107,7 +158,6 @@ func newRelax(ctx context.Context, m *model) (*relax, error) {
 			r.st0.fixed[i] = true
 		}
 	}
-	empty := newState(m)
 	for i := range m.ivs {
 		if r.st0.fixed[i] {
 			continue
@@ -115,15 +165,29 @@ func newRelax(ctx context.Context, m *model) (*relax, error) {
 		if i&63 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		if i&63 == 0 && !deadline.IsZero() && !now().Before(deadline) {
+			r.cut = true
+			break
+		}
 		it, ok := r.item(i)
 		if !ok {
 			r.hopeless = append(r.hopeless, i)
-			if _, fits := empty.bestInsertion(i); !fits {
+			if !m.fitsAlone(i) {
 				r.empty = append(r.empty, i)
 			}
 			continue
 		}
 		r.items = append(r.items, it)
+	}
+	r.sessions()
+	for k := range r.items {
+		it := &r.items[k]
+		for ci := range it.ctxs {
+			c := &it.ctxs[ci]
+			if w := r.sessionWeight(c.day, c.starts, it.durSlots); it.sesW == 0 || w < it.sesW {
+				it.sesW = w
+			}
+		}
 	}
 	r.capacities()
 	return r, nil
@@ -159,7 +223,14 @@ func (r *relax) item(i int) (bItem, bool) {
 	for d := mi.first; d <= mi.lastHard && d < m.hDays; d++ {
 		for li := range mi.locs {
 			for _, md := range modesOf(mi) {
-				if c, ok := r.scanCtx(i, mi, d, li, md, starts[d], len(it.fams)); ok {
+				var c bCtx
+				var ok bool
+				if len(starts[d]) <= maxMemoStarts {
+					c, ok = r.sharedCtx(mi, d, li, md, starts[d], len(it.fams))
+				} else {
+					c, ok = r.scanCtx(i, mi, d, li, md, starts[d], len(it.fams))
+				}
+				if ok {
 					it.ctxs = append(it.ctxs, c)
 				}
 			}
@@ -228,6 +299,123 @@ func (r *relax) scanCtx(i int, mi *mInterview, d, li, md int, starts []int32, nd
 	return c, len(c.starts) > 0
 }
 
+// sharedCtx is scanCtx from the shared availability of the candidate
+// lists (see famAvail): the same context, found once per list.
+func (r *relax) sharedCtx(mi *mInterview, d, li, md int, starts []int32, nd int) (bCtx, bool) {
+	m, st := r.m, r.st0
+	loc := mi.locs[li]
+	dur := mi.durSlots
+	var mask uint64
+	for k, s32 := range starts {
+		if st.partiesFree(mi, int(s32), int(s32)+dur) {
+			mask |= 1 << k
+		}
+	}
+	keys := []availKey{
+		{listID(mi.rooms[li]), famRoom, loc, md, d, dur},
+		{listID(mi.ivrs[li]), famInterviewer, loc, md, d, dur},
+	}
+	if mi.needInterp {
+		keys = append(keys, availKey{listID(mi.interps), famInterpreter, loc, md, d, dur})
+	}
+	for _, k := range keys {
+		mask &= r.famAvailOf(k, mi, li, starts).mask
+		if mask == 0 {
+			return bCtx{}, false
+		}
+	}
+	c := bCtx{day: d, li: li, md: md, demands: make([][]int32, nd)}
+	for k, s32 := range starts {
+		if mask&(1<<k) != 0 {
+			c.starts = append(c.starts, s32)
+		}
+	}
+	for j, k := range keys {
+		c.demands[j] = r.unionOf(k, mask, starts)
+	}
+	r.stamp++
+	for j, p := range mi.parties {
+		for _, s32 := range c.starts {
+			r.use(&c, len(keys)+j, famParty, []int{m.parties[p].gid}, d, int(s32), int(s32)+dur)
+		}
+	}
+	return c, true
+}
+
+// listID names a shared candidate list by the address of its first element
+// (0 for an empty list).
+func listID[T any](xs []T) uintptr {
+	if len(xs) == 0 {
+		return 0
+	}
+	return uintptr(unsafe.Pointer(&xs[0]))
+}
+
+// famAvailOf returns which resources of the list in k are free at each
+// start next to the pinned bookings; mi is an interview with that list.
+func (r *relax) famAvailOf(k availKey, mi *mInterview, li int, starts []int32) *famAvail {
+	if a, ok := r.avail[k]; ok {
+		return a
+	}
+	m, st := r.m, r.st0
+	a := &famAvail{gids: make([][]int, len(starts))}
+	for p, s32 := range starts {
+		s, e := int(s32), int(s32)+k.dur
+		var gids []int
+		switch k.fam {
+		case famRoom:
+			for _, x := range mi.rooms[li] {
+				if (k.md != modeRemote || m.rooms[x].video) && st.free[m.rooms[x].gid].allSet(s, e) {
+					gids = append(gids, m.rooms[x].gid)
+				}
+			}
+		case famInterviewer:
+			for _, x := range mi.ivrs[li] {
+				if st.interviewerFree(x, k.day, s, e) {
+					gids = append(gids, m.interviewers[x].gid)
+				}
+			}
+		case famInterpreter:
+			for _, ci := range mi.interps {
+				// the interview itself is not in the state, so it is
+				// nobody's own session (interpFree's last argument)
+				if ci.ok[k.md] && st.interpFree(mi, ci.t, k.md, k.loc, int16(k.day), s, e, mi.idx) {
+					gids = append(gids, m.interpreters[ci.t].gid)
+				}
+			}
+		}
+		if len(gids) > 0 {
+			a.gids[p] = gids
+			a.mask |= 1 << p
+		}
+	}
+	r.avail[k] = a
+	return a
+}
+
+// unionOf returns the bins of the list in k usable at the starts in mask,
+// and marks their cover.
+func (r *relax) unionOf(k availKey, mask uint64, starts []int32) []int32 {
+	uk := unionKey{k, mask}
+	if u, ok := r.unions[uk]; ok {
+		return u
+	}
+	a := r.avail[k]
+	c := bCtx{demands: make([][]int32, 1)}
+	r.stamp++
+	for p, s32 := range starts {
+		if mask&(1<<p) != 0 {
+			r.use(&c, 0, k.fam, a.gids[p], k.day, int(s32), int(s32)+k.dur)
+		}
+	}
+	u := c.demands[0]
+	if u == nil {
+		u = []int32{}
+	}
+	r.unions[uk] = u
+	return u
+}
+
 // use records that the resources gids serve demand k of context c at [s, e).
 func (r *relax) use(c *bCtx, k int, fam bFamily, gids []int, d, s, e int) {
 	for _, g := range gids {
@@ -245,8 +433,8 @@ func (r *relax) use(c *bCtx, k int, fam bFamily, gids []int, d, s, e int) {
 
 // bin returns the bin of resource gid on day d, creating it.
 func (r *relax) bin(gid int, fam bFamily, d int) int32 {
-	key := [2]int{gid, d}
-	if b, ok := r.binIdx[key]; ok {
+	key := gid*r.m.nDays + d
+	if b := r.binIdx[key]; b >= 0 {
 		return b
 	}
 	b := int32(len(r.bins))
@@ -274,6 +462,7 @@ func (r *relax) capacities() {
 	for k := range r.bins {
 		b := &r.bins[k]
 		b.capMin = r.cover[b.gid].count(m.dayStart[b.day], m.dayStart[b.day+1]) * m.unit
+		b.capSes = r.sessionCap(b)
 		switch b.fam {
 		case famInterpreter:
 			if t := m.interpreters[b.res]; t.maxDayMin >= 0 {

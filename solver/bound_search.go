@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"context"
 	"sort"
 	"time"
 )
@@ -26,7 +27,17 @@ type budget struct {
 	nodes, limit int64
 	deadline     time.Time
 	now          func() time.Time
+	ctx          context.Context // nil: none
 	late         bool
+}
+
+// expired reports whether the deadline has passed (or the context ended),
+// reading the clock: for the steps between searches.
+func (b *budget) expired() bool {
+	if !b.late && (b.ctx != nil && b.ctx.Err() != nil || !b.deadline.IsZero() && !b.now().Before(b.deadline)) {
+		b.late = true
+	}
+	return b.late
 }
 
 // spend counts a node; false once the node limit or the deadline is passed.
@@ -35,8 +46,8 @@ func (b *budget) spend() bool {
 		return false
 	}
 	b.nodes++
-	if b.nodes&1023 == 0 && !b.deadline.IsZero() && !b.now().Before(b.deadline) {
-		b.late = true
+	if b.nodes&1023 == 0 {
+		b.expired()
 	}
 	return !b.late
 }
@@ -358,12 +369,12 @@ func (r *relax) knapsack(subs []subItem, mask famMask) int64 {
 
 func (r *relax) familyKnapsack(subs []subItem, f bFamily) int64 {
 	type use struct {
-		prio     int64
-		min, cnt int
+		prio          int64
+		min, cnt, ses int
 	}
 	var free int64
 	var uses []use
-	capMin, capCnt, counted := 0, 0, true
+	capMin, capCnt, capSes, counted := 0, 0, 0, true
 	seen := map[int32]bool{}
 	for _, s := range subs {
 		k := 0
@@ -376,7 +387,7 @@ func (r *relax) familyKnapsack(subs []subItem, f bFamily) int64 {
 			free += s.it.prio
 			continue
 		}
-		uses = append(uses, use{s.it.prio, k * s.it.dur, k})
+		uses = append(uses, use{s.it.prio, k * s.it.dur, k, k * s.it.sesW})
 		for ci := range s.it.ctxs {
 			for j, g := range s.it.fams {
 				if g != f {
@@ -390,6 +401,7 @@ func (r *relax) familyKnapsack(subs []subItem, f bFamily) int64 {
 							counted = false
 						}
 						capCnt += r.bins[b].capCnt
+						capSes += r.bins[b].capSes
 					}
 				}
 			}
@@ -417,5 +429,6 @@ func (r *relax) familyKnapsack(subs []subItem, f bFamily) int64 {
 	if counted {
 		ub = min(ub, frac(func(u use) int { return u.cnt }, capCnt))
 	}
+	ub = min(ub, frac(func(u use) int { return u.ses }, capSes))
 	return free + ub
 }

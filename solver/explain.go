@@ -74,11 +74,10 @@ func (ex *explainer) explain(i int) (string, string) {
 	if code, why := m.explainQualified(mi); code != "" {
 		return code, why
 	}
-	empty := ex.emptyState()
-	if _, ok := empty.bestInsertion(i); ok {
+	if m.fitsAlone(i) {
 		return ReasonCapacity, fmt.Sprintf("every option %s is taken by other interviews", m.window(mi))
 	}
-	return m.explainUnavailable(empty, i, mi, starts)
+	return m.explainUnavailable(ex.emptyState(), i, mi, starts)
 }
 
 // explainWindow: no start date or time is possible in the window.

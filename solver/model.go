@@ -45,6 +45,8 @@ type model struct {
 	starts map[int][][]int32 // duration in slots → day → start slots
 
 	cix *candIndex // indexes of the candidate lists, and lists shared by interviews
+
+	alone aloneMemo // which interviews fit an empty schedule (alone.go)
 }
 
 // resource is anything that can be busy: room, interviewer, interpreter or party.

@@ -219,6 +219,8 @@ func TestValidateProblems(t *testing.T) {
 		{"email without domain", func(in *I) { in.Interpreters[0].Email = "samir" }, "interpreters[0].email", "is not a plain e-mail address"},
 		{"email with display name", func(in *I) { in.Interpreters[0].Email = "Samir <s@example.org>" }, "interpreters[0].email", "is not a plain e-mail address"},
 		{"name with newline", func(in *I) { in.Rooms[0].Name = "Sali\nBcc: x@example.org" }, "rooms[0].name", "one line of text"},
+		{"name with a right-to-left override", func(in *I) { in.Interpreters[0].Name = "Samir \u202eodnaloK" }, "interpreters[0].name", "bidirectional overrides"},
+		{"name with a bidi isolate", func(in *I) { in.Parties[0].Name = "\u2067Eva Lind\u2069" }, "parties[0].name", "bidirectional overrides"},
 		{"party locale", func(in *I) {
 			in.Parties = append(in.Parties, solver.Party{ID: "c9", Kind: "counsel", Locale: "EN"})
 		}, "parties[1].locale", `not "EN"`},
@@ -721,4 +723,37 @@ func TestInstanceKeepsNamesAndAddresses(t *testing.T) {
 	b, err := solver.Solve(context.Background(), again, solver.Options{Seed: 1, Iterations: 2000})
 	require.NoError(t, err)
 	require.Equal(t, a.Score, b.Score, "names and addresses change the result")
+}
+
+func TestDisplayText(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"Aino Mäkinen":            true,
+		"سمير الحسيني":            true, // right-to-left script itself is fine
+		"Samir \u200fal-Husseini": true, // a right-to-left mark is harmless
+		"":                        true,
+		"a\nb":                    false,
+		"tab\there":               false,
+		"\u0085next line":         false,
+		"evil \u202eexe.pdf":      false,
+		"\u202aembedded":          false,
+		"\u2066isolated\u2069":    false,
+		"\u2068first strong":      false,
+	} {
+		require.Equal(t, want, solver.DisplayText(s), "%q", s)
+	}
+}
+
+func TestReasonText(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"Asiakas on sairaana.\nUusi aika ensi viikolla.": true,
+		"tab\there":            true,
+		"evil \u202eexe.pdf":   false,
+		"\u2066isolated\u2069": false,
+		"bell\a":               false,
+		"\u0085next line":      false,
+	} {
+		require.Equal(t, want, solver.ReasonText(s), "%q", s)
+	}
 }

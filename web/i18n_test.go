@@ -17,11 +17,12 @@ import (
 
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/web"
+	"github.com/asylum-scheduling/interviews/web/staff"
 )
 
 func TestStaffTranslationsAreComplete(t *testing.T) {
 	t.Parallel()
-	require.Empty(t, web.MissingStaffTexts())
+	require.Empty(t, staff.MissingTexts())
 	for _, l := range []string{"fi", "sv", "en"} {
 		require.Len(t, web.StaffText[l], len(web.StaffText["en"]), l)
 	}

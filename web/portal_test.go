@@ -13,7 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/asylum-scheduling/interviews/scheduler"
-	"github.com/asylum-scheduling/interviews/web"
+	"github.com/asylum-scheduling/interviews/web/portal"
+	"github.com/asylum-scheduling/interviews/web/session"
 )
 
 var pageLinkRE = regexp.MustCompile(`/portal/signin/([A-Za-z0-9_-]+)`)
@@ -94,8 +95,29 @@ func TestPortalPagesKeepEachToTheirOwn(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, b.Interpreter, "another interpreter's decline freed the booking")
 	// Without the form's token, nothing is done either.
-	p = br.post(fmt.Sprintf("/portal/assignments/%d/confirm", mine.id), url.Values{"csrf": {"forged"}})
+	p = br.post(fmt.Sprintf("/portal/assignments/%d/confirm?lang=en", mine.id), url.Values{"csrf": {"forged"}})
 	require.Equal(t, 403, p.status)
+	require.Contains(t, p.body, "The form has expired")
+	// A post from another site, or an opaque origin, is refused even with
+	// the right token, as on the staff pages.
+	for _, h := range []map[string]string{
+		{"Origin": "https://evil.example"},
+		{"Origin": "null"},
+		{"Sec-Fetch-Site": "cross-site"},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+fmt.Sprintf("/portal/assignments/%d/confirm?lang=en", mine.id),
+			strings.NewReader("csrf="+url.QueryEscape(csrf)))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		p = br.do(req)
+		require.Equal(t, http.StatusForbidden, p.status, "%v", h)
+		require.Contains(t, p.body, "did not come from this site", "%v", h)
+	}
+	p = br.get(fmt.Sprintf("/portal/assignments/%d", mine.id))
+	require.Equal(t, 200, p.status)
+	require.Contains(t, p.body, `class="status-requested"`, "a refused post confirmed the assignment")
 	// Signed out, the portal's pages send to the sign-in page.
 	p = br.post("/portal/signout", url.Values{"csrf": {csrf}})
 	require.Equal(t, http.StatusSeeOther, p.status)
@@ -106,7 +128,7 @@ func TestPortalPagesKeepEachToTheirOwn(t *testing.T) {
 
 // Every portal text exists in Finnish, Swedish and English.
 func TestPortalTranslationsAreComplete(t *testing.T) {
-	missing := web.MissingPortalTexts()
+	missing := portal.MissingTexts()
 	require.Empty(t, missing, "portal texts missing: %s", strings.Join(missing, ", "))
 }
 
@@ -120,4 +142,23 @@ func waitFor(t testing.TB, what string, timeout time.Duration, cond func() bool)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// A portal form larger than session.MaxForm is answered 413, not "form
+// expired", and changes nothing.
+func TestPortalFormTooLarge(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	addr := demoInstance(t).Interpreters[0].Email
+	require.NotEmpty(t, addr)
+	br := portalBrowser(t, e, addr)
+	br.get("/portal/absences")
+	for _, size := range []int{session.MaxForm, 10 << 20} {
+		p := br.post("/portal/absences", url.Values{"start": {"2031-03-03T08:00"}, "end": {"2031-03-03T12:00"},
+			"note": {strings.Repeat("x", size)}})
+		require.Equal(t, http.StatusRequestEntityTooLarge, p.status, "%d bytes", size)
+	}
+	p := br.get("/portal/absences")
+	require.Equal(t, 200, p.status)
+	require.NotContains(t, p.body, "2031", "no absence was added")
 }

@@ -1,48 +1,40 @@
-// Package web is the server-rendered user interface for booking clerks and
-// interview managers: sign-in with an API token, the queue of pending
-// interviews, a case page with ranked suggestions (hold, book, reschedule,
-// cancel), a week planner per office, batch plans, interpreter shortages and
-// a person's page.
-//
-// Pages are plain HTML (html/template, embedded) with one embedded style
-// sheet; forms post. The one script, static/plan.js (the
-// Content-Security-Policy allows only the pages' own), updates the progress
-// of a running plan every few seconds and can be paused; without it the page
-// has a Refresh link. Every form carries a per-session CSRF token; the
-// session is a random id in a Secure, HttpOnly, SameSite=Lax cookie, and the
-// server keeps only its SHA-256. No applicant's name is ever shown:
-// interviews are named by their opaque references.
+// Package web puts the server's pages together: the staff pages
+// (web/staff) for booking clerks and interview managers, the portal
+// (web/portal) for interpreters, counsels and representatives, the static
+// files, and the API's paths passed on to the API. What every request gets
+// is here too: a log line and metrics-free timing, security headers and a
+// deadline. The two sides share web/session (cookies, CSRF and Origin
+// checks) and web/page (the template loader, the language choice).
 package web
 
 import (
 	"context"
 	"embed"
-	"errors"
-	"html/template"
 	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/asylum-scheduling/interviews/internal/httprec"
-	"github.com/asylum-scheduling/interviews/internal/ratelimit"
-
 	"github.com/go-chi/chi/v5"
 
-	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/clientaddr"
+	"github.com/asylum-scheduling/interviews/internal/httprec"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
-	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/internal/ratelimit"
 	"github.com/asylum-scheduling/interviews/scheduler"
+	"github.com/asylum-scheduling/interviews/web/page"
+	"github.com/asylum-scheduling/interviews/web/portal"
+	"github.com/asylum-scheduling/interviews/web/staff"
 )
-
-//go:embed templates/*.html
-var templateFS embed.FS
 
 //go:embed static
 var staticFS embed.FS
+
+// OIDCConfig configures the staff's sign-in with the agency's OpenID
+// provider (see staff.OIDCConfig).
+type OIDCConfig = staff.OIDCConfig
 
 // Config is what the pages need.
 type Config struct {
@@ -66,31 +58,31 @@ type Config struct {
 	Portal *scheduler.Portal
 	// RequestTimeout limits each page request (default 30 s, as the API).
 	RequestTimeout time.Duration
-	// SessionTTL is how long a session lives without use (default 8 h);
-	// SessionMax how long it lives at most (default 12 h).
+	// SessionTTL is how long a staff session lives without use (default
+	// 8 h); SessionMax how long it lives at most (default 12 h).
 	SessionTTL, SessionMax time.Duration
 	// OIDC signs staff in with the agency's OpenID provider; nil: none.
 	OIDC *OIDCConfig
 	// TokenSignin keeps sign-in with an API token on beside OIDC
 	// (WEB_TOKEN_SIGNIN=on). Without OIDC token sign-in is always on.
 	TokenSignin bool
+	// SigninGate is the sign-in budget the staff's sign-in shares with the
+	// portal's links; nil: the Portal's (or, without one, a gate of its own).
+	SigninGate *ratelimit.Gate
+	// Proxies are the trusted proxies (TRUSTED_PROXIES); zero: none.
+	Proxies clientaddr.Proxies
 }
 
 // Handler serves the pages (and passes the API's paths to the API).
 type Handler struct {
-	cfg      Config
-	db       *postgres.DB
-	log      *slog.Logger
-	now      func() time.Time
-	sessions *sessions
-	oidc     *oidcClient // nil: no OpenID provider
-	// tokenSignin: the sign-in form takes API tokens
-	tokenSignin bool
-	// sign-in attempts per client address and for the whole server
-	signinByClient, signinAll *ratelimit.Limiter
-	pages                     map[string]map[string]*template.Template // by locale, then name
-	portalPages               map[string]*template.Template
-	router                    chi.Router
+	// No store here: the staff pages get it read-only (staff.Store) and
+	// their sessions' part through web/session; the portal, its service.
+	api            http.Handler
+	requestTimeout time.Duration
+	log            *slog.Logger
+	staff          *staff.Handler
+	portal         *portal.Handler // nil: no portal
+	router         chi.Router
 }
 
 // New returns the pages' handler.
@@ -101,30 +93,52 @@ func New(cfg Config) *Handler {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
-	if cfg.DB == nil || cfg.Booking == nil || cfg.Plans == nil {
-		panic("web.New: DB, Booking and Plans are required")
-	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 30 * time.Second
 	}
-	if cfg.SessionTTL <= 0 {
-		cfg.SessionTTL = 8 * time.Hour
+	if cfg.SigninGate == nil && cfg.Portal != nil {
+		cfg.SigninGate = cfg.Portal.SigninGate()
 	}
-	if cfg.SessionMax <= 0 {
-		cfg.SessionMax = 12 * time.Hour
+	h := &Handler{api: cfg.API, requestTimeout: cfg.RequestTimeout, log: cfg.Log}
+	h.staff = staff.New(staff.Config{Store: cfg.DB, Sessions: cfg.DB, Booking: cfg.Booking, Plans: cfg.Plans, Log: cfg.Log, Now: cfg.Now,
+		FeedBaseURL: cfg.FeedBaseURL, SessionTTL: cfg.SessionTTL, SessionMax: cfg.SessionMax, OIDC: cfg.OIDC,
+		TokenSignin: cfg.TokenSignin, SigninGate: cfg.SigninGate, Proxies: cfg.Proxies})
+	if cfg.Portal != nil {
+		h.portal = portal.New(portal.Config{Service: cfg.Portal, Log: cfg.Log, Now: cfg.Now, FeedBaseURL: cfg.FeedBaseURL,
+			Proxies: cfg.Proxies})
 	}
-	h := &Handler{cfg: cfg, db: cfg.DB, log: cfg.Log, now: cfg.Now,
-		sessions:       newSessions(cfg.DB, cfg.Now, cfg.SessionTTL, cfg.SessionMax),
-		signinByClient: ratelimit.New(signinPerClient.perSecond, signinPerClient.burst),
-		signinAll:      ratelimit.New(signinPerServer.perSecond, signinPerServer.burst)}
-	if cfg.OIDC != nil {
-		h.oidc = newOIDCClient(*cfg.OIDC)
-	}
-	h.tokenSignin = cfg.OIDC == nil || cfg.TokenSignin
-	h.pages = parsePages()
-	h.portalPages = parsePortalPages()
 	h.router = h.routes()
 	return h
+}
+
+// headAsGet routes HEAD as GET, so that HEAD is answered wherever GET
+// is, by the GET handler (net/http sends no body for HEAD). chi's GetHead
+// misses the paths of a mounted router's own root ("/portal/"), where
+// its look-ahead matches the mount's stub.
+func headAsGet(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rctx := chi.RouteContext(r.Context()); rctx != nil && r.Method == http.MethodHead {
+			rctx.RouteMethod = http.MethodGet
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (h *Handler) routes() chi.Router {
+	r := chi.NewRouter()
+	// HEAD is answered wherever GET is (link checkers): the GET page, no body.
+	r.Use(h.observe, securityHeaders, h.deadline, headAsGet)
+	static, _ := fs.Sub(staticFS, "static")
+	r.Handle("/static/*", http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static)))))
+	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
+	})
+	r.NotFound(h.staff.NotFound)
+	if h.portal != nil {
+		h.portal.Mount(r)
+	}
+	h.staff.Mount(r)
+	return r
 }
 
 // apiPath reports whether path belongs to the API.
@@ -138,11 +152,11 @@ func apiPath(p string) bool {
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if apiPath(r.URL.Path) {
-		if h.cfg.API == nil {
+		if h.api == nil {
 			http.NotFound(w, r)
 			return
 		}
-		h.cfg.API.ServeHTTP(w, r)
+		h.api.ServeHTTP(w, r)
 		return
 	}
 	h.router.ServeHTTP(w, decodedPath(r))
@@ -163,99 +177,14 @@ func decodedPath(r *http.Request) *http.Request {
 	return &r2
 }
 
-// headAsGet routes HEAD as GET, so that HEAD is answered wherever GET
-// is, by the GET handler (net/http sends no body for HEAD). chi's GetHead
-// misses the paths of a mounted router's own root ("/portal/"), where
-// its look-ahead matches the mount's stub.
-func headAsGet(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if rctx := chi.RouteContext(r.Context()); rctx != nil && r.Method == http.MethodHead {
-			rctx.RouteMethod = http.MethodGet
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-func (h *Handler) routes() chi.Router {
-	r := chi.NewRouter()
-	// HEAD is answered wherever GET is (link checkers): the GET page, no body.
-	r.Use(h.observe, securityHeaders, h.deadline, h.sameOrigin, headAsGet)
-	static, _ := fs.Sub(staticFS, "static")
-	r.Handle("/static/*", http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static)))))
-	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
-	})
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		h.fail(w, r, errs.E(errs.NotFound, "%s", staffT(staffLocale(r), "err.notfound")))
-	})
-	h.mountPortal(r)
-	r.Group(func(r chi.Router) {
-		r.Use(h.loadSession)
-		r.Get("/lang/{lang}", h.staffLang)
-		r.Get("/signin", h.signinForm)
-		r.Post("/signin", h.signin)
-		r.Get("/auth/login", h.oidcLogin)
-		r.Get("/auth/callback", h.oidcCallback)
-		r.Group(func(r chi.Router) {
-			r.Use(h.requireSession(resources.RoleClerk))
-			r.Post("/signout", h.signout)
-			r.Get("/", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/queue", http.StatusSeeOther) })
-			r.Get("/queue", h.page(h.queue))
-			r.Get("/attention", h.page(h.attention))
-			r.Get("/cases/{id}", h.page(h.casePage))
-			r.Post("/cases/{id}/hold", h.page(h.caseHold))
-			r.Post("/cases/{id}/book", h.page(h.caseBook))
-			r.Post("/cases/{id}/holds/{hold}/release", h.page(h.caseReleaseHold))
-			r.Post("/cases/{id}/flag", h.page(h.caseFlag))
-			r.Post("/bookings/{id}/reschedule", h.page(h.bookingReschedule))
-			r.Post("/bookings/{id}/cancel", h.page(h.bookingCancel))
-			r.Get("/bookings/{id}", h.page(h.bookingPage))
-			r.Get("/planner", h.page(h.planner))
-			r.Get("/shortages", h.page(h.shortages))
-			r.Get("/people/{kind}/{id}", h.page(h.person))
-		})
-		r.Group(func(r chi.Router) {
-			r.Use(h.requireSession(resources.RoleManager))
-			r.Get("/plans", h.page(h.plansPage))
-			r.Get("/flags", h.page(h.flagsPage))
-			r.Post("/flags/{id}/resolve", h.page(h.flagResolve))
-			r.Post("/plans", h.page(h.planStart))
-			r.Get("/plans/{id}", h.page(h.planPage))
-			r.Post("/plans/{id}/accept", h.page(h.planAccept))
-			r.Post("/plans/{id}/cancel", h.page(h.planCancel))
-			r.Get("/scenarios", h.page(h.scenariosPage))
-			r.Post("/scenarios", h.page(h.scenarioStart))
-			r.Get("/scenarios/{id}", h.page(h.scenarioPage))
-			r.Get("/scenarios/{id}/csv", h.scenarioCSV)
-			r.Post("/scenarios/{id}/cancel", h.page(h.scenarioCancel))
-			r.Post("/people/{kind}/{id}/feeds", h.page(h.feedCreate))
-			r.Post("/people/{kind}/{id}/feeds/{feed}/rotate", h.page(h.feedRotate))
-			r.Post("/people/{kind}/{id}/feeds/{feed}/revoke", h.page(h.feedRevoke))
-		})
-	})
-	return r
-}
-
 // deadline limits each page request: a database that stops answering
 // gets a readable 503 in time, not a page that never comes.
 func (h *Handler) deadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), h.cfg.RequestTimeout)
+		ctx, cancel := context.WithTimeout(r.Context(), h.requestTimeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
-}
-
-// sameOrigin refuses cross-origin form posts before anything else looks at
-// them (the standard library's check of Sec-Fetch-Site and Origin): a POST
-// from another site, or from an opaque origin ("null"), never reaches a
-// handler, whatever its CSRF token.
-func (h *Handler) sameOrigin(next http.Handler) http.Handler {
-	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.fail(w, r, errs.E(errs.Forbidden, "%s", staffT(staffLocale(r), "err.origin")))
-	}))
-	return cop.Handler(next)
 }
 
 func cacheStatic(next http.Handler) http.Handler {
@@ -289,7 +218,7 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				h.log.Error("web: panic", "route", routeOf(r))
+				h.log.Error("web: panic", "route", page.RouteOf(r))
 				if sw.Status == 0 {
 					http.Error(sw, "internal error", http.StatusInternalServerError)
 				}
@@ -298,138 +227,9 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 			if status == 0 {
 				status = http.StatusOK
 			}
-			h.log.Info("web request", "method", r.Method, "route", routeOf(r), "status", status,
+			h.log.Info("web request", "method", r.Method, "route", page.RouteOf(r), "status", status,
 				"duration_ms", float64(time.Since(start).Microseconds())/1000)
 		}()
 		next.ServeHTTP(sw, r)
 	})
-}
-
-func routeOf(r *http.Request) string {
-	if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
-		return rc.RoutePattern()
-	}
-	return "unmatched"
-}
-
-// view is what every page template gets.
-type view struct {
-	L      string // the page's language: fi, sv or en
-	Path   string // the page's path and query, for the language switch
-	Title  string
-	Nav    string // the current section, for aria-current
-	User   *session
-	CSRF   string
-	Flash  string // a confirmation
-	Error  string // a problem with what was just done
-	Script string // a script of /static/ the page loads (deferred); "": none
-	Status int    // the answer's status when not 200 (a refused form)
-	Data   any
-	Server time.Duration
-	// Names are the display names of the rooms and people on the page, by
-	// "room/ID", "interviewer/ID", "interpreter/ID" (see the who function).
-	Names map[string]string
-}
-
-// pageFunc builds a page: the template name and its data, or an error.
-type pageFunc func(w http.ResponseWriter, r *http.Request, v *view) (string, error)
-
-// page adapts a pageFunc: it renders the template named, or the error page.
-// A pageFunc that wrote a redirect returns "".
-func (h *Handler) page(f pageFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		s := sessionFrom(r.Context())
-		v := &view{User: s, L: staffLocale(r), Path: r.URL.RequestURI()}
-		if s != nil {
-			v.CSRF = s.CSRF
-		}
-		if s != nil {
-			flash, err := h.sessions.popFlash(r.Context(), s)
-			if err != nil {
-				h.fail(w, r, err)
-				return
-			}
-			v.Flash = flash
-		}
-		name, err := f(w, r, v)
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		if name == "" {
-			return
-		}
-		v.Server = time.Since(start)
-		status := http.StatusOK
-		if v.Status != 0 {
-			status = v.Status
-		}
-		h.render(w, r, status, name, v, start)
-	}
-}
-
-func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view, start time.Time) {
-	if !valid(v.L) {
-		v.L = "en"
-	}
-	t := h.pages[v.L][name]
-	if t == nil {
-		h.log.Error("web: no template", "name", name)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	var buf strings.Builder
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
-		h.log.Error("web: template", "name", name, "error", err.Error())
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	hd := w.Header()
-	hd.Set("Content-Type", "text/html; charset=utf-8")
-	hd.Set("Cache-Control", "no-store")
-	hd.Set("Server-Timing", "app;dur="+strconv.FormatFloat(float64(time.Since(start).Microseconds())/1000, 'f', 1, 64))
-	w.WriteHeader(status)
-	io.WriteString(w, buf.String())
-}
-
-// fail renders an error page with the status of err's code; internal errors
-// are logged and shown as a generic message.
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code := errs.CodeOf(err)
-	msg := errs.MessageOf(err)
-	l := staffLocale(r)
-	if code == errs.Internal {
-		if !errors.Is(err, context.Canceled) {
-			h.log.Error("web: internal error", "route", routeOf(r), "error", err.Error())
-		}
-		msg = staffT(l, "err.internal")
-	}
-	if code == errs.Unavailable {
-		w.Header().Set("Retry-After", strconv.Itoa(errs.RetryAfter))
-		msg = staffT(l, "err.unavailable")
-	}
-	s := sessionFrom(r.Context())
-	title := http.StatusText(errs.Status(code))
-	if l != "en" {
-		title = staffT(l, "err.title")
-	}
-	v := &view{Title: title, User: s, Error: msg, L: l, Path: r.URL.RequestURI()}
-	if s != nil {
-		v.CSRF = s.CSRF
-	}
-	h.render(w, r, errs.Status(code), "error", v, time.Now())
-}
-
-// seeOther redirects after a successful post; the confirmation message is
-// kept in the session for the next page (never in the URL, where anyone
-// could write a message that looks like the server's).
-func (h *Handler) seeOther(w http.ResponseWriter, r *http.Request, to, done string) {
-	if s := sessionFrom(r.Context()); s != nil && done != "" {
-		if err := h.sessions.setFlash(r.Context(), s, done); err != nil {
-			h.fail(w, r, err)
-			return
-		}
-	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
 }

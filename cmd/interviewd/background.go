@@ -15,6 +15,7 @@ import (
 	"github.com/asylum-scheduling/interviews/api"
 
 	"github.com/asylum-scheduling/interviews/calendars/importer"
+	"github.com/asylum-scheduling/interviews/internal/clientaddr"
 	"github.com/asylum-scheduling/interviews/internal/mail"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/scheduler"
@@ -41,6 +42,8 @@ type bgConfig struct {
 	solveInProcess bool               // SOLVE_IN_PROCESS: plans and scenarios solve in the server's process
 	expire         string             // cron spec of the expiry of unanswered requests
 	oidc           oidcSettings       // staff sign-in with an OpenID provider (web.go)
+	proxiesText    string             // -trusted-proxies, as given
+	proxies        clientaddr.Proxies // TRUSTED_PROXIES: whose X-Forwarded-* headers are believed
 }
 
 // Defaults of the background work.
@@ -103,6 +106,8 @@ func (c *bgConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.expire, "expire-requests", envOr(getenv, "EXPIRE_REQUESTS_SPEC", "* * * * *"), "cron spec of the expiry of unanswered interpreter requests, or off")
 	fs.StringVar(&c.busyAllowList, "busy-calendar-allow", getenv("BUSY_CALENDAR_ALLOW"),
 		"host names and CIDR ranges of the own network that busy calendars may be fetched from (default $BUSY_CALENDAR_ALLOW)")
+	fs.StringVar(&c.proxiesText, "trusted-proxies", getenv("TRUSTED_PROXIES"),
+		"addresses and CIDR ranges of the TLS proxies in front of this server, whose X-Forwarded-For and X-Forwarded-Proto are believed (default $TRUSTED_PROXIES; none: no header is believed)")
 	c.oidc.flags(fs, getenv)
 }
 
@@ -115,6 +120,9 @@ func (c *bgConfig) check() error {
 		return fmt.Errorf("-busy-calendar-allow (BUSY_CALENDAR_ALLOW): %v", err)
 	}
 	c.busyAllow = l
+	if c.proxies, err = clientaddr.Parse(c.proxiesText); err != nil {
+		return fmt.Errorf("-trusted-proxies: %v", err)
+	}
 	if c.webhookURL != "" && c.webhookSecret == "" {
 		return errors.New("WEBHOOK_SECRET must be set with a webhook URL: deliveries are signed")
 	}

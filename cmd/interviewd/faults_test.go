@@ -16,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/asylum-scheduling/interviews/api"
 	"github.com/asylum-scheduling/interviews/internal/pgcluster"
 )
 
@@ -53,7 +54,9 @@ func TestDatabaseFaults(t *testing.T) {
 			c.Stop(context.Background())
 		}
 	})
-	const limit = 3 * time.Second
+	// The request limit is well above api.ReadyTimeout, so that a /readyz
+	// bounded only by the request limit fails the frozen check below.
+	const limit = 5 * time.Second
 	srv := startChild(t, "", childDataEnv+"="+data, childArgsEnv+"=-demo -request-timeout "+limit.String())
 	token := mainToken(t, data, "manager")
 	cluster, err := pgcluster.New(filepath.Join(data, "postgres"), pgcluster.Options{})
@@ -165,7 +168,11 @@ func TestDatabaseFaults(t *testing.T) {
 	// Frozen: every request ends within its limit + 2 s.
 	require.NoError(t, cluster.Freeze())
 	frozen := askAll(limit + 10*time.Second)
+	ready := ask(faultProbe{name: "ready", method: "GET", path: "/readyz"}, limit+10*time.Second)
 	require.NoError(t, cluster.Thaw())
+	require.NoError(t, ready.failure, "frozen, /readyz: no answer")
+	require.Equal(t, 503, ready.status, "frozen, /readyz: %s", ready.body)
+	require.Less(t, ready.took, api.ReadyTimeout+2*time.Second, "frozen, /readyz keeps its own deadline (%s), not the request limit (%s)", api.ReadyTimeout, limit)
 	checkUnavailable("frozen", frozen, limit+2*time.Second)
 	checkServing("after a freeze")
 }

@@ -52,6 +52,7 @@ func TestTwoReplicas(t *testing.T) {
 
 	const clients = 64
 	codes := make([]int, clients)
+	errs := make([]error, clients)
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	for i := range clients {
@@ -59,11 +60,14 @@ func TestTwoReplicas(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			codes[i], _ = servers[i%2].call(t, token, "POST", "/v1/interviews/"+iv+"/booking", map[string]any{"suggestion_id": sug.Suggestions[0].ID})
+			codes[i], _, errs[i] = servers[i%2].try(token, "POST", "/v1/interviews/"+iv+"/booking", map[string]any{"suggestion_id": sug.Suggestions[0].ID})
 		}()
 	}
 	close(start)
 	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
 	count := map[int]int{}
 	for _, c := range codes {
 		count[c]++

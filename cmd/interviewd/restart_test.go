@@ -112,24 +112,37 @@ func (c *child) kill(t *testing.T) {
 
 func (c *child) call(t *testing.T, token, method, path string, body any) (int, []byte) {
 	t.Helper()
+	code, out, err := c.try(token, method, path, body)
+	require.NoError(t, err)
+	return code, out
+}
+
+// try is call for a goroutine the test started: it returns what failed
+// rather than stop the goroutine (require would).
+func (c *child) try(token, method, path string, body any) (int, []byte, error) {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
-		require.NoError(t, err)
+		if err != nil {
+			return 0, nil, err
+		}
 		rd = bytes.NewReader(b)
 	}
 	req, err := http.NewRequest(method, c.base+path, rd)
-	require.NoError(t, err)
+	if err != nil {
+		return 0, nil, err
+	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
+	if err != nil {
+		return 0, nil, err
+	}
 	defer resp.Body.Close()
 	out, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, out
+	return resp.StatusCode, out, err
 }
 
 func (c *child) plan(t *testing.T, token string, id int64) resources.Plan {
@@ -305,7 +318,14 @@ func TestRestartDuringPlanAndAccept(t *testing.T) {
 		defer hookMu.Unlock()
 		return len(hooks) >= len(items)
 	})
-	time.Sleep(100 * time.Millisecond)
+	// Once every event is marked delivered, no delivery is under way: an
+	// event is marked after its webhook answered, and a second delivery
+	// would have to come before that.
+	waitFor(t, "every event marked delivered", time.Minute, func() bool {
+		var pending int
+		require.NoError(t, raw.QueryRow(ctx, `select count(*) from outbox where delivered_at is null`).Scan(&pending))
+		return pending == 0
+	})
 	hookMu.Lock()
 	got := append([]delivery(nil), hooks...)
 	hookMu.Unlock()

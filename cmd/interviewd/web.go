@@ -19,6 +19,7 @@ import (
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/web"
+	"github.com/asylum-scheduling/interviews/web/staff"
 )
 
 // server is the wired service: the HTTP handler (pages, and the API under
@@ -50,20 +51,24 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 		cs := &scheduler.ChildSolver{Path: exe}
 		planner.Solve, planner.RunScenario, planner.ProcsPerRun = cs.Solve, cs.Scenario, -1
 	}
-	mailer, signin, err := newMail(ctx, db, c, log)
+	mailer, signin, err := newMail(ctx, db, c, m, log)
 	if err != nil {
 		return nil, err
 	}
 	portal := scheduler.NewPortal(ctx, db, booking, log, time.Now, c.publicURL, signin)
+	// One sign-in budget for every sign-in route: staff and portal, pages and API.
+	gate := scheduler.NewSigninGate()
+	portal.UseSigninGate(gate)
 	jobs, err := newJobs(db, planner, portal, c, m, log)
 	if err != nil {
 		return nil, err
 	}
-	apiHandler := api.New(api.Deps{Store: db, Booking: booking, Planner: planner, Jobs: jobs,
+	apiHandler := api.New(api.Deps{Store: db, Records: scheduler.NewRecords(db), Booking: booking, Planner: planner, Jobs: jobs,
 		Feeds: api.NewFeedService(api.FeedOptions{}), Portal: portal, Metrics: m, MetricsElsewhere: c.metricsAddr != "",
-		Log: log, RequestTimeout: c.requestLimit})
+		Log: log, RequestTimeout: c.requestLimit, Proxies: c.proxies})
 	pages := web.New(web.Config{DB: db, Booking: booking, Plans: planner, Portal: portal, API: apiHandler, Log: log,
-		RequestTimeout: c.requestLimit, OIDC: c.oidc.config(c.publicURL), TokenSignin: c.oidc.tokenSignin == "on"})
+		RequestTimeout: c.requestLimit, OIDC: c.oidc.config(c.publicURL), TokenSignin: c.oidc.tokenSignin == "on",
+		SigninGate: gate, Proxies: c.proxies})
 	if c.oidc.issuer != "" {
 		log.Info("web: staff sign in with OpenID", "issuer", c.oidc.issuer, "client_id", c.oidc.clientID,
 			"token_signin", c.oidc.tokenSignin == "on")
@@ -77,7 +82,7 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 
 // newMail builds the mail delivery and the sign-in mailer from SMTP_URL;
 // without one both are nil (mails wait in the outbox).
-func newMail(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*scheduler.Mailer, scheduler.SigninMailer, error) {
+func newMail(ctx context.Context, db *postgres.DB, c bgConfig, obs scheduler.Observer, log *slog.Logger) (*scheduler.Mailer, scheduler.SigninMailer, error) {
 	if c.smtpURL == "" {
 		return nil, nil, nil
 	}
@@ -93,7 +98,9 @@ func newMail(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger)
 	if err != nil {
 		loc = time.UTC
 	}
-	return scheduler.NewMailer(db, log, time.Now, sender, c.mailFrom, c.publicURL), scheduler.SigninMail(sender, c.mailFrom, loc), nil
+	mailer := scheduler.NewMailer(db, log, time.Now, sender, c.mailFrom, c.publicURL)
+	mailer.Observer = obs
+	return mailer, scheduler.SigninMail(sender, c.mailFrom, loc), nil
 }
 
 // oidcSettings configure the staff's sign-in with the agency's OpenID
@@ -102,6 +109,7 @@ func newMail(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger)
 type oidcSettings struct {
 	issuer, clientID, clientSecret string
 	roleClaim, roleMapText         string
+	scopes                         string // OIDC_SCOPES
 	roleMap                        map[string]resources.Role
 	tokenSignin                    string // WEB_TOKEN_SIGNIN: on or off ("": on without a provider)
 }
@@ -112,6 +120,7 @@ func (o *oidcSettings) flags(fs *flag.FlagSet, getenv func(string) string) {
 	o.clientSecret = getenv("OIDC_CLIENT_SECRET")
 	fs.StringVar(&o.roleClaim, "oidc-role-claim", envOr(getenv, "OIDC_ROLE_CLAIM", "groups"), "claim of the ID token with the user's groups or roles (default $OIDC_ROLE_CLAIM or groups)")
 	fs.StringVar(&o.roleMapText, "oidc-role-map", getenv("OIDC_ROLE_MAP"), "values of the role claim and the roles they give, e.g. migri-clerks=clerk,migri-managers=manager,migri-admins=admin (default $OIDC_ROLE_MAP)")
+	fs.StringVar(&o.scopes, "oidc-scopes", envOr(getenv, "OIDC_SCOPES", strings.Join(staff.DefaultScopes, " ")), "scopes asked for at sign-in, separated by spaces (default $OIDC_SCOPES or \"openid profile email\"; Dex sends groups only with \"groups\")")
 	fs.StringVar(&o.tokenSignin, "web-token-signin", getenv("WEB_TOKEN_SIGNIN"), "on: the pages also take API tokens when an OpenID provider is configured (default $WEB_TOKEN_SIGNIN; off with a provider)")
 }
 
@@ -138,7 +147,7 @@ func (o *oidcSettings) check() error {
 	if strings.TrimSpace(o.roleClaim) == "" {
 		return errors.New("-oidc-role-claim (OIDC_ROLE_CLAIM) must not be empty")
 	}
-	if o.roleMap, err = web.ParseRoleMap(o.roleMapText); err != nil {
+	if o.roleMap, err = staff.ParseRoleMap(o.roleMapText); err != nil {
 		return fmt.Errorf("-oidc-role-map (OIDC_ROLE_MAP): %v", err)
 	}
 	return nil
@@ -151,5 +160,6 @@ func (o *oidcSettings) config(publicURL string) *web.OIDCConfig {
 		return nil
 	}
 	return &web.OIDCConfig{Issuer: o.issuer, ClientID: o.clientID, ClientSecret: o.clientSecret,
-		RedirectURL: strings.TrimSuffix(publicURL, "/") + "/auth/callback", RoleClaim: o.roleClaim, RoleMap: o.roleMap}
+		RedirectURL: strings.TrimSuffix(publicURL, "/") + "/auth/callback", RoleClaim: o.roleClaim, RoleMap: o.roleMap,
+		Scopes: staff.ParseScopes(o.scopes)}
 }

@@ -29,7 +29,7 @@ commands:
   solve     -in INSTANCE.json -out SCHEDULE.json [-time-limit 10s] [-seed N] [-workers N] [-iterations N] [-quiet] [-first-fit]
   check     -in INSTANCE.json -schedule SCHEDULE.json
   suggest   -in INSTANCE.json -interview ID [-k 5] [-from DATE] [-to DATE]
-  generate  -size S|M|L|XL|XXL|DE [-seed N] [-out INSTANCE.json]
+  generate  -size S|M|L|XL|XXL|DE [-seed N] [-load 1.8] [-out INSTANCE.json]
   bound     -in INSTANCE.json [-time-limit 10s]
   forecast  -in INSTANCE.json -intake INTAKE.json -weeks N [-time-limit-per-week 2s] [-csv FILE]
   whatif    -in INSTANCE.json -scenario SCENARIO.json [-time-limit 60s] [-csv FILE] [-seed N] [-quiet]
@@ -303,9 +303,13 @@ func cmdGenerate(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("generate", stderr)
 	size := fs.String("size", "", "S, M, L, XL, XXL or DE")
 	seed := fs.Int64("seed", 1, "random seed")
+	load := fs.Float64("load", 0, "a capacity-bound month: demand over room and interviewer capacity (e.g. 1.8); 0 as staffed")
 	outPath := fs.String("out", "-", "instance file (- for standard output)")
 	if err := parse(fs, args, "size"); err != nil {
 		return err
+	}
+	if *load != 0 && (*load < 0.5 || *load > 5) {
+		return usageError{fmt.Sprintf("-load must be 0 or between 0.5 and 5, not %v", *load)}
 	}
 	all := append(append([]string(nil), generator.Sizes...), generator.LargeSizes...)
 	ok := false
@@ -315,7 +319,7 @@ func cmdGenerate(args []string, stdout, stderr io.Writer) error {
 	if !ok {
 		return usageError{fmt.Sprintf("-size must be one of %s, not %q", strings.Join(all, ", "), *size)}
 	}
-	in, err := generator.Generate(strings.ToUpper(*size), *seed)
+	in, err := generator.GenerateLoad(strings.ToUpper(*size), *seed, *load)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
+	"github.com/asylum-scheduling/interviews/internal/generator"
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
@@ -120,6 +123,11 @@ func TestGenerate(t *testing.T) {
 	if readFile(t, p) != first {
 		t.Error("generate -out FILE differs from the standard output")
 	}
+	full, _ := mustRun(t, 0, "", "generate", "-size", "M", "-seed", "1", "-load", "1.8")
+	fin, err := solver.ParseInstance(strings.NewReader(full))
+	require.NoError(t, err)
+	require.InDelta(t, 1.8, generator.Load(fin), 0.3, "generate -load 1.8")
+	mustRun(t, 2, "", "generate", "-size", "M", "-load", "9")
 }
 
 func TestSolveThenCheck(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 )
 
 // Code is a stable, machine-readable error class.
@@ -22,7 +23,8 @@ const (
 	PreconditionFailed Code = "precondition_failed"
 	Unprocessable      Code = "unprocessable" // well-formed, but breaks a rule (e.g. a hard scheduling rule)
 	TooLarge           Code = "too_large"
-	Unavailable        Code = "unavailable" // timed out or the database is out of reach: try again
+	Unavailable        Code = "unavailable"  // timed out or the database is out of reach: try again
+	RateLimited        Code = "rate_limited" // too many requests from this client: try again after Error.Retry
 	Internal           Code = "internal"
 )
 
@@ -37,6 +39,7 @@ var statuses = map[Code]int{
 	Unprocessable:      http.StatusUnprocessableEntity,
 	TooLarge:           http.StatusRequestEntityTooLarge,
 	Unavailable:        http.StatusServiceUnavailable,
+	RateLimited:        http.StatusTooManyRequests,
 	Internal:           http.StatusInternalServerError,
 }
 
@@ -65,6 +68,9 @@ type Error struct {
 	Message string
 	Fields  []FieldError
 	Err     error // the cause, for logs; never shown to clients
+	// Retry is how long to wait before trying again (Retry-After), for
+	// RateLimited.
+	Retry time.Duration
 }
 
 func (e *Error) Error() string {
@@ -87,6 +93,29 @@ func E(code Code, format string, args ...any) *Error {
 // Wrap returns an *Error with code and message that keeps err as its cause.
 func Wrap(err error, code Code, message string) *Error {
 	return &Error{Code: code, Message: message, Err: err}
+}
+
+// Throttled returns a RateLimited error that says how long to wait.
+func Throttled(wait time.Duration, message string) *Error {
+	return &Error{Code: RateLimited, Message: message, Retry: wait}
+}
+
+// RetryOf is how many whole seconds err says to wait before trying again
+// (at least 1), or 0 when it says nothing.
+func RetryOf(err error) int {
+	var e *Error
+	if !errors.As(err, &e) {
+		return 0
+	}
+	switch {
+	case e.Code == Unavailable:
+		return RetryAfter
+	case e.Retry > 0:
+		return max(1, int((e.Retry+time.Second-1)/time.Second))
+	case e.Code == RateLimited:
+		return 1
+	}
+	return 0
 }
 
 // WithFields returns an invalid-input error listing the problems.

@@ -72,6 +72,7 @@ type sizeSpec struct {
 	allLanguages bool    // every demand language appears at least once
 	impossible   int     // interviews no interpreter can serve
 	region       *region // nil: Finland (offices, travel, neighbours, Timezone, demand)
+	load         float64 // a surge month cut to this load (load.go); 0: as staffed
 }
 
 var sizes = map[string]sizeSpec{
@@ -100,6 +101,11 @@ func Generate(size string, seed int64) (*solver.Instance, error) {
 	if !ok {
 		return nil, fmt.Errorf("generator: unknown size %q (want one of %v or %v)", size, Sizes, LargeSizes)
 	}
+	return generateSpec(spec, seed)
+}
+
+// generateSpec generates the instance of a specification.
+func generateSpec(spec sizeSpec, seed int64) (*solver.Instance, error) {
 	loc, err := time.LoadLocation(spec.timezone())
 	if err != nil {
 		return nil, fmt.Errorf("generator: %w", err)
@@ -446,6 +452,8 @@ func (g *gen) interview(id, caseRef, lang string) solver.Interview {
 	iv := solver.Interview{ID: id, Case: caseRef, Language: lang, DialectRequired: lang == unservedDialect}
 
 	switch r := g.rng.Float64(); {
+	case g.spec.load > 0:
+		iv.DurationMinutes = g.surgeDuration()
 	case r < 0.15:
 		iv.DurationMinutes = 120
 	case r < 0.85:
@@ -574,6 +582,9 @@ func (g *gen) interpreterCount(p string, demanded bool) int {
 		}
 	}
 	expected := float64(g.spec.interpreters) * float64(w) / float64(total)
+	if g.spec.scarceLanguage(p) {
+		expected /= 3
+	}
 	if expected >= 1.5 {
 		return int(expected*(0.8+0.4*g.rng.Float64()) + 0.5)
 	}

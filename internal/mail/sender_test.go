@@ -199,7 +199,8 @@ func TestSendHonoursTheDeadline(t *testing.T) {
 	for _, rawURL := range []string{"smtp://" + l.Addr().String(), "smtps://" + l.Addr().String()} {
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		done := make(chan error, 1)
-		go func() { done <- newSender(t, rawURL).Send(ctx, "paivi@tulkit.example", data) }()
+		sender := newSender(t, rawURL) // here: require stops only the goroutine it runs in
+		go func() { done <- sender.Send(ctx, "paivi@tulkit.example", data) }()
 		select {
 		case err := <-done:
 			require.ErrorIs(t, err, context.DeadlineExceeded, rawURL)

@@ -1,8 +1,9 @@
 package mail
 
 import (
-	"fmt"
 	"time"
+
+	"github.com/asylum-scheduling/interviews/internal/i18n"
 )
 
 // ComposeSignin writes the mail with a sign-in link, in the locale: whom it
@@ -11,16 +12,7 @@ func ComposeSignin(locale, name, link string, expires time.Time, loc *time.Locat
 	if loc == nil {
 		loc = time.UTC
 	}
-	w := wordsFor(locale)
-	until := w.when(expires.In(loc))
-	switch w.tag.String() {
-	case "fi":
-		return "Kirjautumislinkki", fmt.Sprintf("Hei %s,\n\nkirjaudu palveluun tästä linkistä:\n%s\n\n"+
-			"Linkki toimii kerran ja vanhenee %s. Jos et pyytänyt linkkiä, voit jättää tämän viestin huomiotta.\n", name, link, until)
-	case "sv":
-		return "Inloggningslänk", fmt.Sprintf("Hej %s,\n\nlogga in med den här länken:\n%s\n\n"+
-			"Länken fungerar en gång och går ut %s. Om du inte bad om länken kan du bortse från meddelandet.\n", name, link, until)
-	}
-	return "Your sign-in link", fmt.Sprintf("Hello %s,\n\nsign in with this link:\n%s\n\n"+
-		"The link works once and expires %s. If you did not ask for it, you can ignore this message.\n", name, link, until)
+	l := i18n.Normalize(locale)
+	until := i18n.FormatWhen(l, expires.In(loc))
+	return i18n.Mail.T(l, "signin.subject"), i18n.Mail.T(l, "signin.text", name, link, until)
 }

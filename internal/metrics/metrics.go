@@ -1,6 +1,7 @@
 // Package metrics holds the server's Prometheus registry and what the
 // workflow reports to it: booking changes by source, suggestion and plan
-// durations, plans by outcome, job runs, feed answers. Labels are bounded
+// durations, plans and scenarios by outcome, job runs (from zero when a job
+// is added), mails by delivery outcome, feed answers. Labels are bounded
 // (actions, sources, kinds, outcomes, job names, status classes), never ids.
 // It implements scheduler.Observer.
 package metrics
@@ -25,7 +26,15 @@ type Metrics struct {
 	jobRuns    *prometheus.CounterVec
 	jobSuccess *prometheus.GaugeVec
 	feeds      *prometheus.CounterVec
+	mails      *prometheus.CounterVec
 }
+
+// jobOutcomes are the outcomes of a job run; each starts at zero when the
+// job is added.
+var jobOutcomes = []string{"ok", "failed", "skipped"}
+
+// mailOutcomes are the outcomes of a mail delivery (scheduler.Mail*).
+var mailOutcomes = []string{"sent", "retry", "failed", "unknown"}
 
 // New returns a registry with the Go and process collectors and the
 // workflow's metrics.
@@ -48,7 +57,7 @@ func New() *Metrics {
 		}, []string{"kind"}),
 		plans: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "interviewd_plans_total",
-			Help: "Plans ended, by kind and outcome (done, failed, cancelled).",
+			Help: "Plans and what-if scenarios ended, by kind (batch, nightly, repair, scenario) and outcome (done, failed, cancelled).",
 		}, []string{"kind", "outcome"}),
 		jobRuns: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "interviewd_job_runs_total",
@@ -62,9 +71,16 @@ func New() *Metrics {
 			Name: "interviewd_feed_requests_total",
 			Help: "Calendar feed requests by answer (200, 304, 404, 429, 503, other).",
 		}, []string{"answer"}),
+		mails: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "interviewd_mails_total",
+			Help: "Mails by delivery outcome: sent, retry (a transient error, tried again later), failed (permanent), unknown (a worker stopped while sending).",
+		}, []string{"outcome"}),
+	}
+	for _, o := range mailOutcomes {
+		m.mails.WithLabelValues(o)
 	}
 	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.changes, m.suggest, m.solve, m.plans, m.jobRuns, m.jobSuccess, m.feeds)
+		m.changes, m.suggest, m.solve, m.plans, m.jobRuns, m.jobSuccess, m.feeds, m.mails)
 	return m
 }
 
@@ -87,6 +103,17 @@ func (m *Metrics) JobRan(job, outcome string, at time.Time) {
 		m.jobSuccess.WithLabelValues(job).Set(float64(at.Unix()))
 	}
 }
+
+// JobAdded makes a job's run counts exist at zero, so that a job that has
+// not run since the server started shows (and can be alerted on).
+func (m *Metrics) JobAdded(job string) {
+	for _, o := range jobOutcomes {
+		m.jobRuns.WithLabelValues(job, o)
+	}
+}
+
+// MailDelivered counts a mail's delivery outcome.
+func (m *Metrics) MailDelivered(outcome string) { m.mails.WithLabelValues(outcome).Inc() }
 
 // FeedAnswered counts a feed request by its status.
 func (m *Metrics) FeedAnswered(status int) {

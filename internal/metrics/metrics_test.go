@@ -53,3 +53,15 @@ func TestBoundedLabelsAndLastSuccess(t *testing.T) {
 	require.Equal(t, map[string]float64{"clear-expired-holds": 1.8e9}, series(t, m, "interviewd_job_last_success_timestamp_seconds"))
 	require.Equal(t, map[string]float64{"ok": 1, "failed": 1, "skipped": 1}, series(t, m, "interviewd_job_runs_total"))
 }
+
+// A job's run counts exist from the moment it is added, at zero, so one
+// that never runs shows; mails count by outcome from zero too.
+func TestJobsAndMailsCountFromZero(t *testing.T) {
+	m := metrics.New()
+	require.Equal(t, map[string]float64{"sent": 0, "retry": 0, "failed": 0, "unknown": 0}, series(t, m, "interviewd_mails_total"))
+	m.JobAdded("expire-requests")
+	require.Equal(t, map[string]float64{"ok": 0, "failed": 0, "skipped": 0}, series(t, m, "interviewd_job_runs_total"))
+	m.MailDelivered("retry")
+	m.MailDelivered("sent")
+	require.Equal(t, map[string]float64{"sent": 1, "retry": 1, "failed": 0, "unknown": 0}, series(t, m, "interviewd_mails_total"))
+}

@@ -11,30 +11,36 @@ import (
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
-// absenceOwners are the tables whose people may be absent.
-var absenceOwners = map[string]string{"interviewers": "interviewer", "interpreters": "interpreter", "parties": "party"}
+// ownerResources are the queries that find the resource of a person who
+// may be absent.
+var ownerResources = map[resources.AbsenceOwner]string{
+	resources.AbsenceOfInterviewer: `select resource_id from interviewers where id = $1`,
+	resources.AbsenceOfInterpreter: `select resource_id from interpreters where id = $1`,
+	resources.AbsenceOfParty:       `select resource_id from parties where id = $1`,
+}
 
-func ownerResource(ctx context.Context, q querier, table, id string) (int64, error) {
-	what, ok := absenceOwners[table]
+// ownerResource is the resource id of the person owner id.
+func ownerResource(ctx context.Context, q querier, owner resources.AbsenceOwner, id string) (int64, error) {
+	query, ok := ownerResources[owner]
 	if !ok {
-		return 0, errs.E(errs.NotFound, "no absences for %s", table)
+		return 0, errs.E(errs.NotFound, "no absences for %s", owner)
 	}
 	var rid int64
-	err := q.QueryRow(ctx, `select resource_id from `+table+` where id = $1`, id).Scan(&rid)
+	err := q.QueryRow(ctx, query, id).Scan(&rid)
 	if err == pgx.ErrNoRows {
-		return 0, errs.E(errs.NotFound, "%s %q not found", what, id)
+		return 0, errs.E(errs.NotFound, "%s %q not found", owner, id)
 	}
 	return rid, err
 }
 
-// Absences lists the absences of an interviewer or interpreter (table is
-// "interviewers" or "interpreters"), by start.
-func (db *DB) Absences(ctx context.Context, table, id string) ([]resources.Absence, error) {
+// Absences lists the absences of an interviewer, interpreter or party, by
+// start.
+func (db *DB) Absences(ctx context.Context, owner resources.AbsenceOwner, id string) ([]resources.Absence, error) {
 	_, loc, err := getSettings(ctx, db.pool)
 	if err != nil {
 		return nil, Translate(err)
 	}
-	rid, err := ownerResource(ctx, db.pool, table, id)
+	rid, err := ownerResource(ctx, db.pool, owner, id)
 	if err != nil {
 		return nil, Translate(err)
 	}
@@ -52,16 +58,17 @@ func (db *DB) Absences(ctx context.Context, table, id string) ([]resources.Absen
 	return as, Translate(err)
 }
 
-// AddAbsence records an absence of an interviewer or interpreter. Bookings
-// it breaks are not changed here (the booking workflow re-plans them).
-func (db *DB) AddAbsence(ctx context.Context, table, id string, a resources.Absence) (*resources.Absence, error) {
+// AddAbsence records an absence of an interviewer, interpreter or party.
+// Bookings it breaks are not changed here (scheduler.RecordAbsence flags
+// them).
+func (db *DB) AddAbsence(ctx context.Context, owner resources.AbsenceOwner, id string, a resources.Absence) (*resources.Absence, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
 	s, _ := solver.ParseInstant(a.Start)
 	e, _ := solver.ParseInstant(a.End)
 	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
-		rid, err := ownerResource(ctx, tx, table, id)
+		rid, err := ownerResource(ctx, tx, owner, id)
 		if err != nil {
 			return err
 		}
@@ -73,10 +80,11 @@ func (db *DB) AddAbsence(ctx context.Context, table, id string, a resources.Abse
 	return &a, nil
 }
 
-// DeleteAbsence removes an absence of the interviewer or interpreter.
-func (db *DB) DeleteAbsence(ctx context.Context, table, id string, absence int64) error {
+// DeleteAbsence removes an absence of the interviewer, interpreter or
+// party id: only one of theirs.
+func (db *DB) DeleteAbsence(ctx context.Context, owner resources.AbsenceOwner, id string, absence int64) error {
 	return WithTx(ctx, db.pool, func(tx pgx.Tx) error {
-		rid, err := ownerResource(ctx, tx, table, id)
+		rid, err := ownerResource(ctx, tx, owner, id)
 		if err != nil {
 			return err
 		}

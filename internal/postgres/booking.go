@@ -88,6 +88,12 @@ type Change struct {
 	// Check is called inside the transaction, under the locks, before
 	// anything is written; its error aborts the change and comes back as it is.
 	Check func(*CheckInput) error
+	// AnswerDue is when an interpreter asked at requested must answer for
+	// an interview at start, under the settings' rules (read in the
+	// change's transaction): the rule is the scheduler's
+	// (scheduler.AnswerDue). Required when a booking or a move asks an
+	// interpreter.
+	AnswerDue func(rules resources.Confirmation, requested, start time.Time) time.Time
 }
 
 // ChangeResult is what a change did. Replayed is set when an idempotency
@@ -170,7 +176,7 @@ func apply(ctx context.Context, tx pgx.Tx, c Change) (*ChangeResult, error) {
 	if c.Now.IsZero() {
 		return nil, errs.E(errs.Internal, "no clock")
 	}
-	_, loc, err := getSettings(ctx, tx)
+	st, loc, err := getSettings(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
@@ -231,6 +237,13 @@ func apply(ctx context.Context, tx pgx.Tx, c Change) (*ChangeResult, error) {
 		}
 	}
 	w := placed{c: c, loc: loc, iv: iv, p: p, end: end, during: during, rs: rs, a: a}
+	if p.Interpreter != "" && c.Action != resources.ActionHeld {
+		if c.AnswerDue == nil {
+			return nil, errs.E(errs.Internal, "no answer rule for the interpreter's request")
+		}
+		due := c.AnswerDue(st.Rules(), c.Now, p.Start)
+		w.due = &due
+	}
 	switch c.Action {
 	case resources.ActionHeld:
 		return w.hold(ctx, tx)
@@ -451,6 +464,7 @@ type placed struct {
 	during pgtype.Range[pgtype.Timestamptz]
 	rs     *resourceSet
 	a      solver.Assignment
+	due    *time.Time // when the interpreter asked must answer (none: no interpreter)
 }
 
 // hold writes a hold and its occupancy, and its audit entry.
@@ -486,13 +500,13 @@ func (w placed) book(ctx context.Context, tx pgx.Tx) (*ChangeResult, error) {
 			insert into bookings (interview_id, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, pinned, created_at, updated_at,
 				interpreter_status, interpreter_due)
 			values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, case when $6::text is not null then 'requested' end,
-				case when $6::text is not null then interpreter_answer_due($9, $2) end)
+				$12::timestamptz)
 			returning id, interview_id, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, pinned, status, sequence, version),
 		o as (insert into occupancy (resource_id, during, booking_id, created_at)
 			select unnest($10::bigint[]), $11::tstzrange, b.id, $9 from b),
 		u as (update interviews set status = 'booked', version = version + 1, updated_at = $9 where id = $1)
 		select * from b`,
-		w.iv.id, p.Start, w.end, p.Room, p.Interviewer, nullString(p.Interpreter), p.Mode, c.Pinned, c.Now, w.rs.ids, w.during)
+		w.iv.id, p.Start, w.end, p.Room, p.Interviewer, nullString(p.Interpreter), p.Mode, c.Pinned, c.Now, w.rs.ids, w.during, w.due)
 	if err != nil {
 		return nil, occupancyError(err, w.rs.names)
 	}
@@ -511,14 +525,14 @@ func (w placed) reschedule(ctx context.Context, tx pgx.Tx) (*ChangeResult, error
 				mode = $7, pinned = $8, sequence = sequence + 1, version = version + 1, updated_at = $9,
 				-- A new interpreter, or the same one at another time or place, is asked anew.
 				interpreter_status = case when $6::text is null then null when `+askAnew+` then 'requested' else interpreter_status end,
-				interpreter_due = case when $6::text is null then null when `+askAnew+` then interpreter_answer_due($9, $2) else interpreter_due end,
+				interpreter_due = case when $6::text is null then null when `+askAnew+` then $12::timestamptz else interpreter_due end,
 				interpreter_answered_at = case when `+askAnew+` then null else interpreter_answered_at end
 			where id = $1
 			returning id, interview_id, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, pinned, status, sequence, version),
 		o as (insert into occupancy (resource_id, during, booking_id, created_at)
 			select unnest($10::bigint[]), $11::tstzrange, b.id, $9 from b)
 		select * from b`,
-		old.ID, p.Start, w.end, p.Room, p.Interviewer, nullString(p.Interpreter), p.Mode, c.Pinned, c.Now, w.rs.ids, w.during)
+		old.ID, p.Start, w.end, p.Room, p.Interviewer, nullString(p.Interpreter), p.Mode, c.Pinned, c.Now, w.rs.ids, w.during, w.due)
 	if err != nil {
 		return nil, occupancyError(err, w.rs.names)
 	}

@@ -35,18 +35,18 @@ func scanBusy(r pgx.Row) (resources.BusyCalendar, error) {
 	return b, err
 }
 
-// PutBusyCalendar sets the outside calendar of an interviewer or interpreter
-// (table "interviewers" or "interpreters"). A new URL starts afresh: the next
+// PutBusyCalendar sets the outside calendar of an interviewer or
+// interpreter. A new URL starts afresh: the next
 // import fetches it in full; the busy times imported from the old one stay
 // until then.
-func (db *DB) PutBusyCalendar(ctx context.Context, table, id, rawURL string) (*resources.BusyCalendar, error) {
+func (db *DB) PutBusyCalendar(ctx context.Context, owner resources.AbsenceOwner, id, rawURL string) (*resources.BusyCalendar, error) {
 	if err := calendars.ValidateCalendarURL(rawURL); err != nil {
 		return nil, err
 	}
 	rawURL = strings.TrimSpace(rawURL)
 	var out resources.BusyCalendar
 	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
-		rid, err := ownerResource(ctx, tx, table, id)
+		rid, err := ownerResource(ctx, tx, owner, id)
 		if err != nil {
 			return err
 		}
@@ -68,9 +68,9 @@ func (db *DB) PutBusyCalendar(ctx context.Context, table, id, rawURL string) (*r
 
 // DeleteBusyCalendar removes the outside calendar of an interviewer or
 // interpreter and the busy times imported from it.
-func (db *DB) DeleteBusyCalendar(ctx context.Context, table, id string) error {
+func (db *DB) DeleteBusyCalendar(ctx context.Context, owner resources.AbsenceOwner, id string) error {
 	return WithTx(ctx, db.pool, func(tx pgx.Tx) error {
-		rid, err := ownerResource(ctx, tx, table, id)
+		rid, err := ownerResource(ctx, tx, owner, id)
 		if err != nil {
 			return err
 		}
@@ -79,7 +79,7 @@ func (db *DB) DeleteBusyCalendar(ctx context.Context, table, id string) error {
 			return err
 		}
 		if tag.RowsAffected() == 0 {
-			return errs.E(errs.NotFound, "%s %q has no busy calendar", absenceOwners[table], id)
+			return errs.E(errs.NotFound, "%s %q has no busy calendar", owner, id)
 		}
 		_, err = tx.Exec(ctx, `delete from absences where resource_id = $1 and reason = $2`, rid, resources.ImportedReason)
 		return err

@@ -35,7 +35,7 @@ func (db *DB) AvailabilityPattern(ctx context.Context, interpreter string) (*res
 func (db *DB) ReplaceAvailabilityFrom(ctx context.Context, interpreter string, from time.Time, spans [][2]time.Time,
 	p resources.WeeklyPattern, now time.Time) error {
 	return Translate(WithTx(ctx, db.pool, func(tx pgx.Tx) error {
-		rid, err := ownerResource(ctx, tx, "interpreters", interpreter)
+		rid, err := ownerResource(ctx, tx, resources.AbsenceOfInterpreter, interpreter)
 		if err != nil {
 			return err
 		}

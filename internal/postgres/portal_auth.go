@@ -89,7 +89,7 @@ func (db *DB) PortalSession(ctx context.Context, hash []byte, now time.Time, idl
 	if err != nil {
 		return nil, Translate(err)
 	}
-	if now.Sub(seen) > time.Minute {
+	if now.Sub(seen) >= time.Minute {
 		if _, err := db.pool.Exec(ctx, `update portal_sessions set last_seen_at = $2 where hash = $1`, hash, now); err != nil {
 			return nil, Translate(err)
 		}

@@ -16,17 +16,19 @@ func TestSecretIsCreatedOnceAndShared(t *testing.T) {
 	db := newDB(t)
 	ctx := context.Background()
 	got := make([][]byte, 8)
+	errs := make([]error, len(got))
 	var wg sync.WaitGroup
 	for i := range got {
 		wg.Add(1)
-		go func(i int) {
+		go func() {
 			defer wg.Done()
-			v, err := db.Secret(ctx, "suggestion_key", 32)
-			require.NoError(t, err)
-			got[i] = v
-		}(i)
+			got[i], errs[i] = db.Secret(ctx, "suggestion_key", 32)
+		}()
 	}
 	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
 	require.Len(t, got[0], 32)
 	for _, v := range got[1:] {
 		require.True(t, bytes.Equal(got[0], v), "replicas got different secrets")

@@ -95,7 +95,7 @@ func (db *DB) AskOtherTime(ctx context.Context, cr ChangeRequest) error {
 		if err != nil {
 			return err
 		}
-		rid, err := ownerResource(ctx, tx, "parties", cr.Party)
+		rid, err := ownerResource(ctx, tx, resources.AbsenceOfParty, cr.Party)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,101 @@
+package portal
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/i18n"
+	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/web/page"
+	"github.com/asylum-scheduling/interviews/web/session"
+)
+
+func (h *Handler) home(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	if s := v.Person; s != nil {
+		to := "/portal/assignments"
+		if s.Role == resources.PortalCounsel {
+			to = "/portal/summons"
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
+		return "", nil
+	}
+	v.Title = tr(v.L, "signin.title")
+	return "signin", nil
+}
+
+// askLink sends a sign-in link. The answer is the same whether the
+// address is known or not.
+func (h *Handler) askLink(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	v.Title = tr(v.L, "signin.title")
+	if err := h.svc.RequestLink(r.Context(), r.PostFormValue("email"), h.proxies.Client(r)); err != nil {
+		switch errs.CodeOf(err) {
+		case errs.Invalid:
+			v.Error = errs.MessageOf(err)
+			return "signin", nil
+		case errs.RateLimited:
+			// The same answer as ever: nothing tells an address from another.
+			v.Data = "sent"
+			return "signin", nil
+		}
+		return "", err
+	}
+	v.Data = "sent"
+	return "signin", nil
+}
+
+// linkPage shows a button that spends the link: a mail scanner that
+// fetches the link does not sign anyone in.
+func (h *Handler) linkPage(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	v.Title = tr(v.L, "signin.link")
+	v.Data = chi.URLParam(r, "secret")
+	return "link", nil
+}
+
+func (h *Handler) signIn(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	secret, sess, err := h.svc.SignIn(r.Context(), chi.URLParam(r, "secret"))
+	if errs.CodeOf(err) == errs.Unauthorized {
+		v.Title, v.Error, v.status = tr(v.L, "signin.title"), tr(v.L, "signin.bad"), http.StatusUnauthorized
+		return "signin", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	session.SetCookie(w, session.PortalCookie, secret, int(time.Until(sess.ExpiresAt).Seconds()))
+	http.Redirect(w, r, "/portal/", http.StatusSeeOther)
+	return "", nil
+}
+
+func (h *Handler) signOut(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	if err := h.svc.SignOut(r.Context(), session.CookieValue(r, session.PortalCookie)); err != nil {
+		return "", err
+	}
+	session.SetCookie(w, session.PortalCookie, "", -1)
+	http.Redirect(w, r, "/portal/", http.StatusSeeOther)
+	return "", nil
+}
+
+// switchLang switches the language and goes back to the page (a portal
+// page only).
+func (h *Handler) switchLang(w http.ResponseWriter, r *http.Request) {
+	l := chi.URLParam(r, "lang")
+	if !i18n.Valid(l) {
+		h.fail(w, r, errs.E(errs.NotFound, "no such language"))
+		return
+	}
+	session.SetCookie(w, session.LangCookie, l, 365*24*3600)
+	if s := person(r); s != nil {
+		if err := h.svc.SetLocale(r.Context(), session.CookieValue(r, session.PortalCookie), l); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	next, ok := page.LocalPath(r.URL.Query().Get("next"))
+	if !ok || !strings.HasPrefix(next, "/portal/") {
+		next = "/portal/"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
