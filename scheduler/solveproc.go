@@ -125,6 +125,7 @@ func (c *ChildSolver) run(ctx context.Context, req solveRequest, on func(solveMe
 	}
 	cmd := exec.CommandContext(ctx, c.Path, c.Args...)
 	cmd.Env = append(append(os.Environ(), c.Env...), SolveWorkerEnv+"=1")
+	ownSession(cmd)
 	cmd.Stdin = bytes.NewReader(body)
 	var stderr bytes.Buffer
 	cmd.Stderr = &limitedWriter{b: &stderr, n: 4096}

@@ -2,5 +2,10 @@
 
 package scheduler
 
-// lowerPriority is not supported here: the worker runs at normal priority.
+import "os/exec"
+
+// ownSession and lowerPriority are not supported here: the worker runs at
+// normal priority.
+func ownSession(*exec.Cmd) {}
+
 func lowerPriority(int) error { return nil }

@@ -72,6 +72,13 @@ func TestScenarioInChildProcessYields(t *testing.T) {
 	kids := children(t)
 	require.NotEmpty(t, kids, "no solve worker among this process's children")
 	for _, pid := range kids {
+		// A session, so a CPU group (autogroup), of its own, at nice 19.
+		stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+		require.NoError(t, err)
+		require.Equal(t, strconv.Itoa(pid), statFields(string(stat))[3], "session of worker %d", pid)
+		if group, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "autogroup")); err == nil {
+			require.Contains(t, string(group), "nice 19")
+		}
 		tasks, err := os.ReadDir(filepath.Join("/proc", strconv.Itoa(pid), "task"))
 		require.NoError(t, err)
 		require.Greater(t, len(tasks), 1)
@@ -116,7 +123,7 @@ func children(t *testing.T) []int {
 }
 
 // statFields are the fields of /proc/…/stat after the command's name:
-// [0] the state, [1] the parent, …, [16] the nice value.
+// [0] the state, [1] the parent, [3] the session, …, [16] the nice value.
 func statFields(stat string) []string {
 	return strings.Fields(stat[strings.LastIndexByte(stat, ')')+1:])
 }
