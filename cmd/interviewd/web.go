@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -40,6 +41,16 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 	m := metrics.New()
 	booking := scheduler.New(db, key, log, time.Now, scheduler.WithObserver(m))
 	planner := scheduler.NewPlanner(db, booking, log, time.Now)
+	if !c.solveInProcess {
+		// Solver work yields to people: plans and scenarios solve in a
+		// child process (this executable) at the lowest CPU priority.
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, err
+		}
+		cs := &scheduler.ChildSolver{Path: exe}
+		planner.Solve, planner.RunScenario, planner.ProcsPerRun = cs.Solve, cs.Scenario, -1
+	}
 	mailer, signin, err := newMail(ctx, db, c, m, log)
 	if err != nil {
 		return nil, err
