@@ -64,6 +64,9 @@ type Config struct {
 	// TokenSignin keeps sign-in with an API token on beside OIDC
 	// (WEB_TOKEN_SIGNIN=on). Without OIDC token sign-in is always on.
 	TokenSignin bool
+	// Access records the staff's reads of personal data; nil: not
+	// recorded.
+	Access *scheduler.AccessLog
 }
 
 // Handler serves the pages (and passes the API's paths to the API).
@@ -89,7 +92,7 @@ func New(cfg Config) *Handler {
 	h := &Handler{cfg: cfg, log: cfg.Log}
 	h.staff = staff.New(staff.Config{Store: cfg.DB, Sessions: cfg.DB, Booking: cfg.Booking, Plans: cfg.Plans, Log: cfg.Log, Now: cfg.Now,
 		FeedBaseURL: cfg.FeedBaseURL, SessionTTL: cfg.SessionTTL, SessionMax: cfg.SessionMax, OIDC: cfg.OIDC,
-		TokenSignin: cfg.TokenSignin})
+		TokenSignin: cfg.TokenSignin, Access: cfg.Access})
 	if cfg.Portal != nil {
 		h.portal = portal.New(portal.Config{Service: cfg.Portal, Log: cfg.Log, Now: cfg.Now, FeedBaseURL: cfg.FeedBaseURL,
 			SigninAllowed: h.staff.SigninAllowed})
