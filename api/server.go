@@ -143,6 +143,7 @@ func (s *Server) routes() chi.Router {
 			s.mountFeedAdmin(r) // feed tokens, busy calendars (api/feeds.go)
 			s.mountTokens(r)
 			s.mountAccessLog(r) // the access log (api/access_log.go)
+			s.mountReports(r)   // the automation report (api/reports.go)
 		})
 		r.Group(func(r chi.Router) {
 			r.Use(s.authenticate, s.recordReads, limitBody(MaxInstanceBody))
