@@ -168,6 +168,8 @@ func (h *Handler) Mount(r chi.Router) {
 			r.Post("/scenarios", h.page(h.scenarioStart))
 			r.Get("/scenarios/{id}", h.page(h.scenarioPage))
 			r.Get("/scenarios/{id}/csv", h.scenarioCSV)
+			r.Get("/reports/automation", h.page(h.automationPage)) // reports.go
+			r.Get("/reports/automation.csv", h.automationCSV)
 			r.Post("/scenarios/{id}/cancel", h.page(h.scenarioCancel))
 			r.Post("/people/{kind}/{id}/feeds", h.page(h.feedCreate))
 			r.Post("/people/{kind}/{id}/feeds/{feed}/rotate", h.page(h.feedRotate))
