@@ -124,7 +124,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
 	// HEAD is answered wherever GET is (the GET handler, no body).
-	r.Use(s.observe, RejectBadText, decodedPath, headAsGet)
+	r.Use(s.observe, RejectBadText, decodedPath, headAsGet, markSource(scheduler.SourceAPI))
 	s.mountErrors(r)
 	s.mountOperations(r)
 	s.mountFeeds(r) // GET|HEAD /feeds/{token}.ics, no bearer token (api/feeds.go)

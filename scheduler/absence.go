@@ -32,8 +32,11 @@ type Impact struct {
 // would record it again, and flagging is idempotent and repeatable
 // (AbsenceImpact, GET /v1/absences/{id}/impact, flags again).
 func recordAbsence(ctx context.Context, db *postgres.DB, log *slog.Logger, owner resources.AbsenceOwner, id string,
-	a resources.Absence, actor string) (*resources.Absence, error) {
+	a resources.Absence, actor string, now time.Time) (*resources.Absence, error) {
 	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	if err := absenceBounds(a, now); err != nil {
 		return nil, err
 	}
 	added, err := db.AddAbsence(ctx, owner, id, a)
@@ -46,10 +49,33 @@ func recordAbsence(ctx context.Context, db *postgres.DB, log *slog.Logger, owner
 	return added, nil
 }
 
+// Bounds of an absence entered by a person (page, portal or API): it
+// starts at most AbsenceEarliest ago and lasts at most AbsenceLongest. A
+// typo such as year 0001 or 9999 would otherwise block a person for ever
+// or reach back over every statistic.
+const (
+	AbsenceEarliest = 365 * 24 * time.Hour
+	AbsenceLongest  = 3 * 365 * 24 * time.Hour
+)
+
+// absenceBounds refuses an absence outside those bounds (a valid one: its
+// times parse and it is not inverted).
+func absenceBounds(a resources.Absence, now time.Time) error {
+	start, _ := solver.ParseInstant(a.Start)
+	end, _ := solver.ParseInstant(a.End)
+	if start.Before(now.Add(-AbsenceEarliest)) {
+		return errs.Field("start", "an absence may start at most a year ago")
+	}
+	if end.Sub(start) > AbsenceLongest {
+		return errs.Field("end", "an absence may last at most three years")
+	}
+	return nil
+}
+
 // AddAbsence records an absence of an interviewer or interpreter and flags
 // the bookings it breaks (recordAbsence).
 func (p *Planner) AddAbsence(ctx context.Context, owner resources.AbsenceOwner, id string, a resources.Absence, actor string) (*resources.Absence, error) {
-	return recordAbsence(ctx, p.DB, p.Log, owner, id, a, actor)
+	return recordAbsence(ctx, p.DB, p.Log, owner, id, a, actor, p.Now())
 }
 
 // DeleteAbsence removes an absence of an interviewer or interpreter (only

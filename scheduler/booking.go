@@ -70,6 +70,9 @@ func (s *Service) book(ctx context.Context, req BookRequest) (*resources.Booking
 // BookResult is Book, telling also whether the answer was replayed for an
 // idempotency key.
 func (s *Service) BookResult(ctx context.Context, req BookRequest) (*Result, error) {
+	if err := checkReason(req.Reason); err != nil {
+		return nil, err
+	}
 	a, fromSuggestion, rank, err := s.resolve(req.InterviewID, req.SuggestionID, req.Assignment)
 	if err != nil {
 		return nil, err
@@ -97,6 +100,9 @@ func (s *Service) BookResult(ctx context.Context, req BookRequest) (*Result, err
 // Reschedule moves a booking (same id; its sequence grows) to a suggested or
 // an explicit option, checked as a new booking is.
 func (s *Service) Reschedule(ctx context.Context, req ChangeRequest) (*Result, error) {
+	if err := checkReason(req.Reason); err != nil {
+		return nil, err
+	}
 	old, err := s.db.Booking(ctx, req.BookingID)
 	if err != nil {
 		return nil, err
@@ -135,6 +141,9 @@ func (s *Service) Reschedule(ctx context.Context, req ChangeRequest) (*Result, e
 func (s *Service) RescheduleAll(ctx context.Context, reqs []ChangeRequest) error {
 	cs := make([]postgres.Change, 0, len(reqs))
 	for _, req := range reqs {
+		if err := checkReason(req.Reason); err != nil {
+			return err
+		}
 		old, err := s.db.Booking(ctx, req.BookingID)
 		if err != nil {
 			return err
@@ -172,6 +181,9 @@ func (s *Service) RescheduleAll(ctx context.Context, reqs []ChangeRequest) error
 func (s *Service) Cancel(ctx context.Context, req ChangeRequest) (*Result, error) {
 	if strings.TrimSpace(req.Reason) == "" {
 		return nil, errs.Field("reason", "a reason is required")
+	}
+	if err := checkReason(req.Reason); err != nil {
+		return nil, err
 	}
 	if req.SuggestionID != "" || req.Assignment != nil {
 		return nil, errs.E(errs.Invalid, "a cancellation takes only a reason")

@@ -64,6 +64,7 @@ type bBin struct {
 	day    int
 	capMin int
 	capCnt int // -1: no limit on the number of interviews
+	capSes int // sessions in which it can start an interview (bound_sessions.go)
 }
 
 // bCtx is a day, location and mode in which an interview has an option.
@@ -82,6 +83,7 @@ type bItem struct {
 	durSlots int
 	fams     []bFamily // family of each demand
 	ctxs     []bCtx
+	sesW     int // its least session weight in any bin (bound_sessions.go)
 }
 
 // relax is the relaxation of an instance.
@@ -99,6 +101,7 @@ type relax struct {
 	avail    map[availKey]*famAvail // per candidate list and day: who is free at which start
 	unions   map[unionKey][]int32   // per candidate list, day and starts: the usable bins
 	cut      bool                   // the deadline came before every interview was collected
+	ses      []daySessions          // per day (bound_sessions.go)
 }
 
 // The scan of a context is shared by the interviews that ask the same of
@@ -175,6 +178,16 @@ func newRelax(ctx context.Context, m *model, deadline time.Time, now func() time
 			continue
 		}
 		r.items = append(r.items, it)
+	}
+	r.sessions()
+	for k := range r.items {
+		it := &r.items[k]
+		for ci := range it.ctxs {
+			c := &it.ctxs[ci]
+			if w := r.sessionWeight(c.day, c.starts, it.durSlots); it.sesW == 0 || w < it.sesW {
+				it.sesW = w
+			}
+		}
 	}
 	r.capacities()
 	return r, nil
@@ -449,6 +462,7 @@ func (r *relax) capacities() {
 	for k := range r.bins {
 		b := &r.bins[k]
 		b.capMin = r.cover[b.gid].count(m.dayStart[b.day], m.dayStart[b.day+1]) * m.unit
+		b.capSes = r.sessionCap(b)
 		switch b.fam {
 		case famInterpreter:
 			if t := m.interpreters[b.res]; t.maxDayMin >= 0 {

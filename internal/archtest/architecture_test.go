@@ -34,7 +34,7 @@ var mayImport = map[string][]string{
 	// api holds a read-only Store of its own: no internal/postgres.
 	"api": {"calendars", "internal/clientaddr", "internal/errs", "internal/httprec", "internal/metrics", "internal/ratelimit",
 		"resources", "scheduler", "solver"},
-	"web": {"calendars", "capacity", "internal/errs", "internal/httprec", "internal/i18n", "internal/postgres",
+	"web": {"calendars", "capacity", "internal/clientaddr", "internal/errs", "internal/httprec", "internal/i18n", "internal/postgres",
 		"internal/ratelimit", "resources", "scheduler", "solver"},
 	"cmd/interviewd": {"api", "calendars", "calendars/importer", "capacity", "internal/errs", "internal/generator",
 		"internal/clientaddr", "internal/mail", "internal/metrics", "internal/pgcluster", "internal/postgres", "resources",

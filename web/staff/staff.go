@@ -26,6 +26,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/asylum-scheduling/interviews/internal/clientaddr"
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/internal/ratelimit"
@@ -63,6 +64,12 @@ type Config struct {
 	// TokenSignin keeps sign-in with an API token on beside OIDC
 	// (WEB_TOKEN_SIGNIN=on). Without OIDC token sign-in is always on.
 	TokenSignin bool
+	// SigninGate is the budget of sign-in attempts per client and for the
+	// server, shared with the portal's links (nil: one of its own).
+	SigninGate *ratelimit.Gate
+	// Proxies are the trusted proxies whose X-Forwarded-* headers tell the
+	// client's address and scheme (TRUSTED_PROXIES); zero: none.
+	Proxies clientaddr.Proxies
 	// Access records the staff's reads of personal data (access.go);
 	// nil: not recorded.
 	Access *scheduler.AccessLog
@@ -84,9 +91,10 @@ type Handler struct {
 	// tokenSignin: the sign-in form takes API tokens
 	tokenSignin bool
 	// sign-in attempts per client address and for the whole server
-	signinByClient, signinAll *ratelimit.Limiter
-	pages                     map[string]map[string]*template.Template // by locale, then name
-	access                    *scheduler.AccessLog                     // reads of personal data; nil: not recorded
+	signinGate *ratelimit.Gate
+	proxies    clientaddr.Proxies
+	pages      map[string]map[string]*template.Template // by locale, then name
+	access     *scheduler.AccessLog                     // reads of personal data; nil: not recorded
 }
 
 // New returns the staff pages.
@@ -108,22 +116,17 @@ func New(cfg Config) *Handler {
 	}
 	h := &Handler{store: cfg.Store, booking: cfg.Booking, plans: cfg.Plans, feedBase: cfg.FeedBaseURL, sessionMax: cfg.SessionMax,
 		log: cfg.Log, now: cfg.Now, access: cfg.Access,
-		sessions:       websession.NewStaff(cfg.Sessions, cfg.Now, cfg.SessionTTL, cfg.SessionMax),
-		signinByClient: ratelimit.New(signinPerClient.perSecond, signinPerClient.burst),
-		signinAll:      ratelimit.New(signinPerServer.perSecond, signinPerServer.burst)}
+		sessions:   websession.NewStaff(cfg.Sessions, cfg.Now, cfg.SessionTTL, cfg.SessionMax),
+		signinGate: cfg.SigninGate, proxies: cfg.Proxies}
+	if h.signinGate == nil {
+		h.signinGate = scheduler.NewSigninGate()
+	}
 	if cfg.OIDC != nil {
 		h.oidc = newOIDCClient(*cfg.OIDC)
 	}
 	h.tokenSignin = cfg.OIDC == nil || cfg.TokenSignin
 	h.pages = parsePages()
 	return h
-}
-
-// SigninAllowed takes one sign-in attempt from the client's and the
-// server's budgets (the portal's sign-in shares them).
-func (h *Handler) SigninAllowed(r *http.Request) bool {
-	_, ok := h.signinAllowed(r)
-	return ok
 }
 
 // Mount mounts the staff pages on r: sign-in, sign-out and the language

@@ -56,10 +56,10 @@ func (h *Handler) staffLang(w http.ResponseWriter, r *http.Request) {
 
 // langNext is next when it is a path of this site, else the queue.
 func langNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n\t") {
-		return "/queue"
+	if p, ok := page.LocalPath(next); ok {
+		return p
 	}
-	return next
+	return "/queue"
 }
 
 // localFuncs are the template functions whose wording depends on the
