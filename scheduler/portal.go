@@ -348,7 +348,8 @@ func (p *Portal) requestNext(ctx context.Context, booking int64, reason string) 
 		return
 	}
 	_, err = p.booking.Reschedule(ctx, ChangeRequest{BookingID: booking, SuggestionID: pick.ID, Actor: "system",
-		Reason: "automatic request of the next-best interpreter after " + reason, Source: SourcePlan})
+		Reason: "automatic request of the next-best interpreter after " + reason, Source: SourcePlan,
+		Origin: &resources.BookingOrigin{Kind: resources.OriginAutomatic}})
 	if err != nil {
 		p.log.Warn("automatic request failed; a clerk decides", "booking", booking, "error", err.Error())
 	}

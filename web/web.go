@@ -71,6 +71,9 @@ type Config struct {
 	SigninGate *ratelimit.Gate
 	// Proxies are the trusted proxies (TRUSTED_PROXIES); zero: none.
 	Proxies clientaddr.Proxies
+	// Access records the staff's reads of personal data; nil: not
+	// recorded.
+	Access *scheduler.AccessLog
 }
 
 // Handler serves the pages (and passes the API's paths to the API).
@@ -102,7 +105,7 @@ func New(cfg Config) *Handler {
 	h := &Handler{api: cfg.API, requestTimeout: cfg.RequestTimeout, log: cfg.Log}
 	h.staff = staff.New(staff.Config{Store: cfg.DB, Sessions: cfg.DB, Booking: cfg.Booking, Plans: cfg.Plans, Log: cfg.Log, Now: cfg.Now,
 		FeedBaseURL: cfg.FeedBaseURL, SessionTTL: cfg.SessionTTL, SessionMax: cfg.SessionMax, OIDC: cfg.OIDC,
-		TokenSignin: cfg.TokenSignin, SigninGate: cfg.SigninGate, Proxies: cfg.Proxies})
+		TokenSignin: cfg.TokenSignin, SigninGate: cfg.SigninGate, Proxies: cfg.Proxies, Access: cfg.Access})
 	if cfg.Portal != nil {
 		h.portal = portal.New(portal.Config{Service: cfg.Portal, Log: cfg.Log, Now: cfg.Now, FeedBaseURL: cfg.FeedBaseURL,
 			Proxies: cfg.Proxies})
