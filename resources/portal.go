@@ -166,6 +166,13 @@ type MailPayload struct {
 	Language string    `json:"language"`
 	Name     string    `json:"name"` // the recipient's own name
 	Link     string    `json:"link,omitempty"`
+	// Read when the mail is claimed, never stored: an interpreter's answer
+	// to the booking ("requested", "confirmed"; "" for others or when the
+	// booking is no longer theirs), when a request is due, and why they
+	// were released (the booking's release reason).
+	Answer    string    `json:"-"`
+	AnswerDue time.Time `json:"-"`
+	Released  string    `json:"-"`
 }
 
 // WeeklyPattern is an interpreter's availability as they enter it: hours

@@ -117,6 +117,17 @@ func TestPortalPagesKeepEachToTheirOwn(t *testing.T) {
 	p = br.get(fmt.Sprintf("/portal/assignments/%d", mine.id))
 	require.Equal(t, 200, p.status)
 	require.Contains(t, p.body, `class="status-requested"`, "a refused post confirmed the assignment")
+	// A mail's answer links open the assignment with the one button;
+	// opening them (as a mail scanner does) changes nothing.
+	confirmForm := fmt.Sprintf(`action="/portal/assignments/%d/confirm"`, mine.id)
+	declineForm := fmt.Sprintf(`action="/portal/assignments/%d/decline"`, mine.id)
+	for answer, shown := range map[string]string{"confirm": confirmForm, "decline": declineForm} {
+		p = br.get(fmt.Sprintf("/portal/assignments/%d?answer=%s", mine.id, answer))
+		require.Equal(t, 200, p.status)
+		require.Contains(t, p.body, shown, answer)
+		require.Equal(t, 1, strings.Count(p.body, `<form method="post" action="/portal/assignments/`), answer)
+		require.Contains(t, p.body, `class="status-requested"`, answer)
+	}
 	// Signed out, the portal's pages send to the sign-in page.
 	p = br.post("/portal/signout", url.Values{"csrf": {csrf}})
 	require.Equal(t, http.StatusSeeOther, p.status)

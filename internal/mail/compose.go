@@ -14,7 +14,24 @@ type Kind int
 const (
 	Booked    Kind = iota + 1 // a new booking (iTIP REQUEST)
 	Moved                     // the time or place changed (iTIP REQUEST, higher SEQUENCE)
-	Cancelled                 // the booking was cancelled (iTIP CANCEL)
+	Cancelled                 // the agency cancelled the booking (iTIP CANCEL)
+	// Requested asks an interpreter to take an assignment by Details.AnswerDue,
+	// with links to confirm and to decline (iTIP REQUEST, tentative).
+	Requested
+	// Confirmed tells an interpreter their yes is recorded (iTIP REQUEST,
+	// the same event confirmed and accepted).
+	Confirmed
+	// Released tells an interpreter they no longer have the assignment:
+	// they declined or stepped aside, or the time to answer passed
+	// (iTIP CANCEL). Not the agency's cancellation.
+	Released
+)
+
+// Why an interpreter was released (Details.Released).
+const (
+	ReleasedDeclined     = "declined"      // they declined the request
+	ReleasedSteppedAside = "stepped_aside" // they stepped aside after confirming
+	ReleasedExpired      = "expired"       // the time to answer passed
 )
 
 // Roles of a recipient.
@@ -41,8 +58,15 @@ type Details struct {
 	Remote     bool           // the recipient joins remotely
 	Language   string         // BCP 47 tag of the interview language, e.g. "ar-IQ"
 	Mode       string         // ModeOnsite, ModeRemote or ModeNone
-	Link       string         // URL of the recipient's portal
+	Link       string         // URL of the recipient's portal (or of the assignment)
 	Role       string         // RoleInterpreter, RoleCounsel or RoleRepresentative
+	// AnswerDue is when a Requested interpreter must answer; ConfirmLink
+	// and DeclineLink open the assignment with the one button.
+	AnswerDue                time.Time
+	ConfirmLink, DeclineLink string
+	// Released is why a Released interpreter was released: ReleasedDeclined,
+	// ReleasedSteppedAside or ReleasedExpired.
+	Released string
 }
 
 // Compose returns the subject and text of a mail in locale ("fi", "sv" or
@@ -61,7 +85,7 @@ func Compose(k Kind, locale string, d Details) (subject, text string) {
 	subject = t("subject."+k.key()) + ": " + i18n.FormatWhen(l, start)
 
 	var b strings.Builder
-	b.WriteString(t("intro."+k.key(), t("role."+roleKey(d.Role))))
+	b.WriteString(intro(l, k, d, loc))
 	b.WriteString("\n\n")
 	line := func(label, value string) {
 		if value != "" {
@@ -74,16 +98,34 @@ func Compose(k Kind, locale string, d Details) (subject, text string) {
 	if mode, ok := i18n.Mail.Lookup(l, "mode."+d.Mode); ok {
 		line(t("label.mode"), mode)
 	}
-	if d.Link != "" {
+	b.WriteString("\n")
+	if k == Requested && d.ConfirmLink != "" && d.DeclineLink != "" {
+		line(t("link.answer_confirm"), d.ConfirmLink)
+		line(t("link.answer_decline"), d.DeclineLink)
 		b.WriteString("\n")
-		if d.Role == RoleInterpreter && k != Cancelled {
-			b.WriteString(t("link.confirm") + ": " + d.Link + "\n")
-		} else {
-			b.WriteString(t("link.portal") + ": " + d.Link + "\n")
-		}
+	} else if d.Link != "" {
+		line(t("link.portal"), d.Link)
+		b.WriteString("\n")
 	}
-	b.WriteString("\n" + t("footer."+k.key()) + "\n")
+	b.WriteString(t("footer."+k.key()) + "\n")
 	return subject, b.String()
+}
+
+// intro is the mail's first sentence: what it is.
+func intro(l string, k Kind, d Details, loc *time.Location) string {
+	switch k {
+	case Requested:
+		return i18n.Mail.T(l, "intro.requested", i18n.FormatWhen(l, d.AnswerDue.In(loc)))
+	case Confirmed:
+		return i18n.Mail.T(l, "intro.confirmed")
+	case Released:
+		why := d.Released
+		if why != ReleasedSteppedAside && why != ReleasedExpired {
+			why = ReleasedDeclined
+		}
+		return i18n.Mail.T(l, "intro.released."+why)
+	}
+	return i18n.Mail.T(l, "intro."+k.key(), i18n.Mail.T(l, "role."+roleKey(d.Role)))
 }
 
 // key is the kind's part of its catalog keys ("subject.booked").
@@ -93,6 +135,12 @@ func (k Kind) key() string {
 		return "booked"
 	case Moved:
 		return "moved"
+	case Requested:
+		return "requested"
+	case Confirmed:
+		return "confirmed"
+	case Released:
+		return "released"
 	}
 	return "cancelled"
 }

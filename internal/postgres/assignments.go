@@ -71,7 +71,8 @@ func (db *DB) Assignment(ctx context.Context, interpreter string, booking int64)
 }
 
 // ConfirmAssignment records that the interpreter takes a requested
-// assignment.
+// assignment, and queues the mail that tells them so (the invitation,
+// confirmed and accepted).
 func (db *DB) ConfirmAssignment(ctx context.Context, interpreter string, booking int64, now time.Time) error {
 	return Translate(WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		var iv, status string
@@ -91,7 +92,10 @@ func (db *DB) ConfirmAssignment(ctx context.Context, interpreter string, booking
 			return err
 		}
 		_, err = tx.Exec(ctx, auditSQL, now, "interpreter "+interpreter, iv, booking, resources.ActionInterpreterConfirmed, "", nil, nil)
-		return err
+		if err != nil {
+			return err
+		}
+		return queueConfirmedMail(ctx, tx, interpreter, booking, now)
 	}))
 }
 

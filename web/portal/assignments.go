@@ -14,6 +14,10 @@ type assignmentsData struct {
 	Upcoming, Past []resources.Assignment
 	Reasons        []string
 	FeedURL        string
+	// Answer is the one answer a mail's link asks for ("confirm",
+	// "decline"): the page shows that button alone. Opening the page
+	// changes nothing, so mail scanners that follow links do no harm.
+	Answer string
 }
 
 func (h *Handler) assignments(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
@@ -45,8 +49,12 @@ func (h *Handler) assignment(w http.ResponseWriter, r *http.Request, v *view) (s
 		return "", err
 	}
 	v.Title, v.Nav = tr(v.L, "as.title"), "assignments"
-	v.Data = assignmentsData{Upcoming: []resources.Assignment{*a},
+	d := assignmentsData{Upcoming: []resources.Assignment{*a},
 		Reasons: []string{resources.DeclineUnavailable, resources.DeclineConflictOfInterest, resources.DeclineOther}}
+	if ans := r.URL.Query().Get("answer"); ans == "confirm" || ans == "decline" {
+		d.Answer = ans
+	}
+	v.Data = d
 	return "assignments", nil
 }
 
