@@ -173,6 +173,9 @@ type MailPayload struct {
 	Answer    string    `json:"-"`
 	AnswerDue time.Time `json:"-"`
 	Released  string    `json:"-"`
+	// The office's street address and meeting link, read when claimed.
+	Address     string `json:"-"`
+	MeetingLink string `json:"-"`
 }
 
 // WeeklyPattern is an interpreter's availability as they enter it: hours

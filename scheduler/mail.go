@@ -224,27 +224,41 @@ func scrub(text, addr string) string {
 func (m *Mailer) compose(x resources.Mail, loc *time.Location) ([]byte, error) {
 	p := x.Payload
 	w := m.what(x)
+	d := m.details(x, w, loc)
 	e := calendars.Event{UID: calendars.BookingUID(x.Booking), Sequence: x.Sequence, Updated: m.Now().UTC(),
 		Start: p.Start.UTC(), End: p.End.UTC(), Status: w.status, Language: p.Language, Mode: p.Mode,
 		Office: p.Office, Room: p.Room}
 	if e.Mode != calendars.ModeOnsite && e.Mode != calendars.ModeRemote {
 		e.Mode = calendars.ModeNone
 	}
+	summary, location, description := mail.Invitation(w.kind, x.Locale, d)
 	ics, err := calendars.Invitation{Method: x.Method, Event: e, Partstat: w.partstat, Now: m.Now(),
 		Organizer: calendars.Address{Name: "Asylum interviews", Email: m.From},
-		Attendee:  calendars.Address{Name: p.Name, Email: x.Email}}.Render()
+		Attendee:  calendars.Address{Name: p.Name, Email: x.Email},
+		Summary:   summary, Location: location, Description: description}.Render()
 	if err != nil {
 		return nil, err
-	}
-	d := mail.Details{Start: p.Start, End: p.End, Location: loc, Office: p.Office, Room: p.Room,
-		Remote: p.Mode == calendars.ModeRemote, Language: p.Language, Mode: p.Mode, Link: w.link, Role: w.role,
-		AnswerDue: p.AnswerDue, Released: p.Released}
-	if w.kind == mail.Requested {
-		d.ConfirmLink, d.DeclineLink = w.link+"?answer=confirm", w.link+"?answer=decline"
 	}
 	subject, text := mail.Compose(w.kind, x.Locale, d)
 	return mail.Message{From: m.From, To: x.Email, Subject: subject, Text: text, Calendar: ics, Method: x.Method,
 		MessageID: fmt.Sprintf("mail-%d.booking-%d.%d@%s", x.ID, x.Booking, x.Sequence, calendars.UIDDomain), Date: m.Now()}.Bytes()
+}
+
+// details is what the mail tells its recipient, in their own mode: only
+// an interpreter who joins remotely is told "remote" and sent the meeting
+// link; everyone else is told the office, the room and its street address
+// (a counsel comes to the office when only the interpreter is remote).
+func (m *Mailer) details(x resources.Mail, w mailWhat, loc *time.Location) mail.Details {
+	p := x.Payload
+	d := mail.Details{Start: p.Start, End: p.End, Location: loc, Office: p.Office, Room: p.Room, Address: p.Address,
+		Language: p.Language, Mode: p.Mode, Link: w.link, Role: w.role, AnswerDue: p.AnswerDue, Released: p.Released}
+	if w.role == mail.RoleInterpreter && p.Mode == calendars.ModeRemote {
+		d.Remote, d.Room, d.Address, d.MeetingLink = true, "", "", p.MeetingLink
+	}
+	if w.kind == mail.Requested {
+		d.ConfirmLink, d.DeclineLink = w.link+"?answer=confirm", w.link+"?answer=decline"
+	}
+	return d
 }
 
 // mailWhat is what a mail is: its kind of text, the event's status and the

@@ -95,3 +95,61 @@ func TestMailRequestConfirmAndRelease(t *testing.T) {
 	require.Equal(t, "CANCELLED", invitation(t, rel).Status)
 	require.Len(t, e.smtp.To(who.Email), 3, "no other mail to the interpreter")
 }
+
+// Each recipient is told their own mode in their own language: with only
+// the interpreter remote, the interpreter is told "remote" and gets the
+// meeting link (no room, no street address); the counsel gets the office,
+// the room and its street address, and no meeting link. SUMMARY, LOCATION
+// and DESCRIPTION are in the person's language too.
+func TestMailEachToldTheirOwnMode(t *testing.T) {
+	t.Parallel()
+	e := newPortalEnv(t)
+	ctx := context.Background()
+	iv, party := e.interviewWithParty(t)
+	ans, err := e.svc.Suggest(ctx, scheduler.SuggestRequest{InterviewID: iv.ID, K: 30})
+	require.NoError(t, err)
+	var pick *scheduler.Option
+	for i := range ans.Suggestions {
+		if ans.Suggestions[i].Mode == "remote" {
+			pick = &ans.Suggestions[i]
+			break
+		}
+	}
+	require.NotNil(t, pick, "no remote option for %s", iv.ID)
+	var office, room string
+	for _, r := range e.in.Rooms {
+		if r.ID == pick.Room {
+			room, office = r.Name, r.Location
+		}
+	}
+	const address, link = "Kauppakatu 1, 00100 Helsinki", "https://meet.example/r/42"
+	require.NoError(t, e.db.SetLocationContact(ctx, office, address, link))
+	require.Error(t, e.db.SetLocationContact(ctx, office, address, "http://meet.example/plain"), "an http link")
+	b, err := e.svc.Book(ctx, scheduler.BookRequest{InterviewID: iv.ID, SuggestionID: pick.ID, Actor: "clerk-1"})
+	require.NoError(t, err)
+	e.deliver(t)
+
+	who := e.interpreter(b.Interpreter)
+	l := i18n.Normalize(who.Locale)
+	im := e.lastTo(t, who.Email, 1)
+	require.Contains(t, im.Text, i18n.Mail.T(l, "label.where")+": "+i18n.Mail.T(l, "where.remote")+"\n")
+	require.Contains(t, im.Text, i18n.Mail.T(l, "label.meeting")+": "+link+"\n")
+	require.NotContains(t, im.Text, address)
+	ev := invitation(t, im)
+	require.Equal(t, i18n.Mail.T(l, "where.remote")+": "+link, ev.Location)
+	require.True(t, strings.HasPrefix(ev.Summary, i18n.Mail.T(l, "ics.prefix.requested")+": "+i18n.Mail.T(l, "ics.title")+" · "+
+		i18n.LanguageName(l, iv.Language)+" · "), ev.Summary)
+	require.Contains(t, ev.Description, "?answer=confirm")
+
+	cl := i18n.Normalize(party.Locale)
+	cm := e.lastTo(t, party.Email, 1)
+	require.NotContains(t, cm.Text, link)
+	require.NotContains(t, cm.Text, i18n.Mail.T(cl, "label.where")+": "+i18n.Mail.T(cl, "where.remote"))
+	require.Contains(t, cm.Text, room)
+	require.Contains(t, cm.Text, address)
+	ev = invitation(t, cm)
+	require.Contains(t, ev.Location, room)
+	require.True(t, strings.HasSuffix(ev.Location, ", "+address), ev.Location)
+	require.NotContains(t, ev.Description, link)
+	require.True(t, strings.HasPrefix(ev.Summary, i18n.Mail.T(cl, "ics.title")+" · "), ev.Summary)
+}

@@ -55,11 +55,15 @@ type Details struct {
 	Location   *time.Location // the times are shown in this zone; nil is UTC
 	Office     string         // e.g. "Helsinki"; empty when remote
 	Room       string         // e.g. "HEL-R02"; empty when remote
+	Address    string         // the office's street address, e.g. "Kauppakatu 1, 00100 Helsinki"
 	Remote     bool           // the recipient joins remotely
-	Language   string         // BCP 47 tag of the interview language, e.g. "ar-IQ"
-	Mode       string         // ModeOnsite, ModeRemote or ModeNone
-	Link       string         // URL of the recipient's portal (or of the assignment)
-	Role       string         // RoleInterpreter, RoleCounsel or RoleRepresentative
+	// MeetingLink is how to join remotely; shown only when Remote (those
+	// who come to the office are not sent it).
+	MeetingLink string
+	Language    string // BCP 47 tag of the interview language, e.g. "ar-IQ"
+	Mode        string // ModeOnsite, ModeRemote or ModeNone
+	Link        string // URL of the recipient's portal (or of the assignment)
+	Role        string // RoleInterpreter, RoleCounsel or RoleRepresentative
 	// AnswerDue is when a Requested interpreter must answer; ConfirmLink
 	// and DeclineLink open the assignment with the one button.
 	AnswerDue                time.Time
@@ -97,6 +101,9 @@ func Compose(k Kind, locale string, d Details) (subject, text string) {
 	line(t("label.language"), i18n.LanguageName(l, d.Language))
 	if mode, ok := i18n.Mail.Lookup(l, "mode."+d.Mode); ok {
 		line(t("label.mode"), mode)
+	}
+	if d.Remote {
+		line(t("label.meeting"), d.MeetingLink)
 	}
 	b.WriteString("\n")
 	if k == Requested && d.ConfirmLink != "" && d.DeclineLink != "" {
@@ -154,19 +161,62 @@ func roleKey(r string) string {
 	return "participant"
 }
 
-// where is the place in words: remote, or the office and the room.
+// where is the place in words: remote, or the office, the room and the
+// street address.
 func where(l string, d Details) string {
 	if d.Remote {
 		return i18n.Mail.T(l, "where.remote")
 	}
-	room := i18n.Mail.T(l, "where.room")
-	switch {
-	case d.Office != "" && d.Room != "":
-		return d.Office + ", " + room + " " + d.Room
-	case d.Room != "":
-		return room + " " + d.Room
+	var parts []string
+	if d.Office != "" {
+		parts = append(parts, d.Office)
 	}
-	return d.Office
+	if d.Room != "" {
+		parts = append(parts, i18n.Mail.T(l, "where.room")+" "+d.Room)
+	}
+	if d.Address != "" {
+		parts = append(parts, d.Address)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Invitation returns the calendar invitation's texts in locale, as the
+// mail's text words them: the SUMMARY ("Pyyntö: Turvapaikkapuhuttelu ·
+// dari (prs) · etätulkkaus"), the LOCATION (the office, the room and the
+// street address, or remote and the meeting link) and the DESCRIPTION
+// (what the mail is, and its links).
+func Invitation(k Kind, locale string, d Details) (summary, location, description string) {
+	l := i18n.Normalize(locale)
+	t := func(key string, args ...any) string { return i18n.Mail.T(l, key, args...) }
+	loc := d.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	parts := []string{t("ics.title")}
+	if name := i18n.LanguageName(l, d.Language); name != "" {
+		parts = append(parts, name)
+	}
+	if mode, ok := i18n.Mail.Lookup(l, "mode."+d.Mode); ok {
+		parts = append(parts, mode)
+	}
+	summary = strings.Join(parts, " · ")
+	if prefix, ok := i18n.Mail.Lookup(l, "ics.prefix."+k.key()); ok {
+		summary = prefix + ": " + summary
+	}
+	location = where(l, d)
+	if d.Remote && d.MeetingLink != "" {
+		location += ": " + d.MeetingLink
+	}
+	lines := []string{intro(l, k, d, loc)}
+	if k == Requested && d.ConfirmLink != "" && d.DeclineLink != "" {
+		lines = append(lines, t("link.answer_confirm")+": "+d.ConfirmLink, t("link.answer_decline")+": "+d.DeclineLink)
+	} else if d.Link != "" {
+		lines = append(lines, t("link.portal")+": "+d.Link)
+	}
+	if d.Remote && d.MeetingLink != "" {
+		lines = append(lines, t("label.meeting")+": "+d.MeetingLink)
+	}
+	return summary, location, strings.Join(lines, "\n")
 }
 
 // zoneName is the zone's IANA name, or its abbreviation when it has none.

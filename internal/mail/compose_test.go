@@ -199,3 +199,48 @@ func TestComposeUTCWhenNoLocation(t *testing.T) {
 	require.Equal(t, "Asylum interview booked: Mon 4 Jan 2027, 06:30", subject)
 	require.True(t, strings.Contains(text, "When: Mon 4 Jan 2027, 06:30–08:30 (UTC)\n"), text)
 }
+
+// The invitation's texts are the person's language, with the pages' names
+// of languages (Dari, Sorani, Kurmanji; not "prs" or "Central Kurdish").
+func TestInvitationTextsInTheLanguage(t *testing.T) {
+	t.Parallel()
+	onsite := testDetails(RoleCounsel)
+	onsite.Address = "Kauppakatu 1, 00100 Helsinki"
+	onsite.Language = "prs"
+	remote := testDetails(RoleInterpreter)
+	remote.Remote, remote.Room, remote.Mode, remote.Language = true, "", ModeRemote, "ckb"
+	remote.MeetingLink = "https://meet.example/r/7"
+	remote.AnswerDue = time.Date(2026, 12, 30, 7, 25, 0, 0, time.UTC)
+	remote.ConfirmLink, remote.DeclineLink = testConfirm, testDecline
+	cases := []struct {
+		name, locale                   string
+		kind                           Kind
+		d                              Details
+		summary, location, description string
+	}{
+		{"fi counsel on site", "fi", Booked, onsite, "Turvapaikkapuhuttelu · dari (prs) · paikan päällä",
+			"Helsinki, huone HEL-R02, Kauppakatu 1, 00100 Helsinki",
+			"Sinulle on varattu turvapaikkapuhuttelu (roolisi: avustaja).\nTiedot portaalissa: " + testPortal},
+		{"sv interpreter remote request", "sv", Requested, remote, "Förfrågan: Asylintervju · sorani (ckb) · distanstolkning",
+			"på distans: https://meet.example/r/7",
+			"Du ombeds tolka vid en asylintervju. Svara senast ons 30 dec. 2026 kl. 09.25.\nBekräfta: " + testConfirm +
+				"\nAvböj: " + testDecline + "\nMöteslänk: https://meet.example/r/7"},
+		{"en interpreter released", "en", Released, remote, "Released: Asylum interview · Sorani (ckb) · remote interpretation",
+			"remote: https://meet.example/r/7",
+			"You declined this asylum interview, so you are released from it. Thank you for answering.\nDetails in your portal: " +
+				testPortal + "\nMeeting link: https://meet.example/r/7"},
+	}
+	for _, c := range cases {
+		summary, location, description := Invitation(c.kind, c.locale, c.d)
+		require.Equal(t, c.summary, summary, c.name)
+		require.Equal(t, c.location, location, c.name)
+		require.Equal(t, c.description, description, c.name)
+	}
+	// Someone who comes to the office is not sent the meeting link.
+	onsite.MeetingLink = "https://meet.example/r/7"
+	_, location, description := Invitation(Booked, "en", onsite)
+	_, text := Compose(Booked, "en", onsite)
+	for _, s := range []string{location, description, text} {
+		require.NotContains(t, s, "meet.example")
+	}
+}

@@ -169,7 +169,8 @@ func (db *DB) ClaimMail(ctx context.Context, now time.Time) (*resources.Mail, er
 			coalesce(t.name, p.name, ''),
 			case when c.recipient_kind = 'interpreter' and b.interpreter_id = c.recipient_id then coalesce(b.interpreter_status, '') else '' end,
 			case when c.recipient_kind = 'interpreter' and b.interpreter_id = c.recipient_id then b.interpreter_due end,
-			case when c.recipient_kind = 'interpreter' and b.released_interpreter = c.recipient_id then coalesce(b.release_reason, '') else '' end
+			case when c.recipient_kind = 'interpreter' and b.released_interpreter = c.recipient_id then coalesce(b.release_reason, '') else '' end,
+			coalesce(l.street_address, ''), coalesce(l.meeting_url, '')
 		from c left join rooms r on r.id = c.payload->>'room' left join locations l on l.id = r.location_id
 			left join bookings b on b.id = c.booking_id left join interviews i on i.id = b.interview_id
 			left join interpreters t on c.recipient_kind = 'interpreter' and t.id = c.recipient_id
@@ -181,7 +182,8 @@ func (db *DB) ClaimMail(ctx context.Context, now time.Time) (*resources.Mail, er
 		var office, room, language, name, answer, released string
 		var due *time.Time
 		err := r.Scan(&m.ID, &m.Booking, &m.Sequence, &m.RecipientKind, &m.RecipientID, &m.Email, &m.Locale, &m.Kind, &m.Method,
-			&m.State, &m.Attempts, &created, &sent, &m.LastError, &m.Payload, &office, &room, &language, &name, &answer, &due, &released)
+			&m.State, &m.Attempts, &created, &sent, &m.LastError, &m.Payload, &office, &room, &language, &name, &answer, &due, &released,
+			&m.Payload.Address, &m.Payload.MeetingLink)
 		m.CreatedAt, m.SentAt = *fmtTime(&created), fmtTime(sent)
 		m.Payload.Answer, m.Payload.Released = answer, released
 		if due != nil {
