@@ -1,6 +1,9 @@
 package resources
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Audit actions of the people outside the agency (issue 11).
 const (
@@ -113,6 +116,14 @@ type Summons struct {
 	ChangeAsked    bool    `json:"change_asked"`
 	ChangeReason   string  `json:"change_reason,omitempty"`
 }
+
+// SummonsNumber is the number a counsel's mails and portal give a summons
+// (the booking's id): it tells one summons from another and says nothing
+// of the case or the applicant.
+func SummonsNumber(booking int64) string { return strconv.FormatInt(booking, 10) }
+
+// Number is the summons number (SummonsNumber).
+func (s Summons) Number() string { return SummonsNumber(s.Booking) }
 
 // Attention is a booked interview that needs a clerk: its interpreter
 // declined, did not answer in time or stepped aside, or a party asked for

@@ -258,6 +258,9 @@ func (m *Mailer) details(x resources.Mail, w mailWhat, loc *time.Location) mail.
 	if w.kind == mail.Requested {
 		d.ConfirmLink, d.DeclineLink = w.link+"?answer=confirm", w.link+"?answer=decline"
 	}
+	if w.role != mail.RoleInterpreter {
+		d.Summons = resources.SummonsNumber(x.Booking)
+	}
 	return d
 }
 

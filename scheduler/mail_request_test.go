@@ -66,6 +66,11 @@ func TestMailRequestConfirmAndRelease(t *testing.T) {
 
 	// The counsel's summons: confirmed, linked to that summons.
 	sum := e.lastTo(t, party.Email, 1)
+	cl := i18n.Normalize(party.Locale)
+	number := resources.SummonsNumber(b.ID)
+	require.True(t, strings.HasSuffix(sum.Subject, " · "+i18n.Mail.T(cl, "label.summons")+" "+number), sum.Subject)
+	require.Contains(t, sum.Text, "\n"+i18n.Mail.T(cl, "label.summons")+": "+number+"\n")
+	require.NotContains(t, sum.Text, iv.Case)
 	require.Contains(t, sum.Text, fmt.Sprintf("https://interviews.example/portal/summons/%d\n", b.ID))
 	require.Equal(t, "CONFIRMED", invitation(t, sum).Status)
 

@@ -37,6 +37,7 @@ type portalFlowResult struct {
 	Participants    string            `json:"participants"`
 	ReplacementWhen string            `json:"replacementWhen"`
 	CounselCase     string            `json:"counselCase"`
+	SummonsNumber   string            `json:"summonsNumber"`
 	Acknowledged    string            `json:"acknowledged"`
 	ChangeAsked     string            `json:"changeAsked"`
 	AttentionAfter  string            `json:"attentionAfter"`
@@ -154,6 +155,11 @@ func TestBrowserPortalFlow(t *testing.T) {
 	}
 	require.Contains(t, res.Participants, "conflict of interest")
 	require.Equal(t, iv.Case, res.CounselCase, "the counsel sees the case reference")
+	// The summons number the portal shows is the one the counsel's mails name.
+	require.Equal(t, resources.SummonsNumber(res.BookingID), res.SummonsNumber)
+	counselMails := e.smtp.Wait(t, counsel.Email, 1, 10*time.Second)
+	require.True(t, strings.HasSuffix(counselMails[0].Subject, " "+res.SummonsNumber), counselMails[0].Subject)
+	require.NotContains(t, string(counselMails[0].Raw), iv.Case, "a mail to the counsel names the case")
 	// The counsel's portal speaks their language.
 	require.Equal(t, map[string]string{"fi": "Kutsu kuitattu.", "sv": "Kallelsen är kvitterad.", "en": "Summons acknowledged."}[counsel.Locale],
 		res.Acknowledged)

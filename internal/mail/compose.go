@@ -71,6 +71,10 @@ type Details struct {
 	// Released is why a Released interpreter was released: ReleasedDeclined,
 	// ReleasedSteppedAside or ReleasedExpired.
 	Released string
+	// Summons is the summons number a counsel's mails name (the portal
+	// shows it too), so that a counsel with several clients can tell the
+	// summons apart; empty for interpreters. It is no case reference.
+	Summons string
 }
 
 // Compose returns the subject and text of a mail in locale ("fi", "sv" or
@@ -87,6 +91,9 @@ func Compose(k Kind, locale string, d Details) (subject, text string) {
 	}
 	start, end := d.Start.In(loc), d.End.In(loc)
 	subject = t("subject."+k.key()) + ": " + i18n.FormatWhen(l, start)
+	if d.Summons != "" {
+		subject += " · " + t("label.summons") + " " + d.Summons
+	}
 
 	var b strings.Builder
 	b.WriteString(intro(l, k, d, loc))
@@ -96,6 +103,7 @@ func Compose(k Kind, locale string, d Details) (subject, text string) {
 			b.WriteString(label + ": " + value + "\n")
 		}
 	}
+	line(t("label.summons"), d.Summons)
 	line(t("label.when"), i18n.FormatSpan(l, start, end)+" ("+zoneName(loc, start)+")")
 	line(t("label.where"), where(l, d))
 	line(t("label.language"), i18n.LanguageName(l, d.Language))
@@ -208,6 +216,9 @@ func Invitation(k Kind, locale string, d Details) (summary, location, descriptio
 		location += ": " + d.MeetingLink
 	}
 	lines := []string{intro(l, k, d, loc)}
+	if d.Summons != "" {
+		lines = append(lines, t("label.summons")+": "+d.Summons)
+	}
 	if k == Requested && d.ConfirmLink != "" && d.DeclineLink != "" {
 		lines = append(lines, t("link.answer_confirm")+": "+d.ConfirmLink, t("link.answer_decline")+": "+d.DeclineLink)
 	} else if d.Link != "" {

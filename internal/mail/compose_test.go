@@ -244,3 +244,19 @@ func TestInvitationTextsInTheLanguage(t *testing.T) {
 		require.NotContains(t, s, "meet.example")
 	}
 }
+
+// A counsel's mails name the summons number in the subject, the text and
+// the invitation, and nothing of the case.
+func TestComposeNamesTheSummons(t *testing.T) {
+	t.Parallel()
+	d := testDetails(RoleCounsel)
+	d.Summons = "17"
+	subject, text := Compose(Moved, "sv", d)
+	require.Equal(t, "Asylintervju flyttad: mån 4 jan. 2027 kl. 08.30 · Kallelsens nummer 17", subject)
+	require.True(t, strings.HasPrefix(text, "Din asylintervju (din roll: biträde) har flyttats. De nya uppgifterna:\n\nKallelsens nummer: 17\n"), text)
+	_, _, description := Invitation(Moved, "en", d)
+	require.Contains(t, description, "\nSummons number: 17\n")
+	d.Summons = "18"
+	other, _ := Compose(Moved, "sv", d)
+	require.NotEqual(t, subject, other)
+}

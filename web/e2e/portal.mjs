@@ -185,6 +185,7 @@ try {
   const summons = pk.locator('#s' + out.bookingId);
   await summons.waitFor();
   out.counselCase = (await summons.locator('dd').first().textContent()).trim();
+  out.summonsNumber = (await summons.locator('dd.summons-number').textContent()).trim();
   await shot(pk, 'p08-summons');
   await summons.locator('form[action$="/acknowledge"] button').click();
   await pk.getByRole('status').waitFor();
