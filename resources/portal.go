@@ -1,6 +1,7 @@
 package resources
 
 import (
+	"slices"
 	"strconv"
 	"time"
 )
@@ -58,6 +59,31 @@ type Confirmation struct {
 	AnswerWithinHours      int  `json:"answer_within_hours"`
 	AnswerBeforeStartHours int  `json:"answer_before_start_hours"`
 	AutoRequestNext        bool `json:"auto_request_next"`
+	// ReminderHours are when the interpreter and the counsels get a
+	// reminder, in hours before the start; none given: DefaultReminderHours.
+	ReminderHours []int `json:"reminder_hours,omitempty"`
+}
+
+// DefaultReminderHours are the reminders when the settings name none: 72
+// and 24 hours before the start.
+var DefaultReminderHours = []int{72, 24}
+
+// Reminders are the hours before the start at which reminders go out,
+// the largest first, each between 1 and 720 and once (others are left
+// out); DefaultReminderHours when none are set.
+func (c Confirmation) Reminders() []int {
+	var out []int
+	for _, h := range c.ReminderHours {
+		if h >= 1 && h <= 720 && !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	if len(out) == 0 {
+		out = slices.Clone(DefaultReminderHours)
+	}
+	slices.Sort(out)
+	slices.Reverse(out)
+	return out
 }
 
 // PortalPerson is someone who may sign in to the portal.

@@ -231,13 +231,17 @@ func (m *Mailer) compose(x resources.Mail, loc *time.Location) ([]byte, error) {
 	if e.Mode != calendars.ModeOnsite && e.Mode != calendars.ModeRemote {
 		e.Mode = calendars.ModeNone
 	}
-	summary, location, description := mail.Invitation(w.kind, x.Locale, d)
-	ics, err := calendars.Invitation{Method: x.Method, Event: e, Partstat: w.partstat, Now: m.Now(),
-		Organizer: calendars.Address{Name: "Asylum interviews", Email: m.From},
-		Attendee:  calendars.Address{Name: p.Name, Email: x.Email},
-		Summary:   summary, Location: location, Description: description}.Render()
-	if err != nil {
-		return nil, err
+	var ics []byte
+	if w.kind != mail.Reminder { // a reminder is a text: the calendar has the event
+		summary, location, description := mail.Invitation(w.kind, x.Locale, d)
+		var err error
+		ics, err = calendars.Invitation{Method: x.Method, Event: e, Partstat: w.partstat, Now: m.Now(),
+			Organizer: calendars.Address{Name: "Asylum interviews", Email: m.From},
+			Attendee:  calendars.Address{Name: p.Name, Email: x.Email},
+			Summary:   summary, Location: location, Description: description}.Render()
+		if err != nil {
+			return nil, err
+		}
 	}
 	subject, text := mail.Compose(w.kind, x.Locale, d)
 	return mail.Message{From: m.From, To: x.Email, Subject: subject, Text: text, Calendar: ics, Method: x.Method,
@@ -301,6 +305,10 @@ func (m *Mailer) what(x resources.Mail) mailWhat {
 	case postgres.MailReleased:
 		w.kind, w.status = mail.Released, calendars.StatusCancelled
 	default:
+		if postgres.IsReminder(x.Kind) {
+			w.kind = mail.Reminder
+			break
+		}
 		w.kind, w.status = mail.Cancelled, calendars.StatusCancelled
 	}
 	return w

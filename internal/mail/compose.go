@@ -25,6 +25,9 @@ const (
 	// they declined or stepped aside, or the time to answer passed
 	// (iTIP CANCEL). Not the agency's cancellation.
 	Released
+	// Reminder reminds of a booking some hours before it (a text without
+	// an invitation: the calendar already has the event).
+	Reminder
 )
 
 // Why an interpreter was released (Details.Released).
@@ -156,6 +159,8 @@ func (k Kind) key() string {
 		return "confirmed"
 	case Released:
 		return "released"
+	case Reminder:
+		return "reminder"
 	}
 	return "cancelled"
 }

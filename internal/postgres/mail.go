@@ -157,11 +157,14 @@ func queueConfirmedMail(ctx context.Context, tx pgx.Tx, interpreter string, book
 // so that a worker that dies leaves at most that one in 'sending'. Only
 // 'pending' rows are claimed: a 'sending' one is another worker's, in
 // flight; and rows that another worker is claiming are skipped, not waited
-// for.
+// for. A reminder whose booking is no longer active, or no longer its
+// interpreter's, is not claimed (QueueReminders drops it).
 func (db *DB) ClaimMail(ctx context.Context, now time.Time) (*resources.Mail, error) {
 	rows, _ := db.pool.Query(ctx, `with due as (
-			select id from mail_outbox where state = 'pending' and next_attempt_at <= $1
-			order by next_attempt_at, id limit 1 for update skip locked),
+			select m.id from mail_outbox m where m.state = 'pending' and m.next_attempt_at <= $1
+				and (m.kind not like 'reminder\_%' or exists (select from bookings rb where rb.id = m.booking_id
+					and rb.status = 'active' and (m.recipient_kind <> 'interpreter' or rb.interpreter_id = m.recipient_id)))
+			order by m.next_attempt_at, m.id limit 1 for update of m skip locked),
 		c as (update mail_outbox m set state = 'sending', attempts = attempts + 1, claimed_at = $1 from due where m.id = due.id
 			returning m.id, m.booking_id, m.sequence, m.recipient_kind, m.recipient_id, m.email, m.locale, m.kind, m.method,
 				m.state, m.attempts, m.created_at, m.sent_at, coalesce(m.last_error, '') last_error, m.payload)
@@ -290,7 +293,8 @@ func (db *DB) RetryMail(ctx context.Context, id int64, now time.Time) (bool, err
 // failed, unknown), and gives the creation time of the oldest waiting one
 // (pending or sending; zero when none).
 func (db *DB) MailBacklog(ctx context.Context) (map[string]int64, time.Time, error) {
-	rows, _ := db.pool.Query(ctx, `select state, count(*), min(created_at) from mail_outbox where state <> 'sent' group by state`)
+	rows, _ := db.pool.Query(ctx, `select state, count(*), min(created_at) from mail_outbox where state not in ('sent', 'dropped')
+		group by state`)
 	out := map[string]int64{"pending": 0, "sending": 0, "failed": 0, "unknown": 0}
 	var oldest time.Time
 	var state string
