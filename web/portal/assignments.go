@@ -3,8 +3,10 @@ package portal
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/web/page"
 )
@@ -74,7 +76,11 @@ func (h *Handler) decline(w http.ResponseWriter, r *http.Request, v *view) (stri
 	if err != nil {
 		return "", err
 	}
-	if err := h.svc.Decline(r.Context(), v.Person, id, r.PostFormValue("reason")); err != nil {
+	reason, note := r.PostFormValue("reason"), strings.TrimSpace(r.PostFormValue("note"))
+	if reason == resources.DeclineOther && note == "" {
+		return "", errs.Field("note", tr(v.L, "as.note_needed"))
+	}
+	if err := h.svc.DeclineSaying(r.Context(), v.Person, id, reason, note); err != nil {
 		return "", err
 	}
 	return done(w, r, "/portal/assignments", "declined")
