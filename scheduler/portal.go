@@ -273,6 +273,12 @@ func (p *Portal) Confirm(ctx context.Context, sess *resources.PortalSession, boo
 // With the settings' automatic request, the next-best interpreter at the
 // same time and place is asked at once.
 func (p *Portal) Decline(ctx context.Context, sess *resources.PortalSession, booking int64, reason string) error {
+	return p.DeclineSaying(ctx, sess, booking, reason, "")
+}
+
+// DeclineSaying is Decline with the interpreter's own words (at most 500
+// characters), kept in the audit trail with the reason.
+func (p *Portal) DeclineSaying(ctx context.Context, sess *resources.PortalSession, booking int64, reason, note string) error {
 	id, err := interpreterOf(sess)
 	if err != nil {
 		return err
@@ -280,7 +286,11 @@ func (p *Portal) Decline(ctx context.Context, sess *resources.PortalSession, boo
 	if !resources.ValidDeclineReason(reason) {
 		return errs.Field("reason", "must be unavailable, conflict_of_interest, other or stepped_aside")
 	}
-	rel, err := p.db.ReleaseInterpreter(ctx, postgres.Release{Booking: booking, Interpreter: id, Reason: reason,
+	note = strings.Join(strings.Fields(note), " ")
+	if len(note) > 500 {
+		return errs.Field("note", "at most 500 characters")
+	}
+	rel, err := p.db.ReleaseInterpreter(ctx, postgres.Release{Booking: booking, Interpreter: id, Reason: reason, Note: note,
 		Actor: "interpreter " + id, Now: p.now()})
 	if err != nil {
 		return err

@@ -181,6 +181,10 @@ func newJobs(db *postgres.DB, planner *scheduler.Planner, portal *scheduler.Port
 	if err := jobs.Add(scheduler.ExpireRequestsJob(portal, specOf(c.expire))); err != nil {
 		return nil, err
 	}
+	// Reminder mails are queued on the expiry's schedule (every minute).
+	if err := jobs.Add(scheduler.RemindersJob(db, time.Now, specOf(c.expire))); err != nil {
+		return nil, err
+	}
 	if err := jobs.Add(scheduler.ClearHoldsJob(db, time.Now, specOf(c.clearHolds), keepJobRuns)); err != nil {
 		return nil, err
 	}
