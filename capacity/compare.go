@@ -60,6 +60,8 @@ type RunResult struct {
 	// Effect judges a variant against the baseline (nil for the
 	// baseline and for a need answer's plans).
 	Effect *Effect `json:"effect,omitempty"`
+	// Advice is the variant's sentence (from Effect; nil with it).
+	Advice *Advice `json:"advice,omitempty"`
 	// Schedule is the solved schedule; left out of the JSON.
 	Schedule *solver.Schedule `json:"-"`
 }

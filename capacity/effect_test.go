@@ -3,6 +3,7 @@ package capacity
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"testing"
 	"time"
 
@@ -51,8 +52,16 @@ func TestRunSaysWhyNothingChanged(t *testing.T) {
 	}
 	require.Equal(t, prs.Unscheduled, sum, "every interview left out is under one reason")
 
+	require.NotNil(t, prs.Advice)
+	require.Contains(t, []string{"run.no_change", "run.noise"}, prs.Advice.Code)
+	require.Equal(t, []Arg{{Name: "variant", Value: "two prs"}, {Name: "binding", Value: prs.Effect.StillBinding[0].Code, Kind: ArgReason},
+		{Name: "count", Value: strconv.Itoa(prs.Effect.StillBinding[0].Count)}}, prs.Advice.Args)
+	require.Equal(t, prs.Effect.StillBinding[0].Count, prs.Advice.N)
+
 	require.NotNil(t, sg.Effect)
 	require.Equal(t, EffectBetter, sg.Effect.Verdict, "%+v (spread %+v)", sg.Effect, c.Spread)
+	require.Equal(t, &Advice{Code: "run.better", N: -sg.Effect.Unscheduled, Args: []Arg{{Name: "variant", Value: "two sg"},
+		{Name: "placed", Value: strconv.Itoa(-sg.Effect.Unscheduled)}, {Name: "priority", Value: strconv.FormatInt(-sg.Effect.UnscheduledPriority, 10)}}}, sg.Advice)
 	require.Negative(t, sg.Effect.UnscheduledPriority)
 	require.Empty(t, sg.Effect.StillBinding)
 	require.Greater(t, abs(sg.Effect.UnscheduledPriority), c.Spread.UnscheduledPriority)

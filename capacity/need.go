@@ -128,7 +128,11 @@ type Reprioritise struct {
 
 // NeedAnswer is the answer of Need.
 type NeedAnswer struct {
-	Format string    `json:"format"`
+	Format string `json:"format"`
+	// Advice says what to do first (re-prioritise, nothing to add, add
+	// Count units, not reachable and what binds), then one sentence per
+	// unreachable case with its reason.
+	Advice []Advice  `json:"advice"`
 	Query  NeedQuery `json:"query"`
 	// Targets is the number of target interviews and By the date they
 	// must be held by (the horizon's end when the query gives none).
@@ -439,6 +443,7 @@ func (s *needSearch) answer() (*NeedAnswer, error) {
 		a.Below = VerdictProvenInsufficient
 		a.Complete = true
 		a.MS = s.now().Sub(s.t0).Milliseconds()
+		a.advise()
 		return a, nil
 	}
 	for _, k := range s.order {
@@ -479,5 +484,6 @@ func (s *needSearch) answer() (*NeedAnswer, error) {
 	}
 	a.Complete = !s.out && (best <= 0 || s.steps[best-1] != nil)
 	a.MS = s.now().Sub(s.t0).Milliseconds()
+	a.advise()
 	return a, nil
 }

@@ -3,6 +3,7 @@ package capacity
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -229,11 +230,12 @@ func TestNeedSaysWhy(t *testing.T) {
 	tests := []struct {
 		lang   string
 		reason map[string]string // unreachable interview → reason code
+		advice string            // the first sentence's code
 	}{
-		{"prs", map[string]string{"I-0002": solver.ReasonNoInterpreterAvailable}},
-		{"fr", map[string]string{"I-0007": solver.ReasonPartyUnavailable}},
-		{"ru", map[string]string{"I-0020": solver.ReasonNoInterviewer}},
-		{"sg", map[string]string{}},
+		{"prs", map[string]string{"I-0002": solver.ReasonNoInterpreterAvailable}, "need.held"},
+		{"fr", map[string]string{"I-0007": solver.ReasonPartyUnavailable}, "need.held"},
+		{"ru", map[string]string{"I-0020": solver.ReasonNoInterviewer}, "need.held"},
+		{"sg", map[string]string{}, "need.add.interpreters"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.lang, func(t *testing.T) {
@@ -247,6 +249,21 @@ func TestNeedSaysWhy(t *testing.T) {
 				require.NotEmpty(t, u.Detail, u.Interview)
 			}
 			require.Equal(t, tc.reason, got)
+			// The sentences: what to do first, then one per unreachable
+			// case with its reason.
+			require.Len(t, a.Advice, 1+len(a.Unreachable))
+			require.Equal(t, tc.advice, a.Advice[0].Code, "%+v", a.Advice[0])
+			if tc.advice == "need.held" {
+				require.Equal(t, 0, *a.Count)
+				require.Zero(t, a.BaselineLeftOut, "the normal plan holds them: nothing to re-prioritise")
+				require.Equal(t, a.Targets, a.Advice[0].N)
+			} else {
+				require.Equal(t, *a.Count, a.Advice[0].N)
+			}
+			for i, u := range a.Unreachable {
+				require.Equal(t, Advice{Code: "need.unreachable", N: 1, Args: []Arg{{Name: "interview", Value: u.Interview},
+					{Name: "reason", Value: u.Reason, Kind: ArgReason}}}, a.Advice[1+i])
+			}
 			data, err := json.Marshal(a)
 			require.NoError(t, err)
 			if len(tc.reason) == 0 {
@@ -296,6 +313,8 @@ func TestNeedReprioritise(t *testing.T) {
 	require.Zero(t, a.Run.UnscheduledByLanguage["tr"])
 	require.NotNil(t, a.Reprioritise)
 	require.Equal(t, a.BaselineLeftOut, a.Reprioritise.Held)
+	require.Equal(t, Advice{Code: "need.reprioritise", N: a.Targets, Args: []Arg{{Name: "targets", Value: strconv.Itoa(a.Targets)},
+		{Name: "language", Value: "tr", Kind: ArgLanguage}, {Name: "others_priority", Value: strconv.FormatInt(a.Reprioritise.OthersPriority, 10)}}}, a.Advice[0])
 
 	// What moves later, recomputed from the two schedules.
 	prio := map[string]int64{}

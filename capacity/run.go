@@ -147,6 +147,7 @@ func compare(sc Scenario, ins []*solver.Instance, names []string, scheds []*solv
 	for i, r := range results[:n] {
 		if i > 0 {
 			r.Effect = effectOf(results[0], r, cmp.Spread, relaxes(sc.Variants[i-1]))
+			r.advise()
 		}
 		cmp.Runs = append(cmp.Runs, *r)
 	}

@@ -128,7 +128,9 @@ func TestRunKeepsTheBudget(t *testing.T) {
 	// seed, three variants); each run is promised its limit plus the
 	// solver's margin, and the rounds fit in the budget.
 	require.LessOrEqual(t, c.PerRunLimitMS, PerRunLimit(budget, 5, 2).Milliseconds())
-	require.Greater(t, c.PerRunLimitMS, PerRunLimit(budget, 5, 2).Milliseconds()*9/10)
+	// Preparing the variants counts too (on a busy machine a good part of
+	// a second): the runs get at least three quarters of their share.
+	require.Greater(t, c.PerRunLimitMS, PerRunLimit(budget, 5, 2).Milliseconds()*3/4)
 	require.LessOrEqual(t, 3*(PerRunLimit(budget, 5, 2)+solver.Margin(PerRunLimit(budget, 5, 2))), budget)
 	require.Less(t, elapsed, budget+2*time.Second, "a busy machine may add a little, not a round")
 }
@@ -210,7 +212,7 @@ func TestWriteCSVHasEveryNumber(t *testing.T) {
 		name := run["name"].(string)
 		want[name] = map[[2]string]string{}
 		for k, v := range run {
-			if k != "name" && k != "note" {
+			if k != "name" && k != "note" && k != "advice" { // the sentence is no figure
 				flatten([]string{k}, v, want[name])
 			}
 		}
