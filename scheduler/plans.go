@@ -36,10 +36,10 @@ var (
 // current bookings, in the background, with its progress and result in the
 // database. A plan books nothing until a manager accepts it.
 type Planner struct {
-	DB  *postgres.DB
-	Svc *Service // books the accepted items
-	Log *slog.Logger
-	Now func() time.Time
+	db  *postgres.DB
+	svc *Service // books the accepted items
+	log *slog.Logger
+	now func() time.Time
 	// Workers are the solver's parallel searches per plan (default 1).
 	Workers int
 	// MaxRunning bounds the plans this server runs at once (default 2).
@@ -85,7 +85,7 @@ func NewPlanner(db *postgres.DB, svc *Service, log *slog.Logger, now func() time
 	if svc == nil {
 		svc = New(db, nil, log, now)
 	}
-	return &Planner{DB: db, Svc: svc, Log: log, Now: now, Workers: 1, MaxRunning: DefaultMaxRunning,
+	return &Planner{db: db, svc: svc, log: log, now: now, Workers: 1, MaxRunning: DefaultMaxRunning,
 		ProgressEvery: time.Second, ScenarioParallel: max(1, runtime.NumCPU()-1), ProcsPerRun: 2, running: map[int64]*planRun{}}
 }
 
@@ -93,9 +93,9 @@ func NewPlanner(db *postgres.DB, svc *Service, log *slog.Logger, now func() time
 // restarted"); plans that live servers run are left alone. A server calls it
 // when it starts.
 func (p *Planner) Recover(ctx context.Context) ([]int64, error) {
-	ids, err := p.DB.FailOrphanedPlans(ctx, "server restarted while the plan was running")
+	ids, err := p.db.FailOrphanedPlans(ctx, "server restarted while the plan was running")
 	if len(ids) > 0 {
-		p.Log.WarnContext(ctx, "plans left running by a stopped server marked failed", "plans", ids)
+		p.log.WarnContext(ctx, "plans left running by a stopped server marked failed", "plans", ids)
 	}
 	return ids, err
 }
@@ -123,7 +123,7 @@ func (p *Planner) Start(ctx context.Context, req PlanRequest) (*resources.Plan, 
 	}
 	var plan *resources.Plan
 	err := p.begin(ctx, p.Workers, func() (int64, func(), error) {
-		pl, release, err := p.DB.StartPlan(ctx, resources.NewPlan{Kind: req.Kind, CreatedBy: req.Actor, From: req.From, To: req.To,
+		pl, release, err := p.db.StartPlan(ctx, resources.NewPlan{Kind: req.Kind, CreatedBy: req.Actor, From: req.From, To: req.To,
 			TimeLimit: req.TimeLimit, Absence: req.Absence})
 		if err != nil {
 			return 0, nil, err
@@ -268,7 +268,7 @@ func (p *Planner) Wait(ctx context.Context, id int64) error {
 // stops at once; one running on another server stops at its next progress
 // write.
 func (p *Planner) Cancel(ctx context.Context, id int64) (*resources.Plan, error) {
-	plan, err := p.DB.CancelPlan(ctx, id, "cancelled by a manager")
+	plan, err := p.db.CancelPlan(ctx, id, "cancelled by a manager")
 	if err != nil {
 		return nil, err
 	}
@@ -322,11 +322,11 @@ func (p *Planner) run(ctx context.Context, plan *resources.Plan, req PlanRequest
 	end := func(status, reason string) {
 		c, cancel := wctx()
 		defer cancel()
-		if _, err := p.DB.EndPlan(c, plan.ID, status, reason); err != nil {
-			p.Log.Error("plan: recording its end", "plan", plan.ID, "error", err.Error())
+		if _, err := p.db.EndPlan(c, plan.ID, status, reason); err != nil {
+			p.log.Error("plan: recording its end", "plan", plan.ID, "error", err.Error())
 		}
-		p.Log.Info("plan ended", "plan", plan.ID, "kind", plan.Kind, "status", status, "duration_ms", time.Since(t0).Milliseconds())
-		p.Svc.obs.PlanEnded(plan.Kind, status, time.Since(t0))
+		p.log.Info("plan ended", "plan", plan.ID, "kind", plan.Kind, "status", status, "duration_ms", time.Since(t0).Milliseconds())
+		p.svc.obs.PlanEnded(plan.Kind, status, time.Since(t0))
 	}
 	stopped := func() bool {
 		switch context.Cause(ctx) {
@@ -346,7 +346,7 @@ func (p *Planner) run(ctx context.Context, plan *resources.Plan, req PlanRequest
 			return
 		}
 		if errs.CodeOf(err) == errs.Internal {
-			p.Log.Error("plan: preparing the instance", "plan", plan.ID, "error", err.Error())
+			p.log.Error("plan: preparing the instance", "plan", plan.ID, "error", err.Error())
 		}
 		end(resources.PlanFailed, "the current state cannot be planned: "+errs.MessageOf(err))
 		return
@@ -367,7 +367,7 @@ func (p *Planner) run(ctx context.Context, plan *resources.Plan, req PlanRequest
 			}
 			c, cancel := wctx()
 			defer cancel()
-			ok, err := p.DB.SetPlanProgress(c, plan.ID, resources.PlanProgress{ElapsedMS: pr.Elapsed.Milliseconds(), Phase: pr.Phase,
+			ok, err := p.db.SetPlanProgress(c, plan.ID, resources.PlanProgress{ElapsedMS: pr.Elapsed.Milliseconds(), Phase: pr.Phase,
 				Scheduled: pr.Scheduled, Total: pr.Total, Iterations: pr.Iterations, Score: pr.Best})
 			if err == nil && !ok {
 				// Cancelled (or failed) meanwhile, maybe by another server.
@@ -388,7 +388,7 @@ func (p *Planner) run(ctx context.Context, plan *resources.Plan, req PlanRequest
 		return
 	}
 	if err != nil {
-		p.Log.Error("plan: solver failed", "plan", plan.ID, "error", err.Error())
+		p.log.Error("plan: solver failed", "plan", plan.ID, "error", err.Error())
 		end(resources.PlanFailed, "the solver failed: "+errs.MessageOf(solverError(err)))
 		return
 	}
@@ -402,17 +402,17 @@ func (p *Planner) run(ctx context.Context, plan *resources.Plan, req PlanRequest
 	}
 	c, cancel := wctx()
 	defer cancel()
-	if ok, err := p.DB.FinishPlan(c, plan.ID, res); err != nil {
-		p.Log.Error("plan: storing the result", "plan", plan.ID, "error", err.Error())
+	if ok, err := p.db.FinishPlan(c, plan.ID, res); err != nil {
+		p.log.Error("plan: storing the result", "plan", plan.ID, "error", err.Error())
 		end(resources.PlanFailed, "the result could not be stored")
 		return
 	} else if !ok {
-		p.Log.Info("plan ended elsewhere meanwhile; result dropped", "plan", plan.ID)
+		p.log.Info("plan ended elsewhere meanwhile; result dropped", "plan", plan.ID)
 		return
 	}
-	p.Log.Info("plan done", "plan", plan.ID, "kind", plan.Kind, "scheduled", len(s.Assignments), "unscheduled", len(s.Unscheduled),
+	p.log.Info("plan done", "plan", plan.ID, "kind", plan.Kind, "scheduled", len(s.Assignments), "unscheduled", len(s.Unscheduled),
 		"new", len(res.Diff.New), "moved", len(res.Diff.Moved), "duration_ms", time.Since(t0).Milliseconds())
-	p.Svc.obs.PlanEnded(plan.Kind, resources.PlanDone, time.Since(t0))
+	p.svc.obs.PlanEnded(plan.Kind, resources.PlanDone, time.Since(t0))
 }
 
 // solverError keeps the solver's validation messages (they name ids and
@@ -435,7 +435,7 @@ var bookingPath = regexp.MustCompile(`^bookings\[(\d+)\]`)
 // changed availability) is unpinned: it may move, at the change price, or be
 // dropped. before maps each booked interview to its booking.
 func (p *Planner) instance(ctx context.Context, req PlanRequest) (*solver.Instance, map[string]resources.PlanMove, error) {
-	in, err := p.DB.Export(ctx, req.From, req.To)
+	in, err := p.db.Export(ctx, req.From, req.To)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -444,7 +444,7 @@ func (p *Planner) instance(ctx context.Context, req PlanRequest) (*solver.Instan
 		if req.Absence == nil {
 			return nil, nil, errs.E(errs.Invalid, "a repair plan needs an absence")
 		}
-		flagged, err := p.DB.FlagAbsence(ctx, *req.Absence, req.Actor)
+		flagged, err := p.db.FlagAbsence(ctx, *req.Absence, req.Actor)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -493,7 +493,7 @@ func (p *Planner) instance(ctx context.Context, req PlanRequest) (*solver.Instan
 			return nil, nil, solverError(err)
 		}
 	}
-	current, err := p.DB.ActiveBookings(ctx, ids)
+	current, err := p.db.ActiveBookings(ctx, ids)
 	if err != nil {
 		return nil, nil, err
 	}

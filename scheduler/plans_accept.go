@@ -30,7 +30,7 @@ const (
 // idempotency key made of the plan and the interview, so accepting again
 // (say after a crash half way) books nothing twice.
 func (p *Planner) Accept(ctx context.Context, id int64, items []string, actor string) (*resources.Plan, []resources.AcceptedItem, error) {
-	plan, err := p.DB.Plan(ctx, id, true)
+	plan, err := p.db.Plan(ctx, id, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -74,7 +74,7 @@ func (p *Planner) Accept(ctx context.Context, id int64, items []string, actor st
 	out := ap.applyAll(ctx, items)
 	// Recorded even when the request was cancelled half way: what was
 	// booked is booked.
-	if err := p.DB.RecordAccept(context.WithoutCancel(ctx), id, actor, out); err != nil {
+	if err := p.db.RecordAccept(context.WithoutCancel(ctx), id, actor, out); err != nil {
 		return nil, nil, err
 	}
 	booked := 0
@@ -83,8 +83,8 @@ func (p *Planner) Accept(ctx context.Context, id int64, items []string, actor st
 			booked++
 		}
 	}
-	p.Log.InfoContext(ctx, "plan accepted", "plan", id, "items", len(out), "booked", booked)
-	plan, err = p.DB.Plan(context.WithoutCancel(ctx), id, true)
+	p.log.InfoContext(ctx, "plan accepted", "plan", id, "items", len(out), "booked", booked)
+	plan, err = p.db.Plan(context.WithoutCancel(ctx), id, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -112,7 +112,7 @@ func (p *Planner) outcome(ctx context.Context, plan int64, err error, ok string)
 	}
 	switch errs.CodeOf(err) {
 	case errs.Internal:
-		p.Log.ErrorContext(ctx, "plan accept: booking an item", "plan", plan, "error", err.Error())
+		p.log.ErrorContext(ctx, "plan accept: booking an item", "plan", plan, "error", err.Error())
 		return AcceptFailed, errs.MessageOf(err)
 	default:
 		return AcceptConflict, errs.MessageOf(err)
@@ -174,7 +174,7 @@ func (ap *acceptance) one(ctx context.Context, iv string) resources.AcceptedItem
 	item := resources.AcceptedItem{Interview: iv}
 	switch {
 	case ap.isNew[iv]:
-		b, err := ap.p.Svc.Book(ctx, BookRequest{InterviewID: iv, Assignment: &a, Actor: ap.actor, Reason: ap.reason, IdempotencyKey: key, Source: SourcePlan,
+		b, err := ap.p.svc.Book(ctx, BookRequest{InterviewID: iv, Assignment: &a, Actor: ap.actor, Reason: ap.reason, IdempotencyKey: key, Source: SourcePlan,
 			Origin: ap.origin()})
 		item.Outcome, item.Message = ap.p.outcome(ctx, ap.plan, err, AcceptBooked)
 		if b != nil {
@@ -208,8 +208,8 @@ func (ap *acceptance) cycle(ctx context.Context, items []string, pending []int, 
 	if len(reqs) < 2 || ctx.Err() != nil {
 		return
 	}
-	if err := ap.p.Svc.RescheduleAll(ctx, reqs); err != nil {
-		ap.p.Log.InfoContext(ctx, "plan accept: the conflicting moves do not go together either", "plan", ap.plan, "moves", len(reqs),
+	if err := ap.p.svc.RescheduleAll(ctx, reqs); err != nil {
+		ap.p.log.InfoContext(ctx, "plan accept: the conflicting moves do not go together either", "plan", ap.plan, "moves", len(reqs),
 			"error", errs.MessageOf(err))
 		return
 	}
