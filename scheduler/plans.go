@@ -51,9 +51,15 @@ type Planner struct {
 	// one core fewer than the machine has, at least 1), so that a scenario
 	// leaves a core to the requests. Each run solves with one worker.
 	ScenarioParallel int
-	// ProcsPerRun are the Go processors (Ps) added for each running plan
-	// or scenario while it runs (default 2: its search and its bound; -1
-	// adds none). See reserveProcs.
+	// Solve and RunScenario solve plans and scenarios (default, nil:
+	// solver.Solve and capacity.Run in this process; a ChildSolver's
+	// methods run them in a child process at the lowest priority).
+	Solve       SolveFunc
+	RunScenario ScenarioFunc
+	// ProcsPerRun are the Go processors (Ps) added for each solve of a
+	// running plan or scenario while it runs (default 2: its search and
+	// its bound; -1 adds none): a plan has Workers searches, a scenario
+	// ScenarioParallel solves. See reserveProcs.
 	ProcsPerRun int
 
 	mu       sync.Mutex
@@ -116,7 +122,7 @@ func (p *Planner) Start(ctx context.Context, req PlanRequest) (*resources.Plan, 
 		return nil, errs.Field("time_limit", fmt.Sprintf("time_limit must be between 0s and %s", MaxPlanTimeLimit))
 	}
 	var plan *resources.Plan
-	err := p.begin(ctx, func() (int64, func(), error) {
+	err := p.begin(ctx, p.Workers, func() (int64, func(), error) {
 		pl, release, err := p.DB.StartPlan(ctx, resources.NewPlan{Kind: req.Kind, CreatedBy: req.Actor, From: req.From, To: req.To,
 			TimeLimit: req.TimeLimit, Absence: req.Absence})
 		if err != nil {
@@ -131,10 +137,11 @@ func (p *Planner) Start(ctx context.Context, req PlanRequest) (*resources.Plan, 
 	return plan, nil
 }
 
-// begin takes one of the server's run slots, records the run with record
-// (which returns its id and the release of its lock) and does work in the
-// background, cancellable by Cancel and stopped by Close.
-func (p *Planner) begin(ctx context.Context, record func() (int64, func(), error), work func(ctx context.Context)) error {
+// begin takes one of the server's run slots (and Ps for its solves that
+// run at once), records the run with record (which returns its id and the
+// release of its lock) and does work in the background, cancellable by
+// Cancel and stopped by Close.
+func (p *Planner) begin(ctx context.Context, solves int, record func() (int64, func(), error), work func(ctx context.Context)) error {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
@@ -166,6 +173,7 @@ func (p *Planner) begin(ctx context.Context, record func() (int64, func(), error
 	if procs == 0 {
 		procs = 2
 	}
+	procs *= max(solves, 1)
 	go func() {
 		defer p.wg.Done()
 		defer close(run.done)
@@ -371,7 +379,11 @@ func (p *Planner) run(ctx context.Context, plan *resources.Plan, req PlanRequest
 			}
 		},
 	}
-	s, err := solver.Solve(ctx, in, opt)
+	solve := p.Solve
+	if solve == nil {
+		solve = solver.Solve
+	}
+	s, err := solve(ctx, in, opt)
 	if stopped() {
 		return
 	}

@@ -162,6 +162,11 @@ func (ap *acceptance) applyAll(ctx context.Context, items []string) []resources.
 	return out
 }
 
+// origin is how the plan's bookings and moves come about.
+func (ap *acceptance) origin() *resources.BookingOrigin {
+	return &resources.BookingOrigin{Kind: resources.OriginPlan, Plan: ap.plan}
+}
+
 // one applies one item on its own.
 func (ap *acceptance) one(ctx context.Context, iv string) resources.AcceptedItem {
 	a := ap.assigned[iv]
@@ -169,14 +174,15 @@ func (ap *acceptance) one(ctx context.Context, iv string) resources.AcceptedItem
 	item := resources.AcceptedItem{Interview: iv}
 	switch {
 	case ap.isNew[iv]:
-		b, err := ap.p.Svc.Book(ctx, BookRequest{InterviewID: iv, Assignment: &a, Actor: ap.actor, Reason: ap.reason, IdempotencyKey: key, Source: SourcePlan})
+		b, err := ap.p.Svc.Book(ctx, BookRequest{InterviewID: iv, Assignment: &a, Actor: ap.actor, Reason: ap.reason, IdempotencyKey: key, Source: SourcePlan,
+			Origin: ap.origin()})
 		item.Outcome, item.Message = ap.p.outcome(ctx, ap.plan, err, AcceptBooked)
 		if b != nil {
 			item.Booking = b.ID
 		}
 	case ap.moved[iv].Booking != 0:
 		item.Booking = ap.moved[iv].Booking
-		err := ap.p.move(ctx, item.Booking, a, ap.actor, ap.reason, key)
+		err := ap.p.move(ctx, item.Booking, a, ap.actor, ap.reason, key, ap.origin())
 		item.Outcome, item.Message = ap.p.outcome(ctx, ap.plan, err, AcceptRescheduled)
 	default:
 		item.Outcome = AcceptUnchanged
@@ -197,7 +203,7 @@ func (ap *acceptance) cycle(ctx context.Context, items []string, pending []int, 
 		a := ap.assigned[iv]
 		ks = append(ks, k)
 		reqs = append(reqs, ChangeRequest{BookingID: ap.moved[iv].Booking, Assignment: &a, Actor: ap.actor, Reason: ap.reason,
-			IdempotencyKey: fmt.Sprintf("plan-%d-%s", ap.plan, iv), Source: SourcePlan})
+			IdempotencyKey: fmt.Sprintf("plan-%d-%s", ap.plan, iv), Source: SourcePlan, Origin: ap.origin()})
 	}
 	if len(reqs) < 2 || ctx.Err() != nil {
 		return

@@ -3,7 +3,9 @@ package scheduler_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
+	"os"
 	"strconv"
 	"sync"
 	"testing"
@@ -22,7 +24,18 @@ import (
 
 // TestMain is the one TestMain of the scheduler package's tests (internal
 // and external test files share it): a real PostgreSQL per test.
-func TestMain(m *testing.M) { pgtest.Main(m) }
+// With scheduler.SolveWorkerEnv set, the test binary is a solve worker
+// (ChildSolver).
+func TestMain(m *testing.M) {
+	if os.Getenv(scheduler.SolveWorkerEnv) == "1" {
+		if err := scheduler.ServeSolve(context.Background(), os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	pgtest.Main(m)
+}
 
 // logBuffer collects logs, for checks that they name no person.
 type logBuffer struct {

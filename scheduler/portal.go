@@ -273,6 +273,12 @@ func (p *Portal) Confirm(ctx context.Context, sess *resources.PortalSession, boo
 // With the settings' automatic request, the next-best interpreter at the
 // same time and place is asked at once.
 func (p *Portal) Decline(ctx context.Context, sess *resources.PortalSession, booking int64, reason string) error {
+	return p.DeclineSaying(ctx, sess, booking, reason, "")
+}
+
+// DeclineSaying is Decline with the interpreter's own words (at most 500
+// characters), kept in the audit trail with the reason.
+func (p *Portal) DeclineSaying(ctx context.Context, sess *resources.PortalSession, booking int64, reason, note string) error {
 	id, err := interpreterOf(sess)
 	if err != nil {
 		return err
@@ -280,12 +286,16 @@ func (p *Portal) Decline(ctx context.Context, sess *resources.PortalSession, boo
 	if !resources.ValidDeclineReason(reason) {
 		return errs.Field("reason", "must be unavailable, conflict_of_interest, other or stepped_aside")
 	}
-	rel, err := p.db.ReleaseInterpreter(ctx, postgres.Release{Booking: booking, Interpreter: id, Reason: reason,
+	note = strings.Join(strings.Fields(note), " ")
+	if len(note) > 500 {
+		return errs.Field("note", "at most 500 characters")
+	}
+	rel, err := p.db.ReleaseInterpreter(ctx, postgres.Release{Booking: booking, Interpreter: id, Reason: reason, Note: note,
 		Actor: "interpreter " + id, Now: p.now()})
 	if err != nil {
 		return err
 	}
-	p.booking.obs.Changed(resources.ActionInterpreterReleased, SourceWeb)
+	p.booking.obs.Changed(resources.ActionInterpreterReleased, sourceOf(ctx))
 	for _, b := range append([]int64{rel.Booking.ID}, rel.Others...) {
 		p.requestNext(ctx, b, reason)
 	}
@@ -348,7 +358,8 @@ func (p *Portal) requestNext(ctx context.Context, booking int64, reason string) 
 		return
 	}
 	_, err = p.booking.Reschedule(ctx, ChangeRequest{BookingID: booking, SuggestionID: pick.ID, Actor: "system",
-		Reason: "automatic request of the next-best interpreter after " + reason, Source: SourcePlan})
+		Reason: "automatic request of the next-best interpreter after " + reason, Source: SourcePlan,
+		Origin: &resources.BookingOrigin{Kind: resources.OriginAutomatic}})
 	if err != nil {
 		p.log.Warn("automatic request failed; a clerk decides", "booking", booking, "error", err.Error())
 	}

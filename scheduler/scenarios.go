@@ -55,7 +55,7 @@ func (p *Planner) StartScenario(ctx context.Context, req ScenarioRequest) (*reso
 		return nil, scenarioError(err, errs.Unprocessable)
 	}
 	var run *resources.ScenarioRun
-	err = p.begin(ctx, func() (int64, func(), error) {
+	err = p.begin(ctx, p.ScenarioParallel, func() (int64, func(), error) {
 		r, release, err := p.DB.StartScenario(ctx, resources.NewPlan{CreatedBy: req.Actor, From: req.From, To: req.To,
 			TimeLimit: req.TimeLimit}, req.Scenario)
 		if err != nil {
@@ -127,7 +127,11 @@ func (p *Planner) runScenario(ctx context.Context, id int64, in *solver.Instance
 		}
 	}
 	budget := req.TimeLimit - time.Since(t0)
-	cmp, err := capacity.Run(ctx, in, *req.Scenario, capacity.RunOptions{TimeLimit: budget, Seed: id, Parallel: max(p.ScenarioParallel, 1)}, progress)
+	runScenario := p.RunScenario
+	if runScenario == nil {
+		runScenario = capacity.Run
+	}
+	cmp, err := runScenario(ctx, in, *req.Scenario, capacity.RunOptions{TimeLimit: budget, Seed: id, Parallel: max(p.ScenarioParallel, 1)}, progress)
 	switch context.Cause(ctx) {
 	case errPlanCancelled:
 		end(resources.PlanCancelled, "cancelled by a manager")
