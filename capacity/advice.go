@@ -15,6 +15,7 @@ import (
 //	need.add.<kind>    N count: (count) more (unit: language, gender, mode, places)
 //	need.unreached     N max count: not reachable with up to (count) more (kind): (what binds) (count)
 //	need.unreachable   N 1: not reachable: (interview): (reason)
+//	need.budget        N seconds: not decided within (seconds used): ask again with at least (seconds needed)
 //	run.better         N fewer left out: (variant) places (n) more interviews, (priority) less priority left out
 //	run.better_soft    N 0: (variant) places the same interviews at a lower cost or wait
 //	run.worse          N more left out: (variant) places (n) fewer interviews

@@ -219,6 +219,40 @@ func TestNeedKeepsTheBudget(t *testing.T) {
 	require.Less(t, time.Since(t0), budget+solver.Margin(budget)+time.Second)
 	require.False(t, a.Complete, "%+v", a.Steps)
 	require.NotEmpty(t, a.Steps)
+	// It says how much the question needs, as a number to act on.
+	require.Equal(t, budget.Milliseconds(), a.TimeLimitMS)
+	require.Equal(t, int64(1500), a.PerRunLimitMS)
+	require.Greater(t, a.NeededTimeLimitMS, a.TimeLimitMS)
+	last := a.Advice[len(a.Advice)-1]
+	require.Equal(t, "need.budget", last.Code)
+	require.Equal(t, []Arg{{Name: "seconds_used", Value: "4"}, {Name: "seconds_needed", Value: strconv.FormatInt(a.NeededTimeLimitMS/1000, 10)}}, last.Args)
+}
+
+// TestNeedBudget: the default budget grows with the instance and with the
+// counts the search may try: a normal week keeps 90 s (7.5 s a count), the
+// surge month's 3,200 interviews get 6 ms each a count.
+func TestNeedBudget(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		size     string
+		maxCount int
+		total    time.Duration
+		per      time.Duration
+	}{
+		{"S", 0, DefaultNeedTimeLimit, DefaultNeedTimeLimit / 12},
+		{"M", 32, DefaultNeedTimeLimit, DefaultNeedTimeLimit / 12},
+		{"XL", 32, DefaultNeedTimeLimit * 3200 * 6 / 7500, 3200 * 6 * time.Millisecond},
+		// 0, 1, 2, 4, … 512 and back: 20 counts instead of 12.
+		{"M", 500, DefaultNeedTimeLimit * 20 / 12, DefaultNeedTimeLimit / 12},
+	}
+	for _, tc := range tests {
+		in := generated(t, tc.size, 1)
+		total, per := NeedBudget(in, tc.maxCount)
+		require.Equal(t, tc.per, per, "%s max %d", tc.size, tc.maxCount)
+		require.Equal(t, tc.total, total, "%s max %d", tc.size, tc.maxCount)
+	}
+	require.Equal(t, 12, needSteps(32))
+	require.Equal(t, 4, needSteps(1))
 }
 
 // TestNeedSaysWhy: on S seed 2 each case no count of interpreters helps
