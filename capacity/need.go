@@ -441,6 +441,7 @@ func (s *needSearch) answer() (*NeedAnswer, error) {
 	a := &NeedAnswer{Format: NeedFormat, Query: s.q.query, Targets: len(s.q.target), By: s.q.by.String(), Steps: []NeedStep{},
 		Unreachable: append([]UnreachableCase{}, s.q.unreachable...), TimeLimitMS: s.deadline.Sub(s.t0).Milliseconds(), PerRunLimitMS: s.per.Milliseconds()}
 	slices.SortFunc(a.Unreachable, func(x, y UnreachableCase) int { return strings.Compare(x.Interview, y.Interview) })
+	a.Query.MaxCount = s.q.max // the default filled in
 	if s.baseline != nil {
 		r, err := measure(BaselineName, s.q.base, s.baseline)
 		if err != nil {

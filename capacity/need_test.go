@@ -380,3 +380,36 @@ func TestNeedReprioritise(t *testing.T) {
 	}
 	t.Logf("baseline left out %d, plan: %+v, bounds %d/%d", a.BaselineLeftOut, a.Reprioritise, *a.Baseline.Bound, *a.Run.Bound)
 }
+
+// TestNeedAdviceCodes: the first sentence of each kind of answer, on
+// answers put together by hand around the cases above.
+func TestNeedAdviceCodes(t *testing.T) {
+	t.Parallel()
+	zero, two := 0, 2
+	q := NeedQuery{Language: "tr", Kind: NeedInterpreters, MaxCount: 4, Interpreters: &AddInterpreters{Language: "tr", Genders: []string{"m"}, Modes: []string{"onsite"}, Locations: []string{"HEL"}}}
+	base := &RunResult{}
+	tests := []struct {
+		name string
+		a    NeedAnswer
+		want Advice
+	}{
+		{"held", NeedAnswer{Query: q, Targets: 3, Reached: true, Count: &zero, Baseline: base},
+			Advice{Code: "need.held", N: 3, Args: []Arg{{Name: "targets", Value: "3"}, {Name: "language", Value: "tr", Kind: ArgLanguage}}}},
+		{"no baseline to tell", NeedAnswer{Query: q, Targets: 3, Reached: true, Count: &zero},
+			Advice{Code: "need.none", N: 3, Args: []Arg{{Name: "targets", Value: "3"}, {Name: "language", Value: "tr", Kind: ArgLanguage}}}},
+		{"re-prioritise", NeedAnswer{Query: q, Targets: 3, Reached: true, Count: &zero, Baseline: base, Reprioritise: &Reprioritise{Held: 2, OthersPriority: 4}},
+			Advice{Code: "need.reprioritise", N: 3, Args: []Arg{{Name: "targets", Value: "3"}, {Name: "language", Value: "tr", Kind: ArgLanguage}, {Name: "others_priority", Value: "4"}}}},
+		{"add", NeedAnswer{Query: q, Targets: 3, Reached: true, Count: &two, Baseline: base},
+			Advice{Code: "need.add.interpreters", N: 2, Args: []Arg{{Name: "count", Value: "2"}, {Name: "unit", Value: "lang:tr,gender.m,mode.onsite,=HEL", Kind: ArgWords}}}},
+		{"not reached", NeedAnswer{Query: q, Targets: 3, Steps: []NeedStep{{Count: 4, StillBinding: []Limit{{Source: LimitBound, Code: "interpreter", Count: 3}}}}},
+			Advice{Code: "need.unreached", N: 4, Args: []Arg{{Name: "count", Value: "4"}, {Name: "kind", Value: "kind.interpreters", Kind: ArgWord},
+				{Name: "binding", Value: "bind.interpreter", Kind: ArgWord}, {Name: "count", Value: "3"}}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.a.advise()
+			require.Equal(t, tc.want, tc.a.Advice[0])
+		})
+	}
+}
