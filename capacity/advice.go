@@ -12,9 +12,11 @@ import (
 //
 //	need.reprioritise  N held: hold all (targets) (what) interviews by giving them priority; (others priority) moves later; no hire
 //	need.held          N targets: the (what) interviews are held already; nothing to add
+//	need.none          N targets: no hire needed: the (what) interviews can be held, given priority where needed (no baseline to tell)
 //	need.add.<kind>    N count: (count) more (unit: language, gender, mode, places)
 //	need.unreached     N max count: not reachable with up to (count) more (kind): (what binds) (count)
 //	need.unreachable   N 1: not reachable: (interview): (reason)
+//	need.budget        N seconds: not decided within (seconds used): ask again with at least (seconds needed)
 //	run.better         N fewer left out: (variant) places (n) more interviews, (priority) less priority left out
 //	run.better_soft    N 0: (variant) places the same interviews at a lower cost or wait
 //	run.worse          N more left out: (variant) places (n) fewer interviews
@@ -118,8 +120,12 @@ func (a *NeedAnswer) advise() {
 	case a.Reprioritise != nil:
 		main = Advice{Code: "need.reprioritise", N: a.Targets, Args: []Arg{plain("targets", int64(a.Targets)), q.what(),
 			plain("others_priority", a.Reprioritise.OthersPriority)}}
-	case a.Reached && *a.Count == 0:
+	case a.Reached && *a.Count == 0 && a.Baseline != nil:
 		main = Advice{Code: "need.held", N: a.Targets, Args: []Arg{plain("targets", int64(a.Targets)), q.what()}}
+	case a.Reached && *a.Count == 0:
+		// No baseline (the budget left none): held with priority, not
+		// known whether without.
+		main = Advice{Code: "need.none", N: a.Targets, Args: []Arg{plain("targets", int64(a.Targets)), q.what()}}
 	case a.Reached:
 		main = Advice{Code: "need.add." + q.Kind, N: *a.Count, Args: []Arg{plain("count", int64(*a.Count)), q.unit()}}
 	case a.Targets == 0:

@@ -20,7 +20,8 @@ const (
 )
 
 // DefaultNeedTimeLimit is the total budget of Need when NeedOptions gives
-// none; DefaultMaxCount the largest count it tries.
+// none, on an instance of up to 1,250 interviews (NeedBudget scales it
+// with larger ones); DefaultMaxCount the largest count it tries.
 const (
 	DefaultNeedTimeLimit = 90 * time.Second
 	DefaultMaxCount      = 32
@@ -58,12 +59,13 @@ type NeedQuery struct {
 
 // NeedOptions steer Need.
 type NeedOptions struct {
-	// TimeLimit is the total budget (default DefaultNeedTimeLimit); Need
-	// returns within it plus a small margin, with Complete false when it
-	// ran out before the search closed.
+	// TimeLimit is the total budget (default NeedBudget's, which grows
+	// with the instance); Need returns within it plus a small margin, with
+	// Complete false when it ran out before the search closed.
 	TimeLimit time.Duration
 	// PerRunLimit is the time limit of one solve (default TimeLimit / 12,
-	// at least 1 s); BoundLimit of one bound (default PerRunLimit / 2).
+	// at least 1 s, or NeedBudget's when the budget is the default);
+	// BoundLimit of one bound (default PerRunLimit / 2).
 	PerRunLimit time.Duration
 	BoundLimit  time.Duration
 	// Workers of each solve (default 1); Seed of every solve.
@@ -174,6 +176,15 @@ type NeedAnswer struct {
 	Complete bool       `json:"complete"`
 	Steps    []NeedStep `json:"steps"`
 	MS       int64      `json:"ms"`
+	// TimeLimitMS and PerRunLimitMS are the budget the answer had and
+	// each count's solve limit. NeededTimeLimitMS, when the search did not
+	// close (Complete false, or no count reached nor proven short), is the
+	// budget to ask again with: the whole search at this share per count
+	// when the budget ran out, twice the budget when every count was tried
+	// undecided; an Advice "need.budget" says it.
+	TimeLimitMS       int64 `json:"time_limit_ms"`
+	PerRunLimitMS     int64 `json:"per_run_limit_ms"`
+	NeededTimeLimitMS int64 `json:"needed_time_limit_ms,omitempty"`
 }
 
 // Need finds the smallest count of added capacity of the query's kind with
@@ -231,11 +242,14 @@ type evaluated struct {
 }
 
 func newNeedSearch(ctx context.Context, q *needQuery, opt NeedOptions, now func() time.Time) *needSearch {
-	total := opt.TimeLimit
+	total, per := opt.TimeLimit, opt.PerRunLimit
 	if total <= 0 {
-		total = DefaultNeedTimeLimit
+		var p time.Duration
+		total, p = NeedBudget(q.base, q.max)
+		if per <= 0 {
+			per = p
+		}
 	}
-	per := opt.PerRunLimit
 	if per <= 0 {
 		per = max(total/12, time.Second)
 	}
@@ -425,8 +439,9 @@ func (s *needSearch) boundRun(r *RunResult, in *solver.Instance) {
 // answer puts the steps together.
 func (s *needSearch) answer() (*NeedAnswer, error) {
 	a := &NeedAnswer{Format: NeedFormat, Query: s.q.query, Targets: len(s.q.target), By: s.q.by.String(), Steps: []NeedStep{},
-		Unreachable: append([]UnreachableCase{}, s.q.unreachable...)}
+		Unreachable: append([]UnreachableCase{}, s.q.unreachable...), TimeLimitMS: s.deadline.Sub(s.t0).Milliseconds(), PerRunLimitMS: s.per.Milliseconds()}
 	slices.SortFunc(a.Unreachable, func(x, y UnreachableCase) int { return strings.Compare(x.Interview, y.Interview) })
+	a.Query.MaxCount = s.q.max // the default filled in
 	if s.baseline != nil {
 		r, err := measure(BaselineName, s.q.base, s.baseline)
 		if err != nil {
@@ -485,5 +500,6 @@ func (s *needSearch) answer() (*NeedAnswer, error) {
 	a.Complete = !s.out && (best <= 0 || s.steps[best-1] != nil)
 	a.MS = s.now().Sub(s.t0).Milliseconds()
 	a.advise()
+	s.budgetAdvice(a)
 	return a, nil
 }

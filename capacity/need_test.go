@@ -219,6 +219,40 @@ func TestNeedKeepsTheBudget(t *testing.T) {
 	require.Less(t, time.Since(t0), budget+solver.Margin(budget)+time.Second)
 	require.False(t, a.Complete, "%+v", a.Steps)
 	require.NotEmpty(t, a.Steps)
+	// It says how much the question needs, as a number to act on.
+	require.Equal(t, budget.Milliseconds(), a.TimeLimitMS)
+	require.Equal(t, int64(1500), a.PerRunLimitMS)
+	require.Greater(t, a.NeededTimeLimitMS, a.TimeLimitMS)
+	last := a.Advice[len(a.Advice)-1]
+	require.Equal(t, "need.budget", last.Code)
+	require.Equal(t, []Arg{{Name: "seconds_used", Value: "4"}, {Name: "seconds_needed", Value: strconv.FormatInt(a.NeededTimeLimitMS/1000, 10)}}, last.Args)
+}
+
+// TestNeedBudget: the default budget grows with the instance and with the
+// counts the search may try: a normal week keeps 90 s (7.5 s a count), the
+// surge month's 3,200 interviews get 6 ms each a count.
+func TestNeedBudget(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		size     string
+		maxCount int
+		total    time.Duration
+		per      time.Duration
+	}{
+		{"S", 0, DefaultNeedTimeLimit, DefaultNeedTimeLimit / 12},
+		{"M", 32, DefaultNeedTimeLimit, DefaultNeedTimeLimit / 12},
+		{"XL", 32, DefaultNeedTimeLimit * 3200 * 6 / 7500, 3200 * 6 * time.Millisecond},
+		// 0, 1, 2, 4, … 512 and back: 20 counts instead of 12.
+		{"M", 500, DefaultNeedTimeLimit * 20 / 12, DefaultNeedTimeLimit / 12},
+	}
+	for _, tc := range tests {
+		in := generated(t, tc.size, 1)
+		total, per := NeedBudget(in, tc.maxCount)
+		require.Equal(t, tc.per, per, "%s max %d", tc.size, tc.maxCount)
+		require.Equal(t, tc.total, total, "%s max %d", tc.size, tc.maxCount)
+	}
+	require.Equal(t, 12, needSteps(32))
+	require.Equal(t, 4, needSteps(1))
 }
 
 // TestNeedSaysWhy: on S seed 2 each case no count of interpreters helps
@@ -345,4 +379,37 @@ func TestNeedReprioritise(t *testing.T) {
 		require.Equal(t, r.UnscheduledPriority-*r.Bound, *r.Gap)
 	}
 	t.Logf("baseline left out %d, plan: %+v, bounds %d/%d", a.BaselineLeftOut, a.Reprioritise, *a.Baseline.Bound, *a.Run.Bound)
+}
+
+// TestNeedAdviceCodes: the first sentence of each kind of answer, on
+// answers put together by hand around the cases above.
+func TestNeedAdviceCodes(t *testing.T) {
+	t.Parallel()
+	zero, two := 0, 2
+	q := NeedQuery{Language: "tr", Kind: NeedInterpreters, MaxCount: 4, Interpreters: &AddInterpreters{Language: "tr", Genders: []string{"m"}, Modes: []string{"onsite"}, Locations: []string{"HEL"}}}
+	base := &RunResult{}
+	tests := []struct {
+		name string
+		a    NeedAnswer
+		want Advice
+	}{
+		{"held", NeedAnswer{Query: q, Targets: 3, Reached: true, Count: &zero, Baseline: base},
+			Advice{Code: "need.held", N: 3, Args: []Arg{{Name: "targets", Value: "3"}, {Name: "language", Value: "tr", Kind: ArgLanguage}}}},
+		{"no baseline to tell", NeedAnswer{Query: q, Targets: 3, Reached: true, Count: &zero},
+			Advice{Code: "need.none", N: 3, Args: []Arg{{Name: "targets", Value: "3"}, {Name: "language", Value: "tr", Kind: ArgLanguage}}}},
+		{"re-prioritise", NeedAnswer{Query: q, Targets: 3, Reached: true, Count: &zero, Baseline: base, Reprioritise: &Reprioritise{Held: 2, OthersPriority: 4}},
+			Advice{Code: "need.reprioritise", N: 3, Args: []Arg{{Name: "targets", Value: "3"}, {Name: "language", Value: "tr", Kind: ArgLanguage}, {Name: "others_priority", Value: "4"}}}},
+		{"add", NeedAnswer{Query: q, Targets: 3, Reached: true, Count: &two, Baseline: base},
+			Advice{Code: "need.add.interpreters", N: 2, Args: []Arg{{Name: "count", Value: "2"}, {Name: "unit", Value: "lang:tr,gender.m,mode.onsite,=HEL", Kind: ArgWords}}}},
+		{"not reached", NeedAnswer{Query: q, Targets: 3, Steps: []NeedStep{{Count: 4, StillBinding: []Limit{{Source: LimitBound, Code: "interpreter", Count: 3}}}}},
+			Advice{Code: "need.unreached", N: 4, Args: []Arg{{Name: "count", Value: "4"}, {Name: "kind", Value: "kind.interpreters", Kind: ArgWord},
+				{Name: "binding", Value: "bind.interpreter", Kind: ArgWord}, {Name: "count", Value: "3"}}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.a.advise()
+			require.Equal(t, tc.want, tc.a.Advice[0])
+		})
+	}
 }

@@ -21,7 +21,7 @@ func cmdWhatif(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	inPath := fs.String("in", "", "instance file (- for standard input)")
 	scPath := fs.String("scenario", "", "capacity-scenario/v1 file: compare the baseline and its variants")
 	needPath := fs.String("need", "", "need query file: the smallest added capacity that schedules every interview asked for")
-	limit := fs.Duration("time-limit", 0, "total time of all runs (default 60s with -scenario, 90s with -need)")
+	limit := fs.Duration("time-limit", 0, "total time of all runs (default 60s with -scenario; with -need 90s, more on instances of over 1,250 interviews)")
 	csvPath := fs.String("csv", "", "also write the comparison as CSV to this file (- for standard output instead of the JSON)")
 	seed := fs.Int64("seed", 1, "random seed of every run")
 	quiet := fs.Bool("quiet", false, "no progress and no sentences on standard error")
