@@ -336,7 +336,7 @@ func TestNeedReprioritise(t *testing.T) {
 		}
 	}
 	a, err := Need(context.Background(), base, NeedQuery{Language: "tr", Kind: NeedInterpreters, MaxCount: 2},
-		NeedOptions{TimeLimit: 12 * time.Second, PerRunLimit: 1500 * time.Millisecond})
+		NeedOptions{TimeLimit: 24 * time.Second, PerRunLimit: 3 * time.Second})
 	require.NoError(t, err)
 	require.True(t, a.Reached)
 	require.Equal(t, 0, *a.Count)
