@@ -332,12 +332,6 @@ func (s *Service) suggestionID(a solver.Assignment, rank int) string {
 	return idVersion + "." + enc.EncodeToString(payload) + "." + enc.EncodeToString(s.mac(payload))
 }
 
-// parseSuggestionID returns the option of an id this service made.
-func (s *Service) parseSuggestionID(id string) (*solver.Assignment, error) {
-	a, _, err := s.parseSuggestion(id)
-	return a, err
-}
-
 // parseSuggestion returns the option of an id this service made and its
 // rank (0 in an id given out before ranks were signed).
 func (s *Service) parseSuggestion(id string) (*solver.Assignment, int, error) {
