@@ -40,6 +40,7 @@ var personalReads = map[string]readOf{
 	"/v1/parties/{id}":               {resources.AccessParty, "id"},
 	"/v1/attention":                  {resources.AccessAttention, ""},
 	"/v1/instance":                   {resources.AccessExport, ""},
+	"/v1/plans/{id}":                 {resources.AccessBooking, ""}, // the proposed bookings: who, when
 }
 
 // impersonalReads are the staff's GET routes that read no one's personal
@@ -47,7 +48,7 @@ var personalReads = map[string]readOf{
 // log itself.
 var impersonalReads = map[string]bool{
 	"/v1/locations": true, "/v1/locations/{id}": true, "/v1/rooms": true, "/v1/rooms/{id}": true,
-	"/v1/settings": true, "/v1/travel-times": true, "/v1/tokens": true, "/v1/plans": true, "/v1/plans/{id}": true,
+	"/v1/settings": true, "/v1/travel-times": true, "/v1/tokens": true, "/v1/plans": true,
 	"/v1/scenarios": true, "/v1/scenarios/{id}": true, "/v1/scenarios/{id}/csv": true, "/v1/absences/{id}/impact": true,
 	"/v1/jobs": true, "/v1/outbox": true, "/v1/feeds": true, "/v1/busy-calendars": true, "/v1/access-log": true,
 	"/v1/reports/automation": true, // counts and booking ids, no one's name

@@ -161,10 +161,10 @@ func (h *Handler) Mount(r chi.Router) {
 		r.Group(func(r chi.Router) {
 			r.Use(h.requireSession(resources.RoleManager))
 			r.Get("/plans", h.page(h.plansPage))
-			r.Get("/flags", h.page(h.flagsPage))
+			r.With(h.reads(list(resources.AccessInterview))).Get("/flags", h.page(h.flagsPage))
 			r.Post("/flags/{id}/resolve", h.page(h.flagResolve))
 			r.Post("/plans", h.page(h.planStart))
-			r.Get("/plans/{id}", h.page(h.planPage))
+			r.With(h.reads(list(resources.AccessBooking))).Get("/plans/{id}", h.page(h.planPage))
 			r.Post("/plans/{id}/accept", h.page(h.planAccept))
 			r.Post("/plans/{id}/cancel", h.page(h.planCancel))
 			r.Get("/scenarios", h.page(h.scenariosPage))
