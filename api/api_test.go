@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -601,17 +602,27 @@ func TestSettingsTravelAndAbsences(t *testing.T) {
 	require.Equal(t, 204, e.do(m, "DELETE", "/v1/travel-times/HEL/OUL", nil).Status)
 	require.Equal(t, 404, e.do(m, "DELETE", "/v1/travel-times/HEL/OUL", nil).Status)
 
-	// Absences cut holes in the exported availability.
+	// Absences cut holes in the exported availability. The day is in the
+	// coming January (winter time, +02:00), so it is never more than a year
+	// ago.
+	day := strconv.Itoa(time.Now().Year()+1) + "-01-11"
 	require.Equal(t, 201, e.do(m, "POST", "/v1/interpreters", map[string]any{"id": "t1", "languages": []string{"so"}, "skills": []string{},
 		"modes": []string{"remote"}, "locations": []string{},
-		"availability": []map[string]string{{"start": "2026-12-07T08:00:00+02:00", "end": "2026-12-07T16:00:00+02:00"}}}).Status)
-	r = e.do(m, "POST", "/v1/interpreters/t1/absences", map[string]string{"start": "2026-12-07T10:00:00+02:00", "end": "2026-12-07T12:00:00+02:00"})
+		"availability": []map[string]string{{"start": day + "T08:00:00+02:00", "end": day + "T16:00:00+02:00"}}}).Status)
+	r = e.do(m, "POST", "/v1/interpreters/t1/absences", map[string]string{"start": day + "T10:00:00+02:00", "end": day + "T12:00:00+02:00"})
 	require.Equal(t, 201, r.Status, "%s", r.Body)
 	var abs resources.Absence
 	r.json(t, &abs)
-	r = e.do(m, "POST", "/v1/interpreters/t1/absences", map[string]string{"start": "2026-12-07T12:00:00+02:00", "end": "2026-12-07T10:00:00+02:00"})
+	r = e.do(m, "POST", "/v1/interpreters/t1/absences", map[string]string{"start": day + "T12:00:00+02:00", "end": day + "T10:00:00+02:00"})
 	require.Equal(t, 400, r.Status)
-	require.Equal(t, 404, e.do(m, "POST", "/v1/interpreters/nobody/absences", map[string]string{"start": "2026-12-07T10:00:00+02:00", "end": "2026-12-07T12:00:00+02:00"}).Status)
+	// Bounded: not from long ago, not for ever (a typed year 0001 or 9999).
+	r = e.do(m, "POST", "/v1/interpreters/t1/absences", map[string]string{"start": "0001-01-01T10:00:00Z", "end": day + "T12:00:00+02:00"})
+	require.Equal(t, 400, r.Status, "%s", r.Body)
+	require.Equal(t, "start", r.problem(t).Errors[0].Path)
+	r = e.do(m, "POST", "/v1/interpreters/t1/absences", map[string]string{"start": day + "T10:00:00+02:00", "end": "9999-12-31T12:00:00Z"})
+	require.Equal(t, 400, r.Status, "%s", r.Body)
+	require.Equal(t, "end", r.problem(t).Errors[0].Path)
+	require.Equal(t, 404, e.do(m, "POST", "/v1/interpreters/nobody/absences", map[string]string{"start": day + "T10:00:00+02:00", "end": day + "T12:00:00+02:00"}).Status)
 	var list struct{ Items []resources.Absence }
 	e.do(c, "GET", "/v1/interpreters/t1/absences", nil).json(t, &list)
 	require.Len(t, list.Items, 1)
@@ -621,8 +632,8 @@ func TestSettingsTravelAndAbsences(t *testing.T) {
 	in, err := solver.ParseInstance(bytes.NewReader(r.Body))
 	require.NoError(t, err)
 	require.Equal(t, []solver.Interval{
-		{Start: "2026-12-07T08:00:00+02:00", End: "2026-12-07T10:00:00+02:00"},
-		{Start: "2026-12-07T12:00:00+02:00", End: "2026-12-07T16:00:00+02:00"},
+		{Start: day + "T08:00:00+02:00", End: day + "T10:00:00+02:00"},
+		{Start: day + "T12:00:00+02:00", End: day + "T16:00:00+02:00"},
 	}, in.Interpreters[0].Availability)
 
 	require.Equal(t, 204, e.do(m, "DELETE", "/v1/interpreters/t1/absences/"+itoa(abs.ID), nil).Status)

@@ -663,3 +663,21 @@ func TestPartiesAreBookedAndChecked(t *testing.T) {
 	r = e.do(c, "POST", "/v1/interviews/F-2/booking", map[string]any{"suggestion_id": a.Suggestions[0].ID})
 	require.Equal(t, 201, r.Status, "%s", r.Body)
 }
+
+// A reason is text a page shows as it is: one with a right-to-left
+// override is refused, and the booking stays as it was.
+func TestReasonRefusesBidiOverrides(t *testing.T) {
+	t.Parallel()
+	e, _, _ := newBookingEnv(t, nil)
+	c := resources.RoleClerk
+	r := e.do(c, "POST", "/v1/interviews/I-1/booking", explicit("2026-12-07T08:00:00+02:00", "HEL-R1", "e2", "t1", "onsite"))
+	require.Equal(t, 201, r.Status, "%s", r.Body)
+	var b resources.Booking
+	r.json(t, &b)
+	r = e.do(c, "POST", fmt.Sprintf("/v1/bookings/%d/cancel", b.ID), map[string]any{"reason": "sairaus \u202eNOITALLECNAC"})
+	require.Equal(t, 400, r.Status, "%s", r.Body)
+	require.Equal(t, "reason", r.problem(t).Errors[0].Path)
+	r = e.do(c, "GET", fmt.Sprintf("/v1/bookings/%d", b.ID), nil)
+	require.Equal(t, 200, r.Status)
+	require.Contains(t, string(r.Body), `"status":"active"`, "nothing changed")
+}

@@ -2,6 +2,8 @@ package capacity
 
 import (
 	"context"
+	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -217,4 +219,130 @@ func TestNeedKeepsTheBudget(t *testing.T) {
 	require.Less(t, time.Since(t0), budget+solver.Margin(budget)+time.Second)
 	require.False(t, a.Complete, "%+v", a.Steps)
 	require.NotEmpty(t, a.Steps)
+}
+
+// TestNeedSaysWhy: on S seed 2 each case no count of interpreters helps
+// carries the solver's reason; `unreachable` is [] when none is; a count
+// proven insufficient names what still binds.
+func TestNeedSaysWhy(t *testing.T) {
+	t.Parallel()
+	base := generated(t, "S", 2)
+	tests := []struct {
+		lang   string
+		reason map[string]string // unreachable interview → reason code
+		advice string            // the first sentence's code
+	}{
+		{"prs", map[string]string{"I-0002": solver.ReasonNoInterpreterAvailable}, "need.held"},
+		{"fr", map[string]string{"I-0007": solver.ReasonPartyUnavailable}, "need.held"},
+		{"ru", map[string]string{"I-0020": solver.ReasonNoInterviewer}, "need.held"},
+		{"sg", map[string]string{}, "need.add.interpreters"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.lang, func(t *testing.T) {
+			t.Parallel()
+			a, err := Need(context.Background(), base, NeedQuery{Language: tc.lang, Kind: NeedInterpreters, MaxCount: 2},
+				NeedOptions{TimeLimit: 10 * time.Second, PerRunLimit: time.Second})
+			require.NoError(t, err)
+			got := map[string]string{}
+			for _, u := range a.Unreachable {
+				got[u.Interview] = u.Reason
+				require.NotEmpty(t, u.Detail, u.Interview)
+			}
+			require.Equal(t, tc.reason, got)
+			// The sentences: what to do first, then one per unreachable
+			// case with its reason.
+			require.Len(t, a.Advice, 1+len(a.Unreachable))
+			require.Equal(t, tc.advice, a.Advice[0].Code, "%+v", a.Advice[0])
+			if tc.advice == "need.held" {
+				require.Equal(t, 0, *a.Count)
+				require.Zero(t, a.BaselineLeftOut, "the normal plan holds them: nothing to re-prioritise")
+				require.Equal(t, a.Targets, a.Advice[0].N)
+			} else {
+				require.Equal(t, *a.Count, a.Advice[0].N)
+			}
+			for i, u := range a.Unreachable {
+				require.Equal(t, Advice{Code: "need.unreachable", N: 1, Args: []Arg{{Name: "interview", Value: u.Interview},
+					{Name: "reason", Value: u.Reason, Kind: ArgReason}}}, a.Advice[1+i])
+			}
+			data, err := json.Marshal(a)
+			require.NoError(t, err)
+			if len(tc.reason) == 0 {
+				require.Contains(t, string(data), `"unreachable":[]`)
+			}
+			for _, st := range a.Steps {
+				if st.Verdict == VerdictReached {
+					require.Empty(t, st.StillBinding)
+					continue
+				}
+				require.NotEmpty(t, st.StillBinding, "count %d: %s", st.Count, st.Verdict)
+				if st.Verdict == VerdictProvenInsufficient {
+					require.Equal(t, LimitBound, st.StillBinding[0].Source)
+				}
+			}
+		})
+	}
+}
+
+// TestNeedReprioritise: on M seed 2 with five of Helsinki's eight
+// interviewers gone, and every interview but the Turkish ones of
+// priority 2 at least, the normal plan leaves Turkish interviews (priority
+// 1) out; giving them priority holds them all with no interpreter added:
+// the answer is "re-prioritise", with the baseline, the plan, both bounds
+// and gaps, and what moves later in exchange.
+func TestNeedReprioritise(t *testing.T) {
+	t.Parallel()
+	sc := one("short of interviewers", Change{RemoveInterviewers: &RemovePeople{Location: "HEL", Count: 5}})
+	base, err := Apply(generated(t, "M", 2), &sc, 0)
+	require.NoError(t, err)
+	for i := range base.Interviews {
+		if iv := &base.Interviews[i]; iv.Language == "tr" {
+			iv.Priority = ptr(1)
+		} else {
+			iv.Priority = ptr(max(2, iv.Prio()))
+		}
+	}
+	a, err := Need(context.Background(), base, NeedQuery{Language: "tr", Kind: NeedInterpreters, MaxCount: 2},
+		NeedOptions{TimeLimit: 12 * time.Second, PerRunLimit: 1500 * time.Millisecond})
+	require.NoError(t, err)
+	require.True(t, a.Reached)
+	require.Equal(t, 0, *a.Count)
+	require.NotNil(t, a.Baseline)
+	require.NotNil(t, a.Run)
+	require.Positive(t, a.BaselineLeftOut, "the normal plan leaves Turkish interviews out")
+	require.Equal(t, a.BaselineLeftOut, a.Baseline.UnscheduledByLanguage["tr"])
+	require.Zero(t, a.Run.UnscheduledByLanguage["tr"])
+	require.NotNil(t, a.Reprioritise)
+	require.Equal(t, a.BaselineLeftOut, a.Reprioritise.Held)
+	require.Equal(t, Advice{Code: "need.reprioritise", N: a.Targets, Args: []Arg{{Name: "targets", Value: strconv.Itoa(a.Targets)},
+		{Name: "language", Value: "tr", Kind: ArgLanguage}, {Name: "others_priority", Value: strconv.FormatInt(a.Reprioritise.OthersPriority, 10)}}}, a.Advice[0])
+
+	// What moves later, recomputed from the two schedules.
+	prio := map[string]int64{}
+	lang := map[string]string{}
+	for i := range base.Interviews {
+		prio[base.Interviews[i].ID] = int64(base.Interviews[i].Prio())
+		lang[base.Interviews[i].ID] = base.Interviews[i].Language
+	}
+	others := func(s *solver.Schedule) (map[string]bool, int64) {
+		out, p := map[string]bool{}, int64(0)
+		for _, u := range s.Unscheduled {
+			if lang[u.Interview] != "tr" {
+				out[u.Interview] = true
+				p += prio[u.Interview]
+			}
+		}
+		return out, p
+	}
+	bo, bp := others(a.Baseline.Schedule)
+	ro, rp := others(a.Run.Schedule)
+	require.Equal(t, max(0, len(ro)-len(bo)), a.Reprioritise.Others)
+	require.Positive(t, a.Reprioritise.OthersPriority, "Helsinki is full: holding the Turkish interviews moves others later")
+	require.Equal(t, max(0, rp-bp), a.Reprioritise.OthersPriority)
+
+	for _, r := range []*RunResult{a.Baseline, a.Run} {
+		require.NotNil(t, r.Bound, "%s: the bound", r.Name)
+		require.LessOrEqual(t, *r.Bound, r.UnscheduledPriority)
+		require.Equal(t, r.UnscheduledPriority-*r.Bound, *r.Gap)
+	}
+	t.Logf("baseline left out %d, plan: %+v, bounds %d/%d", a.BaselineLeftOut, a.Reprioritise, *a.Baseline.Bound, *a.Run.Bound)
 }

@@ -32,8 +32,11 @@ type Impact struct {
 // would record it again, and flagging is idempotent and repeatable
 // (AbsenceImpact, GET /v1/absences/{id}/impact, flags again).
 func recordAbsence(ctx context.Context, db *postgres.DB, log *slog.Logger, owner resources.AbsenceOwner, id string,
-	a resources.Absence, actor string) (*resources.Absence, error) {
+	a resources.Absence, actor string, now time.Time) (*resources.Absence, error) {
 	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	if err := absenceBounds(a, now); err != nil {
 		return nil, err
 	}
 	added, err := db.AddAbsence(ctx, owner, id, a)
@@ -46,26 +49,49 @@ func recordAbsence(ctx context.Context, db *postgres.DB, log *slog.Logger, owner
 	return added, nil
 }
 
+// Bounds of an absence entered by a person (page, portal or API): it
+// starts at most AbsenceEarliest ago and lasts at most AbsenceLongest. A
+// typo such as year 0001 or 9999 would otherwise block a person for ever
+// or reach back over every statistic.
+const (
+	AbsenceEarliest = 365 * 24 * time.Hour
+	AbsenceLongest  = 3 * 365 * 24 * time.Hour
+)
+
+// absenceBounds refuses an absence outside those bounds (a valid one: its
+// times parse and it is not inverted).
+func absenceBounds(a resources.Absence, now time.Time) error {
+	start, _ := solver.ParseInstant(a.Start)
+	end, _ := solver.ParseInstant(a.End)
+	if start.Before(now.Add(-AbsenceEarliest)) {
+		return errs.Field("start", "an absence may start at most a year ago")
+	}
+	if end.Sub(start) > AbsenceLongest {
+		return errs.Field("end", "an absence may last at most three years")
+	}
+	return nil
+}
+
 // AddAbsence records an absence of an interviewer or interpreter and flags
 // the bookings it breaks (recordAbsence).
 func (p *Planner) AddAbsence(ctx context.Context, owner resources.AbsenceOwner, id string, a resources.Absence, actor string) (*resources.Absence, error) {
-	return recordAbsence(ctx, p.DB, p.Log, owner, id, a, actor)
+	return recordAbsence(ctx, p.db, p.log, owner, id, a, actor, p.now())
 }
 
 // DeleteAbsence removes an absence of an interviewer or interpreter (only
 // one of theirs).
 func (p *Planner) DeleteAbsence(ctx context.Context, owner resources.AbsenceOwner, id string, absence int64) error {
-	return p.DB.DeleteAbsence(ctx, owner, id, absence)
+	return p.db.DeleteAbsence(ctx, owner, id, absence)
 }
 
 // AbsenceImpact flags the active bookings absence breaks (audit action
 // flagged, once per booking and absence) and returns them.
 func (p *Planner) AbsenceImpact(ctx context.Context, absence int64, actor string) (*Impact, error) {
-	a, err := p.DB.Absence(ctx, absence)
+	a, err := p.db.Absence(ctx, absence)
 	if err != nil {
 		return nil, err
 	}
-	broken, err := p.DB.FlagAbsence(ctx, absence, actor)
+	broken, err := p.db.FlagAbsence(ctx, absence, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +109,7 @@ func (p *Planner) AbsenceImpact(ctx context.Context, absence int64, actor string
 // repairWindow is from the day of the first broken booking (today at the
 // earliest) to RepairDays after the last one, or to.
 func (p *Planner) repairWindow(ctx context.Context, broken []resources.FlaggedBooking, to string) (string, string, error) {
-	st, err := p.DB.Settings(ctx)
+	st, err := p.db.Settings(ctx)
 	if err != nil {
 		return "", "", err
 	}
@@ -91,7 +117,7 @@ func (p *Planner) repairWindow(ctx context.Context, broken []resources.FlaggedBo
 	if err != nil {
 		loc = time.UTC
 	}
-	today := solver.DateOf(p.Now(), loc)
+	today := solver.DateOf(p.now(), loc)
 	first, last := solver.Date(1<<31-1), solver.Date(0)
 	for _, b := range broken {
 		t, err := solver.ParseInstant(b.Start)
@@ -121,7 +147,7 @@ func (p *Planner) repairWindow(ctx context.Context, broken []resources.FlaggedBo
 // interview is added, so the plan moves as little as possible. to (optional)
 // ends the window.
 func (p *Planner) Repair(ctx context.Context, absence int64, actor string, timeLimit time.Duration, to string) (*resources.Plan, error) {
-	broken, err := p.DB.FlagAbsence(ctx, absence, actor)
+	broken, err := p.db.FlagAbsence(ctx, absence, actor)
 	if err != nil {
 		return nil, err
 	}

@@ -117,14 +117,31 @@ func (m *Mailer) sendTimeout() time.Duration {
 }
 
 // Pass sends due mails, one claim at a time, up to Batch; it returns how
-// many it claimed. Each is recorded as soon as the server accepts it.
-func (m *Mailer) Pass(ctx context.Context) (int, error) {
+// many it claimed. Each is recorded sent as soon as the server accepts it:
+// by the claim of the next one, in the same statement, or on its own.
+func (m *Mailer) Pass(ctx context.Context) (n int, err error) {
 	var loc *time.Location
-	n := 0
+	var sent resources.Mail // accepted, to record
+	defer func() {
+		if sent.ID != 0 {
+			if rerr := m.DB.MailSent(context.WithoutCancel(ctx), sent.ID, m.Now()); rerr != nil {
+				err = m.notRecorded(sent, rerr)
+			} else {
+				m.recorded(sent)
+			}
+		}
+	}()
 	for ; n < max(m.Batch, 1) && ctx.Err() == nil; n++ {
-		x, err := m.DB.ClaimMail(ctx, m.Now())
-		if err != nil || x == nil {
-			return n, err
+		x, err := m.DB.ClaimMail(ctx, m.Now(), sent.ID)
+		if err != nil {
+			return n, err // the statement failed whole: sent is recorded on its own
+		}
+		if sent.ID != 0 {
+			m.recorded(sent)
+			sent = resources.Mail{}
+		}
+		if x == nil {
+			return n, nil
 		}
 		if loc == nil {
 			if loc, err = m.location(ctx); err != nil {
@@ -133,11 +150,31 @@ func (m *Mailer) Pass(ctx context.Context) (int, error) {
 				return n + 1, err
 			}
 		}
-		if err := m.deliver(ctx, *x, loc); err != nil {
+		accepted, err := m.deliver(ctx, *x, loc)
+		if err != nil {
 			return n + 1, err
+		}
+		if accepted {
+			sent = *x
 		}
 	}
 	return n, nil
+}
+
+// recorded reports a mail recorded sent to Sent and the observer.
+func (m *Mailer) recorded(x resources.Mail) {
+	m.observer().MailDelivered(MailSent)
+	if m.Sent != nil {
+		created, _ := time.Parse(time.RFC3339Nano, x.CreatedAt)
+		m.Sent(m.Now().Sub(created))
+	}
+}
+
+// notRecorded logs a mail the server accepted that could not be recorded:
+// left 'sending', recovery marks it unknown, never sends it twice.
+func (m *Mailer) notRecorded(x resources.Mail, err error) error {
+	m.Log.Error("mail sent but not recorded", "mail", x.ID, "error", err.Error())
+	return err
 }
 
 // location is the agency's time zone, the one mails speak in.
@@ -153,10 +190,10 @@ func (m *Mailer) location(ctx context.Context) (*time.Location, error) {
 	return loc, nil
 }
 
-// deliver sends one claimed mail and records at once what became of it:
-// sent, or failed (and when to try again). Its error is a failure to
-// record.
-func (m *Mailer) deliver(ctx context.Context, x resources.Mail, loc *time.Location) error {
+// deliver sends one claimed mail. When the server accepts it, it reports
+// true and the caller records it at once; otherwise it records the failure
+// (and when to try again). Its error is a failure to record.
+func (m *Mailer) deliver(ctx context.Context, x resources.Mail, loc *time.Location) (bool, error) {
 	// The exchange is not cut when ctx ends (shutdown): only by SendTimeout.
 	rctx := context.WithoutCancel(ctx)
 	msg, err := m.compose(x, loc)
@@ -165,20 +202,10 @@ func (m *Mailer) deliver(ctx context.Context, x resources.Mail, loc *time.Locati
 		err = m.Sender.Send(sctx, x.Email, msg)
 		cancel()
 	}
-	now := m.Now()
 	if err == nil {
-		if err := m.DB.MailSent(rctx, x.ID, now); err != nil {
-			// Left 'sending': recovery marks it unknown, never sends it twice.
-			m.Log.Error("mail sent but not recorded", "mail", x.ID, "error", err.Error())
-			return err
-		}
-		m.observer().MailDelivered(MailSent)
-		if m.Sent != nil {
-			created, _ := time.Parse(time.RFC3339Nano, x.CreatedAt)
-			m.Sent(now.Sub(created))
-		}
-		return nil
+		return true, nil
 	}
+	now := m.Now()
 	var retry time.Time
 	if !mail.Permanent(err) && x.Attempts < m.MaxAttempts {
 		wait := m.BaseBackoff << min(x.Attempts-1, 20)
@@ -192,14 +219,14 @@ func (m *Mailer) deliver(ctx context.Context, x resources.Mail, loc *time.Locati
 	m.Log.Warn("mail not delivered", "mail", x.ID, "attempt", x.Attempts, "retry", !retry.IsZero(), "error", text)
 	if err := m.DB.MailFailed(rctx, x.ID, text, retry); err != nil {
 		m.Log.Error("mail failure not recorded", "mail", x.ID, "error", err.Error())
-		return err
+		return false, err
 	}
 	if retry.IsZero() {
 		m.observer().MailDelivered(MailFailed)
 	} else {
 		m.observer().MailDelivered(MailRetry)
 	}
-	return nil
+	return false, nil
 }
 
 func (m *Mailer) observer() Observer {

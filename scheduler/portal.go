@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -75,6 +74,9 @@ func NewSigninGate() *ratelimit.Gate {
 // UseSigninGate makes the portal take sign-in attempts from g, the gate the
 // staff's sign-in uses too. Call it before serving.
 func (p *Portal) UseSigninGate(g *ratelimit.Gate) { p.gate = g }
+
+// SigninGate is the sign-in gate the portal takes attempts from.
+func (p *Portal) SigninGate() *ratelimit.Gate { return p.gate }
 
 // NewPortal returns the portal service. It starts one goroutine that sends
 // sign-in mails (so that asking for a link answers at once and the same
@@ -222,14 +224,6 @@ func (p *Portal) SignOut(ctx context.Context, s string) error {
 	return p.db.DeletePortalSession(ctx, Hash(s))
 }
 
-// CheckCSRF compares a form's token with the session's.
-func CheckCSRF(sess *resources.PortalSession, token string) error {
-	if sess == nil || subtle.ConstantTimeCompare([]byte(sess.CSRF), []byte(token)) != 1 {
-		return errs.E(errs.Forbidden, "the form has expired: reload the page and try again")
-	}
-	return nil
-}
-
 // interpreterOf returns the session's interpreter id, or an error for
 // anyone else.
 func interpreterOf(sess *resources.PortalSession) (string, error) {
@@ -296,12 +290,15 @@ func (p *Portal) DeclineSaying(ctx context.Context, sess *resources.PortalSessio
 	if len(note) > 500 {
 		return errs.Field("note", "at most 500 characters")
 	}
+	if err := checkReason(note); err != nil {
+		return err
+	}
 	rel, err := p.db.ReleaseInterpreter(ctx, postgres.Release{Booking: booking, Interpreter: id, Reason: reason, Note: note,
 		Actor: "interpreter " + id, Now: p.now()})
 	if err != nil {
 		return err
 	}
-	p.booking.obs.Changed(resources.ActionInterpreterReleased, SourceWeb)
+	p.booking.obs.Changed(resources.ActionInterpreterReleased, sourceOf(ctx))
 	for _, b := range append([]int64{rel.Booking.ID}, rel.Others...) {
 		p.requestNext(ctx, b, reason)
 	}
@@ -364,7 +361,8 @@ func (p *Portal) requestNext(ctx context.Context, booking int64, reason string) 
 		return
 	}
 	_, err = p.booking.Reschedule(ctx, ChangeRequest{BookingID: booking, SuggestionID: pick.ID, Actor: "system",
-		Reason: "automatic request of the next-best interpreter after " + reason, Source: SourcePlan})
+		Reason: "automatic request of the next-best interpreter after " + reason, Source: SourcePlan,
+		Origin: &resources.BookingOrigin{Kind: resources.OriginAutomatic}})
 	if err != nil {
 		p.log.Warn("automatic request failed; a clerk decides", "booking", booking, "error", err.Error())
 	}
@@ -406,8 +404,11 @@ func (p *Portal) ProposeOtherTime(ctx context.Context, sess *resources.PortalSes
 		return err
 	}
 	reason = strings.TrimSpace(reason)
-	if reason == "" || len(reason) > 1000 {
+	if reason == "" {
 		return errs.Field("reason", "say in a few words why (at most 1000 characters)")
+	}
+	if err := checkReason(reason); err != nil {
+		return err
 	}
 	if (len(dates) == 0 && len(proposals) == 0) || len(dates) > 60 {
 		return errs.Field("dates", "give the dates you cannot attend (1 to 60), or propose other times")
@@ -509,7 +510,7 @@ func (p *Portal) AddAbsence(ctx context.Context, sess *resources.PortalSession, 
 		}
 		*x.out = t.In(loc).Format(time.RFC3339)
 	}
-	_, err = recordAbsence(ctx, p.db, p.log, owner, sess.PersonID, a, owner.String()+" "+sess.PersonID)
+	_, err = recordAbsence(ctx, p.db, p.log, owner, sess.PersonID, a, owner.String()+" "+sess.PersonID, p.now())
 	return err
 }
 

@@ -5,19 +5,21 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
+	"github.com/asylum-scheduling/interviews/solver"
 )
 
 // Every portal write changes only the signed-in person's own things: an
 // answer to someone else's assignment or summons, or the deletion of
 // someone else's absence, is not found and changes nothing; the writes
-// that take no id (an absence, a new calendar link) land on the person's
-// own record only. Then the owners do the same, so the ids were right.
+// that take no id (a weekly pattern, an absence, a new calendar link) land
+// on the person's own record only. Then the owners do the same, so the ids were right.
 func TestPortalWritesOnlyTheirOwn(t *testing.T) {
 	t.Parallel()
 	e := newPortalEnv(t)
@@ -80,6 +82,21 @@ func TestPortalWritesOnlyTheirOwn(t *testing.T) {
 	}
 
 	// The writes that take no id land on their writer.
+	availability := func(id string) []solver.Interval {
+		x, err := e.db.Interpreter(ctx, id)
+		require.NoError(t, err)
+		return x.Availability
+	}
+	itpAvailability, otherAvailability := availability(itp.PersonID), availability(otherItp.PersonID)
+	var pat resources.WeeklyPattern
+	for i := range pat.Days {
+		pat.Days[i] = resources.DayHours{Start: "10:00", End: "11:00"}
+	}
+	pat.From = e.clk.Now().Format(time.DateOnly)
+	pat.Until = e.clk.Now().AddDate(0, 0, 14).Format(time.DateOnly)
+	require.NoError(t, e.portal.SetPattern(ctx, otherItp, pat))
+	require.NotEqual(t, otherAvailability, availability(otherItp.PersonID), "the pattern is the writer's")
+	require.Equal(t, itpAvailability, availability(itp.PersonID), "another's pattern leaves the interpreter's hours")
 	require.NoError(t, e.portal.AddAbsence(ctx, otherItp, "2031-04-07T08:00", "2031-04-07T12:00"))
 	_, err = e.portal.RotateFeed(ctx, otherItp)
 	require.NoError(t, err)

@@ -18,6 +18,9 @@ func (s *Service) ReleaseHold(ctx context.Context, interview string, hold int64,
 
 // FlagInterview flags an interview to the managers: nothing fits it.
 func (s *Service) FlagInterview(ctx context.Context, interview, reason, actor string) error {
+	if err := checkReason(reason); err != nil {
+		return err
+	}
 	return s.db.FlagInterview(ctx, interview, reason, actor, s.now())
 }
 

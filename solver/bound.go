@@ -65,6 +65,9 @@ type BoundOptions struct {
 	// TimeLimit bounds the search (0: 10 s). When it runs out the bound is
 	// still valid, only weaker.
 	TimeLimit time.Duration
+	// Start is the instant the time limit counts from (default: the
+	// call), so that a caller can count its own reading of the instance.
+	Start time.Time
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -82,6 +85,13 @@ const (
 // ComputeBound returns a lower bound on the medium score of every valid
 // schedule of a valid instance.
 func ComputeBound(ctx context.Context, in *Instance, opt BoundOptions) (*Bound, error) {
+	if opt.Start.IsZero() {
+		now := opt.Now
+		if now == nil {
+			now = time.Now
+		}
+		opt.Start = now() // validation and compilation count too
+	}
 	if err := Validate(in); err != nil {
 		return nil, err
 	}
@@ -98,7 +108,10 @@ func (m *model) bound(ctx context.Context, opt BoundOptions) (*Bound, error) {
 	if now == nil {
 		now = time.Now
 	}
-	t0 := now()
+	t0 := opt.Start
+	if t0.IsZero() {
+		t0 = now()
+	}
 	limit := opt.TimeLimit
 	if limit <= 0 {
 		limit = 10 * time.Second
@@ -112,7 +125,7 @@ func (m *model) bound(ctx context.Context, opt BoundOptions) (*Bound, error) {
 	deadline := end.Add(-end.Sub(t0) / 10)
 	// building the relaxation may use most of the time; the interviews it
 	// has not reached by then are left out (see newRelax)
-	r, err := newRelax(ctx, m, t0.Add(limit/2), now)
+	r, err := newRelax(ctx, m, t0.Add(limit*4/5), now)
 	if err != nil {
 		return nil, err
 	}
@@ -224,19 +237,29 @@ func (r *relax) solvePart(pt *part, mask famMask, bud *budget) {
 // solveDirect bounds the relaxed maximum of items by branch and bound (few
 // items) or by packing them all (many), falling back to the capacity
 // knapsack.
+//
+// The knapsack comes first: when it shows that a large component cannot be
+// held whole, packing it would only confirm that (at the cost of its node
+// budget and of projecting every item).
 func (r *relax) solveDirect(items []int, mask famMask, bud *budget) (int64, bool) {
-	subs := r.project(items, mask)
 	var total int64
-	for _, s := range subs {
-		total += s.it.prio
+	plain := make([]subItem, len(items)) // the knapsack reads the items only
+	for k, x := range items {
+		plain[k].it = &r.items[x]
+		total += r.items[x].prio
 	}
+	ks := r.knapsack(plain, mask)
+	if len(items) > smallComponent && ks < total {
+		return ks, false
+	}
+	subs := r.project(items, mask)
 	p := newPacker(r, subs, bud)
 	if len(subs) <= smallComponent {
 		bud.allow(exactNodes)
 		if ub, exact := p.maxWeight(); exact || ub < total {
-			return min(ub, r.knapsack(subs, mask)), exact
+			return min(ub, ks), exact
 		}
-		return r.knapsack(subs, mask), false
+		return ks, false
 	}
 	bud.allow(packNodes)
 	p.arrange = false
@@ -247,7 +270,7 @@ func (r *relax) solveDirect(items []int, mask famMask, bud *budget) (int64, bool
 	if p.packAll(all) == packYes {
 		return total, true
 	}
-	return r.knapsack(subs, mask), false
+	return ks, false
 }
 
 // A core of a component, for one family F, is the set I_B of its items
@@ -279,6 +302,9 @@ func (r *relax) cores(comp []int, mask famMask, bud *budget) ([]core, int64) {
 		res := make([]map[int]bool, len(comp))
 		keys := map[string]int{} // resource set → an item that has it
 		for k, x := range comp {
+			if k&255 == 0 && bud.expired() {
+				break // the items not reached belong to no core: valid
+			}
 			res[k] = r.resourcesOf(&r.items[x], f)
 			if len(res[k]) == 0 || len(res[k]) > maxCoreResources {
 				continue
@@ -398,7 +424,13 @@ func (r *relax) components(mask famMask) [][]int {
 		}
 		return x
 	}
-	owner := make(map[int32]int)
+	owner := make([]int, len(r.bins)) // bin → an item using it, -1 none
+	for b := range owner {
+		owner[b] = -1
+	}
+	// contexts share their lists of bins (bound_relax.go): a list seen
+	// before is already one component, so an item using it joins that
+	seen := map[*int32]bool{}
 	kept := make([]bool, len(r.items))
 	for x := range r.items {
 		it := &r.items[x]
@@ -408,8 +440,17 @@ func (r *relax) components(mask famMask) [][]int {
 					continue
 				}
 				kept[x] = true
-				for _, b := range it.ctxs[ci].demands[j] {
-					if o, ok := owner[b]; ok {
+				bins := it.ctxs[ci].demands[j]
+				if len(bins) == 0 {
+					continue
+				}
+				if seen[&bins[0]] {
+					parent[find(x)] = find(owner[bins[0]])
+					continue
+				}
+				seen[&bins[0]] = true
+				for _, b := range bins {
+					if o := owner[b]; o >= 0 {
 						parent[find(x)] = find(o)
 					} else {
 						owner[b] = x

@@ -2,6 +2,7 @@ package solver
 
 import (
 	"context"
+	"sort"
 	"time"
 	"unsafe"
 )
@@ -64,6 +65,7 @@ type bBin struct {
 	day    int
 	capMin int
 	capCnt int // -1: no limit on the number of interviews
+	capSes int // sessions in which it can start an interview (bound_sessions.go)
 }
 
 // bCtx is a day, location and mode in which an interview has an option.
@@ -82,6 +84,7 @@ type bItem struct {
 	durSlots int
 	fams     []bFamily // family of each demand
 	ctxs     []bCtx
+	sesW     int // its least session weight in any bin (bound_sessions.go)
 }
 
 // relax is the relaxation of an instance.
@@ -99,6 +102,7 @@ type relax struct {
 	avail    map[availKey]*famAvail // per candidate list and day: who is free at which start
 	unions   map[unionKey][]int32   // per candidate list, day and starts: the usable bins
 	cut      bool                   // the deadline came before every interview was collected
+	ses      []daySessions          // per day (bound_sessions.go)
 }
 
 // The scan of a context is shared by the interviews that ask the same of
@@ -155,14 +159,21 @@ func newRelax(ctx context.Context, m *model, deadline time.Time, now func() time
 			r.st0.fixed[i] = true
 		}
 	}
-	for i := range m.ivs {
+	// office by office, so that a relaxation cut short holds whole offices,
+	// whose rooms and interviewers can then show what they lose
+	order := make([]int, len(m.ivs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return firstLoc(m.ivs[order[a]]) < firstLoc(m.ivs[order[b]]) })
+	for k, i := range order {
 		if r.st0.fixed[i] {
 			continue
 		}
-		if i&63 == 0 && ctx.Err() != nil {
+		if k&63 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if i&63 == 0 && !deadline.IsZero() && !now().Before(deadline) {
+		if k&63 == 0 && !deadline.IsZero() && !now().Before(deadline) {
 			r.cut = true
 			break
 		}
@@ -176,8 +187,26 @@ func newRelax(ctx context.Context, m *model, deadline time.Time, now func() time
 		}
 		r.items = append(r.items, it)
 	}
+	r.sessions()
+	for k := range r.items {
+		it := &r.items[k]
+		for ci := range it.ctxs {
+			c := &it.ctxs[ci]
+			if w := r.sessionWeight(c.day, c.starts, it.durSlots); it.sesW == 0 || w < it.sesW {
+				it.sesW = w
+			}
+		}
+	}
 	r.capacities()
 	return r, nil
+}
+
+// firstLoc is the first location of an interview (-1: none).
+func firstLoc(mi *mInterview) int {
+	if len(mi.locs) == 0 {
+		return -1
+	}
+	return mi.locs[0]
 }
 
 // modesOf lists the modes an interview may be held in.
@@ -449,6 +478,7 @@ func (r *relax) capacities() {
 	for k := range r.bins {
 		b := &r.bins[k]
 		b.capMin = r.cover[b.gid].count(m.dayStart[b.day], m.dayStart[b.day+1]) * m.unit
+		b.capSes = r.sessionCap(b)
 		switch b.fam {
 		case famInterpreter:
 			if t := m.interpreters[b.res]; t.maxDayMin >= 0 {

@@ -369,13 +369,14 @@ func (r *relax) knapsack(subs []subItem, mask famMask) int64 {
 
 func (r *relax) familyKnapsack(subs []subItem, f bFamily) int64 {
 	type use struct {
-		prio     int64
-		min, cnt int
+		prio          int64
+		min, cnt, ses int
 	}
 	var free int64
 	var uses []use
-	capMin, capCnt, counted := 0, 0, true
-	seen := map[int32]bool{}
+	capMin, capCnt, capSes, counted := 0, 0, 0, true
+	seen := make([]bool, len(r.bins))
+	seenList := map[*int32]bool{} // contexts share lists of bins: count each once
 	for _, s := range subs {
 		k := 0
 		for _, g := range s.it.fams {
@@ -387,13 +388,18 @@ func (r *relax) familyKnapsack(subs []subItem, f bFamily) int64 {
 			free += s.it.prio
 			continue
 		}
-		uses = append(uses, use{s.it.prio, k * s.it.dur, k})
+		uses = append(uses, use{s.it.prio, k * s.it.dur, k, k * s.it.sesW})
 		for ci := range s.it.ctxs {
 			for j, g := range s.it.fams {
 				if g != f {
 					continue
 				}
-				for _, b := range s.it.ctxs[ci].demands[j] {
+				bins := s.it.ctxs[ci].demands[j]
+				if len(bins) == 0 || seenList[&bins[0]] {
+					continue
+				}
+				seenList[&bins[0]] = true
+				for _, b := range bins {
 					if !seen[b] {
 						seen[b] = true
 						capMin += r.bins[b].capMin
@@ -401,6 +407,7 @@ func (r *relax) familyKnapsack(subs []subItem, f bFamily) int64 {
 							counted = false
 						}
 						capCnt += r.bins[b].capCnt
+						capSes += r.bins[b].capSes
 					}
 				}
 			}
@@ -428,5 +435,6 @@ func (r *relax) familyKnapsack(subs []subItem, f bFamily) int64 {
 	if counted {
 		ub = min(ub, frac(func(u use) int { return u.cnt }, capCnt))
 	}
+	ub = min(ub, frac(func(u use) int { return u.ses }, capSes))
 	return free + ub
 }

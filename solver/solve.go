@@ -136,15 +136,23 @@ func (r *run) search(m *model, st *state, opt Options, workers int) (*Schedule, 
 // baseline too when there is time for it; the better is kept. With two
 // workers or more the baseline is built beside best insertion, on another
 // core. The note says what the time limit cut short, if anything.
+//
+// On a month that cannot hold everything (first fit leaves an interview
+// over that would fit an empty schedule) best insertion is also built in
+// the order of priority density (dense), when there is time, and the best
+// of the three is kept.
 func (r *run) construct(m *model, workers int) (*state, string) {
 	m.readyAll()
-	var ff *state
-	var ffInfo constructInfo
+	var ff, dense *state
+	var ffInfo, denseInfo constructInfo
 	done := make(chan struct{})
 	if workers > 1 {
 		go func() {
 			defer close(done)
 			ff, ffInfo = constructIn(m, true, r.quiet())
+			if !ffInfo.cut() && capacityBound(m, ff) && !r.over() {
+				dense, denseInfo = constructOrdered(m, false, true, r.quiet())
+			}
 		}()
 	}
 	started := r.now()
@@ -161,11 +169,35 @@ func (r *run) construct(m *model, workers int) (*state, string) {
 			return st, "" // no time for the first-fit baseline
 		}
 		ff, ffInfo = constructIn(m, true, r)
+		spent = r.now().Sub(started)
+		if !ffInfo.cut() && capacityBound(m, ff) && (!r.limited || r.now().Add(spent).Before(r.finishBy())) {
+			dense, denseInfo = constructOrdered(m, false, true, r.quiet())
+		}
 	}
 	if !ffInfo.cut() && ff.key().less(st.key()) {
 		st = ff
 	}
+	if dense != nil && !denseInfo.cut() && dense.key().less(st.key()) {
+		st = dense
+	}
 	return st, ""
+}
+
+// capacityBound reports whether st leaves over, for want of capacity, at
+// least one interview in twenty (interviews that would fit an empty
+// schedule): the month cannot hold what it could, and holding the most is a
+// packing problem. Construction then also tries priority density, and the
+// search packs (repair takes equal priorities shortest first, and an
+// ejection that removed a longer interview offers its room to others left
+// over). A month that holds nearly all it can is solved as before.
+func capacityBound(m *model, st *state) bool {
+	n := 0
+	for i := range m.ivs {
+		if !st.asg[i].ok && !st.fixed[i] && m.fitsAlone(i) {
+			n++
+		}
+	}
+	return n > 0 && n >= len(m.ivs)/20
 }
 
 // FirstFit schedules the interviews greedily in priority order, each at its
@@ -210,6 +242,14 @@ func (c constructInfo) note() string {
 // baseline is abandoned (reported as cut) when it would run into the
 // reserve.
 func constructIn(m *model, firstFit bool, r *run) (*state, constructInfo) {
+	return constructOrdered(m, firstFit, false, r)
+}
+
+// constructOrdered is constructIn; with dense, best insertion takes the
+// interviews of equal priority shortest first (priority per resource
+// minute: when not everything fits, two short interviews hold more than
+// one long one), then by scarcity.
+func constructOrdered(m *model, firstFit, dense bool, r *run) (*state, constructInfo) {
 	m.readyAll()
 	st := newState(m)
 	for i, mi := range m.ivs {
@@ -226,12 +266,18 @@ func constructIn(m *model, firstFit bool, r *run) (*state, constructInfo) {
 	}
 	if firstFit {
 		sort.SliceStable(order, func(a, b int) bool { return m.ivs[order[a]].prio > m.ivs[order[b]].prio })
+		fails := newFailMemo()
 		for k, i := range order {
 			if k&15 == 0 && r.over() {
 				return st, constructInfo{untried: len(order) - k}
 			}
+			if fails.failed(m.ivs[i]) {
+				continue
+			}
 			if o, ok := st.firstFit(i); ok {
 				st.assign(i, o)
+			} else {
+				fails.fail(m.ivs[i])
 			}
 		}
 		return st, constructInfo{}
@@ -244,6 +290,15 @@ func constructIn(m *model, firstFit bool, r *run) (*state, constructInfo) {
 	st.keepInPlace(order)
 	r.placed(st)
 	m.scarcityOrder(order)
+	if dense {
+		sort.SliceStable(order, func(a, b int) bool {
+			x, y := m.ivs[order[a]], m.ivs[order[b]]
+			if x.prio != y.prio {
+				return x.prio > y.prio
+			}
+			return x.durMin < y.durMin
+		})
+	}
 	return st, st.insertAll(order, r)
 }
 
@@ -278,6 +333,7 @@ func (st *state) insertAll(order []int, r *run) constructInfo {
 	var info constructInfo
 	started := r.now0()
 	hurry := false
+	fails := newFailMemo()
 	for k, i := range order {
 		if k&15 == 0 && r != nil {
 			r.placed(st)
@@ -296,6 +352,9 @@ func (st *state) insertAll(order []int, r *run) constructInfo {
 		if st.asg[i].ok {
 			continue
 		}
+		if fails.failed(st.m.ivs[i]) {
+			continue
+		}
 		var o option
 		var ok bool
 		if hurry {
@@ -306,6 +365,8 @@ func (st *state) insertAll(order []int, r *run) constructInfo {
 		}
 		if ok {
 			st.assign(i, o)
+		} else {
+			fails.fail(st.m.ivs[i])
 		}
 	}
 	r.placed(st)
@@ -331,12 +392,13 @@ func improve(ctx context.Context, st *state, opt Options, workers int, r *run) (
 	shared.key, shared.score, shared.nAsg = st.key(), st.score(), st.nAsg
 	shared.mu.Unlock()
 	results := make([]*state, workers)
+	packing := capacityBound(st.m, st)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			l := &lns{st: st.clone(), rng: rand.New(rand.NewPCG(uint64(opt.Seed), uint64(w)*0x9e3779b97f4a7c15+1)), shared: shared, worker: w, over: r.over}
+			l := &lns{st: st.clone(), rng: rand.New(rand.NewPCG(uint64(opt.Seed), uint64(w)*0x9e3779b97f4a7c15+1)), shared: shared, worker: w, over: r.over, packing: packing}
 			results[w] = l.run(ctx, opt.Iterations, time.Time{}, r.now)
 		}(w)
 	}
@@ -363,6 +425,8 @@ type lns struct {
 	shared *bestSoFar
 	worker int
 	over   func() bool // time is up (nil: the deadline given to run)
+	// packing: the month cannot hold what it could (capacityBound)
+	packing bool
 
 	best    []option
 	bestKey key
@@ -459,9 +523,13 @@ func (l *lns) run(ctx context.Context, maxIter int64, deadline time.Time, now fu
 		if len(broken) > 0 && l.rng.IntN(8) == 0 {
 			l.keep(broken[l.rng.IntN(len(broken))])
 		} else if len(unassigned) > 0 && l.rng.IntN(2) == 0 {
-			l.eject(unassigned[l.rng.IntN(len(unassigned))], hopeless)
+			l.eject(unassigned[l.rng.IntN(len(unassigned))], hopeless, unassigned)
 		} else {
-			l.destroy(movable, hopeless)
+			if l.packing && len(unassigned) > 0 && l.rng.IntN(4) == 0 {
+				l.destroyOfficeDay(unassigned, hopeless)
+			} else {
+				l.destroy(movable, hopeless)
+			}
 		}
 		l.repair(hopeless)
 		nk := st.key()
@@ -519,8 +587,11 @@ func (l *lns) publish() {
 
 // eject tries to place unassigned interview u at a random option that its
 // static resources allow, removing the interviews in the way; repair then
-// re-inserts them elsewhere if it can.
-func (l *lns) eject(u int, hopeless []bool) {
+// re-inserts them elsewhere if it can. When a longer interview made way, a
+// few others left over (unassigned) at that office, no longer than it, get
+// their chance too: one long interview out for two short ones of equal
+// priority in is a gain when not everything fits.
+func (l *lns) eject(u int, hopeless []bool, unassigned []int) {
 	st := l.st
 	m := st.m
 	mi := m.ready(m.ivs[u])
@@ -614,6 +685,29 @@ func (l *lns) eject(u int, hopeless []bool) {
 	if st.feasible(u, o) {
 		st.assign(u, o)
 	}
+	l.fillAfterEject(u, loc, hopeless, unassigned)
+}
+
+// fillAfterEject adds to the touched interviews up to two unassigned ones at
+// location loc no longer than the longest interview eject removed, when
+// that one was longer than u.
+func (l *lns) fillAfterEject(u, loc int, hopeless []bool, unassigned []int) {
+	m := l.st.m
+	longest := 0
+	for _, j := range l.removed {
+		longest = max(longest, m.ivs[j].durMin)
+	}
+	if !l.packing || longest <= m.ivs[u].durMin || len(unassigned) == 0 {
+		return
+	}
+	for tries, added := 0, 0; tries < 16 && added < 2; tries++ {
+		j := unassigned[l.rng.IntN(len(unassigned))]
+		if j == u || l.st.asg[j].ok || hopeless[j] || m.ivs[j].durMin > longest || !containsInt(m.ivs[j].locs, loc) || containsInt(l.touched, j) {
+			continue
+		}
+		l.touched = append(l.touched, j)
+		added++
+	}
 }
 
 func sharesParty(a, b *mInterview) bool {
@@ -701,6 +795,54 @@ func (l *lns) destroy(movable []int, hopeless []bool) {
 	}
 }
 
+// destroyOfficeDay is the packing neighbourhood around a resource-day that
+// binds: for an interview left over, one day of its window and one of its
+// offices, it removes a few of the interviews held there that day, longest
+// (then least important) first, and offers the room to it and to up to four
+// others left over that could be held there that day and are no longer
+// than the longest removed; repair packs them.
+func (l *lns) destroyOfficeDay(unassigned []int, hopeless []bool) {
+	st := l.st
+	m := st.m
+	l.removed, l.old, l.touched = l.removed[:0], l.old[:0], l.touched[:0]
+	u := unassigned[l.rng.IntN(len(unassigned))]
+	mi := m.ready(m.ivs[u])
+	l.touched = append(l.touched, u)
+	if st.asg[u].ok || mi.lastHard < mi.first {
+		return
+	}
+	d := mi.first + l.rng.IntN(mi.lastHard-mi.first+1)
+	loc := mi.locs[l.rng.IntN(len(mi.locs))]
+	l.buf = st.assignedOn(d, d, l.marks(), l.buf)
+	cands := l.buf[:0]
+	for _, j := range l.buf {
+		if a := st.asg[j]; a.ok && !st.fixed[j] && int(a.day) == d && int(a.loc) == loc {
+			cands = append(cands, j)
+		}
+	}
+	sort.SliceStable(cands, func(a, b int) bool {
+		x, y := m.ivs[cands[a]], m.ivs[cands[b]]
+		if x.durMin != y.durMin {
+			return x.durMin > y.durMin
+		}
+		return x.prio < y.prio
+	})
+	longest := mi.durMin
+	for _, j := range cands[:min(len(cands), 1+l.rng.IntN(4))] {
+		longest = max(longest, m.ivs[j].durMin)
+		l.remove(j)
+	}
+	for tries, added := 0, 0; tries < 24 && added < 4; tries++ {
+		j := unassigned[l.rng.IntN(len(unassigned))]
+		o := m.ivs[j]
+		if j == u || st.asg[j].ok || hopeless[j] || o.durMin > longest || o.first > d || o.lastHard < d || !containsInt(o.locs, loc) || containsInt(l.touched, j) {
+			continue
+		}
+		l.touched = append(l.touched, j)
+		added++
+	}
+}
+
 // relatedCands returns, in increasing order, interviews among which all
 // those related to the seed (of kind, held at so) are: the day's, the
 // language's, the interpreter's, or the office's days; movable itself when
@@ -740,14 +882,22 @@ func (l *lns) remove(j int) {
 	l.st.unassign(j)
 }
 
-// repair re-inserts the touched interviews by best insertion, in priority
-// order with random ties.
+// repair re-inserts the touched interviews by best insertion, in random
+// order or (every other time) in order of priority, and when packing, of
+// equal priority shortest first: when not everything fits, two short
+// interviews hold more than one long one.
 func (l *lns) repair(hopeless []bool) {
 	st := l.st
 	m := st.m
 	l.rng.Shuffle(len(l.touched), func(a, b int) { l.touched[a], l.touched[b] = l.touched[b], l.touched[a] })
 	if l.rng.IntN(2) == 0 {
-		sort.SliceStable(l.touched, func(a, b int) bool { return m.ivs[l.touched[a]].prio > m.ivs[l.touched[b]].prio })
+		sort.SliceStable(l.touched, func(a, b int) bool {
+			x, y := m.ivs[l.touched[a]], m.ivs[l.touched[b]]
+			if x.prio != y.prio || !l.packing {
+				return x.prio > y.prio
+			}
+			return x.durMin < y.durMin
+		})
 	}
 	for _, i := range l.touched {
 		if st.asg[i].ok || hopeless[i] {

@@ -35,15 +35,24 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// childSolve generates SIZE and solves it for LIMIT ("SIZE,LIMIT").
+// childSolve generates SIZE (at LOAD, when given) and solves it for LIMIT
+// ("SIZE,LIMIT[,LOAD]"); with LOAD it also computes the bound for LIMIT.
 func childSolve(spec string) int {
-	size, limit, _ := strings.Cut(spec, ",")
+	parts := strings.Split(spec, ",")
+	size, limit := parts[0], parts[1]
+	load := 0.0
+	if len(parts) > 2 {
+		load, _ = strconv.ParseFloat(parts[2], 64)
+	}
 	d, err := time.ParseDuration(limit)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	in, err := generator.Generate(size, 1)
+	in, err := generator.GenerateLoad(size, 1, load)
+	if err == nil && load > 0 {
+		_, err = solver.ComputeBound(context.Background(), in, solver.BoundOptions{TimeLimit: d})
+	}
 	if err == nil {
 		_, err = solver.Solve(context.Background(), in, solver.Options{TimeLimit: d, Seed: 1})
 	}

@@ -659,8 +659,18 @@ func (v *validator) name(p, name string) {
 // override or isolate controls (U+202A–U+202E, U+2066–U+2069) that make a
 // name or reason read reversed on a page. Names, reasons and other free text
 // people write are checked with it.
-func DisplayText(s string) bool {
+func DisplayText(s string) bool { return plainText(s, false) }
+
+// ReasonText is DisplayText for free text of several lines (a reason, a
+// note): line breaks and tabs are allowed, other controls and the
+// bidirectional overrides are not.
+func ReasonText(s string) bool { return plainText(s, true) }
+
+func plainText(s string, lines bool) bool {
 	return !strings.ContainsFunc(s, func(r rune) bool {
+		if lines && (r == '\n' || r == '\r' || r == '\t') {
+			return false
+		}
 		return r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 	})
 }

@@ -743,3 +743,17 @@ func TestDisplayText(t *testing.T) {
 		require.Equal(t, want, solver.DisplayText(s), "%q", s)
 	}
 }
+
+func TestReasonText(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"Asiakas on sairaana.\nUusi aika ensi viikolla.": true,
+		"tab\there":            true,
+		"evil \u202eexe.pdf":   false,
+		"\u2066isolated\u2069": false,
+		"bell\a":               false,
+		"\u0085next line":      false,
+	} {
+		require.Equal(t, want, solver.ReasonText(s), "%q", s)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -33,7 +34,12 @@ var idpUsers = map[string][]string{
 	"mikko": {"migri-clerks", "migri-managers"},
 	"olli":  {"staff", "visitors"}, // in no mapped group
 	"ulla":  {"migri-admins"},      // given by the userinfo endpoint only
+	"dora":  {"migri-clerks"},      // given only when the groups scope is asked for (as Dex does)
 }
+
+// groupsScopeOnly are the users whose groups the provider sends only for
+// the groups scope, in the ID token and nowhere else (as Dex does).
+var groupsScopeOnly = map[string]bool{"dora": true}
 
 // userinfoOnly are the users whose groups the provider leaves out of the ID
 // token (as some providers do): the service asks its userinfo endpoint.
@@ -66,17 +72,38 @@ func (s *idpStorage) SetUserinfoFromRequest(ctx context.Context, ui *zoidc.UserI
 	if err := s.Storage.SetUserinfoFromRequest(ctx, ui, token, append(scopes, zoidc.ScopeProfile)); err != nil {
 		return err
 	}
-	if u := s.users[token.GetSubject()]; u != nil && !userinfoOnly[u.Username] {
+	u := s.users[token.GetSubject()]
+	switch {
+	case u == nil || userinfoOnly[u.Username]:
+	case groupsScopeOnly[u.Username] && !slices.Contains(scopes, "groups"):
+	default:
 		ui.AppendClaims("groups", idpUsers[u.Username])
 	}
 	return nil
+}
+
+// GetClientByClientID gives the service's client with the groups scope
+// allowed, as a provider that knows that scope (Dex) does.
+func (s *idpStorage) GetClientByClientID(ctx context.Context, id string) (op.Client, error) {
+	c, err := s.Storage.GetClientByClientID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return groupsClient{c}, nil
+}
+
+// groupsClient is a client that may ask for the groups scope.
+type groupsClient struct{ op.Client }
+
+func (c groupsClient) IsScopeAllowed(scope string) bool {
+	return scope == "groups" || c.Client.IsScopeAllowed(scope)
 }
 
 func (s *idpStorage) SetUserinfoFromToken(ctx context.Context, ui *zoidc.UserInfo, tokenID, subject, origin string) error {
 	if err := s.Storage.SetUserinfoFromToken(ctx, ui, tokenID, subject, origin); err != nil {
 		return err
 	}
-	if u := s.users[ui.Subject]; u != nil {
+	if u := s.users[ui.Subject]; u != nil && !groupsScopeOnly[u.Username] {
 		ui.AppendClaims("groups", idpUsers[u.Username])
 	}
 	return nil

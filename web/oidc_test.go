@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/asylum-scheduling/interviews/web/staff"
 )
 
 func TestOIDCSignIn(t *testing.T) {
@@ -232,4 +234,33 @@ func TestBrowserOIDC(t *testing.T) {
 	require.Equal(t, 0, res.TokenForm, "token sign-in is off with a provider")
 	require.Equal(t, "Anna Example · clerk", res.Who)
 	require.Equal(t, "/signin", res.AfterSignout)
+}
+
+// Providers that send groups only for a scope of their own (Dex: groups)
+// refuse every staff user under the default scopes; OIDC_SCOPES asks for it.
+func TestOIDCScopes(t *testing.T) {
+	t.Parallel()
+	e := newOIDCEnv(t, false)
+	b := e.browser(t)
+	p := e.signInAt(b, "dora", "/queue")
+	require.Equal(t, http.StatusForbidden, p.status, "no groups without the groups scope: %s", p.body)
+
+	e.cfg.OIDC.Scopes = staff.ParseScopes("profile email groups")
+	e.restart()
+	b = e.browser(t)
+	p = b.get("/auth/login?next=%2Fqueue")
+	require.Equal(t, http.StatusSeeOther, p.status)
+	au, err := url.Parse(p.header.Get("Location"))
+	require.NoError(t, err)
+	require.Equal(t, "openid profile email groups", au.Query().Get("scope"))
+	p = e.finishAt(b, p.header.Get("Location"), "dora")
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	require.Equal(t, 200, b.get("/queue").status, "dora is a clerk with the groups scope")
+}
+
+func TestParseScopes(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, staff.DefaultScopes, staff.ParseScopes(""))
+	require.Equal(t, []string{"openid", "groups"}, staff.ParseScopes("groups"))
+	require.Equal(t, []string{"openid", "profile", "email", "groups"}, staff.ParseScopes("openid,profile email groups groups"))
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/web/portal"
+	"github.com/asylum-scheduling/interviews/web/session"
 )
 
 var pageLinkRE = regexp.MustCompile(`/portal/signin/([A-Za-z0-9_-]+)`)
@@ -158,4 +159,23 @@ func waitFor(t testing.TB, what string, timeout time.Duration, cond func() bool)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// A portal form larger than session.MaxForm is answered 413, not "form
+// expired", and changes nothing.
+func TestPortalFormTooLarge(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	addr := demoInstance(t).Interpreters[0].Email
+	require.NotEmpty(t, addr)
+	br := portalBrowser(t, e, addr)
+	br.get("/portal/absences")
+	for _, size := range []int{session.MaxForm, 10 << 20} {
+		p := br.post("/portal/absences", url.Values{"start": {"2031-03-03T08:00"}, "end": {"2031-03-03T12:00"},
+			"note": {strings.Repeat("x", size)}})
+		require.Equal(t, http.StatusRequestEntityTooLarge, p.status, "%d bytes", size)
+	}
+	p := br.get("/portal/absences")
+	require.Equal(t, 200, p.status)
+	require.NotContains(t, p.body, "2031", "no absence was added")
 }

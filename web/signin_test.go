@@ -143,3 +143,49 @@ func TestSignInThrottled(t *testing.T) {
 		require.False(t, c.Name == "__Host-ivsession" && c.Value != "", "a throttled attempt signs nobody in")
 	}
 }
+
+// One sign-in budget serves every route: a client that spent it asking the
+// portal for links cannot go on guessing staff tokens.
+func TestSignInBudgetSharedWithPortal(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.browser(t)
+	for i := range 10 {
+		b.get("/portal/signin")
+		p := b.post("/portal/signin", url.Values{"email": {fmt.Sprintf("nobody%d@example.org", i)}})
+		require.Equal(t, http.StatusOK, p.status, "link %d: %s", i, p.body)
+	}
+	b.get("/signin")
+	p := b.post("/signin", url.Values{"token": {e.clerk}})
+	require.Equal(t, http.StatusTooManyRequests, p.status, "the staff sign-in shares the portal's budget")
+}
+
+// No redirect after signing in or choosing a language leaves the site,
+// however the target is dressed (a browser drops tabs and line breaks and
+// reads a backslash as a slash).
+func TestRedirectsStayOnTheSite(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.browser(t)
+	b.signIn(e.clerk)
+	base, err := url.Parse("https://interviews.example/")
+	require.NoError(t, err)
+	for _, next := range []string{"/\t/evil.example/x", "/\r\n/evil.example", "\t//evil.example", "/\\evil.example",
+		"//evil.example", "https://evil.example/", "/%2F%2Fevil.example", "/\x00/evil.example"} {
+		for _, path := range []string{"/signin?next=", "/lang/fi?next=", "/portal/lang/fi?next="} {
+			p := b.get(path + url.QueryEscape(next))
+			require.Equal(t, http.StatusSeeOther, p.status, "%s%q", path, next)
+			loc := p.header.Get("Location")
+			// What a browser makes of it: control characters dropped first.
+			cleaned := strings.Map(func(r rune) rune {
+				if r < ' ' {
+					return -1
+				}
+				return r
+			}, strings.ReplaceAll(loc, "\\", "/"))
+			u, err := base.Parse(cleaned)
+			require.NoError(t, err, "%s%q → %q", path, next, loc)
+			require.Equal(t, "interviews.example", u.Host, "%s%q → %q", path, next, loc)
+		}
+	}
+}

@@ -19,8 +19,10 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/asylum-scheduling/interviews/internal/clientaddr"
 	"github.com/asylum-scheduling/interviews/internal/httprec"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
+	"github.com/asylum-scheduling/interviews/internal/ratelimit"
 	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/web/page"
 	"github.com/asylum-scheduling/interviews/web/portal"
@@ -64,15 +66,26 @@ type Config struct {
 	// TokenSignin keeps sign-in with an API token on beside OIDC
 	// (WEB_TOKEN_SIGNIN=on). Without OIDC token sign-in is always on.
 	TokenSignin bool
+	// SigninGate is the sign-in budget the staff's sign-in shares with the
+	// portal's links; nil: the Portal's (or, without one, a gate of its own).
+	SigninGate *ratelimit.Gate
+	// Proxies are the trusted proxies (TRUSTED_PROXIES); zero: none.
+	Proxies clientaddr.Proxies
+	// Access records the staff's reads of personal data; nil: not
+	// recorded.
+	Access *scheduler.AccessLog
 }
 
 // Handler serves the pages (and passes the API's paths to the API).
 type Handler struct {
-	cfg    Config
-	log    *slog.Logger
-	staff  *staff.Handler
-	portal *portal.Handler // nil: no portal
-	router chi.Router
+	// No store here: the staff pages get it read-only (staff.Store) and
+	// their sessions' part through web/session; the portal, its service.
+	api            http.Handler
+	requestTimeout time.Duration
+	log            *slog.Logger
+	staff          *staff.Handler
+	portal         *portal.Handler // nil: no portal
+	router         chi.Router
 }
 
 // New returns the pages' handler.
@@ -86,13 +99,16 @@ func New(cfg Config) *Handler {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 30 * time.Second
 	}
-	h := &Handler{cfg: cfg, log: cfg.Log}
+	if cfg.SigninGate == nil && cfg.Portal != nil {
+		cfg.SigninGate = cfg.Portal.SigninGate()
+	}
+	h := &Handler{api: cfg.API, requestTimeout: cfg.RequestTimeout, log: cfg.Log}
 	h.staff = staff.New(staff.Config{Store: cfg.DB, Sessions: cfg.DB, Booking: cfg.Booking, Plans: cfg.Plans, Log: cfg.Log, Now: cfg.Now,
 		FeedBaseURL: cfg.FeedBaseURL, SessionTTL: cfg.SessionTTL, SessionMax: cfg.SessionMax, OIDC: cfg.OIDC,
-		TokenSignin: cfg.TokenSignin})
+		TokenSignin: cfg.TokenSignin, SigninGate: cfg.SigninGate, Proxies: cfg.Proxies, Access: cfg.Access})
 	if cfg.Portal != nil {
 		h.portal = portal.New(portal.Config{Service: cfg.Portal, Log: cfg.Log, Now: cfg.Now, FeedBaseURL: cfg.FeedBaseURL,
-			SigninAllowed: h.staff.SigninAllowed})
+			Proxies: cfg.Proxies})
 	}
 	h.router = h.routes()
 	return h
@@ -111,10 +127,18 @@ func headAsGet(next http.Handler) http.Handler {
 	})
 }
 
+// pagesSource tells the services that a request came by the pages (their
+// metrics count by route).
+func pagesSource(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(scheduler.WithSource(r.Context(), scheduler.SourceWeb)))
+	})
+}
+
 func (h *Handler) routes() chi.Router {
 	r := chi.NewRouter()
 	// HEAD is answered wherever GET is (link checkers): the GET page, no body.
-	r.Use(h.observe, securityHeaders, h.deadline, headAsGet)
+	r.Use(h.observe, securityHeaders, h.deadline, headAsGet, pagesSource)
 	static, _ := fs.Sub(staticFS, "static")
 	r.Handle("/static/*", http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static)))))
 	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
@@ -139,11 +163,11 @@ func apiPath(p string) bool {
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if apiPath(r.URL.Path) {
-		if h.cfg.API == nil {
+		if h.api == nil {
 			http.NotFound(w, r)
 			return
 		}
-		h.cfg.API.ServeHTTP(w, r)
+		h.api.ServeHTTP(w, r)
 		return
 	}
 	h.router.ServeHTTP(w, decodedPath(r))
@@ -168,7 +192,7 @@ func decodedPath(r *http.Request) *http.Request {
 // gets a readable 503 in time, not a page that never comes.
 func (h *Handler) deadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), h.cfg.RequestTimeout)
+		ctx, cancel := context.WithTimeout(r.Context(), h.requestTimeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -40,27 +41,52 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 	m := metrics.New()
 	booking := scheduler.New(db, key, log, time.Now, scheduler.WithObserver(m))
 	planner := scheduler.NewPlanner(db, booking, log, time.Now)
+	if !c.solveInProcess {
+		// Solver work yields to people: plans and scenarios solve in a
+		// child process (this executable) at the lowest CPU priority.
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, err
+		}
+		cs := &scheduler.ChildSolver{Path: exe}
+		planner.Solve, planner.RunScenario, planner.ProcsPerRun = cs.Solve, cs.Scenario, -1
+	}
 	mailer, signin, err := newMail(ctx, db, c, m, log)
 	if err != nil {
 		return nil, err
 	}
 	portal := scheduler.NewPortal(ctx, db, booking, log, time.Now, c.publicURL, signin)
+	// One sign-in budget for every sign-in route: staff and portal, pages and API.
+	gate := scheduler.NewSigninGate()
+	portal.UseSigninGate(gate)
 	jobs, err := newJobs(db, planner, portal, c, m, log)
 	if err != nil {
 		return nil, err
 	}
+	access := scheduler.NewAccessLog(db, log, time.Now)
 	apiHandler := api.New(api.Deps{Store: db, Records: scheduler.NewRecords(db), Booking: booking, Planner: planner, Jobs: jobs,
 		Feeds: api.NewFeedService(api.FeedOptions{}), Portal: portal, Metrics: m, MetricsElsewhere: c.metricsAddr != "",
-		Log: log, RequestTimeout: c.requestLimit, Proxies: c.proxies})
+		Log: log, RequestTimeout: c.requestLimit, Proxies: c.proxies, Access: access})
 	pages := web.New(web.Config{DB: db, Booking: booking, Plans: planner, Portal: portal, API: apiHandler, Log: log,
-		RequestTimeout: c.requestLimit, OIDC: c.oidc.config(c.publicURL), TokenSignin: c.oidc.tokenSignin == "on"})
+		RequestTimeout: c.requestLimit, OIDC: c.oidc.config(c.publicURL), TokenSignin: c.oidc.tokenSignin == "on",
+		SigninGate: gate, Proxies: c.proxies, Access: access})
 	if c.oidc.issuer != "" {
 		log.Info("web: staff sign in with OpenID", "issuer", c.oidc.issuer, "client_id", c.oidc.clientID,
 			"token_signin", c.oidc.tokenSignin == "on")
 	}
-	stop, err := startBackground(ctx, db, planner, jobs, mailer, c, log)
+	stopBG, err := startBackground(ctx, db, planner, jobs, mailer, c, log)
 	if err != nil {
 		return nil, err
+	}
+	// The access log's writer stops last (stop runs after the HTTP server
+	// has shut down): the reads of the last requests are written too.
+	actx, stopAccess := context.WithCancel(context.Background())
+	accessDone := make(chan struct{})
+	go func() { defer close(accessDone); access.Run(actx) }()
+	stop := func() {
+		stopBG()
+		stopAccess()
+		<-accessDone
 	}
 	return &server{handler: pages, metrics: apiHandler.MetricsHandler(), stop: stop}, nil
 }
@@ -94,6 +120,7 @@ func newMail(ctx context.Context, db *postgres.DB, c bgConfig, obs scheduler.Obs
 type oidcSettings struct {
 	issuer, clientID, clientSecret string
 	roleClaim, roleMapText         string
+	scopes                         string // OIDC_SCOPES
 	roleMap                        map[string]resources.Role
 	tokenSignin                    string // WEB_TOKEN_SIGNIN: on or off ("": on without a provider)
 }
@@ -104,6 +131,7 @@ func (o *oidcSettings) flags(fs *flag.FlagSet, getenv func(string) string) {
 	o.clientSecret = getenv("OIDC_CLIENT_SECRET")
 	fs.StringVar(&o.roleClaim, "oidc-role-claim", envOr(getenv, "OIDC_ROLE_CLAIM", "groups"), "claim of the ID token with the user's groups or roles (default $OIDC_ROLE_CLAIM or groups)")
 	fs.StringVar(&o.roleMapText, "oidc-role-map", getenv("OIDC_ROLE_MAP"), "values of the role claim and the roles they give, e.g. migri-clerks=clerk,migri-managers=manager,migri-admins=admin (default $OIDC_ROLE_MAP)")
+	fs.StringVar(&o.scopes, "oidc-scopes", envOr(getenv, "OIDC_SCOPES", strings.Join(staff.DefaultScopes, " ")), "scopes asked for at sign-in, separated by spaces (default $OIDC_SCOPES or \"openid profile email\"; Dex sends groups only with \"groups\")")
 	fs.StringVar(&o.tokenSignin, "web-token-signin", getenv("WEB_TOKEN_SIGNIN"), "on: the pages also take API tokens when an OpenID provider is configured (default $WEB_TOKEN_SIGNIN; off with a provider)")
 }
 
@@ -143,5 +171,6 @@ func (o *oidcSettings) config(publicURL string) *web.OIDCConfig {
 		return nil
 	}
 	return &web.OIDCConfig{Issuer: o.issuer, ClientID: o.clientID, ClientSecret: o.clientSecret,
-		RedirectURL: strings.TrimSuffix(publicURL, "/") + "/auth/callback", RoleClaim: o.roleClaim, RoleMap: o.roleMap}
+		RedirectURL: strings.TrimSuffix(publicURL, "/") + "/auth/callback", RoleClaim: o.roleClaim, RoleMap: o.roleMap,
+		Scopes: staff.ParseScopes(o.scopes)}
 }

@@ -157,10 +157,13 @@ func queueConfirmedMail(ctx context.Context, tx pgx.Tx, interpreter string, book
 // so that a worker that dies leaves at most that one in 'sending'. Only
 // 'pending' rows are claimed: a 'sending' one is another worker's, in
 // flight; and rows that another worker is claiming are skipped, not waited
-// for. A reminder whose booking is no longer active, or no longer its
+// for. sent, when not 0, is the mail the server has just accepted: the same
+// statement records it sent (MailSent), to save a round trip per mail. A
+// reminder whose booking is no longer active, or no longer its
 // interpreter's, is not claimed (QueueReminders drops it).
-func (db *DB) ClaimMail(ctx context.Context, now time.Time) (*resources.Mail, error) {
-	rows, _ := db.pool.Query(ctx, `with due as (
+func (db *DB) ClaimMail(ctx context.Context, now time.Time, sent int64) (*resources.Mail, error) {
+	rows, _ := db.pool.Query(ctx, `with done as (`+mailSentSQL+`),
+		due as (
 			select m.id from mail_outbox m where m.state = 'pending' and m.next_attempt_at <= $1
 				and (m.kind not like 'reminder\_%' or exists (select from bookings rb where rb.id = m.booking_id
 					and rb.status = 'active' and (m.recipient_kind <> 'interpreter' or rb.interpreter_id = m.recipient_id)))
@@ -177,7 +180,7 @@ func (db *DB) ClaimMail(ctx context.Context, now time.Time) (*resources.Mail, er
 		from c left join rooms r on r.id = c.payload->>'room' left join locations l on l.id = r.location_id
 			left join bookings b on b.id = c.booking_id left join interviews i on i.id = b.interview_id
 			left join interpreters t on c.recipient_kind = 'interpreter' and t.id = c.recipient_id
-			left join parties p on c.recipient_kind = 'party' and p.id = c.recipient_id`, now)
+			left join parties p on c.recipient_kind = 'party' and p.id = c.recipient_id`, now, sent)
 	ms, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.Mail, error) {
 		var m resources.Mail
 		var created time.Time
@@ -204,11 +207,13 @@ func (db *DB) ClaimMail(ctx context.Context, now time.Time) (*resources.Mail, er
 	return &ms[0], nil
 }
 
+// mailSentSQL records mail $2 sent at $1.
+const mailSentSQL = `update mail_outbox set state = 'sent', sent_at = $1, last_error = null where id = $2 and state = 'sending'`
+
 // MailSent records that the SMTP server accepted a claimed mail; the
-// worker calls it as soon as the server has said so.
+// worker calls it (or ClaimMail) as soon as the server has said so.
 func (db *DB) MailSent(ctx context.Context, id int64, now time.Time) error {
-	_, err := db.pool.Exec(ctx, `update mail_outbox set state = 'sent', sent_at = $2, last_error = null
-		where id = $1 and state = 'sending'`, id, now)
+	_, err := db.pool.Exec(ctx, mailSentSQL, now, id)
 	return Translate(err)
 }
 

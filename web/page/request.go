@@ -2,12 +2,14 @@ package page
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"golang.org/x/text/language"
 
+	"github.com/asylum-scheduling/interviews/internal/clientaddr"
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/web/session"
@@ -51,11 +53,12 @@ func RouteOf(r *http.Request) string {
 }
 
 // FeedURL is the subscription link of a calendar feed token: under base,
-// or (base "") under the request's own scheme and host.
-func FeedURL(r *http.Request, base, token string) string {
+// or (base "") under the request's own scheme (as the trusted proxies tell
+// it) and host.
+func FeedURL(r *http.Request, proxies clientaddr.Proxies, base, token string) string {
 	if base == "" {
 		scheme := "http"
-		if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+		if proxies.HTTPS(r) {
 			scheme = "https"
 		}
 		base = scheme + "://" + r.Host
@@ -67,4 +70,33 @@ func FeedURL(r *http.Request, base, token string) string {
 // ms milliseconds ("app;dur=12.3").
 func ServerTiming(ms float64) string {
 	return "app;dur=" + strconv.FormatFloat(ms, 'f', 1, 64)
+}
+
+// LocalPath returns next as a path of this site to redirect to, or false
+// when it is not one. Browsers drop tabs and line breaks from a URL and
+// read a backslash as a slash, so "/\t/evil.example" or "/\\evil.example"
+// would leave the site: control characters are removed first, and what is
+// left must parse as a path with no scheme or host that starts with one
+// slash. The result is the parsed URL written out again (path, query and
+// fragment), never the raw input.
+func LocalPath(next string) (string, bool) {
+	next = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, next)
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+		return "", false
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return "", false
+	}
+	out := u.String()
+	if !strings.HasPrefix(out, "/") || strings.HasPrefix(out, "//") {
+		return "", false
+	}
+	return out, true
 }

@@ -116,7 +116,7 @@ func (h *Handler) feed(w http.ResponseWriter, r *http.Request, v *view) (string,
 	if err != nil {
 		return "", err
 	}
-	d.FeedURL = page.FeedURL(r, h.feedBase, token)
+	d.FeedURL = page.FeedURL(r, h.proxies, h.feedBase, token)
 	v.Title, v.Nav, v.Done, v.Data = tr(v.L, "av.title"), "availability", "done.feed", d
 	return "absences", nil
 }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/asylum-scheduling/interviews/internal/clientaddr"
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/resources"
@@ -44,19 +45,19 @@ type Config struct {
 	// FeedBaseURL is the public base URL of calendar subscription links
 	// (default: from the request).
 	FeedBaseURL string
-	// SigninAllowed takes one sign-in attempt from the client's budget
-	// (shared with the staff's sign-in); nil: always allowed.
-	SigninAllowed func(r *http.Request) bool
+	// Proxies are the trusted proxies whose X-Forwarded-* headers tell the
+	// client's address and scheme (TRUSTED_PROXIES); zero: none.
+	Proxies clientaddr.Proxies
 }
 
 // Handler serves /portal/... (see Mount).
 type Handler struct {
-	svc           *scheduler.Portal
-	log           *slog.Logger
-	now           func() time.Time
-	feedBase      string
-	signinAllowed func(r *http.Request) bool
-	pages         map[string]*template.Template
+	svc      *scheduler.Portal
+	log      *slog.Logger
+	now      func() time.Time
+	feedBase string
+	proxies  clientaddr.Proxies
+	pages    map[string]*template.Template
 }
 
 // New returns the portal's pages.
@@ -70,16 +71,13 @@ func New(cfg Config) *Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.SigninAllowed == nil {
-		cfg.SigninAllowed = func(*http.Request) bool { return true }
-	}
 	funcs := template.FuncMap{"deref": func(s *string) string {
 		if s == nil {
 			return ""
 		}
 		return *s
 	}}
-	return &Handler{svc: cfg.Service, log: cfg.Log, now: cfg.Now, feedBase: cfg.FeedBaseURL, signinAllowed: cfg.SigninAllowed,
+	return &Handler{svc: cfg.Service, log: cfg.Log, now: cfg.Now, feedBase: cfg.FeedBaseURL, proxies: cfg.Proxies,
 		pages: page.Load(templateFS, "templates", funcs)}
 }
 
@@ -159,7 +157,7 @@ func (v *view) Langs() []string { return i18n.Locales }
 // Mount mounts the portal's pages under /portal.
 func (h *Handler) Mount(r chi.Router) {
 	r.Route("/portal", func(r chi.Router) {
-		r.Use(session.SameOrigin(h.refuse), h.loadSession)
+		r.Use(session.SameOrigin(h.refuse), session.LimitForm(session.MaxForm, h.tooLarge), h.loadSession)
 		r.Get("/", h.handle(h.home))
 		r.Post("/signin", h.handle(h.askLink))
 		r.Get("/signin/{secret}", h.handle(h.linkPage))
@@ -310,6 +308,11 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 // refuse answers a cross-origin post (see session.SameOrigin).
 func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, _ error) {
 	h.fail(w, r, errs.E(errs.Forbidden, "%s", tr(page.Locale(r, ""), "origin")))
+}
+
+// tooLarge answers a form over session.MaxForm.
+func (h *Handler) tooLarge(w http.ResponseWriter, r *http.Request) {
+	h.fail(w, r, errs.E(errs.TooLarge, "%s", tr(page.Locale(r, ""), "toolarge")))
 }
 
 // done redirects after a successful post, naming the confirmation.

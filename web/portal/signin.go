@@ -1,7 +1,6 @@
 package portal
 
 import (
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/web/page"
 	"github.com/asylum-scheduling/interviews/web/session"
 )
 
@@ -31,13 +31,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, v *view) (string,
 // address is known or not.
 func (h *Handler) askLink(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
 	v.Title = tr(v.L, "signin.title")
-	if !h.signinAllowed(r) {
-		// The same answer as ever: nothing tells an address from another.
-		h.log.Info("portal: sign-in link refused: too many from one client")
-		v.Data = "sent"
-		return "signin", nil
-	}
-	if err := h.svc.RequestLink(r.Context(), r.PostFormValue("email"), clientAddr(r)); err != nil {
+	if err := h.svc.RequestLink(r.Context(), r.PostFormValue("email"), h.proxies.Client(r)); err != nil {
 		switch errs.CodeOf(err) {
 		case errs.Invalid:
 			v.Error = errs.MessageOf(err)
@@ -99,18 +93,9 @@ func (h *Handler) switchLang(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	next := r.URL.Query().Get("next")
-	if !strings.HasPrefix(next, "/portal/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+	next, ok := page.LocalPath(r.URL.Query().Get("next"))
+	if !ok || !strings.HasPrefix(next, "/portal/") {
 		next = "/portal/"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
-}
-
-// clientAddr is the client's address (without the port).
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

@@ -14,6 +14,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -117,4 +118,35 @@ func SameOrigin(deny func(w http.ResponseWriter, r *http.Request, err error)) fu
 		deny(w, r, ErrOrigin)
 	}))
 	return cop.Handler
+}
+
+// MaxForm is the largest form body a page takes: far above any form of
+// ours, far below what would cost the server.
+const MaxForm = 64 << 10
+
+// LimitForm caps a POST's body at n bytes and reads its form at once, so
+// that a larger body is answered 413 by tooLarge (the caller's error page)
+// before a handler or the CSRF check reads a truncated form.
+func LimitForm(n int64, tooLarge func(w http.ResponseWriter, r *http.Request)) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodPost {
+				next.ServeHTTP(w, r)
+				return
+			}
+			if r.ContentLength > n {
+				tooLarge(w, r)
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, n)
+			if err := r.ParseForm(); err != nil {
+				var mb *http.MaxBytesError
+				if errors.As(err, &mb) {
+					tooLarge(w, r)
+					return
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }

@@ -80,6 +80,12 @@ type holdView struct {
 type manualView struct {
 	Rooms, Interviewers, Interpreters []option
 	Start                             string // the form's value, kept after a refusal
+	// After a refusal: the form stays open with the mode and reason
+	// posted (the choices are Selected), and says why nothing was booked.
+	Open          bool
+	Mode, Reason  string
+	Problem       string
+	NoAlternative bool // no suggestion to offer instead
 }
 
 type conflictView struct {
@@ -118,7 +124,7 @@ type need struct{ Label, Value string }
 
 // refusal is why a change was refused: the page's own words, or the
 // service's (English) words under a heading in the page's language.
-type refusal struct{ text, detail string }
+type refusal struct{ text, detail, manual string }
 
 func (h *Handler) officeNames(ctx context.Context) (map[string]string, error) {
 	offs, err := h.offices(ctx)
@@ -178,6 +184,9 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 		if d.Manual, err = h.manualChoices(ctx, v.L, cs.iv, r.PostFormValue("start")); err != nil {
 			return "", err
 		}
+		keepManual(r, d.Manual)
+		d.Manual.Problem = rejected.manual
+		d.Manual.NoAlternative = len(d.Shown) == 0
 	}
 	if d.Flags, err = h.caseFlags(ctx, cs.iv.ID); err != nil {
 		return "", err

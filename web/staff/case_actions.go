@@ -21,6 +21,15 @@ import (
 // with fresh alternatives, or a refused change with its message.
 func (h *Handler) conflictOrRefusal(w http.ResponseWriter, r *http.Request, v *view, err error) (string, error) {
 	var ce *scheduler.ConflictError
+	if manualPosted(r) {
+		problem, perr := h.manualProblem(r.Context(), v.L, r, err)
+		if perr != nil {
+			return "", perr
+		}
+		if problem != "" {
+			return h.renderCase(w, r, v, nil, refusal{manual: problem})
+		}
+	}
 	if errors.As(err, &ce) {
 		w.Header().Set("X-Outcome", "conflict")
 		return h.renderCase(w, r, v, ce, refusal{})
@@ -83,12 +92,12 @@ func (h *Handler) explicitOption(r *http.Request) (*solver.Assignment, error) {
 	}
 	start := strings.TrimSpace(r.PostFormValue("start"))
 	if start == "" {
-		return nil, errs.E(errs.Invalid, "Choose a start time for the booking.")
+		return nil, errNoStart
 	}
 	if _, err := solver.ParseInstant(start); err != nil {
 		t, err := time.ParseInLocation("2006-01-02T15:04", start, c.loc)
 		if err != nil {
-			return nil, errs.E(errs.Invalid, "The start must be a date and a time.")
+			return nil, errBadStart
 		}
 		start = solver.FormatInstant(t, c.loc)
 	}

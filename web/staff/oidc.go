@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -53,8 +54,35 @@ type OIDCConfig struct {
 	// Name is the provider's name on the sign-in page (default: the
 	// issuer's host).
 	Name string
+	// Scopes are asked for at sign-in (default DefaultScopes). openid is
+	// always among them. Some providers send groups only for a scope of
+	// their own (Dex: groups).
+	Scopes []string
 	// HTTPClient talks to the provider (default: one with a 10 s timeout).
 	HTTPClient *http.Client
+}
+
+// DefaultScopes are the scopes asked for when none are configured.
+var DefaultScopes = []string{oidc.ScopeOpenID, "profile", "email"}
+
+// ParseScopes reads OIDC_SCOPES: scopes separated by spaces or commas;
+// openid is added when missing. Empty: DefaultScopes.
+func ParseScopes(s string) []string {
+	return scopesOf(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' }))
+}
+
+// scopesOf is scopes with openid first, DefaultScopes when empty.
+func scopesOf(scopes []string) []string {
+	if len(scopes) == 0 {
+		return DefaultScopes
+	}
+	out := []string{oidc.ScopeOpenID}
+	for _, s := range scopes {
+		if s != oidc.ScopeOpenID && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // ParseRoleMap reads a role map: "group=role" pairs separated by commas,
@@ -131,7 +159,7 @@ func (o *oidcClient) discover(ctx context.Context) (*oauth2.Config, *oidc.IDToke
 		return nil, nil, err
 	}
 	o.oauth = &oauth2.Config{ClientID: o.cfg.ClientID, ClientSecret: o.cfg.ClientSecret, RedirectURL: o.cfg.RedirectURL,
-		Endpoint: p.Endpoint(), Scopes: []string{oidc.ScopeOpenID, "profile", "email"}}
+		Endpoint: p.Endpoint(), Scopes: scopesOf(o.cfg.Scopes)}
 	o.verifier = p.Verifier(&oidc.Config{ClientID: o.cfg.ClientID})
 	o.provider = p
 	return o.oauth, o.verifier, nil
@@ -179,7 +207,7 @@ func (h *Handler) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(oidcCookie)
 	websession.SetCookie(w, oidcCookie, "", -1)
 	if err != nil || q.Get("state") == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(q.Get("state"))) != 1 {
-		h.log.Warn("web: OpenID callback refused: state", "client", clientAddr(r))
+		h.log.Warn("web: OpenID callback refused: state", "client", h.proxies.Client(r))
 		h.fail(w, r, errs.E(errs.Forbidden, "%s", staffT(staffLocale(r), "si.state")))
 		return
 	}

@@ -251,15 +251,7 @@ func (h *Handler) personFeeds(ctx context.Context, l string, d *personData, c *c
 
 // feedURL is the subscription link of a feed token.
 func (h *Handler) feedURL(r *http.Request, token string) string {
-	base := h.feedBase
-	if base == "" {
-		scheme := "http"
-		if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
-			scheme = "https"
-		}
-		base = scheme + "://" + r.Host
-	}
-	return strings.TrimRight(base, "/") + "/feeds/" + token + ".ics"
+	return page.FeedURL(r, h.proxies, h.feedBase, token)
 }
 
 func (h *Handler) feedCreate(w http.ResponseWriter, r *http.Request, v *view) (string, error) {

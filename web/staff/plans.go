@@ -103,6 +103,8 @@ type planData struct {
 	Created        string
 	// BoundLine says how far the plan is from what any plan could do.
 	BoundLine string
+	// Phase is the solver's phase while the plan runs, in words.
+	Phase string
 }
 
 func (h *Handler) planOf(r *http.Request) (*resources.Plan, error) {
@@ -140,6 +142,9 @@ func (h *Handler) renderPlan(r *http.Request, v *view, p *resources.Plan, accept
 		d.RefreshSeconds = planRefreshSeconds
 		if p.Progress != nil {
 			d.Elapsed = fmt.Sprintf("%.0f s", float64(p.Progress.ElapsedMS)/1000)
+			if ph := p.Progress.Phase; ph != "" {
+				d.Phase = v.T("plan.phase", v.T("plan.phase."+ph))
+			}
 			if p.TimeLimitMS > 0 {
 				d.Percent = min(100, int(p.Progress.ElapsedMS*100/p.TimeLimitMS))
 			}
@@ -176,6 +181,8 @@ func (h *Handler) renderPlan(r *http.Request, v *view, p *resources.Plan, accept
 			d.BoundLine = v.T("plan.bound", res.Score.Medium, *st.Bound)
 			if *st.Gap == 0 {
 				d.BoundLine += " " + v.T("plan.optimal")
+			} else {
+				d.BoundLine += " " + v.T("plan.gap", *st.Gap, gapPercent(*st.Gap, *st.Bound))
 			}
 		}
 		d.Unchanged = len(res.Diff.Unchanged)
@@ -258,4 +265,13 @@ func (h *Handler) planNames(ctx context.Context, p *resources.Plan) (map[string]
 		rooms, ivrs, itps = append(rooms, a.Room), append(ivrs, a.Interviewer), append(itps, a.Interpreter)
 	}
 	return h.store.DisplayNames(ctx, rooms, ivrs, itps)
+}
+
+// gapPercent is the gap as a whole percentage of the bound (100 when the
+// bound is 0 and the gap is not).
+func gapPercent(gap, bound int64) int64 {
+	if bound <= 0 {
+		return 100
+	}
+	return (gap*100 + bound/2) / bound
 }

@@ -2,7 +2,6 @@ package staff
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/web/page"
 	websession "github.com/asylum-scheduling/interviews/web/session"
 )
 
@@ -83,11 +83,11 @@ func (h *Handler) requireSession(min resources.Role) func(http.Handler) http.Han
 
 // safeNext returns a local path to go to after signing in.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.HasPrefix(next, "/signin") || strings.HasPrefix(next, "/signout") || strings.HasPrefix(next, "/auth/") {
+	p, ok := page.LocalPath(next)
+	if !ok || strings.HasPrefix(p, "/signin") || strings.HasPrefix(p, "/signout") || strings.HasPrefix(p, "/auth/") {
 		return "/queue"
 	}
-	return next
+	return p
 }
 
 type signinData struct {
@@ -137,7 +137,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	if wait, ok := h.signinAllowed(r); !ok {
 		secs := int(wait.Seconds()) + 1
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		h.log.Warn("web: sign-in throttled", "client", clientAddr(r))
+		h.log.Warn("web: sign-in throttled", "client", h.proxies.Client(r))
 		h.renderSignin(w, r, http.StatusTooManyRequests, staffT(staffLocale(r), "si.throttled", secs))
 		return
 	}
@@ -200,39 +200,11 @@ func (h *Handler) signout(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/signin?signed_out=1", http.StatusSeeOther)
 }
 
-// Sign-in throttling: attempts per client address (a burst, then one every
-// half minute) and for the whole server (against guessing from many
-// addresses at once). A throttled attempt is refused before its token is
-// looked at, so even the right token waits.
-var (
-	signinPerClient = struct {
-		perSecond float64
-		burst     int
-	}{1.0 / 30, 10}
-	signinPerServer = struct {
-		perSecond float64
-		burst     int
-	}{5, 200}
-)
-
-// signinAllowed takes one attempt from the client's and the server's
-// budgets, or says how long to wait.
+// signinAllowed takes one attempt from the sign-in gate (the client's
+// budget and the server's, shared with the portal's links), or says how
+// long to wait. A throttled attempt is refused before its token is looked
+// at, so even the right token waits.
 func (h *Handler) signinAllowed(r *http.Request) (time.Duration, bool) {
-	now := h.now()
-	if ok, wait := h.signinByClient.Allow(clientAddr(r), now); !ok {
-		return wait, false
-	}
-	if ok, wait := h.signinAll.Allow("all", now); !ok {
-		return wait, false
-	}
-	return 0, true
-}
-
-// clientAddr is the client's address (without the port).
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+	ok, wait := h.signinGate.Allow(h.proxies.Client(r), h.now())
+	return wait, ok
 }

@@ -26,6 +26,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/asylum-scheduling/interviews/internal/clientaddr"
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/internal/ratelimit"
@@ -63,6 +64,15 @@ type Config struct {
 	// TokenSignin keeps sign-in with an API token on beside OIDC
 	// (WEB_TOKEN_SIGNIN=on). Without OIDC token sign-in is always on.
 	TokenSignin bool
+	// SigninGate is the budget of sign-in attempts per client and for the
+	// server, shared with the portal's links (nil: one of its own).
+	SigninGate *ratelimit.Gate
+	// Proxies are the trusted proxies whose X-Forwarded-* headers tell the
+	// client's address and scheme (TRUSTED_PROXIES); zero: none.
+	Proxies clientaddr.Proxies
+	// Access records the staff's reads of personal data (access.go);
+	// nil: not recorded.
+	Access *scheduler.AccessLog
 }
 
 // Handler serves the staff pages (see Mount).
@@ -81,8 +91,10 @@ type Handler struct {
 	// tokenSignin: the sign-in form takes API tokens
 	tokenSignin bool
 	// sign-in attempts per client address and for the whole server
-	signinByClient, signinAll *ratelimit.Limiter
-	pages                     map[string]map[string]*template.Template // by locale, then name
+	signinGate *ratelimit.Gate
+	proxies    clientaddr.Proxies
+	pages      map[string]map[string]*template.Template // by locale, then name
+	access     *scheduler.AccessLog                     // reads of personal data; nil: not recorded
 }
 
 // New returns the staff pages.
@@ -103,23 +115,18 @@ func New(cfg Config) *Handler {
 		cfg.SessionMax = 12 * time.Hour
 	}
 	h := &Handler{store: cfg.Store, booking: cfg.Booking, plans: cfg.Plans, feedBase: cfg.FeedBaseURL, sessionMax: cfg.SessionMax,
-		log: cfg.Log, now: cfg.Now,
-		sessions:       websession.NewStaff(cfg.Sessions, cfg.Now, cfg.SessionTTL, cfg.SessionMax),
-		signinByClient: ratelimit.New(signinPerClient.perSecond, signinPerClient.burst),
-		signinAll:      ratelimit.New(signinPerServer.perSecond, signinPerServer.burst)}
+		log: cfg.Log, now: cfg.Now, access: cfg.Access,
+		sessions:   websession.NewStaff(cfg.Sessions, cfg.Now, cfg.SessionTTL, cfg.SessionMax),
+		signinGate: cfg.SigninGate, proxies: cfg.Proxies}
+	if h.signinGate == nil {
+		h.signinGate = scheduler.NewSigninGate()
+	}
 	if cfg.OIDC != nil {
 		h.oidc = newOIDCClient(*cfg.OIDC)
 	}
 	h.tokenSignin = cfg.OIDC == nil || cfg.TokenSignin
 	h.pages = parsePages()
 	return h
-}
-
-// SigninAllowed takes one sign-in attempt from the client's and the
-// server's budgets (the portal's sign-in shares them).
-func (h *Handler) SigninAllowed(r *http.Request) bool {
-	_, ok := h.signinAllowed(r)
-	return ok
 }
 
 // Mount mounts the staff pages on r: sign-in, sign-out and the language
@@ -136,20 +143,21 @@ func (h *Handler) Mount(r chi.Router) {
 			r.Use(h.requireSession(resources.RoleClerk))
 			r.Post("/signout", h.signout)
 			r.Get("/", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/queue", http.StatusSeeOther) })
-			r.Get("/queue", h.page(h.queue))
-			r.Get("/attention", h.page(h.attention))
-			r.Get("/cases/{id}", h.page(h.casePage))
+			r.With(h.reads(list(resources.AccessInterview))).Get("/queue", h.page(h.queue))
+			r.With(h.reads(list(resources.AccessAttention))).Get("/attention", h.page(h.attention))
+			r.With(h.reads(param(resources.AccessInterview, "id"))).Get("/cases/{id}", h.page(h.casePage))
 			r.Post("/cases/{id}/hold", h.page(h.caseHold))
 			r.Post("/cases/{id}/book", h.page(h.caseBook))
 			r.Post("/cases/{id}/holds/{hold}/release", h.page(h.caseReleaseHold))
 			r.Post("/cases/{id}/flag", h.page(h.caseFlag))
 			r.Post("/bookings/{id}/reschedule", h.page(h.bookingReschedule))
 			r.Post("/bookings/{id}/cancel", h.page(h.bookingCancel))
-			r.Get("/bookings/{id}", h.page(h.bookingPage))
-			r.Get("/planner", h.page(h.planner))
+			r.With(h.reads(param(resources.AccessBooking, "id"))).Get("/bookings/{id}", h.page(h.bookingPage))
+			r.With(h.reads(list(resources.AccessBooking))).Get("/planner", h.page(h.planner))
 			r.Get("/shortages", h.page(h.shortages))
-			r.Get("/people/{kind}/{id}", h.page(h.person))
+			r.With(h.reads(personSubject)).Get("/people/{kind}/{id}", h.page(h.person))
 		})
+		r.With(h.requireAuditor).Get("/access-log", h.page(h.accessPage)) // access.go
 		r.Group(func(r chi.Router) {
 			r.Use(h.requireSession(resources.RoleManager))
 			r.Get("/plans", h.page(h.plansPage))
@@ -163,6 +171,8 @@ func (h *Handler) Mount(r chi.Router) {
 			r.Post("/scenarios", h.page(h.scenarioStart))
 			r.Get("/scenarios/{id}", h.page(h.scenarioPage))
 			r.Get("/scenarios/{id}/csv", h.scenarioCSV)
+			r.Get("/reports/automation", h.page(h.automationPage)) // reports.go
+			r.Get("/reports/automation.csv", h.automationCSV)
 			r.Post("/scenarios/{id}/cancel", h.page(h.scenarioCancel))
 			r.Post("/people/{kind}/{id}/feeds", h.page(h.feedCreate))
 			r.Post("/people/{kind}/{id}/feeds/{feed}/rotate", h.page(h.feedRotate))

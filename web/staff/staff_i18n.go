@@ -1,6 +1,7 @@
 package staff
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"strings"
@@ -36,6 +37,37 @@ func staffLocale(r *http.Request) string {
 // shows as "!key!", which the tests look for.
 func staffT(locale, key string, args ...any) string { return i18n.Staff.T(locale, key, args...) }
 
+// staffHTML is staffT for a wording whose arguments may be markup (a name
+// with its id from who): the wording and every plain argument are escaped,
+// a template.HTML argument is kept as it is. Without it html/template
+// escapes the whole string and the markup shows as text.
+func staffHTML(locale, key string, args ...any) template.HTML {
+	s, ok := i18n.Staff.Lookup(locale, key)
+	if !ok {
+		if s, ok = i18n.Staff.Lookup("en", key); !ok {
+			return template.HTML(template.HTMLEscapeString("!" + key + "!"))
+		}
+	}
+	safe := make([]any, len(args))
+	for i, a := range args {
+		switch a := a.(type) {
+		case template.HTML:
+			safe[i] = a
+		case string:
+			safe[i] = template.HTMLEscapeString(a)
+		case fmt.Stringer:
+			safe[i] = template.HTMLEscapeString(a.String())
+		default: // numbers: nothing to escape, and %d keeps working
+			safe[i] = a
+		}
+	}
+	s = template.HTMLEscapeString(s)
+	if len(safe) == 0 || !strings.Contains(s, "%") {
+		return template.HTML(s)
+	}
+	return template.HTML(fmt.Sprintf(s, safe...))
+}
+
 // T is the page's wording of key (see staffT).
 func (v *view) T(key string, args ...any) string { return staffT(v.L, key, args...) }
 
@@ -56,10 +88,10 @@ func (h *Handler) staffLang(w http.ResponseWriter, r *http.Request) {
 
 // langNext is next when it is a path of this site, else the queue.
 func langNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n\t") {
-		return "/queue"
+	if p, ok := page.LocalPath(next); ok {
+		return p
 	}
-	return next
+	return "/queue"
 }
 
 // localFuncs are the template functions whose wording depends on the
@@ -67,6 +99,7 @@ func langNext(next string) string {
 func localFuncs(l string) template.FuncMap {
 	return template.FuncMap{
 		"T":        func(key string, args ...any) string { return staffT(l, key, args...) },
+		"TH":       func(key string, args ...any) template.HTML { return staffHTML(l, key, args...) },
 		"lang":     func(tag string) string { return i18n.LanguageName(l, tag) },
 		"langOnly": func(tag string) string { return i18n.LanguageOnly(l, tag) },
 		"money":    func(euros int) string { return i18n.Money(l, euros) },

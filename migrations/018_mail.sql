@@ -11,11 +11,3 @@ alter table locations add column meeting_url text not null default '';
 alter table mail_outbox drop constraint mail_outbox_state_check;
 alter table mail_outbox add constraint mail_outbox_state_check
     check (state in ('pending', 'sending', 'sent', 'failed', 'unknown', 'dropped'));
-
--- A counsel asking for another time proposes up to three (a day and a part
--- of it: morning, afternoon or day), which the clerks see in Needs attention.
-alter table party_answers add column proposals jsonb not null default '[]';
-
--- A released interpreter's assignment keeps showing how they were to join
--- (a declined remote assignment is remote, not the room's).
-alter table bookings add column released_mode text;
