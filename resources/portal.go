@@ -141,7 +141,26 @@ type Summons struct {
 	AcknowledgedAt *string `json:"acknowledged_at,omitempty"`
 	ChangeAsked    bool    `json:"change_asked"`
 	ChangeReason   string  `json:"change_reason,omitempty"`
+	// Proposals are the other times the party proposed (portal pages).
+	Proposals []TimeProposal `json:"-"`
 }
+
+// TimeProposal is another time a party proposes: a local date and a part
+// of that day.
+type TimeProposal struct {
+	Date string `json:"date"` // YYYY-MM-DD
+	Part string `json:"part"` // PartMorning, PartAfternoon or PartDay
+}
+
+// Parts of a day a party may propose.
+const (
+	PartMorning   = "morning"
+	PartAfternoon = "afternoon"
+	PartDay       = "day"
+)
+
+// MaxProposals is how many other times a party may propose at once.
+const MaxProposals = 3
 
 // SummonsNumber is the number a counsel's mails and portal give a summons
 // (the booking's id): it tells one summons from another and says nothing

@@ -157,4 +157,13 @@ func TestMailEachToldTheirOwnMode(t *testing.T) {
 	require.True(t, strings.HasSuffix(ev.Location, ", "+address), ev.Location)
 	require.NotContains(t, ev.Description, link)
 	require.True(t, strings.HasPrefix(ev.Summary, i18n.Mail.T(cl, "ics.title")+" · "), ev.Summary)
+
+	// Declined, the assignment still shows as remote, not the room.
+	sess := &resources.PortalSession{Role: resources.PortalInterpreter, PersonID: who.ID}
+	require.NoError(t, e.portal.Decline(ctx, sess, b.ID, resources.DeclineUnavailable))
+	a, err := e.portal.Assignment(ctx, sess, b.ID)
+	require.NoError(t, err)
+	require.Equal(t, resources.InterpreterDeclined, a.Status)
+	require.True(t, a.Remote, "a declined remote assignment shows a room")
+	require.Empty(t, a.Room)
 }

@@ -290,6 +290,9 @@ func (p *Portal) DeclineSaying(ctx context.Context, sess *resources.PortalSessio
 	if len(note) > 500 {
 		return errs.Field("note", "at most 500 characters")
 	}
+	if err := checkReason(note); err != nil {
+		return err
+	}
 	rel, err := p.db.ReleaseInterpreter(ctx, postgres.Release{Booking: booking, Interpreter: id, Reason: reason, Note: note,
 		Actor: "interpreter " + id, Now: p.now()})
 	if err != nil {
@@ -387,6 +390,15 @@ func (p *Portal) Acknowledge(ctx context.Context, sess *resources.PortalSession,
 // a reason and the local dates (YYYY-MM-DD) they cannot attend, which
 // become their unavailability.
 func (p *Portal) AskOtherTime(ctx context.Context, sess *resources.PortalSession, booking int64, reason string, dates []string) error {
+	return p.ProposeOtherTime(ctx, sess, booking, reason, dates, nil)
+}
+
+// ProposeOtherTime is AskOtherTime with up to three other times the
+// counsel proposes (a local date from tomorrow and a part of the day),
+// which the clerks see in Needs attention; with proposals the dates they
+// cannot attend may be left out.
+func (p *Portal) ProposeOtherTime(ctx context.Context, sess *resources.PortalSession, booking int64, reason string, dates []string,
+	proposals []resources.TimeProposal) error {
 	id, err := partyOf(sess)
 	if err != nil {
 		return err
@@ -398,8 +410,11 @@ func (p *Portal) AskOtherTime(ctx context.Context, sess *resources.PortalSession
 	if err := checkReason(reason); err != nil {
 		return err
 	}
-	if len(dates) == 0 || len(dates) > 60 {
-		return errs.Field("dates", "give the dates you cannot attend (1 to 60)")
+	if (len(dates) == 0 && len(proposals) == 0) || len(dates) > 60 {
+		return errs.Field("dates", "give the dates you cannot attend (1 to 60), or propose other times")
+	}
+	if err := checkProposals(proposals, p.now()); err != nil {
+		return err
 	}
 	st, err := p.db.Settings(ctx)
 	if err != nil {
@@ -417,7 +432,28 @@ func (p *Portal) AskOtherTime(ctx context.Context, sess *resources.PortalSession
 		}
 		days = append(days, t)
 	}
-	return p.db.AskOtherTime(ctx, postgres.ChangeRequest{Party: id, Booking: booking, Reason: reason, Dates: days, Now: p.now()})
+	return p.db.AskOtherTime(ctx, postgres.ChangeRequest{Party: id, Booking: booking, Reason: reason, Dates: days,
+		Proposals: proposals, Now: p.now()})
+}
+
+// checkProposals: at most resources.MaxProposals, each a date after now's
+// day (YYYY-MM-DD) and a known part of the day.
+func checkProposals(ps []resources.TimeProposal, now time.Time) error {
+	if len(ps) > resources.MaxProposals {
+		return errs.Field("proposals", fmt.Sprintf("propose at most %d other times", resources.MaxProposals))
+	}
+	for i, x := range ps {
+		d, err := time.Parse(time.DateOnly, x.Date)
+		if err != nil || !d.After(now) {
+			return errs.Field(fmt.Sprintf("proposals[%d].date", i), "a date from tomorrow on, written YYYY-MM-DD")
+		}
+		switch x.Part {
+		case resources.PartMorning, resources.PartAfternoon, resources.PartDay:
+		default:
+			return errs.Field(fmt.Sprintf("proposals[%d].part", i), "morning, afternoon or day")
+		}
+	}
+	return nil
 }
 
 // absenceOwner is whose absences the signed-in person's are.

@@ -42,6 +42,8 @@ type portalFlowResult struct {
 	Acknowledged     string            `json:"acknowledged"`
 	ChangeAsked      string            `json:"changeAsked"`
 	ConfirmButtons   int               `json:"confirmButtons"`
+	ProposalEcho     string            `json:"proposalEcho"`
+	ChangeFormsAfter int               `json:"changeFormsAfter"`
 	ConfirmedViaMail string            `json:"confirmedViaMail"`
 	AttentionAfter   string            `json:"attentionAfter"`
 	A11y             map[string]int    `json:"a11y"`
@@ -172,6 +174,9 @@ func TestBrowserPortalFlow(t *testing.T) {
 		id  int64
 		err error
 	}
+	topStart, err := time.Parse(time.RFC3339, top.Start)
+	require.NoError(t, err)
+	proposeDate := topStart.AddDate(0, 0, 1).Format(time.DateOnly)
 	otherDone := make(chan booked, 1)
 	go func() {
 		id, err := otherBooking(ctx, e, in, iv, first)
@@ -180,7 +185,7 @@ func TestBrowserPortalFlow(t *testing.T) {
 	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "web", "e2e", "portal.mjs"))
 	cmd.Env = append(os.Environ(), "BASE_URL="+e.srv.URL, "MAIL_URL="+mailList(t, e.smtp), "CLERK_TOKEN="+e.clerk,
 		"CASE="+iv.ID, "INTERPRETER_EMAIL="+first.Email, "COUNSEL_EMAIL="+counsel.Email,
-		"CHANGE_DATE="+strings.SplitN(top.Start, "T", 2)[0], "SHOTS="+shots,
+		"CHANGE_DATE="+strings.SplitN(top.Start, "T", 2)[0], "SHOTS="+shots, "PROPOSE_DATE="+proposeDate,
 		"PLAYWRIGHT_DIR="+filepath.Join(root, ".cache", "playwright"))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -241,6 +246,12 @@ func TestBrowserPortalFlow(t *testing.T) {
 	require.NotEmpty(t, res.ChangeAsked)
 	require.Contains(t, res.AttentionAfter, iv.ID)
 	require.Contains(t, res.AttentionAfter, "asked for another time")
+	// The counsel's proposal: echoed on their page, the form closed, and
+	// the clerk sees it in Needs attention.
+	require.Contains(t, res.AttentionAfter, "proposes "+proposeDate+" afternoon")
+	require.NotEmpty(t, res.ProposalEcho)
+	require.Contains(t, res.ProposalEcho, map[string]string{"fi": "iltapäivä", "sv": "eftermiddag", "en": "afternoon"}[counsel.Locale])
+	require.Zero(t, res.ChangeFormsAfter, "the form stays open after the request")
 	for name, n := range res.Overflow {
 		require.LessOrEqual(t, n, 0, name)
 	}

@@ -24,7 +24,7 @@ func (db *DB) Assignments(ctx context.Context, interpreter string, since time.Ti
 		return nil, Translate(err)
 	}
 	rows, _ := db.pool.Query(ctx, `select b.id, b.start_at, b.end_at, i.duration_minutes, l.name, coalesce(nullif(r.name, ''), r.id),
-			case when b.interpreter_id is distinct from $1 then 'none' else b.mode end, i.language,
+			case when b.interpreter_id is distinct from $1 then coalesce(b.released_mode, 'none') else b.mode end, i.language,
 			case when b.status <> 'active' then b.status
 				when b.interpreter_id is distinct from $1 then
 					case when b.release_reason = 'expired' then 'expired' else 'declined' end
@@ -184,6 +184,7 @@ func releaseOne(ctx context.Context, tx pgx.Tx, loc *time.Location, rel Release)
 	bs, err := loadBookings(ctx, tx, loc, `with b as (
 			update bookings set interpreter_id = null, mode = 'none', pinned = false, interpreter_status = $3,
 				interpreter_answered_at = $4, interpreter_due = null, released_interpreter = $2, release_reason = $5,
+				released_mode = mode,
 				sequence = sequence + 1, version = version + 1, updated_at = $4
 			where id = $1 returning id, interview_id, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, pinned, status, sequence, version),
 		o as (delete from occupancy where booking_id = $1 and resource_id = (select resource_id from interpreters where id = $2))

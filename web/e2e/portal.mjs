@@ -220,9 +220,15 @@ try {
   await pk.locator('#s' + out.bookingId + ' details summary').click();
   await pk.locator('#s' + out.bookingId + ' textarea').fill('in court that day');
   await pk.locator('#s' + out.bookingId + ' input[type=date]').first().fill(process.env.CHANGE_DATE);
+  // Proposes another time: a day and the afternoon.
+  await pk.locator(`#pd${out.bookingId}-1`).fill(env('PROPOSE_DATE'));
+  await pk.locator(`#pp${out.bookingId}-1`).selectOption('afternoon');
   await pk.locator('#s' + out.bookingId + ' form[action$="/change"] button').click();
   await pk.getByRole('status').waitFor();
   out.changeAsked = (await pk.getByRole('status').textContent()).trim();
+  // The request is echoed and the form closed.
+  out.proposalEcho = (await pk.locator('#s' + out.bookingId + ' ul.proposals').textContent()).replace(/\s+/g, ' ').trim();
+  out.changeFormsAfter = await pk.locator('#s' + out.bookingId + ' form[action$="/change"]').count();
   await shot(pk, 'p09-change-asked');
   await pc.goto(base + '/attention');
   out.attentionAfter = (await pc.locator('main').textContent()).replace(/\s+/g, ' ').trim();

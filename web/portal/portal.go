@@ -133,6 +133,18 @@ func (v *view) AbsenceSpan(start, end string) string {
 	return i18n.FormatDate(v.L, s) + " – " + i18n.FormatDate(v.L, last) + " (" + v.T("av.allday") + ")"
 }
 
+// Day writes a local date (YYYY-MM-DD) in the view's locale.
+func (v *view) Day(date string) string {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
+	}
+	return i18n.FormatDate(v.L, t)
+}
+
+// Three numbers the rows of the proposals form.
+func (v *view) Three() []int { return []int{1, 2, 3} }
+
 // midnight: t is the start of its day (in its own offset).
 func midnight(t time.Time) bool { return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 }
 
