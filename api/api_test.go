@@ -365,7 +365,11 @@ func TestValidationErrorsHavePaths(t *testing.T) {
 	require.Equal(t, 400, r.Status)
 	require.Equal(t, "colour", r.problem(t).Errors[0].Path)
 
-	// A right-to-left override would show the name reversed on every page.
+	// A right-to-left override would show the name reversed on every page:
+	// an office's, a room's.
+	r = e.do(m, "POST", "/v1/locations", map[string]any{"id": "BIDI", "name": "Evil \u202eofficE"})
+	require.Equal(t, 400, r.Status, "%s", r.Body)
+	require.Equal(t, "name", r.problem(t).Errors[0].Path)
 	r = e.do(m, "POST", "/v1/rooms", map[string]any{"id": "R", "location": "HEL", "features": []string{}, "name": "Sali \u202e2 ilaS"})
 	require.Equal(t, 400, r.Status)
 	require.Equal(t, "name", r.problem(t).Errors[0].Path)

@@ -19,6 +19,7 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/pgtest"
 	"github.com/asylum-scheduling/interviews/internal/postgres"
 	"github.com/asylum-scheduling/interviews/resources"
+	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
@@ -60,7 +61,14 @@ func newBenchServer(t testing.TB, in *solver.Instance) *benchServer {
 	require.NoError(t, err)
 	tok, _, err := db.CreateToken(ctx, "bench", resources.RoleClerk)
 	require.NoError(t, err)
-	return &benchServer{db: db, raw: raw, srv: newTestServer(db, nil, nil), token: tok}
+	// Wired with the access log, as cmd/interviewd wires it.
+	deps := testDeps(db, nil, nil)
+	deps.Access = scheduler.NewAccessLog(db, nil, nil)
+	actx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); deps.Access.Run(actx) }()
+	t.Cleanup(func() { stop(); <-done })
+	return &benchServer{db: db, raw: raw, srv: api.New(deps), token: tok}
 }
 
 func (s *benchServer) post(t testing.TB, path, body string) (int, []byte) {

@@ -237,7 +237,7 @@ func TestJobsAndOutboxAPI(t *testing.T) {
 			break
 		}
 	}
-	_, err = e.deps.Planner.Svc.Book(ctx, scheduler.BookRequest{InterviewID: a.Interview, Assignment: &a, Actor: "clerk"})
+	_, err = e.deps.Booking.Book(ctx, scheduler.BookRequest{InterviewID: a.Interview, Assignment: &a, Actor: "clerk"})
 	require.NoError(t, err)
 	r = e.do(resources.RoleManager, "GET", "/v1/outbox?state=pending", nil)
 	require.Equal(t, 200, r.Status, "%s", r.Body)

@@ -51,12 +51,13 @@ type Server struct {
 	now     func() time.Time
 	metrics *httpMetrics
 	router  chi.Router
-	booking *scheduler.Service // booking workflow (api/booking.go)
-	planner *scheduler.Planner // plans (api/plans.go)
-	jobs    *scheduler.Jobs    // scheduled jobs, listed with their runs; nil: runs only
-	feeds   *FeedService       // calendar feeds (api/feeds.go)
-	lists   *listCache         // rendered list pages (api/listcache.go)
-	portal  *scheduler.Portal  // the portal of interpreters and counsels (api/me.go)
+	booking *scheduler.Service   // booking workflow (api/booking.go)
+	planner *scheduler.Planner   // plans (api/plans.go)
+	jobs    *scheduler.Jobs      // scheduled jobs, listed with their runs; nil: runs only
+	feeds   *FeedService         // calendar feeds (api/feeds.go)
+	lists   *listCache           // rendered list pages (api/listcache.go)
+	portal  *scheduler.Portal    // the portal of interpreters and counsels (api/me.go)
+	access  *scheduler.AccessLog // reads of personal data (api/access_log.go); nil: not recorded
 
 	requestTimeout time.Duration      // limit of an ordinary request
 	observer       *metrics.Metrics   // feed answers are counted here
@@ -74,7 +75,10 @@ type Deps struct {
 	Jobs    *scheduler.Jobs    // optional: GET /v1/jobs lists these jobs with their runs
 	Feeds   *FeedService
 	Portal  *scheduler.Portal // sign-in links, sessions and /v1/me
-	Metrics *metrics.Metrics  // the registry /metrics serves; the services report to it
+	// Access records the staff's reads of personal data (issue 26);
+	// cmd/interviewd always passes it. Nil: reads are not recorded.
+	Access  *scheduler.AccessLog
+	Metrics *metrics.Metrics // the registry /metrics serves; the services report to it
 	// MetricsElsewhere: /metrics is served on its own address (-metrics-addr),
 	// not by this handler.
 	MetricsElsewhere bool
@@ -104,7 +108,7 @@ func New(d Deps) *Server {
 	if d.RequestTimeout <= 0 {
 		d.RequestTimeout = RequestTimeout
 	}
-	s := &Server{requestTimeout: d.RequestTimeout, db: d.Store, records: d.Records, log: d.Log, now: d.Now, booking: d.Booking, planner: d.Planner, jobs: d.Jobs, feeds: d.Feeds, portal: d.Portal,
+	s := &Server{requestTimeout: d.RequestTimeout, db: d.Store, records: d.Records, log: d.Log, now: d.Now, booking: d.Booking, planner: d.Planner, jobs: d.Jobs, feeds: d.Feeds, portal: d.Portal, access: d.Access,
 		metrics: newMetrics(d.Metrics.Registry, d.Store.PoolStats), observer: d.Metrics, metricsHere: !d.MetricsElsewhere, lists: newListCache(32 << 20),
 		proxies: d.Proxies}
 	s.metrics.registry.MustRegister(&bgCollector{s})
@@ -120,7 +124,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
 	// HEAD is answered wherever GET is (the GET handler, no body).
-	r.Use(s.observe, RejectBadText, decodedPath, headAsGet)
+	r.Use(s.observe, RejectBadText, decodedPath, headAsGet, markSource(scheduler.SourceAPI))
 	s.mountErrors(r)
 	s.mountOperations(r)
 	s.mountFeeds(r) // GET|HEAD /feeds/{token}.ics, no bearer token (api/feeds.go)
@@ -129,7 +133,7 @@ func (s *Server) routes() chi.Router {
 		r.Use(private, s.deadline)
 		r.Group(s.mountPortal) // sign-in links, portal sessions, /v1/me (api/me.go)
 		r.Group(func(r chi.Router) {
-			r.Use(s.authenticate, limitBody(MaxBody))
+			r.Use(s.authenticate, s.recordReads, limitBody(MaxBody))
 			s.mountAttention(r) // needs attention, participants, mails (api/me.go)
 			s.mountEntities(r)
 			s.mountSettings(r)
@@ -138,9 +142,11 @@ func (s *Server) routes() chi.Router {
 			s.mountBooking(r)   // suggestions, holds, bookings, audit (api/booking.go)
 			s.mountFeedAdmin(r) // feed tokens, busy calendars (api/feeds.go)
 			s.mountTokens(r)
+			s.mountAccessLog(r) // the access log (api/access_log.go)
+			s.mountReports(r)   // the automation report (api/reports.go)
 		})
 		r.Group(func(r chi.Router) {
-			r.Use(s.authenticate, limitBody(MaxInstanceBody))
+			r.Use(s.authenticate, s.recordReads, limitBody(MaxInstanceBody))
 			r.With(require(resources.RoleClerk)).Get("/instance", s.h(s.exportInstance))
 			r.With(require(resources.RoleManager)).Post("/instance", s.h(s.importInstance))
 		})

@@ -12,6 +12,8 @@ import (
 // through a scheduler service (Service, Planner, Portal, Records), so a
 // write from a handler does not compile. *postgres.DB satisfies it.
 type Store interface {
+	AccessLog(ctx context.Context, q resources.AccessQuery) (resources.Page[resources.Access], error)
+	AutomationReport(ctx context.Context, from, to string) (*resources.AutomationReport, error)
 	Absences(ctx context.Context, owner resources.AbsenceOwner, id string) ([]resources.Absence, error)
 	Booking(ctx context.Context, id int64) (*resources.Booking, error)
 	Bookings(ctx context.Context, p resources.ListParams) (resources.Page[resources.Booking], error)

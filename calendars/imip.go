@@ -23,16 +23,47 @@ type Address struct {
 	Email string // bare addr-spec, e.g. "interpreter@example.org"
 }
 
-// RenderInvitation encodes one iTIP message (RFC 5546) for iMIP (RFC 6047):
-// a VCALENDAR with METHOD (MethodRequest or MethodCancel) and one VEVENT that
-// has the feed's UID and SEQUENCE, so that a calendar program updates the very
-// event a feed shows, plus ORGANIZER, one ATTENDEE and DTSTAMP = now.
+// Attendee participation statuses (RFC 5545 §3.2.12) an invitation gives.
+const (
+	PartstatNeedsAction = "NEEDS-ACTION" // asked, not answered
+	PartstatAccepted    = "ACCEPTED"     // the attendee has said yes
+)
+
+// Invitation is one iTIP message (RFC 5546) to one attendee, for iMIP
+// (RFC 6047). Render encodes it.
+type Invitation struct {
+	Method              string // MethodRequest or MethodCancel
+	Event               Event
+	Organizer, Attendee Address
+	// Partstat is the attendee's PARTSTAT: PartstatNeedsAction (the
+	// default) while they have not answered, PartstatAccepted after.
+	Partstat string
+	// Summary, Location and Description are the texts in the attendee's
+	// language. Empty: the feed's English SUMMARY and LOCATION, and a
+	// DESCRIPTION that only says how to join a remote interview.
+	Summary, Location, Description string
+	Now                            time.Time // DTSTAMP
+}
+
+// RenderInvitation encodes one iTIP message with the feed's English texts
+// and the attendee's PARTSTAT NEEDS-ACTION (see Invitation.Render).
+func RenderInvitation(method string, e Event, organizer, attendee Address, now time.Time) ([]byte, error) {
+	return Invitation{Method: method, Event: e, Organizer: organizer, Attendee: attendee, Now: now}.Render()
+}
+
+// Render encodes the invitation: a VCALENDAR with METHOD (MethodRequest or
+// MethodCancel) and one VEVENT that has the feed's UID and SEQUENCE, so
+// that a calendar program updates the very event a feed shows, plus
+// ORGANIZER, one ATTENDEE (with PARTSTAT and RSVP=FALSE: answers are given
+// through the mail's links, not by a calendar program's reply, which
+// nobody reads) and DTSTAMP = Now.
 //
 // A REQUEST refuses a cancelled event; a CANCEL always says STATUS:CANCELLED.
 // Unlike the feed, the invitation leaves out the interview reference: a mail
-// carries no reference of any kind (DESCRIPTION only says how to join a remote
-// interview). Lines end in CRLF and are folded like the feed's.
-func RenderInvitation(method string, e Event, organizer, attendee Address, now time.Time) ([]byte, error) {
+// carries no reference of any kind. Lines end in CRLF and are folded like
+// the feed's.
+func (inv Invitation) Render() ([]byte, error) {
+	e, method, now := inv.Event, inv.Method, inv.Now
 	if err := e.validate(); err != nil {
 		return nil, err
 	}
@@ -46,24 +77,40 @@ func RenderInvitation(method string, e Event, organizer, attendee Address, now t
 	default:
 		return nil, fmt.Errorf("calendars: iTIP method %q is not REQUEST or CANCEL", method)
 	}
+	partstat := inv.Partstat
+	switch partstat {
+	case "":
+		partstat = PartstatNeedsAction
+	case PartstatNeedsAction, PartstatAccepted:
+	default:
+		return nil, fmt.Errorf("calendars: PARTSTAT %q is not NEEDS-ACTION or ACCEPTED", partstat)
+	}
 	if now.IsZero() {
 		return nil, fmt.Errorf("calendars: event %q: no DTSTAMP time", e.UID)
 	}
-	org, err := calAddress("organizer", organizer)
+	org, err := calAddress("organizer", inv.Organizer)
 	if err != nil {
 		return nil, err
 	}
-	att, err := calAddress("attendee", attendee)
+	att, err := calAddress("attendee", inv.Attendee)
 	if err != nil {
 		return nil, err
 	}
 
 	c := invitationEvent(&e, now)
+	set := func(name, value string) {
+		if value = clean(value); value != "" {
+			c.Props[name] = []ical.Prop{{Name: name, Value: textValue(value)}}
+		}
+	}
+	set(ical.PropSummary, inv.Summary)
+	set(ical.PropLocation, inv.Location)
+	set(ical.PropDescription, inv.Description)
 	org.Name = ical.PropOrganizer
 	c.Props[ical.PropOrganizer] = []ical.Prop{org}
 	att.Name = ical.PropAttendee
 	att.Params.Set(ical.ParamRole, "REQ-PARTICIPANT")
-	att.Params.Set(ical.ParamParticipationStatus, "NEEDS-ACTION")
+	att.Params.Set(ical.ParamParticipationStatus, partstat)
 	att.Params.Set(ical.ParamRSVP, "FALSE")
 	c.Props[ical.PropAttendee] = []ical.Prop{att}
 

@@ -64,7 +64,7 @@ func TestInvitationRequestThenCancel(t *testing.T) {
 			require.Len(t, d.Events, 1, parser)
 			want := calendarstest.Event{UID: uid, Sequence: c.sequence, Status: c.status, DTStamp: c.dtstamp,
 				Start: "2027-03-27T06:30:00Z", End: "2027-03-27T08:30:00Z", Summary: c.summary,
-				Location: "Helsinki, room HEL-R02", Transp: c.transp}
+				Location: "Helsinki, room HEL-R02", Transp: c.transp, Partstat: "NEEDS-ACTION"}
 			require.Equal(t, want, d.Events[0], "%s %s", parser, c.name)
 		}
 
@@ -126,6 +126,49 @@ func assertFolded(t *testing.T, body []byte) {
 		require.NotContains(t, l, "\n")
 		require.LessOrEqual(t, len(l), maxLine, "line %q", l)
 	}
+}
+
+// A request is tentative until the attendee answers; the update after
+// their yes is confirmed and accepted. The texts in the attendee's
+// language replace the English ones, and every parser reads them.
+func TestInvitationRequestThenAccepted(t *testing.T) {
+	t.Parallel()
+	e := invitationBooking().event()
+	e.Status = StatusTentative
+	fi := Invitation{Method: MethodRequest, Event: e, Organizer: testOrganizer, Attendee: testAttendee, Now: testNow,
+		Summary: "Tulkkauspyyntö · arabia (ar-IQ) · paikan päällä", Location: "Helsinki, huone HEL-R02, Kauppakatu 1, 00100 Helsinki",
+		Description: "Vastaa viimeistään ke 24.3.2027 klo 9.25:\nVahvista: https://x.example/portal/assignments/101?answer=confirm"}
+	accepted := fi
+	accepted.Event.Status, accepted.Partstat, accepted.Now = StatusConfirmed, PartstatAccepted, testNow.Add(time.Hour)
+	accepted.Summary = "Turvapaikkapuhuttelu · arabia (ar-IQ) · paikan päällä"
+	cases := []struct {
+		name, status, partstat, dtstamp string
+		inv                             Invitation
+	}{
+		{"request", "TENTATIVE", "NEEDS-ACTION", "2027-03-20T09:00:00Z", fi},
+		{"accepted", "CONFIRMED", "ACCEPTED", "2027-03-20T10:00:00Z", accepted},
+	}
+	for _, c := range cases {
+		body, err := c.inv.Render()
+		require.NoError(t, err)
+		assertFolded(t, body)
+		for parser, d := range calendarstest.ParseAll(t, body) {
+			require.Equal(t, "REQUEST", d.Method, parser)
+			ev := d.Events[0]
+			require.Equal(t, c.status, ev.Status, "%s %s", parser, c.name)
+			require.Equal(t, c.partstat, ev.Partstat, "%s %s", parser, c.name)
+			require.Equal(t, c.dtstamp, ev.DTStamp, "%s %s", parser, c.name)
+			require.Equal(t, c.inv.Summary, ev.Summary, "%s %s", parser, c.name)
+			require.Equal(t, c.inv.Location, ev.Location, "%s %s", parser, c.name)
+			require.Equal(t, c.inv.Description, ev.Description, "%s %s", parser, c.name)
+		}
+		_, ev := decodeInvitation(t, body)
+		require.Equal(t, "FALSE", ev.Props.Get(ical.PropAttendee).Params.Get(ical.ParamRSVP), c.name)
+	}
+	bad := fi
+	bad.Partstat = "TENTATIVE"
+	_, err := bad.Render()
+	require.ErrorContains(t, err, "PARTSTAT")
 }
 
 func TestInvitationRemoteJoinInfoAndLongNames(t *testing.T) {

@@ -18,10 +18,13 @@ const ComparisonFormat = "capacity-comparison/v1"
 // Comparison is the result of Run: one result per run, the baseline first
 // (docs/formats.md, "Scenarios").
 type Comparison struct {
-	Format        string      `json:"format"`
-	TimeLimitMS   int64       `json:"time_limit_ms"`
-	PerRunLimitMS int64       `json:"per_run_limit_ms"`
-	Runs          []RunResult `json:"runs"`
+	Format        string `json:"format"`
+	TimeLimitMS   int64  `json:"time_limit_ms"`
+	PerRunLimitMS int64  `json:"per_run_limit_ms"`
+	// Spread is how far two seeds of the baseline differ: differences
+	// within it are noise (RunResult.Effect).
+	Spread Spread      `json:"spread"`
+	Runs   []RunResult `json:"runs"`
 }
 
 // RunResult are the figures of one solved run.
@@ -54,6 +57,11 @@ type RunResult struct {
 	Score   solver.Score `json:"score"`
 	SolveMS int64        `json:"solve_ms"`
 	Note    string       `json:"note,omitempty"`
+	// Effect judges a variant against the baseline (nil for the
+	// baseline and for a need answer's plans).
+	Effect *Effect `json:"effect,omitempty"`
+	// Advice is the variant's sentence (from Effect; nil with it).
+	Advice *Advice `json:"advice,omitempty"`
 	// Schedule is the solved schedule; left out of the JSON.
 	Schedule *solver.Schedule `json:"-"`
 }
@@ -213,6 +221,9 @@ func (c *Comparison) WriteCSV(w io.Writer) error {
 	for _, row := range [][]string{
 		{"", "time_limit_ms", "", strconv.FormatInt(c.TimeLimitMS, 10)},
 		{"", "per_run_limit_ms", "", strconv.FormatInt(c.PerRunLimitMS, 10)},
+		{"", "spread", "unscheduled", strconv.Itoa(c.Spread.Unscheduled)},
+		{"", "spread", "unscheduled_priority", strconv.FormatInt(c.Spread.UnscheduledPriority, 10)},
+		{"", "spread", "soft", strconv.FormatInt(c.Spread.Soft, 10)},
 	} {
 		if err := cw.Write(row); err != nil {
 			return err
@@ -281,7 +292,15 @@ func (r *RunResult) rows() [][]string {
 		{"dialect", sc.Components.Dialect}, {"continuity", sc.Components.Continuity}, {"fairness", sc.Components.Fairness}, {"change", sc.Components.Change}} {
 		rows = append(rows, []string{"score.components", c.k, i(c.v)})
 	}
-	return append(rows, []string{"solve_ms", "", i(r.SolveMS)})
+	rows = append(rows, []string{"solve_ms", "", i(r.SolveMS)})
+	if e := r.Effect; e != nil {
+		rows = append(rows,
+			[]string{"effect", "unscheduled", i(int64(e.Unscheduled))},
+			[]string{"effect", "unscheduled_priority", i(e.UnscheduledPriority)},
+			[]string{"effect", "soft", i(e.Soft)},
+		)
+	}
+	return rows
 }
 
 func sortedInt(m map[string]int) []string {

@@ -85,11 +85,16 @@ type ForecastWeek struct {
 	// InterviewerCapacity counts the interviews of the mean duration all
 	// interviewers of the week could hold (CapacityMethod).
 	InterviewerCapacity int `json:"interviewer_capacity"`
-	// Medium is the unscheduled priority of the week's plan (with aging).
-	Medium  int64          `json:"medium"`
-	SolveMS int64          `json:"solve_ms"`
-	Note    string         `json:"note,omitempty"`
-	Langs   []WeekLanguage `json:"languages"`
+	// Medium is the unscheduled priority of the week's plan, with the
+	// aged priorities it was planned with (a case gains a point a week it
+	// waits): not comparable across weeks. UnscheduledPriority is the
+	// backlog at the week's end weighed by the cases' own priorities
+	// (without aging): comparable from week to week.
+	Medium              int64          `json:"medium"`
+	UnscheduledPriority int64          `json:"unscheduled_priority"`
+	SolveMS             int64          `json:"solve_ms"`
+	Note                string         `json:"note,omitempty"`
+	Langs               []WeekLanguage `json:"languages"`
 }
 
 // WeekLanguage are one language's figures in one week. BacklogEnd =
@@ -114,10 +119,15 @@ type WeekLanguage struct {
 }
 
 // Growth of a language's backlog over the forecast.
+//
+// A backlog has stopped growing after a level when it stays flat or falls
+// over the rest of the horizon: no later level rises more than the
+// tolerance (1 interview, or 2 % of that level when more) above the lowest
+// level since, and the least-squares slope of the rest is not above 0.
 const (
-	GrowthNever   = "never"         // never above the opening backlog
-	GrowthStopped = "stopped"       // peaked at the end of week StopsGrowingAfter, never higher after
-	GrowthGrowing = "still_growing" // the last week's end is the highest
+	GrowthNever   = "never"         // flat or falling from the opening backlog on
+	GrowthStopped = "stopped"       // flat or falling after the end of week StopsGrowingAfter
+	GrowthGrowing = "still_growing" // rising in the last weeks (GrowthPerWeek)
 )
 
 // LanguageSummary is one language over the whole forecast.
@@ -140,6 +150,11 @@ type LanguageSummary struct {
 	// "stopped"); StopsGrowingDate is that week's Monday.
 	StopsGrowingAfter *int    `json:"stops_growing_after,omitempty"`
 	StopsGrowingDate  *string `json:"stops_growing_date,omitempty"`
+	// GrowthPerWeek, when Growth is "still_growing", is the rate of the
+	// rise: the least-squares slope of the levels from the last fall (the
+	// opening when it never fell; past the flat levels after it) to the
+	// end, in interviews per week.
+	GrowthPerWeek *float64 `json:"growth_per_week,omitempty"`
 	// TrendPerWeek is the least-squares fcSlope of the backlog at the weeks'
 	// ends over the second half of the weeks (at least the last two), in
 	// interviews per week: near 0 on a plateau that only wobbles.
@@ -315,6 +330,9 @@ func (s *fcSim) week(ctx context.Context, w int) (ForecastWeek, error) {
 	s.carryOver(sched, per)
 	s.capacities(w, in, per)
 	row.InterviewerCapacity = s.ivrCap[w%s.cal.weeks]
+	for _, p := range s.backlog {
+		row.UnscheduledPriority += int64(p.iv.Prio())
+	}
 	if sched != nil {
 		row.Medium = sched.Score.Medium
 		if sched.Stats != nil {
@@ -446,9 +464,10 @@ func fcP90(xs []int) *int {
 
 // fcSummarize sums each language over the weeks and finds where its backlog
 // stops growing: levels are the opening backlog and each week's end; the
-// peak is the first highest level. A peak at the last week (above every
-// earlier level) is still growing; at the opening, it never grew;
-// otherwise it stopped after the peak's week.
+// peak is the first highest level. Flat or falling from the opening on, it
+// never grew; flat or falling after some later week, it stopped there;
+// otherwise it is still growing, at the rate since its last fall
+// (fcStopsGrowing, fcRiseStart).
 func fcSummarize(res *ForecastResult, langs []string) []LanguageSummary {
 	out := make([]LanguageSummary, 0, len(langs))
 	n := float64(len(res.Week))
@@ -479,19 +498,58 @@ func fcSummarize(res *ForecastResult, langs []string) []LanguageSummary {
 		}
 		sm.PeakBacklog, sm.PeakWeek = levels[peak], peak
 		sm.TrendPerWeek = fcRound2(fcSlope(levels[max(0, min(1+len(res.Week)/2, len(levels)-2)):]))
-		switch {
-		case peak == 0:
+		switch k := fcStopsGrowing(levels); {
+		case k == 0:
 			sm.Growth = GrowthNever
-		case peak == len(levels)-1:
+		case k < 0:
 			sm.Growth = GrowthGrowing
+			rate := fcRound2(fcSlope(levels[fcRiseStart(levels):]))
+			sm.GrowthPerWeek = &rate
 		default:
 			sm.Growth = GrowthStopped
-			wk, date := peak, res.Week[peak-1].Start
-			sm.StopsGrowingAfter, sm.StopsGrowingDate = &wk, &date
+			date := res.Week[k-1].Start
+			sm.StopsGrowingAfter, sm.StopsGrowingDate = &k, &date
 		}
 		out = append(out, sm)
 	}
 	return out
+}
+
+// fcStopsGrowing is the first level (0 the opening, k the end of week k,
+// before the last) after which the backlog stays flat or falls (see
+// GrowthStopped), and -1 when there is none: it is still growing.
+func fcStopsGrowing(levels []int) int {
+	for k := 0; k < len(levels)-1; k++ {
+		tol := max(1, levels[k]/50)
+		low, ok := levels[k], true
+		for _, v := range levels[k+1:] {
+			if v > low+tol {
+				ok = false
+				break
+			}
+			low = min(low, v)
+		}
+		if ok && fcSlope(levels[k:]) <= 0 {
+			return k
+		}
+	}
+	return -1
+}
+
+// fcRiseStart is where the last rise starts: the level after the last
+// fall (0 when it never fell), past the flat levels that follow it.
+func fcRiseStart(levels []int) int {
+	k := 0
+	for i := len(levels) - 1; i > 0; i-- {
+		if levels[i] < levels[i-1] {
+			k = i
+			break
+		}
+	}
+	for k+1 < len(levels)-1 && levels[k+1] == levels[k] {
+		k++
+	}
+	return k
 }
 
 // fcSlope is the least-squares slope of ys over 0, 1, … (fcSummarize passes

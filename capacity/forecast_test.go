@@ -169,6 +169,12 @@ func TestForecastZeroIntake(t *testing.T) {
 		}
 	}
 	require.Less(t, res.Week[3].BacklogEnd, res.Week[0].BacklogStart, "the opening backlog is worked off")
+	// The comparable figure: the backlog's own priority never rises when
+	// nothing arrives (the aged medium may).
+	for w := 1; w < len(res.Week); w++ {
+		require.LessOrEqual(t, res.Week[w].UnscheduledPriority, res.Week[w-1].UnscheduledPriority, "week %d", w+1)
+		require.GreaterOrEqual(t, res.Week[w].UnscheduledPriority, int64(res.Week[w].BacklogEnd), "every case weighs 1 at least")
+	}
 	for _, s := range res.Languages {
 		require.Equal(t, GrowthNever, s.Growth, s.Language)
 		require.Nil(t, s.StopsGrowingAfter)
@@ -205,6 +211,42 @@ func TestForecastFarAboveCapacity(t *testing.T) {
 	require.Nil(t, s.StopsGrowingAfter)
 }
 
+// TestForecastRisesLate: on M, a wave of Somali cases in the first week
+// (four times what the Somali interpreters could hold), none for two
+// weeks while the backlog is worked down, then a quarter more than they
+// could hold every week: the backlog rises late, below its first peak,
+// and the label says still growing, with its rate — not "stopped" after
+// the first peak. The comparable priority follows the backlog.
+func TestForecastRisesLate(t *testing.T) {
+	t.Parallel()
+	base := forecastBaseM(t)
+	probe := runForecast(t, base, explicitIntake(IntakeWeek{Week: "2027-01-04", Arrivals: map[string]int{"so": 1}}), ForecastOptions{Weeks: 1, Iterations: 1, TimeLimitPerWeek: time.Second, EmptyStart: true})
+	capSo := weekLang(t, probe, 0, "so").Capacity
+	require.Positive(t, capSo)
+	monday := func(w int) string { return (forecastDate(t, "2027-01-04") + solver.Date(7*w)).String() }
+	weeks := []IntakeWeek{{Week: monday(0), Arrivals: map[string]int{"so": 4 * capSo}}}
+	for w := 3; w < 7; w++ {
+		weeks = append(weeks, IntakeWeek{Week: monday(w), Arrivals: map[string]int{"so": capSo * 5 / 4}})
+	}
+	res := runForecast(t, base, explicitIntake(weeks...), quickForecast(7))
+	levels := []int{weekLang(t, res, 0, "so").BacklogStart}
+	for w := range res.Week {
+		levels = append(levels, weekLang(t, res, w, "so").BacklogEnd)
+	}
+	require.Greater(t, levels[7], levels[3], "the backlog rises late: %v", levels)
+	require.Less(t, levels[7], levels[1], "below its first peak: %v", levels)
+	s := forecastSummary(t, res, "so")
+	require.Equal(t, 1, s.PeakWeek)
+	require.Equal(t, GrowthGrowing, s.Growth, "levels %v", levels)
+	require.Nil(t, s.StopsGrowingAfter)
+	require.NotNil(t, s.GrowthPerWeek)
+	require.Positive(t, *s.GrowthPerWeek)
+	for w, wk := range res.Week {
+		require.GreaterOrEqual(t, wk.UnscheduledPriority, int64(wk.BacklogEnd), "week %d", w+1)
+	}
+	t.Logf("so levels %v, rate %.2f, trend %.2f", levels, *s.GrowthPerWeek, s.TrendPerWeek)
+}
+
 func forecastDate(t *testing.T, s string) solver.Date {
 	t.Helper()
 	d, err := solver.ParseDate(s)
@@ -222,15 +264,23 @@ func TestForecastGrowth(t *testing.T) {
 		peak   int
 		after  int // 0: none
 		trend  float64
+		rate   float64 // still growing: the rate since the last fall
 	}{
-		{"flat", []int{5, 5, 5}, GrowthNever, 0, 0, 0},
-		{"falls", []int{5, 4, 0}, GrowthNever, 0, 0, -4},
-		{"rises every week", []int{0, 3, 6, 9}, GrowthGrowing, 3, 0, 3},
-		{"plateau", []int{0, 3, 6, 6, 6}, GrowthStopped, 2, 2, 0},
-		{"peak then falls", []int{2, 8, 7, 3}, GrowthStopped, 1, 1, -4},
-		{"wobbles below the peak", []int{0, 5, 9, 8, 9, 7}, GrowthStopped, 2, 2, -0.5},
-		{"new high at the end", []int{0, 5, 9, 8, 10}, GrowthGrowing, 4, 0, 2},
-		{"one week", []int{4, 6}, GrowthGrowing, 1, 0, 2},
+		{"flat", []int{5, 5, 5}, GrowthNever, 0, 0, 0, 0},
+		{"falls", []int{5, 4, 0}, GrowthNever, 0, 0, -4, 0},
+		{"rises every week", []int{0, 3, 6, 9}, GrowthGrowing, 3, 0, 3, 3},
+		{"plateau", []int{0, 3, 6, 6, 6}, GrowthStopped, 2, 2, 0, 0},
+		{"peak then falls", []int{2, 8, 7, 3}, GrowthStopped, 1, 1, -4, 0},
+		{"wobbles below the peak", []int{0, 5, 9, 8, 9, 7}, GrowthStopped, 2, 2, -0.5, 0},
+		{"new high at the end", []int{0, 5, 9, 8, 10}, GrowthGrowing, 4, 0, 2, 2},
+		{"one week", []int{4, 6}, GrowthGrowing, 1, 0, 2, 2},
+		// The opening is the peak, but after a dip the backlog rises for
+		// the rest of the horizon: still growing, not "never grew".
+		{"rises late below the opening", []int{40, 20, 22, 25, 27, 30, 33, 35}, GrowthGrowing, 0, 0, 2.7, 2.57},
+		// Peaked early, then rises slowly again below the peak: still
+		// growing, not "stopped".
+		{"slow rise below the peak", []int{0, 10, 12, 10, 10, 11, 11, 12}, GrowthGrowing, 2, 0, 0.6, 0.6},
+		{"wobble within the tolerance", []int{0, 6, 9, 10, 9, 10, 9}, GrowthStopped, 3, 2, 0, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -244,6 +294,12 @@ func TestForecastGrowth(t *testing.T) {
 			require.Equal(t, tc.growth, s.Growth)
 			require.Equal(t, tc.peak, s.PeakWeek)
 			require.InDelta(t, tc.trend, s.TrendPerWeek, 1e-9)
+			if tc.growth == GrowthGrowing {
+				require.NotNil(t, s.GrowthPerWeek)
+				require.InDelta(t, tc.rate, *s.GrowthPerWeek, 1e-9)
+			} else {
+				require.Nil(t, s.GrowthPerWeek)
+			}
 			if tc.after == 0 {
 				require.Nil(t, s.StopsGrowingAfter)
 				return

@@ -3,6 +3,7 @@ package capacity
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/asylum-scheduling/interviews/solver"
@@ -19,7 +20,8 @@ const (
 )
 
 // DefaultNeedTimeLimit is the total budget of Need when NeedOptions gives
-// none; DefaultMaxCount the largest count it tries.
+// none, on an instance of up to 1,250 interviews (NeedBudget scales it
+// with larger ones); DefaultMaxCount the largest count it tries.
 const (
 	DefaultNeedTimeLimit = 90 * time.Second
 	DefaultMaxCount      = 32
@@ -57,12 +59,13 @@ type NeedQuery struct {
 
 // NeedOptions steer Need.
 type NeedOptions struct {
-	// TimeLimit is the total budget (default DefaultNeedTimeLimit); Need
-	// returns within it plus a small margin, with Complete false when it
-	// ran out before the search closed.
+	// TimeLimit is the total budget (default NeedBudget's, which grows
+	// with the instance); Need returns within it plus a small margin, with
+	// Complete false when it ran out before the search closed.
 	TimeLimit time.Duration
 	// PerRunLimit is the time limit of one solve (default TimeLimit / 12,
-	// at least 1 s); BoundLimit of one bound (default PerRunLimit / 2).
+	// at least 1 s, or NeedBudget's when the budget is the default);
+	// BoundLimit of one bound (default PerRunLimit / 2).
 	PerRunLimit time.Duration
 	BoundLimit  time.Duration
 	// Workers of each solve (default 1); Seed of every solve.
@@ -95,14 +98,43 @@ type NeedStep struct {
 	Unscheduled *int `json:"unscheduled,omitempty"`
 	// Bound is a proven lower bound on the target priority left
 	// unscheduled (absent when it was not needed); above 0 is a proof.
-	Bound   *int64 `json:"bound,omitempty"`
-	SolveMS int64  `json:"solve_ms"`
-	BoundMS int64  `json:"bound_ms"`
+	Bound *int64 `json:"bound,omitempty"`
+	// StillBinding, on a count that does not reach the target, says what
+	// still keeps target interviews out: the bound's bindings and the
+	// reason codes of the target interviews the solve left out.
+	StillBinding []Limit `json:"still_binding,omitempty"`
+	SolveMS      int64   `json:"solve_ms"`
+	BoundMS      int64   `json:"bound_ms"`
+}
+
+// UnreachableCase is a target interview that no count of the query's kind
+// helps, and why: the solver's reason code (solver.Reason…) and its
+// explanation in English.
+type UnreachableCase struct {
+	Interview string `json:"interview"`
+	Reason    string `json:"reason"`
+	Detail    string `json:"detail,omitempty"`
+}
+
+// Reprioritise says that no added capacity is needed: giving the target
+// interviews priority holds them all (the plan of count 0, Run), while the
+// normal plan (Baseline) leaves Held of them out. Others is how many more
+// of the other interviews that plan leaves out than the baseline, and
+// OthersPriority how much more of their priority: what moves later in
+// exchange (0 when nothing does).
+type Reprioritise struct {
+	Held           int   `json:"held"`
+	Others         int   `json:"others"`
+	OthersPriority int64 `json:"others_priority"`
 }
 
 // NeedAnswer is the answer of Need.
 type NeedAnswer struct {
-	Format string    `json:"format"`
+	Format string `json:"format"`
+	// Advice says what to do first (re-prioritise, nothing to add, add
+	// Count units, not reachable and what binds), then one sentence per
+	// unreachable case with its reason.
+	Advice []Advice  `json:"advice"`
 	Query  NeedQuery `json:"query"`
 	// Targets is the number of target interviews and By the date they
 	// must be held by (the horizon's end when the query gives none).
@@ -110,17 +142,26 @@ type NeedAnswer struct {
 	// because they fit nowhere even alone with max_count units added (a
 	// missing dialect, a counsel never available, a date past By): no
 	// count of this kind helps them.
-	Targets     int      `json:"targets"`
-	Unreachable []string `json:"unreachable"`
-	By          string   `json:"by"`
+	Targets     int               `json:"targets"`
+	Unreachable []UnreachableCase `json:"unreachable"`
+	By          string            `json:"by"`
+	// Baseline is the normal plan of the unchanged instance (the
+	// priorities as they are), with its bound and gap, and BaselineLeftOut
+	// the number of target interviews it leaves out.
+	Baseline        *RunResult `json:"baseline"`
+	BaselineLeftOut int        `json:"baseline_left_out"`
 	// Reached tells whether a count up to MaxCount reaches the target;
 	// Count is the smallest one found (nil when none).
 	Reached bool `json:"reached"`
 	Count   *int `json:"count"`
 	// Variant is the scenario variant adding Count units and Run its
-	// solved result, which holds every target interview.
+	// solved result, which holds every target interview (the targets
+	// first), with a bound and gap computed on the variant's instance.
 	Variant *Variant   `json:"variant"`
 	Run     *RunResult `json:"run"`
+	// Reprioritise is set when Count is 0 and the baseline leaves target
+	// interviews out: giving them priority is enough, no hire is needed.
+	Reprioritise *Reprioritise `json:"reprioritise,omitempty"`
 	// Below is the verdict on Count−1 (on MaxCount when not reached):
 	// "proven_insufficient" or "not_reached" (not proven); empty when
 	// Count is 0.
@@ -135,6 +176,15 @@ type NeedAnswer struct {
 	Complete bool       `json:"complete"`
 	Steps    []NeedStep `json:"steps"`
 	MS       int64      `json:"ms"`
+	// TimeLimitMS and PerRunLimitMS are the budget the answer had and
+	// each count's solve limit. NeededTimeLimitMS, when the search did not
+	// close (Complete false, or no count reached nor proven short), is the
+	// budget to ask again with: the whole search at this share per count
+	// when the budget ran out, twice the budget when every count was tried
+	// undecided; an Advice "need.budget" says it.
+	TimeLimitMS       int64 `json:"time_limit_ms"`
+	PerRunLimitMS     int64 `json:"per_run_limit_ms"`
+	NeededTimeLimitMS int64 `json:"needed_time_limit_ms,omitempty"`
 }
 
 // Need finds the smallest count of added capacity of the query's kind with
@@ -157,7 +207,9 @@ func Need(ctx context.Context, base *solver.Instance, q NeedQuery, opt NeedOptio
 	}
 	s := newNeedSearch(ctx, nq, opt, now)
 	s.dropHopeless()
+	nq.explainUnreachable(nq.variantInstance(nq.max))
 	if len(nq.target) > 0 {
+		s.solveBaseline()
 		s.search()
 	}
 	return s.answer()
@@ -176,6 +228,9 @@ type needSearch struct {
 	steps    map[int]*evaluated
 	order    []int
 	out      bool // the budget ran out
+	// baseline is the normal plan of the base instance (nil when the
+	// budget or the solver gave none).
+	baseline *solver.Schedule
 }
 
 // evaluated is a count tried, with its solved run when solved.
@@ -187,11 +242,14 @@ type evaluated struct {
 }
 
 func newNeedSearch(ctx context.Context, q *needQuery, opt NeedOptions, now func() time.Time) *needSearch {
-	total := opt.TimeLimit
+	total, per := opt.TimeLimit, opt.PerRunLimit
 	if total <= 0 {
-		total = DefaultNeedTimeLimit
+		var p time.Duration
+		total, p = NeedBudget(q.base, q.max)
+		if per <= 0 {
+			per = p
+		}
 	}
-	per := opt.PerRunLimit
 	if per <= 0 {
 		per = max(total/12, time.Second)
 	}
@@ -221,12 +279,28 @@ func (s *needSearch) dropHopeless() {
 		for _, id := range b.Binding[0].Interviews {
 			if s.q.target[id] {
 				delete(s.q.target, id)
-				s.q.unreachable = append(s.q.unreachable, id)
+				s.q.unreachable = append(s.q.unreachable, UnreachableCase{Interview: id})
 			}
 		}
 		if b.Binding[0].Count <= len(b.Binding[0].Interviews) {
 			return
 		}
+	}
+}
+
+// solveBaseline solves the base instance as it is (no added capacity, the
+// priorities unchanged) with the per-run limit: the normal plan the answer
+// is compared with. Its statistics carry the solver's bound and gap.
+func (s *needSearch) solveBaseline() {
+	per := min(s.per, (s.deadline.Sub(s.now())-time.Second)/4)
+	if per < 200*time.Millisecond || s.ctx.Err() != nil {
+		return
+	}
+	sched, err := solver.Solve(s.ctx, s.q.base, solver.Options{
+		TimeLimit: per, Seed: s.opt.Seed, Workers: max(1, s.opt.Workers), Now: s.opt.Now,
+	})
+	if err == nil {
+		s.baseline = sched
 	}
 }
 
@@ -280,6 +354,9 @@ func (s *needSearch) eval(k int) bool {
 	if e.step.Verdict == "" {
 		s.solve(e, per)
 	}
+	if e.step.Verdict != VerdictReached {
+		e.step.StillBinding = s.stillBinding(e)
+	}
 	s.steps[k] = e
 	s.order = append(s.order, k)
 	if s.opt.Progress != nil {
@@ -301,6 +378,20 @@ func (s *needSearch) proveShort(e *evaluated, limit time.Duration) {
 	if b.Medium > 0 {
 		e.step.Verdict = VerdictProvenInsufficient
 	}
+}
+
+// stillBinding says what keeps the count from the target: the bound's
+// bindings, then the reason codes of the target interviews the solve left
+// out.
+func (s *needSearch) stillBinding(e *evaluated) []Limit {
+	out := []Limit{}
+	if e.bound != nil {
+		out = append(out, boundLimits(e.bound.Binding)...)
+	}
+	if e.s != nil {
+		out = append(out, reasonLimits(e.s, func(id string) bool { return s.q.target[id] })...)
+	}
+	return out
 }
 
 // solve runs the solver on the count's instance with the targets first.
@@ -329,14 +420,45 @@ func (s *needSearch) solve(e *evaluated, limit time.Duration) {
 	}
 }
 
+// boundRun computes the bound of the answer's plan on its own instance
+// (the priorities as they are), within the bound limit and what is left of
+// the budget, and sets its bound and gap.
+func (s *needSearch) boundRun(r *RunResult, in *solver.Instance) {
+	limit := min(s.boundLim, s.deadline.Sub(s.now()))
+	if limit < 100*time.Millisecond || s.ctx.Err() != nil {
+		return
+	}
+	b, err := solver.ComputeBound(s.ctx, in, solver.BoundOptions{TimeLimit: limit, Now: s.opt.Now})
+	if err != nil {
+		return
+	}
+	gap := r.UnscheduledPriority - b.Medium
+	r.Bound, r.Gap = &b.Medium, &gap
+}
+
 // answer puts the steps together.
 func (s *needSearch) answer() (*NeedAnswer, error) {
-	a := &NeedAnswer{Format: NeedFormat, Query: s.q.query, Targets: len(s.q.target), By: s.q.by.String(), Steps: []NeedStep{}, Unreachable: slices.Clone(s.q.unreachable)}
-	slices.Sort(a.Unreachable)
+	a := &NeedAnswer{Format: NeedFormat, Query: s.q.query, Targets: len(s.q.target), By: s.q.by.String(), Steps: []NeedStep{},
+		Unreachable: append([]UnreachableCase{}, s.q.unreachable...), TimeLimitMS: s.deadline.Sub(s.t0).Milliseconds(), PerRunLimitMS: s.per.Milliseconds()}
+	slices.SortFunc(a.Unreachable, func(x, y UnreachableCase) int { return strings.Compare(x.Interview, y.Interview) })
+	a.Query.MaxCount = s.q.max // the default filled in
+	if s.baseline != nil {
+		r, err := measure(BaselineName, s.q.base, s.baseline)
+		if err != nil {
+			return nil, err
+		}
+		a.Baseline = r
+		for _, u := range s.baseline.Unscheduled {
+			if s.q.target[u.Interview] {
+				a.BaselineLeftOut++
+			}
+		}
+	}
 	if len(s.q.target) == 0 {
 		a.Below = VerdictProvenInsufficient
 		a.Complete = true
 		a.MS = s.now().Sub(s.t0).Milliseconds()
+		a.advise()
 		return a, nil
 	}
 	for _, k := range s.order {
@@ -360,6 +482,10 @@ func (s *needSearch) answer() (*NeedAnswer, error) {
 			return nil, err
 		}
 		a.Run = r
+		s.boundRun(r, s.steps[best].in)
+		if best == 0 && a.Baseline != nil && a.BaselineLeftOut > 0 {
+			a.Reprioritise = s.q.reprioritise(a.Baseline, r, a.BaselineLeftOut)
+		}
 	}
 	if e, ok := s.steps[below]; ok {
 		a.Below = e.step.Verdict
@@ -373,5 +499,7 @@ func (s *needSearch) answer() (*NeedAnswer, error) {
 	}
 	a.Complete = !s.out && (best <= 0 || s.steps[best-1] != nil)
 	a.MS = s.now().Sub(s.t0).Milliseconds()
+	a.advise()
+	s.budgetAdvice(a)
 	return a, nil
 }

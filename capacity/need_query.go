@@ -18,8 +18,9 @@ type needQuery struct {
 	query  NeedQuery
 	base   *solver.Instance
 	target map[string]bool
-	// unreachable were targets that no count helps (dropHopeless).
-	unreachable []string
+	// unreachable were targets that no count helps (findTargets,
+	// dropHopeless), with their reasons.
+	unreachable []UnreachableCase
 	by          solver.Date
 	limit       bool // by is before the horizon's end: last dates change
 	max         int
@@ -152,7 +153,8 @@ func (nq *needQuery) findTargets(w window, p *problems) {
 		}
 		if e, err := solver.ParseDate(iv.Earliest); err == nil && e > nq.by {
 			// It may not start by then: no capacity helps.
-			nq.unreachable = append(nq.unreachable, iv.ID)
+			nq.unreachable = append(nq.unreachable, UnreachableCase{Interview: iv.ID, Reason: solver.ReasonWindowClosed,
+				Detail: fmt.Sprintf("the earliest date %s is after %s", iv.Earliest, nq.by)})
 			continue
 		}
 		nq.target[iv.ID] = true
@@ -244,9 +246,15 @@ func (nq *needQuery) variantInstance(k int) *solver.Instance {
 // so a bound above 0 on it proves that every schedule of in leaves a
 // target interview out.
 func (nq *needQuery) relaxed(in *solver.Instance) *solver.Instance {
+	return nq.keepOnly(in, func(id string) bool { return nq.target[id] })
+}
+
+// keepOnly keeps of in the interviews keep accepts and those with a pinned
+// booking, and their bookings.
+func (nq *needQuery) keepOnly(in *solver.Instance, accept func(id string) bool) *solver.Instance {
 	out := *in
 	pin := pinned(in)
-	keep := func(id string) bool { return nq.target[id] || pin[id] }
+	keep := func(id string) bool { return accept(id) || pin[id] }
 	out.Interviews = slices.DeleteFunc(slices.Clone(in.Interviews), func(iv solver.Interview) bool { return !keep(iv.ID) })
 	out.Bookings = slices.DeleteFunc(slices.Clone(in.Bookings), func(b solver.Booking) bool { return !keep(b.Interview) })
 	return &out
@@ -280,6 +288,60 @@ func (nq *needQuery) measure(e *evaluated) (*RunResult, error) {
 		s.Stats = &st
 	}
 	return measure(nq.variant(e.step.Count).Name, e.in, &s)
+}
+
+// explainUnreachable gives the interviews left out of the target without
+// a reason (dropHopeless) the solver's reason why they fit nowhere on in
+// (the instance with the most units added) next to the pinned bookings.
+func (nq *needQuery) explainUnreachable(in *solver.Instance) {
+	left := map[string]bool{}
+	for _, u := range nq.unreachable {
+		if u.Reason == "" {
+			left[u.Interview] = true
+		}
+	}
+	if len(left) == 0 {
+		return
+	}
+	p, err := solver.NewPlanner(nq.keepOnly(in, func(id string) bool { return nq.target[id] || left[id] }))
+	for i := range nq.unreachable {
+		u := &nq.unreachable[i]
+		if !left[u.Interview] {
+			continue
+		}
+		u.Reason = solver.ReasonCapacity // when the planner cannot say
+		if err != nil {
+			continue
+		}
+		sg, serr := p.Suggest(solver.SuggestRequest{Interview: u.Interview, K: 1})
+		if serr == nil && sg.Reason != "" {
+			u.Reason, u.Detail = sg.Reason, sg.Detail
+		}
+	}
+}
+
+// reprioritise is the answer's re-prioritisation: the baseline leaves
+// held target interviews out, the plan r holds them all with no unit
+// added; what it leaves out of the others beyond the baseline (net: their
+// number and priority) moves later.
+func (nq *needQuery) reprioritise(base, r *RunResult, held int) *Reprioritise {
+	others := func(s *solver.Schedule) (map[string]bool, int64) {
+		out, prio := map[string]bool{}, int64(0)
+		for _, u := range s.Unscheduled {
+			if !nq.target[u.Interview] {
+				out[u.Interview] = true
+			}
+		}
+		for i := range nq.base.Interviews {
+			if out[nq.base.Interviews[i].ID] {
+				prio += int64(nq.base.Interviews[i].Prio())
+			}
+		}
+		return out, prio
+	}
+	bo, bp := others(base.Schedule)
+	ro, rp := others(r.Schedule)
+	return &Reprioritise{Held: held, Others: max(0, len(ro)-len(bo)), OthersPriority: max(0, rp-bp)}
 }
 
 // languageOf reports whether an interview in language lang is one of query:

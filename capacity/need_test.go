@@ -2,6 +2,8 @@ package capacity
 
 import (
 	"context"
+	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -217,4 +219,197 @@ func TestNeedKeepsTheBudget(t *testing.T) {
 	require.Less(t, time.Since(t0), budget+solver.Margin(budget)+time.Second)
 	require.False(t, a.Complete, "%+v", a.Steps)
 	require.NotEmpty(t, a.Steps)
+	// It says how much the question needs, as a number to act on.
+	require.Equal(t, budget.Milliseconds(), a.TimeLimitMS)
+	require.Equal(t, int64(1500), a.PerRunLimitMS)
+	require.Greater(t, a.NeededTimeLimitMS, a.TimeLimitMS)
+	last := a.Advice[len(a.Advice)-1]
+	require.Equal(t, "need.budget", last.Code)
+	require.Equal(t, []Arg{{Name: "seconds_used", Value: "4"}, {Name: "seconds_needed", Value: strconv.FormatInt(a.NeededTimeLimitMS/1000, 10)}}, last.Args)
+}
+
+// TestNeedBudget: the default budget grows with the instance and with the
+// counts the search may try: a normal week keeps 90 s (7.5 s a count), the
+// surge month's 3,200 interviews get 6 ms each a count.
+func TestNeedBudget(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		size     string
+		maxCount int
+		total    time.Duration
+		per      time.Duration
+	}{
+		{"S", 0, DefaultNeedTimeLimit, DefaultNeedTimeLimit / 12},
+		{"M", 32, DefaultNeedTimeLimit, DefaultNeedTimeLimit / 12},
+		{"XL", 32, DefaultNeedTimeLimit * 3200 * 6 / 7500, 3200 * 6 * time.Millisecond},
+		// 0, 1, 2, 4, … 512 and back: 20 counts instead of 12.
+		{"M", 500, DefaultNeedTimeLimit * 20 / 12, DefaultNeedTimeLimit / 12},
+	}
+	for _, tc := range tests {
+		in := generated(t, tc.size, 1)
+		total, per := NeedBudget(in, tc.maxCount)
+		require.Equal(t, tc.per, per, "%s max %d", tc.size, tc.maxCount)
+		require.Equal(t, tc.total, total, "%s max %d", tc.size, tc.maxCount)
+	}
+	require.Equal(t, 12, needSteps(32))
+	require.Equal(t, 4, needSteps(1))
+}
+
+// TestNeedSaysWhy: on S seed 2 each case no count of interpreters helps
+// carries the solver's reason; `unreachable` is [] when none is; a count
+// proven insufficient names what still binds.
+func TestNeedSaysWhy(t *testing.T) {
+	t.Parallel()
+	base := generated(t, "S", 2)
+	tests := []struct {
+		lang   string
+		reason map[string]string // unreachable interview → reason code
+		advice string            // the first sentence's code
+	}{
+		{"prs", map[string]string{"I-0002": solver.ReasonNoInterpreterAvailable}, "need.held"},
+		{"fr", map[string]string{"I-0007": solver.ReasonPartyUnavailable}, "need.held"},
+		{"ru", map[string]string{"I-0020": solver.ReasonNoInterviewer}, "need.held"},
+		{"sg", map[string]string{}, "need.add.interpreters"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.lang, func(t *testing.T) {
+			t.Parallel()
+			a, err := Need(context.Background(), base, NeedQuery{Language: tc.lang, Kind: NeedInterpreters, MaxCount: 2},
+				NeedOptions{TimeLimit: 10 * time.Second, PerRunLimit: time.Second})
+			require.NoError(t, err)
+			got := map[string]string{}
+			for _, u := range a.Unreachable {
+				got[u.Interview] = u.Reason
+				require.NotEmpty(t, u.Detail, u.Interview)
+			}
+			require.Equal(t, tc.reason, got)
+			// The sentences: what to do first, then one per unreachable
+			// case with its reason.
+			require.Len(t, a.Advice, 1+len(a.Unreachable))
+			require.Equal(t, tc.advice, a.Advice[0].Code, "%+v", a.Advice[0])
+			if tc.advice == "need.held" {
+				require.Equal(t, 0, *a.Count)
+				require.Zero(t, a.BaselineLeftOut, "the normal plan holds them: nothing to re-prioritise")
+				require.Equal(t, a.Targets, a.Advice[0].N)
+			} else {
+				require.Equal(t, *a.Count, a.Advice[0].N)
+			}
+			for i, u := range a.Unreachable {
+				require.Equal(t, Advice{Code: "need.unreachable", N: 1, Args: []Arg{{Name: "interview", Value: u.Interview},
+					{Name: "reason", Value: u.Reason, Kind: ArgReason}}}, a.Advice[1+i])
+			}
+			data, err := json.Marshal(a)
+			require.NoError(t, err)
+			if len(tc.reason) == 0 {
+				require.Contains(t, string(data), `"unreachable":[]`)
+			}
+			for _, st := range a.Steps {
+				if st.Verdict == VerdictReached {
+					require.Empty(t, st.StillBinding)
+					continue
+				}
+				require.NotEmpty(t, st.StillBinding, "count %d: %s", st.Count, st.Verdict)
+				if st.Verdict == VerdictProvenInsufficient {
+					require.Equal(t, LimitBound, st.StillBinding[0].Source)
+				}
+			}
+		})
+	}
+}
+
+// TestNeedReprioritise: on M seed 2 with five of Helsinki's eight
+// interviewers gone, and every interview but the Turkish ones of
+// priority 2 at least, the normal plan leaves Turkish interviews (priority
+// 1) out; giving them priority holds them all with no interpreter added:
+// the answer is "re-prioritise", with the baseline, the plan, both bounds
+// and gaps, and what moves later in exchange.
+func TestNeedReprioritise(t *testing.T) {
+	t.Parallel()
+	sc := one("short of interviewers", Change{RemoveInterviewers: &RemovePeople{Location: "HEL", Count: 5}})
+	base, err := Apply(generated(t, "M", 2), &sc, 0)
+	require.NoError(t, err)
+	for i := range base.Interviews {
+		if iv := &base.Interviews[i]; iv.Language == "tr" {
+			iv.Priority = ptr(1)
+		} else {
+			iv.Priority = ptr(max(2, iv.Prio()))
+		}
+	}
+	a, err := Need(context.Background(), base, NeedQuery{Language: "tr", Kind: NeedInterpreters, MaxCount: 2},
+		NeedOptions{TimeLimit: 24 * time.Second, PerRunLimit: 3 * time.Second})
+	require.NoError(t, err)
+	require.True(t, a.Reached)
+	require.Equal(t, 0, *a.Count)
+	require.NotNil(t, a.Baseline)
+	require.NotNil(t, a.Run)
+	require.Positive(t, a.BaselineLeftOut, "the normal plan leaves Turkish interviews out")
+	require.Equal(t, a.BaselineLeftOut, a.Baseline.UnscheduledByLanguage["tr"])
+	require.Zero(t, a.Run.UnscheduledByLanguage["tr"])
+	require.NotNil(t, a.Reprioritise)
+	require.Equal(t, a.BaselineLeftOut, a.Reprioritise.Held)
+	require.Equal(t, Advice{Code: "need.reprioritise", N: a.Targets, Args: []Arg{{Name: "targets", Value: strconv.Itoa(a.Targets)},
+		{Name: "language", Value: "tr", Kind: ArgLanguage}, {Name: "others_priority", Value: strconv.FormatInt(a.Reprioritise.OthersPriority, 10)}}}, a.Advice[0])
+
+	// What moves later, recomputed from the two schedules.
+	prio := map[string]int64{}
+	lang := map[string]string{}
+	for i := range base.Interviews {
+		prio[base.Interviews[i].ID] = int64(base.Interviews[i].Prio())
+		lang[base.Interviews[i].ID] = base.Interviews[i].Language
+	}
+	others := func(s *solver.Schedule) (map[string]bool, int64) {
+		out, p := map[string]bool{}, int64(0)
+		for _, u := range s.Unscheduled {
+			if lang[u.Interview] != "tr" {
+				out[u.Interview] = true
+				p += prio[u.Interview]
+			}
+		}
+		return out, p
+	}
+	bo, bp := others(a.Baseline.Schedule)
+	ro, rp := others(a.Run.Schedule)
+	require.Equal(t, max(0, len(ro)-len(bo)), a.Reprioritise.Others)
+	require.Positive(t, a.Reprioritise.OthersPriority, "Helsinki is full: holding the Turkish interviews moves others later")
+	require.Equal(t, max(0, rp-bp), a.Reprioritise.OthersPriority)
+
+	for _, r := range []*RunResult{a.Baseline, a.Run} {
+		require.NotNil(t, r.Bound, "%s: the bound", r.Name)
+		require.LessOrEqual(t, *r.Bound, r.UnscheduledPriority)
+		require.Equal(t, r.UnscheduledPriority-*r.Bound, *r.Gap)
+	}
+	t.Logf("baseline left out %d, plan: %+v, bounds %d/%d", a.BaselineLeftOut, a.Reprioritise, *a.Baseline.Bound, *a.Run.Bound)
+}
+
+// TestNeedAdviceCodes: the first sentence of each kind of answer, on
+// answers put together by hand around the cases above.
+func TestNeedAdviceCodes(t *testing.T) {
+	t.Parallel()
+	zero, two := 0, 2
+	q := NeedQuery{Language: "tr", Kind: NeedInterpreters, MaxCount: 4, Interpreters: &AddInterpreters{Language: "tr", Genders: []string{"m"}, Modes: []string{"onsite"}, Locations: []string{"HEL"}}}
+	base := &RunResult{}
+	tests := []struct {
+		name string
+		a    NeedAnswer
+		want Advice
+	}{
+		{"held", NeedAnswer{Query: q, Targets: 3, Reached: true, Count: &zero, Baseline: base},
+			Advice{Code: "need.held", N: 3, Args: []Arg{{Name: "targets", Value: "3"}, {Name: "language", Value: "tr", Kind: ArgLanguage}}}},
+		{"no baseline to tell", NeedAnswer{Query: q, Targets: 3, Reached: true, Count: &zero},
+			Advice{Code: "need.none", N: 3, Args: []Arg{{Name: "targets", Value: "3"}, {Name: "language", Value: "tr", Kind: ArgLanguage}}}},
+		{"re-prioritise", NeedAnswer{Query: q, Targets: 3, Reached: true, Count: &zero, Baseline: base, Reprioritise: &Reprioritise{Held: 2, OthersPriority: 4}},
+			Advice{Code: "need.reprioritise", N: 3, Args: []Arg{{Name: "targets", Value: "3"}, {Name: "language", Value: "tr", Kind: ArgLanguage}, {Name: "others_priority", Value: "4"}}}},
+		{"add", NeedAnswer{Query: q, Targets: 3, Reached: true, Count: &two, Baseline: base},
+			Advice{Code: "need.add.interpreters", N: 2, Args: []Arg{{Name: "count", Value: "2"}, {Name: "unit", Value: "lang:tr,gender.m,mode.onsite,=HEL", Kind: ArgWords}}}},
+		{"not reached", NeedAnswer{Query: q, Targets: 3, Steps: []NeedStep{{Count: 4, StillBinding: []Limit{{Source: LimitBound, Code: "interpreter", Count: 3}}}}},
+			Advice{Code: "need.unreached", N: 4, Args: []Arg{{Name: "count", Value: "4"}, {Name: "kind", Value: "kind.interpreters", Kind: ArgWord},
+				{Name: "binding", Value: "bind.interpreter", Kind: ArgWord}, {Name: "count", Value: "3"}}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.a.advise()
+			require.Equal(t, tc.want, tc.a.Advice[0])
+		})
+	}
 }

@@ -10,8 +10,14 @@ import (
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
-// BaselineName is the name of the run of the unchanged base instance.
-const BaselineName = "baseline"
+// BaselineName is the name of the run of the unchanged base instance, and
+// RepeatName of its second solve with another seed, whose difference from
+// the first is the search's noise (Comparison.Spread); the repeat is not
+// among the comparison's runs.
+const (
+	BaselineName = "baseline"
+	RepeatName   = "baseline, second seed"
+)
 
 // DefaultTimeLimit is the total budget of Run when RunOptions gives none.
 const DefaultTimeLimit = 60 * time.Second
@@ -27,7 +33,7 @@ type RunOptions struct {
 	// GOMAXPROCS, at most the number of runs). Each run uses one worker.
 	Parallel int
 	// Seed of every run (the same for all, so that runs differ only by
-	// their changes).
+	// their changes); the baseline's repeat has Seed+1.
 	Seed int64
 	// Now is the clock (default time.Now).
 	Now func() time.Time
@@ -80,8 +86,11 @@ func splitBudget(total time.Duration, n, parallel int) plan {
 }
 
 // Run solves the base instance and every variant of the scenario with the
-// same budget and seed, and compares them, the baseline first. progress, when
-// not nil, is called from one goroutine at a time.
+// same budget and seed, and compares them, the baseline first. The baseline
+// is solved a second time with another seed (the last of the runs in
+// Progress): how far the two differ is the search's noise, and each
+// variant's Effect says whether it differs from the baseline by more.
+// progress, when not nil, is called from one goroutine at a time.
 func Run(ctx context.Context, base *solver.Instance, sc Scenario, opt RunOptions, progress func(Progress)) (*Comparison, error) {
 	now := opt.Now
 	if now == nil {
@@ -99,7 +108,13 @@ func Run(ctx context.Context, base *solver.Instance, sc Scenario, opt RunOptions
 	for _, v := range sc.Variants {
 		names = append(names, v.Name)
 	}
-	ins := append([]*solver.Instance{base}, variants...)
+	names = append(names, RepeatName)
+	ins := append(append([]*solver.Instance{base}, variants...), base)
+	seeds := make([]int64, len(ins))
+	for i := range seeds {
+		seeds[i] = opt.Seed
+	}
+	seeds[len(seeds)-1] = opt.Seed + 1
 	total := opt.TimeLimit
 	if total <= 0 {
 		total = DefaultTimeLimit
@@ -108,15 +123,31 @@ func Run(ctx context.Context, base *solver.Instance, sc Scenario, opt RunOptions
 	// for measuring their results.
 	left := total - now().Sub(t0)
 	pl := splitBudget(left-max(100*time.Millisecond, left/50), len(ins), opt.Parallel)
-	scheds, err := solveAll(ctx, ins, names, pl, opt, progress)
+	scheds, err := solveAll(ctx, ins, names, seeds, pl, progress, opt.Now)
 	if err != nil {
 		return nil, err
 	}
+	return compare(sc, ins, names, scheds, total, pl)
+}
+
+// compare measures the solved runs (the repeat last) and judges each
+// variant against the baseline.
+func compare(sc Scenario, ins []*solver.Instance, names []string, scheds []*solver.Schedule, total time.Duration, pl plan) (*Comparison, error) {
 	cmp := &Comparison{Format: ComparisonFormat, TimeLimitMS: total.Milliseconds(), PerRunLimitMS: pl.limit.Milliseconds()}
+	results := make([]*RunResult, len(ins))
 	for i, in := range ins {
 		r, err := measure(names[i], in, scheds[i])
 		if err != nil {
 			return nil, err
+		}
+		results[i] = r
+	}
+	n := len(ins) - 1 // the repeat is last
+	cmp.Spread = spreadOf(results[0], results[n])
+	for i, r := range results[:n] {
+		if i > 0 {
+			r.Effect = effectOf(results[0], r, cmp.Spread, relaxes(sc.Variants[i-1]))
+			r.advise()
 		}
 		cmp.Runs = append(cmp.Runs, *r)
 	}
@@ -145,8 +176,8 @@ func (r *reporter) report(i int, name, phase string, share float64) {
 }
 
 // solveAll solves the instances, pl.parallel at a time, each within
-// pl.limit.
-func solveAll(ctx context.Context, ins []*solver.Instance, names []string, pl plan, opt RunOptions, progress func(Progress)) ([]*solver.Schedule, error) {
+// pl.limit and with its seed.
+func solveAll(ctx context.Context, ins []*solver.Instance, names []string, seeds []int64, pl plan, progress func(Progress), now func() time.Time) ([]*solver.Schedule, error) {
 	rep := &reporter{f: progress, share: make([]float64, len(ins))}
 	for i := range ins {
 		rep.report(i, names[i], PhaseQueued, 0)
@@ -166,7 +197,7 @@ func solveAll(ctx context.Context, ins []*solver.Instance, names []string, pl pl
 			}
 			rep.report(i, names[i], PhaseSolving, 0)
 			out[i], errs[i] = solver.Solve(ctx, ins[i], solver.Options{
-				TimeLimit: pl.limit, Seed: opt.Seed, Workers: 1, Now: opt.Now,
+				TimeLimit: pl.limit, Seed: seeds[i], Workers: 1, Now: now,
 				Progress: func(p solver.Progress) {
 					rep.report(i, names[i], PhaseSolving, float64(p.Elapsed)/float64(pl.limit))
 				},

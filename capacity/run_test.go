@@ -50,10 +50,22 @@ func TestRunMoreInterpretersOfAScarceLanguage(t *testing.T) {
 	base := generated(t, "S", 1)
 	before := clone(base)
 	// The baseline's first unscheduled language: no interpreter speaks it.
+	// (Among the interviews left out because no interpreter speaks their
+	// language, not those a short search on a busy machine left out.)
 	first, err := Run(context.Background(), base, one("probe", Change{Notice: &Notice{ShiftDays: ptr(0)}}), RunOptions{TimeLimit: 3 * time.Second}, nil)
 	require.NoError(t, err)
-	lang := scarcest(first.Runs[0])
-	require.NotEmpty(t, lang, "the S instance has unscheduled interviews")
+	langOf := map[string]string{}
+	for _, iv := range base.Interviews {
+		langOf[iv.ID] = iv.Language
+	}
+	noInterpreter := map[string]int{}
+	for _, u := range first.Runs[0].Schedule.Unscheduled {
+		if u.Reason == solver.ReasonNoInterpreterLanguage {
+			noInterpreter[langOf[u.Interview]]++
+		}
+	}
+	lang := scarcest(RunResult{UnscheduledByLanguage: noInterpreter})
+	require.NotEmpty(t, lang, "the S instance has interviews of a language no interpreter speaks")
 
 	sc := Scenario{Format: ScenarioFormat, Variants: []Variant{
 		{Name: "two more " + lang, Changes: []Change{{AddInterpreters: &AddInterpreters{Language: lang, Count: 2}}}},
@@ -107,7 +119,7 @@ func TestRunMoreInterpretersOfAScarceLanguage(t *testing.T) {
 			done[p.Run] = true
 		}
 	}
-	require.Len(t, done, 3)
+	require.Len(t, done, 4, "the baseline, its repeat and two variants")
 	require.InDelta(t, 1.0, seen[len(seen)-1].Fraction, 1e-9)
 }
 
@@ -119,16 +131,19 @@ func TestRunKeepsTheBudget(t *testing.T) {
 		{Name: "b", Changes: []Change{{AddInterviewers: &AddInterviewers{Location: "HEL", Count: 1}}}},
 		{Name: "c", Changes: []Change{{RemoteShare: &RemoteShare{Interviews: ptr(0.5)}}}},
 	}}
-	const budget = 4 * time.Second
+	const budget = 6 * time.Second
 	t0 := time.Now()
 	c, err := Run(context.Background(), base, sc, RunOptions{TimeLimit: budget, Parallel: 2}, nil)
 	require.NoError(t, err)
 	elapsed := time.Since(t0)
-	// Two rounds of two runs; each run is promised its limit plus the
+	// Three rounds of two runs (the baseline, its repeat with another
+	// seed, three variants); each run is promised its limit plus the
 	// solver's margin, and the rounds fit in the budget.
-	require.LessOrEqual(t, c.PerRunLimitMS, PerRunLimit(budget, 4, 2).Milliseconds())
-	require.Greater(t, c.PerRunLimitMS, PerRunLimit(budget, 4, 2).Milliseconds()*9/10)
-	require.LessOrEqual(t, 2*(PerRunLimit(budget, 4, 2)+solver.Margin(PerRunLimit(budget, 4, 2))), budget)
+	require.LessOrEqual(t, c.PerRunLimitMS, PerRunLimit(budget, 5, 2).Milliseconds())
+	// Preparing the variants counts too (on a busy machine a good part of
+	// a second): the runs get at least three quarters of their share.
+	require.Greater(t, c.PerRunLimitMS, PerRunLimit(budget, 5, 2).Milliseconds()*3/4)
+	require.LessOrEqual(t, 3*(PerRunLimit(budget, 5, 2)+solver.Margin(PerRunLimit(budget, 5, 2))), budget)
 	require.Less(t, elapsed, budget+2*time.Second, "a busy machine may add a little, not a round")
 }
 
@@ -209,7 +224,7 @@ func TestWriteCSVHasEveryNumber(t *testing.T) {
 		name := run["name"].(string)
 		want[name] = map[[2]string]string{}
 		for k, v := range run {
-			if k != "name" && k != "note" {
+			if k != "name" && k != "note" && k != "advice" { // the sentence is no figure
 				flatten([]string{k}, v, want[name])
 			}
 		}

@@ -1,6 +1,10 @@
 package resources
 
-import "time"
+import (
+	"slices"
+	"strconv"
+	"time"
+)
 
 // Audit actions of the people outside the agency (issue 11).
 const (
@@ -55,6 +59,31 @@ type Confirmation struct {
 	AnswerWithinHours      int  `json:"answer_within_hours"`
 	AnswerBeforeStartHours int  `json:"answer_before_start_hours"`
 	AutoRequestNext        bool `json:"auto_request_next"`
+	// ReminderHours are when the interpreter and the counsels get a
+	// reminder, in hours before the start; none given: DefaultReminderHours.
+	ReminderHours []int `json:"reminder_hours,omitempty"`
+}
+
+// DefaultReminderHours are the reminders when the settings name none: 72
+// and 24 hours before the start.
+var DefaultReminderHours = []int{72, 24}
+
+// Reminders are the hours before the start at which reminders go out,
+// the largest first, each between 1 and 720 and once (others are left
+// out); DefaultReminderHours when none are set.
+func (c Confirmation) Reminders() []int {
+	var out []int
+	for _, h := range c.ReminderHours {
+		if h >= 1 && h <= 720 && !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	if len(out) == 0 {
+		out = slices.Clone(DefaultReminderHours)
+	}
+	slices.Sort(out)
+	slices.Reverse(out)
+	return out
 }
 
 // PortalPerson is someone who may sign in to the portal.
@@ -112,7 +141,34 @@ type Summons struct {
 	AcknowledgedAt *string `json:"acknowledged_at,omitempty"`
 	ChangeAsked    bool    `json:"change_asked"`
 	ChangeReason   string  `json:"change_reason,omitempty"`
+	// Proposals are the other times the party proposed (portal pages).
+	Proposals []TimeProposal `json:"-"`
 }
+
+// TimeProposal is another time a party proposes: a local date and a part
+// of that day.
+type TimeProposal struct {
+	Date string `json:"date"` // YYYY-MM-DD
+	Part string `json:"part"` // PartMorning, PartAfternoon or PartDay
+}
+
+// Parts of a day a party may propose.
+const (
+	PartMorning   = "morning"
+	PartAfternoon = "afternoon"
+	PartDay       = "day"
+)
+
+// MaxProposals is how many other times a party may propose at once.
+const MaxProposals = 3
+
+// SummonsNumber is the number a counsel's mails and portal give a summons
+// (the booking's id): it tells one summons from another and says nothing
+// of the case or the applicant.
+func SummonsNumber(booking int64) string { return strconv.FormatInt(booking, 10) }
+
+// Number is the summons number (SummonsNumber).
+func (s Summons) Number() string { return SummonsNumber(s.Booking) }
 
 // Attention is a booked interview that needs a clerk: its interpreter
 // declined, did not answer in time or stepped aside, or a party asked for
@@ -166,6 +222,16 @@ type MailPayload struct {
 	Language string    `json:"language"`
 	Name     string    `json:"name"` // the recipient's own name
 	Link     string    `json:"link,omitempty"`
+	// Read when the mail is claimed, never stored: an interpreter's answer
+	// to the booking ("requested", "confirmed"; "" for others or when the
+	// booking is no longer theirs), when a request is due, and why they
+	// were released (the booking's release reason).
+	Answer    string    `json:"-"`
+	AnswerDue time.Time `json:"-"`
+	Released  string    `json:"-"`
+	// The office's street address and meeting link, read when claimed.
+	Address     string `json:"-"`
+	MeetingLink string `json:"-"`
 }
 
 // WeeklyPattern is an interpreter's availability as they enter it: hours

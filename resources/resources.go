@@ -99,18 +99,22 @@ const (
 	RoleClerk   Role = "clerk"   // reads resources; manages interview requests and bookings
 	RoleManager Role = "manager" // also resources, plans, reports
 	RoleAdmin   Role = "admin"   // also tokens
+	// RoleAuditor reads the access log and nothing else: it stands outside
+	// the ranks (Rank 0), so only the routes that name it let it through.
+	RoleAuditor Role = "auditor"
 )
 
 // ParseRole reads a role name.
 func ParseRole(s string) (Role, error) {
 	switch r := Role(s); r {
-	case RoleClerk, RoleManager, RoleAdmin:
+	case RoleClerk, RoleManager, RoleAdmin, RoleAuditor:
 		return r, nil
 	}
-	return "", errs.Field("role", "role must be clerk, manager or admin, not "+quote(s))
+	return "", errs.Field("role", "role must be clerk, manager, admin or auditor, not "+quote(s))
 }
 
-// Rank orders roles: clerk 1, manager 2, admin 3; 0 for none.
+// Rank orders roles: clerk 1, manager 2, admin 3; 0 for none and for the
+// auditor, who is outside the order.
 func (r Role) Rank() int {
 	switch r {
 	case RoleClerk:

@@ -75,23 +75,23 @@ func absenceBounds(a resources.Absence, now time.Time) error {
 // AddAbsence records an absence of an interviewer or interpreter and flags
 // the bookings it breaks (recordAbsence).
 func (p *Planner) AddAbsence(ctx context.Context, owner resources.AbsenceOwner, id string, a resources.Absence, actor string) (*resources.Absence, error) {
-	return recordAbsence(ctx, p.DB, p.Log, owner, id, a, actor, p.Now())
+	return recordAbsence(ctx, p.db, p.log, owner, id, a, actor, p.now())
 }
 
 // DeleteAbsence removes an absence of an interviewer or interpreter (only
 // one of theirs).
 func (p *Planner) DeleteAbsence(ctx context.Context, owner resources.AbsenceOwner, id string, absence int64) error {
-	return p.DB.DeleteAbsence(ctx, owner, id, absence)
+	return p.db.DeleteAbsence(ctx, owner, id, absence)
 }
 
 // AbsenceImpact flags the active bookings absence breaks (audit action
 // flagged, once per booking and absence) and returns them.
 func (p *Planner) AbsenceImpact(ctx context.Context, absence int64, actor string) (*Impact, error) {
-	a, err := p.DB.Absence(ctx, absence)
+	a, err := p.db.Absence(ctx, absence)
 	if err != nil {
 		return nil, err
 	}
-	broken, err := p.DB.FlagAbsence(ctx, absence, actor)
+	broken, err := p.db.FlagAbsence(ctx, absence, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func (p *Planner) AbsenceImpact(ctx context.Context, absence int64, actor string
 // repairWindow is from the day of the first broken booking (today at the
 // earliest) to RepairDays after the last one, or to.
 func (p *Planner) repairWindow(ctx context.Context, broken []resources.FlaggedBooking, to string) (string, string, error) {
-	st, err := p.DB.Settings(ctx)
+	st, err := p.db.Settings(ctx)
 	if err != nil {
 		return "", "", err
 	}
@@ -117,7 +117,7 @@ func (p *Planner) repairWindow(ctx context.Context, broken []resources.FlaggedBo
 	if err != nil {
 		loc = time.UTC
 	}
-	today := solver.DateOf(p.Now(), loc)
+	today := solver.DateOf(p.now(), loc)
 	first, last := solver.Date(1<<31-1), solver.Date(0)
 	for _, b := range broken {
 		t, err := solver.ParseInstant(b.Start)
@@ -147,7 +147,7 @@ func (p *Planner) repairWindow(ctx context.Context, broken []resources.FlaggedBo
 // interview is added, so the plan moves as little as possible. to (optional)
 // ends the window.
 func (p *Planner) Repair(ctx context.Context, absence int64, actor string, timeLimit time.Duration, to string) (*resources.Plan, error) {
-	broken, err := p.DB.FlagAbsence(ctx, absence, actor)
+	broken, err := p.db.FlagAbsence(ctx, absence, actor)
 	if err != nil {
 		return nil, err
 	}

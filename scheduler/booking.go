@@ -55,7 +55,8 @@ type ChangeRequest struct {
 	Actor          string
 	Reason         string
 	IdempotencyKey string
-	Source         string // SourceAPI (default), SourceWeb or SourcePlan: for the metrics
+	Source         string                   // SourceAPI (default), SourceWeb or SourcePlan: for the metrics
+	Origin         *resources.BookingOrigin // as BookRequest.Origin
 }
 
 func (s *Service) book(ctx context.Context, req BookRequest) (*resources.Booking, error) {
@@ -72,7 +73,7 @@ func (s *Service) BookResult(ctx context.Context, req BookRequest) (*Result, err
 	if err := checkReason(req.Reason); err != nil {
 		return nil, err
 	}
-	a, fromSuggestion, err := s.resolve(req.InterviewID, req.SuggestionID, req.Assignment)
+	a, fromSuggestion, rank, err := s.resolve(req.InterviewID, req.SuggestionID, req.Assignment)
 	if err != nil {
 		return nil, err
 	}
@@ -80,8 +81,9 @@ func (s *Service) BookResult(ctx context.Context, req BookRequest) (*Result, err
 	if err != nil {
 		return nil, err
 	}
+	origin := originOf(req.Origin, fromSuggestion, rank, req.Reason)
 	c := postgres.Change{Action: resources.ActionBooked, Interview: req.InterviewID, Place: p, Pinned: req.Pinned,
-		Actor: req.Actor, Reason: req.Reason, Now: s.now(), Check: s.checker(fromSuggestion), AnswerDue: AnswerDue}
+		Actor: req.Actor, Reason: req.Reason, Now: s.now(), Check: s.checker(fromSuggestion, origin), AnswerDue: AnswerDue, Origin: origin}
 	if req.IdempotencyKey != "" {
 		c.Idem = &postgres.Idem{Key: req.IdempotencyKey, Hash: requestHash("book", req.InterviewID, req.SuggestionID, a, &req.Pinned, req.Reason)}
 	}
@@ -105,7 +107,7 @@ func (s *Service) Reschedule(ctx context.Context, req ChangeRequest) (*Result, e
 	if err != nil {
 		return nil, err
 	}
-	a, fromSuggestion, err := s.resolve(old.Interview, req.SuggestionID, req.Assignment)
+	a, fromSuggestion, rank, err := s.resolve(old.Interview, req.SuggestionID, req.Assignment)
 	if err != nil {
 		return nil, err
 	}
@@ -117,8 +119,9 @@ func (s *Service) Reschedule(ctx context.Context, req ChangeRequest) (*Result, e
 	if req.Pinned != nil {
 		pinned = *req.Pinned
 	}
+	origin := originOf(req.Origin, fromSuggestion, rank, req.Reason)
 	c := postgres.Change{Action: resources.ActionRescheduled, BookingID: req.BookingID, Place: p, Pinned: pinned,
-		Actor: req.Actor, Reason: req.Reason, Now: s.now(), Check: s.checker(fromSuggestion), AnswerDue: AnswerDue}
+		Actor: req.Actor, Reason: req.Reason, Now: s.now(), Check: s.checker(fromSuggestion, origin), AnswerDue: AnswerDue, Origin: origin}
 	if req.IdempotencyKey != "" {
 		c.Idem = &postgres.Idem{Key: req.IdempotencyKey, Hash: requestHash(fmt.Sprintf("reschedule %d", req.BookingID), old.Interview, req.SuggestionID, a, req.Pinned, req.Reason)}
 	}
@@ -145,7 +148,7 @@ func (s *Service) RescheduleAll(ctx context.Context, reqs []ChangeRequest) error
 		if err != nil {
 			return err
 		}
-		a, fromSuggestion, err := s.resolve(old.Interview, req.SuggestionID, req.Assignment)
+		a, fromSuggestion, rank, err := s.resolve(old.Interview, req.SuggestionID, req.Assignment)
 		if err != nil {
 			return err
 		}
@@ -153,8 +156,9 @@ func (s *Service) RescheduleAll(ctx context.Context, reqs []ChangeRequest) error
 		if err != nil {
 			return err
 		}
+		origin := originOf(req.Origin, fromSuggestion, rank, req.Reason)
 		c := postgres.Change{Action: resources.ActionRescheduled, BookingID: req.BookingID, Place: p, Pinned: old.Pinned,
-			Actor: req.Actor, Reason: req.Reason, Now: s.now(), Check: s.checker(fromSuggestion), AnswerDue: AnswerDue}
+			Actor: req.Actor, Reason: req.Reason, Now: s.now(), Check: s.checker(fromSuggestion, origin), AnswerDue: AnswerDue, Origin: origin}
 		if req.IdempotencyKey != "" {
 			c.Idem = &postgres.Idem{Key: req.IdempotencyKey, Hash: requestHash(fmt.Sprintf("reschedule %d", req.BookingID), old.Interview, req.SuggestionID, a, req.Pinned, req.Reason)}
 		}
@@ -211,21 +215,21 @@ func (s *Service) ClearExpired(ctx context.Context) (holds, keys int64, err erro
 
 // resolve returns the assignment a request asks for: the suggestion's
 // (verified) or the explicit one (checked for form).
-func (s *Service) resolve(interview, suggestionID string, explicit *solver.Assignment) (*solver.Assignment, bool, error) {
+func (s *Service) resolve(interview, suggestionID string, explicit *solver.Assignment) (*solver.Assignment, bool, int, error) {
 	switch {
 	case suggestionID != "" && explicit != nil:
-		return nil, false, errs.Field("suggestion_id", "give either suggestion_id or an explicit start, room, interviewer, interpreter and mode, not both")
+		return nil, false, 0, errs.Field("suggestion_id", "give either suggestion_id or an explicit start, room, interviewer, interpreter and mode, not both")
 	case suggestionID != "":
-		a, err := s.parseSuggestionID(suggestionID)
+		a, rank, err := s.parseSuggestion(suggestionID)
 		if err != nil {
-			return nil, false, err
+			return nil, false, 0, err
 		}
 		if a.Interview != interview {
-			return nil, false, errs.Field("suggestion_id", fmt.Sprintf("the suggestion is for interview %s, not %s", a.Interview, interview))
+			return nil, false, 0, errs.Field("suggestion_id", fmt.Sprintf("the suggestion is for interview %s, not %s", a.Interview, interview))
 		}
-		return a, true, nil
+		return a, true, rank, nil
 	case explicit == nil:
-		return nil, false, errs.WithFields("say what to book: a suggestion_id, or start, room, interviewer, interpreter and mode",
+		return nil, false, 0, errs.WithFields("say what to book: a suggestion_id, or start, room, interviewer, interpreter and mode",
 			[]errs.FieldError{{Path: "suggestion_id", Message: "required unless start, room, interviewer and mode are given"}})
 	}
 	a := *explicit
@@ -258,9 +262,9 @@ func (s *Service) resolve(interview, suggestionID string, explicit *solver.Assig
 		probs = append(probs, errs.FieldError{Path: "mode", Message: fmt.Sprintf("unknown mode %q (onsite, remote or none)", a.Mode)})
 	}
 	if len(probs) > 0 {
-		return nil, false, errs.WithFields("the assignment is incomplete", probs)
+		return nil, false, 0, errs.WithFields("the assignment is incomplete", probs)
 	}
-	return &a, false, nil
+	return &a, false, 0, nil
 }
 
 func placement(a *solver.Assignment) (*postgres.Placement, error) {
@@ -286,16 +290,22 @@ func requestHash(op, interview, suggestionID string, a *solver.Assignment, pinne
 // its day that share a resource with it. A broken rule is a conflict for an
 // option that was suggested (the state changed since) and for a resource
 // taken (rule 6); otherwise the explicit assignment is unprocessable.
-func (s *Service) checker(fromSuggestion bool) func(*postgres.CheckInput) error {
+//
+// A placement by hand (origin's kind hand) that keeps the rules gets the
+// soft objectives it worsens in origin.Rules, for the automation report.
+func (s *Service) checker(fromSuggestion bool, origin *resources.BookingOrigin) func(*postgres.CheckInput) error {
 	return func(ci *postgres.CheckInput) error {
 		if ci.Instance.Horizon.Start == "" || ci.Instance.Horizon.End == "" {
 			return errs.E(errs.Unprocessable, "no planning horizon is stored: set it in the settings first")
 		}
-		vs, err := newViolations(ci)
+		vs, worse, err := newViolations(ci)
 		if err != nil {
 			return errs.Wrap(err, errs.Internal, "")
 		}
 		if len(vs) == 0 {
+			if origin != nil && origin.Kind == resources.OriginHand {
+				origin.Rules = worse
+			}
 			return nil
 		}
 		rule6 := true
@@ -310,8 +320,9 @@ func (s *Service) checker(fromSuggestion bool) func(*postgres.CheckInput) error 
 }
 
 // newViolations lists the violations of the hard rules that the new
-// assignment of ci adds to those its neighbours have already.
-func newViolations(ci *postgres.CheckInput) ([]solver.Violation, error) {
+// assignment of ci adds to those its neighbours have already, and the soft
+// objectives it worsens.
+func newViolations(ci *postgres.CheckInput) ([]solver.Violation, []string, error) {
 	in := ci.Instance
 	base := &solver.Schedule{Format: solver.ScheduleFormat, Assignments: append([]solver.Assignment{}, ci.Others...),
 		Unscheduled: []solver.Unscheduled{{Interview: ci.New.Interview, Reason: solver.ReasonCapacity}}}
@@ -319,11 +330,11 @@ func newViolations(ci *postgres.CheckInput) ([]solver.Violation, error) {
 		Unscheduled: []solver.Unscheduled{}}
 	r0, err := solver.Check(in, base)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r1, err := solver.Check(in, with)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	seen := map[string]int{}
 	key := func(v solver.Violation) string { return fmt.Sprintf("%d\x00%s\x00%s", v.Rule, v.Interview, v.Message) }
@@ -338,7 +349,7 @@ func newViolations(ci *postgres.CheckInput) ([]solver.Violation, error) {
 		}
 		out = append(out, v)
 	}
-	return out, nil
+	return out, worsened(r0.Score.Components, r1.Score.Components), nil
 }
 
 // resourceOf names the resource of the assignment a violation is about.

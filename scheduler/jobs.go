@@ -267,7 +267,7 @@ func ClearHoldsJob(db *postgres.DB, now func() time.Time, spec string, keepRuns 
 // accept. The run lasts as long as the plan.
 func NightlyPlanJob(p *Planner, spec string, weeks int, timeLimit time.Duration) Job {
 	return Job{Name: JobNightlyPlan, Spec: spec, Run: func(ctx context.Context) (string, error) {
-		st, err := p.DB.Settings(ctx)
+		st, err := p.db.Settings(ctx)
 		if err != nil {
 			return "", err
 		}
@@ -275,7 +275,7 @@ func NightlyPlanJob(p *Planner, spec string, weeks int, timeLimit time.Duration)
 		if err != nil {
 			loc = time.UTC
 		}
-		from := solver.DateOf(p.Now(), loc) + 1
+		from := solver.DateOf(p.now(), loc) + 1
 		to := from + solver.Date(max(weeks, 1)*7-1)
 		plan, err := p.Start(ctx, PlanRequest{Kind: "nightly", From: from.String(), To: to.String(), TimeLimit: timeLimit,
 			Actor: "job:" + JobNightlyPlan})
@@ -285,7 +285,7 @@ func NightlyPlanJob(p *Planner, spec string, weeks int, timeLimit time.Duration)
 		if err := p.Wait(ctx, plan.ID); err != nil {
 			return fmt.Sprintf("plan %d", plan.ID), err
 		}
-		plan, err = p.DB.Plan(context.WithoutCancel(ctx), plan.ID, false)
+		plan, err = p.db.Plan(context.WithoutCancel(ctx), plan.ID, false)
 		if err != nil {
 			return "", err
 		}

@@ -234,9 +234,14 @@ func TestNightlyPlanJobLeavesAPlanToAccept(t *testing.T) {
 	loc, err := time.LoadLocation(f.in.Timezone)
 	require.NoError(t, err)
 	clk := testclock.New((first - 1).Midnight(loc).Add(2 * time.Hour))
-	f.planner.Now = clk.Now
+	planner := scheduler.NewPlanner(f.db, nil, nil, clk.Now)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		require.NoError(t, planner.Close(ctx))
+	})
 	j := scheduler.NewJobs(f.db, nil, clk.Now)
-	require.NoError(t, j.Add(scheduler.NightlyPlanJob(f.planner, "0 2 * * *", 1, 500*time.Millisecond)))
+	require.NoError(t, j.Add(scheduler.NightlyPlanJob(planner, "0 2 * * *", 1, 500*time.Millisecond)))
 	run, err := j.RunNow(ctx, scheduler.JobNightlyPlan, clk.Now())
 	require.NoError(t, err)
 	require.Equal(t, "ok", run.Outcome, run.Detail)

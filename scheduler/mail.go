@@ -250,34 +250,95 @@ func scrub(text, addr string) string {
 // other person.
 func (m *Mailer) compose(x resources.Mail, loc *time.Location) ([]byte, error) {
 	p := x.Payload
-	method := x.Method
+	w := m.what(x)
+	d := m.details(x, w, loc)
 	e := calendars.Event{UID: calendars.BookingUID(x.Booking), Sequence: x.Sequence, Updated: m.Now().UTC(),
-		Start: p.Start.UTC(), End: p.End.UTC(), Status: calendars.StatusConfirmed, Language: p.Language, Mode: p.Mode,
+		Start: p.Start.UTC(), End: p.End.UTC(), Status: w.status, Language: p.Language, Mode: p.Mode,
 		Office: p.Office, Room: p.Room}
 	if e.Mode != calendars.ModeOnsite && e.Mode != calendars.ModeRemote {
 		e.Mode = calendars.ModeNone
 	}
-	if method == calendars.MethodCancel {
-		e.Status = calendars.StatusCancelled
+	var ics []byte
+	if w.kind != mail.Reminder { // a reminder is a text: the calendar has the event
+		summary, location, description := mail.Invitation(w.kind, x.Locale, d)
+		var err error
+		ics, err = calendars.Invitation{Method: x.Method, Event: e, Partstat: w.partstat, Now: m.Now(),
+			Organizer: calendars.Address{Name: "Asylum interviews", Email: m.From},
+			Attendee:  calendars.Address{Name: p.Name, Email: x.Email},
+			Summary:   summary, Location: location, Description: description}.Render()
+		if err != nil {
+			return nil, err
+		}
 	}
-	ics, err := calendars.RenderInvitation(method, e, calendars.Address{Name: "Asylum interviews", Email: m.From},
-		calendars.Address{Name: p.Name, Email: x.Email}, m.Now())
-	if err != nil {
-		return nil, err
-	}
-	kind := map[string]mail.Kind{postgres.MailBooked: mail.Booked, postgres.MailMoved: mail.Moved}[x.Kind]
-	if kind == 0 {
-		kind = mail.Cancelled
-	}
-	role := mail.RoleInterpreter
-	if x.RecipientKind == "party" {
-		role = mail.RoleCounsel
-	}
-	subject, text := mail.Compose(kind, x.Locale, mail.Details{Start: p.Start, End: p.End, Location: loc, Office: p.Office,
-		Room: p.Room, Remote: p.Mode == calendars.ModeRemote, Language: p.Language, Mode: p.Mode, Link: m.PublicURL + "/portal",
-		Role: role})
-	return mail.Message{From: m.From, To: x.Email, Subject: subject, Text: text, Calendar: ics, Method: method,
+	subject, text := mail.Compose(w.kind, x.Locale, d)
+	return mail.Message{From: m.From, To: x.Email, Subject: subject, Text: text, Calendar: ics, Method: x.Method,
 		MessageID: fmt.Sprintf("mail-%d.booking-%d.%d@%s", x.ID, x.Booking, x.Sequence, calendars.UIDDomain), Date: m.Now()}.Bytes()
+}
+
+// details is what the mail tells its recipient, in their own mode: only
+// an interpreter who joins remotely is told "remote" and sent the meeting
+// link; everyone else is told the office, the room and its street address
+// (a counsel comes to the office when only the interpreter is remote).
+func (m *Mailer) details(x resources.Mail, w mailWhat, loc *time.Location) mail.Details {
+	p := x.Payload
+	d := mail.Details{Start: p.Start, End: p.End, Location: loc, Office: p.Office, Room: p.Room, Address: p.Address,
+		Language: p.Language, Mode: p.Mode, Link: w.link, Role: w.role, AnswerDue: p.AnswerDue, Released: p.Released}
+	if w.role == mail.RoleInterpreter && p.Mode == calendars.ModeRemote {
+		d.Remote, d.Room, d.Address, d.MeetingLink = true, "", "", p.MeetingLink
+	}
+	if w.kind == mail.Requested {
+		d.ConfirmLink, d.DeclineLink = w.link+"?answer=confirm", w.link+"?answer=decline"
+	}
+	if w.role != mail.RoleInterpreter {
+		d.Summons = resources.SummonsNumber(x.Booking)
+	}
+	return d
+}
+
+// mailWhat is what a mail is: its kind of text, the event's status and the
+// recipient's PARTSTAT in the invitation, the recipient's role and the
+// link to their page of the booking.
+type mailWhat struct {
+	kind             mail.Kind
+	status, partstat string
+	role, link       string
+}
+
+// what a mail says, from its kind and, for an interpreter, their answer
+// when it is claimed: a booking or move that waits for their answer is a
+// request (tentative, NEEDS-ACTION, with links to answer); their yes is
+// the same event confirmed and accepted; a release is worded apart from
+// the agency's cancellation.
+func (m *Mailer) what(x resources.Mail) mailWhat {
+	w := mailWhat{status: calendars.StatusConfirmed, partstat: calendars.PartstatNeedsAction, role: mail.RoleCounsel,
+		link: fmt.Sprintf("%s/portal/summons/%d", m.PublicURL, x.Booking)}
+	if x.RecipientKind != "party" {
+		w.role, w.link = mail.RoleInterpreter, fmt.Sprintf("%s/portal/assignments/%d", m.PublicURL, x.Booking)
+	}
+	switch x.Kind {
+	case postgres.MailBooked, postgres.MailMoved:
+		w.kind = mail.Booked
+		if x.Kind == postgres.MailMoved {
+			w.kind = mail.Moved
+		}
+		switch {
+		case w.role == mail.RoleInterpreter && x.Payload.Answer == resources.InterpreterRequested:
+			w.kind, w.status = mail.Requested, calendars.StatusTentative
+		case w.role == mail.RoleInterpreter && x.Payload.Answer == resources.InterpreterConfirmed:
+			w.partstat = calendars.PartstatAccepted
+		}
+	case postgres.MailConfirmed:
+		w.kind, w.partstat = mail.Confirmed, calendars.PartstatAccepted
+	case postgres.MailReleased:
+		w.kind, w.status = mail.Released, calendars.StatusCancelled
+	default:
+		if postgres.IsReminder(x.Kind) {
+			w.kind = mail.Reminder
+			break
+		}
+		w.kind, w.status = mail.Cancelled, calendars.StatusCancelled
+	}
+	return w
 }
 
 // SigninMail returns a SigninMailer that sends through sender.

@@ -1,6 +1,9 @@
 package scheduler
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Observer hears what the workflow did, for an operator's metrics. Its
 // methods are called after the fact, must be cheap, and safe for
@@ -70,6 +73,21 @@ func (nopObserver) PlanEnded(string, string, time.Duration) {}
 func (nopObserver) JobRan(string, string, time.Time)        {}
 func (nopObserver) JobAdded(string)                         {}
 func (nopObserver) MailDelivered(string)                    {}
+
+type sourceKey struct{}
+
+// WithSource marks ctx as a request that came through source (SourceAPI
+// or SourceWeb): the routers set it, so that what a service counts is
+// counted under the route it came by.
+func WithSource(ctx context.Context, source string) context.Context {
+	return context.WithValue(ctx, sourceKey{}, source)
+}
+
+// sourceOf is the source ctx was marked with, SourceAPI when none.
+func sourceOf(ctx context.Context) string {
+	s, _ := ctx.Value(sourceKey{}).(string)
+	return source(s)
+}
 
 // source is req's source, SourceAPI when unset.
 func source(s string) string {

@@ -36,10 +36,10 @@ var (
 // current bookings, in the background, with its progress and result in the
 // database. A plan books nothing until a manager accepts it.
 type Planner struct {
-	DB  *postgres.DB
-	Svc *Service // books the accepted items
-	Log *slog.Logger
-	Now func() time.Time
+	db  *postgres.DB
+	svc *Service // books the accepted items
+	log *slog.Logger
+	now func() time.Time
 	// Workers are the solver's parallel searches per plan (default 1).
 	Workers int
 	// MaxRunning bounds the plans this server runs at once (default 2).
@@ -51,9 +51,15 @@ type Planner struct {
 	// one core fewer than the machine has, at least 1), so that a scenario
 	// leaves a core to the requests. Each run solves with one worker.
 	ScenarioParallel int
-	// ProcsPerRun are the Go processors (Ps) added for each running plan
-	// or scenario while it runs (default 2: its search and its bound; -1
-	// adds none). See reserveProcs.
+	// Solve and RunScenario solve plans and scenarios (default, nil:
+	// solver.Solve and capacity.Run in this process; a ChildSolver's
+	// methods run them in a child process at the lowest priority).
+	Solve       SolveFunc
+	RunScenario ScenarioFunc
+	// ProcsPerRun are the Go processors (Ps) added for each solve of a
+	// running plan or scenario while it runs (default 2: its search and
+	// its bound; -1 adds none): a plan has Workers searches, a scenario
+	// ScenarioParallel solves. See reserveProcs.
 	ProcsPerRun int
 
 	mu       sync.Mutex
@@ -79,7 +85,7 @@ func NewPlanner(db *postgres.DB, svc *Service, log *slog.Logger, now func() time
 	if svc == nil {
 		svc = New(db, nil, log, now)
 	}
-	return &Planner{DB: db, Svc: svc, Log: log, Now: now, Workers: 1, MaxRunning: DefaultMaxRunning,
+	return &Planner{db: db, svc: svc, log: log, now: now, Workers: 1, MaxRunning: DefaultMaxRunning,
 		ProgressEvery: time.Second, ScenarioParallel: max(1, runtime.NumCPU()-1), ProcsPerRun: 2, running: map[int64]*planRun{}}
 }
 
@@ -87,9 +93,9 @@ func NewPlanner(db *postgres.DB, svc *Service, log *slog.Logger, now func() time
 // restarted"); plans that live servers run are left alone. A server calls it
 // when it starts.
 func (p *Planner) Recover(ctx context.Context) ([]int64, error) {
-	ids, err := p.DB.FailOrphanedPlans(ctx, "server restarted while the plan was running")
+	ids, err := p.db.FailOrphanedPlans(ctx, "server restarted while the plan was running")
 	if len(ids) > 0 {
-		p.Log.WarnContext(ctx, "plans left running by a stopped server marked failed", "plans", ids)
+		p.log.WarnContext(ctx, "plans left running by a stopped server marked failed", "plans", ids)
 	}
 	return ids, err
 }
@@ -116,8 +122,8 @@ func (p *Planner) Start(ctx context.Context, req PlanRequest) (*resources.Plan, 
 		return nil, errs.Field("time_limit", fmt.Sprintf("time_limit must be between 0s and %s", MaxPlanTimeLimit))
 	}
 	var plan *resources.Plan
-	err := p.begin(ctx, func() (int64, func(), error) {
-		pl, release, err := p.DB.StartPlan(ctx, resources.NewPlan{Kind: req.Kind, CreatedBy: req.Actor, From: req.From, To: req.To,
+	err := p.begin(ctx, p.Workers, func() (int64, func(), error) {
+		pl, release, err := p.db.StartPlan(ctx, resources.NewPlan{Kind: req.Kind, CreatedBy: req.Actor, From: req.From, To: req.To,
 			TimeLimit: req.TimeLimit, Absence: req.Absence})
 		if err != nil {
 			return 0, nil, err
@@ -131,10 +137,11 @@ func (p *Planner) Start(ctx context.Context, req PlanRequest) (*resources.Plan, 
 	return plan, nil
 }
 
-// begin takes one of the server's run slots, records the run with record
-// (which returns its id and the release of its lock) and does work in the
-// background, cancellable by Cancel and stopped by Close.
-func (p *Planner) begin(ctx context.Context, record func() (int64, func(), error), work func(ctx context.Context)) error {
+// begin takes one of the server's run slots (and Ps for its solves that
+// run at once), records the run with record (which returns its id and the
+// release of its lock) and does work in the background, cancellable by
+// Cancel and stopped by Close.
+func (p *Planner) begin(ctx context.Context, solves int, record func() (int64, func(), error), work func(ctx context.Context)) error {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
@@ -166,6 +173,7 @@ func (p *Planner) begin(ctx context.Context, record func() (int64, func(), error
 	if procs == 0 {
 		procs = 2
 	}
+	procs *= max(solves, 1)
 	go func() {
 		defer p.wg.Done()
 		defer close(run.done)
@@ -260,7 +268,7 @@ func (p *Planner) Wait(ctx context.Context, id int64) error {
 // stops at once; one running on another server stops at its next progress
 // write.
 func (p *Planner) Cancel(ctx context.Context, id int64) (*resources.Plan, error) {
-	plan, err := p.DB.CancelPlan(ctx, id, "cancelled by a manager")
+	plan, err := p.db.CancelPlan(ctx, id, "cancelled by a manager")
 	if err != nil {
 		return nil, err
 	}
@@ -314,11 +322,11 @@ func (p *Planner) run(ctx context.Context, plan *resources.Plan, req PlanRequest
 	end := func(status, reason string) {
 		c, cancel := wctx()
 		defer cancel()
-		if _, err := p.DB.EndPlan(c, plan.ID, status, reason); err != nil {
-			p.Log.Error("plan: recording its end", "plan", plan.ID, "error", err.Error())
+		if _, err := p.db.EndPlan(c, plan.ID, status, reason); err != nil {
+			p.log.Error("plan: recording its end", "plan", plan.ID, "error", err.Error())
 		}
-		p.Log.Info("plan ended", "plan", plan.ID, "kind", plan.Kind, "status", status, "duration_ms", time.Since(t0).Milliseconds())
-		p.Svc.obs.PlanEnded(plan.Kind, status, time.Since(t0))
+		p.log.Info("plan ended", "plan", plan.ID, "kind", plan.Kind, "status", status, "duration_ms", time.Since(t0).Milliseconds())
+		p.svc.obs.PlanEnded(plan.Kind, status, time.Since(t0))
 	}
 	stopped := func() bool {
 		switch context.Cause(ctx) {
@@ -338,7 +346,7 @@ func (p *Planner) run(ctx context.Context, plan *resources.Plan, req PlanRequest
 			return
 		}
 		if errs.CodeOf(err) == errs.Internal {
-			p.Log.Error("plan: preparing the instance", "plan", plan.ID, "error", err.Error())
+			p.log.Error("plan: preparing the instance", "plan", plan.ID, "error", err.Error())
 		}
 		end(resources.PlanFailed, "the current state cannot be planned: "+errs.MessageOf(err))
 		return
@@ -359,7 +367,7 @@ func (p *Planner) run(ctx context.Context, plan *resources.Plan, req PlanRequest
 			}
 			c, cancel := wctx()
 			defer cancel()
-			ok, err := p.DB.SetPlanProgress(c, plan.ID, resources.PlanProgress{ElapsedMS: pr.Elapsed.Milliseconds(), Phase: pr.Phase,
+			ok, err := p.db.SetPlanProgress(c, plan.ID, resources.PlanProgress{ElapsedMS: pr.Elapsed.Milliseconds(), Phase: pr.Phase,
 				Scheduled: pr.Scheduled, Total: pr.Total, Iterations: pr.Iterations, Score: pr.Best})
 			if err == nil && !ok {
 				// Cancelled (or failed) meanwhile, maybe by another server.
@@ -371,12 +379,16 @@ func (p *Planner) run(ctx context.Context, plan *resources.Plan, req PlanRequest
 			}
 		},
 	}
-	s, err := solver.Solve(ctx, in, opt)
+	solve := p.Solve
+	if solve == nil {
+		solve = solver.Solve
+	}
+	s, err := solve(ctx, in, opt)
 	if stopped() {
 		return
 	}
 	if err != nil {
-		p.Log.Error("plan: solver failed", "plan", plan.ID, "error", err.Error())
+		p.log.Error("plan: solver failed", "plan", plan.ID, "error", err.Error())
 		end(resources.PlanFailed, "the solver failed: "+errs.MessageOf(solverError(err)))
 		return
 	}
@@ -390,17 +402,17 @@ func (p *Planner) run(ctx context.Context, plan *resources.Plan, req PlanRequest
 	}
 	c, cancel := wctx()
 	defer cancel()
-	if ok, err := p.DB.FinishPlan(c, plan.ID, res); err != nil {
-		p.Log.Error("plan: storing the result", "plan", plan.ID, "error", err.Error())
+	if ok, err := p.db.FinishPlan(c, plan.ID, res); err != nil {
+		p.log.Error("plan: storing the result", "plan", plan.ID, "error", err.Error())
 		end(resources.PlanFailed, "the result could not be stored")
 		return
 	} else if !ok {
-		p.Log.Info("plan ended elsewhere meanwhile; result dropped", "plan", plan.ID)
+		p.log.Info("plan ended elsewhere meanwhile; result dropped", "plan", plan.ID)
 		return
 	}
-	p.Log.Info("plan done", "plan", plan.ID, "kind", plan.Kind, "scheduled", len(s.Assignments), "unscheduled", len(s.Unscheduled),
+	p.log.Info("plan done", "plan", plan.ID, "kind", plan.Kind, "scheduled", len(s.Assignments), "unscheduled", len(s.Unscheduled),
 		"new", len(res.Diff.New), "moved", len(res.Diff.Moved), "duration_ms", time.Since(t0).Milliseconds())
-	p.Svc.obs.PlanEnded(plan.Kind, resources.PlanDone, time.Since(t0))
+	p.svc.obs.PlanEnded(plan.Kind, resources.PlanDone, time.Since(t0))
 }
 
 // solverError keeps the solver's validation messages (they name ids and
@@ -423,7 +435,7 @@ var bookingPath = regexp.MustCompile(`^bookings\[(\d+)\]`)
 // changed availability) is unpinned: it may move, at the change price, or be
 // dropped. before maps each booked interview to its booking.
 func (p *Planner) instance(ctx context.Context, req PlanRequest) (*solver.Instance, map[string]resources.PlanMove, error) {
-	in, err := p.DB.Export(ctx, req.From, req.To)
+	in, err := p.db.Export(ctx, req.From, req.To)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -432,7 +444,7 @@ func (p *Planner) instance(ctx context.Context, req PlanRequest) (*solver.Instan
 		if req.Absence == nil {
 			return nil, nil, errs.E(errs.Invalid, "a repair plan needs an absence")
 		}
-		flagged, err := p.DB.FlagAbsence(ctx, *req.Absence, req.Actor)
+		flagged, err := p.db.FlagAbsence(ctx, *req.Absence, req.Actor)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -481,7 +493,7 @@ func (p *Planner) instance(ctx context.Context, req PlanRequest) (*solver.Instan
 			return nil, nil, solverError(err)
 		}
 	}
-	current, err := p.DB.ActiveBookings(ctx, ids)
+	current, err := p.db.ActiveBookings(ctx, ids)
 	if err != nil {
 		return nil, nil, err
 	}

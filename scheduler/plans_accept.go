@@ -30,7 +30,7 @@ const (
 // idempotency key made of the plan and the interview, so accepting again
 // (say after a crash half way) books nothing twice.
 func (p *Planner) Accept(ctx context.Context, id int64, items []string, actor string) (*resources.Plan, []resources.AcceptedItem, error) {
-	plan, err := p.DB.Plan(ctx, id, true)
+	plan, err := p.db.Plan(ctx, id, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -74,7 +74,7 @@ func (p *Planner) Accept(ctx context.Context, id int64, items []string, actor st
 	out := ap.applyAll(ctx, items)
 	// Recorded even when the request was cancelled half way: what was
 	// booked is booked.
-	if err := p.DB.RecordAccept(context.WithoutCancel(ctx), id, actor, out); err != nil {
+	if err := p.db.RecordAccept(context.WithoutCancel(ctx), id, actor, out); err != nil {
 		return nil, nil, err
 	}
 	booked := 0
@@ -83,8 +83,8 @@ func (p *Planner) Accept(ctx context.Context, id int64, items []string, actor st
 			booked++
 		}
 	}
-	p.Log.InfoContext(ctx, "plan accepted", "plan", id, "items", len(out), "booked", booked)
-	plan, err = p.DB.Plan(context.WithoutCancel(ctx), id, true)
+	p.log.InfoContext(ctx, "plan accepted", "plan", id, "items", len(out), "booked", booked)
+	plan, err = p.db.Plan(context.WithoutCancel(ctx), id, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -112,7 +112,7 @@ func (p *Planner) outcome(ctx context.Context, plan int64, err error, ok string)
 	}
 	switch errs.CodeOf(err) {
 	case errs.Internal:
-		p.Log.ErrorContext(ctx, "plan accept: booking an item", "plan", plan, "error", err.Error())
+		p.log.ErrorContext(ctx, "plan accept: booking an item", "plan", plan, "error", err.Error())
 		return AcceptFailed, errs.MessageOf(err)
 	default:
 		return AcceptConflict, errs.MessageOf(err)
@@ -162,6 +162,11 @@ func (ap *acceptance) applyAll(ctx context.Context, items []string) []resources.
 	return out
 }
 
+// origin is how the plan's bookings and moves come about.
+func (ap *acceptance) origin() *resources.BookingOrigin {
+	return &resources.BookingOrigin{Kind: resources.OriginPlan, Plan: ap.plan}
+}
+
 // one applies one item on its own.
 func (ap *acceptance) one(ctx context.Context, iv string) resources.AcceptedItem {
 	a := ap.assigned[iv]
@@ -169,14 +174,15 @@ func (ap *acceptance) one(ctx context.Context, iv string) resources.AcceptedItem
 	item := resources.AcceptedItem{Interview: iv}
 	switch {
 	case ap.isNew[iv]:
-		b, err := ap.p.Svc.Book(ctx, BookRequest{InterviewID: iv, Assignment: &a, Actor: ap.actor, Reason: ap.reason, IdempotencyKey: key, Source: SourcePlan})
+		b, err := ap.p.svc.Book(ctx, BookRequest{InterviewID: iv, Assignment: &a, Actor: ap.actor, Reason: ap.reason, IdempotencyKey: key, Source: SourcePlan,
+			Origin: ap.origin()})
 		item.Outcome, item.Message = ap.p.outcome(ctx, ap.plan, err, AcceptBooked)
 		if b != nil {
 			item.Booking = b.ID
 		}
 	case ap.moved[iv].Booking != 0:
 		item.Booking = ap.moved[iv].Booking
-		err := ap.p.move(ctx, item.Booking, a, ap.actor, ap.reason, key)
+		err := ap.p.move(ctx, item.Booking, a, ap.actor, ap.reason, key, ap.origin())
 		item.Outcome, item.Message = ap.p.outcome(ctx, ap.plan, err, AcceptRescheduled)
 	default:
 		item.Outcome = AcceptUnchanged
@@ -197,13 +203,13 @@ func (ap *acceptance) cycle(ctx context.Context, items []string, pending []int, 
 		a := ap.assigned[iv]
 		ks = append(ks, k)
 		reqs = append(reqs, ChangeRequest{BookingID: ap.moved[iv].Booking, Assignment: &a, Actor: ap.actor, Reason: ap.reason,
-			IdempotencyKey: fmt.Sprintf("plan-%d-%s", ap.plan, iv), Source: SourcePlan})
+			IdempotencyKey: fmt.Sprintf("plan-%d-%s", ap.plan, iv), Source: SourcePlan, Origin: ap.origin()})
 	}
 	if len(reqs) < 2 || ctx.Err() != nil {
 		return
 	}
-	if err := ap.p.Svc.RescheduleAll(ctx, reqs); err != nil {
-		ap.p.Log.InfoContext(ctx, "plan accept: the conflicting moves do not go together either", "plan", ap.plan, "moves", len(reqs),
+	if err := ap.p.svc.RescheduleAll(ctx, reqs); err != nil {
+		ap.p.log.InfoContext(ctx, "plan accept: the conflicting moves do not go together either", "plan", ap.plan, "moves", len(reqs),
 			"error", errs.MessageOf(err))
 		return
 	}

@@ -3,7 +3,9 @@ package scheduler_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
+	"os"
 	"strconv"
 	"sync"
 	"testing"
@@ -22,7 +24,18 @@ import (
 
 // TestMain is the one TestMain of the scheduler package's tests (internal
 // and external test files share it): a real PostgreSQL per test.
-func TestMain(m *testing.M) { pgtest.Main(m) }
+// With scheduler.SolveWorkerEnv set, the test binary is a solve worker
+// (ChildSolver).
+func TestMain(m *testing.M) {
+	if os.Getenv(scheduler.SolveWorkerEnv) == "1" {
+		if err := scheduler.ServeSolve(context.Background(), os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	pgtest.Main(m)
+}
 
 // logBuffer collects logs, for checks that they name no person.
 type logBuffer struct {
@@ -50,6 +63,7 @@ type fixture struct {
 	in      *solver.Instance
 	booked  map[string]bool
 	planner *scheduler.Planner
+	svc     *scheduler.Service // the planner's booking service
 	logs    *logBuffer
 }
 
@@ -74,13 +88,14 @@ func newFixture(t testing.TB, size string, every int) *fixture {
 	require.NoError(t, err)
 	logs := &logBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, nil))
-	p := scheduler.NewPlanner(db, nil, log, nil)
+	svc := scheduler.New(db, nil, log, nil)
+	p := scheduler.NewPlanner(db, svc, log, nil)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		require.NoError(t, p.Close(ctx))
 	})
-	return &fixture{db: db, raw: raw, in: in, booked: booked, planner: p, logs: logs}
+	return &fixture{db: db, raw: raw, in: in, booked: booked, planner: p, svc: svc, logs: logs}
 }
 
 func (f *fixture) wait(t testing.TB, id int64) *resources.Plan {
@@ -215,7 +230,7 @@ func TestPlanAcceptBooksEachItemAndReportsConflicts(t *testing.T) {
 	// conflicts; the others are booked as planned.
 	first, second := newIDs[0], newIDs[1]
 	a := at[first]
-	_, err = f.planner.Svc.Book(ctx, scheduler.BookRequest{InterviewID: first, Assignment: &a, Actor: "clerk-1", Reason: "by hand"})
+	_, err = f.svc.Book(ctx, scheduler.BookRequest{InterviewID: first, Assignment: &a, Actor: "clerk-1", Reason: "by hand"})
 	require.NoError(t, err)
 
 	// Unknown items are refused before anything is booked.

@@ -273,6 +273,12 @@ func (p *Portal) Confirm(ctx context.Context, sess *resources.PortalSession, boo
 // With the settings' automatic request, the next-best interpreter at the
 // same time and place is asked at once.
 func (p *Portal) Decline(ctx context.Context, sess *resources.PortalSession, booking int64, reason string) error {
+	return p.DeclineSaying(ctx, sess, booking, reason, "")
+}
+
+// DeclineSaying is Decline with the interpreter's own words (at most 500
+// characters), kept in the audit trail with the reason.
+func (p *Portal) DeclineSaying(ctx context.Context, sess *resources.PortalSession, booking int64, reason, note string) error {
 	id, err := interpreterOf(sess)
 	if err != nil {
 		return err
@@ -280,12 +286,19 @@ func (p *Portal) Decline(ctx context.Context, sess *resources.PortalSession, boo
 	if !resources.ValidDeclineReason(reason) {
 		return errs.Field("reason", "must be unavailable, conflict_of_interest, other or stepped_aside")
 	}
-	rel, err := p.db.ReleaseInterpreter(ctx, postgres.Release{Booking: booking, Interpreter: id, Reason: reason,
+	note = strings.Join(strings.Fields(note), " ")
+	if len(note) > 500 {
+		return errs.Field("note", "at most 500 characters")
+	}
+	if err := checkReason(note); err != nil {
+		return err
+	}
+	rel, err := p.db.ReleaseInterpreter(ctx, postgres.Release{Booking: booking, Interpreter: id, Reason: reason, Note: note,
 		Actor: "interpreter " + id, Now: p.now()})
 	if err != nil {
 		return err
 	}
-	p.booking.obs.Changed(resources.ActionInterpreterReleased, SourceWeb)
+	p.booking.obs.Changed(resources.ActionInterpreterReleased, sourceOf(ctx))
 	for _, b := range append([]int64{rel.Booking.ID}, rel.Others...) {
 		p.requestNext(ctx, b, reason)
 	}
@@ -348,7 +361,8 @@ func (p *Portal) requestNext(ctx context.Context, booking int64, reason string) 
 		return
 	}
 	_, err = p.booking.Reschedule(ctx, ChangeRequest{BookingID: booking, SuggestionID: pick.ID, Actor: "system",
-		Reason: "automatic request of the next-best interpreter after " + reason, Source: SourcePlan})
+		Reason: "automatic request of the next-best interpreter after " + reason, Source: SourcePlan,
+		Origin: &resources.BookingOrigin{Kind: resources.OriginAutomatic}})
 	if err != nil {
 		p.log.Warn("automatic request failed; a clerk decides", "booking", booking, "error", err.Error())
 	}
@@ -376,6 +390,15 @@ func (p *Portal) Acknowledge(ctx context.Context, sess *resources.PortalSession,
 // a reason and the local dates (YYYY-MM-DD) they cannot attend, which
 // become their unavailability.
 func (p *Portal) AskOtherTime(ctx context.Context, sess *resources.PortalSession, booking int64, reason string, dates []string) error {
+	return p.ProposeOtherTime(ctx, sess, booking, reason, dates, nil)
+}
+
+// ProposeOtherTime is AskOtherTime with up to three other times the
+// counsel proposes (a local date from tomorrow and a part of the day),
+// which the clerks see in Needs attention; with proposals the dates they
+// cannot attend may be left out.
+func (p *Portal) ProposeOtherTime(ctx context.Context, sess *resources.PortalSession, booking int64, reason string, dates []string,
+	proposals []resources.TimeProposal) error {
 	id, err := partyOf(sess)
 	if err != nil {
 		return err
@@ -387,8 +410,11 @@ func (p *Portal) AskOtherTime(ctx context.Context, sess *resources.PortalSession
 	if err := checkReason(reason); err != nil {
 		return err
 	}
-	if len(dates) == 0 || len(dates) > 60 {
-		return errs.Field("dates", "give the dates you cannot attend (1 to 60)")
+	if (len(dates) == 0 && len(proposals) == 0) || len(dates) > 60 {
+		return errs.Field("dates", "give the dates you cannot attend (1 to 60), or propose other times")
+	}
+	if err := checkProposals(proposals, p.now()); err != nil {
+		return err
 	}
 	st, err := p.db.Settings(ctx)
 	if err != nil {
@@ -406,7 +432,28 @@ func (p *Portal) AskOtherTime(ctx context.Context, sess *resources.PortalSession
 		}
 		days = append(days, t)
 	}
-	return p.db.AskOtherTime(ctx, postgres.ChangeRequest{Party: id, Booking: booking, Reason: reason, Dates: days, Now: p.now()})
+	return p.db.AskOtherTime(ctx, postgres.ChangeRequest{Party: id, Booking: booking, Reason: reason, Dates: days,
+		Proposals: proposals, Now: p.now()})
+}
+
+// checkProposals: at most resources.MaxProposals, each a date after now's
+// day (YYYY-MM-DD) and a known part of the day.
+func checkProposals(ps []resources.TimeProposal, now time.Time) error {
+	if len(ps) > resources.MaxProposals {
+		return errs.Field("proposals", fmt.Sprintf("propose at most %d other times", resources.MaxProposals))
+	}
+	for i, x := range ps {
+		d, err := time.Parse(time.DateOnly, x.Date)
+		if err != nil || !d.After(now) {
+			return errs.Field(fmt.Sprintf("proposals[%d].date", i), "a date from tomorrow on, written YYYY-MM-DD")
+		}
+		switch x.Part {
+		case resources.PartMorning, resources.PartAfternoon, resources.PartDay:
+		default:
+			return errs.Field(fmt.Sprintf("proposals[%d].part", i), "morning, afternoon or day")
+		}
+	}
+	return nil
 }
 
 // absenceOwner is whose absences the signed-in person's are.

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -424,4 +425,54 @@ func TestSigninLinkBudgets(t *testing.T) {
 	require.NoError(t, e.portal.RequestLink(done, other, "192.0.2.4"))
 	msgs := e.smtp.Wait(t, other, 1, 10*time.Second)
 	require.Regexp(t, linkRE, msgs[0].Text)
+}
+
+// changes records what a service reports, for the metrics' sources.
+type changes struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (c *changes) Changed(action, source string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.got = append(c.got, action+"/"+source)
+}
+func (*changes) Suggested(time.Duration)                 {}
+func (*changes) PlanEnded(string, string, time.Duration) {}
+func (*changes) JobRan(string, string, time.Time)        {}
+func (*changes) JobAdded(string)                         {}
+func (*changes) MailDelivered(string)                    {}
+
+// A decline is counted under the route it came by (the API's requests are
+// marked so by its router, the pages' by theirs), not always as the pages'.
+func TestDeclineCountedByItsRoute(t *testing.T) {
+	t.Parallel()
+	e := newPortalEnv(t)
+	ctx := context.Background()
+	seen := &changes{}
+	svc := scheduler.New(e.db, nil, nil, e.clk.Now, scheduler.WithObserver(seen))
+	portal := scheduler.NewPortal(ctx, e.db, svc, nil, e.clk.Now, "https://interviews.example", nil)
+	var booked []resources.Booking
+	for _, iv := range e.in.Interviews {
+		if len(booked) == 2 {
+			break
+		}
+		ans, err := svc.Suggest(ctx, scheduler.SuggestRequest{InterviewID: iv.ID, K: 1})
+		if err != nil || len(ans.Suggestions) == 0 || ans.Suggestions[0].Interpreter == "" ||
+			(len(booked) == 1 && ans.Suggestions[0].Interpreter == booked[0].Interpreter) {
+			continue
+		}
+		b, err := svc.Book(ctx, scheduler.BookRequest{InterviewID: iv.ID, SuggestionID: ans.Suggestions[0].ID, Actor: "clerk-1"})
+		require.NoError(t, err)
+		booked = append(booked, *b)
+	}
+	require.Len(t, booked, 2)
+	for i, source := range []string{scheduler.SourceAPI, scheduler.SourceWeb} {
+		_, sess := e.signIn(t, e.interpreter(booked[i].Interpreter).Email)
+		require.NoError(t, portal.Decline(scheduler.WithSource(ctx, source), sess, booked[i].ID, "unavailable"))
+	}
+	seen.mu.Lock()
+	defer seen.mu.Unlock()
+	require.Equal(t, []string{"booked/api", "booked/api", "interpreter_released/api", "interpreter_released/web"}, seen.got)
 }

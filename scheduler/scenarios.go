@@ -55,8 +55,8 @@ func (p *Planner) StartScenario(ctx context.Context, req ScenarioRequest) (*reso
 		return nil, scenarioError(err, errs.Unprocessable)
 	}
 	var run *resources.ScenarioRun
-	err = p.begin(ctx, func() (int64, func(), error) {
-		r, release, err := p.DB.StartScenario(ctx, resources.NewPlan{CreatedBy: req.Actor, From: req.From, To: req.To,
+	err = p.begin(ctx, p.ScenarioParallel, func() (int64, func(), error) {
+		r, release, err := p.db.StartScenario(ctx, resources.NewPlan{CreatedBy: req.Actor, From: req.From, To: req.To,
 			TimeLimit: req.TimeLimit}, req.Scenario)
 		if err != nil {
 			return 0, nil, err
@@ -100,11 +100,11 @@ func (p *Planner) runScenario(ctx context.Context, id int64, in *solver.Instance
 	end := func(status, reason string) {
 		c, cancel := wctx()
 		defer cancel()
-		if _, err := p.DB.EndPlan(c, id, status, reason); err != nil {
-			p.Log.Error("scenario: recording its end", "scenario", id, "error", err.Error())
+		if _, err := p.db.EndPlan(c, id, status, reason); err != nil {
+			p.log.Error("scenario: recording its end", "scenario", id, "error", err.Error())
 		}
-		p.Log.Info("scenario ended", "scenario", id, "status", status, "duration_ms", time.Since(t0).Milliseconds())
-		p.Svc.obs.PlanEnded(resources.PlanScenario, status, time.Since(t0))
+		p.log.Info("scenario ended", "scenario", id, "status", status, "duration_ms", time.Since(t0).Milliseconds())
+		p.svc.obs.PlanEnded(resources.PlanScenario, status, time.Since(t0))
 	}
 	var lastWrite time.Time
 	every := max(p.ProgressEvery, time.Second)
@@ -116,7 +116,7 @@ func (p *Planner) runScenario(ctx context.Context, id int64, in *solver.Instance
 		lastWrite = now
 		c, cancel := wctx()
 		defer cancel()
-		ok, err := p.DB.SetPlanProgress(c, id, resources.PlanProgress{ElapsedMS: time.Since(t0).Milliseconds(), Phase: pr.Phase,
+		ok, err := p.db.SetPlanProgress(c, id, resources.PlanProgress{ElapsedMS: time.Since(t0).Milliseconds(), Phase: pr.Phase,
 			Run: pr.Name, Fraction: pr.Fraction})
 		if err == nil && !ok {
 			p.mu.Lock()
@@ -127,7 +127,11 @@ func (p *Planner) runScenario(ctx context.Context, id int64, in *solver.Instance
 		}
 	}
 	budget := req.TimeLimit - time.Since(t0)
-	cmp, err := capacity.Run(ctx, in, *req.Scenario, capacity.RunOptions{TimeLimit: budget, Seed: id, Parallel: max(p.ScenarioParallel, 1)}, progress)
+	runScenario := p.RunScenario
+	if runScenario == nil {
+		runScenario = capacity.Run
+	}
+	cmp, err := runScenario(ctx, in, *req.Scenario, capacity.RunOptions{TimeLimit: budget, Seed: id, Parallel: max(p.ScenarioParallel, 1)}, progress)
 	switch context.Cause(ctx) {
 	case errPlanCancelled:
 		end(resources.PlanCancelled, "cancelled by a manager")
@@ -137,18 +141,18 @@ func (p *Planner) runScenario(ctx context.Context, id int64, in *solver.Instance
 		return
 	}
 	if err != nil {
-		p.Log.Error("scenario: failed", "scenario", id, "error", err.Error())
+		p.log.Error("scenario: failed", "scenario", id, "error", err.Error())
 		end(resources.PlanFailed, "the scenario could not be solved: "+errs.MessageOf(scenarioError(err, errs.Unprocessable)))
 		return
 	}
 	c, cancel := wctx()
 	defer cancel()
-	if ok, err := p.DB.FinishScenario(c, id, cmp); err != nil {
-		p.Log.Error("scenario: storing the result", "scenario", id, "error", err.Error())
+	if ok, err := p.db.FinishScenario(c, id, cmp); err != nil {
+		p.log.Error("scenario: storing the result", "scenario", id, "error", err.Error())
 		end(resources.PlanFailed, "the result could not be stored")
 	} else if ok {
-		p.Log.Info("scenario done", "scenario", id, "runs", len(cmp.Runs), "duration_ms", time.Since(t0).Milliseconds())
-		p.Svc.obs.PlanEnded(resources.PlanScenario, resources.PlanDone, time.Since(t0))
+		p.log.Info("scenario done", "scenario", id, "runs", len(cmp.Runs), "duration_ms", time.Since(t0).Milliseconds())
+		p.svc.obs.PlanEnded(resources.PlanScenario, resources.PlanDone, time.Since(t0))
 	}
 }
 
@@ -165,7 +169,7 @@ func ParseScenario(data []byte) (*capacity.Scenario, error) {
 // CancelScenario stops a running what-if scenario. A scenario that has
 // ended keeps its status and figures: cancelling it is a conflict.
 func (p *Planner) CancelScenario(ctx context.Context, id int64) (*resources.ScenarioRun, error) {
-	run, err := p.DB.Scenario(ctx, id)
+	run, err := p.db.Scenario(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -175,5 +179,5 @@ func (p *Planner) CancelScenario(ctx context.Context, id int64) (*resources.Scen
 	if _, err := p.Cancel(ctx, id); err != nil {
 		return nil, err
 	}
-	return p.DB.Scenario(ctx, id)
+	return p.db.Scenario(ctx, id)
 }

@@ -66,6 +66,10 @@ type BookRequest struct {
 	IdempotencyKey string // optional
 	Pinned         bool
 	Source         string // SourceAPI (default), SourceWeb or SourcePlan: for the metrics
+	// Origin is how the booking came about when the caller knows better
+	// than the request shows (a plan, an automatic request); nil: a
+	// suggestion taken, or by hand (scheduler/automation.go).
+	Origin *resources.BookingOrigin
 }
 
 // ConflictError says that a resource the booking needs is taken (by a

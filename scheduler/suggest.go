@@ -169,7 +169,7 @@ func (s *Service) suggest(ctx context.Context, req SuggestRequest) (*SuggestAnsw
 	}
 	out.Reason, out.Detail, out.EarliestPossible = sg.Reason, sg.Detail, sg.EarliestPossible
 	for _, o := range sg.Options {
-		out.Suggestions = append(out.Suggestions, Option{ID: s.suggestionID(o.Assignment), Suggestion: o})
+		out.Suggestions = append(out.Suggestions, Option{ID: s.suggestionID(o.Assignment, o.Rank), Suggestion: o})
 	}
 	if req.Hold {
 		if err := s.holdBest(ctx, req, out); err != nil {
@@ -256,7 +256,7 @@ func (s *Service) hold(ctx context.Context, interview string, a *solver.Assignme
 	}
 	now := s.now()
 	res, err := s.db.Apply(ctx, postgres.Change{Action: resources.ActionHeld, Interview: interview, Place: p,
-		Actor: actor, Now: now, ExpiresAt: now.Add(s.HoldTTL()), Check: s.checker(true)})
+		Actor: actor, Now: now, ExpiresAt: now.Add(s.HoldTTL()), Check: s.checker(true, nil)})
 	if err != nil {
 		return nil, err
 	}
@@ -324,29 +324,35 @@ func (s *Service) mac(payload []byte) []byte {
 }
 
 // suggestionID encodes an option (interview, start, room, interviewer,
-// interpreter, mode) with an HMAC of the service's key.
-func (s *Service) suggestionID(a solver.Assignment) string {
-	payload, _ := json.Marshal([]string{a.Interview, a.Start, a.Room, a.Interviewer, a.Interpreter, a.Mode})
+// interpreter, mode) and its rank, for the record of how a booking came
+// about, with an HMAC of the service's key.
+func (s *Service) suggestionID(a solver.Assignment, rank int) string {
+	payload, _ := json.Marshal([]string{a.Interview, a.Start, a.Room, a.Interviewer, a.Interpreter, a.Mode, strconv.Itoa(rank)})
 	enc := base64.RawURLEncoding
 	return idVersion + "." + enc.EncodeToString(payload) + "." + enc.EncodeToString(s.mac(payload))
 }
 
-// parseSuggestionID returns the option of an id this service made.
-func (s *Service) parseSuggestionID(id string) (*solver.Assignment, error) {
+// parseSuggestion returns the option of an id this service made and its
+// rank (0 in an id given out before ranks were signed).
+func (s *Service) parseSuggestion(id string) (*solver.Assignment, int, error) {
 	bad := errs.Field("suggestion_id", "not a suggestion id this service gave out (or the service key changed): ask for suggestions again")
 	parts := strings.Split(id, ".")
 	if len(parts) != 3 || parts[0] != idVersion {
-		return nil, bad
+		return nil, 0, bad
 	}
 	enc := base64.RawURLEncoding
 	payload, err1 := enc.DecodeString(parts[1])
 	sum, err2 := enc.DecodeString(parts[2])
 	if err1 != nil || err2 != nil || !hmac.Equal(sum, s.mac(payload)) {
-		return nil, bad
+		return nil, 0, bad
 	}
 	var f []string
-	if err := json.Unmarshal(payload, &f); err != nil || len(f) != 6 {
-		return nil, bad
+	if err := json.Unmarshal(payload, &f); err != nil || len(f) != 6 && len(f) != 7 {
+		return nil, 0, bad
 	}
-	return &solver.Assignment{Interview: f[0], Start: f[1], Room: f[2], Interviewer: f[3], Interpreter: f[4], Mode: f[5]}, nil
+	rank := 0
+	if len(f) == 7 {
+		rank, _ = strconv.Atoi(f[6])
+	}
+	return &solver.Assignment{Interview: f[0], Start: f[1], Room: f[2], Interviewer: f[3], Interpreter: f[4], Mode: f[5]}, rank, nil
 }

@@ -125,7 +125,7 @@ func (m *model) bound(ctx context.Context, opt BoundOptions) (*Bound, error) {
 	deadline := end.Add(-end.Sub(t0) / 10)
 	// building the relaxation may use most of the time; the interviews it
 	// has not reached by then are left out (see newRelax)
-	r, err := newRelax(ctx, m, t0.Add(limit*3/5), now)
+	r, err := newRelax(ctx, m, t0.Add(limit*4/5), now)
 	if err != nil {
 		return nil, err
 	}
@@ -302,6 +302,9 @@ func (r *relax) cores(comp []int, mask famMask, bud *budget) ([]core, int64) {
 		res := make([]map[int]bool, len(comp))
 		keys := map[string]int{} // resource set → an item that has it
 		for k, x := range comp {
+			if k&255 == 0 && bud.expired() {
+				break // the items not reached belong to no core: valid
+			}
 			res[k] = r.resourcesOf(&r.items[x], f)
 			if len(res[k]) == 0 || len(res[k]) > maxCoreResources {
 				continue
@@ -421,7 +424,13 @@ func (r *relax) components(mask famMask) [][]int {
 		}
 		return x
 	}
-	owner := make(map[int32]int)
+	owner := make([]int, len(r.bins)) // bin → an item using it, -1 none
+	for b := range owner {
+		owner[b] = -1
+	}
+	// contexts share their lists of bins (bound_relax.go): a list seen
+	// before is already one component, so an item using it joins that
+	seen := map[*int32]bool{}
 	kept := make([]bool, len(r.items))
 	for x := range r.items {
 		it := &r.items[x]
@@ -431,8 +440,17 @@ func (r *relax) components(mask famMask) [][]int {
 					continue
 				}
 				kept[x] = true
-				for _, b := range it.ctxs[ci].demands[j] {
-					if o, ok := owner[b]; ok {
+				bins := it.ctxs[ci].demands[j]
+				if len(bins) == 0 {
+					continue
+				}
+				if seen[&bins[0]] {
+					parent[find(x)] = find(owner[bins[0]])
+					continue
+				}
+				seen[&bins[0]] = true
+				for _, b := range bins {
+					if o := owner[b]; o >= 0 {
 						parent[find(x)] = find(o)
 					} else {
 						owner[b] = x

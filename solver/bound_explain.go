@@ -74,6 +74,9 @@ func (r *relax) partBinding(pt part, mask famMask, bud *budget) Binding {
 	langs, places := []string{}, []string{}
 	seenLang, seenPlace := map[string]bool{}, map[string]bool{}
 	for k, x := range pt.items {
+		if k&255 == 0 && k > 0 && bud.expired() {
+			break // out of time: the resources from the items so far
+		}
 		it := &r.items[x]
 		mi := m.ivs[it.iv]
 		if len(b.Interviews) < 20 {

@@ -2,6 +2,7 @@ package solver
 
 import (
 	"context"
+	"sort"
 	"time"
 	"unsafe"
 )
@@ -158,14 +159,21 @@ func newRelax(ctx context.Context, m *model, deadline time.Time, now func() time
 			r.st0.fixed[i] = true
 		}
 	}
-	for i := range m.ivs {
+	// office by office, so that a relaxation cut short holds whole offices,
+	// whose rooms and interviewers can then show what they lose
+	order := make([]int, len(m.ivs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return firstLoc(m.ivs[order[a]]) < firstLoc(m.ivs[order[b]]) })
+	for k, i := range order {
 		if r.st0.fixed[i] {
 			continue
 		}
-		if i&63 == 0 && ctx.Err() != nil {
+		if k&63 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if i&63 == 0 && !deadline.IsZero() && !now().Before(deadline) {
+		if k&63 == 0 && !deadline.IsZero() && !now().Before(deadline) {
 			r.cut = true
 			break
 		}
@@ -191,6 +199,14 @@ func newRelax(ctx context.Context, m *model, deadline time.Time, now func() time
 	}
 	r.capacities()
 	return r, nil
+}
+
+// firstLoc is the first location of an interview (-1: none).
+func firstLoc(mi *mInterview) int {
+	if len(mi.locs) == 0 {
+		return -1
+	}
+	return mi.locs[0]
 }
 
 // modesOf lists the modes an interview may be held in.

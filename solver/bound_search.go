@@ -375,7 +375,8 @@ func (r *relax) familyKnapsack(subs []subItem, f bFamily) int64 {
 	var free int64
 	var uses []use
 	capMin, capCnt, capSes, counted := 0, 0, 0, true
-	seen := map[int32]bool{}
+	seen := make([]bool, len(r.bins))
+	seenList := map[*int32]bool{} // contexts share lists of bins: count each once
 	for _, s := range subs {
 		k := 0
 		for _, g := range s.it.fams {
@@ -393,7 +394,12 @@ func (r *relax) familyKnapsack(subs []subItem, f bFamily) int64 {
 				if g != f {
 					continue
 				}
-				for _, b := range s.it.ctxs[ci].demands[j] {
+				bins := s.it.ctxs[ci].demands[j]
+				if len(bins) == 0 || seenList[&bins[0]] {
+					continue
+				}
+				seenList[&bins[0]] = true
+				for _, b := range bins {
 					if !seen[b] {
 						seen[b] = true
 						capMin += r.bins[b].capMin

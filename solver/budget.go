@@ -53,7 +53,7 @@ func newRun(ctx context.Context, opt Options, now func() time.Time, t0 time.Time
 	r.limited, r.limit = true, opt.TimeLimit
 	reserve := min(max(reserveFactor*prep, 10*time.Millisecond), opt.TimeLimit/2, opt.TimeLimit/20+time.Second)
 	r.finishAt.Store(t0.Add(opt.TimeLimit - reserve).UnixNano())
-	r.stopBy = r.finishBy().Add(Margin(opt.TimeLimit) / 4)
+	r.stopBy = r.finishBy().Add(Margin(opt.TimeLimit) / 2)
 	return r
 }
 
@@ -73,7 +73,7 @@ func (r *run) measured(d time.Duration) {
 
 // Margin is how far past its time limit a solve may return: 10 % of the
 // limit or one second, whichever is larger. Solve aims at the limit itself;
-// only completing an unfinished construction first fit may use a quarter of the
+// only completing an unfinished construction first fit may use half the
 // margin (a schedule placing most interviews is worth more than one placing
 // none in time).
 func Margin(limit time.Duration) time.Duration {

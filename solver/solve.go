@@ -525,7 +525,11 @@ func (l *lns) run(ctx context.Context, maxIter int64, deadline time.Time, now fu
 		} else if len(unassigned) > 0 && l.rng.IntN(2) == 0 {
 			l.eject(unassigned[l.rng.IntN(len(unassigned))], hopeless, unassigned)
 		} else {
-			l.destroy(movable, hopeless)
+			if l.packing && len(unassigned) > 0 && l.rng.IntN(4) == 0 {
+				l.destroyOfficeDay(unassigned, hopeless)
+			} else {
+				l.destroy(movable, hopeless)
+			}
 		}
 		l.repair(hopeless)
 		nk := st.key()
@@ -788,6 +792,54 @@ func (l *lns) destroy(movable []int, hopeless []bool) {
 				added++
 			}
 		}
+	}
+}
+
+// destroyOfficeDay is the packing neighbourhood around a resource-day that
+// binds: for an interview left over, one day of its window and one of its
+// offices, it removes a few of the interviews held there that day, longest
+// (then least important) first, and offers the room to it and to up to four
+// others left over that could be held there that day and are no longer
+// than the longest removed; repair packs them.
+func (l *lns) destroyOfficeDay(unassigned []int, hopeless []bool) {
+	st := l.st
+	m := st.m
+	l.removed, l.old, l.touched = l.removed[:0], l.old[:0], l.touched[:0]
+	u := unassigned[l.rng.IntN(len(unassigned))]
+	mi := m.ready(m.ivs[u])
+	l.touched = append(l.touched, u)
+	if st.asg[u].ok || mi.lastHard < mi.first {
+		return
+	}
+	d := mi.first + l.rng.IntN(mi.lastHard-mi.first+1)
+	loc := mi.locs[l.rng.IntN(len(mi.locs))]
+	l.buf = st.assignedOn(d, d, l.marks(), l.buf)
+	cands := l.buf[:0]
+	for _, j := range l.buf {
+		if a := st.asg[j]; a.ok && !st.fixed[j] && int(a.day) == d && int(a.loc) == loc {
+			cands = append(cands, j)
+		}
+	}
+	sort.SliceStable(cands, func(a, b int) bool {
+		x, y := m.ivs[cands[a]], m.ivs[cands[b]]
+		if x.durMin != y.durMin {
+			return x.durMin > y.durMin
+		}
+		return x.prio < y.prio
+	})
+	longest := mi.durMin
+	for _, j := range cands[:min(len(cands), 1+l.rng.IntN(4))] {
+		longest = max(longest, m.ivs[j].durMin)
+		l.remove(j)
+	}
+	for tries, added := 0, 0; tries < 24 && added < 4; tries++ {
+		j := unassigned[l.rng.IntN(len(unassigned))]
+		o := m.ivs[j]
+		if j == u || st.asg[j].ok || hopeless[j] || o.durMin > longest || o.first > d || o.lastHard < d || !containsInt(o.locs, loc) || containsInt(l.touched, j) {
+			continue
+		}
+		l.touched = append(l.touched, j)
+		added++
 	}
 }
 

@@ -547,6 +547,7 @@ func (v *validator) locations(in *Instance) map[string]int {
 		if strings.TrimSpace(l.Name) == "" {
 			v.add(idx("locations", i)+".name", "must not be empty")
 		}
+		v.name(idx("locations", i)+".name", l.Name)
 	}
 	pairs := map[[2]string]int{}
 	for i, t := range in.TravelMinutes {

@@ -220,6 +220,7 @@ func TestValidateProblems(t *testing.T) {
 		{"email with display name", func(in *I) { in.Interpreters[0].Email = "Samir <s@example.org>" }, "interpreters[0].email", "is not a plain e-mail address"},
 		{"name with newline", func(in *I) { in.Rooms[0].Name = "Sali\nBcc: x@example.org" }, "rooms[0].name", "one line of text"},
 		{"name with a right-to-left override", func(in *I) { in.Interpreters[0].Name = "Samir \u202eodnaloK" }, "interpreters[0].name", "bidirectional overrides"},
+		{"office name with a right-to-left override", func(in *I) { in.Locations[0].Name = "Evil \u202eofficE" }, "locations[0].name", "bidirectional overrides"},
 		{"name with a bidi isolate", func(in *I) { in.Parties[0].Name = "\u2067Eva Lind\u2069" }, "parties[0].name", "bidirectional overrides"},
 		{"party locale", func(in *I) {
 			in.Parties = append(in.Parties, solver.Party{ID: "c9", Kind: "counsel", Locale: "EN"})

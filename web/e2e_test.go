@@ -67,6 +67,7 @@ type flowResult struct {
 	ScenarioCharts    int                `json:"scenarioCharts"`
 	ScenarioCSV       string             `json:"scenarioCSV"`
 	ScenarioCSVFile   string             `json:"scenarioCSVFile"`
+	ScenarioAdvice    map[string]string  `json:"scenarioAdvice"`
 	Timings           map[string]float64 `json:"timings"`
 	FeedURL           string             `json:"feedUrl"`
 	A11y              map[string]int     `json:"a11y"`
@@ -137,6 +138,19 @@ func TestBrowserFlow(t *testing.T) {
 	require.Equal(t, 3, res.ScenarioCharts)
 	require.Equal(t, "run,metric,key,value", res.ScenarioCSV)
 	require.Regexp(t, `^scenario-\d+\.csv$`, res.ScenarioCSVFile)
+	// The variant's sentence in each language, the same on a phone as on
+	// a desktop, and another wording in each.
+	require.Len(t, res.ScenarioAdvice, 6, "%v", res.ScenarioAdvice)
+	for _, l := range []string{"fi", "sv", "en"} {
+		d := res.ScenarioAdvice["desktop-"+l]
+		require.True(t, strings.HasPrefix(d, res.ScenarioRuns[2]), "%s: %q names the variant", l, d)
+		require.NotContains(t, d, "!adv.")
+		require.Equal(t, d, res.ScenarioAdvice["phone-"+l])
+	}
+	require.Regexp(t, ` (changes nothing|more interview|fewer interview|the same interviews placed)`, res.ScenarioAdvice["desktop-en"])
+	require.NotEqual(t, res.ScenarioAdvice["desktop-en"], res.ScenarioAdvice["desktop-fi"])
+	require.NotEqual(t, res.ScenarioAdvice["desktop-en"], res.ScenarioAdvice["desktop-sv"])
+	require.NotEqual(t, res.ScenarioAdvice["desktop-fi"], res.ScenarioAdvice["desktop-sv"])
 	require.True(t, res.FeedHoldsBooking)
 	require.True(t, strings.HasPrefix(res.InterpreterPage, "/people/interpreter/"), res.InterpreterPage)
 	require.Equal(t, res.InterpreterPage, res.FeedOwner)

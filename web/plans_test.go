@@ -93,6 +93,12 @@ func TestPlanRunningPage(t *testing.T) {
 	require.Contains(t, js.body, "data-resume")
 	require.Contains(t, js.body, "progress-now")
 
+	// Once the solver reports, the page says which phase it is in.
+	waitFor(t, "the plan's phase on its page", 30*time.Second, func() bool {
+		return strings.Contains(m.get(loc).body, "<p>Now: ")
+	})
+	require.Regexp(t, `<p>Now: (building a first plan|improving the plan|checking the plan and writing the reasons)\.</p>`, m.get(loc).body)
+
 	p = m.post(loc+"/cancel", nil)
 	require.Equal(t, http.StatusSeeOther, p.status, p.body)
 	p = m.get(loc)

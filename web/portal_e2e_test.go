@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -25,23 +26,28 @@ import (
 )
 
 type portalFlowResult struct {
-	BookingID       int64             `json:"bookingId"`
-	PhoneQueueRows  int               `json:"phoneQueueRows"`
-	InviteMethod    string            `json:"inviteMethod"`
-	InterpreterLang string            `json:"interpreterLang"`
-	Langs           map[string]string `json:"langs"`
-	Declined        string            `json:"declined"`
-	LinkAgain       string            `json:"linkAgain"`
-	PatternSaved    string            `json:"patternSaved"`
-	PatternMonday   string            `json:"patternMonday"`
-	Participants    string            `json:"participants"`
-	ReplacementWhen string            `json:"replacementWhen"`
-	CounselCase     string            `json:"counselCase"`
-	Acknowledged    string            `json:"acknowledged"`
-	ChangeAsked     string            `json:"changeAsked"`
-	AttentionAfter  string            `json:"attentionAfter"`
-	A11y            map[string]int    `json:"a11y"`
-	Overflow        map[string]int    `json:"overflow"`
+	BookingID        int64             `json:"bookingId"`
+	PhoneQueueRows   int               `json:"phoneQueueRows"`
+	InviteMethod     string            `json:"inviteMethod"`
+	InterpreterLang  string            `json:"interpreterLang"`
+	Langs            map[string]string `json:"langs"`
+	Declined         string            `json:"declined"`
+	LinkAgain        string            `json:"linkAgain"`
+	PatternSaved     string            `json:"patternSaved"`
+	PatternMonday    string            `json:"patternMonday"`
+	Participants     string            `json:"participants"`
+	ReplacementWhen  string            `json:"replacementWhen"`
+	CounselCase      string            `json:"counselCase"`
+	SummonsNumber    string            `json:"summonsNumber"`
+	Acknowledged     string            `json:"acknowledged"`
+	ChangeAsked      string            `json:"changeAsked"`
+	ConfirmButtons   int               `json:"confirmButtons"`
+	ProposalEcho     string            `json:"proposalEcho"`
+	ChangeFormsAfter int               `json:"changeFormsAfter"`
+	ConfirmedViaMail string            `json:"confirmedViaMail"`
+	AttentionAfter   string            `json:"attentionAfter"`
+	A11y             map[string]int    `json:"a11y"`
+	Overflow         map[string]int    `json:"overflow"`
 }
 
 // mailList serves what the SMTP server received, for the browser script:
@@ -62,6 +68,49 @@ func mailList(t *testing.T, srv *mailtest.Server) string {
 	}))
 	t.Cleanup(h.Close)
 	return h.URL
+}
+
+// ownReason is the interpreter's own reason for declining in the flow.
+const ownReason = "A family matter that day"
+
+// otherBooking waits until the flow's clerk has booked iv, then books, for
+// the same interpreter, another interview of another case on another day,
+// and returns its booking id: the flow confirms it from the mail's link.
+// It runs in a goroutine: it returns its error instead of failing.
+func otherBooking(ctx context.Context, e *env, in *solver.Instance, iv solver.Interview, who solver.Interpreter) (int64, error) {
+	for {
+		x, err := e.db.Interview(ctx, iv.ID)
+		if err != nil {
+			return 0, err
+		}
+		if x.Status == "booked" {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	for _, x := range in.Interviews {
+		if x.ID == iv.ID || x.Case == iv.Case {
+			continue
+		}
+		ans, err := e.booking.Suggest(ctx, scheduler.SuggestRequest{InterviewID: x.ID, K: 30})
+		if err != nil {
+			continue
+		}
+		for _, o := range ans.Suggestions {
+			if o.Interpreter != who.ID {
+				continue
+			}
+			b, err := e.booking.Book(ctx, scheduler.BookRequest{InterviewID: x.ID, SuggestionID: o.ID, Actor: "clerk"})
+			if err == nil {
+				return b.ID, nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("no other interview can be booked with %s", who.ID)
 }
 
 // portalCase finds a pending interview whose top suggestion has an
@@ -121,14 +170,29 @@ func TestBrowserPortalFlow(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
+	type booked struct {
+		id  int64
+		err error
+	}
+	topStart, err := time.Parse(time.RFC3339, top.Start)
+	require.NoError(t, err)
+	proposeDate := topStart.AddDate(0, 0, 1).Format(time.DateOnly)
+	otherDone := make(chan booked, 1)
+	go func() {
+		id, err := otherBooking(ctx, e, in, iv, first)
+		otherDone <- booked{id, err}
+	}()
 	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "web", "e2e", "portal.mjs"))
 	cmd.Env = append(os.Environ(), "BASE_URL="+e.srv.URL, "MAIL_URL="+mailList(t, e.smtp), "CLERK_TOKEN="+e.clerk,
 		"CASE="+iv.ID, "INTERPRETER_EMAIL="+first.Email, "COUNSEL_EMAIL="+counsel.Email,
-		"CHANGE_DATE="+strings.SplitN(top.Start, "T", 2)[0], "SHOTS="+shots,
+		"CHANGE_DATE="+strings.SplitN(top.Start, "T", 2)[0], "SHOTS="+shots, "PROPOSE_DATE="+proposeDate,
 		"PLAYWRIGHT_DIR="+filepath.Join(root, ".cache", "playwright"))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	require.NoError(t, cmd.Run(), "portal.mjs failed:\n%s\n%s", stderr.String(), stdout.String())
+	ob := <-otherDone
+	require.NoError(t, ob.err)
+	other := ob.id
 	var res portalFlowResult
 	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
 	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &res), stdout.String())
@@ -141,6 +205,23 @@ func TestBrowserPortalFlow(t *testing.T) {
 	require.Equal(t, "Tolkuppdrag", res.Langs["sv"])
 	require.Equal(t, "Interpreting assignments", res.Langs["en"])
 	require.Contains(t, res.Declined, "removed from your calendar")
+	// The other assignment was confirmed from the mail's link, on the phone.
+	require.Equal(t, 1, res.ConfirmButtons, "the mail's Confirm link shows one button")
+	require.Equal(t, "Assignment confirmed.", res.ConfirmedViaMail)
+	ot, err := e.db.Booking(context.Background(), other)
+	require.NoError(t, err)
+	require.Equal(t, first.ID, ot.Interpreter)
+	as, err := e.db.Assignment(context.Background(), first.ID, other)
+	require.NoError(t, err)
+	require.Equal(t, resources.InterpreterConfirmed, as.Status)
+	// The decline's own words are in the audit trail.
+	audit, err := e.booking.Audit(context.Background(), iv.ID, 0)
+	require.NoError(t, err)
+	own := false
+	for _, a := range audit {
+		own = own || (a.Action == resources.ActionInterpreterReleased && a.Reason == "other: "+ownReason)
+	}
+	require.True(t, own, "the interpreter's own reason is not in the audit trail: %+v", audit)
 	require.Contains(t, res.LinkAgain, "used or has expired")
 	require.Equal(t, "Availability saved.", res.PatternSaved)
 	require.Equal(t, "08:00", res.PatternMonday, "the form shows the saved pattern again")
@@ -152,14 +233,25 @@ func TestBrowserPortalFlow(t *testing.T) {
 			require.Contains(t, []time.Weekday{time.Monday, time.Tuesday}, s.Weekday(), "availability on %s after the pattern", x.Start)
 		}
 	}
-	require.Contains(t, res.Participants, "conflict of interest")
+	require.Contains(t, res.Participants, "declined")
 	require.Equal(t, iv.Case, res.CounselCase, "the counsel sees the case reference")
+	// The summons number the portal shows is the one the counsel's mails name.
+	require.Equal(t, resources.SummonsNumber(res.BookingID), res.SummonsNumber)
+	counselMails := e.smtp.Wait(t, counsel.Email, 1, 10*time.Second)
+	require.True(t, strings.HasSuffix(counselMails[0].Subject, " "+res.SummonsNumber), counselMails[0].Subject)
+	require.NotContains(t, string(counselMails[0].Raw), iv.Case, "a mail to the counsel names the case")
 	// The counsel's portal speaks their language.
 	require.Equal(t, map[string]string{"fi": "Kutsu kuitattu.", "sv": "Kallelsen är kvitterad.", "en": "Summons acknowledged."}[counsel.Locale],
 		res.Acknowledged)
 	require.NotEmpty(t, res.ChangeAsked)
 	require.Contains(t, res.AttentionAfter, iv.ID)
 	require.Contains(t, res.AttentionAfter, "asked for another time")
+	// The counsel's proposal: echoed on their page, the form closed, and
+	// the clerk sees it in Needs attention.
+	require.Contains(t, res.AttentionAfter, "proposes "+proposeDate+" afternoon")
+	require.NotEmpty(t, res.ProposalEcho)
+	require.Contains(t, res.ProposalEcho, map[string]string{"fi": "iltapäivä", "sv": "eftermiddag", "en": "afternoon"}[counsel.Locale])
+	require.Zero(t, res.ChangeFormsAfter, "the form stays open after the request")
 	for name, n := range res.Overflow {
 		require.LessOrEqual(t, n, 0, name)
 	}
@@ -185,8 +277,8 @@ func TestBrowserPortalFlow(t *testing.T) {
 	var methods []string
 	for _, m := range firstMails {
 		require.NotContains(t, string(m.Raw), iv.Case, "a mail to the interpreter names the case")
-		if len(m.Calendar) == 0 {
-			continue
+		if len(m.Calendar) == 0 || !strings.Contains(m.Text, fmt.Sprintf("/portal/assignments/%d", res.BookingID)) {
+			continue // the sign-in link, or the other booking's
 		}
 		methods = append(methods, m.Method)
 		for parser, d := range calendarstest.ParseAll(t, m.Calendar) {

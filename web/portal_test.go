@@ -89,7 +89,8 @@ func TestPortalPagesKeepEachToTheirOwn(t *testing.T) {
 	csrf := br.csrf
 	p = br.get(fmt.Sprintf("/portal/assignments/%d", theirs.id))
 	require.Equal(t, 404, p.status)
-	p = br.post(fmt.Sprintf("/portal/assignments/%d/decline", theirs.id), url.Values{"csrf": {csrf}, "reason": {"other"}})
+	p = br.post(fmt.Sprintf("/portal/assignments/%d/decline", theirs.id), url.Values{"csrf": {csrf}, "reason": {"other"},
+		"note": {"not mine"}})
 	require.Equal(t, 404, p.status)
 	b, err := e.db.Booking(ctx, theirs.id)
 	require.NoError(t, err)
@@ -118,6 +119,22 @@ func TestPortalPagesKeepEachToTheirOwn(t *testing.T) {
 	p = br.get(fmt.Sprintf("/portal/assignments/%d", mine.id))
 	require.Equal(t, 200, p.status)
 	require.Contains(t, p.body, `class="status-requested"`, "a refused post confirmed the assignment")
+	// A mail's answer links open the assignment with the one button;
+	// opening them (as a mail scanner does) changes nothing.
+	confirmForm := fmt.Sprintf(`action="/portal/assignments/%d/confirm"`, mine.id)
+	declineForm := fmt.Sprintf(`action="/portal/assignments/%d/decline"`, mine.id)
+	for answer, shown := range map[string]string{"confirm": confirmForm, "decline": declineForm} {
+		p = br.get(fmt.Sprintf("/portal/assignments/%d?answer=%s", mine.id, answer))
+		require.Equal(t, 200, p.status)
+		require.Contains(t, p.body, shown, answer)
+		require.Equal(t, 1, strings.Count(p.body, `<form method="post" action="/portal/assignments/`), answer)
+		require.Contains(t, p.body, `class="status-requested"`, answer)
+	}
+	// An all-day absence reads as whole days, not "00:00 – 00:00".
+	p = br.post("/portal/absences?lang=en", url.Values{"csrf": {csrf}, "start": {"2027-02-01T00:00"}, "end": {"2027-02-03T00:00"}})
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	p = br.get("/portal/absences?lang=en")
+	require.Contains(t, p.body, `<p class="absence">Mon 1 Feb 2027 – Tue 2 Feb 2027 (all day)</p>`)
 	// Signed out, the portal's pages send to the sign-in page.
 	p = br.post("/portal/signout", url.Values{"csrf": {csrf}})
 	require.Equal(t, http.StatusSeeOther, p.status)

@@ -76,6 +76,13 @@ func TestScenarioPages(t *testing.T) {
 	name := "+2 " + langOnlyName(t, m, lang) + " interpreters, Tue–Thu, Helsinki"
 	require.Contains(t, p.body, "<th scope=\"col\">"+name+"</th>", "the variant is named after its change")
 	require.Contains(t, p.body, "Interviews placed")
+	// The variant's sentence says what it did, or why nothing changed.
+	run, err := e.db.Scenario(ctx, id)
+	require.NoError(t, err)
+	adv := run.Comparison.Runs[1].Advice
+	require.NotNil(t, adv, "every variant has its sentence")
+	require.Regexp(t, `<ul class="advice" id="advice"><li>`+regexp.QuoteMeta(name)+`( changes nothing| ?:)[^<]*\.</li></ul>`, p.body)
+	require.NotContains(t, p.body, "!adv.", "every sentence is in the catalog")
 	require.Equal(t, 3, strings.Count(p.body, "<svg role=\"img\""), "three charts")
 	require.Contains(t, p.body, `href="`+loc+`/csv"`)
 

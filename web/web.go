@@ -71,6 +71,9 @@ type Config struct {
 	SigninGate *ratelimit.Gate
 	// Proxies are the trusted proxies (TRUSTED_PROXIES); zero: none.
 	Proxies clientaddr.Proxies
+	// Access records the staff's reads of personal data; nil: not
+	// recorded.
+	Access *scheduler.AccessLog
 }
 
 // Handler serves the pages (and passes the API's paths to the API).
@@ -102,7 +105,7 @@ func New(cfg Config) *Handler {
 	h := &Handler{api: cfg.API, requestTimeout: cfg.RequestTimeout, log: cfg.Log}
 	h.staff = staff.New(staff.Config{Store: cfg.DB, Sessions: cfg.DB, Booking: cfg.Booking, Plans: cfg.Plans, Log: cfg.Log, Now: cfg.Now,
 		FeedBaseURL: cfg.FeedBaseURL, SessionTTL: cfg.SessionTTL, SessionMax: cfg.SessionMax, OIDC: cfg.OIDC,
-		TokenSignin: cfg.TokenSignin, SigninGate: cfg.SigninGate, Proxies: cfg.Proxies})
+		TokenSignin: cfg.TokenSignin, SigninGate: cfg.SigninGate, Proxies: cfg.Proxies, Access: cfg.Access})
 	if cfg.Portal != nil {
 		h.portal = portal.New(portal.Config{Service: cfg.Portal, Log: cfg.Log, Now: cfg.Now, FeedBaseURL: cfg.FeedBaseURL,
 			Proxies: cfg.Proxies})
@@ -124,10 +127,18 @@ func headAsGet(next http.Handler) http.Handler {
 	})
 }
 
+// pagesSource tells the services that a request came by the pages (their
+// metrics count by route).
+func pagesSource(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(scheduler.WithSource(r.Context(), scheduler.SourceWeb)))
+	})
+}
+
 func (h *Handler) routes() chi.Router {
 	r := chi.NewRouter()
 	// HEAD is answered wherever GET is (link checkers): the GET page, no body.
-	r.Use(h.observe, securityHeaders, h.deadline, headAsGet)
+	r.Use(h.observe, securityHeaders, h.deadline, headAsGet, pagesSource)
 	static, _ := fs.Sub(staticFS, "static")
 	r.Handle("/static/*", http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static)))))
 	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {

@@ -40,6 +40,7 @@ type env struct {
 	planner                *scheduler.Planner
 	portal                 *scheduler.Portal
 	smtp                   *mailtest.Server // receives the mails of the portal and the bookings
+	access                 *scheduler.AccessLog
 	clerk, clerk2, manager string
 	clerkID                int64
 }
@@ -99,9 +100,12 @@ func newEnvWith(t testing.TB, in *solver.Instance) *env {
 	require.NoError(t, err)
 	bg, stopBG := context.WithCancel(context.Background())
 	portal := scheduler.NewPortal(bg, db, booking, nil, nil, "", scheduler.SigninMail(sender, "booking@migri.example", nil))
+	access := scheduler.NewAccessLog(db, nil, nil)
+	accessDone := make(chan struct{})
+	go func() { defer close(accessDone); access.Run(bg) }()
 	a := api.New(api.Deps{Store: db, Records: scheduler.NewRecords(db), Booking: booking, Planner: planner, Feeds: api.NewFeedService(api.FeedOptions{}), Metrics: m,
-		Portal: portal})
-	h := web.New(web.Config{DB: db, Booking: booking, Plans: planner, Portal: portal, API: a})
+		Portal: portal, Access: access})
+	h := web.New(web.Config{DB: db, Booking: booking, Plans: planner, Portal: portal, API: a, Access: access})
 	srv := httptest.NewServer(h)
 	portal.PublicURL = srv.URL
 	mailer := scheduler.NewMailer(db, nil, nil, sender, "booking@migri.example", srv.URL)
@@ -111,12 +115,13 @@ func newEnvWith(t testing.TB, in *solver.Instance) *env {
 	t.Cleanup(func() {
 		stopBG()
 		<-mailDone
+		<-accessDone
 		srv.Close()
 		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		planner.Close(cctx)
 	})
-	e := &env{srv: srv, db: db, raw: raw, booking: booking, planner: planner, portal: portal, smtp: smtp}
+	e := &env{srv: srv, db: db, raw: raw, booking: booking, planner: planner, portal: portal, smtp: smtp, access: access}
 	var tk *resources.Token
 	e.clerk, tk, err = db.CreateToken(ctx, "clerk-a", resources.RoleClerk)
 	require.NoError(t, err)

@@ -43,6 +43,7 @@ type Event struct {
 	Location    string `json:"location"`
 	Description string `json:"description"`
 	Transp      string `json:"transp"`
+	Partstat    string `json:"partstat"` // the first ATTENDEE's PARTSTAT
 }
 
 // ByUID indexes the events and fails the test when a UID appears twice.

@@ -23,6 +23,16 @@ def text(component, name):
     return "" if value is None else str(value)
 
 
+def partstat(ev):
+    """The first ATTENDEE's PARTSTAT, "" without an attendee."""
+    att = ev.get("ATTENDEE")
+    if isinstance(att, list):
+        att = att[0] if att else None
+    if att is None:
+        return ""
+    return str(att.params.get("PARTSTAT", ""))
+
+
 def main():
     cal = icalendar.Calendar.from_ical(sys.stdin.buffer.read())
     errors = []
@@ -53,6 +63,7 @@ def main():
             "location": text(ev, "LOCATION"),
             "description": text(ev, "DESCRIPTION"),
             "transp": text(ev, "TRANSP"),
+            "partstat": partstat(ev),
         })
     json.dump(out, sys.stdout, ensure_ascii=False)
 

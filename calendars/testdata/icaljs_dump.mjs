@@ -44,6 +44,7 @@ const out = {
       location: ev.location ?? '',
       description: ev.description ?? '',
       transp: first(v, 'transp'),
+      partstat: String(v.getFirstProperty('attendee')?.getParameter('partstat') ?? ''),
     };
   }),
 };

@@ -24,25 +24,26 @@ import (
 // bgConfig configures the server's background work: scheduled jobs and the
 // delivery of notifications.
 type bgConfig struct {
-	webhookURL    string
-	webhookSecret string
-	clearHolds    string
-	importBusy    string
-	nightly       string
-	nightlyWeeks  int
-	nightlyLimit  time.Duration
-	busyAllowList string             // -busy-calendar-allow, as given
-	requestLimit  time.Duration      // time limit of a request (instances: api.ImportTimeout)
-	metricsAddr   string             // serve /metrics here instead of on the main address
-	busyAllow     importer.AllowList // private hosts and ranges busy calendars may be fetched from
-	smtpURL       string             // SMTP_URL: where mails go; "" keeps them in the outbox
-	mailFrom      string             // MAIL_FROM
-	publicURL     string             // PUBLIC_URL: the base of links in mails
-	mailHelo      string             // MAIL_HELO: the name given in EHLO ("": PUBLIC_URL's host)
-	expire        string             // cron spec of the expiry of unanswered requests
-	oidc          oidcSettings       // staff sign-in with an OpenID provider (web.go)
-	proxiesText   string             // -trusted-proxies, as given
-	proxies       clientaddr.Proxies // TRUSTED_PROXIES: whose X-Forwarded-* headers are believed
+	webhookURL     string
+	webhookSecret  string
+	clearHolds     string
+	importBusy     string
+	nightly        string
+	nightlyWeeks   int
+	nightlyLimit   time.Duration
+	busyAllowList  string             // -busy-calendar-allow, as given
+	requestLimit   time.Duration      // time limit of a request (instances: api.ImportTimeout)
+	metricsAddr    string             // serve /metrics here instead of on the main address
+	busyAllow      importer.AllowList // private hosts and ranges busy calendars may be fetched from
+	smtpURL        string             // SMTP_URL: where mails go; "" keeps them in the outbox
+	mailFrom       string             // MAIL_FROM
+	publicURL      string             // PUBLIC_URL: the base of links in mails
+	mailHelo       string             // MAIL_HELO: the name given in EHLO ("": PUBLIC_URL's host)
+	solveInProcess bool               // SOLVE_IN_PROCESS: plans and scenarios solve in the server's process
+	expire         string             // cron spec of the expiry of unanswered requests
+	oidc           oidcSettings       // staff sign-in with an OpenID provider (web.go)
+	proxiesText    string             // -trusted-proxies, as given
+	proxies        clientaddr.Proxies // TRUSTED_PROXIES: whose X-Forwarded-* headers are believed
 }
 
 // Defaults of the background work.
@@ -100,6 +101,7 @@ func (c *bgConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.smtpURL, "smtp-url", getenv("SMTP_URL"), "mail server: smtp://host:port (STARTTLS when offered), smtp://user:pass@host:587 (STARTTLS required) or smtps://user:pass@host:465 (default $SMTP_URL; none: mails wait in the outbox)")
 	fs.StringVar(&c.mailFrom, "mail-from", envOr(getenv, "MAIL_FROM", "interviews@localhost"), "sender address of mails (default $MAIL_FROM)")
 	fs.StringVar(&c.publicURL, "public-url", getenv("PUBLIC_URL"), "public base URL of the links in mails, e.g. https://interviews.example (default $PUBLIC_URL; none: http://localhost and the port)")
+	fs.BoolVar(&c.solveInProcess, "solve-in-process", getenv("SOLVE_IN_PROCESS") == "1", "solve plans and scenarios in the server's own process (default $SOLVE_IN_PROCESS=1; otherwise in a child process at the lowest CPU priority, so that requests come first)")
 	fs.StringVar(&c.mailHelo, "mail-helo", getenv("MAIL_HELO"), "the name this server gives the mail server in EHLO (default $MAIL_HELO; none: the host of the public URL)")
 	fs.StringVar(&c.expire, "expire-requests", envOr(getenv, "EXPIRE_REQUESTS_SPEC", "* * * * *"), "cron spec of the expiry of unanswered interpreter requests, or off")
 	fs.StringVar(&c.busyAllowList, "busy-calendar-allow", getenv("BUSY_CALENDAR_ALLOW"),
@@ -177,6 +179,10 @@ func specOf(s string) string {
 func newJobs(db *postgres.DB, planner *scheduler.Planner, portal *scheduler.Portal, c bgConfig, obs scheduler.Observer, log *slog.Logger) (*scheduler.Jobs, error) {
 	jobs := scheduler.NewJobs(db, log, time.Now, scheduler.WithObserver(obs))
 	if err := jobs.Add(scheduler.ExpireRequestsJob(portal, specOf(c.expire))); err != nil {
+		return nil, err
+	}
+	// Reminder mails are queued on the expiry's schedule (every minute).
+	if err := jobs.Add(scheduler.RemindersJob(db, time.Now, specOf(c.expire))); err != nil {
 		return nil, err
 	}
 	if err := jobs.Add(scheduler.ClearHoldsJob(db, time.Now, specOf(c.clearHolds), keepJobRuns)); err != nil {

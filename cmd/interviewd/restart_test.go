@@ -41,6 +41,13 @@ const childDataEnv = "INTERVIEWD_TEST_DATA"
 const childArgsEnv = "INTERVIEWD_TEST_ARGS"
 
 func TestMain(m *testing.M) {
+	if os.Getenv(scheduler.SolveWorkerEnv) == "1" { // a server's solve (scheduler.ChildSolver)
+		if err := scheduler.ServeSolve(context.Background(), os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if os.Getenv(childEnv) != "" {
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 		args := []string{"serve", "-addr", "127.0.0.1:0", "-nightly-plan", "off"}

@@ -295,7 +295,7 @@ func loadDemo(ctx context.Context, db *postgres.DB, data string, log *slog.Logge
 func tokenCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	role := fs.String("role", "", "clerk, manager or admin")
+	role := fs.String("role", "", "clerk, manager, admin or auditor")
 	name := fs.String("name", "", "who or what uses the token (not a person's full name)")
 	data := fs.String("data", "./.data", "data folder (own PostgreSQL cluster)")
 	if err := fs.Parse(args); err != nil {
@@ -303,7 +303,7 @@ func tokenCreate(ctx context.Context, args []string, getenv func(string) string,
 	}
 	r, err := resources.ParseRole(*role)
 	if err != nil {
-		return errors.New("-role must be clerk, manager or admin")
+		return errors.New("-role must be clerk, manager, admin or auditor")
 	}
 	if strings.TrimSpace(*name) == "" {
 		return errors.New("-name is required")

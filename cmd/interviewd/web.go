@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -40,6 +41,16 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 	m := metrics.New()
 	booking := scheduler.New(db, key, log, time.Now, scheduler.WithObserver(m))
 	planner := scheduler.NewPlanner(db, booking, log, time.Now)
+	if !c.solveInProcess {
+		// Solver work yields to people: plans and scenarios solve in a
+		// child process (this executable) at the lowest CPU priority.
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, err
+		}
+		cs := &scheduler.ChildSolver{Path: exe}
+		planner.Solve, planner.RunScenario, planner.ProcsPerRun = cs.Solve, cs.Scenario, -1
+	}
 	mailer, signin, err := newMail(ctx, db, c, m, log)
 	if err != nil {
 		return nil, err
@@ -52,19 +63,30 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
+	access := scheduler.NewAccessLog(db, log, time.Now)
 	apiHandler := api.New(api.Deps{Store: db, Records: scheduler.NewRecords(db), Booking: booking, Planner: planner, Jobs: jobs,
 		Feeds: api.NewFeedService(api.FeedOptions{}), Portal: portal, Metrics: m, MetricsElsewhere: c.metricsAddr != "",
-		Log: log, RequestTimeout: c.requestLimit, Proxies: c.proxies})
+		Log: log, RequestTimeout: c.requestLimit, Proxies: c.proxies, Access: access})
 	pages := web.New(web.Config{DB: db, Booking: booking, Plans: planner, Portal: portal, API: apiHandler, Log: log,
 		RequestTimeout: c.requestLimit, OIDC: c.oidc.config(c.publicURL), TokenSignin: c.oidc.tokenSignin == "on",
-		SigninGate: gate, Proxies: c.proxies})
+		SigninGate: gate, Proxies: c.proxies, Access: access})
 	if c.oidc.issuer != "" {
 		log.Info("web: staff sign in with OpenID", "issuer", c.oidc.issuer, "client_id", c.oidc.clientID,
 			"token_signin", c.oidc.tokenSignin == "on")
 	}
-	stop, err := startBackground(ctx, db, planner, jobs, mailer, c, log)
+	stopBG, err := startBackground(ctx, db, planner, jobs, mailer, c, log)
 	if err != nil {
 		return nil, err
+	}
+	// The access log's writer stops last (stop runs after the HTTP server
+	// has shut down): the reads of the last requests are written too.
+	actx, stopAccess := context.WithCancel(context.Background())
+	accessDone := make(chan struct{})
+	go func() { defer close(accessDone); access.Run(actx) }()
+	stop := func() {
+		stopBG()
+		stopAccess()
+		<-accessDone
 	}
 	return &server{handler: pages, metrics: apiHandler.MetricsHandler(), stop: stop}, nil
 }

@@ -99,6 +99,7 @@ func writeForecastCSV(path string, res *capacity.ForecastResult) error {
 		row("*", "backlog_end", itoa(wk.BacklogEnd))
 		row("*", "interviewer_capacity", itoa(wk.InterviewerCapacity))
 		row("*", "medium", strconv.FormatInt(wk.Medium, 10))
+		row("*", "unscheduled_priority", strconv.FormatInt(wk.UnscheduledPriority, 10))
 		for _, l := range wk.Langs {
 			row(l.Language, "backlog_start", itoa(l.BacklogStart))
 			row(l.Language, "arrivals", itoa(l.Arrivals))

@@ -8,23 +8,29 @@ import (
 	"time"
 
 	"github.com/asylum-scheduling/interviews/capacity"
+	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
 // cmdWhatif compares capacity scenarios (-scenario: the Comparison as JSON,
 // and as CSV with -csv) or answers what it would take (-need: the
-// NeedAnswer as JSON); docs/formats.md "Scenarios", docs/capacity.md.
+// NeedAnswer as JSON); docs/formats.md "Scenarios", docs/capacity.md. The
+// answer's sentences (what to do) go to standard error first, in -lang.
 func cmdWhatif(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("whatif", stderr)
 	inPath := fs.String("in", "", "instance file (- for standard input)")
 	scPath := fs.String("scenario", "", "capacity-scenario/v1 file: compare the baseline and its variants")
 	needPath := fs.String("need", "", "need query file: the smallest added capacity that schedules every interview asked for")
-	limit := fs.Duration("time-limit", 0, "total time of all runs (default 60s with -scenario, 90s with -need)")
+	limit := fs.Duration("time-limit", 0, "total time of all runs (default 60s with -scenario; with -need 90s, more on instances of over 1,250 interviews)")
 	csvPath := fs.String("csv", "", "also write the comparison as CSV to this file (- for standard output instead of the JSON)")
 	seed := fs.Int64("seed", 1, "random seed of every run")
-	quiet := fs.Bool("quiet", false, "no progress on standard error")
+	quiet := fs.Bool("quiet", false, "no progress and no sentences on standard error")
+	lang := fs.String("lang", "en", "language of the sentences: fi, sv or en")
 	if err := parse(fs, args, "in"); err != nil {
 		return err
+	}
+	if !i18n.Valid(*lang) {
+		return usageError{"-lang must be fi, sv or en"}
 	}
 	if (*scPath == "") == (*needPath == "") {
 		return usageError{"give one of -scenario and -need"}
@@ -43,7 +49,7 @@ func cmdWhatif(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 	if *needPath != "" {
-		return whatifNeed(ctx, in, *needPath, *limit, *seed, *quiet, stdin, stdout, stderr)
+		return whatifNeed(ctx, in, *needPath, needOpts{limit: *limit, seed: *seed, quiet: *quiet, lang: *lang}, stdin, stdout, stderr)
 	}
 	data, err := readAll(*scPath, stdin)
 	if err != nil {
@@ -62,6 +68,13 @@ func cmdWhatif(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err != nil {
 		return inputError{err}
 	}
+	if !*quiet {
+		for _, r := range c.Runs {
+			if r.Advice != nil {
+				printAdvice(stderr, *lang, []capacity.Advice{*r.Advice})
+			}
+		}
+	}
 	if *csvPath == "-" {
 		return c.WriteCSV(stdout)
 	}
@@ -73,7 +86,15 @@ func cmdWhatif(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	return writeJSON("-", stdout, c)
 }
 
-func whatifNeed(ctx context.Context, in *solver.Instance, path string, limit time.Duration, seed int64, quiet bool, stdin io.Reader, stdout, stderr io.Writer) error {
+// needOpts are the flags of whatif -need.
+type needOpts struct {
+	limit time.Duration
+	seed  int64
+	quiet bool
+	lang  string
+}
+
+func whatifNeed(ctx context.Context, in *solver.Instance, path string, o needOpts, stdin io.Reader, stdout, stderr io.Writer) error {
 	data, err := readAll(path, stdin)
 	if err != nil {
 		return err
@@ -82,8 +103,8 @@ func whatifNeed(ctx context.Context, in *solver.Instance, path string, limit tim
 	if err != nil {
 		return inputError{fmt.Errorf("%s: %w", name(path), err)}
 	}
-	opt := capacity.NeedOptions{TimeLimit: limit, Seed: seed}
-	if !quiet {
+	opt := capacity.NeedOptions{TimeLimit: o.limit, Seed: o.seed}
+	if !o.quiet {
 		opt.Progress = func(st capacity.NeedStep) {
 			fmt.Fprintf(stderr, "count %d: %s (solve %d ms, bound %d ms)\n", st.Count, st.Verdict, st.SolveMS, st.BoundMS)
 		}
@@ -91,6 +112,9 @@ func whatifNeed(ctx context.Context, in *solver.Instance, path string, limit tim
 	a, err := capacity.Need(ctx, in, *q, opt)
 	if err != nil {
 		return inputError{err}
+	}
+	if !o.quiet {
+		printAdvice(stderr, o.lang, a.Advice)
 	}
 	return writeJSON("-", stdout, a)
 }

@@ -47,7 +47,10 @@ func TestWhatifScenario(t *testing.T) {
 	if c.Runs[1].UnscheduledByLanguage["sg"] >= c.Runs[0].UnscheduledByLanguage["sg"] {
 		t.Errorf("two sg interpreters leave as many sg interviews out (%d) as the baseline (%d)", c.Runs[1].UnscheduledByLanguage["sg"], c.Runs[0].UnscheduledByLanguage["sg"])
 	}
-	for _, want := range []string{"run 0 (baseline): solving", "run 2 (one room more): done, "} {
+	if a := c.Runs[1].Advice; a == nil || a.Code != "run.better" {
+		t.Errorf("two sg interpreters: advice %+v", a)
+	}
+	for _, want := range []string{"run 0 (baseline): solving", "run 2 (one room more): done, ", "two sg interpreters: 1 more interview placed"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("progress lacks %q:\n%s", want, stderr)
 		}
@@ -95,6 +98,20 @@ func TestWhatifNeed(t *testing.T) {
 	if !strings.Contains(stderr, "count 0: proven_insufficient") {
 		t.Errorf("progress: %q", stderr)
 	}
+	if len(a.Advice) == 0 || a.Advice[0].Code != "need.add.interpreters" || a.Advice[0].N != 1 {
+		t.Errorf("advice: %+v", a.Advice)
+	}
+	// The sentence says what to do, in the language asked for.
+	for lang, want := range map[string]string{
+		"en": "1 more interpreter: Sango (sg), remote.",
+		"fi": "1 tulkki lisää: ",
+		"sv": "1 tolk till: ",
+	} {
+		_, stderr := mustRun(t, 0, "", "whatif", "-in", in, "-need", q, "-time-limit", "4s", "-lang", lang)
+		if !strings.Contains(stderr, want) {
+			t.Errorf("-lang %s: no %q in\n%s", lang, want, stderr)
+		}
+	}
 }
 
 func TestWhatifUsage(t *testing.T) {
@@ -106,6 +123,7 @@ func TestWhatifUsage(t *testing.T) {
 	mustRun(t, exitUsage, "", "whatif", "-in", in, "-need", sc, "-csv", "x.csv")
 	mustRun(t, exitUsage, "", "whatif", "-in", "-", "-scenario", "-")
 	mustRun(t, exitUsage, "", "whatif", "-in", in, "-scenario", sc, "-time-limit", "-1s")
+	mustRun(t, exitUsage, "", "whatif", "-in", in, "-scenario", sc, "-lang", "de")
 	mustRun(t, exitBadInput, "", "whatif", "-in", in, "-scenario", filepath.Join(dir, "missing.json"))
 	_, stderr := mustRun(t, exitBadInput, `{"format": "capacity-scenario/v1", "variants": [{"name": "v", "changes": [{"add_rooms": {"location": "HEL", "count": 0}}]}]}`,
 		"whatif", "-in", in, "-scenario", "-")

@@ -39,7 +39,7 @@ var mayImport = map[string][]string{
 	"cmd/interviewd": {"api", "calendars", "calendars/importer", "capacity", "internal/errs", "internal/generator",
 		"internal/clientaddr", "internal/mail", "internal/metrics", "internal/pgcluster", "internal/postgres", "resources",
 		"scheduler", "solver", "web"},
-	"cmd/schedule":           {"capacity", "internal/generator", "internal/instancecmp", "solver"},
+	"cmd/schedule":           {"capacity", "internal/generator", "internal/i18n", "internal/instancecmp", "solver"},
 	"internal/errs":          {},
 	"internal/generator":     {"solver"},
 	"internal/instancecmp":   {"solver"},

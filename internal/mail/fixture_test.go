@@ -34,6 +34,8 @@ const (
 	testUID       = "booking-42@interviews.asylum-scheduling"
 	testReference = "I-0042" // the feed shows it; a mail must not
 	testPortal    = "https://interviews.example/portal/interpreter"
+	testConfirm   = "https://interviews.example/portal/assignments/42?answer=confirm"
+	testDecline   = "https://interviews.example/portal/assignments/42?answer=decline"
 )
 
 func testEvent() calendars.Event {

@@ -24,7 +24,7 @@ func (db *DB) Assignments(ctx context.Context, interpreter string, since time.Ti
 		return nil, Translate(err)
 	}
 	rows, _ := db.pool.Query(ctx, `select b.id, b.start_at, b.end_at, i.duration_minutes, l.name, coalesce(nullif(r.name, ''), r.id),
-			case when b.interpreter_id is distinct from $1 then 'none' else b.mode end, i.language,
+			case when b.interpreter_id is distinct from $1 then coalesce(b.released_mode, 'none') else b.mode end, i.language,
 			case when b.status <> 'active' then b.status
 				when b.interpreter_id is distinct from $1 then
 					case when b.release_reason = 'expired' then 'expired' else 'declined' end
@@ -71,7 +71,8 @@ func (db *DB) Assignment(ctx context.Context, interpreter string, booking int64)
 }
 
 // ConfirmAssignment records that the interpreter takes a requested
-// assignment.
+// assignment, and queues the mail that tells them so (the invitation,
+// confirmed and accepted).
 func (db *DB) ConfirmAssignment(ctx context.Context, interpreter string, booking int64, now time.Time) error {
 	return Translate(WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		var iv, status string
@@ -91,7 +92,10 @@ func (db *DB) ConfirmAssignment(ctx context.Context, interpreter string, booking
 			return err
 		}
 		_, err = tx.Exec(ctx, auditSQL, now, "interpreter "+interpreter, iv, booking, resources.ActionInterpreterConfirmed, "", nil, nil)
-		return err
+		if err != nil {
+			return err
+		}
+		return queueConfirmedMail(ctx, tx, interpreter, booking, now)
 	}))
 }
 
@@ -101,8 +105,11 @@ type Release struct {
 	Booking     int64
 	Interpreter string
 	Reason      string // a resources.Decline* reason, or "expired"
-	Actor       string
-	Now         time.Time
+	// Note is the interpreter's own words (another reason); it goes to the
+	// audit trail with the reason, never to a log or a mail.
+	Note  string
+	Actor string
+	Now   time.Time
 }
 
 // Released is what a release did: the booking as it is now, and the other
@@ -177,6 +184,7 @@ func releaseOne(ctx context.Context, tx pgx.Tx, loc *time.Location, rel Release)
 	bs, err := loadBookings(ctx, tx, loc, `with b as (
 			update bookings set interpreter_id = null, mode = 'none', pinned = false, interpreter_status = $3,
 				interpreter_answered_at = $4, interpreter_due = null, released_interpreter = $2, release_reason = $5,
+				released_mode = mode,
 				sequence = sequence + 1, version = version + 1, updated_at = $4
 			where id = $1 returning id, interview_id, start_at, end_at, room_id, interviewer_id, interpreter_id, mode, pinned, status, sequence, version),
 		o as (delete from occupancy where booking_id = $1 and resource_id = (select resource_id from interpreters where id = $2))
@@ -190,7 +198,11 @@ func releaseOne(ctx context.Context, tx pgx.Tx, loc *time.Location, rel Release)
 		return nil, err
 	}
 	batch := &pgx.Batch{}
-	batch.Queue(auditSQL, rel.Now, rel.Actor, b.Interview, b.ID, resources.ActionInterpreterReleased, rel.Reason, beforeJSON, afterJSON)
+	why := rel.Reason
+	if rel.Note != "" {
+		why += ": " + rel.Note
+	}
+	batch.Queue(auditSQL, rel.Now, rel.Actor, b.Interview, b.ID, resources.ActionInterpreterReleased, why, beforeJSON, afterJSON)
 	batch.Queue(`insert into outbox (event, booking_id, payload, created_at, next_attempt_at) values ($1, $2, $3, $4, $4)`,
 		resources.EventInterpreterReleased, b.ID, map[string]any{"event": resources.EventInterpreterReleased, "booking": b.ID,
 			"interview": b.Interview, "reason": status, "sequence": b.Sequence}, rel.Now)

@@ -94,6 +94,10 @@ type Change struct {
 	// (scheduler.AnswerDue). Required when a booking or a move asks an
 	// interpreter.
 	AnswerDue func(rules resources.Confirmation, requested, start time.Time) time.Time
+	// Origin is how a booking or move came about (automation.go); Check
+	// may complete it (the rules a placement by hand worsens). Nil: not
+	// recorded.
+	Origin *resources.BookingOrigin
 }
 
 // ChangeResult is what a change did. Replayed is set when an idempotency
@@ -510,6 +514,9 @@ func (w placed) book(ctx context.Context, tx pgx.Tx) (*ChangeResult, error) {
 	if err != nil {
 		return nil, occupancyError(err, w.rs.names)
 	}
+	if err := recordOrigin(ctx, tx, c, bs[0].ID); err != nil {
+		return nil, err
+	}
 	return finish(ctx, tx, w.loc, c, w.iv.id, &bs[0], nil, w.rs.roomLoc)
 }
 
@@ -535,6 +542,9 @@ func (w placed) reschedule(ctx context.Context, tx pgx.Tx) (*ChangeResult, error
 		old.ID, p.Start, w.end, p.Room, p.Interviewer, nullString(p.Interpreter), p.Mode, c.Pinned, c.Now, w.rs.ids, w.during, w.due)
 	if err != nil {
 		return nil, occupancyError(err, w.rs.names)
+	}
+	if err := recordOrigin(ctx, tx, c, old.ID); err != nil {
+		return nil, err
 	}
 	return finish(ctx, tx, w.loc, c, w.iv.id, &bs[0], old, w.rs.roomLoc)
 }

@@ -20,7 +20,7 @@ import (
 // Tokens, feed tokens, job runs, the audit trail and the outbox are kept:
 // audit_log and outbox refer to interviews and bookings without foreign keys
 // (migration 006), and a trigger refuses to truncate audit_log.
-const domainTables = `interview_flags, availability_patterns, party_answers, signin_links, portal_sessions, idempotency_keys, booking_flags, plans, occupancy, holds, bookings, interview_excluded_interviewers, interview_excluded_interpreters,
+const domainTables = `booking_origins, interview_flags, availability_patterns, party_answers, signin_links, portal_sessions, idempotency_keys, booking_flags, plans, occupancy, holds, bookings, interview_excluded_interviewers, interview_excluded_interpreters,
 	interview_parties, interview_locations, interviews, interpreter_locations, availability, availability_versions, absences,
 	busy_calendars, rooms, interviewers, interpreters, parties, resource, travel_times, locations`
 

@@ -19,6 +19,7 @@ const (
 	MailMoved     = "moved"
 	MailCancelled = "cancelled"
 	MailReleased  = "released"
+	MailConfirmed = "confirmed" // the interpreter said yes: the invitation, accepted
 	MailSignin    = "signin"
 
 	MethodRequest = "REQUEST"
@@ -135,6 +136,21 @@ func bookingMails(action string, before, after *resources.Booking) []mailTo {
 	return out
 }
 
+// queueConfirmedMail writes the mail that tells an interpreter their yes
+// is recorded (the invitation again, accepted), in the confirming
+// transaction.
+func queueConfirmedMail(ctx context.Context, tx pgx.Tx, interpreter string, booking int64, now time.Time) error {
+	var seq int
+	var p resources.MailPayload
+	err := tx.QueryRow(ctx, `select sequence, start_at, end_at, room_id, mode from bookings where id = $1`, booking).
+		Scan(&seq, &p.Start, &p.End, &p.Room, &p.Mode)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, mailInterpreterSQL, booking, seq, interpreter, MailConfirmed, MethodRequest, p, now)
+	return err
+}
+
 // ClaimMail takes the next due mail that no other worker holds and marks
 // it sending (one more attempt), or returns nil when none is due. A worker
 // claims one mail at a time, just before it hands it to the SMTP server,
@@ -142,17 +158,25 @@ func bookingMails(action string, before, after *resources.Booking) []mailTo {
 // 'pending' rows are claimed: a 'sending' one is another worker's, in
 // flight; and rows that another worker is claiming are skipped, not waited
 // for. sent, when not 0, is the mail the server has just accepted: the same
-// statement records it sent (MailSent), to save a round trip per mail.
+// statement records it sent (MailSent), to save a round trip per mail. A
+// reminder whose booking is no longer active, or no longer its
+// interpreter's, is not claimed (QueueReminders drops it).
 func (db *DB) ClaimMail(ctx context.Context, now time.Time, sent int64) (*resources.Mail, error) {
 	rows, _ := db.pool.Query(ctx, `with done as (`+mailSentSQL+`),
 		due as (
-			select id from mail_outbox where state = 'pending' and next_attempt_at <= $1
-			order by next_attempt_at, id limit 1 for update skip locked),
+			select m.id from mail_outbox m where m.state = 'pending' and m.next_attempt_at <= $1
+				and (m.kind not like 'reminder\_%' or exists (select from bookings rb where rb.id = m.booking_id
+					and rb.status = 'active' and (m.recipient_kind <> 'interpreter' or rb.interpreter_id = m.recipient_id)))
+			order by m.next_attempt_at, m.id limit 1 for update of m skip locked),
 		c as (update mail_outbox m set state = 'sending', attempts = attempts + 1, claimed_at = $1 from due where m.id = due.id
 			returning m.id, m.booking_id, m.sequence, m.recipient_kind, m.recipient_id, m.email, m.locale, m.kind, m.method,
 				m.state, m.attempts, m.created_at, m.sent_at, coalesce(m.last_error, '') last_error, m.payload)
 		select c.*, coalesce(l.name, ''), coalesce(nullif(r.name, ''), r.id, ''), coalesce(i.language, ''),
-			coalesce(t.name, p.name, '')
+			coalesce(t.name, p.name, ''),
+			case when c.recipient_kind = 'interpreter' and b.interpreter_id = c.recipient_id then coalesce(b.interpreter_status, '') else '' end,
+			case when c.recipient_kind = 'interpreter' and b.interpreter_id = c.recipient_id then b.interpreter_due end,
+			case when c.recipient_kind = 'interpreter' and b.released_interpreter = c.recipient_id then coalesce(b.release_reason, '') else '' end,
+			coalesce(l.street_address, ''), coalesce(l.meeting_url, '')
 		from c left join rooms r on r.id = c.payload->>'room' left join locations l on l.id = r.location_id
 			left join bookings b on b.id = c.booking_id left join interviews i on i.id = b.interview_id
 			left join interpreters t on c.recipient_kind = 'interpreter' and t.id = c.recipient_id
@@ -161,10 +185,16 @@ func (db *DB) ClaimMail(ctx context.Context, now time.Time, sent int64) (*resour
 		var m resources.Mail
 		var created time.Time
 		var sent *time.Time
-		var office, room, language, name string
+		var office, room, language, name, answer, released string
+		var due *time.Time
 		err := r.Scan(&m.ID, &m.Booking, &m.Sequence, &m.RecipientKind, &m.RecipientID, &m.Email, &m.Locale, &m.Kind, &m.Method,
-			&m.State, &m.Attempts, &created, &sent, &m.LastError, &m.Payload, &office, &room, &language, &name)
+			&m.State, &m.Attempts, &created, &sent, &m.LastError, &m.Payload, &office, &room, &language, &name, &answer, &due, &released,
+			&m.Payload.Address, &m.Payload.MeetingLink)
 		m.CreatedAt, m.SentAt = *fmtTime(&created), fmtTime(sent)
+		m.Payload.Answer, m.Payload.Released = answer, released
+		if due != nil {
+			m.Payload.AnswerDue = *due
+		}
 		m.Payload.Office, m.Payload.Room, m.Payload.Language, m.Payload.Name = office, room, language, name
 		if m.RecipientKind == "interpreter" && m.Payload.Mode == "remote" {
 			m.Payload.Room = "" // a remote interpreter needs no room
@@ -268,7 +298,8 @@ func (db *DB) RetryMail(ctx context.Context, id int64, now time.Time) (bool, err
 // failed, unknown), and gives the creation time of the oldest waiting one
 // (pending or sending; zero when none).
 func (db *DB) MailBacklog(ctx context.Context) (map[string]int64, time.Time, error) {
-	rows, _ := db.pool.Query(ctx, `select state, count(*), min(created_at) from mail_outbox where state <> 'sent' group by state`)
+	rows, _ := db.pool.Query(ctx, `select state, count(*), min(created_at) from mail_outbox where state not in ('sent', 'dropped')
+		group by state`)
 	out := map[string]int64{"pending": 0, "sending": 0, "failed": 0, "unknown": 0}
 	var oldest time.Time
 	var state string

@@ -25,7 +25,8 @@ func (db *DB) Summons(ctx context.Context, party string, since time.Time) ([]res
 	rows, _ := db.pool.Query(ctx, `select b.id, b.interview_id, i.case_ref, b.start_at, b.end_at, l.name,
 			coalesce(nullif(r.name, ''), r.id), i.language, b.status, b.sequence,
 			pa.acknowledged_at is not null and pa.sequence = b.sequence, pa.acknowledged_at,
-			coalesce(pa.change_asked_at is not null and not pa.change_handled, false), coalesce(pa.change_reason, '')
+			coalesce(pa.change_asked_at is not null and not pa.change_handled, false), coalesce(pa.change_reason, ''),
+			coalesce(pa.proposals, '[]')
 		from bookings b join interview_parties ip on ip.interview_id = b.interview_id and ip.party_id = $1
 			join interviews i on i.id = b.interview_id join rooms r on r.id = b.room_id join locations l on l.id = r.location_id
 			left join party_answers pa on pa.booking_id = b.id and pa.party_id = $1
@@ -36,7 +37,7 @@ func (db *DB) Summons(ctx context.Context, party string, since time.Time) ([]res
 		var st, en time.Time
 		var ack *time.Time
 		err := r.Scan(&s.Booking, &s.Interview, &s.Case, &st, &en, &s.Office, &s.Room, &s.Language, &s.Status, &s.Sequence,
-			&s.Acknowledged, &ack, &s.ChangeAsked, &s.ChangeReason)
+			&s.Acknowledged, &ack, &s.ChangeAsked, &s.ChangeReason, &s.Proposals)
 		s.Start, s.End = st.In(loc).Format(time.RFC3339), en.In(loc).Format(time.RFC3339)
 		if ack != nil && s.Acknowledged {
 			a := ack.In(loc).Format(time.RFC3339)
@@ -83,7 +84,9 @@ type ChangeRequest struct {
 	Booking int64
 	Reason  string
 	Dates   []time.Time // local midnights
-	Now     time.Time
+	// Proposals are the other times the party proposes (at most three).
+	Proposals []resources.TimeProposal
+	Now       time.Time
 }
 
 // AskOtherTime records a party's request for another time: each date
@@ -105,10 +108,14 @@ func (db *DB) AskOtherTime(ctx context.Context, cr ChangeRequest) error {
 				return err
 			}
 		}
-		if _, err := tx.Exec(ctx, `insert into party_answers (booking_id, party_id, sequence, change_reason, change_asked_at)
-			values ($1, $2, $3, $4, $5) on conflict (booking_id, party_id)
-			do update set change_reason = $4, change_asked_at = $5, change_handled = false`,
-			cr.Booking, cr.Party, seq, cr.Reason, cr.Now); err != nil {
+		proposals := cr.Proposals
+		if proposals == nil {
+			proposals = []resources.TimeProposal{}
+		}
+		if _, err := tx.Exec(ctx, `insert into party_answers (booking_id, party_id, sequence, change_reason, change_asked_at, proposals)
+			values ($1, $2, $3, $4, $5, $6) on conflict (booking_id, party_id)
+			do update set change_reason = $4, change_asked_at = $5, change_handled = false, proposals = $6`,
+			cr.Booking, cr.Party, seq, cr.Reason, cr.Now, proposals); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, auditSQL, cr.Now, "party "+cr.Party, iv, cr.Booking, resources.ActionChangeRequested, cr.Reason, nil, nil)
@@ -144,7 +151,9 @@ func (db *DB) NeedsAttention(ctx context.Context, now time.Time) ([]resources.At
 				when b.released then 'declined'
 				when b.asked then 'change_requested'
 				else 'no_longer_available' end,
-			coalesce((select string_agg(pa.change_reason, '; ') from party_answers pa
+			coalesce((select string_agg(pa.change_reason || coalesce(' · proposes ' ||
+					(select string_agg((p->>'date') || ' ' || (p->>'part'), ', ') from jsonb_array_elements(pa.proposals) p), ''), '; ')
+				from party_answers pa
 				where pa.booking_id = b.id and pa.change_asked_at is not null and not pa.change_handled), '')
 		from b join interviews i on i.id = b.interview_id join rooms r on r.id = b.room_id
 			join locations l on l.id = r.location_id

@@ -292,6 +292,27 @@ try {
   out.scenarioCSV = readFileSync(await download.path(), 'utf8').split('\n')[0];
   out.scenarioCSVFile = download.suggestedFilename();
 
+  // The variant's sentence (what it changed, or why nothing) in Finnish,
+  // Swedish and English, on a desktop and on a phone: shown, within the
+  // width, in the page's language.
+  const scenarioPath = new URL(pm.url()).pathname;
+  out.scenarioAdvice = {};
+  for (const [form, vw, vh] of [['desktop', 1366, 850], ['phone', 390, 844]]) {
+    await pm.setViewportSize({ width: vw, height: vh });
+    for (const l of ['fi', 'sv', 'en']) {
+      await pm.goto(`${base}/lang/${l}?next=${encodeURIComponent(scenarioPath)}`);
+      await pm.waitForURL((u) => u.pathname === scenarioPath);
+      check(await pm.getAttribute('html', 'lang') === l, `${form} ${l}: the scenario page is not in ${l}`);
+      const first = pm.locator('#advice li').first();
+      check(await first.isVisible(), `${form} ${l}: no sentence shown`);
+      const box = await first.boundingBox();
+      check(box.x >= 0 && box.x + box.width <= vw, `${form} ${l}: the sentence runs past the width (${JSON.stringify(box)})`);
+      out.scenarioAdvice[`${form}-${l}`] = (await first.textContent()).trim();
+      await shot(pm, `16-scenario-advice-${form}-${l}`);
+    }
+  }
+  await pm.setViewportSize({ width: 1366, height: 850 });
+
   out.timings = timings;
   out.a11y = a11y;
   console.log(JSON.stringify(out));

@@ -142,10 +142,37 @@ try {
   await pi.waitForFunction(() => document.documentElement.lang === 'en');
   out.langs.en = (await pi.locator('h1').textContent()).trim();
   await shot(pi, 'p03-assignments-en');
-  // Declines for a conflict of interest.
+  // The other assignment's request mail: its Confirm link opens that
+  // assignment with the one button; pressing it confirms.
+  // (The test books it for this interpreter once the clerk has booked.)
+  const confirmRe = /https?:\/\/\S+\/portal\/assignments\/(\d+)\?answer=confirm/;
+  let confirmLink = null;
+  for (let i = 0; i < 300 && !confirmLink; i++) {
+    const hit = (await mails(env('INTERPRETER_EMAIL'), 1)).find(m => {
+      const x = m.text.match(confirmRe);
+      return x && Number(x[1]) !== out.bookingId;
+    });
+    if (hit) confirmLink = hit.text.match(confirmRe)[0];
+    else await new Promise(res => setTimeout(res, 100));
+  }
+  check(confirmLink, 'no Confirm link in a mail for another booking');
+  await pi.goto(confirmLink);
+  out.confirmButtons = await pi.locator('main form[action$="/confirm"] button').count();
+  await shot(pi, 'p03b-confirm-link');
+  await pi.getByRole('button', { name: 'Confirm' }).click();
+  await pi.getByRole('status').waitFor();
+  out.confirmedViaMail = (await pi.getByRole('status').textContent()).trim();
+  // Declines the clerk's booking with a reason of their own: the decline
+  // asks again, nothing preselected.
+  await pi.goto(base + '/portal/assignments');
   const card = pi.locator('#a' + out.bookingId);
-  await card.locator('select[name=reason]').selectOption('conflict_of_interest');
-  await card.getByRole('button', { name: 'Decline' }).click();
+  await card.getByRole('link', { name: /^Decline/ }).click();
+  await pi.waitForURL(u => new URL(u).searchParams.get('answer') === 'decline');
+  check(await pi.locator('input[name=reason]:checked').count() === 0, 'a decline reason is preselected');
+  await shot(pi, 'p03c-decline-ask');
+  await pi.getByLabel('Another reason', { exact: true }).check();
+  await pi.locator('textarea[name=note]').fill('A family matter that day');
+  await pi.getByRole('button', { name: 'Decline' }).click();
   await pi.getByRole('status').waitFor();
   out.declined = (await pi.getByRole('status').textContent()).trim();
   await shot(pi, 'p04-declined');
@@ -185,6 +212,7 @@ try {
   const summons = pk.locator('#s' + out.bookingId);
   await summons.waitFor();
   out.counselCase = (await summons.locator('dd').first().textContent()).trim();
+  out.summonsNumber = (await summons.locator('dd.summons-number').textContent()).trim();
   await shot(pk, 'p08-summons');
   await summons.locator('form[action$="/acknowledge"] button').click();
   await pk.getByRole('status').waitFor();
@@ -192,9 +220,15 @@ try {
   await pk.locator('#s' + out.bookingId + ' details summary').click();
   await pk.locator('#s' + out.bookingId + ' textarea').fill('in court that day');
   await pk.locator('#s' + out.bookingId + ' input[type=date]').first().fill(process.env.CHANGE_DATE);
+  // Proposes another time: a day and the afternoon.
+  await pk.locator(`#pd${out.bookingId}-1`).fill(env('PROPOSE_DATE'));
+  await pk.locator(`#pp${out.bookingId}-1`).selectOption('afternoon');
   await pk.locator('#s' + out.bookingId + ' form[action$="/change"] button').click();
   await pk.getByRole('status').waitFor();
   out.changeAsked = (await pk.getByRole('status').textContent()).trim();
+  // The request is echoed and the form closed.
+  out.proposalEcho = (await pk.locator('#s' + out.bookingId + ' ul.proposals').textContent()).replace(/\s+/g, ' ').trim();
+  out.changeFormsAfter = await pk.locator('#s' + out.bookingId + ' form[action$="/change"]').count();
   await shot(pk, 'p09-change-asked');
   await pc.goto(base + '/attention');
   out.attentionAfter = (await pc.locator('main').textContent()).replace(/\s+/g, ' ').trim();

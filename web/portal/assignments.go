@@ -3,8 +3,10 @@ package portal
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/web/page"
 )
@@ -14,6 +16,10 @@ type assignmentsData struct {
 	Upcoming, Past []resources.Assignment
 	Reasons        []string
 	FeedURL        string
+	// Answer is the one answer a mail's link asks for ("confirm",
+	// "decline"): the page shows that button alone. Opening the page
+	// changes nothing, so mail scanners that follow links do no harm.
+	Answer string
 }
 
 func (h *Handler) assignments(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
@@ -45,8 +51,12 @@ func (h *Handler) assignment(w http.ResponseWriter, r *http.Request, v *view) (s
 		return "", err
 	}
 	v.Title, v.Nav = tr(v.L, "as.title"), "assignments"
-	v.Data = assignmentsData{Upcoming: []resources.Assignment{*a},
+	d := assignmentsData{Upcoming: []resources.Assignment{*a},
 		Reasons: []string{resources.DeclineUnavailable, resources.DeclineConflictOfInterest, resources.DeclineOther}}
+	if ans := r.URL.Query().Get("answer"); ans == "confirm" || ans == "decline" {
+		d.Answer = ans
+	}
+	v.Data = d
 	return "assignments", nil
 }
 
@@ -66,7 +76,11 @@ func (h *Handler) decline(w http.ResponseWriter, r *http.Request, v *view) (stri
 	if err != nil {
 		return "", err
 	}
-	if err := h.svc.Decline(r.Context(), v.Person, id, r.PostFormValue("reason")); err != nil {
+	reason, note := r.PostFormValue("reason"), strings.TrimSpace(r.PostFormValue("note"))
+	if reason == resources.DeclineOther && note == "" {
+		return "", errs.Field("note", tr(v.L, "as.note_needed"))
+	}
+	if err := h.svc.DeclineSaying(r.Context(), v.Person, id, reason, note); err != nil {
 		return "", err
 	}
 	return done(w, r, "/portal/assignments", "declined")

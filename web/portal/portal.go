@@ -117,6 +117,37 @@ func (v *view) Span(start, end string) string {
 	return i18n.FormatSpan(v.L, s, e)
 }
 
+// AbsenceSpan writes an absence: whole days ("ma 4.1.2027 (koko päivä)",
+// "ma 4.1.2027 – ke 6.1.2027 (koko päivä)") when it runs from midnight
+// to midnight, otherwise as Span.
+func (v *view) AbsenceSpan(start, end string) string {
+	s, err1 := time.Parse(time.RFC3339, start)
+	e, err2 := time.Parse(time.RFC3339, end)
+	if err1 != nil || err2 != nil || !e.After(s) || !midnight(s) || !midnight(e) {
+		return v.Span(start, end)
+	}
+	last := e.AddDate(0, 0, -1)
+	if !last.After(s) {
+		return i18n.FormatDate(v.L, s) + " (" + v.T("av.allday") + ")"
+	}
+	return i18n.FormatDate(v.L, s) + " – " + i18n.FormatDate(v.L, last) + " (" + v.T("av.allday") + ")"
+}
+
+// Day writes a local date (YYYY-MM-DD) in the view's locale.
+func (v *view) Day(date string) string {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
+	}
+	return i18n.FormatDate(v.L, t)
+}
+
+// Three numbers the rows of the proposals form.
+func (v *view) Three() []int { return []int{1, 2, 3} }
+
+// midnight: t is the start of its day (in its own offset).
+func midnight(t time.Time) bool { return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 }
+
 // Language names an interview language in the view's locale.
 func (v *view) Language(tag string) string { return i18n.LanguageName(v.L, tag) }
 

@@ -3,6 +3,7 @@ package portal
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
@@ -59,8 +60,16 @@ func (h *Handler) change(w http.ResponseWriter, r *http.Request, v *view) (strin
 	for _, d := range r.PostForm["date"] {
 		dates = append(dates, strings.FieldsFunc(d, func(c rune) bool { return c == ',' || c == ' ' })...)
 	}
-	if err := h.svc.AskOtherTime(r.Context(), v.Person, id, r.PostFormValue("reason"), dates); err != nil {
+	var proposals []resources.TimeProposal
+	parts := r.PostForm["prop_part"]
+	for i, d := range r.PostForm["prop_date"] {
+		if d = strings.TrimSpace(d); d != "" && i < len(parts) {
+			proposals = append(proposals, resources.TimeProposal{Date: d, Part: parts[i]})
+		}
+	}
+	if err := h.svc.ProposeOtherTime(r.Context(), v.Person, id, r.PostFormValue("reason"), dates, proposals); err != nil {
 		return "", err
 	}
-	return done(w, r, "/portal/summons", "change")
+	// Back to that summons: the request is echoed and the form closed.
+	return done(w, r, "/portal/summons/"+strconv.FormatInt(id, 10), "change")
 }

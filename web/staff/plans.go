@@ -107,6 +107,8 @@ type planData struct {
 	// Intro says what the plan does to the current bookings.
 	Intro   []string
 	Confirm *planConfirm // what accepting will do, to confirm
+	// Phase is the solver's phase while the plan runs, in words.
+	Phase string
 }
 
 func (h *Handler) planOf(r *http.Request) (*resources.Plan, error) {
@@ -144,6 +146,9 @@ func (h *Handler) renderPlan(r *http.Request, v *view, p *resources.Plan, accept
 		d.RefreshSeconds = planRefreshSeconds
 		if p.Progress != nil {
 			d.Elapsed = fmt.Sprintf("%.0f s", float64(p.Progress.ElapsedMS)/1000)
+			if ph := p.Progress.Phase; ph != "" {
+				d.Phase = v.T("plan.phase", v.T("plan.phase."+ph))
+			}
 			if p.TimeLimitMS > 0 {
 				d.Percent = min(100, int(p.Progress.ElapsedMS*100/p.TimeLimitMS))
 			}
@@ -170,6 +175,8 @@ func (h *Handler) renderPlan(r *http.Request, v *view, p *resources.Plan, accept
 			d.BoundLine = v.T("plan.bound", res.Score.Medium, *st.Bound)
 			if *st.Gap == 0 {
 				d.BoundLine += " " + v.T("plan.optimal")
+			} else {
+				d.BoundLine += " " + v.T("plan.gap", *st.Gap, gapPercent(*st.Gap, *st.Bound))
 			}
 		}
 		d.Unchanged = len(res.Diff.Unchanged)
@@ -314,4 +321,13 @@ func planIntro(l string, diff resources.PlanDiff) []string {
 		out = append(out, i18n.Staff.N(l, "plan.intro.dropped", n, n))
 	}
 	return out
+}
+
+// gapPercent is the gap as a whole percentage of the bound (100 when the
+// bound is 0 and the gap is not).
+func gapPercent(gap, bound int64) int64 {
+	if bound <= 0 {
+		return 100
+	}
+	return (gap*100 + bound/2) / bound
 }

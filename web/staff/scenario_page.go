@@ -66,6 +66,9 @@ type scenarioPageData struct {
 	Reasons        []countRow
 	Charts         []chart
 	Names          []string
+	// Advice is one sentence per variant: what it changed, or why
+	// nothing, in the reader's language.
+	Advice []string
 }
 
 // runColours tell the runs apart in the charts (AA contrast on white).
@@ -126,6 +129,9 @@ func (d *scenarioPageData) fill(l string, cmp *capacity.Comparison) {
 			rv.Gap = strconv.FormatInt(*r.Gap, 10)
 		}
 		d.Runs = append(d.Runs, rv)
+		if r.Advice != nil {
+			d.Advice = append(d.Advice, adviceText(l, *r.Advice))
+		}
 		for k := range r.UnscheduledByLanguage {
 			langs[k] = true
 		}

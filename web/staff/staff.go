@@ -70,6 +70,9 @@ type Config struct {
 	// Proxies are the trusted proxies whose X-Forwarded-* headers tell the
 	// client's address and scheme (TRUSTED_PROXIES); zero: none.
 	Proxies clientaddr.Proxies
+	// Access records the staff's reads of personal data (access.go);
+	// nil: not recorded.
+	Access *scheduler.AccessLog
 }
 
 // Handler serves the staff pages (see Mount).
@@ -91,6 +94,7 @@ type Handler struct {
 	signinGate *ratelimit.Gate
 	proxies    clientaddr.Proxies
 	pages      map[string]map[string]*template.Template // by locale, then name
+	access     *scheduler.AccessLog                     // reads of personal data; nil: not recorded
 }
 
 // New returns the staff pages.
@@ -111,7 +115,7 @@ func New(cfg Config) *Handler {
 		cfg.SessionMax = 12 * time.Hour
 	}
 	h := &Handler{store: cfg.Store, booking: cfg.Booking, plans: cfg.Plans, feedBase: cfg.FeedBaseURL, sessionMax: cfg.SessionMax,
-		log: cfg.Log, now: cfg.Now,
+		log: cfg.Log, now: cfg.Now, access: cfg.Access,
 		sessions:   websession.NewStaff(cfg.Sessions, cfg.Now, cfg.SessionTTL, cfg.SessionMax),
 		signinGate: cfg.SigninGate, proxies: cfg.Proxies}
 	if h.signinGate == nil {
@@ -139,33 +143,36 @@ func (h *Handler) Mount(r chi.Router) {
 			r.Use(h.requireSession(resources.RoleClerk))
 			r.Post("/signout", h.signout)
 			r.Get("/", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/queue", http.StatusSeeOther) })
-			r.Get("/queue", h.page(h.queue))
-			r.Get("/attention", h.page(h.attention))
-			r.Get("/cases/{id}", h.page(h.casePage))
+			r.With(h.reads(list(resources.AccessInterview))).Get("/queue", h.page(h.queue))
+			r.With(h.reads(list(resources.AccessAttention))).Get("/attention", h.page(h.attention))
+			r.With(h.reads(param(resources.AccessInterview, "id"))).Get("/cases/{id}", h.page(h.casePage))
 			r.Post("/cases/{id}/hold", h.page(h.caseHold))
 			r.Post("/cases/{id}/book", h.page(h.caseBook))
 			r.Post("/cases/{id}/holds/{hold}/release", h.page(h.caseReleaseHold))
 			r.Post("/cases/{id}/flag", h.page(h.caseFlag))
 			r.Post("/bookings/{id}/reschedule", h.page(h.bookingReschedule))
 			r.Post("/bookings/{id}/cancel", h.page(h.bookingCancel))
-			r.Get("/bookings/{id}", h.page(h.bookingPage))
-			r.Get("/planner", h.page(h.planner))
+			r.With(h.reads(param(resources.AccessBooking, "id"))).Get("/bookings/{id}", h.page(h.bookingPage))
+			r.With(h.reads(list(resources.AccessBooking))).Get("/planner", h.page(h.planner))
 			r.Get("/shortages", h.page(h.shortages))
-			r.Get("/people/{kind}/{id}", h.page(h.person))
+			r.With(h.reads(personSubject)).Get("/people/{kind}/{id}", h.page(h.person))
 		})
+		r.With(h.requireAuditor).Get("/access-log", h.page(h.accessPage)) // access.go
 		r.Group(func(r chi.Router) {
 			r.Use(h.requireSession(resources.RoleManager))
 			r.Get("/plans", h.page(h.plansPage))
-			r.Get("/flags", h.page(h.flagsPage))
+			r.With(h.reads(list(resources.AccessInterview))).Get("/flags", h.page(h.flagsPage))
 			r.Post("/flags/{id}/resolve", h.page(h.flagResolve))
 			r.Post("/plans", h.page(h.planStart))
-			r.Get("/plans/{id}", h.page(h.planPage))
+			r.With(h.reads(list(resources.AccessBooking))).Get("/plans/{id}", h.page(h.planPage))
 			r.Post("/plans/{id}/accept", h.page(h.planAccept))
 			r.Post("/plans/{id}/cancel", h.page(h.planCancel))
 			r.Get("/scenarios", h.page(h.scenariosPage))
 			r.Post("/scenarios", h.page(h.scenarioStart))
 			r.Get("/scenarios/{id}", h.page(h.scenarioPage))
 			r.Get("/scenarios/{id}/csv", h.scenarioCSV)
+			r.Get("/reports/automation", h.page(h.automationPage)) // reports.go
+			r.Get("/reports/automation.csv", h.automationCSV)
 			r.Post("/scenarios/{id}/cancel", h.page(h.scenarioCancel))
 			r.Post("/people/{kind}/{id}/feeds", h.page(h.feedCreate))
 			r.Post("/people/{kind}/{id}/feeds/{feed}/rotate", h.page(h.feedRotate))

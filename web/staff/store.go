@@ -14,6 +14,8 @@ import (
 // *postgres.DB satisfies it (the methods' documents are there);
 // TestStoreIsReadOnly keeps writes out of it.
 type Store interface {
+	AutomationReport(ctx context.Context, from, to string) (*resources.AutomationReport, error)
+	AccessLog(ctx context.Context, q resources.AccessQuery) (resources.Page[resources.Access], error)
 	Absences(ctx context.Context, owner resources.AbsenceOwner, id string) ([]resources.Absence, error)
 	ActiveOffices(ctx context.Context) ([]resources.Office, error)
 	Audit(ctx context.Context, interview string, bookingID int64) ([]resources.AuditEntry, error)

@@ -1,0 +1,115 @@
+package capacity
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/asylum-scheduling/interviews/solver"
+)
+
+func limitCodes(ls []Limit) map[string][]string {
+	out := map[string][]string{}
+	for _, l := range ls {
+		out[l.Code] = append(out[l.Code], l.Interviews...)
+	}
+	return out
+}
+
+// TestRunSaysWhyNothingChanged: on S seed 2 the Dari (prs) interviews the
+// baseline leaves out need a male interpreter, so two more Dari
+// interpreters of no stated gender change nothing, and the comparison
+// names what still binds; two Sango interpreters (nobody speaks it)
+// schedule its interview, an effect beyond the noise.
+func TestRunSaysWhyNothingChanged(t *testing.T) {
+	t.Parallel()
+	base := generated(t, "S", 2)
+	sc := Scenario{Format: ScenarioFormat, Variants: []Variant{
+		{Name: "two prs", Changes: []Change{{AddInterpreters: &AddInterpreters{Language: "prs", Count: 2, Genders: []string{"f"}}}}},
+		{Name: "two sg", Changes: []Change{{AddInterpreters: &AddInterpreters{Language: "sg", Count: 2}}}},
+	}}
+	c, err := Run(context.Background(), base, sc, RunOptions{TimeLimit: 6 * time.Second}, nil)
+	require.NoError(t, err)
+	require.Len(t, c.Runs, 3)
+	require.Nil(t, c.Runs[0].Effect, "the baseline is not judged against itself")
+	b, prs, sg := c.Runs[0], c.Runs[1], c.Runs[2]
+	require.Positive(t, b.UnscheduledByReason[solver.ReasonNoInterpreterAvailable])
+
+	require.NotNil(t, prs.Effect)
+	require.Contains(t, []string{EffectNone, EffectNoise}, prs.Effect.Verdict, "%+v", prs.Effect)
+	require.Equal(t, prs.Unscheduled-b.Unscheduled, prs.Effect.Unscheduled)
+	binds := limitCodes(prs.Effect.StillBinding)
+	require.Contains(t, binds, solver.ReasonNoInterpreterAvailable, "%+v", prs.Effect.StillBinding)
+	require.Contains(t, binds[solver.ReasonNoInterpreterAvailable], "I-0002", "the Dari interview that needs a male interpreter")
+	sum := 0
+	for _, l := range prs.Effect.StillBinding {
+		require.Equal(t, LimitReason, l.Source)
+		sum += l.Count
+	}
+	require.Equal(t, prs.Unscheduled, sum, "every interview left out is under one reason")
+
+	require.NotNil(t, prs.Advice)
+	require.Contains(t, []string{"run.no_change", "run.noise"}, prs.Advice.Code)
+	require.Equal(t, []Arg{{Name: "variant", Value: "two prs"}, {Name: "binding", Value: prs.Effect.StillBinding[0].Code, Kind: ArgReason},
+		{Name: "count", Value: strconv.Itoa(prs.Effect.StillBinding[0].Count)}}, prs.Advice.Args)
+	require.Equal(t, prs.Effect.StillBinding[0].Count, prs.Advice.N)
+
+	require.NotNil(t, sg.Effect)
+	require.Equal(t, EffectBetter, sg.Effect.Verdict, "%+v (spread %+v)", sg.Effect, c.Spread)
+	require.Equal(t, &Advice{Code: "run.better", N: -sg.Effect.Unscheduled, Args: []Arg{{Name: "variant", Value: "two sg"},
+		{Name: "placed", Value: strconv.Itoa(-sg.Effect.Unscheduled)}, {Name: "priority", Value: strconv.FormatInt(-sg.Effect.UnscheduledPriority, 10)}}}, sg.Advice)
+	require.Negative(t, sg.Effect.UnscheduledPriority)
+	require.Empty(t, sg.Effect.StillBinding)
+	require.Greater(t, abs(sg.Effect.UnscheduledPriority), c.Spread.UnscheduledPriority)
+
+	data, err := json.Marshal(c)
+	require.NoError(t, err)
+	require.Contains(t, string(data), `"spread":{"unscheduled":`)
+}
+
+// TestEffectOf: the verdicts on the figures of generated runs, changed
+// by hand around a measured spread.
+func TestEffectOf(t *testing.T) {
+	t.Parallel()
+	base := &RunResult{Unscheduled: 5, UnscheduledPriority: 8, Score: solver.Score{Medium: 8, Soft: 1000}}
+	sp := Spread{Unscheduled: 1, UnscheduledPriority: 1, Soft: 30}
+	run := func(u int, p, soft int64) *RunResult {
+		return &RunResult{Unscheduled: u, UnscheduledPriority: p, Score: solver.Score{Medium: p, Soft: soft}, Schedule: &solver.Schedule{
+			Unscheduled: []solver.Unscheduled{{Interview: "I-1", Reason: solver.ReasonNoRoom}}}}
+	}
+	tests := []struct {
+		name    string
+		r       *RunResult
+		relaxes bool
+		verdict string
+		noise   string
+	}{
+		{"the same", run(5, 8, 1000), true, EffectNone, ""},
+		{"one priority better, within the spread", run(4, 7, 1000), true, EffectNoise, NoiseWithinSpread},
+		{"three priority better", run(3, 5, 1200), true, EffectBetter, ""},
+		{"cost up with capacity added", run(5, 8, 1100), true, EffectNoise, NoiseCannotWorsen},
+		{"priority up with capacity added", run(6, 10, 1000), true, EffectNoise, NoiseCannotWorsen},
+		{"priority up with capacity removed", run(6, 10, 1000), false, EffectWorse, ""},
+		{"cost within the spread", run(5, 8, 1020), false, EffectNoise, NoiseWithinSpread},
+		{"cost down beyond the spread", run(5, 8, 900), true, EffectBetter, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := effectOf(base, tc.r, sp, tc.relaxes)
+			require.Equal(t, tc.verdict, e.Verdict)
+			require.Equal(t, tc.noise, e.Noise)
+			if tc.verdict == EffectNone || tc.verdict == EffectNoise {
+				require.Equal(t, []Limit{{Source: LimitReason, Code: solver.ReasonNoRoom, Interviews: []string{"I-1"}, Count: 1}}, e.StillBinding)
+			} else {
+				require.Empty(t, e.StillBinding)
+			}
+		})
+	}
+	require.True(t, relaxes(Variant{Changes: []Change{{AddRooms: &AddRooms{}}, {ExtraSessions: &ExtraSessions{}}}}))
+	require.False(t, relaxes(Variant{Changes: []Change{{AddRooms: &AddRooms{}}, {RemoveInterpreters: &RemovePeople{}}}}))
+}

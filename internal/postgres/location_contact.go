@@ -1,0 +1,38 @@
+package postgres
+
+// location_contact.go keeps what the mails say of an office beyond its
+// name: the street address, and the meeting link of remote participation
+// (sent only to those who join remotely).
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"unicode"
+
+	"github.com/asylum-scheduling/interviews/internal/errs"
+)
+
+// SetLocationContact sets an office's street address and meeting link
+// (empty: none). The link must be an https URL; neither may carry control
+// characters.
+func (db *DB) SetLocationContact(ctx context.Context, id, address, meetingURL string) error {
+	address, meetingURL = strings.TrimSpace(address), strings.TrimSpace(meetingURL)
+	if strings.ContainsFunc(address+meetingURL, unicode.IsControl) || len(address) > 300 || len(meetingURL) > 500 {
+		return errs.Field("address", "one line of at most 300 characters, and a link of at most 500")
+	}
+	if meetingURL != "" {
+		if u, err := url.Parse(meetingURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			return errs.Field("meeting_url", "must be an https link")
+		}
+	}
+	tag, err := db.pool.Exec(ctx, `update locations set street_address = $2, meeting_url = $3, version = version + 1,
+		updated_at = now() where id = $1`, id, address, meetingURL)
+	if err != nil {
+		return Translate(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return errs.E(errs.NotFound, "location %q not found", id)
+	}
+	return nil
+}

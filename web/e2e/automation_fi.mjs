@@ -1,0 +1,97 @@
+// A manager reads the automation report in Finnish, in headless Chromium:
+// signs in, switches the pages to Finnish, opens the report from the
+// navigation for today, and downloads its CSV (desktop and 390 px phone,
+// axe-checked). Run by web/reports_e2e_test.go
+// (TestBrowserManagerReadsAutomationReportInFinnish), which passes:
+//   BASE_URL        the server
+//   MANAGER_TOKEN   a manager's API token
+//   TODAY           the agency's date today (YYYY-MM-DD)
+//   SHOTS           folder for the screenshots
+//   PLAYWRIGHT_DIR  where playwright-core is installed
+// Prints one JSON line with what it saw; exits non-zero on any failure.
+import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { axeFindings, serious, sideways } from './a11y.mjs';
+
+const env = (k) => {
+  const v = process.env[k];
+  if (!v) throw new Error(`${k} is not set`);
+  return v;
+};
+const base = env('BASE_URL');
+const shots = env('SHOTS');
+mkdirSync(shots, { recursive: true });
+const require = createRequire(join(env('PLAYWRIGHT_DIR'), 'node_modules', '/'));
+const { chromium } = require('playwright-core');
+const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+function check(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+const out = { a11y: {} };
+
+async function look(page, name) {
+  await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
+  check(await page.getAttribute('html', 'lang') === 'fi', `${name}: the page is not in Finnish`);
+  const res = await axeFindings(page, env('PLAYWRIGHT_DIR'));
+  out.a11y[name] = res.length;
+  const bad = serious(res);
+  check(bad.length === 0, `${name}: accessibility violations: ${JSON.stringify(bad)}`);
+  const over = await sideways(page);
+  check(over <= 0, `${name}: the page scrolls sideways by ${over}px`);
+}
+
+const profiles = [];
+async function browser(phone) {
+  const dir = mkdtempSync(join(tmpdir(), 'iv-chromium-'));
+  const ctx = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium', args, headless: true, locale: 'en-GB', acceptDownloads: true,
+    viewport: phone ? { width: 390, height: 844 } : { width: 1366, height: 850 },
+    isMobile: phone, hasTouch: phone,
+  });
+  ctx.setDefaultTimeout(20000);
+  profiles.push(dir);
+  return ctx;
+}
+
+const contexts = [];
+try {
+  const today = env('TODAY');
+  for (const phone of [false, true]) {
+    const ctx = await browser(phone);
+    contexts.push(ctx);
+    const page = ctx.pages()[0] || await ctx.newPage();
+    await page.goto(base + '/queue');
+    await page.getByLabel('API token').fill(env('MANAGER_TOKEN'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(u => new URL(u).pathname === '/queue');
+    await page.getByRole('link', { name: 'Suomeksi' }).click();
+    await page.waitForURL(u => new URL(u).pathname === '/queue');
+    await page.getByRole('navigation', { name: 'Päävalikko' }).getByRole('link', { name: 'Automaatio' }).click();
+    await page.waitForURL(u => new URL(u).pathname === '/reports/automation');
+    await page.getByLabel('Alkaen').fill(today);
+    await page.getByLabel('Päättyen').fill(today);
+    await page.getByRole('button', { name: 'Näytä' }).click();
+    await page.waitForURL(u => new URL(u).searchParams.get('from') === today);
+    out.heading = (await page.getByRole('heading', { level: 1 }).textContent()).trim();
+    out.first = (await page.locator('#rep-first').textContent()).trim();
+    out.sources = {};
+    for (const row of await page.locator('#rep-by-source tbody tr').all()) {
+      out.sources[(await row.locator('th').textContent()).trim()] = Number((await row.locator('td').textContent()).trim());
+    }
+    await look(page, phone ? '41-automation-fi-phone' : '40-automation-fi');
+    if (!phone) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Lataa CSV' }).click()]);
+      out.csvFile = download.suggestedFilename();
+      out.csvHead = readFileSync(await download.path(), 'utf8').split('\n')[0];
+    }
+  }
+  console.log(JSON.stringify(out));
+} finally {
+  for (const c of contexts) await c.close();
+  for (const d of profiles) rmSync(d, { recursive: true, force: true });
+}
