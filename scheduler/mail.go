@@ -33,10 +33,10 @@ type MailSender interface {
 
 // Mailer delivers the mail outbox. Build it with NewMailer.
 type Mailer struct {
-	DB     *postgres.DB
-	Log    *slog.Logger
-	Now    func() time.Time
-	Sender MailSender
+	db     *postgres.DB
+	log    *slog.Logger
+	now    func() time.Time
+	sender MailSender
 	// From is the sender's address (MAIL_FROM); PublicURL the base of the
 	// portal links.
 	From, PublicURL string
@@ -67,7 +67,7 @@ func NewMailer(db *postgres.DB, log *slog.Logger, now func() time.Time, sender M
 	if log == nil {
 		log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
-	return &Mailer{DB: db, Log: log, Now: now, Sender: sender, From: from, PublicURL: publicURL, Observer: nopObserver{},
+	return &Mailer{db: db, log: log, now: now, sender: sender, From: from, PublicURL: publicURL, Observer: nopObserver{},
 		Poll: 500 * time.Millisecond, Batch: 20, SendTimeout: 20 * time.Second, RecoverEvery: time.Minute, BaseBackoff: 10 * time.Second, MaxBackoff: time.Hour, MaxAttempts: 12}
 }
 
@@ -77,13 +77,13 @@ func NewMailer(db *postgres.DB, log *slog.Logger, now func() time.Time, sender M
 func (m *Mailer) Run(ctx context.Context) {
 	var recovered time.Time
 	for ctx.Err() == nil {
-		if now := m.Now(); now.Sub(recovered) >= max(m.RecoverEvery, time.Second) || now.Before(recovered) {
+		if now := m.now(); now.Sub(recovered) >= max(m.RecoverEvery, time.Second) || now.Before(recovered) {
 			m.Recover(ctx)
 			recovered = now
 		}
 		n, err := m.Pass(ctx)
 		if err != nil && ctx.Err() == nil {
-			m.Log.Warn("mail outbox pass failed", "error", err.Error())
+			m.log.Warn("mail outbox pass failed", "error", err.Error())
 		}
 		if n < m.Batch {
 			select {
@@ -98,11 +98,11 @@ func (m *Mailer) Run(ctx context.Context) {
 // (claimed longer ago than SendTimeout and a minute): they may have
 // reached the server, so they are not sent again.
 func (m *Mailer) Recover(ctx context.Context) {
-	n, err := m.DB.AbandonStuckMail(ctx, m.Now().Add(-m.sendTimeout()-time.Minute))
+	n, err := m.db.AbandonStuckMail(ctx, m.now().Add(-m.sendTimeout()-time.Minute))
 	if err != nil && ctx.Err() == nil {
-		m.Log.Warn("mail recovery failed", "error", err.Error())
+		m.log.Warn("mail recovery failed", "error", err.Error())
 	} else if n > 0 {
-		m.Log.Warn("mails left in sending by a stopped worker are marked unknown", "count", n)
+		m.log.Warn("mails left in sending by a stopped worker are marked unknown", "count", n)
 		for range n {
 			m.observer().MailDelivered(MailUnknown)
 		}
@@ -124,7 +124,7 @@ func (m *Mailer) Pass(ctx context.Context) (n int, err error) {
 	var sent resources.Mail // accepted, to record
 	defer func() {
 		if sent.ID != 0 {
-			if rerr := m.DB.MailSent(context.WithoutCancel(ctx), sent.ID, m.Now()); rerr != nil {
+			if rerr := m.db.MailSent(context.WithoutCancel(ctx), sent.ID, m.now()); rerr != nil {
 				err = m.notRecorded(sent, rerr)
 			} else {
 				m.recorded(sent)
@@ -132,7 +132,7 @@ func (m *Mailer) Pass(ctx context.Context) (n int, err error) {
 		}
 	}()
 	for ; n < max(m.Batch, 1) && ctx.Err() == nil; n++ {
-		x, err := m.DB.ClaimMail(ctx, m.Now(), sent.ID)
+		x, err := m.db.ClaimMail(ctx, m.now(), sent.ID)
 		if err != nil {
 			return n, err // the statement failed whole: sent is recorded on its own
 		}
@@ -146,7 +146,7 @@ func (m *Mailer) Pass(ctx context.Context) (n int, err error) {
 		if loc == nil {
 			if loc, err = m.location(ctx); err != nil {
 				// Claimed but not handed over: tried again, not lost.
-				_ = m.DB.MailFailed(context.WithoutCancel(ctx), x.ID, "the settings could not be read", m.Now())
+				_ = m.db.MailFailed(context.WithoutCancel(ctx), x.ID, "the settings could not be read", m.now())
 				return n + 1, err
 			}
 		}
@@ -166,20 +166,20 @@ func (m *Mailer) recorded(x resources.Mail) {
 	m.observer().MailDelivered(MailSent)
 	if m.Sent != nil {
 		created, _ := time.Parse(time.RFC3339Nano, x.CreatedAt)
-		m.Sent(m.Now().Sub(created))
+		m.Sent(m.now().Sub(created))
 	}
 }
 
 // notRecorded logs a mail the server accepted that could not be recorded:
 // left 'sending', recovery marks it unknown, never sends it twice.
 func (m *Mailer) notRecorded(x resources.Mail, err error) error {
-	m.Log.Error("mail sent but not recorded", "mail", x.ID, "error", err.Error())
+	m.log.Error("mail sent but not recorded", "mail", x.ID, "error", err.Error())
 	return err
 }
 
 // location is the agency's time zone, the one mails speak in.
 func (m *Mailer) location(ctx context.Context) (*time.Location, error) {
-	st, err := m.DB.Settings(ctx)
+	st, err := m.db.Settings(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -199,13 +199,13 @@ func (m *Mailer) deliver(ctx context.Context, x resources.Mail, loc *time.Locati
 	msg, err := m.compose(x, loc)
 	if err == nil {
 		sctx, cancel := context.WithTimeout(rctx, m.sendTimeout())
-		err = m.Sender.Send(sctx, x.Email, msg)
+		err = m.sender.Send(sctx, x.Email, msg)
 		cancel()
 	}
 	if err == nil {
 		return true, nil
 	}
-	now := m.Now()
+	now := m.now()
 	var retry time.Time
 	if !mail.Permanent(err) && x.Attempts < m.MaxAttempts {
 		wait := m.BaseBackoff << min(x.Attempts-1, 20)
@@ -216,9 +216,9 @@ func (m *Mailer) deliver(ctx context.Context, x resources.Mail, loc *time.Locati
 	}
 	// The error names the server's answer, never an address or the text.
 	text := scrub(err.Error(), x.Email)
-	m.Log.Warn("mail not delivered", "mail", x.ID, "attempt", x.Attempts, "retry", !retry.IsZero(), "error", text)
-	if err := m.DB.MailFailed(rctx, x.ID, text, retry); err != nil {
-		m.Log.Error("mail failure not recorded", "mail", x.ID, "error", err.Error())
+	m.log.Warn("mail not delivered", "mail", x.ID, "attempt", x.Attempts, "retry", !retry.IsZero(), "error", text)
+	if err := m.db.MailFailed(rctx, x.ID, text, retry); err != nil {
+		m.log.Error("mail failure not recorded", "mail", x.ID, "error", err.Error())
 		return false, err
 	}
 	if retry.IsZero() {
@@ -227,6 +227,15 @@ func (m *Mailer) deliver(ctx context.Context, x resources.Mail, loc *time.Locati
 		m.observer().MailDelivered(MailRetry)
 	}
 	return false, nil
+}
+
+// Server names the mail server the mailer sends to (for the start-up log;
+// no credentials).
+func (m *Mailer) Server() string {
+	if s, ok := m.sender.(fmt.Stringer); ok {
+		return s.String()
+	}
+	return "a mail server"
 }
 
 func (m *Mailer) observer() Observer {
@@ -252,7 +261,7 @@ func (m *Mailer) compose(x resources.Mail, loc *time.Location) ([]byte, error) {
 	p := x.Payload
 	w := m.what(x)
 	d := m.details(x, w, loc)
-	e := calendars.Event{UID: calendars.BookingUID(x.Booking), Sequence: x.Sequence, Updated: m.Now().UTC(),
+	e := calendars.Event{UID: calendars.BookingUID(x.Booking), Sequence: x.Sequence, Updated: m.now().UTC(),
 		Start: p.Start.UTC(), End: p.End.UTC(), Status: w.status, Language: p.Language, Mode: p.Mode,
 		Office: p.Office, Room: p.Room}
 	if e.Mode != calendars.ModeOnsite && e.Mode != calendars.ModeRemote {
@@ -262,7 +271,7 @@ func (m *Mailer) compose(x resources.Mail, loc *time.Location) ([]byte, error) {
 	if w.kind != mail.Reminder { // a reminder is a text: the calendar has the event
 		summary, location, description := mail.Invitation(w.kind, x.Locale, d)
 		var err error
-		ics, err = calendars.Invitation{Method: x.Method, Event: e, Partstat: w.partstat, Now: m.Now(),
+		ics, err = calendars.Invitation{Method: x.Method, Event: e, Partstat: w.partstat, Now: m.now(),
 			Organizer: calendars.Address{Name: "Asylum interviews", Email: m.From},
 			Attendee:  calendars.Address{Name: p.Name, Email: x.Email},
 			Summary:   summary, Location: location, Description: description}.Render()
@@ -272,7 +281,7 @@ func (m *Mailer) compose(x resources.Mail, loc *time.Location) ([]byte, error) {
 	}
 	subject, text := mail.Compose(w.kind, x.Locale, d)
 	return mail.Message{From: m.From, To: x.Email, Subject: subject, Text: text, Calendar: ics, Method: x.Method,
-		MessageID: fmt.Sprintf("mail-%d.booking-%d.%d@%s", x.ID, x.Booking, x.Sequence, calendars.UIDDomain), Date: m.Now()}.Bytes()
+		MessageID: fmt.Sprintf("mail-%d.booking-%d.%d@%s", x.ID, x.Booking, x.Sequence, calendars.UIDDomain), Date: m.now()}.Bytes()
 }
 
 // details is what the mail tells its recipient, in their own mode: only

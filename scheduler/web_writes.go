@@ -44,3 +44,11 @@ func (s *Service) RotateFeed(ctx context.Context, id int64) (string, *resources.
 func (s *Service) RevokeFeed(ctx context.Context, id int64) error {
 	return s.db.RevokeFeedToken(ctx, id)
 }
+
+// RetryMail sends an 'unknown' or 'failed' mail again, on a clerk's word
+// that it did not arrive or that the address is mended. It reports whether
+// the mail was in one of those states (a mail already sent or waiting is
+// left alone).
+func (s *Service) RetryMail(ctx context.Context, id int64) (bool, error) {
+	return s.db.RetryMail(ctx, id, s.now())
+}

@@ -238,7 +238,7 @@ func startBackground(ctx context.Context, db *postgres.DB, planner *scheduler.Pl
 	mailDone := make(chan struct{})
 	if mailer != nil {
 		go func() { defer close(mailDone); mailer.Run(octx) }()
-		log.Info("delivering mail", "server", mailer.Sender.(fmt.Stringer).String())
+		log.Info("delivering mail", "server", mailer.Server())
 	} else {
 		close(mailDone)
 		log.Warn("no mail server (SMTP_URL): mails wait in the outbox and sign-in links cannot be sent")

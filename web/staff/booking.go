@@ -161,7 +161,7 @@ func (h *Handler) addParticipants(ctx context.Context, l string, bv *bookingView
 			when = *m.SentAt
 		}
 		bv.Mails = append(bv.Mails, mailView{When: localStamp(l, when, loc), To: staffT(l, "role."+m.RecipientKind) + " " + m.RecipientID,
-			Kind: staffT(l, "mail.kind."+m.Kind), State: staffT(l, "mail.state."+m.State)})
+			Kind: mailKindWord(l, m.Kind), State: staffT(l, "mail.state."+m.State)})
 	}
 	return nil
 }

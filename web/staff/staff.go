@@ -150,6 +150,7 @@ func (h *Handler) Mount(r chi.Router) {
 			r.Post("/cases/{id}/book", h.page(h.caseBook))
 			r.Post("/cases/{id}/holds/{hold}/release", h.page(h.caseReleaseHold))
 			r.Post("/cases/{id}/flag", h.page(h.caseFlag))
+			r.Post("/attention/mails/{id}/retry", h.page(h.retryMail))
 			r.Post("/bookings/{id}/reschedule", h.page(h.bookingReschedule))
 			r.Post("/bookings/{id}/cancel", h.page(h.bookingCancel))
 			r.With(h.reads(param(resources.AccessBooking, "id"))).Get("/bookings/{id}", h.page(h.bookingPage))

@@ -33,6 +33,7 @@ type Store interface {
 	LatestPlan(ctx context.Context) (int64, error)
 	Mails(ctx context.Context, bookingID int64) ([]resources.Mail, error)
 	NeedsAttention(ctx context.Context, now time.Time) ([]resources.Attention, error)
+	MailsNeedingAttention(ctx context.Context) ([]resources.MailAttention, error)
 	OfficeWeek(ctx context.Context, office string, from, to time.Time, language string) (*resources.OfficeWeek, error)
 	OpenFlags(ctx context.Context) ([]resources.InterviewFlag, error)
 	Participants(ctx context.Context, booking int64) ([]resources.Participant, error)
