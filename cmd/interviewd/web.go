@@ -44,12 +44,14 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 	if !c.solveInProcess {
 		// Solver work yields to people: plans and scenarios solve in a
 		// child process (this executable) at the lowest CPU priority.
-		exe, err := os.Executable()
-		if err != nil {
-			return nil, err
+		// Without its own executable (no /proc) it solves in-process
+		// rather than not start.
+		if exe, err := os.Executable(); err != nil {
+			log.Warn("plans and scenarios solve in the server's process: its executable cannot be found", "error", err.Error())
+		} else {
+			cs := &scheduler.ChildSolver{Path: exe}
+			planner.Solve, planner.RunScenario, planner.ProcsPerRun = cs.Solve, cs.Scenario, -1
 		}
-		cs := &scheduler.ChildSolver{Path: exe}
-		planner.Solve, planner.RunScenario, planner.ProcsPerRun = cs.Solve, cs.Scenario, -1
 	}
 	mailer, signin, err := newMail(ctx, db, c, m, log)
 	if err != nil {
