@@ -490,42 +490,13 @@ func TestSchedulable(t *testing.T) {
 	}
 }
 
-// capacity estimates the interview slots of an instance: each room and each
-// interviewer holds at most two interviews a day (a morning and an afternoon
-// session).
-func capacity(in *solver.Instance) (rooms, interviewers int) {
-	hs, _ := solver.ParseDate(in.Horizon.Start)
-	he, _ := solver.ParseDate(in.Horizon.End)
-	workdays := 0
-	for d := hs; d <= he; d++ {
-		if wd := time.Unix(int64(d)*86400, 0).UTC().Weekday(); wd != time.Saturday && wd != time.Sunday {
-			workdays++
-		}
-	}
-	for _, r := range in.Rooms {
-		if r.Availability == nil {
-			rooms += 2 * workdays
-		} else {
-			rooms += 2 * len(r.Availability)
-		}
-	}
-	for _, e := range in.Interviewers {
-		perDay := 2
-		if e.MaxInterviewsPerDay != nil {
-			perDay = min(2, *e.MaxInterviewsPerDay)
-		}
-		interviewers += perDay * len(e.Availability)
-	}
-	return rooms, interviewers
-}
-
 // TestCapacity: a normal week or month mostly fits; the surge month is
 // tight (rooms and interviewers staffed for nearly all of it).
 func TestCapacity(t *testing.T) {
 	for _, size := range Sizes {
 		for seed := int64(1); seed <= 3; seed++ {
 			in := generate(t, size, seed)
-			r, e := capacity(in)
+			r, e := sessions(in) // half-day sessions: each holds at most one interview
 			load := float64(len(in.Interviews)) / float64(min(r, e))
 			lo, hi := 0.6, 0.95
 			if size == "XL" {

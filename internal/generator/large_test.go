@@ -53,7 +53,7 @@ func TestLargeSizes(t *testing.T) {
 			if len(tags) < c.tags {
 				t.Errorf("%d interview languages, want at least %d", len(tags), c.tags)
 			}
-			r, e := capacity(in)
+			r, e := sessions(in)
 			t.Logf("load %.3f, %d tags", float64(len(in.Interviews))/float64(min(r, e)), len(tags))
 			if load := float64(len(in.Interviews)) / float64(min(r, e)); load < 0.9 || load > 1.0 {
 				t.Errorf("%d interviews for %d room and %d interviewer slots (load %.2f), want 0.90-1.00 like XL", len(in.Interviews), r, e, load)
