@@ -123,11 +123,7 @@ func TestPortalAbsenceFlagsTheBookingItBreaks(t *testing.T) {
 	t.Parallel()
 	e := newPortalEnv(t)
 	ctx := context.Background()
-	iv, _ := e.interviewWithParty(t)
-	ans, err := e.svc.Suggest(ctx, scheduler.SuggestRequest{InterviewID: iv.ID, K: 1})
-	require.NoError(t, err)
-	b, err := e.svc.Book(ctx, scheduler.BookRequest{InterviewID: iv.ID, SuggestionID: ans.Suggestions[0].ID, Actor: "clerk-1"})
-	require.NoError(t, err)
+	_, _, b := e.bookWithParty(t)
 	itp := &resources.PortalSession{Role: resources.PortalInterpreter, PersonID: b.Interpreter}
 
 	require.NoError(t, e.portal.AddAbsence(ctx, itp, b.Start, b.End))

@@ -39,11 +39,7 @@ func TestMailRequestConfirmAndRelease(t *testing.T) {
 	t.Parallel()
 	e := newPortalEnv(t)
 	ctx := context.Background()
-	iv, party := e.interviewWithParty(t)
-	ans, err := e.svc.Suggest(ctx, scheduler.SuggestRequest{InterviewID: iv.ID, K: 1})
-	require.NoError(t, err)
-	b, err := e.svc.Book(ctx, scheduler.BookRequest{InterviewID: iv.ID, SuggestionID: ans.Suggestions[0].ID, Actor: "clerk-1"})
-	require.NoError(t, err)
+	iv, party, b := e.bookWithParty(t)
 	who := e.interpreter(b.Interpreter)
 	e.deliver(t)
 

@@ -11,7 +11,6 @@ import (
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/resources"
-	"github.com/asylum-scheduling/interviews/scheduler"
 	"github.com/asylum-scheduling/interviews/solver"
 )
 
@@ -24,11 +23,7 @@ func TestPortalWritesOnlyTheirOwn(t *testing.T) {
 	t.Parallel()
 	e := newPortalEnv(t)
 	ctx := context.Background()
-	iv, party := e.interviewWithParty(t)
-	ans, err := e.svc.Suggest(ctx, scheduler.SuggestRequest{InterviewID: iv.ID, K: 1})
-	require.NoError(t, err)
-	b, err := e.svc.Book(ctx, scheduler.BookRequest{InterviewID: iv.ID, SuggestionID: ans.Suggestions[0].ID, Actor: "clerk-1"})
-	require.NoError(t, err)
+	iv, party, b := e.bookWithParty(t)
 	require.NotEmpty(t, b.Interpreter)
 
 	itp := &resources.PortalSession{Role: resources.PortalInterpreter, PersonID: b.Interpreter}
@@ -59,7 +54,7 @@ func TestPortalWritesOnlyTheirOwn(t *testing.T) {
 		return as[0].ID
 	}
 	itpAbsence, cnsAbsence := absenceOf(itp), absenceOf(cns)
-	_, _, err = e.db.CreateFeedToken(ctx, resources.FeedInterpreter, itp.PersonID, "clerk-1")
+	_, _, err := e.db.CreateFeedToken(ctx, resources.FeedInterpreter, itp.PersonID, "clerk-1")
 	require.NoError(t, err)
 	day := strings.SplitN(b.Start, "T", 2)[0]
 

@@ -72,6 +72,21 @@ func (e *portalEnv) interviewWithParty(t *testing.T) (solver.Interview, solver.P
 	return solver.Interview{}, solver.Party{}
 }
 
+// bookWithParty books an interview that has a party and needs an
+// interpreter on its first suggestion, as clerk-1, and returns the
+// interview, its party and the booking (which has an interpreter).
+func (e *portalEnv) bookWithParty(t *testing.T) (solver.Interview, solver.Party, *resources.Booking) {
+	t.Helper()
+	ctx := context.Background()
+	iv, party := e.interviewWithParty(t)
+	ans, err := e.svc.Suggest(ctx, scheduler.SuggestRequest{InterviewID: iv.ID, K: 1})
+	require.NoError(t, err)
+	b, err := e.svc.Book(ctx, scheduler.BookRequest{InterviewID: iv.ID, SuggestionID: ans.Suggestions[0].ID, Actor: "clerk-1"})
+	require.NoError(t, err)
+	require.NotEmpty(t, b.Interpreter)
+	return iv, party, b
+}
+
 func (e *portalEnv) interpreter(id string) solver.Interpreter {
 	for _, x := range e.in.Interpreters {
 		if x.ID == id {
@@ -286,11 +301,7 @@ func TestRequestExpiresAndTheNextIsAsked(t *testing.T) {
 	st.Confirmation = &resources.Confirmation{AnswerWithinHours: 1, AnswerBeforeStartHours: 0, AutoRequestNext: true}
 	_, err = e.db.PutSettings(ctx, st, nil)
 	require.NoError(t, err)
-	iv, _ := e.interviewWithParty(t)
-	ans, err := e.svc.Suggest(ctx, scheduler.SuggestRequest{InterviewID: iv.ID, K: 1})
-	require.NoError(t, err)
-	b, err := e.svc.Book(ctx, scheduler.BookRequest{InterviewID: iv.ID, SuggestionID: ans.Suggestions[0].ID, Actor: "clerk-1"})
-	require.NoError(t, err)
+	iv, _, b := e.bookWithParty(t)
 
 	n, err := e.portal.ExpireRequests(ctx)
 	require.NoError(t, err)
@@ -329,11 +340,7 @@ func TestWeeklyPatternReplacesAvailability(t *testing.T) {
 	t.Parallel()
 	e := newPortalEnv(t)
 	ctx := context.Background()
-	iv, _ := e.interviewWithParty(t)
-	ans, err := e.svc.Suggest(ctx, scheduler.SuggestRequest{InterviewID: iv.ID, K: 1})
-	require.NoError(t, err)
-	b, err := e.svc.Book(ctx, scheduler.BookRequest{InterviewID: iv.ID, SuggestionID: ans.Suggestions[0].ID, Actor: "clerk-1"})
-	require.NoError(t, err)
+	_, _, b := e.bookWithParty(t)
 	sess := &resources.PortalSession{Role: resources.PortalInterpreter, PersonID: b.Interpreter}
 	start, err := time.Parse(time.RFC3339, b.Start)
 	require.NoError(t, err)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/resources"
-	"github.com/asylum-scheduling/interviews/scheduler"
 )
 
 // A counsel proposes up to three other times (a day and a part of it): the
@@ -19,11 +18,7 @@ func TestCounselProposesOtherTimes(t *testing.T) {
 	t.Parallel()
 	e := newPortalEnv(t)
 	ctx := context.Background()
-	iv, party := e.interviewWithParty(t)
-	ans, err := e.svc.Suggest(ctx, scheduler.SuggestRequest{InterviewID: iv.ID, K: 1})
-	require.NoError(t, err)
-	b, err := e.svc.Book(ctx, scheduler.BookRequest{InterviewID: iv.ID, SuggestionID: ans.Suggestions[0].ID, Actor: "clerk-1"})
-	require.NoError(t, err)
+	_, party, b := e.bookWithParty(t)
 	sess := &resources.PortalSession{Role: resources.PortalCounsel, PersonID: party.ID}
 	day := func(n int) string { return e.clk.Now().AddDate(0, 0, n).Format(time.DateOnly) }
 	p := func(d, part string) resources.TimeProposal { return resources.TimeProposal{Date: d, Part: part} }
