@@ -16,28 +16,15 @@
 //   SHOTS           folder for the screenshots
 //   PLAYWRIGHT_DIR  where playwright-core is installed
 // Prints one JSON line with what it saw; exits non-zero on any failure.
-import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { axeFindings, serious, sideways } from './a11y.mjs';
+import { env, chromium, args, check } from './harness.mjs';
 
-const env = (k) => {
-  const v = process.env[k];
-  if (!v) throw new Error(`${k} is not set`);
-  return v;
-};
 const base = env('BASE_URL');
 const shots = env('SHOTS');
 mkdirSync(shots, { recursive: true });
-const require = createRequire(join(env('PLAYWRIGHT_DIR'), 'node_modules', '/'));
-const { chromium } = require('playwright-core');
-const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-function check(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
 
 const out = { pages: 0, wrapped: 0, a11y: {}, overflow: {}, markup: {}, manual: {}, confirm: {}, moves: {}, header: {} };
 

@@ -9,29 +9,16 @@
 //   COUNSEL_EMAIL     the address of CASE's counsel
 //   SHOTS, PLAYWRIGHT_DIR as flow.mjs
 // Prints one JSON line with what it saw; exits non-zero on any failure.
-import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { axeFindings, serious, sideways } from './a11y.mjs';
+import { env, chromium, args, check } from './harness.mjs';
 
-const env = (k) => {
-  const v = process.env[k];
-  if (!v) throw new Error(`${k} is not set`);
-  return v;
-};
 const base = env('BASE_URL');
 const shots = env('SHOTS');
 mkdirSync(shots, { recursive: true });
-const require = createRequire(join(env('PLAYWRIGHT_DIR'), 'node_modules', '/'));
-const { chromium } = require('playwright-core');
-const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const out = { a11y: {}, overflow: {}, langs: {} };
-
-function check(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
 
 // shot saves a screenshot, checks the page with axe (WCAG 2.2 A and AA:
 // no serious or critical finding) and, on a phone, that nothing scrolls
