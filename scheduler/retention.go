@@ -39,12 +39,17 @@ func NewRetention(db *postgres.DB, now func() time.Time) *Retention {
 // RetentionCutoff is the cut-off of a run at now: rule's months before now,
 // counted on the calendar of loc (so that 24 months before 03:30 on 7
 // December is 03:30 on 7 December two years before, whatever the summer
-// time did in between).
+// time did in between). A day the earlier month lacks is its last day (a
+// month before 31 March is 28 or 29 February, not 3 March): the data stays
+// the full period, never a day less.
 func RetentionCutoff(now time.Time, rule resources.Retention, loc *time.Location) time.Time {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return now.In(loc).AddDate(0, -rule.MonthsAfter, 0)
+	t := now.In(loc)
+	first := time.Date(t.Year(), t.Month(), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc).AddDate(0, -rule.MonthsAfter, 0)
+	last := time.Date(first.Year(), first.Month()+1, 0, 0, 0, 0, 0, loc).Day()
+	return first.AddDate(0, 0, min(t.Day(), last)-1)
 }
 
 // cutoff reads the settings and returns the cut-off now and the rule.

@@ -416,3 +416,32 @@ func TestRetentionJobRecordsCountsNoNames(t *testing.T) {
 	require.Len(t, runs.Items, 1)
 	require.Equal(t, resources.RetentionActor, runs.Items[0].Actor)
 }
+
+// The cut-off is counted in calendar months of the agency's time zone: the
+// same local time, summer or winter, and the last day of a shorter month.
+func TestRetentionCutoff(t *testing.T) {
+	t.Parallel()
+	hel, err := time.LoadLocation("Europe/Helsinki")
+	require.NoError(t, err)
+	at := func(s string) time.Time {
+		x, err := time.ParseInLocation("2006-01-02 15:04", s, hel)
+		require.NoError(t, err)
+		return x
+	}
+	for _, tt := range []struct {
+		now    string
+		months int
+		want   string
+	}{
+		{"2029-01-04 03:30", 24, "2027-01-04 03:30"},
+		{"2029-07-01 03:30", 24, "2027-07-01 03:30"}, // summer time both
+		{"2029-04-01 03:30", 1, "2029-03-01 03:30"},  // winter time then, summer now
+		{"2029-03-31 03:30", 1, "2029-02-28 03:30"},
+		{"2028-03-31 03:30", 1, "2028-02-29 03:30"},
+		{"2029-12-31 23:59", 10, "2029-02-28 23:59"},
+		{"2029-05-15 12:00", 240, "2009-05-15 12:00"},
+	} {
+		got := scheduler.RetentionCutoff(at(tt.now), resources.Retention{MonthsAfter: tt.months}, hel)
+		require.True(t, at(tt.want).Equal(got), "%s less %d months: %s, not %s", tt.now, tt.months, got, tt.want)
+	}
+}
