@@ -230,6 +230,20 @@ func TestEraseRefusesWhileThePersonHoldsFutureBookings(t *testing.T) {
 		require.Equal(t, c.status, r.Status, "%s %s %v: %s", c.role, c.path, c.body, r.Body)
 		r.problem(t)
 	}
+	// A live hold counts too: I-7 (Turku) can only have interviewer e3.
+	r = e.do(resources.RoleClerk, "POST", "/v1/interviews/I-7/suggestions", map[string]any{"hold": true})
+	require.Equal(t, 200, r.Status, "%s", r.Body)
+	var held suggestAnswer
+	r.json(t, &held)
+	require.NotNil(t, held.Hold, "%s", r.Body)
+	r = e.do(resources.RoleAdmin, "POST", "/v1/people/interviewer/e3/erase", map[string]string{"reason": eraseReason})
+	require.Equal(t, 409, r.Status, "%s", r.Body)
+	pr = r.problem(t)
+	require.Equal(t, "still_booked", string(pr.Code))
+	require.Len(t, pr.Errors, 1)
+	require.Equal(t, "holds[0]", pr.Errors[0].Path)
+	require.Contains(t, pr.Errors[0].Message, fmt.Sprintf("hold %d: %s", held.Hold.ID, held.Hold.Start))
+
 	// Nothing was erased: the record keeps its name.
 	var name string
 	require.NoError(t, e.raw.QueryRow(context.Background(), `select name from interpreters where id = 't1'`).Scan(&name))
