@@ -339,6 +339,13 @@ func (db *DB) ErasePerson(ctx context.Context, req resources.ErasureRequest, pse
 		if err != nil {
 			return err
 		}
+		// The booking transaction locks the resource rows it books
+		// (lockResources): a booking of the person made meanwhile is
+		// either seen by refuseCommitments or waits for this erasure (and
+		// then finds no availability).
+		if _, err := tx.Exec(ctx, `select id from resource where id = $1 for no key update`, rid); err != nil {
+			return err
+		}
 		if quotes(req.Reason, name) || quotes(req.Reason, email) {
 			return errs.Field("reason", "the reason is kept for good: it must not name the person or give their address")
 		}
