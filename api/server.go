@@ -148,9 +148,10 @@ func (s *Server) routes() chi.Router {
 			s.mountBooking(r)   // suggestions, holds, bookings, audit (api/booking.go)
 			s.mountFeedAdmin(r) // feed tokens, busy calendars (api/feeds.go)
 			s.mountTokens(r)
-			s.mountAccessLog(r) // the access log (api/access_log.go)
-			s.mountReports(r)   // the automation report (api/reports.go)
-			s.mountRetention(r) // the retention's preview and runs (api/retention.go)
+			s.mountAccessLog(r)  // the access log (api/access_log.go)
+			s.mountReports(r)    // the automation report (api/reports.go)
+			s.mountPeopleData(r) // a person's data: export and erasure (api/people_data.go)
+			s.mountRetention(r)  // the retention's preview and runs (api/retention.go)
 		})
 		r.Group(func(r chi.Router) {
 			r.Use(s.authenticate, s.recordReads, limitBody(MaxInstanceBody))

@@ -232,11 +232,15 @@ func (e *retentionEnv) retentionService(t *testing.T) *scheduler.Retention {
 	return scheduler.NewRetention(db, now)
 }
 
-// hits scans every text column for each needle.
+// hits scans every text column for each needle (pgtest.FindText): per
+// needle, the rows that hold it per "table.column".
 func (e *retentionEnv) hits(t *testing.T, needles ...string) map[string]map[string]int {
 	out := map[string]map[string]int{}
 	for _, n := range needles {
-		out[n] = pgtest.TextHits(t, e.raw, n)
+		out[n] = map[string]int{}
+	}
+	for _, h := range pgtest.FindText(t, e.raw, needles...) {
+		out[h.Needle][h.Table+"."+h.Column] = int(h.Rows)
 	}
 	return out
 }
