@@ -34,10 +34,13 @@ const retentionLockKey = `hashtextextended('interviews-retention', 0)`
 var retentionTargetsSQL = []string{
 	`create temporary table retention_targets (id text primary key, at timestamptz not null) on commit drop`,
 	`insert into retention_targets (id, at)
-		select i.id, e.at from interviews i
-		cross join lateral (select case when i.status = 'cancelled' then greatest(i.updated_at, b.last_end) else b.last_end end as at
-			from (select max(b.end_at) as last_end from bookings b where b.interview_id = i.id and b.status <> 'cancelled') b) e
-		where i.erased_at is null and i.status in ('booked', 'completed', 'cancelled') and e.at < $1`,
+		select id, at from (
+			select i.id, case when i.status = 'cancelled' then greatest(i.updated_at, b.last_end) else b.last_end end as at
+			from interviews i
+			left join (select interview_id, max(end_at) as last_end from bookings where status <> 'cancelled'
+				group by interview_id) b on b.interview_id = i.id
+			where i.erased_at is null and i.status in ('booked', 'completed', 'cancelled')) d
+		where at < $1`,
 	`create temporary table retention_bookings (id bigint primary key) on commit drop`,
 	`insert into retention_bookings (id) select b.id from bookings b join retention_targets t on t.id = b.interview_id`,
 	`create temporary table retention_parties (id text primary key) on commit drop`,
