@@ -43,6 +43,7 @@ type RetentionCounts struct {
 	PartyLinks     int64 `json:"party_links"`     // counsels and representatives unlinked from the interviews
 	PartyOccupancy int64 `json:"party_occupancy"` // their occupancy rows of the interviews' bookings
 	Parties        int64 `json:"parties"`         // parties with nothing kept: name and address erased
+	PartyAbsences  int64 `json:"party_absences"`  // those parties' absences (the dates they could not attend)
 	SigninLinks    int64 `json:"signin_links"`    // those parties' sign-in links
 	PortalSessions int64 `json:"portal_sessions"` // those parties' portal sessions
 }
@@ -50,7 +51,7 @@ type RetentionCounts struct {
 // Total is the sum of the counts.
 func (c RetentionCounts) Total() int64 {
 	return c.Interviews + c.CancelReasons + c.OriginReasons + c.FlagReasons + c.PartyAnswers + c.Mails +
-		c.PartyLinks + c.PartyOccupancy + c.Parties + c.SigninLinks + c.PortalSessions
+		c.PartyLinks + c.PartyOccupancy + c.Parties + c.PartyAbsences + c.SigninLinks + c.PortalSessions
 }
 
 // RetentionPreview is what the next retention run would erase: the

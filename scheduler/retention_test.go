@@ -107,7 +107,10 @@ func newRetentionEnv(t *testing.T) *retentionEnv {
 	require.NoError(t, e.db.AskOtherTime(ctx, postgres.ChangeRequest{Party: sharedParty, Booking: e.bookings[caseOld],
 		Reason: "my client " + caseOld + " is ill", Proposals: []resources.TimeProposal{{Date: "2027-01-20", Part: "morning"}},
 		Now: clk.Now()}))
-	require.NoError(t, e.db.AskOtherTime(ctx, postgres.ChangeRequest{Party: sharedParty, Booking: e.bookings[caseKept],
+	noon := clk.Now().AddDate(0, 0, 20)
+	require.NoError(t, e.db.AskOtherTime(ctx, postgres.ChangeRequest{Party: onlyOldParty, Booking: e.bookings[caseOld],
+		Reason: "on leave", Dates: []time.Time{noon}, Now: clk.Now()}))
+	require.NoError(t, e.db.AskOtherTime(ctx, postgres.ChangeRequest{Party: sharedParty, Booking: e.bookings[caseKept], Dates: []time.Time{noon},
 		Reason: "my client " + caseKept + " travels", Now: clk.Now()}))
 	for _, p := range []string{onlyOldParty, sharedParty} {
 		h := sha256.Sum256([]byte("link " + p))
@@ -300,8 +303,9 @@ func TestRetentionErasesWhatPassedAndNothingElse(t *testing.T) {
 	require.EqualValues(t, 3, c.CancelReasons, "the old one's first booking, the cancelled one's two")
 	require.EqualValues(t, 2, c.FlagReasons)
 	require.EqualValues(t, 4, c.OriginReasons, "two hand bookings each")
-	require.EqualValues(t, 1, c.PartyAnswers)
+	require.EqualValues(t, 2, c.PartyAnswers, "both counsels' answers to the old interview")
 	require.EqualValues(t, 1, c.Parties, "the counsel of the old interview alone")
+	require.EqualValues(t, 1, c.PartyAbsences, "the day that counsel could not attend")
 	require.EqualValues(t, 1, c.SigninLinks)
 	require.EqualValues(t, 1, c.PortalSessions)
 	require.Positive(t, c.Mails)
@@ -354,6 +358,8 @@ func TestRetentionErasesWhatPassedAndNothingElse(t *testing.T) {
 	require.Equal(t, []string{e.ids[caseKept] + "|P-SHARED"},
 		e.rows(t, `select interview_id, party_id from interview_parties where party_id in ($1, $2)`, onlyOldParty, sharedParty))
 	require.Equal(t, []string{"P-SHARED"}, e.rows(t, `select person_id from portal_sessions order by 1`))
+	require.Equal(t, []string{"P-SHARED"}, e.rows(t, `select p.id from absences a join parties p on p.resource_id = a.resource_id
+		where p.id in ($1, $2)`, onlyOldParty, sharedParty), "the shared counsel's absence stays")
 	require.Equal(t, []string{"P-SHARED"}, e.rows(t, `select person_id from signin_links order by 1`))
 	require.Empty(t, e.rows(t, `select id from mail_outbox where booking_id = $1 and email <> ''`, e.bookings[caseOld]))
 	require.NotEmpty(t, e.rows(t, `select id from mail_outbox where booking_id = $1 and email <> ''`, e.bookings[caseKept]))
