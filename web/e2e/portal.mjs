@@ -86,6 +86,20 @@ async function portalSignIn(page, addr, name) {
   return link;
 }
 
+// savePattern fills the weekly form (day index: [from, until]; the other
+// days emptied), submits it and waits for what follows: the saved form
+// (a status) or, where the save would remove hours on file, the
+// confirmation that lists them.
+async function savePattern(page, days) {
+  for (let d = 0; d < 7; d++) {
+    const [s, e] = days[d] || ['', ''];
+    await page.locator(`#d${d}s`).fill(s);
+    await page.locator(`#d${d}e`).fill(e);
+  }
+  await page.locator('form.pattern button[type=submit]').click();
+  await page.locator('p.flash[role=status], ul.removed').first().waitFor();
+}
+
 const clerk = await browser(false);
 const interp = await browser(true);
 const counsel = await browser(true);
@@ -163,18 +177,28 @@ try {
   await pi.getByRole('status').waitFor();
   out.declined = (await pi.getByRole('status').textContent()).trim();
   await shot(pi, 'p04-declined');
-  // Weekly availability: Mondays and Tuesdays 08:00–16:00.
+  // Weekly availability: Mondays and Tuesdays 08:00–16:00 (confirming
+  // the removal of whatever else was on file, if asked).
   await pi.goto(base + '/portal/absences');
   await shot(pi, 'p04b-availability');
-  for (const d of [0, 1]) {
-    await pi.locator(`#d${d}s`).fill('08:00');
-    await pi.locator(`#d${d}e`).fill('16:00');
-  }
-  await pi.locator('form.pattern button[type=submit]').click();
+  await savePattern(pi, { 0: ['08:00', '16:00'], 1: ['08:00', '16:00'] });
+  if (await pi.locator('ul.removed').count()) await pi.locator('button[name=confirm][value=remove]').click();
+  await pi.getByRole('status').waitFor();
+  // The form opens with it; emptying Tuesday asks first, listing the
+  // Tuesdays it would remove, and saves nothing until confirmed.
+  await pi.goto(base + '/portal/absences');
+  out.patternTuesday = await pi.locator('#d1s').inputValue();
+  out.patternLabels = (await pi.locator('label[for=d1s]').textContent()).trim() + ' / ' +
+    (await pi.locator('label[for=d1e]').textContent()).trim();
+  await savePattern(pi, { 0: ['08:00', '16:00'], 1: ['', ''] });
+  await pi.locator('ul.removed').waitFor();
+  out.patternRemoved = (await pi.locator('ul.removed li').allTextContents()).map(x => x.trim());
+  await shot(pi, 'p04c-availability-confirm');
+  await pi.locator('button[name=confirm][value=remove]').click();
   await pi.getByRole('status').waitFor();
   out.patternSaved = (await pi.getByRole('status').textContent()).trim();
   out.patternMonday = await pi.locator('#d0s').inputValue();
-  await shot(pi, 'p04c-availability-saved');
+  await shot(pi, 'p04d-availability-saved');
   // The link works once.
   await pi.goto(link);
   await pi.locator('main form button[type=submit]').click();

@@ -76,7 +76,7 @@ func New(cfg Config) *Handler {
 			return ""
 		}
 		return *s
-	}}
+	}, "inc": func(i int) int { return i + 1 }}
 	return &Handler{svc: cfg.Service, log: cfg.Log, now: cfg.Now, feedBase: cfg.FeedBaseURL, proxies: cfg.Proxies,
 		pages: page.Load(templateFS, "templates", funcs)}
 }
