@@ -64,6 +64,13 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request, v *view) (strin
 	if err != nil {
 		return "", err
 	}
+	// The language chosen before sign-in (the switch's cookie) stays the
+	// session's, over the one on record, until the person chooses another.
+	if l := session.CookieValue(r, session.LangCookie); i18n.Valid(l) && l != sess.Locale {
+		if err := h.svc.SetLocale(r.Context(), secret, l); err != nil {
+			return "", err
+		}
+	}
 	session.SetCookie(w, session.PortalCookie, secret, int(time.Until(sess.ExpiresAt).Seconds()))
 	http.Redirect(w, r, "/portal/", http.StatusSeeOther)
 	return "", nil
