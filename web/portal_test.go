@@ -147,7 +147,7 @@ func TestPortalPagesKeepEachToTheirOwn(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, p.status)
 	p = br.get("/portal/assignments")
 	require.Equal(t, http.StatusSeeOther, p.status)
-	require.Equal(t, "/portal/", p.header.Get("Location"))
+	require.Equal(t, "/portal/?next=%2Fportal%2Fassignments", p.header.Get("Location"))
 }
 
 // Every portal text exists in Finnish, Swedish and English.
