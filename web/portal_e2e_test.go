@@ -256,10 +256,13 @@ func TestBrowserPortalFlow(t *testing.T) {
 		res.Acknowledged)
 	require.NotEmpty(t, res.ChangeAsked)
 	require.Contains(t, res.AttentionAfter, iv.ID)
-	require.Contains(t, res.AttentionAfter, "asked for another time")
+	require.Contains(t, res.AttentionAfter, "pyysi uutta aikaa")
 	// The counsel's proposal: echoed on their page, the form closed, and
-	// the clerk sees it in Needs attention.
-	require.Contains(t, res.AttentionAfter, "proposes "+proposeDate+" afternoon")
+	// the clerk sees it in Needs attention, in Finnish.
+	pd := topStart.AddDate(0, 0, 1)
+	require.Contains(t, res.AttentionAfter, fmt.Sprintf("ehdottaa %s %d.%d.%d iltapäivä",
+		[7]string{"su", "ma", "ti", "ke", "to", "pe", "la"}[pd.Weekday()], pd.Day(), int(pd.Month()), pd.Year()))
+	require.NotContains(t, res.AttentionAfter, proposeDate, "an ISO date in the Finnish page")
 	require.NotEmpty(t, res.ProposalEcho)
 	require.Contains(t, res.ProposalEcho, map[string]string{"fi": "iltapäivä", "sv": "eftermiddag", "en": "afternoon"}[counsel.Locale])
 	require.Zero(t, res.ChangeFormsAfter, "the form stays open after the request")

@@ -241,8 +241,13 @@ try {
   out.proposalEcho = (await pk.locator('#s' + out.bookingId + ' ul.proposals').textContent()).replace(/\s+/g, ' ').trim();
   out.changeFormsAfter = await pk.locator('#s' + out.bookingId + ' form[action$="/change"]').count();
   await shot(pk, 'p09-change-asked');
-  await pc.goto(base + '/attention');
-  out.attentionAfter = (await pc.locator('main').textContent()).replace(/\s+/g, ' ').trim();
+  // The clerk sees the proposal in Needs attention, in Finnish, under a
+  // link to the case.
+  await pc.goto(base + '/attention?lang=fi');
+  const attCard = pc.locator('ul.attention li.card').filter({ has: pc.locator(`a[href="/cases/${env('CASE')}"]`) });
+  out.attentionAfter = (await attCard.first().textContent()).replace(/\s+/g, ' ').trim();
+  await pc.setViewportSize({ width: 390, height: 844 });
+  await shot(pc, 'p10-attention-fi-phone');
 } finally {
   for (const c of [clerk, interp, counsel]) await c.close();
   for (const d of profiles) rmSync(d, { recursive: true, force: true });
