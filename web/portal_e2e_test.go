@@ -49,6 +49,8 @@ type portalFlowResult struct {
 	ChangeFormsAfter int               `json:"changeFormsAfter"`
 	ConfirmedViaMail string            `json:"confirmedViaMail"`
 	AttentionAfter   string            `json:"attentionAfter"`
+	LandedAfter      string            `json:"landedAfterSignIn"`
+	LandedButtons    int               `json:"landedButtons"`
 	A11y             map[string]int    `json:"a11y"`
 	Overflow         map[string]int    `json:"overflow"`
 }
@@ -204,6 +206,10 @@ func TestBrowserPortalFlow(t *testing.T) {
 	// What the people saw.
 	require.Equal(t, 50, res.PhoneQueueRows, "a page of the queue on the phone")
 	require.Equal(t, "REQUEST", res.InviteMethod)
+	// The request mail's Confirm link, opened without a session, led
+	// through sign-in to that assignment and its one button.
+	require.Equal(t, fmt.Sprintf("/portal/assignments/%d?answer=confirm", res.BookingID), res.LandedAfter)
+	require.Equal(t, 1, res.LandedButtons)
 	require.Equal(t, first.Locale, res.InterpreterLang, "the portal speaks the interpreter's language")
 	require.Equal(t, "Tolkuppdrag", res.Langs["sv"])
 	require.Equal(t, "Interpreting assignments", res.Langs["en"])

@@ -60,9 +60,9 @@ async function mails(addr, n) {
 
 // portalSignIn asks for a link on the portal's page, follows it from the
 // mail and presses the button that spends it.
-async function portalSignIn(page, addr, name) {
+async function portalSignIn(page, addr, name, start) {
   const before = (await mails(addr, 0)).length;
-  await page.goto(base + '/portal/');
+  await page.goto(start || base + '/portal/');
   await shot(page, name + '-signin');
   await page.locator('input[type=email]').fill(addr);
   await page.locator('form button[type=submit]').click();
@@ -127,11 +127,19 @@ try {
   await pc.getByRole('status').filter({ hasText: 'Booked' }).waitFor();
   out.bookingId = Number((await pc.getByRole('status').textContent()).match(/booking (\d+)/)[1]);
 
-  // The interpreter's invitation arrives; they sign in on a phone.
+  // The interpreter's request arrives; on a phone, without a session,
+  // they open its Confirm link: sign-in, then that assignment with the
+  // one button (not pressed here: they decline it below).
   const invites = await mails(env('INTERPRETER_EMAIL'), 1);
   out.inviteMethod = invites[0].method;
+  const ownRe = new RegExp(`https?://\\S+/portal/assignments/${out.bookingId}\\?answer=confirm`);
+  const ownInvite = invites.find(m => ownRe.test(m.text));
+  check(ownInvite, 'the request mail has no Confirm link to its assignment');
   const pi = interp.pages()[0] || await interp.newPage();
-  const link = await portalSignIn(pi, env('INTERPRETER_EMAIL'), 'p01-interpreter');
+  const link = await portalSignIn(pi, env('INTERPRETER_EMAIL'), 'p01-interpreter', ownInvite.text.match(ownRe)[0]);
+  out.landedAfterSignIn = new URL(pi.url()).pathname + new URL(pi.url()).search;
+  out.landedButtons = await pi.locator('main form[action$="/confirm"] button').count();
+  await pi.goto(base + '/portal/assignments');
   await pi.locator('#a' + out.bookingId).waitFor();
   out.interpreterLang = await pi.evaluate(() => document.documentElement.lang);
   await shot(pi, 'p02-assignments');
