@@ -42,6 +42,10 @@ type optionView struct {
 	// Tradeoff says in one sentence how it differs from the first option.
 	Euros    int
 	Tradeoff string
+	// Score is the option's change of the score by component (what the
+	// solver ranks by); Ranking says why it ranks where it does.
+	Score   solver.Components
+	Ranking string
 }
 
 type bookingView struct {
@@ -331,6 +335,7 @@ func (h *Handler) caseOptions(ctx context.Context, l string, cs *caseSubject, cu
 		}
 		ov := viewOption(l, o.Suggestion, cs.c.loc, cs.offices)
 		ov.ID = o.ID
+		ov.Rank = len(d.Options) + 1 // numbered as shown, without the booking's own
 		d.Options = append(d.Options, ov)
 	}
 	if len(d.Options) > 0 {
@@ -350,7 +355,8 @@ func (h *Handler) caseOptions(ctx context.Context, l string, cs *caseSubject, cu
 }
 
 // shownOptions are the options the page lists (the suggestions, or a
-// conflict's alternatives) with their trade-offs, by rank or by date.
+// conflict's alternatives) with their trade-offs and why each ranks where
+// it does, by rank or by date.
 func (h *Handler) shownOptions(ctx context.Context, l string, cs *caseSubject, byDate bool, d *caseData) error {
 	d.Shown = d.Options
 	if d.Conflict != nil {
@@ -359,6 +365,7 @@ func (h *Handler) shownOptions(ctx context.Context, l string, cs *caseSubject, b
 	if err := h.explainTradeoffs(ctx, l, d.Shown, cs.iv.DurationMinutes, cs.c.loc); err != nil {
 		return err
 	}
+	rankReasons(l, d.Shown, cs.c.loc)
 	if d.ByDate = byDate; d.ByDate {
 		sort.SliceStable(d.Shown, func(i, j int) bool { return d.Shown[i].Start < d.Shown[j].Start })
 	}
