@@ -3,7 +3,6 @@ package capacity
 import (
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/asylum-scheduling/interviews/solver"
 )
@@ -98,11 +97,7 @@ func Fits(in *solver.Instance, from solver.Date, ids []string) (map[string]*Fit,
 	if err != nil {
 		return nil, err
 	}
-	loc, err := time.LoadLocation(in.Timezone)
-	if err != nil {
-		return nil, err
-	}
-	s := search{p: p, loc: loc}
+	s := search{p: p}
 	out := map[string]*Fit{}
 	for _, id := range ids {
 		k := slices.IndexFunc(open.Interviews, func(x solver.Interview) bool { return x.ID == id })
@@ -238,53 +233,20 @@ func worksIn(modes []string, want string) bool {
 	return len(modes) > 0
 }
 
-// search asks a planner for options in a range of dates.
+// search asks a planner when an interview first fits.
 type search struct {
-	p   *solver.Planner
-	loc *time.Location // the instance's time zone: options' dates
+	p *solver.Planner
 }
 
 // firstFit is the first date from from to to on which interview id has an
-// option on the planner (0: none): the whole range first, then week by
-// week up to the best option's date, then day by day in the first week
-// with one.
+// option on the planner (0: none).
 func (s search) firstFit(id string, from, to solver.Date) (solver.Date, error) {
 	if to < from {
 		return 0, nil
 	}
-	reach, err := s.optionBetween(id, from, to)
-	if err != nil || reach == 0 {
+	d, ok, err := s.p.EarliestFit(id, from.String(), to.String())
+	if err != nil || !ok {
 		return 0, err
 	}
-	for w := from; w <= reach; w += 7 {
-		e := min(w+6, reach)
-		best, err := s.optionBetween(id, w, e)
-		if err != nil {
-			return 0, err
-		}
-		if best == 0 {
-			continue
-		}
-		for d := w; d < best; d++ {
-			if x, err := s.optionBetween(id, d, d); err != nil || x != 0 {
-				return x, err
-			}
-		}
-		return best, nil
-	}
-	return reach, nil
-}
-
-// optionBetween is the date of the best option of interview id from from
-// to to (0: none).
-func (s search) optionBetween(id string, from, to solver.Date) (solver.Date, error) {
-	sg, err := s.p.Suggest(solver.SuggestRequest{Interview: id, K: 1, From: from.String(), To: to.String()})
-	if err != nil || len(sg.Options) == 0 {
-		return 0, err
-	}
-	t, err := solver.ParseInstant(sg.Options[0].Start)
-	if err != nil {
-		return 0, err
-	}
-	return solver.DateOf(t, s.loc), nil
+	return d, nil
 }
