@@ -107,8 +107,9 @@ type caseData struct {
 	Booking  *bookingView
 	Holds    []holdView
 	Options  []optionView
-	NoOption string
+	NoOption string // why nothing fits, in the page's language
 	Earliest string
+	FirstFit string // when it would first fit, against the deadline
 	Conflict *conflictView
 	Rejected string // a change refused (a broken rule, a missing reason)
 	// RejectedDetail is the service's own words on a refused change, in
@@ -320,8 +321,9 @@ func conflictOf(l string, cs *caseSubject, conflict *scheduler.ConflictError) *c
 }
 
 // caseOptions asks the booking service for the ranked suggestions (leaving
-// out where a booked interview already is) or, when nothing fits, why, the
-// earliest possible day and the what-if page for managers.
+// out where a booked interview already is) or, when nothing fits, why and
+// when it first would (caseFit, through the deadline and beyond) and the
+// what-if page for managers.
 func (h *Handler) caseOptions(ctx context.Context, l string, cs *caseSubject, current *resources.Booking, d *caseData) error {
 	t0 := time.Now()
 	ans, err := h.booking.Suggest(ctx, scheduler.SuggestRequest{InterviewID: cs.iv.ID, K: suggestionsShown})
@@ -341,13 +343,20 @@ func (h *Handler) caseOptions(ctx context.Context, l string, cs *caseSubject, cu
 	if len(d.Options) > 0 {
 		return nil
 	}
-	d.NoOption = reasonWord(l, ans.Reason)
 	if sessionFrom(ctx).Manager() {
 		d.WhatIf = "/scenarios?language=" + url.QueryEscape(cs.iv.Language) + "#new"
 	}
-	if ans.Detail != "" {
-		d.NoOption = ans.Detail
+	fit, err := h.caseFit(ctx, cs)
+	if err != nil {
+		return err
 	}
+	if fit != nil {
+		d.NoOption, d.FirstFit = fitWords(l, fit)
+		return nil
+	}
+	// Not in the state from the first planning day (its window is
+	// closed): the service's reason code and earliest possible day.
+	d.NoOption = reasonWord(l, ans.Reason)
 	if ans.EarliestPossible != "" {
 		d.Earliest = dateOfString(l, ans.EarliestPossible)
 	}
