@@ -124,6 +124,9 @@ type caseData struct {
 	ByDate         bool        // the options are sorted by date, not by rank
 	Flags          []resources.InterviewFlag
 	Language       string // for the links to the language's shortage
+	// Proposals are the other times the booking's parties proposed, a
+	// filter on the times it could move to.
+	Proposals *proposalsView
 }
 
 // need is one line of what a request needs: a text, or markup (names
@@ -166,7 +169,8 @@ type caseSubject struct {
 // place of the suggestions) or a refused change when given. It reads as its
 // steps: the interview, its booking, its holds, the options (suggestions or
 // the conflict's alternatives) with their trade-offs, the manual form, the
-// flags, then the names of everyone shown.
+// flags, then the names of everyone shown. The options of a booked case
+// may be only the times its counsel proposed (?proposed=1).
 func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, conflict *scheduler.ConflictError, rejected refusal) (string, error) {
 	ctx := r.Context()
 	cs, err := h.caseSubject(ctx, chi.URLParam(r, "id"))
@@ -186,6 +190,9 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 		d.Conflict = conflictOf(v.L, cs, conflict)
 	} else if cs.iv.Status == resources.StatusPending || cs.iv.Status == resources.StatusBooked {
 		if err := h.caseOptions(ctx, v.L, cs, current, &d); err != nil {
+			return "", err
+		}
+		if err := h.caseProposals(ctx, v.L, cs, current, r.URL.Query().Get("proposed") == "1", &d); err != nil {
 			return "", err
 		}
 	}
