@@ -75,11 +75,11 @@ func describeChange(c Change) []Advice {
 		out = append(out, patternQualifiers(&t.Pattern)...)
 		return append(out, officesQualifier(t.Locations)...)
 	case c.RemoteShare != nil:
-		return []Advice{{Code: "var.remote_share"}}
+		return []Advice{{Code: "var.remote_share", Args: []Arg{}}}
 	case c.Notice != nil:
-		return []Advice{{Code: "var.notice"}}
+		return []Advice{{Code: "var.notice", Args: []Arg{}}}
 	case c.Deadline != nil:
-		return []Advice{{Code: "var.deadline"}}
+		return []Advice{{Code: "var.deadline", Args: []Arg{}}}
 	}
 	return nil
 }

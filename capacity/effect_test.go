@@ -176,7 +176,7 @@ func TestDescribe(t *testing.T) {
 				{Code: "var.q.at", Args: []Arg{{Name: "offices", Value: "HEL", Kind: ArgOffices}}}}},
 		{"remove by id", Change{RemoveInterviewers: &RemovePeople{IDs: []string{"E1", "E2"}}},
 			[]Advice{{Code: "var.remove_interviewers", N: 2, Args: []Arg{{Name: "count", Value: "2"}}}}},
-		{"notice", Change{Notice: &Notice{MinDays: ptr(3)}}, []Advice{{Code: "var.notice"}}},
+		{"notice", Change{Notice: &Notice{MinDays: ptr(3)}}, []Advice{{Code: "var.notice", Args: []Arg{}}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
