@@ -68,13 +68,13 @@ func TestScenarioWordsInTheLanguage(t *testing.T) {
 		dialect, own, blocks, money, more string
 		counts                            []string
 	}{
-		{"fi", "+2 tulkkia, arabia (Marokko), ti–to, Helsinki", "Summer: +1 huone, Helsinki",
+		{"fi", "+2 tulkkia, arabia (Marokko), ti–to, Helsinki", "Summer (+1 huone, Helsinki)",
 			"ei auta: huoneet (Helsinki) ovat täynnä päivinä, jotka näille 1" + nb + "066 puhuttelulle käyvät (ma 4.1.–pe 8.1.).",
 			"15" + nb + "421 €", "(+1" + nb + "200 €)", []string{"1" + nb + "234", "2" + nb + "345", "2,5"}},
-		{"sv", "+2 tolkar, arabiska (Marocko), tis–tors, Helsinki", "Summer: +1 rum, Helsinki",
+		{"sv", "+2 tolkar, arabiska (Marocko), tis–tors, Helsinki", "Summer (+1 rum, Helsinki)",
 			"hjälper inte: rum i Helsinki är fullbokade de dagar som de här 1" + nb + "066 intervjuerna kan hållas",
 			"15" + nb + "421 €", "(+1" + nb + "200 €)", []string{"1" + nb + "234", "2" + nb + "345", "2,5"}},
-		{"en", "+2 Arabic (Morocco) interpreters, Tue–Thu, Helsinki", "Summer: +1 room, Helsinki",
+		{"en", "+2 Arabic (Morocco) interpreters, Tue–Thu, Helsinki", "Summer (+1 room, Helsinki)",
 			"does not help: rooms at Helsinki are fully booked on the days these 1,066 interviews can take (Mon 4 Jan – Fri 8 Jan).",
 			"€15,421", "(+€1,200)", []string{"1,234", "2,345", "2.5"}},
 	}

@@ -137,7 +137,7 @@ func (w wording) variantName(v capacity.Variant) string {
 	case w.autoName(v):
 		return desc
 	}
-	return v.Name + ": " + desc
+	return v.Name + " (" + desc + ")"
 }
 
 // autoName reports whether v's name was made from its changes, not given.
