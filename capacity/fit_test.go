@@ -78,6 +78,10 @@ func TestFitOf(t *testing.T) {
 		}, first: "2030-01-17", reason: solver.ReasonCapacity, short: true, late: 3, searched: "2030-03-11"},
 		{name: "the one interpreter is excluded", change: func(in *solver.Instance) { in.Interviews[0].ExcludedInterpreters = []string{"T-AZ"} },
 			reason: solver.ReasonNoInterpreterAvailable, short: true, needs: []string{capacity.NeedExcluded}, searched: "2030-03-11"},
+		{name: "a booked interview: its own booking set aside", change: func(in *solver.Instance) {
+			in.Bookings = []solver.Booking{{Interview: "I-AZ", Start: "2030-01-17T09:00:00+02:00", Room: "HEL-R1", Interviewer: "HEL-E1",
+				Interpreter: "T-AZ", Mode: solver.ModeOnsite}}
+		}, first: "2030-01-17", reason: solver.ReasonNoInterpreterAvailable, short: true, late: 3, searched: "2030-03-11"},
 		{name: "fits at once", change: func(in *solver.Instance) { in.Interviews[0].Language = "ti" }, first: "2030-01-07", searched: "2030-03-11"},
 		{name: "no deadline: the search ends 8 weeks after its start", change: func(in *solver.Instance) {
 			in.Interviews[0].Deadline = ""

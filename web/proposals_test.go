@@ -97,6 +97,10 @@ func TestProposalsFilterTheMoves(t *testing.T) {
 	require.Regexp(t, `(?s)<span class="when">Tue 8 Jan 2030, 1\d:\d\d–`, only.body)
 	require.NotContains(t, only.body, `<span class="when">Thu 10 Jan 2030`)
 	require.NotContains(t, only.body, proposalsNone)
+	require.Contains(t, only.body, `href="/cases/I-P1?sort=date&amp;proposed=1"`, "sorting keeps the filter")
+	byDate := c.get(path + "?sort=date&proposed=1")
+	require.Equal(t, got, hours(byDate.body), "the same times, by date")
+	require.Contains(t, byDate.body, `href="/cases/I-P1?proposed=1"`)
 
 	for l, want := range map[string]string{
 		"fi": "Vain avustajan ehdottamat ajat: ti 8.1.2030, iltapäivä; to 10.1.2030, aamupäivä. Näytä kaikki ajat",

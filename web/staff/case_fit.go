@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/asylum-scheduling/interviews/capacity"
+	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/solver"
 )
@@ -21,7 +22,12 @@ func (h *Handler) caseFit(ctx context.Context, cs *caseSubject) (*capacity.Fit, 
 	if err != nil {
 		return nil, err
 	}
-	return capacity.FitOf(in, cs.c.ref, cs.iv.ID)
+	f, err := capacity.FitOf(in, cs.c.ref, cs.iv.ID)
+	if err != nil {
+		// The state is the database's: a problem here is ours.
+		return nil, errs.Wrap(err, errs.Internal, "")
+	}
+	return f, nil
 }
 
 // fitWords words a fit in the page's language: why nothing fits before
