@@ -53,6 +53,9 @@ const (
 	ArgOffices = "offices"
 	// ArgDate is a date "YYYY-MM-DD", worded in the reader's format.
 	ArgDate = "date"
+	// ArgClocks is a comma-separated list of clock times "HH:MM", worded
+	// in the reader's format ("16.30" in Finnish).
+	ArgClocks = "clocks"
 	// ArgDays is a comma-separated list of weekdays "mon" … "sun", worded
 	// as the short names, a run of three or more as a range ("Mon–Fri").
 	ArgDays = "days"

@@ -19,7 +19,7 @@ import (
 //	var.add_interviewers      N count: +(count) interviewers
 //	var.remove_interviewers   N count: −(count) interviewers
 //	var.add_rooms             N count: +(count) rooms
-//	var.extra_sessions        N start times: extra session times (times)
+//	var.extra_sessions        N start times: sessions also at (times)
 //	var.remote_share          N 0: more remote interpretation
 //	var.notice                N 0: another notice period
 //	var.deadline              N 0: other deadlines
@@ -71,7 +71,7 @@ func describeChange(c Change) []Advice {
 		return append(out, officesQualifier([]string{t.Location})...)
 	case c.ExtraSessions != nil:
 		t := c.ExtraSessions
-		out := []Advice{{Code: "var.extra_sessions", N: len(t.StartTimes), Args: []Arg{{Name: "times", Value: strings.Join(t.StartTimes, ", ")}}}}
+		out := []Advice{{Code: "var.extra_sessions", N: len(t.StartTimes), Args: []Arg{{Name: "times", Value: strings.Join(t.StartTimes, ","), Kind: ArgClocks}}}}
 		out = append(out, patternQualifiers(&t.Pattern)...)
 		return append(out, officesQualifier(t.Locations)...)
 	case c.RemoteShare != nil:

@@ -177,6 +177,9 @@ func TestDescribe(t *testing.T) {
 		{"remove by id", Change{RemoveInterviewers: &RemovePeople{IDs: []string{"E1", "E2"}}},
 			[]Advice{{Code: "var.remove_interviewers", N: 2, Args: []Arg{{Name: "count", Value: "2"}}}}},
 		{"notice", Change{Notice: &Notice{MinDays: ptr(3)}}, []Advice{{Code: "var.notice", Args: []Arg{}}}},
+		{"evening sessions", Change{ExtraSessions: &ExtraSessions{StartTimes: []string{"16:30", "18:00"}, Pattern: Pattern{Weekdays: []string{"thu", "tue"}}}},
+			[]Advice{{Code: "var.extra_sessions", N: 2, Args: []Arg{{Name: "times", Value: "16:30,18:00", Kind: ArgClocks}}},
+				{Code: "var.q.days", Args: []Arg{{Name: "days", Value: "tue,thu", Kind: ArgDays}}}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -88,6 +88,7 @@ func TestScenarioWordsInTheLanguage(t *testing.T) {
 		require.Contains(t, body, "<li>"+c.dialect+" "+c.blocks, c.lang)
 		require.Contains(t, body, c.money, c.lang)
 		require.Contains(t, body, c.more, c.lang)
+		require.Contains(t, body, " 30"+nb+"s", "%s: the time limit in seconds", c.lang)
 		for _, n := range c.counts {
 			require.Contains(t, body, "<td>"+n, c.lang)
 		}

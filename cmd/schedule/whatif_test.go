@@ -108,6 +108,23 @@ func TestWhatifNamesVariantsInTheLanguage(t *testing.T) {
 	}
 }
 
+// TestWhatifWordsVariants: a variant's description in each language, the
+// clock times and weekdays in the language's format, an own name first.
+func TestWhatifWordsVariants(t *testing.T) {
+	v := capacity.Variant{Name: "evenings", Changes: []capacity.Change{{ExtraSessions: &capacity.ExtraSessions{
+		StartTimes: []string{"16:30", "18:00"}, Pattern: capacity.Pattern{Weekdays: []string{"thu", "tue", "mon", "wed"}}}}}}
+	for lang, want := range map[string]string{
+		"fi": "evenings (puhutteluja myös klo 16.30, 18.00, ma–to)",
+		"sv": "evenings (intervjuer även kl. 16.30, 18.00, mån–tors)",
+		"en": "evenings (sessions also at 16:30, 18:00, Mon–Thu)",
+	} {
+		w := wording{l: lang}
+		if got := w.variantName(v); got != want {
+			t.Errorf("%s: %q, want %q", lang, got, want)
+		}
+	}
+}
+
 // TestWhatifNeed: schedule whatif -need prints the answer: one sg
 // interpreter is enough, and none is proven too few.
 func TestWhatifNeed(t *testing.T) {

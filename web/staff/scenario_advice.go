@@ -72,6 +72,15 @@ func (w wording) arg(x capacity.Arg) string {
 		if d, err := solver.ParseDate(x.Value); err == nil {
 			return i18n.DayLabel(w.l, d.Midnight(time.UTC))
 		}
+	case capacity.ArgClocks:
+		var out []string
+		for _, c := range strings.Split(x.Value, ",") {
+			if t, err := time.Parse("15:04", c); err == nil {
+				c = i18n.FormatClock(w.l, t)
+			}
+			out = append(out, c)
+		}
+		return strings.Join(out, ", ")
 	case capacity.ArgDays:
 		return w.days(strings.Split(x.Value, ","))
 	}

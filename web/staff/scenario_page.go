@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/asylum-scheduling/interviews/capacity"
 	"github.com/asylum-scheduling/interviews/internal/errs"
@@ -68,6 +69,7 @@ type scenarioPageData struct {
 	Percent        int
 	Elapsed        string
 	Created        string
+	TimeLimit      string // "30 s", the seconds grouped per language
 	Runs           []runView
 	Languages      []countRow
 	Reasons        []countRow
@@ -99,7 +101,11 @@ func (h *Handler) scenarioPage(w http.ResponseWriter, r *http.Request, v *view) 
 	if err != nil {
 		return "", err
 	}
-	d := scenarioPageData{Run: run, Running: run.Status == resources.PlanRunning, Created: localStamp(v.L, run.CreatedAt, c.loc)}
+	d := scenarioPageData{Run: run, Running: run.Status == resources.PlanRunning, Created: localStamp(v.L, run.CreatedAt, c.loc),
+		TimeLimit: run.TimeLimit}
+	if lim, err := time.ParseDuration(run.TimeLimit); err == nil {
+		d.TimeLimit = decimal(v.L, lim.Seconds()) + "\u00a0s"
+	}
 	if d.Running {
 		v.Script = "plan.js"
 		d.RefreshSeconds = planRefreshSeconds
