@@ -46,12 +46,15 @@ type RetentionCounts struct {
 	PartyAbsences  int64 `json:"party_absences"`  // those parties' absences (the dates they could not attend)
 	SigninLinks    int64 `json:"signin_links"`    // those parties' sign-in links
 	PortalSessions int64 `json:"portal_sessions"` // those parties' portal sessions
+	AuditReasons   int64 `json:"audit_reasons"`   // the audit trail's reasons of the interviews and their bookings
+	AuditDocuments int64 `json:"audit_documents"` // audit entries whose before/after quoted a case reference
 }
 
 // Total is the sum of the counts.
 func (c RetentionCounts) Total() int64 {
 	return c.Interviews + c.CancelReasons + c.OriginReasons + c.FlagReasons + c.PartyAnswers + c.Mails +
-		c.PartyLinks + c.PartyOccupancy + c.Parties + c.PartyAbsences + c.SigninLinks + c.PortalSessions
+		c.PartyLinks + c.PartyOccupancy + c.Parties + c.PartyAbsences + c.SigninLinks + c.PortalSessions +
+		c.AuditReasons + c.AuditDocuments
 }
 
 // RetentionPreview is what the next retention run would erase: the

@@ -102,7 +102,7 @@ func (r *Retention) Job(spec string) Job {
 		}
 		c := run.Counts
 		return fmt.Sprintf("retention run %d (cut-off %s): %d interviews, %d parties erased; %d reasons, %d mails, %d party links",
-			run.ID, run.Cutoff, c.Interviews, c.Parties, c.CancelReasons+c.OriginReasons+c.FlagReasons+c.PartyAnswers, c.Mails,
+			run.ID, run.Cutoff, c.Interviews, c.Parties, c.CancelReasons+c.OriginReasons+c.FlagReasons+c.PartyAnswers+c.AuditReasons, c.Mails,
 			c.PartyLinks), nil
 	}}
 }

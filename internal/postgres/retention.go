@@ -31,11 +31,23 @@ const retentionLockKey = `hashtextextended('interviews-retention', 0)`
 // was not erased before. Pending interviews are never due. A party is
 // erased when every interview it is linked to is due; a party linked also
 // to an interview that stays is only unlinked.
+//
+// Each interview due gets its pseudonym (drawn from its id, which stays:
+// nothing of the case reference is left) and quoted: a regular expression
+// that finds its case reference as a whole word, whatever the case ("" for
+// an empty reference, which quotes nothing).
 var retentionTargetsSQL = []string{
-	`create temporary table retention_targets (id text primary key, at timestamptz not null) on commit drop`,
-	`insert into retention_targets (id, at)
-		select id, at from (
-			select i.id, case when i.status = 'cancelled' then greatest(i.updated_at, b.last_end) else b.last_end end as at
+	`create temporary table retention_targets (id text primary key, at timestamptz not null,
+		pseudonym text not null, quoted text not null) on commit drop`,
+	`insert into retention_targets (id, at, pseudonym, quoted)
+		select id, at, 'erased-' || left(encode(sha256(convert_to(id, 'UTF8')), 'hex'), 16),
+			case when case_ref = '' then '' else
+				case when case_ref ~ '^\w' then '\m' else '' end
+				|| regexp_replace(case_ref, '([.*+?^${}()|\[\]\\])', '\\\1', 'g')
+				|| case when case_ref ~ '\w$' then '\M' else '' end end
+		from (
+			select i.id, i.case_ref,
+				case when i.status = 'cancelled' then greatest(i.updated_at, b.last_end) else b.last_end end as at
 			from interviews i
 			left join (select interview_id, max(end_at) as last_end from bookings where status <> 'cancelled'
 				group by interview_id) b on b.interview_id = i.id
@@ -105,10 +117,27 @@ var retentionKinds = []retentionKind{
 	{from: "parties x", where: "x.id in (select id from retention_parties)",
 		change: "set name = '', email = '', locale = '', active = false, version = x.version + 1, updated_at = $1",
 		count:  func(c *resources.RetentionCounts) *int64 { return &c.Parties }},
-	// The case reference becomes a pseudonym drawn from the interview's id
-	// (which stays): nothing of the reference is left.
+	// The audit trail keeps its entries (id, time, actor, action, interview
+	// and booking), and loses the free text of those of the interviews and
+	// their bookings: a reason becomes a marker naming the run, a case
+	// reference quoted in a before/after document (in any string value, at
+	// any depth) the interview's pseudonym. Migration 023 lets this through
+	// because the run names itself in interviews.retention_run.
+	{from: "audit_log x", where: `x.id in (select a.id from retention_targets t join audit_log a on a.interview_id = t.id
+			union all select a.id from retention_bookings b join audit_log a on a.booking_id = b.id)
+			and x.reason <> ''`,
+		change: `set reason = '[erased by retention run ' || current_setting('interviews.retention_run') || ']'`,
+		count:  func(c *resources.RetentionCounts) *int64 { return &c.AuditReasons }},
+	{from: "audit_log x", where: `x.interview_id in (select id from retention_targets)
+			and exists (select from retention_targets t where t.id = x.interview_id and t.quoted <> ''
+				and (audit_redact_text(x.before, t.quoted, t.pseudonym) is distinct from x.before
+					or audit_redact_text(x.after, t.quoted, t.pseudonym) is distinct from x.after))`,
+		change: `set before = (select audit_redact_text(x.before, t.quoted, t.pseudonym) from retention_targets t where t.id = x.interview_id),
+			after = (select audit_redact_text(x.after, t.quoted, t.pseudonym) from retention_targets t where t.id = x.interview_id)`,
+		count: func(c *resources.RetentionCounts) *int64 { return &c.AuditDocuments }},
+	// The case reference becomes the interview's pseudonym.
 	{from: "interviews x", where: "x.id in (select id from retention_targets)",
-		change: `set case_ref = 'erased-' || left(encode(sha256(convert_to(x.id, 'UTF8')), 'hex'), 16),
+		change: `set case_ref = (select pseudonym from retention_targets t where t.id = x.id),
 			erased_at = $1, version = x.version + 1, updated_at = $1`,
 		count: func(c *resources.RetentionCounts) *int64 { return &c.Interviews }},
 }
@@ -167,7 +196,9 @@ func (db *DB) RetentionPreview(ctx context.Context, cutoff time.Time) (resources
 // retentionKinds), and records the run (retention_runs) and an audit entry
 // for it and for each interview erased. Runs across replicas wait for each
 // other (a transaction advisory lock), so the second finds nothing left:
-// a run is idempotent. The audit trail and the access log are not touched.
+// a run is idempotent. The audit trail keeps its entries and loses their
+// free text only (the run's row names the transaction that may do that);
+// the access log is not touched.
 func (db *DB) RunRetention(ctx context.Context, cutoff, now time.Time, actor string) (*resources.RetentionRun, error) {
 	var run *resources.RetentionRun
 	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
@@ -178,7 +209,11 @@ func (db *DB) RunRetention(ctx context.Context, cutoff, now time.Time, actor str
 		if err != nil {
 			return err
 		}
-		var c resources.RetentionCounts
+		run, err = startRetention(ctx, tx, resources.RetentionRun{Actor: actor, FirstInterview: first, LastInterview: last},
+			cutoff, now)
+		if err != nil {
+			return err
+		}
 		for _, k := range retentionKinds {
 			sql := k.statement(true)
 			var args []any
@@ -189,42 +224,52 @@ func (db *DB) RunRetention(ctx context.Context, cutoff, now time.Time, actor str
 			if err != nil {
 				return err
 			}
-			*k.count(&c) = tag.RowsAffected()
+			*k.count(&run.Counts) = tag.RowsAffected()
 		}
-		run, err = recordRetention(ctx, tx, resources.RetentionRun{Actor: actor, Counts: c, FirstInterview: first, LastInterview: last},
-			cutoff, now)
-		return err
+		return recordRetention(ctx, tx, run, now)
 	})
 	return run, Translate(err)
 }
 
-// recordRetention writes the run's row and its audit entries: one for the
-// run (its counts) and one per interview it erased.
-func recordRetention(ctx context.Context, tx pgx.Tx, run resources.RetentionRun, cutoff, now time.Time) (*resources.RetentionRun, error) {
-	counts, err := json.Marshal(run.Counts)
-	if err != nil {
-		return nil, err
-	}
+// startRetention writes the run's row (its counts come at the end) and
+// names it in the transaction's interviews.retention_run setting, which
+// lets migration 023's trigger take the run's redactions of the audit
+// trail.
+func startRetention(ctx context.Context, tx pgx.Tx, run resources.RetentionRun, cutoff, now time.Time) (*resources.RetentionRun, error) {
 	if err := tx.QueryRow(ctx, `insert into retention_runs (at, cutoff, actor, counts, first_interview, last_interview)
-		values ($1, $2, $3, $4, nullif($5, ''), nullif($6, '')) returning id`,
-		now, cutoff, run.Actor, counts, run.FirstInterview, run.LastInterview).Scan(&run.ID); err != nil {
+		values ($1, $2, $3, '{}', nullif($4, ''), nullif($5, '')) returning id`,
+		now, cutoff, run.Actor, run.FirstInterview, run.LastInterview).Scan(&run.ID); err != nil {
 		return nil, err
 	}
 	run.At, run.Cutoff = now.UTC().Format(time.RFC3339), cutoff.UTC().Format(time.RFC3339)
+	_, err := tx.Exec(ctx, `select set_config('interviews.retention_run', $1, true)`, strconv.FormatInt(run.ID, 10))
+	return &run, err
+}
+
+// recordRetention writes the run's counts and its audit entries: one for
+// the run (its counts) and one per interview it erased.
+func recordRetention(ctx context.Context, tx pgx.Tx, run *resources.RetentionRun, now time.Time) error {
+	counts, err := json.Marshal(run.Counts)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `update retention_runs set counts = $2 where id = $1`, run.ID, counts); err != nil {
+		return err
+	}
 	if run.Counts.Total() == 0 {
-		return &run, nil
+		return nil
 	}
 	after, err := json.Marshal(map[string]any{"run": run.ID, "cutoff": run.Cutoff, "counts": run.Counts})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if _, err := tx.Exec(ctx, auditSQL, now, run.Actor, nil, nil, resources.ActionRetentionErased, "", nil, string(after)); err != nil {
-		return nil, err
+		return err
 	}
 	_, err = tx.Exec(ctx, `insert into audit_log (at, actor, interview_id, action, after)
 		select $1, $2, t.id, $3, jsonb_build_object('run', $4::bigint) from retention_targets t order by t.at, t.id`,
 		now, run.Actor, resources.ActionRetentionErased, run.ID)
-	return &run, err
+	return err
 }
 
 const retentionRunSelect = `select id, at, cutoff, actor, counts, coalesce(first_interview, ''), coalesce(last_interview, '')
