@@ -10,8 +10,10 @@ import (
 
 // BenchmarkRetentionXL previews and then runs the retention over the XL
 // instance (3,200 requests over 4 weeks, every one the first fit places
-// booked) 25 months after its horizon, when every booked interview is due:
-// reports preview_ms, run_ms and the interviews erased.
+// booked) 25 months after its horizon, when every booked interview is due
+// and every booking has an audit entry with a reason and a document that
+// quote the case: reports preview_ms, run_ms, the interviews erased and the
+// audit reasons replaced.
 func BenchmarkRetentionXL(b *testing.B) {
 	ctx := context.Background()
 	for range b.N {
@@ -22,6 +24,14 @@ func BenchmarkRetentionXL(b *testing.B) {
 			b.Fatal(err)
 		}
 		now := end.AddDate(0, 25, 0)
+		// A clerk's reason naming the case, and a document quoting it, on
+		// the audit entry of every booking: the run replaces both.
+		if _, err := f.raw.Exec(ctx, `insert into audit_log (at, actor, interview_id, booking_id, action, reason, after)
+			select now(), 'clerk-1', b.interview_id, b.id, 'noted', 'moved for ' || i.case_ref,
+				jsonb_build_object('note', 'moved from ' || i.case_ref, 'room', b.room_id)
+			from bookings b join interviews i on i.id = b.interview_id`); err != nil {
+			b.Fatal(err)
+		}
 		r := scheduler.NewRetention(f.db, func() time.Time { return now })
 		b.StartTimer()
 		t0 := time.Now()
@@ -35,11 +45,13 @@ func BenchmarkRetentionXL(b *testing.B) {
 			b.Fatal(err)
 		}
 		t2 := time.Now()
-		if run.Counts != p.Counts || run.Counts.Interviews != int64(len(f.booked)) {
+		n := int64(len(f.booked))
+		if run.Counts != p.Counts || run.Counts.Interviews != n || run.Counts.AuditReasons != n || run.Counts.AuditDocuments != n {
 			b.Fatalf("erased %+v, previewed %+v, booked %d", run.Counts, p.Counts, len(f.booked))
 		}
 		b.ReportMetric(float64(t1.Sub(t0).Milliseconds()), "preview_ms")
 		b.ReportMetric(float64(t2.Sub(t1).Milliseconds()), "run_ms")
 		b.ReportMetric(float64(run.Counts.Interviews), "interviews")
+		b.ReportMetric(float64(run.Counts.AuditReasons), "audit_reasons")
 	}
 }
