@@ -384,21 +384,23 @@ func TestAuditTrailRedactionIsNarrow(t *testing.T) {
 		{"named, redacting", []string{newErasure, `select set_config('interviews.erasure', (select max(id)::text from erasures), true)`,
 			`update audit_log set reason = 'x', before = null, after = null`}, true},
 	} {
-		tx, err := e.raw.Begin(ctx)
-		require.NoError(t, err)
-		for i, s := range c.steps {
-			_, err = tx.Exec(ctx, s)
-			if i < len(c.steps)-1 {
-				require.NoError(t, err, "%s: %s", c.name, s)
+		func() {
+			tx, err := e.raw.Begin(ctx)
+			require.NoError(t, err)
+			defer tx.Rollback(ctx) // also when a check fails: the pool's close waits for it
+			for i, s := range c.steps {
+				_, err = tx.Exec(ctx, s)
+				if i < len(c.steps)-1 {
+					require.NoError(t, err, "%s: %s", c.name, s)
+				}
 			}
-		}
-		if c.allowed {
-			require.NoError(t, err, c.name)
-		} else {
-			require.Error(t, err, c.name)
-			require.Contains(t, err.Error(), "append-only", c.name)
-		}
-		require.NoError(t, tx.Rollback(ctx))
+			if c.allowed {
+				require.NoError(t, err, c.name)
+			} else {
+				require.Error(t, err, c.name)
+				require.Contains(t, err.Error(), "append-only", c.name)
+			}
+		}()
 	}
 	// Erasures themselves are kept for good.
 	for _, q := range []string{`update erasures set reason = 'x'`, `delete from erasures`, `truncate erasures`} {
