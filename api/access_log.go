@@ -61,7 +61,8 @@ var impersonalReads = map[string]bool{
 	"/v1/settings": true, "/v1/travel-times": true, "/v1/tokens": true, "/v1/plans": true,
 	"/v1/scenarios": true, "/v1/scenarios/{id}": true, "/v1/scenarios/{id}/csv": true, "/v1/absences/{id}/impact": true,
 	"/v1/jobs": true, "/v1/outbox": true, "/v1/feeds": true, "/v1/busy-calendars": true, "/v1/access-log": true,
-	"/v1/reports/automation": true, // counts and booking ids, no one's name
+	"/v1/reports/automation": true,                             // counts and booking ids, no one's name
+	"/v1/retention/preview":  true, "/v1/retention/runs": true, // counts and interview ids
 }
 
 // recordReads records in the access log each successful GET of personal

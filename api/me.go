@@ -216,8 +216,9 @@ func (s *Server) meAcknowledge(w http.ResponseWriter, r *http.Request) error {
 }
 
 type changeRequest struct {
-	Reason string   `json:"reason"`
-	Dates  []string `json:"dates"`
+	Reason    string                   `json:"reason"`
+	Dates     []string                 `json:"dates"`
+	Proposals []resources.TimeProposal `json:"proposals"`
 }
 
 func (s *Server) meChangeRequest(w http.ResponseWriter, r *http.Request) error {
@@ -229,7 +230,7 @@ func (s *Server) meChangeRequest(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	if err := s.portal.AskOtherTime(r.Context(), portalSessionFrom(r.Context()), id, req.Reason, req.Dates); err != nil {
+	if err := s.portal.ProposeOtherTime(r.Context(), portalSessionFrom(r.Context()), id, req.Reason, req.Dates, req.Proposals); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -135,6 +135,20 @@ func TestPortalAPIKeepsEachToTheirOwn(t *testing.T) {
 	require.Equal(t, 200, r.Status)
 	require.Contains(t, string(r.Body), `"case":"C-2"`)
 	require.NotContains(t, string(r.Body), "C-1")
+	// The counsel proposes other times; their summons and the clerks'
+	// needs-attention list show them.
+	r = e.do("", "POST", fmt.Sprintf("/v1/me/summons/%d/change-request", b2), map[string]any{"reason": "in court",
+		"proposals": []map[string]string{{"date": "2026-12-09", "part": "afternoon"}, {"date": "2026-12-10", "part": "morning"}}},
+		bearer(c2)...)
+	require.Equal(t, 204, r.Status, "%s", r.Body)
+	r = e.do("", "GET", "/v1/me/summons", nil, bearer(c2)...)
+	require.Equal(t, 200, r.Status)
+	require.Contains(t, string(r.Body),
+		`"proposals":[{"date":"2026-12-09","part":"afternoon"},{"date":"2026-12-10","part":"morning"}]`)
+	r = e.do(resources.RoleClerk, "GET", "/v1/attention", nil)
+	require.Equal(t, 200, r.Status, "%s", r.Body)
+	require.Contains(t, string(r.Body),
+		`"detail":"in court","proposals":[{"date":"2026-12-09","part":"afternoon"},{"date":"2026-12-10","part":"morning"}]`)
 
 	// The tokens of one side do not open the other.
 	r = e.do(resources.RoleAdmin, "GET", "/v1/me", nil)

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"net/mail"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/emersion/go-ical"
 )
@@ -42,7 +44,10 @@ type Invitation struct {
 	// language. Empty: the feed's English SUMMARY and LOCATION, and a
 	// DESCRIPTION that only says how to join a remote interview.
 	Summary, Location, Description string
-	Now                            time.Time // DTSTAMP
+	// URL is the meeting link of an attendee who joins remotely (an https
+	// URL; empty: none): the event's URL property.
+	URL string
+	Now time.Time // DTSTAMP
 }
 
 // RenderInvitation encodes one iTIP message with the feed's English texts
@@ -106,6 +111,13 @@ func (inv Invitation) Render() ([]byte, error) {
 	set(ical.PropSummary, inv.Summary)
 	set(ical.PropLocation, inv.Location)
 	set(ical.PropDescription, inv.Description)
+	if inv.URL != "" {
+		u, err := url.Parse(inv.URL)
+		if err != nil || u.Scheme != "https" || u.Host == "" || strings.ContainsFunc(inv.URL, unicode.IsControl) {
+			return nil, fmt.Errorf("calendars: event %q: the meeting link is not an https URL", e.UID)
+		}
+		c.Props[ical.PropURL] = []ical.Prop{{Name: ical.PropURL, Value: u.String()}}
+	}
 	org.Name = ical.PropOrganizer
 	c.Props[ical.PropOrganizer] = []ical.Prop{org}
 	att.Name = ical.PropAttendee

@@ -223,3 +223,22 @@ func TestInvitationRefusesWhatIsWrong(t *testing.T) {
 		})
 	}
 }
+
+// A remote attendee's meeting link is the event's URL, as the parsers read
+// it; a link that is not https is refused.
+func TestInvitationMeetingURL(t *testing.T) {
+	t.Parallel()
+	inv := Invitation{Method: MethodRequest, Event: invitationBooking().event(), Organizer: testOrganizer, Attendee: testAttendee,
+		Now: testNow, URL: "https://meet.example/r/42?pwd=a,b;c"}
+	body, err := inv.Render()
+	require.NoError(t, err)
+	assertFolded(t, body)
+	for parser, d := range calendarstest.ParseAll(t, body) {
+		require.Equal(t, inv.URL, d.Events[0].URL, parser)
+	}
+	for _, bad := range []string{"http://meet.example/r/42", "javascript:alert(1)", "https:///r", "https://meet.example/\r\nX-EVIL:1"} {
+		inv.URL = bad
+		_, err := inv.Render()
+		require.ErrorContains(t, err, "meeting link", bad)
+	}
+}

@@ -141,8 +141,8 @@ type Summons struct {
 	AcknowledgedAt *string `json:"acknowledged_at,omitempty"`
 	ChangeAsked    bool    `json:"change_asked"`
 	ChangeReason   string  `json:"change_reason,omitempty"`
-	// Proposals are the other times the party proposed (portal pages).
-	Proposals []TimeProposal `json:"-"`
+	// Proposals are the other times the party proposed with the request.
+	Proposals []TimeProposal `json:"proposals,omitempty"`
 }
 
 // TimeProposal is another time a party proposes: a local date and a part
@@ -179,8 +179,10 @@ type Attention struct {
 	Start     string `json:"start"`
 	Office    string `json:"office"`
 	Language  string `json:"language"`
-	Reason    string `json:"reason"` // declined, expired, stepped_aside, change_requested, no_longer_available
-	Detail    string `json:"detail,omitempty"`
+	Reason    string `json:"reason"`           // declined, expired, stepped_aside, change_requested, no_longer_available
+	Detail    string `json:"detail,omitempty"` // the reason the party gave for another time
+	// Proposals are the other times the parties who asked propose.
+	Proposals []TimeProposal `json:"proposals,omitempty"`
 }
 
 // Participant is one person of a booking with their answer, for the case page.

@@ -20,8 +20,14 @@ import (
 // Location is a service point (an interview office).
 type Location struct {
 	solver.Location
-	Active  bool  `json:"active"`
-	Version int64 `json:"version"`
+	// Address is the office's street address, told in the mails to those
+	// who come to the office (one line; empty: none).
+	Address string `json:"address,omitempty"`
+	// MeetingURL is the office's link for remote participation (https),
+	// sent only to those who join remotely (empty: none).
+	MeetingURL string `json:"meeting_url,omitempty"`
+	Active     bool   `json:"active"`
+	Version    int64  `json:"version"`
 }
 
 // Room is an interview room. Availability holds its opening hours; none

@@ -270,8 +270,12 @@ func (m *Mailer) compose(x resources.Mail, loc *time.Location) ([]byte, error) {
 	var ics []byte
 	if w.kind != mail.Reminder { // a reminder is a text: the calendar has the event
 		summary, location, description := mail.Invitation(w.kind, x.Locale, d)
+		meeting := ""
+		if d.Remote {
+			meeting = d.MeetingLink // only to whoever joins remotely
+		}
 		var err error
-		ics, err = calendars.Invitation{Method: x.Method, Event: e, Partstat: w.partstat, Now: m.now(),
+		ics, err = calendars.Invitation{Method: x.Method, Event: e, Partstat: w.partstat, Now: m.now(), URL: meeting,
 			Organizer: calendars.Address{Name: "Asylum interviews", Email: m.From},
 			Attendee:  calendars.Address{Name: p.Name, Email: x.Email},
 			Summary:   summary, Location: location, Description: description}.Render()

@@ -138,6 +138,8 @@ func TestMailEachToldTheirOwnMode(t *testing.T) {
 	require.NotContains(t, im.Text, address)
 	ev := invitation(t, im)
 	require.Equal(t, i18n.Mail.T(l, "where.remote")+": "+link, ev.Location)
+	require.Equal(t, link, ev.URL, "the invitation's URL is the meeting link")
+	require.Contains(t, ev.Description, i18n.Mail.T(l, "label.meeting")+": "+link)
 	require.True(t, strings.HasPrefix(ev.Summary, i18n.Mail.T(l, "ics.prefix.requested")+": "+i18n.Mail.T(l, "ics.title")+" · "+
 		i18n.LanguageName(l, iv.Language)+" · "), ev.Summary)
 	require.Contains(t, ev.Description, "?answer=confirm")
@@ -152,6 +154,7 @@ func TestMailEachToldTheirOwnMode(t *testing.T) {
 	require.Contains(t, ev.Location, room)
 	require.True(t, strings.HasSuffix(ev.Location, ", "+address), ev.Location)
 	require.NotContains(t, ev.Description, link)
+	require.Empty(t, ev.URL, "the counsel, at the office, got the meeting link")
 	require.True(t, strings.HasPrefix(ev.Summary, i18n.Mail.T(cl, "ics.title")+" · "), ev.Summary)
 
 	// Declined, the assignment still shows as remote, not the room.

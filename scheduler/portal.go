@@ -615,6 +615,60 @@ func (p *Portal) SetPattern(ctx context.Context, sess *resources.PortalSession, 
 	return p.db.ReplaceAvailabilityFrom(ctx, id, from, spans, pat, p.now())
 }
 
+// PatternRemovals checks a pattern as SetPattern does and returns the
+// hours on file that saving it would remove (the interpreter's
+// availability from its first day on that its intervals do not cover), in
+// order, in the agency's time zone: what the portal asks about before it
+// saves.
+func (p *Portal) PatternRemovals(ctx context.Context, sess *resources.PortalSession, pat resources.WeeklyPattern) ([][2]time.Time, error) {
+	id, err := interpreterOf(sess)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := p.location(ctx)
+	if err != nil {
+		return nil, err
+	}
+	spans, from, err := expandPattern(pat, loc, p.now())
+	if err != nil {
+		return nil, err
+	}
+	old, err := p.db.AvailabilityFrom(ctx, id, from)
+	if err != nil {
+		return nil, err
+	}
+	removed := subtractSpans(old, spans)
+	for i := range removed {
+		removed[i][0], removed[i][1] = removed[i][0].In(loc), removed[i][1].In(loc)
+	}
+	return removed, nil
+}
+
+// subtractSpans returns the parts of old (ordered, disjoint) that no span
+// of cover (ordered, disjoint) covers.
+func subtractSpans(old, cover [][2]time.Time) [][2]time.Time {
+	var out [][2]time.Time
+	j := 0
+	for _, o := range old {
+		start := o[0]
+		for j < len(cover) && !cover[j][1].After(start) {
+			j++
+		}
+		for k := j; k < len(cover) && cover[k][0].Before(o[1]); k++ {
+			if cover[k][0].After(start) {
+				out = append(out, [2]time.Time{start, cover[k][0]})
+			}
+			if cover[k][1].After(start) {
+				start = cover[k][1]
+			}
+		}
+		if start.Before(o[1]) {
+			out = append(out, [2]time.Time{start, o[1]})
+		}
+	}
+	return out
+}
+
 // expandPattern checks a pattern and gives its intervals and its first
 // local midnight.
 func expandPattern(pat resources.WeeklyPattern, loc *time.Location, now time.Time) ([][2]time.Time, time.Time, error) {

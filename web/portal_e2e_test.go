@@ -35,6 +35,9 @@ type portalFlowResult struct {
 	LinkAgain        string            `json:"linkAgain"`
 	PatternSaved     string            `json:"patternSaved"`
 	PatternMonday    string            `json:"patternMonday"`
+	PatternTuesday   string            `json:"patternTuesday"`
+	PatternLabels    string            `json:"patternLabels"`
+	PatternRemoved   []string          `json:"patternRemoved"`
 	Participants     string            `json:"participants"`
 	ReplacementWhen  string            `json:"replacementWhen"`
 	CounselCase      string            `json:"counselCase"`
@@ -46,6 +49,8 @@ type portalFlowResult struct {
 	ChangeFormsAfter int               `json:"changeFormsAfter"`
 	ConfirmedViaMail string            `json:"confirmedViaMail"`
 	AttentionAfter   string            `json:"attentionAfter"`
+	LandedAfter      string            `json:"landedAfterSignIn"`
+	LandedButtons    int               `json:"landedButtons"`
 	A11y             map[string]int    `json:"a11y"`
 	Overflow         map[string]int    `json:"overflow"`
 }
@@ -201,6 +206,10 @@ func TestBrowserPortalFlow(t *testing.T) {
 	// What the people saw.
 	require.Equal(t, 50, res.PhoneQueueRows, "a page of the queue on the phone")
 	require.Equal(t, "REQUEST", res.InviteMethod)
+	// The request mail's Confirm link, opened without a session, led
+	// through sign-in to that assignment and its one button.
+	require.Equal(t, fmt.Sprintf("/portal/assignments/%d?answer=confirm", res.BookingID), res.LandedAfter)
+	require.Equal(t, 1, res.LandedButtons)
 	require.Equal(t, first.Locale, res.InterpreterLang, "the portal speaks the interpreter's language")
 	require.Equal(t, "Tolkuppdrag", res.Langs["sv"])
 	require.Equal(t, "Interpreting assignments", res.Langs["en"])
@@ -225,12 +234,20 @@ func TestBrowserPortalFlow(t *testing.T) {
 	require.Contains(t, res.LinkAgain, "used or has expired")
 	require.Equal(t, "Availability saved.", res.PatternSaved)
 	require.Equal(t, "08:00", res.PatternMonday, "the form shows the saved pattern again")
+	require.Equal(t, "08:00", res.PatternTuesday, "the form opens with the pattern on file")
+	// (The interpreter switched to English above.)
+	require.Equal(t, "Tuesday from / Tuesday until", strings.Join(strings.Fields(res.PatternLabels), " "))
+	// Emptying Tuesday listed the Tuesdays it removes, and only those.
+	require.NotEmpty(t, res.PatternRemoved)
+	for _, x := range res.PatternRemoved {
+		require.Regexp(t, `^Tue \d+ \w+ \d{4}, 08:00–16:00$`, x)
+	}
 	got, err := e.db.Interpreter(context.Background(), first.ID)
 	require.NoError(t, err)
 	for _, x := range got.Availability {
 		s, _ := time.Parse(time.RFC3339, x.Start)
 		if s.After(time.Now().AddDate(0, 0, 2)) {
-			require.Contains(t, []time.Weekday{time.Monday, time.Tuesday}, s.Weekday(), "availability on %s after the pattern", x.Start)
+			require.Equal(t, time.Monday, s.Weekday(), "availability on %s after the pattern", x.Start)
 		}
 	}
 	require.Contains(t, res.Participants, "declined")
@@ -245,10 +262,13 @@ func TestBrowserPortalFlow(t *testing.T) {
 		res.Acknowledged)
 	require.NotEmpty(t, res.ChangeAsked)
 	require.Contains(t, res.AttentionAfter, iv.ID)
-	require.Contains(t, res.AttentionAfter, "asked for another time")
+	require.Contains(t, res.AttentionAfter, "pyysi uutta aikaa")
 	// The counsel's proposal: echoed on their page, the form closed, and
-	// the clerk sees it in Needs attention.
-	require.Contains(t, res.AttentionAfter, "proposes "+proposeDate+" afternoon")
+	// the clerk sees it in Needs attention, in Finnish.
+	pd := topStart.AddDate(0, 0, 1)
+	require.Contains(t, res.AttentionAfter, fmt.Sprintf("ehdottaa %s %d.%d.%d iltapäivä",
+		[7]string{"su", "ma", "ti", "ke", "to", "pe", "la"}[pd.Weekday()], pd.Day(), int(pd.Month()), pd.Year()))
+	require.NotContains(t, res.AttentionAfter, proposeDate, "an ISO date in the Finnish page")
 	require.NotEmpty(t, res.ProposalEcho)
 	require.Contains(t, res.ProposalEcho, map[string]string{"fi": "iltapäivä", "sv": "eftermiddag", "en": "afternoon"}[counsel.Locale])
 	require.Zero(t, res.ChangeFormsAfter, "the form stays open after the request")

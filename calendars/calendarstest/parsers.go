@@ -42,6 +42,7 @@ type Event struct {
 	Summary     string `json:"summary"`
 	Location    string `json:"location"`
 	Description string `json:"description"`
+	URL         string `json:"url"`
 	Transp      string `json:"transp"`
 	Partstat    string `json:"partstat"` // the first ATTENDEE's PARTSTAT
 }

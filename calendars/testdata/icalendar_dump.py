@@ -62,6 +62,7 @@ def main():
             "summary": text(ev, "SUMMARY"),
             "location": text(ev, "LOCATION"),
             "description": text(ev, "DESCRIPTION"),
+            "url": text(ev, "URL"),
             "transp": text(ev, "TRANSP"),
             "partstat": partstat(ev),
         })

@@ -43,6 +43,7 @@ const out = {
       summary: ev.summary ?? '',
       location: ev.location ?? '',
       description: ev.description ?? '',
+      url: first(v, 'url'),
       transp: first(v, 'transp'),
       partstat: String(v.getFirstProperty('attendee')?.getParameter('partstat') ?? ''),
     };

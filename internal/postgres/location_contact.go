@@ -17,14 +17,9 @@ import (
 // (empty: none). The link must be an https URL; neither may carry control
 // characters.
 func (db *DB) SetLocationContact(ctx context.Context, id, address, meetingURL string) error {
-	address, meetingURL = strings.TrimSpace(address), strings.TrimSpace(meetingURL)
-	if strings.ContainsFunc(address+meetingURL, unicode.IsControl) || len(address) > 300 || len(meetingURL) > 500 {
-		return errs.Field("address", "one line of at most 300 characters, and a link of at most 500")
-	}
-	if meetingURL != "" {
-		if u, err := url.Parse(meetingURL); err != nil || u.Scheme != "https" || u.Host == "" {
-			return errs.Field("meeting_url", "must be an https link")
-		}
+	address, meetingURL, err := checkContact(address, meetingURL)
+	if err != nil {
+		return err
 	}
 	tag, err := db.pool.Exec(ctx, `update locations set street_address = $2, meeting_url = $3, version = version + 1,
 		updated_at = now() where id = $1`, id, address, meetingURL)
@@ -35,4 +30,23 @@ func (db *DB) SetLocationContact(ctx context.Context, id, address, meetingURL st
 		return errs.E(errs.NotFound, "location %q not found", id)
 	}
 	return nil
+}
+
+// checkContact checks and trims a street address (one line of at most 300
+// characters) and a meeting link (an https URL of at most 500; empty:
+// none): the rule of SetLocationContact and PutLocation.
+func checkContact(address, meetingURL string) (string, string, error) {
+	address, meetingURL = strings.TrimSpace(address), strings.TrimSpace(meetingURL)
+	if strings.ContainsFunc(address, unicode.IsControl) || len(address) > 300 {
+		return "", "", errs.Field("address", "one line of at most 300 characters")
+	}
+	if strings.ContainsFunc(meetingURL, unicode.IsControl) || len(meetingURL) > 500 {
+		return "", "", errs.Field("meeting_url", "a link of at most 500 characters")
+	}
+	if meetingURL != "" {
+		if u, err := url.Parse(meetingURL); err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
+			return "", "", errs.Field("meeting_url", "must be an https link")
+		}
+	}
+	return address, meetingURL, nil
 }

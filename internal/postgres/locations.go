@@ -10,12 +10,12 @@ import (
 	"github.com/asylum-scheduling/interviews/resources"
 )
 
-const locationSelect = `select id, name, active, version from locations`
+const locationSelect = `select id, name, street_address, meeting_url, active, version from locations`
 
 func scanLocations(rows pgx.Rows) ([]resources.Location, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.Location, error) {
 		var l resources.Location
-		err := r.Scan(&l.ID, &l.Name, &l.Active, &l.Version)
+		err := r.Scan(&l.ID, &l.Name, &l.Address, &l.MeetingURL, &l.Active, &l.Version)
 		return l, err
 	})
 }
@@ -56,14 +56,22 @@ func (db *DB) Locations(ctx context.Context, p resources.ListParams) (resources.
 }
 
 // PutLocation creates a location (version nil) or replaces one whose version
-// is *version.
+// is *version, with its street address and meeting link (checked as
+// SetLocationContact checks them).
 func (db *DB) PutLocation(ctx context.Context, l *resources.Location, version *int64) (*resources.Location, error) {
 	if err := requireID(l.ID); err != nil {
 		return nil, err
 	}
+	address, link, err := checkContact(l.Address, l.MeetingURL)
+	if err != nil {
+		return nil, err
+	}
 	return save(ctx, db, "locations", "location", l.ID, version,
 		func(s resources.Settings, r resources.Refs) error { return l.Validate(s, r) },
-		func() ([]stmt, error) { return locationStmts(l.Location, l.Active, version), nil },
+		func() ([]stmt, error) {
+			return append(locationStmts(l.Location, l.Active, version),
+				st(`update locations set street_address = $2, meeting_url = $3 where id = $1`, l.ID, address, link)), nil
+		},
 		getLocation)
 }
 

@@ -64,3 +64,19 @@ func (db *DB) ReplaceAvailabilityFrom(ctx context.Context, interpreter string, f
 		return err
 	}))
 }
+
+// AvailabilityFrom returns an interpreter's availability intervals that end
+// after from, in order (one crossing from is cut there): what a new
+// pattern from that day would replace. An interpreter without an
+// availability list (always available) has none.
+func (db *DB) AvailabilityFrom(ctx context.Context, interpreter string, from time.Time) ([][2]time.Time, error) {
+	rows, _ := db.pool.Query(ctx, `select greatest(lower(av.during), $2), upper(av.during)
+		from interpreters t join resource r on r.id = t.resource_id join availability av on av.resource_id = r.id
+		where t.id = $1 and r.limited and upper(av.during) > $2
+		order by lower(av.during)`, interpreter, from)
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) ([2]time.Time, error) {
+		var s [2]time.Time
+		return s, r.Scan(&s[0], &s[1])
+	})
+	return out, Translate(err)
+}

@@ -125,9 +125,9 @@ func (db *DB) AskOtherTime(ctx context.Context, cr ChangeRequest) error {
 
 // NeedsAttention lists the active bookings a clerk must look at, the
 // soonest first: the interpreter declined, did not answer in time or
-// stepped aside; a party asked for another time; or the interpreter is no
-// longer available then (an absence, or new hours from the portal) (at most
-// 500).
+// stepped aside; a party asked for another time (their reasons, and the
+// times they propose); or the interpreter is no longer available then (an
+// absence, or new hours from the portal) (at most 500).
 func (db *DB) NeedsAttention(ctx context.Context, now time.Time) ([]resources.Attention, error) {
 	_, loc, err := getSettings(ctx, db.pool)
 	if err != nil {
@@ -151,10 +151,12 @@ func (db *DB) NeedsAttention(ctx context.Context, now time.Time) ([]resources.At
 				when b.released then 'declined'
 				when b.asked then 'change_requested'
 				else 'no_longer_available' end,
-			coalesce((select string_agg(pa.change_reason || coalesce(' · proposes ' ||
-					(select string_agg((p->>'date') || ' ' || (p->>'part'), ', ') from jsonb_array_elements(pa.proposals) p), ''), '; ')
+			coalesce((select string_agg(pa.change_reason, '; ')
 				from party_answers pa
-				where pa.booking_id = b.id and pa.change_asked_at is not null and not pa.change_handled), '')
+				where pa.booking_id = b.id and pa.change_asked_at is not null and not pa.change_handled), ''),
+			coalesce((select jsonb_agg(p order by pa.party_id, o)
+				from party_answers pa cross join jsonb_array_elements(pa.proposals) with ordinality as x(p, o)
+				where pa.booking_id = b.id and pa.change_asked_at is not null and not pa.change_handled), '[]')
 		from b join interviews i on i.id = b.interview_id join rooms r on r.id = b.room_id
 			join locations l on l.id = r.location_id
 		where b.released or b.asked or b.away
@@ -162,7 +164,10 @@ func (db *DB) NeedsAttention(ctx context.Context, now time.Time) ([]resources.At
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.Attention, error) {
 		var a resources.Attention
 		var s time.Time
-		err := r.Scan(&a.Interview, &a.Booking, &s, &a.Office, &a.Language, &a.Reason, &a.Detail)
+		err := r.Scan(&a.Interview, &a.Booking, &s, &a.Office, &a.Language, &a.Reason, &a.Detail, &a.Proposals)
+		if len(a.Proposals) == 0 {
+			a.Proposals = nil
+		}
 		a.Start = s.In(loc).Format(time.RFC3339)
 		return a, err
 	})

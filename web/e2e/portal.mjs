@@ -60,9 +60,9 @@ async function mails(addr, n) {
 
 // portalSignIn asks for a link on the portal's page, follows it from the
 // mail and presses the button that spends it.
-async function portalSignIn(page, addr, name) {
+async function portalSignIn(page, addr, name, start) {
   const before = (await mails(addr, 0)).length;
-  await page.goto(base + '/portal/');
+  await page.goto(start || base + '/portal/');
   await shot(page, name + '-signin');
   await page.locator('input[type=email]').fill(addr);
   await page.locator('form button[type=submit]').click();
@@ -84,6 +84,20 @@ async function portalSignIn(page, addr, name) {
   await page.waitForURL(u => !new URL(u).pathname.startsWith('/portal/signin'));
   // Spending it again does not work.
   return link;
+}
+
+// savePattern fills the weekly form (day index: [from, until]; the other
+// days emptied), submits it and waits for what follows: the saved form
+// (a status) or, where the save would remove hours on file, the
+// confirmation that lists them.
+async function savePattern(page, days) {
+  for (let d = 0; d < 7; d++) {
+    const [s, e] = days[d] || ['', ''];
+    await page.locator(`#d${d}s`).fill(s);
+    await page.locator(`#d${d}e`).fill(e);
+  }
+  await page.locator('form.pattern button[type=submit]').click();
+  await page.locator('p.flash[role=status], ul.removed').first().waitFor();
 }
 
 const clerk = await browser(false);
@@ -113,11 +127,19 @@ try {
   await pc.getByRole('status').filter({ hasText: 'Booked' }).waitFor();
   out.bookingId = Number((await pc.getByRole('status').textContent()).match(/booking (\d+)/)[1]);
 
-  // The interpreter's invitation arrives; they sign in on a phone.
+  // The interpreter's request arrives; on a phone, without a session,
+  // they open its Confirm link: sign-in, then that assignment with the
+  // one button (not pressed here: they decline it below).
   const invites = await mails(env('INTERPRETER_EMAIL'), 1);
   out.inviteMethod = invites[0].method;
+  const ownRe = new RegExp(`https?://\\S+/portal/assignments/${out.bookingId}\\?answer=confirm`);
+  const ownInvite = invites.find(m => ownRe.test(m.text));
+  check(ownInvite, 'the request mail has no Confirm link to its assignment');
   const pi = interp.pages()[0] || await interp.newPage();
-  const link = await portalSignIn(pi, env('INTERPRETER_EMAIL'), 'p01-interpreter');
+  const link = await portalSignIn(pi, env('INTERPRETER_EMAIL'), 'p01-interpreter', ownInvite.text.match(ownRe)[0]);
+  out.landedAfterSignIn = new URL(pi.url()).pathname + new URL(pi.url()).search;
+  out.landedButtons = await pi.locator('main form[action$="/confirm"] button').count();
+  await pi.goto(base + '/portal/assignments');
   await pi.locator('#a' + out.bookingId).waitFor();
   out.interpreterLang = await pi.evaluate(() => document.documentElement.lang);
   await shot(pi, 'p02-assignments');
@@ -163,18 +185,28 @@ try {
   await pi.getByRole('status').waitFor();
   out.declined = (await pi.getByRole('status').textContent()).trim();
   await shot(pi, 'p04-declined');
-  // Weekly availability: Mondays and Tuesdays 08:00–16:00.
+  // Weekly availability: Mondays and Tuesdays 08:00–16:00 (confirming
+  // the removal of whatever else was on file, if asked).
   await pi.goto(base + '/portal/absences');
   await shot(pi, 'p04b-availability');
-  for (const d of [0, 1]) {
-    await pi.locator(`#d${d}s`).fill('08:00');
-    await pi.locator(`#d${d}e`).fill('16:00');
-  }
-  await pi.locator('form.pattern button[type=submit]').click();
+  await savePattern(pi, { 0: ['08:00', '16:00'], 1: ['08:00', '16:00'] });
+  if (await pi.locator('ul.removed').count()) await pi.locator('button[name=confirm][value=remove]').click();
+  await pi.getByRole('status').waitFor();
+  // The form opens with it; emptying Tuesday asks first, listing the
+  // Tuesdays it would remove, and saves nothing until confirmed.
+  await pi.goto(base + '/portal/absences');
+  out.patternTuesday = await pi.locator('#d1s').inputValue();
+  out.patternLabels = (await pi.locator('label[for=d1s]').textContent()).trim() + ' / ' +
+    (await pi.locator('label[for=d1e]').textContent()).trim();
+  await savePattern(pi, { 0: ['08:00', '16:00'], 1: ['', ''] });
+  await pi.locator('ul.removed').waitFor();
+  out.patternRemoved = (await pi.locator('ul.removed li').allTextContents()).map(x => x.trim());
+  await shot(pi, 'p04c-availability-confirm');
+  await pi.locator('button[name=confirm][value=remove]').click();
   await pi.getByRole('status').waitFor();
   out.patternSaved = (await pi.getByRole('status').textContent()).trim();
   out.patternMonday = await pi.locator('#d0s').inputValue();
-  await shot(pi, 'p04c-availability-saved');
+  await shot(pi, 'p04d-availability-saved');
   // The link works once.
   await pi.goto(link);
   await pi.locator('main form button[type=submit]').click();
@@ -217,8 +249,13 @@ try {
   out.proposalEcho = (await pk.locator('#s' + out.bookingId + ' ul.proposals').textContent()).replace(/\s+/g, ' ').trim();
   out.changeFormsAfter = await pk.locator('#s' + out.bookingId + ' form[action$="/change"]').count();
   await shot(pk, 'p09-change-asked');
-  await pc.goto(base + '/attention');
-  out.attentionAfter = (await pc.locator('main').textContent()).replace(/\s+/g, ' ').trim();
+  // The clerk sees the proposal in Needs attention, in Finnish, under a
+  // link to the case.
+  await pc.goto(base + '/attention?lang=fi');
+  const attCard = pc.locator('ul.attention li.card').filter({ has: pc.locator(`a[href="/cases/${env('CASE')}"]`) });
+  out.attentionAfter = (await attCard.first().textContent()).replace(/\s+/g, ' ').trim();
+  await pc.setViewportSize({ width: 390, height: 844 });
+  await shot(pc, 'p10-attention-fi-phone');
 } finally {
   for (const c of [clerk, interp, counsel]) await c.close();
   for (const d of profiles) rmSync(d, { recursive: true, force: true });

@@ -3,9 +3,13 @@ package portal
 import (
 	"fmt"
 	"net/http"
+	"net/url"
+	"sort"
 	"strings"
+	"time"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/web/page"
 )
@@ -46,12 +50,38 @@ func (h *Handler) availabilityData(r *http.Request, v *view) (absencesData, erro
 	return d, nil
 }
 
-// pattern saves the interpreter's weekly pattern from the form.
+// pattern saves the interpreter's weekly pattern from the form. A save
+// that would remove hours on file asks first (patternConfirm: the hours it
+// would remove, and the form's values to send again with confirm=remove);
+// confirm=edit shows the form again with what was typed.
 func (h *Handler) pattern(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
 	if err := r.ParseForm(); err != nil {
 		return "", errs.E(errs.Invalid, "the form could not be read")
 	}
 	f := r.PostForm
+	pat := patternOf(f)
+	switch f.Get("confirm") {
+	case "edit":
+		return h.showPattern(r, v, pat, http.StatusOK, "")
+	case "remove":
+	default:
+		removed, err := h.svc.PatternRemovals(r.Context(), v.Person, pat)
+		if err != nil {
+			return h.patternProblem(r, v, pat, err)
+		}
+		if len(removed) > 0 {
+			v.Title, v.Nav, v.Data = tr(v.L, "pat.remove.title"), "availability", confirmData(v.L, removed, f)
+			return "pattern_confirm", nil
+		}
+	}
+	if err := h.svc.SetPattern(r.Context(), v.Person, pat); err != nil {
+		return h.patternProblem(r, v, pat, err)
+	}
+	return done(w, r, "/portal/absences", "pattern")
+}
+
+// patternOf reads a weekly pattern from the form's fields.
+func patternOf(f url.Values) resources.WeeklyPattern {
 	pat := resources.WeeklyPattern{From: f.Get("from"), Until: f.Get("until")}
 	for i := range pat.Days {
 		pat.Days[i] = resources.DayHours{Start: f.Get(fmt.Sprintf("day%d_start", i)), End: f.Get(fmt.Sprintf("day%d_end", i))}
@@ -66,25 +96,69 @@ func (h *Handler) pattern(w http.ResponseWriter, r *http.Request, v *view) (stri
 		}
 		pat.Exceptions = append(pat.Exceptions, x)
 	}
-	if err := h.svc.SetPattern(r.Context(), v.Person, pat); err != nil {
-		if errs.CodeOf(err) != errs.Invalid {
-			return "", err
-		}
-		// Show the form again with what was typed and the problems.
-		d, derr := h.availabilityData(r, v)
-		if derr != nil {
-			return "", derr
-		}
-		d.Pattern = &pat
-		var msgs []string
-		for _, fe := range errs.FieldsOf(err) {
-			msgs = append(msgs, fe.Path+": "+fe.Message)
-		}
-		v.Title, v.Nav, v.Data, v.status = tr(v.L, "av.title"), "availability", d, http.StatusUnprocessableEntity
-		v.Error = strings.Join(msgs, "; ")
-		return "absences", nil
+	return pat
+}
+
+// patternProblem shows the form again with what was typed and the
+// problems of invalid input; other errors are the page's.
+func (h *Handler) patternProblem(r *http.Request, v *view, pat resources.WeeklyPattern, err error) (string, error) {
+	if errs.CodeOf(err) != errs.Invalid {
+		return "", err
 	}
-	return done(w, r, "/portal/absences", "pattern")
+	var msgs []string
+	for _, fe := range errs.FieldsOf(err) {
+		msgs = append(msgs, fe.Path+": "+fe.Message)
+	}
+	return h.showPattern(r, v, pat, http.StatusUnprocessableEntity, strings.Join(msgs, "; "))
+}
+
+// showPattern shows the availability page with pat in the form.
+func (h *Handler) showPattern(r *http.Request, v *view, pat resources.WeeklyPattern, status int, problem string) (string, error) {
+	d, err := h.availabilityData(r, v)
+	if err != nil {
+		return "", err
+	}
+	pat.Exceptions = append(pat.Exceptions, make([]resources.Exception, 3)...)
+	d.Pattern = &pat
+	v.Title, v.Nav, v.Data, v.status, v.Error = tr(v.L, "av.title"), "availability", d, status, problem
+	return "absences", nil
+}
+
+// maxRemovedShown bounds the periods the confirmation lists one by one.
+const maxRemovedShown = 20
+
+// field is one of the form's values, sent again by the confirmation.
+type field struct{ Name, Value string }
+
+// patternConfirmData is the confirmation before a save that removes hours.
+type patternConfirmData struct {
+	Removed []string // the periods, in the page's language
+	More    int      // periods beyond those listed
+	Fields  []field
+}
+
+func confirmData(l string, removed [][2]time.Time, f url.Values) patternConfirmData {
+	d := patternConfirmData{}
+	for i, x := range removed {
+		if i == maxRemovedShown {
+			d.More = len(removed) - i
+			break
+		}
+		d.Removed = append(d.Removed, i18n.FormatSpan(l, x[0], x[1]))
+	}
+	names := make([]string, 0, len(f))
+	for name := range f {
+		if name != "csrf" && name != "confirm" {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		for _, val := range f[name] {
+			d.Fields = append(d.Fields, field{name, val})
+		}
+	}
+	return d
 }
 
 func (h *Handler) addAbsence(w http.ResponseWriter, r *http.Request, v *view) (string, error) {

@@ -76,7 +76,7 @@ func New(cfg Config) *Handler {
 			return ""
 		}
 		return *s
-	}}
+	}, "inc": func(i int) int { return i + 1 }}
 	return &Handler{svc: cfg.Service, log: cfg.Log, now: cfg.Now, feedBase: cfg.FeedBaseURL, proxies: cfg.Proxies,
 		pages: page.Load(templateFS, "templates", funcs)}
 }
@@ -91,6 +91,7 @@ type view struct {
 	Done   string // a confirmation's key (done.*)
 	Error  string
 	Path   string // the page's path, for the language switch
+	Next   string // the sign-in page: where to go after sign-in (returnPath)
 	Data   any
 	status int // the answer's status (default 200)
 }
@@ -220,7 +221,8 @@ func (h *Handler) requireSession(next http.Handler) http.Handler {
 		s := person(r)
 		if s == nil {
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
-				http.Redirect(w, r, "/portal/", http.StatusSeeOther)
+				// Back here after sign-in (a mail's deep link).
+				http.Redirect(w, r, "/portal/?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
 			h.fail(w, r, errs.E(errs.Unauthorized, "sign in first"))

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -14,16 +15,43 @@ import (
 	"github.com/asylum-scheduling/interviews/web/session"
 )
 
+// nextCookie keeps, between asking for a sign-in link and spending it,
+// the page to return to (returnPath): a mail's deep link opened without a
+// session lands on that page after sign-in.
+const nextCookie = "__Host-ivportalnext"
+
+// returnPath accepts a place to go after sign-in: a same-site relative
+// path of the portal's pages (never the sign-in pages, never one with a
+// dot segment); anything else is refused, so that no link sends people
+// elsewhere.
+func returnPath(next string) (string, bool) {
+	p, ok := page.LocalPath(next)
+	if !ok || !strings.HasPrefix(p, "/portal/") || strings.HasPrefix(p, "/portal/signin") {
+		return "", false
+	}
+	path, _, _ := strings.Cut(p, "?")
+	for _, seg := range strings.Split(path, "/") {
+		if seg == "." || seg == ".." || strings.Contains(strings.ToLower(seg), "%2e") {
+			return "", false
+		}
+	}
+	return p, true
+}
+
 func (h *Handler) home(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	next, hasNext := returnPath(r.URL.Query().Get("next"))
 	if s := v.Person; s != nil {
 		to := "/portal/assignments"
 		if s.Role == resources.PortalCounsel {
 			to = "/portal/summons"
 		}
+		if hasNext {
+			to = next
+		}
 		http.Redirect(w, r, to, http.StatusSeeOther)
 		return "", nil
 	}
-	v.Title = tr(v.L, "signin.title")
+	v.Title, v.Next = tr(v.L, "signin.title"), next
 	return "signin", nil
 }
 
@@ -31,10 +59,11 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, v *view) (string,
 // address is known or not.
 func (h *Handler) askLink(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
 	v.Title = tr(v.L, "signin.title")
+	next, hasNext := returnPath(r.PostFormValue("next"))
 	if err := h.svc.RequestLink(r.Context(), r.PostFormValue("email"), h.proxies.Client(r)); err != nil {
 		switch errs.CodeOf(err) {
 		case errs.Invalid:
-			v.Error = errs.MessageOf(err)
+			v.Error, v.Next = errs.MessageOf(err), next
 			return "signin", nil
 		case errs.RateLimited:
 			// The same answer as ever: nothing tells an address from another.
@@ -42,6 +71,9 @@ func (h *Handler) askLink(w http.ResponseWriter, r *http.Request, v *view) (stri
 			return "signin", nil
 		}
 		return "", err
+	}
+	if hasNext {
+		session.SetCookie(w, nextCookie, url.QueryEscape(next), int(h.svc.LinkTTL.Seconds()))
 	}
 	v.Data = "sent"
 	return "signin", nil
@@ -64,8 +96,22 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request, v *view) (strin
 	if err != nil {
 		return "", err
 	}
+	// The language chosen before sign-in (the switch's cookie) stays the
+	// session's, over the one on record, until the person chooses another.
+	if l := session.CookieValue(r, session.LangCookie); i18n.Valid(l) && l != sess.Locale {
+		if err := h.svc.SetLocale(r.Context(), secret, l); err != nil {
+			return "", err
+		}
+	}
 	session.SetCookie(w, session.PortalCookie, secret, int(time.Until(sess.ExpiresAt).Seconds()))
-	http.Redirect(w, r, "/portal/", http.StatusSeeOther)
+	to := "/portal/"
+	if c, err := url.QueryUnescape(session.CookieValue(r, nextCookie)); err == nil {
+		if next, ok := returnPath(c); ok {
+			to = next
+		}
+	}
+	session.SetCookie(w, nextCookie, "", -1)
+	http.Redirect(w, r, to, http.StatusSeeOther)
 	return "", nil
 }
 

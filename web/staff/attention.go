@@ -3,7 +3,9 @@ package staff
 import (
 	"net/http"
 	"strings"
+	"time"
 
+	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/web/page"
 )
@@ -13,6 +15,7 @@ type attentionRow struct {
 	resources.Attention
 	When       string
 	OfficeName string // the office by name (its id when it has none)
+	Proposed   string // the other times proposed, in the page's words ("ehdottaa ke 6.1.2027 iltapäivä")
 }
 
 // mailRow is one mail that needs a clerk, in the page's words.
@@ -46,7 +49,8 @@ func (h *Handler) attention(w http.ResponseWriter, r *http.Request, v *view) (st
 	}
 	rows := make([]attentionRow, len(as))
 	for i, a := range as {
-		rows[i] = attentionRow{Attention: a, When: when(v.L, a.Start, "", c.loc), OfficeName: names[a.Office]}
+		rows[i] = attentionRow{Attention: a, When: when(v.L, a.Start, "", c.loc), OfficeName: names[a.Office],
+			Proposed: proposedWords(v.L, a.Proposals)}
 		if rows[i].OfficeName == "" {
 			rows[i].OfficeName = a.Office
 		}
@@ -89,4 +93,23 @@ func mailKindWord(l, kind string) string {
 		return staffT(l, "mail.kind.reminder", strings.TrimSuffix(h, "h"))
 	}
 	return staffT(l, "mail.kind."+kind)
+}
+
+// proposedWords names the other times a party proposes in the page's
+// language and date format: "proposes Wed 6 Jan 2027 afternoon, …"; ""
+// for none.
+func proposedWords(l string, ps []resources.TimeProposal) string {
+	if len(ps) == 0 {
+		return ""
+	}
+	words := make([]string, len(ps))
+	for i, p := range ps {
+		d, err := time.Parse(time.DateOnly, p.Date)
+		date := p.Date
+		if err == nil {
+			date = i18n.FormatDate(l, d)
+		}
+		words[i] = date + " " + staffT(l, "att.part."+p.Part)
+	}
+	return staffT(l, "att.proposes", strings.Join(words, ", "))
 }
