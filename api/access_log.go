@@ -14,8 +14,17 @@ import (
 
 // readOf says which personal data a GET route reads: its kind for the
 // access log and the path parameter that holds the subject's id ("" for a
-// list).
+// list, or a route of composedSubjects).
 type readOf struct{ kind, param string }
+
+// composedSubjects make the subject's id of a route from several of its
+// parameters.
+var composedSubjects = map[string]func(*chi.Context) string{
+	// Everything held about one person: subject "interpreter:t1".
+	"/v1/people/{kind}/{id}/export": func(c *chi.Context) string {
+		return resources.PersonExportSubject(c.URLParam("kind"), c.URLParam("id"))
+	},
+}
 
 // personalReads are the staff's GET routes under /v1 that read personal
 // data; recordReads logs each answered one. Every other GET route of the
@@ -41,6 +50,7 @@ var personalReads = map[string]readOf{
 	"/v1/attention":                  {resources.AccessAttention, ""},
 	"/v1/instance":                   {resources.AccessExport, ""},
 	"/v1/plans/{id}":                 {resources.AccessBooking, ""}, // the proposed bookings: who, when
+	"/v1/people/{kind}/{id}/export":  {resources.AccessExport, ""},  // composedSubjects
 }
 
 // impersonalReads are the staff's GET routes that read no one's personal
@@ -51,7 +61,8 @@ var impersonalReads = map[string]bool{
 	"/v1/settings": true, "/v1/travel-times": true, "/v1/tokens": true, "/v1/plans": true,
 	"/v1/scenarios": true, "/v1/scenarios/{id}": true, "/v1/scenarios/{id}/csv": true, "/v1/absences/{id}/impact": true,
 	"/v1/jobs": true, "/v1/outbox": true, "/v1/feeds": true, "/v1/busy-calendars": true, "/v1/access-log": true,
-	"/v1/reports/automation": true, // counts and booking ids, no one's name
+	"/v1/reports/automation": true,                             // counts and booking ids, no one's name
+	"/v1/retention/preview":  true, "/v1/retention/runs": true, // counts and interview ids
 }
 
 // recordReads records in the access log each successful GET of personal
@@ -79,7 +90,10 @@ func (s *Server) recordReads(next http.Handler) http.Handler {
 			return
 		}
 		id := ""
-		if read.param != "" {
+		switch {
+		case composedSubjects[pattern] != nil:
+			id = composedSubjects[pattern](rctx)
+		case read.param != "":
 			id = rctx.URLParam(read.param)
 		}
 		who := scheduler.Reader{Kind: "token", ID: strconv.FormatInt(t.ID, 10), Role: t.Role}

@@ -21,7 +21,7 @@ func testDeps(db *postgres.DB, log *slog.Logger, now func() time.Time) api.Deps 
 		now = time.Now
 	}
 	return api.Deps{Store: db, Records: scheduler.NewRecords(db), Booking: booking, Planner: scheduler.NewPlanner(db, booking, log, now),
-		Feeds: api.NewFeedService(api.FeedOptions{}), Metrics: m, Log: log, Now: now,
+		Feeds: api.NewFeedService(api.FeedOptions{}), Metrics: m, Log: log, Now: now, Retention: scheduler.NewRetention(db, now),
 		Portal: scheduler.NewPortal(context.Background(), db, booking, log, now, "https://interviews.example", nil)}
 }
 

@@ -74,7 +74,7 @@ func (s *Server) startScenario(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", "/v1/scenarios/"+strconv.FormatInt(run.ID, 10))
-	writeJSON(w, http.StatusAccepted, run)
+	writeJSON(w, http.StatusAccepted, run.Described())
 	return nil
 }
 
@@ -86,6 +86,9 @@ func (s *Server) listScenarios(w http.ResponseWriter, r *http.Request) error {
 	page, err := s.db.Scenarios(r.Context(), p)
 	if err != nil {
 		return err
+	}
+	for i := range page.Items {
+		page.Items[i].Described()
 	}
 	writeJSON(w, http.StatusOK, page)
 	return nil
@@ -107,7 +110,7 @@ func (s *Server) getScenario(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, run)
+	writeJSON(w, http.StatusOK, run.Described())
 	return nil
 }
 
@@ -138,6 +141,6 @@ func (s *Server) cancelScenario(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, run)
+	writeJSON(w, http.StatusOK, run.Described())
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/asylum-scheduling/interviews/capacity"
 	"github.com/asylum-scheduling/interviews/resources"
 )
 
@@ -80,6 +81,12 @@ func TestScenariosRunCompareAndBookNothing(t *testing.T) {
 	require.Len(t, cmp.Runs, 2)
 	require.Equal(t, "baseline", cmp.Runs[0].Name)
 	require.Equal(t, "+3 "+lang, cmp.Runs[1].Name)
+	// Each variant is described from its changes for the reader to word,
+	// the language tag kept whole (its dialect).
+	desc := []capacity.Advice{{Code: "var.add_interpreters", N: 3, Args: []capacity.Arg{{Name: "count", Value: "3"},
+		{Name: "language", Value: lang, Kind: capacity.ArgDialects}}}}
+	require.Equal(t, []resources.ScenarioVariant{{Name: "+3 " + lang, Description: desc}}, done.Variants)
+	require.Equal(t, desc, cmp.Runs[1].Description)
 	for _, run := range cmp.Runs {
 		require.Equal(t, run.Interviews, run.Scheduled+run.Unscheduled, run.Name)
 		if run.Bound != nil {

@@ -58,6 +58,9 @@ type Server struct {
 	lists   *listCache           // rendered list pages (api/listcache.go)
 	portal  *scheduler.Portal    // the portal of interpreters and counsels (api/me.go)
 	access  *scheduler.AccessLog // reads of personal data (api/access_log.go); nil: not recorded
+	// retention previews and lists the retention's runs (api/retention.go);
+	// nil: those routes are not mounted.
+	retention *scheduler.Retention
 
 	requestTimeout time.Duration      // limit of an ordinary request
 	observer       *metrics.Metrics   // feed answers are counted here
@@ -77,8 +80,11 @@ type Deps struct {
 	Portal  *scheduler.Portal // sign-in links, sessions and /v1/me
 	// Access records the staff's reads of personal data (issue 26);
 	// cmd/interviewd always passes it. Nil: reads are not recorded.
-	Access  *scheduler.AccessLog
-	Metrics *metrics.Metrics // the registry /metrics serves; the services report to it
+	Access *scheduler.AccessLog
+	// Retention: GET /v1/retention/preview and /v1/retention/runs (admin);
+	// cmd/interviewd always passes it. Nil: not mounted.
+	Retention *scheduler.Retention
+	Metrics   *metrics.Metrics // the registry /metrics serves; the services report to it
 	// MetricsElsewhere: /metrics is served on its own address (-metrics-addr),
 	// not by this handler.
 	MetricsElsewhere bool
@@ -108,7 +114,7 @@ func New(d Deps) *Server {
 	if d.RequestTimeout <= 0 {
 		d.RequestTimeout = RequestTimeout
 	}
-	s := &Server{requestTimeout: d.RequestTimeout, db: d.Store, records: d.Records, log: d.Log, now: d.Now, booking: d.Booking, planner: d.Planner, jobs: d.Jobs, feeds: d.Feeds, portal: d.Portal, access: d.Access,
+	s := &Server{requestTimeout: d.RequestTimeout, db: d.Store, records: d.Records, log: d.Log, now: d.Now, booking: d.Booking, planner: d.Planner, jobs: d.Jobs, feeds: d.Feeds, portal: d.Portal, access: d.Access, retention: d.Retention,
 		metrics: newMetrics(d.Metrics.Registry, d.Store.PoolStats), observer: d.Metrics, metricsHere: !d.MetricsElsewhere, lists: newListCache(32 << 20),
 		proxies: d.Proxies}
 	s.metrics.registry.MustRegister(&bgCollector{s})
@@ -142,8 +148,10 @@ func (s *Server) routes() chi.Router {
 			s.mountBooking(r)   // suggestions, holds, bookings, audit (api/booking.go)
 			s.mountFeedAdmin(r) // feed tokens, busy calendars (api/feeds.go)
 			s.mountTokens(r)
-			s.mountAccessLog(r) // the access log (api/access_log.go)
-			s.mountReports(r)   // the automation report (api/reports.go)
+			s.mountAccessLog(r)  // the access log (api/access_log.go)
+			s.mountReports(r)    // the automation report (api/reports.go)
+			s.mountPeopleData(r) // a person's data: export and erasure (api/people_data.go)
+			s.mountRetention(r)  // the retention's preview and runs (api/retention.go)
 		})
 		r.Group(func(r chi.Router) {
 			r.Use(s.authenticate, s.recordReads, limitBody(MaxInstanceBody))

@@ -44,6 +44,7 @@ type Store interface {
 	Plan(ctx context.Context, id int64, full bool) (*resources.Plan, error)
 	Plans(ctx context.Context, p resources.ListParams) (resources.Page[resources.Plan], error)
 	Ready(ctx context.Context) error
+	RetentionRuns(ctx context.Context, p resources.ListParams) (resources.Page[resources.RetentionRun], error)
 	Room(ctx context.Context, id string) (*resources.Room, error)
 	Rooms(ctx context.Context, p resources.ListParams) (resources.Page[resources.Room], error)
 	Scenario(ctx context.Context, id int64) (*resources.ScenarioRun, error)

@@ -23,6 +23,10 @@ import (
 //	run.no_change      N left out: (variant) changes nothing; still binding: (what) (count)
 //	run.noise          N left out: (variant) changes nothing beyond the planning's noise; still binding: (what) (count)
 //	run.all_placed     N 0: (variant) changes nothing: every interview is placed already
+//	run.no_change.bound     N count: (variant) changes nothing: (what binds) are full on the days (from)–(to); (count) stay out
+//	run.no_change.bound_at  N count: the same with the offices: (variant), (what binds), (offices), (from), (to), (count)
+//	run.noise.bound, run.noise.bound_at: the same, "beyond the planning's noise"
+//	var.<change>       a variant's description, one per change (Describe)
 type Advice struct {
 	Code string `json:"code"`
 	N    int    `json:"n"`
@@ -44,6 +48,18 @@ const (
 	// tags ("lang:" prefix) and plain values ("=" prefix), worded one by
 	// one and joined with ", ".
 	ArgWords = "words"
+	// ArgOffices is a comma-separated list of location ids, worded as the
+	// offices' names (the ids where the reader has no names).
+	ArgOffices = "offices"
+	// ArgDate is a date "YYYY-MM-DD", worded in the reader's format.
+	ArgDate = "date"
+	// ArgDays is a comma-separated list of weekdays "mon" … "sun", worded
+	// as the short names, a run of three or more as a range ("Mon–Fri").
+	ArgDays = "days"
+	// ArgDialects is a comma-separated list of language tags, worded as
+	// the languages' names with their dialect's region ("Arabic
+	// (Morocco)"), not the language alone.
+	ArgDialects = "dialects"
 )
 
 // Arg is one argument of an Advice.
@@ -168,7 +184,43 @@ func (r *RunResult) advise() {
 		if e.Verdict == EffectNoise {
 			code = "run.noise"
 		}
+		if l := fullResource(e.StillBinding); l != nil {
+			r.Advice = boundAdvice(code, name, l)
+			return
+		}
 		args := append([]Arg{name}, limitArgs(e.StillBinding)...)
 		r.Advice = &Advice{Code: code, N: e.StillBinding[0].Count, Args: args}
 	}
+}
+
+// fullResource is the first of the bound's bindings that is a kind of
+// resource being full (not interviews that fit nowhere at all), or nil.
+func fullResource(ls []Limit) *Limit {
+	for i, l := range ls {
+		if l.Source != LimitBound {
+			continue
+		}
+		switch l.Code {
+		case "room", "interviewer", "interpreter", "party", "combined":
+			if l.From != "" && l.To != "" {
+				return &ls[i]
+			}
+		}
+	}
+	return nil
+}
+
+// boundAdvice says what still blocks a variant from the bound's binding l:
+// its kind of resource, its offices when it has any, its days and the
+// interviews in question.
+func boundAdvice(code string, name Arg, l *Limit) *Advice {
+	args := []Arg{name, {Name: "binding", Value: "bind." + l.Code, Kind: ArgWord}}
+	code += ".bound"
+	if len(l.Locations) > 0 {
+		code += "_at"
+		args = append(args, Arg{Name: "offices", Value: strings.Join(l.Locations, ","), Kind: ArgOffices})
+	}
+	args = append(args, Arg{Name: "from", Value: l.From, Kind: ArgDate}, Arg{Name: "to", Value: l.To, Kind: ArgDate},
+		plain("count", int64(l.Count)))
+	return &Advice{Code: code, N: l.Count, Args: args}
 }

@@ -62,6 +62,9 @@ type RunResult struct {
 	Effect *Effect `json:"effect,omitempty"`
 	// Advice is the variant's sentence (from Effect; nil with it).
 	Advice *Advice `json:"advice,omitempty"`
+	// Description names the variant's changes for the reader to word
+	// (Describe; empty for the baseline).
+	Description []Advice `json:"description,omitempty"`
 	// Schedule is the solved schedule; left out of the JSON.
 	Schedule *solver.Schedule `json:"-"`
 }

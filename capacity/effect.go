@@ -73,6 +73,12 @@ type Limit struct {
 	// Count their number.
 	Interviews []string `json:"interviews"`
 	Count      int      `json:"count"`
+	// Locations are the offices (location ids) of the binding's rooms and
+	// interviewers (source bound; empty for other kinds), and From and To
+	// the first and last day of what binds.
+	Locations []string `json:"locations,omitempty"`
+	From      string   `json:"from,omitempty"`
+	To        string   `json:"to,omitempty"`
 	// Detail is the solver's explanation of the first of them, in English.
 	Detail string `json:"detail,omitempty"`
 }
@@ -112,14 +118,46 @@ func reasonLimits(s *solver.Schedule, keep func(id string) bool) []Limit {
 	return out
 }
 
-// boundLimits are the bound's bindings as limits, in the bound's order.
-func boundLimits(bs []solver.Binding) []Limit {
+// boundLimits are the bound's bindings as limits, in the bound's order,
+// with the offices of their rooms and interviewers in in.
+func boundLimits(bs []solver.Binding, in *solver.Instance) []Limit {
 	out := make([]Limit, 0, len(bs))
 	for _, b := range bs {
 		ivs := slices.Clone(b.Interviews)
 		slices.Sort(ivs)
 		out = append(out, Limit{Source: LimitBound, Code: b.Kind, Resources: b.Resources,
-			Interviews: ivs[:min(len(ivs), maxLimitInterviews)], Count: b.Count, Detail: b.Text})
+			Interviews: ivs[:min(len(ivs), maxLimitInterviews)], Count: b.Count, Detail: b.Text,
+			Locations: locationsOf(in, b.Resources), From: b.From, To: b.To})
+	}
+	return out
+}
+
+// locationsOf are the locations of the rooms and interviewers among ids,
+// in the instance's order of locations.
+func locationsOf(in *solver.Instance, ids []string) []string {
+	if in == nil {
+		return nil
+	}
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	at := map[string]bool{}
+	for _, r := range in.Rooms {
+		if want[r.ID] {
+			at[r.Location] = true
+		}
+	}
+	for _, e := range in.Interviewers {
+		if want[e.ID] {
+			at[e.Location] = true
+		}
+	}
+	var out []string
+	for _, l := range in.Locations {
+		if at[l.ID] {
+			out = append(out, l.ID)
+		}
 	}
 	return out
 }
@@ -140,11 +178,13 @@ func abs[T int | int64](x T) T {
 	return x
 }
 
-// effectOf judges a variant's run r against the baseline's: the priority
-// left out decides first, the soft score second (the solver's order). A
-// difference within the spread is noise, and so is a worse plan from a
-// variant that only adds (relaxes), which cannot make the best plan worse.
-func effectOf(base, r *RunResult, sp Spread, relaxes bool) *Effect {
+// effectOf judges a variant's run r (of instance in) against the
+// baseline's: the priority left out decides first, the soft score second
+// (the solver's order). A difference within the spread is noise, and so is
+// a worse plan from a variant that only adds (relaxes), which cannot make
+// the best plan worse. What still binds is the bound's bindings first (when
+// the solve had its bound), then the reasons of the interviews left out.
+func effectOf(base, r *RunResult, in *solver.Instance, sp Spread, relaxes bool) *Effect {
 	e := &Effect{
 		Unscheduled:         r.Unscheduled - base.Unscheduled,
 		UnscheduledPriority: r.UnscheduledPriority - base.UnscheduledPriority,
@@ -172,7 +212,10 @@ func effectOf(base, r *RunResult, sp Spread, relaxes bool) *Effect {
 		judge(e.Soft, sp.Soft)
 	}
 	if (e.Verdict == EffectNone || e.Verdict == EffectNoise) && r.Schedule != nil {
-		e.StillBinding = reasonLimits(r.Schedule, nil)
+		if st := r.Schedule.Stats; st != nil && len(r.Schedule.Unscheduled) > 0 {
+			e.StillBinding = append(e.StillBinding, boundLimits(st.Binding, in)...)
+		}
+		e.StillBinding = append(e.StillBinding, reasonLimits(r.Schedule, nil)...)
 	}
 	return e
 }

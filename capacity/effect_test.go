@@ -45,18 +45,26 @@ func TestRunSaysWhyNothingChanged(t *testing.T) {
 	binds := limitCodes(prs.Effect.StillBinding)
 	require.Contains(t, binds, solver.ReasonNoInterpreterAvailable, "%+v", prs.Effect.StillBinding)
 	require.Contains(t, binds[solver.ReasonNoInterpreterAvailable], "I-0002", "the Dari interview that needs a male interpreter")
-	sum := 0
+	sum, reasons := 0, []Limit{}
 	for _, l := range prs.Effect.StillBinding {
-		require.Equal(t, LimitReason, l.Source)
-		sum += l.Count
+		if l.Source == LimitReason {
+			sum += l.Count
+			reasons = append(reasons, l)
+		}
 	}
 	require.Equal(t, prs.Unscheduled, sum, "every interview left out is under one reason")
+	require.NotEmpty(t, reasons)
 
 	require.NotNil(t, prs.Advice)
 	require.Contains(t, []string{"run.no_change", "run.noise"}, prs.Advice.Code)
-	require.Equal(t, []Arg{{Name: "variant", Value: "two prs"}, {Name: "binding", Value: prs.Effect.StillBinding[0].Code, Kind: ArgReason},
-		{Name: "count", Value: strconv.Itoa(prs.Effect.StillBinding[0].Count)}}, prs.Advice.Args)
-	require.Equal(t, prs.Effect.StillBinding[0].Count, prs.Advice.N)
+	require.Nil(t, fullResource(prs.Effect.StillBinding), "no resource is full: the interviews fit nowhere")
+	first := prs.Effect.StillBinding[0]
+	want := Arg{Name: "binding", Value: first.Code, Kind: ArgReason}
+	if first.Source == LimitBound {
+		want = Arg{Name: "binding", Value: "bind." + first.Code, Kind: ArgWord}
+	}
+	require.Equal(t, []Arg{{Name: "variant", Value: "two prs"}, want, {Name: "count", Value: strconv.Itoa(first.Count)}}, prs.Advice.Args)
+	require.Equal(t, first.Count, prs.Advice.N)
 
 	require.NotNil(t, sg.Effect)
 	require.Equal(t, EffectBetter, sg.Effect.Verdict, "%+v (spread %+v)", sg.Effect, c.Spread)
@@ -100,7 +108,7 @@ func TestEffectOf(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			e := effectOf(base, tc.r, sp, tc.relaxes)
+			e := effectOf(base, tc.r, nil, sp, tc.relaxes)
 			require.Equal(t, tc.verdict, e.Verdict)
 			require.Equal(t, tc.noise, e.Noise)
 			if tc.verdict == EffectNone || tc.verdict == EffectNoise {
@@ -112,4 +120,74 @@ func TestEffectOf(t *testing.T) {
 	}
 	require.True(t, relaxes(Variant{Changes: []Change{{AddRooms: &AddRooms{}}, {ExtraSessions: &ExtraSessions{}}}}))
 	require.False(t, relaxes(Variant{Changes: []Change{{AddRooms: &AddRooms{}}, {RemoveInterpreters: &RemovePeople{}}}}))
+}
+
+// TestRunSaysWhatStillBlocks: with one room at Helsinki, two more
+// interpreters change nothing, and the comparison says why from the
+// bound: the rooms at Helsinki are full on the days of the horizon.
+func TestRunSaysWhatStillBlocks(t *testing.T) {
+	t.Parallel()
+	base := generated(t, "S", 1)
+	require.Len(t, base.Locations, 1)
+	base.Rooms = base.Rooms[:1]
+	office := base.Rooms[0].Location
+	v := Variant{Name: "more", Changes: []Change{{AddInterpreters: &AddInterpreters{Language: base.Interviews[0].Language, Count: 2}}}}
+	c, err := Run(context.Background(), base, Scenario{Format: ScenarioFormat, Variants: []Variant{v}}, RunOptions{TimeLimit: 6 * time.Second}, nil)
+	require.NoError(t, err)
+	r := c.Runs[1]
+	require.Contains(t, []string{EffectNone, EffectNoise}, r.Effect.Verdict, "%+v", r.Effect)
+	l := fullResource(r.Effect.StillBinding)
+	require.NotNil(t, l, "%+v", r.Effect.StillBinding)
+	require.Equal(t, "room", l.Code)
+	require.Equal(t, []string{office}, l.Locations)
+	require.Equal(t, base.Horizon.Start, l.From)
+	require.Equal(t, base.Horizon.End, l.To)
+	require.Positive(t, l.Count)
+	code := "run.no_change.bound_at"
+	if r.Effect.Verdict == EffectNoise {
+		code = "run.noise.bound_at"
+	}
+	require.Equal(t, &Advice{Code: code, N: l.Count, Args: []Arg{{Name: "variant", Value: "more"},
+		{Name: "binding", Value: "bind.room", Kind: ArgWord}, {Name: "offices", Value: office, Kind: ArgOffices},
+		{Name: "from", Value: l.From, Kind: ArgDate}, {Name: "to", Value: l.To, Kind: ArgDate},
+		{Name: "count", Value: strconv.Itoa(l.Count)}}}, r.Advice)
+	require.Equal(t, Describe(v), r.Description)
+}
+
+// TestDescribe: a variant's description from its changes, the dialect
+// kept, the days in week order, the offices and a single mode named.
+func TestDescribe(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		c    Change
+		want []Advice
+	}{
+		{"dialect", Change{AddInterpreters: &AddInterpreters{Language: "ar", Dialects: []string{"ar-MA"}, Count: 2}},
+			[]Advice{{Code: "var.add_interpreters", N: 2, Args: []Arg{{Name: "count", Value: "2"}, {Name: "language", Value: "ar-MA", Kind: ArgDialects}}}}},
+		{"tag with region, days, office, mode", Change{AddInterpreters: &AddInterpreters{Language: "ar-MA", Count: 1, Modes: []string{"remote"},
+			Locations: []string{"OUL"}, Pattern: &Pattern{Weekdays: []string{"thu", "tue", "wed"}}}},
+			[]Advice{{Code: "var.add_interpreters", N: 1, Args: []Arg{{Name: "count", Value: "1"}, {Name: "language", Value: "ar-MA", Kind: ArgDialects}}},
+				{Code: "var.q.days", Args: []Arg{{Name: "days", Value: "tue,wed,thu", Kind: ArgDays}}},
+				{Code: "var.q.at", Args: []Arg{{Name: "offices", Value: "OUL", Kind: ArgOffices}}},
+				{Code: "var.q.modes", Args: []Arg{{Name: "modes", Value: "mode.remote", Kind: ArgWords}}}}},
+		{"rooms every day", Change{AddRooms: &AddRooms{Location: "HEL", Count: 3, Pattern: &Pattern{Weekdays: Weekdays}}},
+			[]Advice{{Code: "var.add_rooms", N: 3, Args: []Arg{{Name: "count", Value: "3"}}},
+				{Code: "var.q.at", Args: []Arg{{Name: "offices", Value: "HEL", Kind: ArgOffices}}}}},
+		{"remove by id", Change{RemoveInterviewers: &RemovePeople{IDs: []string{"E1", "E2"}}},
+			[]Advice{{Code: "var.remove_interviewers", N: 2, Args: []Arg{{Name: "count", Value: "2"}}}}},
+		{"notice", Change{Notice: &Notice{MinDays: ptr(3)}}, []Advice{{Code: "var.notice", Args: []Arg{}}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := Describe(Variant{Name: "x", Changes: []Change{tc.c}})
+			require.Equal(t, tc.want, got)
+			require.True(t, got[0].IsChange())
+			for _, a := range got[1:] {
+				require.False(t, a.IsChange(), a.Code)
+			}
+		})
+	}
+	require.Equal(t, [][]string{{"mon", "tue", "wed"}, {"fri"}}, DayRuns([]string{"mon", "tue", "wed", "fri"}))
 }

@@ -386,7 +386,7 @@ func (s *needSearch) proveShort(e *evaluated, limit time.Duration) {
 func (s *needSearch) stillBinding(e *evaluated) []Limit {
 	out := []Limit{}
 	if e.bound != nil {
-		out = append(out, boundLimits(e.bound.Binding)...)
+		out = append(out, boundLimits(e.bound.Binding, e.in)...)
 	}
 	if e.s != nil {
 		out = append(out, reasonLimits(e.s, func(id string) bool { return s.q.target[id] })...)

@@ -146,8 +146,9 @@ func compare(sc Scenario, ins []*solver.Instance, names []string, scheds []*solv
 	cmp.Spread = spreadOf(results[0], results[n])
 	for i, r := range results[:n] {
 		if i > 0 {
-			r.Effect = effectOf(results[0], r, cmp.Spread, relaxes(sc.Variants[i-1]))
+			r.Effect = effectOf(results[0], r, ins[i], cmp.Spread, relaxes(sc.Variants[i-1]))
 			r.advise()
+			r.Description = Describe(sc.Variants[i-1])
 		}
 		cmp.Runs = append(cmp.Runs, *r)
 	}

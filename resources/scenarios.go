@@ -21,4 +21,35 @@ type ScenarioRun struct {
 	Scenario   *capacity.Scenario   `json:"scenario"`
 	Comparison *capacity.Comparison `json:"comparison,omitempty"`
 	Error      string               `json:"error,omitempty"`
+	// Variants describe the scenario's variants for a reader to name in
+	// their own language (Described); older scenarios too, from their
+	// changes.
+	Variants []ScenarioVariant `json:"variants,omitempty"`
+}
+
+// ScenarioVariant is how a variant is known: the name it was given (an
+// unnamed variant of the pages is known by its English description), and
+// its description as sentences with a code and arguments, built from its
+// changes (capacity.Describe), which a reader words from the catalog:
+// "+2 tulkkia, arabia (Marokko)" for two ar-MA interpreters.
+type ScenarioVariant struct {
+	Name        string            `json:"name"`
+	Description []capacity.Advice `json:"description"`
+}
+
+// Described returns the run with its Variants described from the
+// scenario's changes.
+func (r *ScenarioRun) Described() *ScenarioRun {
+	if r == nil || r.Scenario == nil {
+		return r
+	}
+	r.Variants = make([]ScenarioVariant, 0, len(r.Scenario.Variants))
+	for _, v := range r.Scenario.Variants {
+		d := capacity.Describe(v)
+		if d == nil {
+			d = []capacity.Advice{}
+		}
+		r.Variants = append(r.Variants, ScenarioVariant{Name: v.Name, Description: d})
+	}
+	return r
 }

@@ -19,7 +19,10 @@ type Settings struct {
 	// Confirmation are the rules of interpreters' answers; missing: the
 	// defaults (48 hours, 24 hours before the start, no automatic request).
 	Confirmation *Confirmation `json:"confirmation,omitempty"`
-	Version      int64         `json:"version"`
+	// Retention says how long personal data stays; the store always fills
+	// it (DefaultRetention when none was set).
+	Retention *Retention `json:"retention,omitempty"`
+	Version   int64      `json:"version"`
 }
 
 // DefaultConfirmation are the answer rules when the settings give none.
@@ -204,6 +207,10 @@ func (s *Settings) Validate() error {
 		if c.AnswerBeforeStartHours < 0 || c.AnswerBeforeStartHours > 24*30 {
 			fields = append(fields, errs.FieldError{Path: "confirmation.answer_before_start_hours", Message: "must be between 0 and 720 hours"})
 		}
+	}
+	if r := s.Retention; r != nil && (r.MonthsAfter < MinRetentionMonths || r.MonthsAfter > MaxRetentionMonths) {
+		fields = append(fields, errs.FieldError{Path: "retention.months_after",
+			Message: "must be between " + itoa(MinRetentionMonths) + " and " + itoa(MaxRetentionMonths) + " months"})
 	}
 	err := solver.Validate(in)
 	var ve *solver.ValidationError

@@ -519,7 +519,7 @@ func (m *model) startBound(ctx context.Context, opt Options, now func() time.Tim
 			return
 		}
 		gap := s.Score.Medium - b.Medium
-		s.Stats.Bound, s.Stats.Gap = &b.Medium, &gap
+		s.Stats.Bound, s.Stats.Gap, s.Stats.Binding = &b.Medium, &gap, b.Binding
 	}
 }
 

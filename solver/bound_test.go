@@ -89,6 +89,9 @@ func TestBoundNeverAboveASchedule(t *testing.T) {
 			require.NotNil(t, s.Stats.Bound, what)
 			require.Equal(t, b.Medium, *s.Stats.Bound, what+": the solve's statistics carry the bound")
 			require.Equal(t, s.Score.Medium-b.Medium, *s.Stats.Gap, what)
+			if b.Medium > 0 {
+				require.NotEmpty(t, s.Stats.Binding, what+": and what binds")
+			}
 		}
 	}
 }

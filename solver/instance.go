@@ -375,6 +375,10 @@ type Stats struct {
 	// bound was not ready by the time limit.
 	Bound *int64 `json:"bound,omitempty"`
 	Gap   *int64 `json:"gap,omitempty"`
+	// Binding is the bound's summary of what limits the schedule (its
+	// Binding, largest loss first), for callers in the same process that
+	// explain a result (capacity's what-if); not part of the format.
+	Binding []Binding `json:"-"`
 	// Note says what the time limit cut short, if anything.
 	Note string `json:"note,omitempty"`
 }

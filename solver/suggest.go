@@ -164,6 +164,35 @@ func (p *Planner) Suggest(req SuggestRequest) (*Suggestions, error) {
 	return out, nil
 }
 
+// EarliestFit is the first local date from from through to (either may be
+// "": the horizon's start or end) on which interview has a feasible
+// option, with every booking as it stands and its own set aside, within
+// its window as Suggest sees it; false when there is none. It stops at the
+// first option, so it costs far less than Suggest.
+func (p *Planner) EarliestFit(interview, from, to string) (Date, bool, error) {
+	m := p.m
+	i, ok := m.ivIdx[interview]
+	if !ok {
+		return 0, false, &ValidationError{doc: "request", Problems: []Problem{{"interview", fmt.Sprintf("unknown interview %q", interview)}}}
+	}
+	firstDay, lastDay, err := m.suggestWindow(SuggestRequest{From: from, To: to})
+	if err != nil {
+		return 0, false, err
+	}
+	var found option
+	bookedState(m, i).visit(i, min(lastDay, m.ivs[i].lastHard), false, nil, func(o option, _ int64) bool {
+		if int(o.day) < firstDay {
+			return true
+		}
+		found = o
+		return false
+	})
+	if !found.ok {
+		return 0, false, nil
+	}
+	return m.day0 + Date(found.day), true, nil
+}
+
 // suggestWindow returns the axis days a request narrows the search to
 // (the whole axis by default), or the problems of its dates.
 func (m *model) suggestWindow(req SuggestRequest) (firstDay, lastDay int, err error) {

@@ -246,16 +246,16 @@ func TestShortagesFigures(t *testing.T) {
 	}
 	// Somali blocks (no interpreter at all): first. Finnish needs none: absent.
 	require.Equal(t, []string{"so", "ti"}, order, p.body)
-	// Pending, demand, capacity, short by, not placed, interpreters, then
-	// the first week's demand / capacity.
+	// Pending, demand, capacity, short by, no time by the deadline, not
+	// placed, interpreters, then the first week's demand / capacity.
 	so := got["so"]
 	require.True(t, so.blocked)
-	require.Equal(t, []string{"3", "6 h", "0 h", "6 h", "0", "0", "6 h / 0 h"}, so.cells[:7])
+	require.Equal(t, []string{"3", "6 h", "0 h", "6 h", "3", "0", "0", "6 h / 0 h"}, so.cells[:8])
 	ti := got["ti"]
 	require.False(t, ti.blocked)
 	// 8 + 4 hours available, less the 1-hour booking; I-T3 is booked, not pending.
-	require.Equal(t, []string{"2", "3 h", "11 h", "—", "0", "1", "3 h / 11 h"}, ti.cells[:7])
-	for _, c := range ti.cells[7:] {
+	require.Equal(t, []string{"2", "3 h", "11 h", "—", "0", "0", "1", "3 h / 11 h"}, ti.cells[:8])
+	for _, c := range ti.cells[8:] {
 		require.Equal(t, "0 h / 0 h", c)
 	}
 	require.Contains(t, p.body, "1 language has more demand than capacity")

@@ -41,6 +41,7 @@ type bgConfig struct {
 	mailHelo       string             // MAIL_HELO: the name given in EHLO ("": PUBLIC_URL's host)
 	solveInProcess bool               // SOLVE_IN_PROCESS: plans and scenarios solve in the server's process
 	expire         string             // cron spec of the expiry of unanswered requests
+	retention      string             // RETENTION_SPEC: cron spec of the retention (erasure of what passed settings.retention)
 	oidc           oidcSettings       // staff sign-in with an OpenID provider (web.go)
 	proxiesText    string             // -trusted-proxies, as given
 	proxies        clientaddr.Proxies // TRUSTED_PROXIES: whose X-Forwarded-* headers are believed
@@ -103,6 +104,8 @@ func (c *bgConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.publicURL, "public-url", getenv("PUBLIC_URL"), "public base URL of the links in mails, e.g. https://interviews.example (default $PUBLIC_URL; none: http://localhost and the port)")
 	fs.BoolVar(&c.solveInProcess, "solve-in-process", getenv("SOLVE_IN_PROCESS") == "1", "solve plans and scenarios in the server's own process (default $SOLVE_IN_PROCESS=1; otherwise in a child process at the lowest CPU priority, so that requests come first)")
 	fs.StringVar(&c.mailHelo, "mail-helo", getenv("MAIL_HELO"), "the name this server gives the mail server in EHLO (default $MAIL_HELO; none: the host of the public URL)")
+	fs.StringVar(&c.retention, "retention", envOr(getenv, "RETENTION_SPEC", scheduler.DefaultRetentionSpec),
+		"cron spec of the retention, which erases the personal data of interviews past settings.retention (default $RETENTION_SPEC, else nightly at 03:30), or off")
 	fs.StringVar(&c.expire, "expire-requests", envOr(getenv, "EXPIRE_REQUESTS_SPEC", "* * * * *"), "cron spec of the expiry of unanswered interpreter requests, or off")
 	fs.StringVar(&c.busyAllowList, "busy-calendar-allow", getenv("BUSY_CALENDAR_ALLOW"),
 		"host names and CIDR ranges of the own network that busy calendars may be fetched from (default $BUSY_CALENDAR_ALLOW)")
@@ -149,6 +152,9 @@ func (c *bgConfig) check() error {
 	if err := scheduler.CheckSpec(c.expire); err != nil {
 		return fmt.Errorf("-expire-requests (EXPIRE_REQUESTS_SPEC) %q: %v", c.expire, err)
 	}
+	if err := scheduler.CheckSpec(c.retention); err != nil {
+		return fmt.Errorf("-retention (RETENTION_SPEC) %q: %v", c.retention, err)
+	}
 	if err := scheduler.CheckSpec(c.clearHolds); err != nil {
 		return fmt.Errorf("-clear-holds (CLEAR_HOLDS_SPEC) %q: %v", c.clearHolds, err)
 	}
@@ -174,9 +180,11 @@ func specOf(s string) string {
 	return s
 }
 
-// newJobs makes the scheduled jobs (not started yet): the expired-holds
-// cleanup, the busy-calendar import and the nightly plan.
-func newJobs(db *postgres.DB, planner *scheduler.Planner, portal *scheduler.Portal, c bgConfig, obs scheduler.Observer, log *slog.Logger) (*scheduler.Jobs, error) {
+// newJobs makes the scheduled jobs (not started yet): the expiry of
+// requests and the reminders, the expired-holds cleanup, the busy-calendar
+// import, the nightly plan and the retention.
+func newJobs(db *postgres.DB, planner *scheduler.Planner, portal *scheduler.Portal, retention *scheduler.Retention, c bgConfig,
+	obs scheduler.Observer, log *slog.Logger) (*scheduler.Jobs, error) {
 	jobs := scheduler.NewJobs(db, log, time.Now, scheduler.WithObserver(obs))
 	if err := jobs.Add(scheduler.ExpireRequestsJob(portal, specOf(c.expire))); err != nil {
 		return nil, err
@@ -195,6 +203,9 @@ func newJobs(db *postgres.DB, planner *scheduler.Planner, portal *scheduler.Port
 		return nil, err
 	}
 	if err := jobs.Add(scheduler.NightlyPlanJob(planner, specOf(c.nightly), c.nightlyWeeks, c.nightlyLimit)); err != nil {
+		return nil, err
+	}
+	if err := jobs.Add(retention.Job(specOf(c.retention))); err != nil {
 		return nil, err
 	}
 	return jobs, nil

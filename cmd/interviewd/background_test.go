@@ -17,6 +17,7 @@ func TestServeRefusesBadBackgroundSettings(t *testing.T) {
 		{nil, map[string]string{"WEBHOOK_URL": "http://127.0.0.1:9/hook"}, "WEBHOOK_SECRET must be set"},
 		{[]string{"-nightly-plan", "every night"}, nil, "-nightly-plan"},
 		{nil, map[string]string{"CLEAR_HOLDS_SPEC": "61 * * * *"}, "-clear-holds"},
+		{nil, map[string]string{"RETENTION_SPEC": "nightly"}, "-retention (RETENTION_SPEC)"},
 		{[]string{"-import-calendars", "* *"}, nil, "-import-calendars"},
 		{[]string{"-nightly-weeks", "0"}, nil, "-nightly-weeks"},
 		{nil, map[string]string{"NIGHTLY_PLAN_WEEKS": "four"}, "-nightly-weeks"},

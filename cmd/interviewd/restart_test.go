@@ -352,6 +352,7 @@ func TestRestartDuringPlanAndAccept(t *testing.T) {
 	require.Contains(t, string(body), `"name":"clear-expired-holds","spec":"*/10 * * * *","next_run"`)
 	require.Contains(t, string(body), `"name":"nightly-plan","spec":""`)
 	require.Contains(t, string(body), `"name":"import-busy-calendars","spec":"*/30 * * * *","next_run"`)
+	require.Contains(t, string(body), `"name":"retention","spec":"30 3 * * *","next_run"`)
 
 	// 4. A graceful stop (SIGTERM) ends a running plan as failed, with the
 	// reason, and the process exits cleanly.

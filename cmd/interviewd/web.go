@@ -61,14 +61,15 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 	// One sign-in budget for every sign-in route: staff and portal, pages and API.
 	gate := scheduler.NewSigninGate()
 	portal.UseSigninGate(gate)
-	jobs, err := newJobs(db, planner, portal, c, m, log)
+	retention := scheduler.NewRetention(db, time.Now)
+	jobs, err := newJobs(db, planner, portal, retention, c, m, log)
 	if err != nil {
 		return nil, err
 	}
 	access := scheduler.NewAccessLog(db, log, time.Now)
 	apiHandler := api.New(api.Deps{Store: db, Records: scheduler.NewRecords(db), Booking: booking, Planner: planner, Jobs: jobs,
 		Feeds: api.NewFeedService(api.FeedOptions{}), Portal: portal, Metrics: m, MetricsElsewhere: c.metricsAddr != "",
-		Log: log, RequestTimeout: c.requestLimit, Proxies: c.proxies, Access: access})
+		Log: log, RequestTimeout: c.requestLimit, Proxies: c.proxies, Access: access, Retention: retention})
 	pages := web.New(web.Config{DB: db, Booking: booking, Plans: planner, Portal: portal, API: apiHandler, Log: log,
 		RequestTimeout: c.requestLimit, OIDC: c.oidc.config(c.publicURL), TokenSignin: c.oidc.tokenSignin == "on",
 		SigninGate: gate, Proxies: c.proxies, Access: access})

@@ -15,7 +15,9 @@ import (
 // cmdWhatif compares capacity scenarios (-scenario: the Comparison as JSON,
 // and as CSV with -csv) or answers what it would take (-need: the
 // NeedAnswer as JSON); docs/formats.md "Scenarios", docs/capacity.md. The
-// answer's sentences (what to do) go to standard error first, in -lang.
+// answer's sentences (what to do) go to standard error first, in -lang,
+// and so does the progress; both name each variant from its changes in
+// -lang (its own name first), the offices by the instance's names.
 func cmdWhatif(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("whatif", stderr)
 	inPath := fs.String("in", "", "instance file (- for standard input)")
@@ -60,9 +62,10 @@ func cmdWhatif(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return inputError{fmt.Errorf("%s: %w", name(*scPath), err)}
 	}
 	opt := capacity.RunOptions{TimeLimit: *limit, Seed: *seed}
+	words := newWording(*lang, in, sc)
 	var progress func(capacity.Progress)
 	if !*quiet {
-		progress = func(p capacity.Progress) { printRunProgress(stderr, p) }
+		progress = func(p capacity.Progress) { printRunProgress(stderr, words, p) }
 	}
 	c, err := capacity.Run(ctx, in, *sc, opt, progress)
 	if err != nil {
@@ -71,7 +74,7 @@ func cmdWhatif(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if !*quiet {
 		for _, r := range c.Runs {
 			if r.Advice != nil {
-				printAdvice(stderr, *lang, []capacity.Advice{*r.Advice})
+				printAdvice(stderr, words, []capacity.Advice{*r.Advice})
 			}
 		}
 	}
@@ -114,18 +117,19 @@ func whatifNeed(ctx context.Context, in *solver.Instance, path string, o needOpt
 		return inputError{err}
 	}
 	if !o.quiet {
-		printAdvice(stderr, o.lang, a.Advice)
+		printAdvice(stderr, newWording(o.lang, in, nil), a.Advice)
 	}
 	return writeJSON("-", stdout, a)
 }
 
-// printRunProgress writes a line when a run starts and when it is done.
-func printRunProgress(w io.Writer, p capacity.Progress) {
+// printRunProgress writes a line when a run starts and when it is done,
+// the variant named in the sentences' language.
+func printRunProgress(w io.Writer, words wording, p capacity.Progress) {
 	switch {
 	case p.Phase == capacity.PhaseSolving && p.RunFraction == 0:
-		fmt.Fprintf(w, "run %d (%s): solving\n", p.Run, p.Name)
+		fmt.Fprintf(w, "run %d (%s): solving\n", p.Run, words.name(p.Name))
 	case p.Phase == capacity.PhaseDone:
-		fmt.Fprintf(w, "run %d (%s): done, %.0f %% of all runs\n", p.Run, p.Name, 100*p.Fraction)
+		fmt.Fprintf(w, "run %d (%s): done, %.0f %% of all runs\n", p.Run, words.name(p.Name), 100*p.Fraction)
 	}
 }
 

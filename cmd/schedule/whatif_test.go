@@ -50,7 +50,8 @@ func TestWhatifScenario(t *testing.T) {
 	if a := c.Runs[1].Advice; a == nil || a.Code != "run.better" {
 		t.Errorf("two sg interpreters: advice %+v", a)
 	}
-	for _, want := range []string{"run 0 (baseline): solving", "run 2 (one room more): done, ", "two sg interpreters: 1 more interview placed"} {
+	for _, want := range []string{"run 0 (baseline): solving", "run 2 (one room more (+1 room, Helsinki)): done, ",
+		"two sg interpreters (+2 Sango interpreters, remote): 1 more interview placed"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("progress lacks %q:\n%s", want, stderr)
 		}
@@ -77,6 +78,33 @@ func TestWhatifScenario(t *testing.T) {
 	stdout, _ = mustRun(t, 0, "", "whatif", "-in", in, "-scenario", sc, "-time-limit", "2s", "-csv", "-", "-quiet")
 	if !strings.HasPrefix(stdout, "run,metric,key,value\n") {
 		t.Errorf("-csv -: %s", clip(stdout))
+	}
+}
+
+// TestWhatifNamesVariantsInTheLanguage: with -lang, the progress and the
+// sentences name each variant from its changes in that language, the
+// dialect kept ("+2 tulkkia, arabia (Marokko)", never "Arabic"), a name of
+// its own first.
+func TestWhatifNamesVariantsInTheLanguage(t *testing.T) {
+	in := generated(t)
+	sc := writeFile(t, t.TempDir(), "scenario.json", `{"format": "capacity-scenario/v1", "variants": [
+		{"name": "+2 ar-MA interpreters", "changes": [{"add_interpreters": {"language": "ar", "dialects": ["ar-MA"], "count": 2}}]},
+		{"name": "one room more", "changes": [{"add_rooms": {"location": "HEL", "count": 1, "pattern": {"weekdays": ["tue", "wed", "thu"]}}}]}]}`)
+	cases := []struct{ lang, dialect, own string }{
+		{"fi", "+2 tulkkia, arabia (Marokko)", "one room more (+1 huone, ti–to, Helsinki)"},
+		{"sv", "+2 tolkar, arabiska (Marocko)", "one room more (+1 rum, tis–tors, Helsinki)"},
+		{"en", "+2 Arabic (Morocco) interpreters", "one room more (+1 room, Tue–Thu, Helsinki)"},
+	}
+	for _, c := range cases {
+		_, stderr := mustRun(t, 0, "", "whatif", "-in", in, "-scenario", sc, "-time-limit", "2s", "-lang", c.lang)
+		for _, want := range []string{"run 1 (" + c.dialect + "): solving", "run 2 (" + c.own + "): done, ", "\n" + c.dialect} {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("-lang %s: no %q in\n%s", c.lang, want, stderr)
+			}
+		}
+		if strings.Contains(stderr, "ar-MA interpreters") {
+			t.Errorf("-lang %s: the name as given, not in the language:\n%s", c.lang, stderr)
+		}
 	}
 }
 

@@ -18,6 +18,7 @@ const (
 	Invalid            Code = "invalid"
 	NotFound           Code = "not_found"
 	Conflict           Code = "conflict"
+	StillBooked        Code = "still_booked" // a person's data cannot be erased while they hold future bookings or holds
 	Unauthorized       Code = "unauthorized"
 	Forbidden          Code = "forbidden"
 	PreconditionFailed Code = "precondition_failed"
@@ -33,6 +34,7 @@ var statuses = map[Code]int{
 	Invalid:            http.StatusBadRequest,
 	NotFound:           http.StatusNotFound,
 	Conflict:           http.StatusConflict,
+	StillBooked:        http.StatusConflict,
 	Unauthorized:       http.StatusUnauthorized,
 	Forbidden:          http.StatusForbidden,
 	PreconditionFailed: http.StatusPreconditionFailed,

@@ -255,6 +255,12 @@ func TestFormats(t *testing.T) {
 		require.Equal(t, c.negMoney, Money(c.locale, -5), c.locale)
 	}
 	require.Equal(t, "kurmandži", LanguageOnly("fi", "kmr"))
+	for _, c := range []struct{ locale, tag, want string }{
+		{"fi", "ar-MA", "arabia (Marokko)"}, {"sv", "ar-MA", "arabiska (Marocko)"}, {"en", "ar-MA", "Arabic (Morocco)"},
+		{"fi", "ar", "arabia"}, {"en", "prs-AF", "Dari (Afghanistan)"}, {"en", "xx-YY", "xx-YY"},
+	} {
+		require.Equal(t, c.want, DialectName(c.locale, c.tag), "%s %s", c.locale, c.tag)
+	}
 	require.Equal(t, "xx-YY", LanguageName("en", "xx-YY"))
 	require.Equal(t, "", LanguageName("en", ""))
 }

@@ -172,6 +172,25 @@ func LanguageOnly(locale, langTag string) string {
 	return n
 }
 
+// DialectName is a language's name with its dialect's region in words, no
+// tag: "arabia (Marokko)", "Arabic (Morocco)" for ar-MA; the language
+// alone ("arabia") when the tag names no region.
+func DialectName(locale, langTag string) string {
+	name := LanguageOnly(locale, langTag)
+	t, err := language.Parse(langTag)
+	if err != nil {
+		return name
+	}
+	r, conf := t.Region()
+	if conf != language.Exact {
+		return name
+	}
+	if rn := display.Regions(tag(locale)).Name(r); rn != "" {
+		return name + " (" + rn + ")"
+	}
+	return name
+}
+
 // extraLanguageNames are names CLDR lacks or gives too vaguely (Kurmanji
 // and Sorani are both "Kurdish" there), by base language and locale.
 var extraLanguageNames = map[string]map[string]string{

@@ -45,3 +45,33 @@ func TestEachTestHasItsOwnMigratedDatabase(t *testing.T) {
 	require.NoError(t, conn.QueryRow(ctx, `select count(*) from pg_database where datname = any($1)`, names).Scan(&left))
 	require.Zero(t, left)
 }
+
+// FindText finds a needle in a text, a jsonb and a text[] column, whatever
+// its case, names table and column, and finds nothing once it is gone.
+func TestFindTextSearchesEveryTextColumn(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.Open(t)
+	cols := pgtest.TextColumns(t, pool)
+	require.Contains(t, cols, [3]string{"audit_log", "after", "jsonb"})
+	require.Contains(t, cols, [3]string{"interviewers", "skills", "ARRAY"})
+	require.Contains(t, cols, [3]string{"interpreters", "name", "text"})
+
+	require.Empty(t, pgtest.FindText(t, pool, "Quixfeather"))
+	_, err := pool.Exec(ctx, `insert into locations (id, name) values ('L', 'Office of Ada QUIXFEATHER')`)
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, `insert into audit_log (actor, action, after) values ('x', 'y', '{"who": "ada quixfeather"}')`)
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, `insert into resource (id, kind) values (900, 'interviewer');
+		insert into interviewers (id, resource_id, location_id, skills) values ('e', 900, 'L', '{a,quixfeather-skill}')`)
+	require.NoError(t, err)
+	var got []string
+	for _, h := range pgtest.FindText(t, pool, "Quixfeather", "nowhere-at-all") {
+		got = append(got, h.String())
+	}
+	require.Equal(t, []string{
+		`audit_log.after holds "Quixfeather" in 1 rows`,
+		`interviewers.skills holds "Quixfeather" in 1 rows`,
+		`locations.name holds "Quixfeather" in 1 rows`,
+	}, got)
+}

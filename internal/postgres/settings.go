@@ -21,15 +21,23 @@ func (db *DB) Settings(ctx context.Context) (resources.Settings, error) {
 
 func getSettings(ctx context.Context, q querier) (resources.Settings, *time.Location, error) {
 	var (
-		s      resources.Settings
-		hs, he pgtype.Date
-		w, c   []byte
+		s       resources.Settings
+		hs, he  pgtype.Date
+		w, c, r []byte
 	)
-	err := q.QueryRow(ctx, `select timezone, grain_minutes, horizon_start, horizon_end, start_times, weights, confirmation, version from settings`).
-		Scan(&s.Timezone, &s.GrainMinutes, &hs, &he, &s.StartTimes, &w, &c, &s.Version)
+	err := q.QueryRow(ctx, `select timezone, grain_minutes, horizon_start, horizon_end, start_times, weights, confirmation, retention,
+		version from settings`).
+		Scan(&s.Timezone, &s.GrainMinutes, &hs, &he, &s.StartTimes, &w, &c, &r, &s.Version)
 	if err != nil {
 		return s, nil, err
 	}
+	ret := resources.DefaultRetention
+	if len(r) > 2 {
+		if err := json.Unmarshal(r, &ret); err != nil {
+			return s, nil, err
+		}
+	}
+	s.Retention = &ret
 	if len(c) > 2 {
 		conf := resources.DefaultConfirmation
 		if err := json.Unmarshal(c, &conf); err != nil {
@@ -112,15 +120,20 @@ func (db *DB) PutSettings(ctx context.Context, s resources.Settings, version *in
 		}
 		hs, _ := parseDate(s.Horizon.Start)
 		he, _ := parseDate(s.Horizon.End)
-		conf := []byte("{}")
+		conf, ret := []byte("{}"), []byte("{}")
 		if s.Confirmation != nil {
 			if conf, err = json.Marshal(s.Confirmation); err != nil {
 				return err
 			}
 		}
+		if s.Retention != nil {
+			if ret, err = json.Marshal(s.Retention); err != nil {
+				return err
+			}
+		}
 		tag, err := tx.Exec(ctx, `update settings set timezone = $1, grain_minutes = $2, horizon_start = $3, horizon_end = $4,
-			start_times = $5, weights = $6, confirmation = $8, version = version + 1, updated_at = now()
-			where $7::bigint is null or version = $7`, s.Timezone, s.GrainMinutes, hs, he, s.StartTimes, w, version, conf)
+			start_times = $5, weights = $6, confirmation = $8, retention = $9, version = version + 1, updated_at = now()
+			where $7::bigint is null or version = $7`, s.Timezone, s.GrainMinutes, hs, he, s.StartTimes, w, version, conf, ret)
 		if err != nil {
 			return err
 		}

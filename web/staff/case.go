@@ -42,6 +42,10 @@ type optionView struct {
 	// Tradeoff says in one sentence how it differs from the first option.
 	Euros    int
 	Tradeoff string
+	// Score is the option's change of the score by component (what the
+	// solver ranks by); Ranking says why it ranks where it does.
+	Score   solver.Components
+	Ranking string
 }
 
 type bookingView struct {
@@ -103,8 +107,9 @@ type caseData struct {
 	Booking  *bookingView
 	Holds    []holdView
 	Options  []optionView
-	NoOption string
+	NoOption string // why nothing fits, in the page's language
 	Earliest string
+	FirstFit string // when it would first fit, against the deadline
 	Conflict *conflictView
 	Rejected string // a change refused (a broken rule, a missing reason)
 	// RejectedDetail is the service's own words on a refused change, in
@@ -119,6 +124,9 @@ type caseData struct {
 	ByDate         bool        // the options are sorted by date, not by rank
 	Flags          []resources.InterviewFlag
 	Language       string // for the links to the language's shortage
+	// Proposals are the other times the booking's parties proposed, a
+	// filter on the times it could move to.
+	Proposals *proposalsView
 }
 
 // need is one line of what a request needs: a text, or markup (names
@@ -161,7 +169,8 @@ type caseSubject struct {
 // place of the suggestions) or a refused change when given. It reads as its
 // steps: the interview, its booking, its holds, the options (suggestions or
 // the conflict's alternatives) with their trade-offs, the manual form, the
-// flags, then the names of everyone shown.
+// flags, then the names of everyone shown. The options of a booked case
+// may be only the times its counsel proposed (?proposed=1).
 func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, conflict *scheduler.ConflictError, rejected refusal) (string, error) {
 	ctx := r.Context()
 	cs, err := h.caseSubject(ctx, chi.URLParam(r, "id"))
@@ -181,6 +190,9 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, v *view, co
 		d.Conflict = conflictOf(v.L, cs, conflict)
 	} else if cs.iv.Status == resources.StatusPending || cs.iv.Status == resources.StatusBooked {
 		if err := h.caseOptions(ctx, v.L, cs, current, &d); err != nil {
+			return "", err
+		}
+		if err := h.caseProposals(ctx, v.L, cs, current, r.URL.Query().Get("proposed") == "1", &d); err != nil {
 			return "", err
 		}
 	}
@@ -316,8 +328,9 @@ func conflictOf(l string, cs *caseSubject, conflict *scheduler.ConflictError) *c
 }
 
 // caseOptions asks the booking service for the ranked suggestions (leaving
-// out where a booked interview already is) or, when nothing fits, why, the
-// earliest possible day and the what-if page for managers.
+// out where a booked interview already is) or, when nothing fits, why and
+// when it first would (caseFit, through the deadline and beyond) and the
+// what-if page for managers.
 func (h *Handler) caseOptions(ctx context.Context, l string, cs *caseSubject, current *resources.Booking, d *caseData) error {
 	t0 := time.Now()
 	ans, err := h.booking.Suggest(ctx, scheduler.SuggestRequest{InterviewID: cs.iv.ID, K: suggestionsShown})
@@ -331,18 +344,26 @@ func (h *Handler) caseOptions(ctx context.Context, l string, cs *caseSubject, cu
 		}
 		ov := viewOption(l, o.Suggestion, cs.c.loc, cs.offices)
 		ov.ID = o.ID
+		ov.Rank = len(d.Options) + 1 // numbered as shown, without the booking's own
 		d.Options = append(d.Options, ov)
 	}
 	if len(d.Options) > 0 {
 		return nil
 	}
-	d.NoOption = reasonWord(l, ans.Reason)
 	if sessionFrom(ctx).Manager() {
 		d.WhatIf = "/scenarios?language=" + url.QueryEscape(cs.iv.Language) + "#new"
 	}
-	if ans.Detail != "" {
-		d.NoOption = ans.Detail
+	fit, err := h.caseFit(ctx, cs)
+	if err != nil {
+		return err
 	}
+	if fit != nil {
+		d.NoOption, d.FirstFit = fitWords(l, fit)
+		return nil
+	}
+	// Not in the state from the first planning day (its window is
+	// closed): the service's reason code and earliest possible day.
+	d.NoOption = reasonWord(l, ans.Reason)
 	if ans.EarliestPossible != "" {
 		d.Earliest = dateOfString(l, ans.EarliestPossible)
 	}
@@ -350,7 +371,8 @@ func (h *Handler) caseOptions(ctx context.Context, l string, cs *caseSubject, cu
 }
 
 // shownOptions are the options the page lists (the suggestions, or a
-// conflict's alternatives) with their trade-offs, by rank or by date.
+// conflict's alternatives) with their trade-offs and why each ranks where
+// it does, by rank or by date.
 func (h *Handler) shownOptions(ctx context.Context, l string, cs *caseSubject, byDate bool, d *caseData) error {
 	d.Shown = d.Options
 	if d.Conflict != nil {
@@ -359,6 +381,7 @@ func (h *Handler) shownOptions(ctx context.Context, l string, cs *caseSubject, b
 	if err := h.explainTradeoffs(ctx, l, d.Shown, cs.iv.DurationMinutes, cs.c.loc); err != nil {
 		return err
 	}
+	rankReasons(l, d.Shown, cs.c.loc)
 	if d.ByDate = byDate; d.ByDate {
 		sort.SliceStable(d.Shown, func(i, j int) bool { return d.Shown[i].Start < d.Shown[j].Start })
 	}

@@ -25,7 +25,7 @@ func sameAsBooking(s solver.Suggestion, b *resources.Booking) bool {
 func viewOption(l string, s solver.Suggestion, loc *time.Location, names map[string]string) optionView {
 	o := optionView{Rank: s.Rank, When: when(l, s.Start, s.End, loc), Office: names[s.Location], OfficeID: s.Location, Room: s.Room,
 		Interviewer: s.Interviewer, Interpreter: s.Interpreter, Mode: modeWord(l, s.Mode), Explanation: whyWords(l, s.Why),
-		Start: s.Start, RawMode: s.Mode}
+		Start: s.Start, RawMode: s.Mode, Score: s.Delta.Components}
 	if o.Office == "" {
 		o.Office = s.Location
 	}
@@ -118,7 +118,7 @@ func whyWords(l string, why []solver.Why) string {
 	for _, w := range why {
 		switch w.Code {
 		case solver.WhyDaysAfterFirst, solver.WhyPastDeadline:
-			out = append(out, staffT(l, "why."+w.Code, w.N))
+			out = append(out, i18n.Staff.N(l, "why."+w.Code, int(w.N), w.N))
 		case solver.WhyDialect, solver.WhyDialectMissed:
 			out = append(out, staffT(l, "why."+w.Code, langName(l, w.Language)))
 		default:

@@ -5,29 +5,36 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/asylum-scheduling/interviews/capacity"
 	"github.com/asylum-scheduling/interviews/internal/errs"
+	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/web/page"
 )
 
-// runView is one run of a comparison in a manager's terms.
+// runView is one run of a comparison in a manager's terms, every figure
+// formatted in the page's language ("15 421 €", "€15,421").
 type runView struct {
 	Name                       string
-	Scheduled, Unscheduled     int
-	Priority                   int64
+	Scheduled, Unscheduled     string
+	Priority                   string
 	Bound, Gap                 string // "—" when the bound was not ready
 	WaitMedian, WaitP90        string
-	UseIvr, UseRoom, UseItp    int // per cent
-	Euros                      int64
-	DeltaScheduled, DeltaEuros int64 // against the baseline
+	UseIvr, UseRoom, UseItp    string // per cent
+	Euros                      string
+	DeltaScheduled, DeltaEuros string // against the baseline; empty when none
+	// the raw figures the charts draw
+	priority, unscheduled   int64
+	useIvr, useRoom, useItp int
 }
 
 // countRow is a language or a reason with a count per run.
 type countRow struct {
 	Key, Name string
 	Counts    []int
+	Cells     []string // Counts formatted in the page's language
 }
 
 // chart is a horizontal bar chart drawn by the server (SVG), with a text
@@ -102,35 +109,37 @@ func (h *Handler) scenarioPage(w http.ResponseWriter, r *http.Request, v *view) 
 		}
 	}
 	if cmp := run.Comparison; cmp != nil {
-		d.fill(v.L, cmp)
+		offices, err := h.officeNames(r.Context())
+		if err != nil {
+			return "", err
+		}
+		w := wording{l: v.L, offices: offices}
+		w.variants = w.variantNames(run.Scenario)
+		d.fill(w, cmp)
 	}
 	v.Title, v.Nav, v.Data = v.T("sc.run.title", run.ID), "scenarios", d
 	return "scenario", nil
 }
 
 // fill computes the page's tables and charts from the comparison.
-func (d *scenarioPageData) fill(l string, cmp *capacity.Comparison) {
+func (d *scenarioPageData) fill(w wording, cmp *capacity.Comparison) {
+	l := w.l
 	base := cmp.Runs[0]
 	langs, reasons := map[string]bool{}, map[string]bool{}
 	for _, r := range cmp.Runs {
 		name := r.Name
-		if name == capacity.BaselineName {
+		switch {
+		case name == capacity.BaselineName:
 			name = staffT(l, "sc.baseline")
+		case w.variants[name] != "":
+			name = w.variants[name]
+		case len(r.Description) > 0:
+			name = w.describe(r.Description)
 		}
 		d.Names = append(d.Names, name)
-		rv := runView{Name: name, Scheduled: r.Scheduled, Unscheduled: r.Unscheduled, Priority: r.UnscheduledPriority,
-			Bound: "—", Gap: "—", WaitMedian: days(r.WaitDays.Median), WaitP90: days(r.WaitDays.P90), Euros: r.InterpreterEuros,
-			UseIvr: pctOf(r.Utilisation["interviewers"]), UseRoom: pctOf(r.Utilisation["rooms"]), UseItp: pctOf(r.Utilisation["interpreters"]),
-			DeltaScheduled: int64(r.Scheduled - base.Scheduled), DeltaEuros: r.InterpreterEuros - base.InterpreterEuros}
-		if r.Bound != nil {
-			rv.Bound = strconv.FormatInt(*r.Bound, 10)
-		}
-		if r.Gap != nil {
-			rv.Gap = strconv.FormatInt(*r.Gap, 10)
-		}
-		d.Runs = append(d.Runs, rv)
+		d.Runs = append(d.Runs, newRunView(l, name, r, base))
 		if r.Advice != nil {
-			d.Advice = append(d.Advice, adviceText(l, *r.Advice))
+			d.Advice = append(d.Advice, w.text(*r.Advice))
 		}
 		for k := range r.UnscheduledByLanguage {
 			langs[k] = true
@@ -143,10 +152,82 @@ func (d *scenarioPageData) fill(l string, cmp *capacity.Comparison) {
 		func(k string) string { return langName(l, k) })
 	d.Reasons = countRows(cmp, reasons, func(r capacity.RunResult) map[string]int { return r.UnscheduledByReason },
 		func(k string) string { return reasonWord(l, k) })
+	for _, rows := range [][]countRow{d.Languages, d.Reasons} {
+		for i := range rows {
+			for _, n := range rows[i].Counts {
+				rows[i].Cells = append(rows[i].Cells, i18n.Number(l, n))
+			}
+		}
+	}
 	d.Charts = []chart{d.priorityChart(l), d.languageChart(l), d.useChart(l)}
 }
 
-func days(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+// newRunView formats one run's figures in l, its differences against the
+// baseline's.
+func newRunView(l, name string, r, base capacity.RunResult) runView {
+	rv := runView{Name: name, Scheduled: i18n.Number(l, r.Scheduled), Unscheduled: i18n.Number(l, r.Unscheduled),
+		Priority: number64(l, r.UnscheduledPriority), Bound: "—", Gap: "—",
+		WaitMedian: decimal(l, r.WaitDays.Median), WaitP90: decimal(l, r.WaitDays.P90), Euros: money64(l, r.InterpreterEuros),
+		priority: r.UnscheduledPriority, unscheduled: int64(r.Unscheduled),
+		useIvr: pctOf(r.Utilisation["interviewers"]), useRoom: pctOf(r.Utilisation["rooms"]), useItp: pctOf(r.Utilisation["interpreters"])}
+	rv.UseIvr, rv.UseRoom, rv.UseItp = percent(l, rv.useIvr), percent(l, rv.useRoom), percent(l, rv.useItp)
+	if r.Bound != nil {
+		rv.Bound = number64(l, *r.Bound)
+	}
+	if r.Gap != nil {
+		rv.Gap = number64(l, *r.Gap)
+	}
+	if n := r.Scheduled - base.Scheduled; n != 0 {
+		rv.DeltaScheduled = signed(l, i18n.Number(l, abs(n)), n < 0)
+	}
+	if e := r.InterpreterEuros - base.InterpreterEuros; e != 0 {
+		rv.DeltaEuros = signed(l, money64(l, abs(e)), e < 0)
+	}
+	return rv
+}
+
+func abs[T int | int64](x T) T {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// signed puts a sign before a formatted magnitude: "+1 234 €", "−12 €"
+// (the minus sign in Finnish and Swedish), "-€12" in English, as
+// i18n.Money writes a negative amount.
+func signed(l, magnitude string, negative bool) string {
+	switch {
+	case !negative:
+		return "+" + magnitude
+	case i18n.Normalize(l) == "en":
+		return "-" + magnitude
+	}
+	return "\u2212" + magnitude
+}
+
+func number64(l string, n int64) string { return i18n.Number(l, int(n)) }
+
+func money64(l string, n int64) string { return i18n.Money(l, int(n)) }
+
+// decimal writes a number with up to one decimal in the language's way:
+// "2,5" in Finnish and Swedish, "2.5" in English.
+func decimal(l string, x float64) string {
+	s := strconv.FormatFloat(x, 'f', -1, 64)
+	if i18n.Normalize(l) != "en" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// percent writes a share in per cent: "45 %" (a no-break space) in Finnish
+// and Swedish, "45%" in English.
+func percent(l string, n int) string {
+	if i18n.Normalize(l) == "en" {
+		return i18n.Number(l, n) + "%"
+	}
+	return i18n.Number(l, n) + "\u00a0%"
+}
 
 func pctOf(u capacity.Use) int { return int(u.Share*100 + 0.5) }
 
@@ -213,11 +294,11 @@ func (d *scenarioPageData) priorityChart(l string) chart {
 	groups := []string{staffT(l, "sc.row.priority"), staffT(l, "sc.row.unscheduled")}
 	values := make([][]float64, 2)
 	for _, r := range d.Runs {
-		values[0] = append(values[0], float64(r.Priority))
-		values[1] = append(values[1], float64(r.Unscheduled))
+		values[0] = append(values[0], float64(r.priority))
+		values[1] = append(values[1], float64(r.unscheduled))
 	}
 	return barChart("c-priority", staffT(l, "sc.chart.priority"), staffT(l, "sc.chart.priority.desc"), groups, values, d.Names,
-		func(v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) })
+		func(v float64) string { return i18n.Number(l, int(v)) })
 }
 
 func (d *scenarioPageData) languageChart(l string) chart {
@@ -236,19 +317,19 @@ func (d *scenarioPageData) languageChart(l string) chart {
 		values = append(values, vs)
 	}
 	return barChart("c-languages", staffT(l, "sc.chart.languages"), staffT(l, "sc.chart.languages.desc"), groups, values, d.Names,
-		func(v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) })
+		func(v float64) string { return i18n.Number(l, int(v)) })
 }
 
 func (d *scenarioPageData) useChart(l string) chart {
 	groups := []string{staffT(l, "pl.itps"), staffT(l, "pl.ivrs"), staffT(l, "pl.rooms")}
 	values := make([][]float64, 3)
 	for _, r := range d.Runs {
-		values[0] = append(values[0], float64(r.UseItp))
-		values[1] = append(values[1], float64(r.UseIvr))
-		values[2] = append(values[2], float64(r.UseRoom))
+		values[0] = append(values[0], float64(r.useItp))
+		values[1] = append(values[1], float64(r.useIvr))
+		values[2] = append(values[2], float64(r.useRoom))
 	}
 	return barChart("c-use", staffT(l, "sc.chart.use"), staffT(l, "sc.chart.use.desc"), groups, values, d.Names,
-		func(v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) + " %" })
+		func(v float64) string { return percent(l, int(v)) })
 }
 
 // scenarioCSV downloads every figure of a done scenario.

@@ -23,8 +23,6 @@ import (
 // scenarioVariants is how many variants the form offers.
 const scenarioVariants = 2
 
-var weekdayCodes = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
-
 type scenarioForm struct {
 	From, To, TimeLimit string
 	Variants            []variantForm
@@ -86,12 +84,17 @@ func (h *Handler) renderScenarios(r *http.Request, v *view, f scenarioForm) (str
 	if err != nil {
 		return "", err
 	}
+	offices, err := h.officeNames(ctx)
+	if err != nil {
+		return "", err
+	}
+	w := wording{l: v.L, offices: offices}
 	d := scenariosData{Form: f}
 	for _, s := range page.Items {
 		var names []string
 		if s.Scenario != nil {
 			for _, vr := range s.Scenario.Variants {
-				names = append(names, vr.Name)
+				names = append(names, w.variantName(vr))
 			}
 		}
 		d.Runs = append(d.Runs, scenarioRow{ID: s.ID, Status: s.Status, From: s.From, To: s.To, By: s.CreatedBy,
@@ -123,7 +126,7 @@ func (h *Handler) fillScenarioForm(r *http.Request, v *view, f *scenarioForm) er
 			vf.ModeOpts = append(vf.ModeOpts, option{Value: m, Label: v.T("sc.mode." + m), Selected: vf.Mode == m})
 		}
 		vf.DayOps = nil
-		for _, d := range weekdayCodes {
+		for _, d := range capacity.Weekdays {
 			vf.DayOps = append(vf.DayOps, option{Value: d, Label: v.T("sc.day." + d), Selected: vf.Days[d]})
 		}
 	}
@@ -208,7 +211,7 @@ func scenarioOfForm(v *view, f scenarioForm, offices map[string]string) (*capaci
 			continue
 		}
 		var days []string
-		for _, d := range weekdayCodes {
+		for _, d := range capacity.Weekdays {
 			if vf.Days[d] {
 				days = append(days, d)
 			}
@@ -234,11 +237,7 @@ func scenarioOfForm(v *view, f scenarioForm, offices map[string]string) (*capaci
 			probs = append(probs, errs.FieldError{Path: fmt.Sprintf("kind_%d", vf.N), Message: v.T("sc.err.kind", vf.N)})
 			continue
 		}
-		name := vf.Name
-		if name == "" {
-			name = variantName(v, vf, n, days, offices)
-		}
-		variants = append(variants, map[string]any{"name": name, "changes": []any{change}})
+		variants = append(variants, map[string]any{"name": vf.Name, "changes": []any{change}})
 	}
 	if len(variants) == 0 && len(probs) == 0 {
 		probs = append(probs, errs.FieldError{Path: "kind_1", Message: v.T("sc.err.none")})
@@ -257,53 +256,14 @@ func scenarioOfForm(v *view, f scenarioForm, offices map[string]string) (*capaci
 		}
 		return nil, []errs.FieldError{{Message: errs.MessageOf(err)}}
 	}
+	// A variant without a name of its own is known by its description in
+	// English (in the CSV and the API); the pages name it in their own
+	// language from its changes (wording.variantName).
+	en := wording{l: "en", offices: offices}
+	for i := range sc.Variants {
+		if sc.Variants[i].Name == "" {
+			sc.Variants[i].Name = en.describe(capacity.Describe(sc.Variants[i]))
+		}
+	}
 	return sc, nil
-}
-
-// variantName names a variant in the page's language: "+2 Tigrinya
-// interpreters, Tue–Thu, Helsinki".
-func variantName(v *view, vf variantForm, n int, days []string, offices map[string]string) string {
-	what := ""
-	switch vf.Kind {
-	case "interpreters":
-		what = v.T("sc.name.interpreters", n, langOnly(v.L, vf.Language))
-	case "interviewers":
-		what = v.T("sc.name.interviewers", n)
-	case "rooms":
-		what = v.T("sc.name.rooms", n)
-	}
-	parts := []string{what}
-	if len(days) > 0 && len(days) < 7 {
-		if contiguous(days) && len(days) > 2 {
-			parts = append(parts, v.T("sc.dayshort."+days[0])+"–"+v.T("sc.dayshort."+days[len(days)-1]))
-		} else {
-			var ds []string
-			for _, d := range days {
-				ds = append(ds, v.T("sc.dayshort."+d))
-			}
-			parts = append(parts, strings.Join(ds, ", "))
-		}
-	}
-	if vf.Office != "" {
-		if name := offices[vf.Office]; name != "" {
-			parts = append(parts, name)
-		} else {
-			parts = append(parts, vf.Office)
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
-// contiguous: the weekdays follow each other.
-func contiguous(days []string) bool {
-	idx := map[string]int{}
-	for i, d := range weekdayCodes {
-		idx[d] = i
-	}
-	for i := 1; i < len(days); i++ {
-		if idx[days[i]] != idx[days[i-1]]+1 {
-			return false
-		}
-	}
-	return true
 }

@@ -1,11 +1,13 @@
 package staff
 
 import (
+	"context"
 	"net/http"
 	"sort"
 	"strconv"
 	"time"
 
+	"github.com/asylum-scheduling/interviews/capacity"
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/solver"
 )
@@ -23,6 +25,7 @@ type langRow struct {
 	Dup          bool // another row has the same name (another dialect): the chart names it with its tag
 	Exact        bool // the interviews require this exact dialect
 	Unplaced     int  // pending interviews of it the latest plan could not place
+	NoFit        int  // pending interviews of it with no time by their deadline (capacity.Fits)
 	Pending      int
 	Demand       int // minutes of pending interviews
 	Capacity     int // free interpreter minutes
@@ -30,6 +33,7 @@ type langRow struct {
 	Short        int // demand - capacity, minutes (0 when none)
 	Weeks        []weekCell
 	Blocked      bool
+	ids          []string // the pending interviews
 	// chart geometry
 	Y, DemandW, CapW int
 }
@@ -98,6 +102,9 @@ func (h *Handler) shortages(w http.ResponseWriter, r *http.Request, v *view) (st
 	}
 	rows := win.demand(v.L, in, unplaced)
 	win.capacity(in, (end + 1).Midnight(c.loc), rows)
+	if err := h.countNoFit(r.Context(), c.ref, in, rows); err != nil {
+		return "", err
+	}
 	d := shortageData{From: longDate(v.L, c.ref), To: longDate(v.L, end), WeekCount: weeks}
 	for i := 0; i < weeks; i++ {
 		d.Weeks = append(d.Weeks, v.T("sh.weekof", dayLabel(v.L, win.start+solver.Date(7*i))))
@@ -150,6 +157,7 @@ func (win shortageWindow) demand(l string, in *solver.Instance, unplaced map[str
 		if unplaced[iv.ID] {
 			lr.Unplaced++
 		}
+		lr.ids = append(lr.ids, iv.ID)
 		lr.Pending++
 		lr.Demand += iv.DurationMinutes
 		e, err := solver.ParseDate(iv.Earliest)
@@ -208,6 +216,44 @@ func (win shortageWindow) capacity(in *solver.Instance, to time.Time, rows map[s
 	}
 }
 
+// countNoFit counts, per language, the pending interviews with no time by
+// their deadline: capacity.Fits, the computation behind a case page's
+// "nothing fits", on the state from ref through FitWeeks weeks past the
+// latest deadline among them.
+func (h *Handler) countNoFit(ctx context.Context, ref solver.Date, in *solver.Instance, rows map[string]*langRow) error {
+	byID := map[string]*solver.Interview{}
+	for i := range in.Interviews {
+		byID[in.Interviews[i].ID] = &in.Interviews[i]
+	}
+	var ids []string
+	end := ref
+	for _, lr := range rows {
+		for _, id := range lr.ids {
+			ids = append(ids, id)
+			end = max(end, capacity.FitSearchEnd(byID[id], ref))
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	fin, err := h.store.Export(ctx, ref.String(), end.String())
+	if err != nil {
+		return err
+	}
+	fits, err := capacity.Fits(fin, ref, ids)
+	if err != nil {
+		return errs.Wrap(err, errs.Internal, "")
+	}
+	for _, lr := range rows {
+		for _, id := range lr.ids {
+			if f := fits[id]; f != nil && f.Short() {
+				lr.NoFit++
+			}
+		}
+	}
+	return nil
+}
+
 // bookedMinutes is each interpreter's booked minutes per week.
 func (win shortageWindow) bookedMinutes(in *solver.Instance) map[string][]int {
 	durations := map[string]int{}
@@ -242,7 +288,7 @@ func (d *shortageData) rank(rows map[string]*langRow) {
 	for _, lr := range rows {
 		lr.Dup = named[lr.Name] > 1
 		lr.Short = max(0, lr.Demand-lr.Capacity)
-		lr.Blocked = lr.Short > 0
+		lr.Blocked = lr.Short > 0 || lr.NoFit > 0
 		for i := range lr.Weeks {
 			lr.Weeks[i].Short = lr.Weeks[i].Demand > lr.Weeks[i].Capacity
 		}
@@ -255,6 +301,9 @@ func (d *shortageData) rank(rows map[string]*langRow) {
 		a, b := d.Rows[i], d.Rows[j]
 		if a.Short != b.Short {
 			return a.Short > b.Short
+		}
+		if a.NoFit != b.NoFit {
+			return a.NoFit > b.NoFit
 		}
 		if a.Unplaced != b.Unplaced {
 			return a.Unplaced > b.Unplaced

@@ -36,6 +36,7 @@ type Store interface {
 	MailsNeedingAttention(ctx context.Context) ([]resources.MailAttention, error)
 	OfficeWeek(ctx context.Context, office string, from, to time.Time, language string) (*resources.OfficeWeek, error)
 	OpenFlags(ctx context.Context) ([]resources.InterviewFlag, error)
+	OpenProposals(ctx context.Context, booking int64) ([]resources.TimeProposal, error)
 	Participants(ctx context.Context, booking int64) ([]resources.Participant, error)
 	Party(ctx context.Context, id string) (*resources.Party, error)
 	PendingLanguages(ctx context.Context) ([]string, error)
