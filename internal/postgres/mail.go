@@ -183,7 +183,7 @@ func (db *DB) ClaimMail(ctx context.Context, now time.Time, sent int64) (*resour
 			case when c.recipient_kind = 'interpreter' and b.interpreter_id = c.recipient_id then coalesce(b.interpreter_status, '') else '' end,
 			case when c.recipient_kind = 'interpreter' and b.interpreter_id = c.recipient_id then b.interpreter_due end,
 			case when c.recipient_kind = 'interpreter' and b.released_interpreter = c.recipient_id then coalesce(b.release_reason, '') else '' end,
-			coalesce(l.street_address, ''), coalesce(l.meeting_url, '')
+			coalesce(l.street_address, ''), coalesce(nullif(b.meeting_url, ''), l.meeting_url, '')
 		from c left join bookings b on b.id = c.booking_id left join interviews i on i.id = b.interview_id
 			left join rooms r on r.id = c.payload->>'room'
 			left join interpreters t on c.recipient_kind = 'interpreter' and t.id = c.recipient_id
