@@ -42,6 +42,28 @@ func browserTools(t *testing.T) (root, node string) {
 	return root, node
 }
 
+// runScript runs the browser script web/e2e/<script> with node (root and
+// node from browserTools) against the server at base, within timeout: it
+// passes BASE_URL, SHOTS (testout/screenshots, made here),
+// PLAYWRIGHT_DIR and settings ("KEY=value"), and decodes the JSON line the
+// script prints last into res. A failing script fails the test with its
+// output.
+func runScript(t *testing.T, root, node, script, base string, timeout time.Duration, res any, settings ...string) {
+	t.Helper()
+	shots := filepath.Join(root, "testout", "screenshots")
+	require.NoError(t, os.MkdirAll(shots, 0o755))
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "web", "e2e", script))
+	cmd.Env = append(os.Environ(), "BASE_URL="+base, "SHOTS="+shots, "PLAYWRIGHT_DIR="+filepath.Join(root, ".cache", "playwright"))
+	cmd.Env = append(cmd.Env, settings...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	require.NoError(t, cmd.Run(), "%s failed:\n%s\n%s", script, stderr.String(), stdout.String())
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), res), stdout.String())
+}
+
 type flowResult struct {
 	QueueRows         int                `json:"queueRows"`
 	AtRisk            int                `json:"atRisk"`
