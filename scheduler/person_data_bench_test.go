@@ -17,12 +17,7 @@ import (
 func BenchmarkPersonDataXL(b *testing.B) {
 	ctx := context.Background()
 	for range b.N {
-		b.StopTimer()
-		f := newFixture(b, "XL", 1)
-		end, err := time.Parse(time.DateOnly, f.in.Horizon.End)
-		if err != nil {
-			b.Fatal(err)
-		}
+		f, end := xlBooked(b)
 		if _, err := f.raw.Exec(ctx, `insert into audit_log (at, actor, action, reason)
 			select now(), 'bench', 'booked', 'reason ' || i from generate_series(1, 200000) i`); err != nil {
 			b.Fatal(err)
@@ -35,23 +30,18 @@ func BenchmarkPersonDataXL(b *testing.B) {
 		}
 		db := postgres.New(f.raw, func() time.Time { return end.AddDate(0, 1, 0) })
 		r := scheduler.NewRecords(db)
-		b.StartTimer()
-		t0 := time.Now()
-		d, err := r.ExportPerson(ctx, resources.AbsenceOfInterpreter, who)
-		if err != nil {
-			b.Fatal(err)
-		}
-		t1 := time.Now()
-		e, err := r.ErasePerson(ctx, resources.ErasureRequest{Owner: resources.AbsenceOfInterpreter, ID: who, Actor: "bench", Reason: "benchmark"})
-		if err != nil {
-			b.Fatal(err)
-		}
-		t2 := time.Now()
+		var d *resources.PersonData
+		var e *resources.Erasure
+		timeSteps(b,
+			benchStep{"export_ms", func() (err error) { d, err = r.ExportPerson(ctx, resources.AbsenceOfInterpreter, who); return err }},
+			benchStep{"erase_ms", func() (err error) {
+				e, err = r.ErasePerson(ctx, resources.ErasureRequest{Owner: resources.AbsenceOfInterpreter, ID: who,
+					Actor: "bench", Reason: "benchmark"})
+				return err
+			}})
 		if len(d.Bookings) != n || e.Removed["availability"] == 0 {
 			b.Fatalf("exported %d bookings of %d; removed %v", len(d.Bookings), n, e.Removed)
 		}
-		b.ReportMetric(float64(t1.Sub(t0).Milliseconds()), "export_ms")
-		b.ReportMetric(float64(t2.Sub(t1).Milliseconds()), "erase_ms")
 		b.ReportMetric(float64(n), "bookings")
 	}
 }
