@@ -162,6 +162,18 @@ func TestPersonExportHoldsTheirDataAndNoOneElses(t *testing.T) {
 		require.NotContains(t, string(r.Body), other, "the export of c1 holds %q", other)
 	}
 
+	// The interviewer's: their part of I-1 and I-3, no one else's name.
+	r = e.do(resources.RoleAdmin, "GET", "/v1/people/interviewer/e1/export", nil)
+	require.Equal(t, 200, r.Status, "%s", r.Body)
+	var iv resources.PersonData
+	r.json(t, &iv)
+	require.Len(t, iv.Bookings, 2)
+	require.Equal(t, []int64{p.b1, p.b3}, []int64{iv.Bookings[0].Booking, iv.Bookings[1].Booking})
+	require.Equal(t, "interviewer", iv.Bookings[0].Role)
+	for _, other := range []string{t1Name, t1Mail, c1Name, c1Mail, `"C-1"`, `"C-3"`} {
+		require.NotContains(t, string(r.Body), other, "the export of e1 holds %q", other)
+	}
+
 	// The reads are in the access log, as exports of these people.
 	require.NoError(t, al.Flush(context.Background()))
 	log := accessPage(t, e, resources.RoleAuditor, "?subject_kind=export&subject_id=interpreter:t1")
@@ -172,6 +184,7 @@ func TestPersonExportHoldsTheirDataAndNoOneElses(t *testing.T) {
 	r = e.do(resources.RoleAdmin, "GET", "/v1/people/interpreter/t1/export", nil)
 	r.json(t, &d)
 	require.Len(t, d.AccessLog, 2, "the first export is among the reads of t1")
+	require.Equal(t, "export", d.AccessLog[1].SubjectKind)
 
 	for _, c := range []struct {
 		role   resources.Role
@@ -384,21 +397,23 @@ func TestAuditTrailRedactionIsNarrow(t *testing.T) {
 		{"named, redacting", []string{newErasure, `select set_config('interviews.erasure', (select max(id)::text from erasures), true)`,
 			`update audit_log set reason = 'x', before = null, after = null`}, true},
 	} {
-		tx, err := e.raw.Begin(ctx)
-		require.NoError(t, err)
-		for i, s := range c.steps {
-			_, err = tx.Exec(ctx, s)
-			if i < len(c.steps)-1 {
-				require.NoError(t, err, "%s: %s", c.name, s)
+		func() {
+			tx, err := e.raw.Begin(ctx)
+			require.NoError(t, err)
+			defer tx.Rollback(ctx) // also when a check fails: the pool's close waits for it
+			for i, s := range c.steps {
+				_, err = tx.Exec(ctx, s)
+				if i < len(c.steps)-1 {
+					require.NoError(t, err, "%s: %s", c.name, s)
+				}
 			}
-		}
-		if c.allowed {
-			require.NoError(t, err, c.name)
-		} else {
-			require.Error(t, err, c.name)
-			require.Contains(t, err.Error(), "append-only", c.name)
-		}
-		require.NoError(t, tx.Rollback(ctx))
+			if c.allowed {
+				require.NoError(t, err, c.name)
+			} else {
+				require.Error(t, err, c.name)
+				require.Contains(t, err.Error(), "append-only", c.name)
+			}
+		}()
 	}
 	// Erasures themselves are kept for good.
 	for _, q := range []string{`update erasures set reason = 'x'`, `delete from erasures`, `truncate erasures`} {

@@ -294,6 +294,7 @@ func (s *Server) mountEntities(r chi.Router) {
 func (s *Server) mountSettings(r chi.Router) {
 	r.With(require(resources.RoleClerk)).Get("/bookings", s.h(s.listBookings))
 	r.With(require(resources.RoleClerk)).Get("/bookings/{id}", s.h(s.getBooking))
+	r.With(require(resources.RoleClerk)).Patch("/bookings/{id}", s.h(s.patchBooking)) // the meeting link (api/meeting.go)
 	r.With(require(resources.RoleClerk)).Get("/settings", s.h(func(w http.ResponseWriter, r *http.Request) error {
 		if err := onlyParams(r); err != nil {
 			return err

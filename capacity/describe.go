@@ -59,16 +59,12 @@ func describeChange(c Change) []Advice {
 		return removeSentence("var.remove_interpreters", c.RemoveInterpreters)
 	case c.AddInterviewers != nil:
 		t := c.AddInterviewers
-		out := []Advice{{Code: "var.add_interviewers", N: t.Count, Args: []Arg{plain("count", int64(t.Count))}}}
-		out = append(out, patternQualifiers(t.Pattern)...)
-		return append(out, officesQualifier([]string{t.Location})...)
+		return addSentence("var.add_interviewers", t.Count, t.Pattern, t.Location)
 	case c.RemoveInterviewers != nil:
 		return removeSentence("var.remove_interviewers", c.RemoveInterviewers)
 	case c.AddRooms != nil:
 		t := c.AddRooms
-		out := []Advice{{Code: "var.add_rooms", N: t.Count, Args: []Arg{plain("count", int64(t.Count))}}}
-		out = append(out, patternQualifiers(t.Pattern)...)
-		return append(out, officesQualifier([]string{t.Location})...)
+		return addSentence("var.add_rooms", t.Count, t.Pattern, t.Location)
 	case c.ExtraSessions != nil:
 		t := c.ExtraSessions
 		out := []Advice{{Code: "var.extra_sessions", N: len(t.StartTimes), Args: []Arg{{Name: "times", Value: strings.Join(t.StartTimes, ","), Kind: ArgClocks}}}}
@@ -82,6 +78,14 @@ func describeChange(c Change) []Advice {
 		return []Advice{{Code: "var.deadline", Args: []Arg{}}}
 	}
 	return nil
+}
+
+// addSentence says an addition of count interviewers or rooms at one
+// office, with the weekdays of its pattern.
+func addSentence(code string, count int, p *Pattern, location string) []Advice {
+	out := []Advice{{Code: code, N: count, Args: []Arg{plain("count", int64(count))}}}
+	out = append(out, patternQualifiers(p)...)
+	return append(out, officesQualifier([]string{location})...)
 }
 
 // removeSentence says a removal: by count (of a language or at an

@@ -95,6 +95,9 @@ type Booking struct {
 	Status   string `json:"status"` // active, cancelled, completed
 	Sequence int    `json:"sequence"`
 	Version  int64  `json:"version"`
+	// MeetingURL is the booking's own meeting link, over the office's
+	// (read with one booking only; empty: the office's).
+	MeetingURL string `json:"meeting_url,omitempty"`
 }
 
 // Role of an API token. Each role may do what the ones before it may.

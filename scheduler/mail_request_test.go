@@ -166,3 +166,54 @@ func TestMailEachToldTheirOwnMode(t *testing.T) {
 	require.True(t, a.Remote, "a declined remote assignment shows a room")
 	require.Empty(t, a.Room)
 }
+
+// A booking's own meeting link goes, instead of the office's, to the
+// interpreter who joins remotely (text, LOCATION, DESCRIPTION and URL),
+// and to no one at the office.
+func TestMailBookingMeetingLinkOverridesTheOffices(t *testing.T) {
+	t.Parallel()
+	e := newPortalEnv(t)
+	ctx := context.Background()
+	iv, party := e.interviewWithParty(t)
+	ans, err := e.svc.Suggest(ctx, scheduler.SuggestRequest{InterviewID: iv.ID, K: 30})
+	require.NoError(t, err)
+	var pick *scheduler.Option
+	for i := range ans.Suggestions {
+		if ans.Suggestions[i].Mode == "remote" {
+			pick = &ans.Suggestions[i]
+			break
+		}
+	}
+	require.NotNil(t, pick, "no remote option for %s", iv.ID)
+	office := ""
+	for _, r := range e.in.Rooms {
+		if r.ID == pick.Room {
+			office = r.Location
+		}
+	}
+	const officeLink, ownLink = "https://meet.example/office", "https://meet.example/booking/7"
+	require.NoError(t, e.db.SetLocationContact(ctx, office, "Kauppakatu 1", officeLink))
+	b, err := e.svc.Book(ctx, scheduler.BookRequest{InterviewID: iv.ID, SuggestionID: pick.ID, Actor: "clerk-1"})
+	require.NoError(t, err)
+	got, err := e.svc.SetMeetingLink(ctx, b.ID, ownLink)
+	require.NoError(t, err)
+	require.Equal(t, ownLink, got.MeetingURL)
+	_, err = e.svc.SetMeetingLink(ctx, b.ID, "http://meet.example/plain")
+	require.Error(t, err, "an http link")
+	e.deliver(t)
+
+	who := e.interpreter(b.Interpreter)
+	l := i18n.Normalize(who.Locale)
+	im := e.lastTo(t, who.Email, 1)
+	require.Contains(t, im.Text, i18n.Mail.T(l, "label.meeting")+": "+ownLink+"\n")
+	require.NotContains(t, im.Text, officeLink)
+	ev := invitation(t, im)
+	require.Equal(t, i18n.Mail.T(l, "where.remote")+": "+ownLink, ev.Location)
+	require.Contains(t, ev.Description, ownLink)
+	require.Equal(t, ownLink, ev.URL)
+
+	cm := e.lastTo(t, party.Email, 1)
+	require.NotContains(t, string(cm.Raw), ownLink)
+	require.NotContains(t, string(cm.Raw), officeLink)
+	require.Empty(t, invitation(t, cm).URL)
+}

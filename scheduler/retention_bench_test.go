@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 )
 
@@ -17,12 +18,7 @@ import (
 func BenchmarkRetentionXL(b *testing.B) {
 	ctx := context.Background()
 	for range b.N {
-		b.StopTimer()
-		f := newFixture(b, "XL", 1)
-		end, err := time.Parse(time.DateOnly, f.in.Horizon.End)
-		if err != nil {
-			b.Fatal(err)
-		}
+		f, end := xlBooked(b)
 		now := end.AddDate(0, 25, 0)
 		// A clerk's reason naming the case, and a document quoting it, on
 		// the audit entry of every booking: the run replaces both.
@@ -33,24 +29,15 @@ func BenchmarkRetentionXL(b *testing.B) {
 			b.Fatal(err)
 		}
 		r := scheduler.NewRetention(f.db, func() time.Time { return now })
-		b.StartTimer()
-		t0 := time.Now()
-		p, err := r.Preview(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		t1 := time.Now()
-		run, err := r.Run(ctx, "bench")
-		if err != nil {
-			b.Fatal(err)
-		}
-		t2 := time.Now()
+		var p *resources.RetentionPreview
+		var run *resources.RetentionRun
+		timeSteps(b,
+			benchStep{"preview_ms", func() (err error) { p, err = r.Preview(ctx); return err }},
+			benchStep{"run_ms", func() (err error) { run, err = r.Run(ctx, "bench"); return err }})
 		n := int64(len(f.booked))
 		if run.Counts != p.Counts || run.Counts.Interviews != n || run.Counts.AuditReasons != n || run.Counts.AuditDocuments != n {
 			b.Fatalf("erased %+v, previewed %+v, booked %d", run.Counts, p.Counts, len(f.booked))
 		}
-		b.ReportMetric(float64(t1.Sub(t0).Milliseconds()), "preview_ms")
-		b.ReportMetric(float64(t2.Sub(t1).Milliseconds()), "run_ms")
 		b.ReportMetric(float64(run.Counts.Interviews), "interviews")
 		b.ReportMetric(float64(run.Counts.AuditReasons), "audit_reasons")
 	}

@@ -1,14 +1,9 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -34,23 +29,14 @@ func TestBrowserClerkInFinnish(t *testing.T) {
 		e.restart()
 	}))
 	t.Cleanup(ctl.Close)
-	shots := filepath.Join(root, "testout", "screenshots")
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "web", "e2e", "clerk_fi.mjs"))
-	cmd.Env = append(os.Environ(), "BASE_URL="+e.srv.URL, "IDP_URL="+e.idp.srv.URL, "IDP_PASSWORD="+idpPassword,
-		"RESTART_URL="+ctl.URL, "SHOTS="+shots, "PLAYWRIGHT_DIR="+filepath.Join(root, ".cache", "playwright"))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	require.NoError(t, cmd.Run(), "clerk_fi.mjs failed:\n%s\n%s", stderr.String(), stdout.String())
 	var res struct {
 		Who, Case, Booked, AfterBook, AfterReload string
 		FlashAfterReload                          int
 		AfterRestart, WhoAfterRestart             string
 		A11y, Overflow                            map[string]int
 	}
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &res), stdout.String())
+	runScript(t, root, node, "clerk_fi.mjs", e.srv.URL, 4*time.Minute, &res,
+		"IDP_URL="+e.idp.srv.URL, "IDP_PASSWORD="+idpPassword, "RESTART_URL="+ctl.URL)
 	require.Equal(t, "Anna Example · virkailija", res.Who)
 	require.Regexp(t, `^Varattu: varaus \d+\.$`, res.Booked)
 	require.Equal(t, res.Case, res.AfterBook, "the booking redirects to the case")

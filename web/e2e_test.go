@@ -42,6 +42,31 @@ func browserTools(t *testing.T) (root, node string) {
 	return root, node
 }
 
+// runScript runs the browser script web/e2e/<script> with node (root and
+// node from browserTools) against the server at base, within timeout: it
+// passes BASE_URL, SHOTS (screenshots, made here),
+// PLAYWRIGHT_DIR and settings ("KEY=value"), and decodes the JSON line the
+// script prints last into res. A failing script fails the test with its
+// output.
+func runScript(t *testing.T, root, node, script, base string, timeout time.Duration, res any, settings ...string) {
+	t.Helper()
+	shots := screenshots(root)
+	require.NoError(t, os.MkdirAll(shots, 0o755))
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "web", "e2e", script))
+	cmd.Env = append(os.Environ(), "BASE_URL="+base, "SHOTS="+shots, "PLAYWRIGHT_DIR="+filepath.Join(root, ".cache", "playwright"))
+	cmd.Env = append(cmd.Env, settings...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	require.NoError(t, cmd.Run(), "%s failed:\n%s\n%s", script, stderr.String(), stdout.String())
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), res), stdout.String())
+}
+
+// screenshots is the folder the browser scripts save their screenshots in.
+func screenshots(root string) string { return filepath.Join(root, "testout", "screenshots") }
+
 type flowResult struct {
 	QueueRows         int                `json:"queueRows"`
 	AtRisk            int                `json:"atRisk"`
@@ -92,24 +117,10 @@ func TestBrowserFlow(t *testing.T) {
 	root, node := browserTools(t)
 	e := newEnv(t)
 	a, b, rankB := conflictingPair(t, e.booking, e.raw)
-	shots := filepath.Join(root, "testout", "screenshots")
-	require.NoError(t, os.MkdirAll(shots, 0o755))
-
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "web", "e2e", "flow.mjs"))
-	cmd.Env = append(os.Environ(),
-		"BASE_URL="+e.srv.URL, "CLERK_TOKEN="+e.clerk, "CLERK2_TOKEN="+e.clerk2, "MANAGER_TOKEN="+e.manager,
-		"CASE_A="+a, "CASE_B="+b, "RANK_B="+strconv.Itoa(rankB), "SHOTS="+shots,
-		"PLAYWRIGHT_DIR="+filepath.Join(root, ".cache", "playwright"))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	require.NoError(t, err, "flow.mjs failed:\n%s\n%s", stderr.String(), stdout.String())
-
 	var res flowResult
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &res), stdout.String())
+	runScript(t, root, node, "flow.mjs", e.srv.URL, 4*time.Minute, &res,
+		"CLERK_TOKEN="+e.clerk, "CLERK2_TOKEN="+e.clerk2, "MANAGER_TOKEN="+e.manager,
+		"CASE_A="+a, "CASE_B="+b, "RANK_B="+strconv.Itoa(rankB))
 	t.Logf("browser flow: %+v", res)
 
 	require.Greater(t, res.QueueRows, 0)
@@ -188,7 +199,7 @@ func TestBrowserFlow(t *testing.T) {
 
 	for _, name := range []string{"01-signin", "02-queue", "03-case", "04-booked", "05-conflict", "06-planner", "07-booking",
 		"08-interpreter", "09-shortages", "10-plans", "11a-plan-running", "11-plan", "12-accepted", "13-feed"} {
-		st, err := os.Stat(filepath.Join(shots, name+".png"))
+		st, err := os.Stat(filepath.Join(screenshots(root), name+".png"))
 		require.NoError(t, err, name)
 		require.Greater(t, st.Size(), int64(1000), name)
 	}

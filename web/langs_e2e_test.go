@@ -1,12 +1,8 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -48,18 +44,10 @@ func TestBrowserStaffInFinnishAndSwedish(t *testing.T) {
 	mc := manualConflict(t, e)
 	manual, err := json.Marshal(mc)
 	require.NoError(t, err)
-	shots := filepath.Join(root, "testout", "screenshots")
-	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "web", "e2e", "langs.mjs"))
-	cmd.Env = append(os.Environ(), "BASE_URL="+e.srv.URL, "MANAGER_TOKEN="+e.manager, "PAGES="+string(pages), "MANUAL="+string(manual), "PLAN="+changing, "MOVES="+paths[bookedPage], "HELD="+paths[heldPage],
-		"SHOTS="+shots, "PLAYWRIGHT_DIR="+filepath.Join(root, ".cache", "playwright"))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	require.NoError(t, cmd.Run(), "langs.mjs failed:\n%s\n%s", stderr.String(), stdout.String())
 	var res langsResult
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &res), stdout.String())
+	runScript(t, root, node, "langs.mjs", e.srv.URL, 8*time.Minute, &res,
+		"MANAGER_TOKEN="+e.manager, "PAGES="+string(pages), "MANUAL="+string(manual), "PLAN="+changing,
+		"MOVES="+paths[bookedPage], "HELD="+paths[heldPage])
 	require.Equal(t, 4*(len(paths)+5), res.Pages, "every page in two languages on two screens")
 	require.Len(t, res.Markup, res.Pages)
 	require.Zero(t, res.Wrapped, "ids wrapped inside")

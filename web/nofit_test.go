@@ -16,13 +16,7 @@ import (
 // I-AZ1 would first fit then; I-AZ2 has that interpreter excluded, so no
 // one may take it; a Tigrinya interview fits at once.
 func noFitInstance() *solver.Instance {
-	day := func(d, from, to string) solver.Interval {
-		return solver.Interval{Start: "2030-01-" + d + "T" + from + ":00+02:00", End: "2030-01-" + d + "T" + to + ":00+02:00"}
-	}
-	var weekdays []solver.Interval
-	for _, d := range []string{"07", "08", "09", "10", "11", "14", "15", "16", "17", "18", "21", "22", "23", "24", "25"} {
-		weekdays = append(weekdays, day(d, "08:00", "16:00"))
-	}
+	weekdays := jan2030Days("08:00", "16:00", "07", "08", "09", "10", "11", "14", "15", "16", "17", "18", "21", "22", "23", "24", "25")
 	iv := func(id, lang string) solver.Interview {
 		return solver.Interview{ID: id, Case: "C-" + id, Language: lang, DurationMinutes: 60, Earliest: "2030-01-07", Deadline: "2030-01-14",
 			Locations: []string{"HEL"}}
@@ -39,7 +33,7 @@ func noFitInstance() *solver.Instance {
 			Availability: weekdays}},
 		Interpreters: []solver.Interpreter{
 			{ID: "T-AZ", Name: "Tulkki AZ", Languages: []string{"az"}, Skills: []string{}, Modes: []string{solver.ModeOnsite}, Locations: []string{"HEL"},
-				Availability: []solver.Interval{day("17", "09:00", "15:00"), day("18", "09:00", "15:00")}},
+				Availability: []solver.Interval{jan2030("17", "09:00", "15:00"), jan2030("18", "09:00", "15:00")}},
 			{ID: "T-TI", Name: "Tulkki TI", Languages: []string{"ti"}, Skills: []string{}, Modes: []string{solver.ModeOnsite}, Locations: []string{"HEL"},
 				Availability: weekdays},
 		},

@@ -1,15 +1,9 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -215,22 +209,13 @@ func TestBrowserOIDC(t *testing.T) {
 	t.Parallel()
 	root, node := browserTools(t)
 	e := newOIDCEnv(t, false)
-	shots := filepath.Join(root, "testout", "screenshots")
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "web", "e2e", "oidc.mjs"))
-	cmd.Env = append(os.Environ(), "BASE_URL="+e.srv.URL, "IDP_URL="+e.idp.srv.URL, "IDP_USER=anna",
-		"IDP_PASSWORD="+idpPassword, "SHOTS="+shots, "PLAYWRIGHT_DIR="+filepath.Join(root, ".cache", "playwright"))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	require.NoError(t, cmd.Run(), "oidc.mjs failed:\n%s\n%s", stderr.String(), stdout.String())
 	var res struct {
 		TokenForm    int    `json:"tokenForm"`
 		Who          string `json:"who"`
 		AfterSignout string `json:"afterSignout"`
 	}
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &res), stdout.String())
+	runScript(t, root, node, "oidc.mjs", e.srv.URL, 2*time.Minute, &res,
+		"IDP_URL="+e.idp.srv.URL, "IDP_USER=anna", "IDP_PASSWORD="+idpPassword)
 	require.Equal(t, 0, res.TokenForm, "token sign-in is off with a provider")
 	require.Equal(t, "Anna Example · clerk", res.Who)
 	require.Equal(t, "/signin", res.AfterSignout)

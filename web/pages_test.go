@@ -185,6 +185,22 @@ func TestFeedLinks(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, m.post("/people/interpreter/T0001/feeds/"+id[1]+"/rotate", nil).status)
 }
 
+// jan2030 is the interval from from to to (hh:mm, Helsinki's winter time)
+// on day (dd) of January 2030, the month of the small instances here.
+func jan2030(day, from, to string) solver.Interval {
+	return solver.Interval{Start: "2030-01-" + day + "T" + from + ":00+02:00", End: "2030-01-" + day + "T" + to + ":00+02:00"}
+}
+
+// jan2030Days is the interval from from to to on each of days of January
+// 2030.
+func jan2030Days(from, to string, days ...string) []solver.Interval {
+	var out []solver.Interval
+	for _, d := range days {
+		out = append(out, jan2030(d, from, to))
+	}
+	return out
+}
+
 // shortageInstance is a small office in the week of Monday 7 January 2030:
 // three 2-hour interviews in Somali with no interpreter of it; two 90-minute
 // interviews in Tigrinya and one interpreter of it, available 8 hours on
@@ -192,9 +208,6 @@ func TestFeedLinks(t *testing.T) {
 // interview; one interview in Finnish without an interpreter.
 func shortageInstance() *solver.Instance {
 	no := false
-	at := func(day, from, to string) solver.Interval {
-		return solver.Interval{Start: "2030-01-" + day + "T" + from + ":00+02:00", End: "2030-01-" + day + "T" + to + ":00+02:00"}
-	}
 	iv := func(id, lang string, minutes int) solver.Interview {
 		return solver.Interview{ID: id, Case: "C-" + id, Language: lang, DurationMinutes: minutes,
 			Earliest: "2030-01-07", Deadline: "2030-01-25", Locations: []string{"HEL"}}
@@ -207,9 +220,9 @@ func shortageInstance() *solver.Instance {
 		Horizon:      solver.DateRange{Start: "2030-01-07", End: "2030-02-01"},
 		Locations:    []solver.Location{{ID: "HEL", Name: "Helsinki"}},
 		Rooms:        []solver.Room{{ID: "HEL-R1", Location: "HEL", Features: []string{}}},
-		Interviewers: []solver.Interviewer{{ID: "HEL-E1", Location: "HEL", Skills: []string{}, Languages: []string{"fi"}, Availability: []solver.Interval{at("07", "08:00", "16:00"), at("08", "08:00", "16:00")}}},
+		Interviewers: []solver.Interviewer{{ID: "HEL-E1", Location: "HEL", Skills: []string{}, Languages: []string{"fi"}, Availability: []solver.Interval{jan2030("07", "08:00", "16:00"), jan2030("08", "08:00", "16:00")}}},
 		Interpreters: []solver.Interpreter{{ID: "T-TI", Languages: []string{"ti"}, Skills: []string{}, Modes: []string{solver.ModeOnsite},
-			Locations: []string{"HEL"}, Availability: []solver.Interval{at("07", "09:00", "17:00"), at("08", "09:00", "13:00")}}},
+			Locations: []string{"HEL"}, Availability: []solver.Interval{jan2030("07", "09:00", "17:00"), jan2030("08", "09:00", "13:00")}}},
 		Interviews: []solver.Interview{iv("I-S1", "so", 120), iv("I-S2", "so", 120), iv("I-S3", "so", 120),
 			iv("I-T1", "ti", 90), iv("I-T2", "ti", 90), iv("I-T3", "ti", 60), fi},
 		Bookings: []solver.Booking{{Interview: "I-T3", Start: "2030-01-08T09:00:00+02:00", Room: "HEL-R1", Interviewer: "HEL-E1",

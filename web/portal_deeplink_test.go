@@ -15,7 +15,10 @@ import (
 	"github.com/asylum-scheduling/interviews/scheduler"
 )
 
-var nextFieldRE = regexp.MustCompile(`name="next" value="([^"]*)"`)
+var (
+	nextFieldRE = regexp.MustCompile(`name="next" value="([^"]*)"`)
+	langLinkRE  = regexp.MustCompile(`href="(/portal/lang/sv\?next=[^"]*)"`)
+)
 
 // signInFrom asks for a link on the sign-in page as the browser shows it
 // (with its next field, if any, or next when given), spends the mailed
@@ -92,6 +95,13 @@ func TestPortalDeepLinkThroughSignIn(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, p.status)
 	signin := p.header.Get("Location")
 	require.Equal(t, "/portal/?next="+url.QueryEscape(deep), signin)
+	// Switching the language on the sign-in page keeps where to return.
+	p = b.get(signin)
+	m := langLinkRE.FindStringSubmatch(p.body)
+	require.NotNil(t, m, p.body)
+	p = b.get(html.UnescapeString(m[1]))
+	require.Equal(t, http.StatusSeeOther, p.status)
+	require.Equal(t, signin, p.header.Get("Location"))
 	require.Equal(t, deep, signInFrom(t, b, signin, addr, ""), "sign-in did not return to the mail's link")
 	p = b.get(deep)
 	require.Equal(t, 200, p.status)

@@ -20,13 +20,7 @@ import (
 // Monday 7 January 2030 at 9; the interviewer works every weekday, the
 // interpreter is free all Tuesday and never on Thursday.
 func proposalInstance() *solver.Instance {
-	day := func(d, from, to string) solver.Interval {
-		return solver.Interval{Start: "2030-01-" + d + "T" + from + ":00+02:00", End: "2030-01-" + d + "T" + to + ":00+02:00"}
-	}
-	var weekdays []solver.Interval
-	for _, d := range []string{"07", "08", "09", "10", "11"} {
-		weekdays = append(weekdays, day(d, "08:00", "16:00"))
-	}
+	weekdays := jan2030Days("08:00", "16:00", "07", "08", "09", "10", "11")
 	return &solver.Instance{
 		Format:    solver.InstanceFormat,
 		Timezone:  "Europe/Helsinki",
@@ -36,7 +30,7 @@ func proposalInstance() *solver.Instance {
 		Interviewers: []solver.Interviewer{{ID: "HEL-E1", Name: "Puhuttelija Yksi", Location: "HEL", Skills: []string{}, Languages: []string{"fi"},
 			Availability: weekdays}},
 		Interpreters: []solver.Interpreter{{ID: "T-AR", Name: "Tulkki AR", Languages: []string{"ar"}, Skills: []string{},
-			Modes: []string{solver.ModeOnsite}, Locations: []string{"HEL"}, Availability: []solver.Interval{day("07", "09:00", "10:00"), day("08", "08:00", "16:00")}}},
+			Modes: []string{solver.ModeOnsite}, Locations: []string{"HEL"}, Availability: []solver.Interval{jan2030("07", "09:00", "10:00"), jan2030("08", "08:00", "16:00")}}},
 		Parties: []solver.Party{{ID: "P-C1", Name: "Avustaja Yksi", Email: "counsel@example.org", Kind: solver.PartyCounsel}},
 		Interviews: []solver.Interview{{ID: "I-P1", Case: "C-P1", Language: "ar", DurationMinutes: 60, Earliest: "2030-01-07",
 			Deadline: "2030-01-25", Locations: []string{"HEL"}, Parties: []string{"P-C1"}}},

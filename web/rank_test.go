@@ -15,13 +15,10 @@ import (
 // hour, or on Tuesday with one at €50. A day of waiting weighs 10, so the
 // Monday option ranks first although it costs €9 more.
 func rankInstance() *solver.Instance {
-	at := func(day, from, to string) solver.Interval {
-		return solver.Interval{Start: "2030-01-" + day + "T" + from + ":00+02:00", End: "2030-01-" + day + "T" + to + ":00+02:00"}
-	}
 	rate := func(n int) *solver.Rates { return &solver.Rates{Onsite: &n} }
 	itp := func(id string, cost int, day string) solver.Interpreter {
 		return solver.Interpreter{ID: id, Name: "Tulkki " + id, Languages: []string{"ar"}, Skills: []string{}, Modes: []string{solver.ModeOnsite},
-			Locations: []string{"HEL"}, CostPerHour: rate(cost), Availability: []solver.Interval{at(day, "09:00", "10:00")}}
+			Locations: []string{"HEL"}, CostPerHour: rate(cost), Availability: []solver.Interval{jan2030(day, "09:00", "10:00")}}
 	}
 	return &solver.Instance{
 		Format:    solver.InstanceFormat,
@@ -30,7 +27,7 @@ func rankInstance() *solver.Instance {
 		Locations: []solver.Location{{ID: "HEL", Name: "Helsinki"}},
 		Rooms:     []solver.Room{{ID: "HEL-R1", Name: "Huone 1", Location: "HEL", Features: []string{}}},
 		Interviewers: []solver.Interviewer{{ID: "HEL-E1", Name: "Puhuttelija Yksi", Location: "HEL", Skills: []string{}, Languages: []string{"fi"},
-			Availability: []solver.Interval{at("07", "08:00", "16:00"), at("08", "08:00", "16:00")}}},
+			Availability: []solver.Interval{jan2030("07", "08:00", "16:00"), jan2030("08", "08:00", "16:00")}}},
 		Interpreters: []solver.Interpreter{itp("T-DEAR", 59, "07"), itp("T-CHEAP", 50, "08")},
 		Interviews: []solver.Interview{{ID: "I-R1", Case: "C-R1", Language: "ar", DurationMinutes: 60,
 			Earliest: "2030-01-07", Deadline: "2030-01-25", Locations: []string{"HEL"}}},

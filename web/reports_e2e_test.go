@@ -1,13 +1,7 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -35,25 +29,13 @@ func TestBrowserManagerReadsAutomationReportInFinnish(t *testing.T) {
 	loc, err := time.LoadLocation(st.Timezone)
 	require.NoError(t, err)
 	today := time.Now().In(loc).Format("2006-01-02")
-	shots := filepath.Join(root, "testout", "screenshots")
-	require.NoError(t, os.MkdirAll(shots, 0o755))
-
-	cctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(cctx, node, filepath.Join(root, "web", "e2e", "automation_fi.mjs"))
-	cmd.Env = append(os.Environ(), "BASE_URL="+e.srv.URL, "MANAGER_TOKEN="+e.manager, "TODAY="+today,
-		"SHOTS="+shots, "PLAYWRIGHT_DIR="+filepath.Join(root, ".cache", "playwright"))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	require.NoError(t, cmd.Run(), "automation_fi.mjs failed:\n%s\n%s", stderr.String(), stdout.String())
-
 	var res struct {
 		Heading, First, CSVFile, CSVHead string
 		Sources                          map[string]int
 		A11y                             map[string]int
 	}
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &res), stdout.String())
+	runScript(t, root, node, "automation_fi.mjs", e.srv.URL, 3*time.Minute, &res,
+		"MANAGER_TOKEN="+e.manager, "TODAY="+today)
 	require.Equal(t, "Automaation käyttö", res.Heading)
 	require.Equal(t, "Ensimmäinen ehdotus otettiin 1 kertaa 1:stä (100 %).", res.First)
 	require.Equal(t, map[string]int{"ehdotus otettu": 1, "suunnitelma hyväksytty": 0, "automaattinen pyyntö": 0, "käsin": 0}, res.Sources)

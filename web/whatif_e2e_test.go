@@ -1,12 +1,7 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -35,17 +30,6 @@ func TestBrowserWhatifInFinnishAndSwedish(t *testing.T) {
 	const dialect = "ar-MA"
 	require.Contains(t, langs, dialect, "the demo has pending interviews that require Moroccan Arabic")
 	storedPath := "/scenarios/" + strconv.FormatInt(whatifRun(t, e), 10)
-	shots := filepath.Join(root, "testout", "screenshots")
-	require.NoError(t, os.MkdirAll(shots, 0o755))
-
-	cctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(cctx, node, filepath.Join(root, "web", "e2e", "whatif.mjs"))
-	cmd.Env = append(os.Environ(), "BASE_URL="+e.srv.URL, "MANAGER_TOKEN="+e.manager, "DIALECT="+dialect,
-		"STORED_PATH="+storedPath, "SHOTS="+shots, "PLAYWRIGHT_DIR="+filepath.Join(root, ".cache", "playwright"))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	require.NoError(t, cmd.Run(), "whatif.mjs failed:\n%s\n%s", stderr.String(), stdout.String())
 
 	type seen struct {
 		Names, Advice, Cost []string
@@ -55,8 +39,8 @@ func TestBrowserWhatifInFinnishAndSwedish(t *testing.T) {
 		Pages map[string]struct{ Ran, Stored seen }
 		A11y  map[string]int
 	}
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &res), stdout.String())
+	runScript(t, root, node, "whatif.mjs", e.srv.URL, 4*time.Minute, &res,
+		"MANAGER_TOKEN="+e.manager, "DIALECT="+dialect, "STORED_PATH="+storedPath)
 	require.Len(t, res.A11y, 14, "every page looked at: %v", res.A11y)
 
 	// Money as the language writes it: groups of three with no-break

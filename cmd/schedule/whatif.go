@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/asylum-scheduling/interviews/capacity"
+	"github.com/asylum-scheduling/interviews/capacity/advice"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/solver"
 )
@@ -124,12 +125,12 @@ func whatifNeed(ctx context.Context, in *solver.Instance, path string, o needOpt
 
 // printRunProgress writes a line when a run starts and when it is done,
 // the variant named in the sentences' language.
-func printRunProgress(w io.Writer, words wording, p capacity.Progress) {
+func printRunProgress(w io.Writer, words advice.Wording, p capacity.Progress) {
 	switch {
 	case p.Phase == capacity.PhaseSolving && p.RunFraction == 0:
-		fmt.Fprintf(w, "run %d (%s): solving\n", p.Run, words.name(p.Name))
+		fmt.Fprintf(w, "run %d (%s): solving\n", p.Run, words.Name(p.Name))
 	case p.Phase == capacity.PhaseDone:
-		fmt.Fprintf(w, "run %d (%s): done, %.0f %% of all runs\n", p.Run, words.name(p.Name), 100*p.Fraction)
+		fmt.Fprintf(w, "run %d (%s): done, %.0f %% of all runs\n", p.Run, words.Name(p.Name), 100*p.Fraction)
 	}
 }
 

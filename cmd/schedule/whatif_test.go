@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/asylum-scheduling/interviews/capacity"
+	"github.com/asylum-scheduling/interviews/capacity/advice"
 )
 
 const scenarioS = `{
@@ -118,8 +119,8 @@ func TestWhatifWordsVariants(t *testing.T) {
 		"sv": "evenings (intervjuer även kl. 16.30, 18.00, mån–tors)",
 		"en": "evenings (sessions also at 16:30, 18:00, Mon–Thu)",
 	} {
-		w := wording{l: lang}
-		if got := w.variantName(v); got != want {
+		w := advice.Wording{L: lang}
+		if got := w.VariantName(v); got != want {
 			t.Errorf("%s: %q, want %q", lang, got, want)
 		}
 	}

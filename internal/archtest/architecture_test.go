@@ -23,6 +23,7 @@ const module = "github.com/asylum-scheduling/interviews"
 var mayImport = map[string][]string{
 	"solver":                  {},
 	"capacity":                {"solver"},
+	"capacity/advice":         {"capacity", "internal/i18n", "solver"},
 	"resources":               {"capacity", "internal/errs", "solver"},
 	"migrations":              {},
 	"calendars":               {"internal/errs"},
@@ -34,12 +35,12 @@ var mayImport = map[string][]string{
 	// api holds a read-only Store of its own: no internal/postgres.
 	"api": {"calendars", "internal/clientaddr", "internal/errs", "internal/httprec", "internal/metrics", "internal/ratelimit",
 		"resources", "scheduler", "solver"},
-	"web": {"calendars", "capacity", "internal/clientaddr", "internal/errs", "internal/httprec", "internal/i18n", "internal/postgres",
+	"web": {"calendars", "capacity", "capacity/advice", "internal/clientaddr", "internal/errs", "internal/httprec", "internal/i18n", "internal/postgres",
 		"internal/ratelimit", "resources", "scheduler", "solver"},
 	"cmd/interviewd": {"api", "calendars", "calendars/importer", "capacity", "internal/errs", "internal/generator",
 		"internal/clientaddr", "internal/mail", "internal/metrics", "internal/pgcluster", "internal/postgres", "resources",
 		"scheduler", "solver", "web"},
-	"cmd/schedule":           {"capacity", "internal/generator", "internal/i18n", "internal/instancecmp", "solver"},
+	"cmd/schedule":           {"capacity", "capacity/advice", "internal/generator", "internal/i18n", "internal/instancecmp", "solver"},
 	"internal/errs":          {},
 	"internal/generator":     {"solver"},
 	"internal/instancecmp":   {"solver"},

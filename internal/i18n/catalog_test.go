@@ -17,7 +17,7 @@ import (
 )
 
 // sources are the folders whose code and templates use the catalog.
-var sources = []string{"../../web", "../../internal/mail"}
+var sources = []string{"../../web", "../../internal/mail", "../../capacity/advice"}
 
 // Every key is in every language, not blank, with all its plural forms.
 func TestCatalogIsComplete(t *testing.T) {
@@ -44,6 +44,36 @@ func TestMissingFindsGaps(t *testing.T) {
 	c["en"][Staff]["n"] = entry{plural: map[string]string{"one": "a day"}}
 	c["sv"][Staff]["n"] = entry{text: "not plural"}
 	require.Equal(t, []string{"en:staff:n", "fi:staff:a", "sv:staff:gone", "sv:staff:n"}, missing(c))
+}
+
+// TestSourcesNameEveryUser keeps sources whole: every package of the module
+// that uses a catalog lies under one of them, or its keys would count as
+// unused (capacity/advice once fell outside).
+func TestSourcesNameEveryUser(t *testing.T) {
+	t.Parallel()
+	uses := regexp.MustCompile(`\bi18n\.(Staff|Portal|Mail)\b`)
+	err := filepath.WalkDir("../..", func(p string, e fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case e.IsDir() && (strings.HasPrefix(e.Name(), ".") || e.Name() == "node_modules") && p != "../..":
+			return filepath.SkipDir
+		case e.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go"):
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil || !uses.Match(b) {
+			return err
+		}
+		for _, root := range sources {
+			if strings.HasPrefix(p, root+"/") {
+				return nil
+			}
+		}
+		t.Errorf("%s uses the catalog but lies under none of the sources %v", p, sources)
+		return nil
+	})
+	require.NoError(t, err)
 }
 
 // sourceFiles are the Go sources (tests left out: a key only a test uses

@@ -409,6 +409,9 @@ func (db *DB) Booking(ctx context.Context, id int64) (*resources.Booking, error)
 	if len(bs) == 0 {
 		return nil, errs.E(errs.NotFound, "booking %d not found", id)
 	}
+	if bs[0].MeetingURL, err = db.BookingMeetingURL(ctx, id); err != nil {
+		return nil, err
+	}
 	return &bs[0], nil
 }
 

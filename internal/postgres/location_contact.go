@@ -2,13 +2,17 @@ package postgres
 
 // location_contact.go keeps what the mails say of an office beyond its
 // name: the street address, and the meeting link of remote participation
-// (sent only to those who join remotely).
+// (sent only to those who join remotely), which a booking may override
+// with its own.
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strings"
 	"unicode"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/asylum-scheduling/interviews/internal/errs"
 )
@@ -49,4 +53,39 @@ func checkContact(address, meetingURL string) (string, string, error) {
 		}
 	}
 	return address, meetingURL, nil
+}
+
+// SetBookingMeetingURL sets a booking's own meeting link (empty: the
+// office's), checked as an office's is; the booking's mails not yet sent
+// carry it. A booking that is not active is a conflict.
+func (db *DB) SetBookingMeetingURL(ctx context.Context, booking int64, meetingURL string) error {
+	_, meetingURL, err := checkContact("", meetingURL)
+	if err != nil {
+		return err
+	}
+	var status string
+	err = db.pool.QueryRow(ctx, `with b as (select id, status from bookings where id = $1 for update),
+			u as (update bookings set meeting_url = $2 from b where bookings.id = b.id and b.status = 'active')
+		select status from b`, booking, meetingURL).Scan(&status)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return errs.E(errs.NotFound, "booking %d not found", booking)
+	}
+	if err != nil {
+		return Translate(err)
+	}
+	if status != "active" {
+		return errs.E(errs.Conflict, "booking %d is %s: its meeting link stays", booking, status)
+	}
+	return nil
+}
+
+// BookingMeetingURL returns a booking's own meeting link ("" when it has
+// none: the office's is sent).
+func (db *DB) BookingMeetingURL(ctx context.Context, booking int64) (string, error) {
+	var link string
+	err := db.pool.QueryRow(ctx, `select meeting_url from bookings where id = $1`, booking).Scan(&link)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", errs.E(errs.NotFound, "booking %d not found", booking)
+	}
+	return link, Translate(err)
 }

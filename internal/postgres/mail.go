@@ -161,6 +161,13 @@ func queueConfirmedMail(ctx context.Context, tx pgx.Tx, interpreter string, book
 // statement records it sent (MailSent), to save a round trip per mail. A
 // reminder whose booking is no longer active, or no longer its
 // interpreter's, is not claimed (QueueReminders drops it).
+//
+// Lock order: a prepared statement takes its table locks in the order of
+// the main query's FROM (then the WITH queries'), so the joins name the
+// tables in the order an import truncates them (domainTables: bookings,
+// interviews, rooms, interpreters, parties, locations). Otherwise a claim
+// holding rooms while it waits for bookings and an import holding bookings
+// while it waits for rooms deadlock.
 func (db *DB) ClaimMail(ctx context.Context, now time.Time, sent int64) (*resources.Mail, error) {
 	rows, _ := db.pool.Query(ctx, `with done as (`+mailSentSQL+`),
 		due as (
@@ -176,11 +183,12 @@ func (db *DB) ClaimMail(ctx context.Context, now time.Time, sent int64) (*resour
 			case when c.recipient_kind = 'interpreter' and b.interpreter_id = c.recipient_id then coalesce(b.interpreter_status, '') else '' end,
 			case when c.recipient_kind = 'interpreter' and b.interpreter_id = c.recipient_id then b.interpreter_due end,
 			case when c.recipient_kind = 'interpreter' and b.released_interpreter = c.recipient_id then coalesce(b.release_reason, '') else '' end,
-			coalesce(l.street_address, ''), coalesce(l.meeting_url, '')
-		from c left join rooms r on r.id = c.payload->>'room' left join locations l on l.id = r.location_id
-			left join bookings b on b.id = c.booking_id left join interviews i on i.id = b.interview_id
+			coalesce(l.street_address, ''), coalesce(nullif(b.meeting_url, ''), l.meeting_url, '')
+		from c left join bookings b on b.id = c.booking_id left join interviews i on i.id = b.interview_id
+			left join rooms r on r.id = c.payload->>'room'
 			left join interpreters t on c.recipient_kind = 'interpreter' and t.id = c.recipient_id
-			left join parties p on c.recipient_kind = 'party' and p.id = c.recipient_id`, now, sent)
+			left join parties p on c.recipient_kind = 'party' and p.id = c.recipient_id
+			left join locations l on l.id = r.location_id`, now, sent)
 	ms, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.Mail, error) {
 		var m resources.Mail
 		var created time.Time

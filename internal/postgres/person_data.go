@@ -487,19 +487,20 @@ func removePersonData(ctx context.Context, tx pgx.Tx, k personKind, id string, r
 // (handled above) or a bug that the erasure test's scan of every text
 // column finds.
 var quotingColumns = []struct {
-	table, column string
-	json          bool
+	table string
+	text  []string // replaced whole
+	json  []string // the quotes replaced
 }{
-	{"audit_log", "reason", false}, {"audit_log", "before", true}, {"audit_log", "after", true},
-	{"bookings", "cancel_reason", false},
-	{"interview_flags", "reason", false},
-	{"booking_origins", "reason", false},
-	{"outbox", "payload", true}, {"outbox", "last_error", false},
-	{"mail_outbox", "last_error", false},
-	{"idempotency_keys", "response", true},
-	{"plans", "result", true}, {"plans", "accept_result", true}, {"plans", "error", false},
-	{"job_runs", "detail", false},
-	{"staff_sessions", "flash", false},
+	{"audit_log", []string{"reason"}, []string{"before", "after"}},
+	{"bookings", []string{"cancel_reason"}, nil},
+	{"interview_flags", []string{"reason"}, nil},
+	{"booking_origins", []string{"reason"}, nil},
+	{"outbox", []string{"last_error"}, []string{"payload"}},
+	{"mail_outbox", []string{"last_error"}, nil},
+	{"idempotency_keys", nil, []string{"response"}},
+	{"plans", []string{"error"}, []string{"result", "accept_result"}},
+	{"job_runs", []string{"detail"}, nil},
+	{"staff_sessions", []string{"flash"}, nil},
 }
 
 // redactQuotes deals with the texts that quote the person's former name
@@ -507,7 +508,7 @@ var quotingColumns = []struct {
 // them is replaced whole — what else it says of them (a street address, a
 // phone number) cannot be told apart from the rest — by a note naming the
 // pseudonym; in a document (JSON) the quotes themselves are replaced with
-// the pseudonymous name.
+// the pseudonymous name. One statement (one pass) a table.
 func redactQuotes(ctx context.Context, tx pgx.Tx, out *resources.Erasure, name, email string) error {
 	var alts []string
 	for _, s := range []string{strings.TrimSpace(name), strings.TrimSpace(email)} {
@@ -524,20 +525,30 @@ func redactQuotes(ctx context.Context, tx pgx.Tx, out *resources.Erasure, name, 
 		return nil
 	}
 	pattern, note := strings.Join(alts, "|"), "(erased: it quoted "+out.Name+")"
-	for _, c := range quotingColumns {
-		sql := `update ` + c.table + ` set ` + c.column + ` = $2 where ` + c.column + ` ~* $1`
-		args := []any{pattern, note}
-		if c.json {
-			sql = `update ` + c.table + ` set ` + c.column + ` = regexp_replace(` + c.column + `::text, $1, $2, 'gi')::jsonb
-				where ` + c.column + `::text ~* $1`
-			args[1] = out.Name
+	for _, t := range quotingColumns {
+		var sets, conds []string
+		args := []any{pattern}
+		if len(t.text) > 0 {
+			args = append(args, note)
 		}
-		tag, err := tx.Exec(ctx, sql, args...)
+		for _, c := range t.text {
+			sets = append(sets, c+` = case when `+c+` ~* $1 then $2 else `+c+` end`)
+			conds = append(conds, c+` ~* $1`)
+		}
+		if len(t.json) > 0 {
+			args = append(args, out.Name)
+		}
+		name := fmt.Sprintf("$%d", len(args))
+		for _, c := range t.json {
+			sets = append(sets, c+` = case when `+c+`::text ~* $1 then regexp_replace(`+c+`::text, $1, `+name+`, 'gi')::jsonb else `+c+` end`)
+			conds = append(conds, c+`::text ~* $1`)
+		}
+		tag, err := tx.Exec(ctx, `update `+t.table+` set `+strings.Join(sets, ", ")+` where `+strings.Join(conds, " or "), args...)
 		if err != nil {
-			return fmt.Errorf("redact %s.%s: %w", c.table, c.column, err)
+			return fmt.Errorf("redact %s: %w", t.table, err)
 		}
 		if n := tag.RowsAffected(); n > 0 {
-			out.Removed["quotes:"+c.table+"."+c.column] = n
+			out.Removed["quotes:"+t.table] = n
 		}
 	}
 	return nil

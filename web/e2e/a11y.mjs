@@ -2,6 +2,7 @@
 // axe-core with the WCAG 2.2 A and AA rules, and sideways scrolling.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { env, check } from './harness.mjs';
 
 // The WCAG rule sets axe runs.
 export const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -25,6 +26,21 @@ export function serious(findings) {
 // sideways is how many pixels the page scrolls sideways (0 or less: none).
 export function sideways(page) {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+// look saves a full-length screenshot of the page as shots/name.png,
+// checks the page is in lang (when given), and fails on serious axe
+// findings and on sideways scrolling; it returns how many findings axe
+// made.
+export async function look(page, shots, name, lang) {
+  await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
+  if (lang) check(await page.getAttribute('html', 'lang') === lang, `${name}: the page is not in ${lang}`);
+  const res = await axeFindings(page, env('PLAYWRIGHT_DIR'));
+  const bad = serious(res);
+  check(bad.length === 0, `${name}: accessibility violations: ${JSON.stringify(bad)}`);
+  const over = await sideways(page);
+  check(over <= 0, `${name}: the page scrolls sideways by ${over}px`);
+  return res.length;
 }
 
 let cached = null;

@@ -9,11 +9,9 @@
 //   SHOTS           folder for the screenshots
 //   PLAYWRIGHT_DIR  where playwright-core is installed
 // Prints one JSON line with what it saw; exits non-zero on any failure.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { axeFindings, serious, sideways } from './a11y.mjs';
-import { env, chromium, args, check } from './harness.mjs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { look as lookAt } from './a11y.mjs';
+import { env, openBrowser, closeBrowsers, signInWithToken } from './harness.mjs';
 
 const base = env('BASE_URL');
 const shots = env('SHOTS');
@@ -22,40 +20,14 @@ mkdirSync(shots, { recursive: true });
 const out = { a11y: {} };
 
 async function look(page, name) {
-  await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
-  check(await page.getAttribute('html', 'lang') === 'fi', `${name}: the page is not in Finnish`);
-  const res = await axeFindings(page, env('PLAYWRIGHT_DIR'));
-  out.a11y[name] = res.length;
-  const bad = serious(res);
-  check(bad.length === 0, `${name}: accessibility violations: ${JSON.stringify(bad)}`);
-  const over = await sideways(page);
-  check(over <= 0, `${name}: the page scrolls sideways by ${over}px`);
+  out.a11y[name] = await lookAt(page, shots, name, 'fi');
 }
 
-const profiles = [];
-async function browser(phone) {
-  const dir = mkdtempSync(join(tmpdir(), 'iv-chromium-'));
-  const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium', args, headless: true, locale: 'en-GB', acceptDownloads: true,
-    viewport: phone ? { width: 390, height: 844 } : { width: 1366, height: 850 },
-    isMobile: phone, hasTouch: phone,
-  });
-  ctx.setDefaultTimeout(20000);
-  profiles.push(dir);
-  return ctx;
-}
-
-const contexts = [];
 try {
   const today = env('TODAY');
   for (const phone of [false, true]) {
-    const ctx = await browser(phone);
-    contexts.push(ctx);
-    const page = ctx.pages()[0] || await ctx.newPage();
-    await page.goto(base + '/queue');
-    await page.getByLabel('API token').fill(env('MANAGER_TOKEN'));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(u => new URL(u).pathname === '/queue');
+    const ctx = await openBrowser(phone, { acceptDownloads: true });
+    const page = await signInWithToken(ctx, base, '/queue', env('MANAGER_TOKEN'));
     await page.getByRole('link', { name: 'Suomeksi' }).click();
     await page.waitForURL(u => new URL(u).pathname === '/queue');
     await page.getByRole('navigation', { name: 'Päävalikko' }).getByRole('link', { name: 'Automaatio' }).click();
@@ -79,6 +51,5 @@ try {
   }
   console.log(JSON.stringify(out));
 } finally {
-  for (const c of contexts) await c.close();
-  for (const d of profiles) rmSync(d, { recursive: true, force: true });
+  await closeBrowsers();
 }

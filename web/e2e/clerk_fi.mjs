@@ -11,11 +11,10 @@
 //   SHOTS           folder for the screenshots
 //   PLAYWRIGHT_DIR  where playwright-core is installed
 // Prints one JSON line with what it saw; exits non-zero on any failure.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { axeFindings, serious, sideways } from './a11y.mjs';
-import { env, chromium, args, check } from './harness.mjs';
+import { env, check, openBrowser, closeBrowsers } from './harness.mjs';
 
 const base = env('BASE_URL');
 const idp = env('IDP_URL');
@@ -38,18 +37,8 @@ async function look(page, name) {
   check(over <= 0, `${name}: the page scrolls sideways by ${over}px`);
 }
 
-const profiles = [];
-async function browser(phone) {
-  const dir = mkdtempSync(join(tmpdir(), 'iv-chromium-'));
-  const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium', args, headless: true, locale: 'fi-FI',
-    viewport: phone ? { width: 390, height: 844 } : { width: 1366, height: 850 },
-    isMobile: phone, hasTouch: phone,
-  });
-  ctx.setDefaultTimeout(20000);
-  profiles.push(dir);
-  return ctx;
-}
+// browser is a Finnish browser on a phone or a desktop.
+const browser = (phone) => openBrowser(phone, { locale: 'fi-FI' });
 
 // signIn goes from a staff page through the provider's login as user.
 async function signIn(page, path, user) {
@@ -63,11 +52,9 @@ async function signIn(page, path, user) {
   await page.waitForURL(u => u.toString().startsWith(base + path));
 }
 
-const contexts = [];
 try {
   // The clerk, on a phone, in Finnish.
   const phone = await browser(true);
-  contexts.push(phone);
   const pa = phone.pages()[0] || await phone.newPage();
   await pa.goto(base + '/queue');
   await look(pa, 'fi-phone-01-signin');
@@ -125,7 +112,6 @@ try {
   // A manager on a desktop and on a phone: every page, manager's included.
   for (const isPhone of [false, true]) {
     const ctx = await browser(isPhone);
-    contexts.push(ctx);
     const pm = ctx.pages()[0] || await ctx.newPage();
     await signIn(pm, '/plans', 'mikko');
     const kind = isPhone ? 'phone' : 'desktop';
@@ -152,8 +138,5 @@ try {
   }
   console.log(JSON.stringify(out));
 } finally {
-  for (const c of contexts) await c.close();
-  for (const d of profiles) {
-    try { rmSync(d, { recursive: true, force: true }); } catch (e) { /* chromium may still be writing */ }
-  }
+  await closeBrowsers();
 }

@@ -16,11 +16,10 @@
 //   SHOTS           folder for the screenshots
 //   PLAYWRIGHT_DIR  where playwright-core is installed
 // Prints one JSON line with what it saw; exits non-zero on any failure.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { axeFindings, serious, sideways } from './a11y.mjs';
-import { env, chromium, args, check } from './harness.mjs';
+import { env, check, openBrowser, closeBrowsers } from './harness.mjs';
 
 const base = env('BASE_URL');
 const shots = env('SHOTS');
@@ -128,19 +127,6 @@ async function look(page, lang, name) {
   out.pages++;
 }
 
-const profiles = [];
-async function browser(lang, phone) {
-  const dir = mkdtempSync(join(tmpdir(), 'iv-chromium-'));
-  const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium', args, headless: true, locale: lang === 'fi' ? 'fi-FI' : 'sv-SE',
-    viewport: phone ? { width: 390, height: 844 } : { width: 1366, height: 850 },
-    isMobile: phone, hasTouch: phone,
-  });
-  ctx.setDefaultTimeout(20000);
-  profiles.push(dir);
-  return ctx;
-}
-
 // signIn signs in with the token (the form's one text field, whatever the
 // language calls it).
 async function signIn(page) {
@@ -151,13 +137,11 @@ async function signIn(page) {
   await page.waitForURL(u => new URL(u).pathname === '/queue');
 }
 
-const contexts = [];
 try {
   const pages = JSON.parse(env('PAGES'));
   for (const lang of ['fi', 'sv']) {
     for (const phone of [false, true]) {
-      const ctx = await browser(lang, phone);
-      contexts.push(ctx);
+      const ctx = await openBrowser(phone, { locale: lang === 'fi' ? 'fi-FI' : 'sv-SE' });
       const pg = ctx.pages()[0] || await ctx.newPage();
       await signIn(pg);
       const kind = phone ? 'phone' : 'desktop';
@@ -173,8 +157,5 @@ try {
   }
   console.log(JSON.stringify(out));
 } finally {
-  for (const c of contexts) await c.close();
-  for (const d of profiles) {
-    try { rmSync(d, { recursive: true, force: true }); } catch (e) { /* chromium may still be writing */ }
-  }
+  await closeBrowsers();
 }

@@ -11,11 +11,9 @@
 //   SHOTS           folder for the screenshots
 //   PLAYWRIGHT_DIR  where playwright-core is installed
 // Prints one JSON line with what it saw; exits non-zero on any failure.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { axeFindings, serious, sideways } from './a11y.mjs';
-import { env, chromium, args, check } from './harness.mjs';
+import { mkdirSync } from 'node:fs';
+import { look as lookAt } from './a11y.mjs';
+import { env, openBrowser, closeBrowsers, signInWithToken } from './harness.mjs';
 
 const base = env('BASE_URL');
 const shots = env('SHOTS');
@@ -25,14 +23,7 @@ mkdirSync(shots, { recursive: true });
 const out = { pages: {}, a11y: {} };
 
 async function look(page, lang, name) {
-  await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
-  check(await page.getAttribute('html', 'lang') === lang, `${name}: the page is not in ${lang}`);
-  const res = await axeFindings(page, env('PLAYWRIGHT_DIR'));
-  out.a11y[name] = res.length;
-  const bad = serious(res);
-  check(bad.length === 0, `${name}: accessibility violations: ${JSON.stringify(bad)}`);
-  const over = await sideways(page);
-  check(over <= 0, `${name}: the page scrolls sideways by ${over}px`);
+  out.a11y[name] = await lookAt(page, shots, name, lang);
 }
 
 // seen is what a scenario's page shows: the runs' names, the sentences,
@@ -48,31 +39,11 @@ async function seen(page) {
   };
 }
 
-const profiles = [];
-async function browser(phone) {
-  const dir = mkdtempSync(join(tmpdir(), 'iv-chromium-'));
-  const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium', args, headless: true, locale: 'en-GB',
-    viewport: phone ? { width: 390, height: 844 } : { width: 1366, height: 850 },
-    isMobile: phone, hasTouch: phone,
-  });
-  ctx.setDefaultTimeout(20000);
-  profiles.push(dir);
-  return ctx;
-}
-
-const contexts = [];
 const runs = {}; // language → the page of the scenario run from the form
 try {
   for (const phone of [false, true]) {
     const kind = phone ? 'phone' : 'desktop';
-    const ctx = await browser(phone);
-    contexts.push(ctx);
-    const page = ctx.pages()[0] || await ctx.newPage();
-    await page.goto(base + '/queue');
-    await page.getByLabel('API token').fill(env('MANAGER_TOKEN'));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(u => new URL(u).pathname === '/queue');
+    const page = await signInWithToken(await openBrowser(phone), base, '/queue', env('MANAGER_TOKEN'));
     for (const l of ['fi', 'sv']) {
       await page.goto(`${base}/lang/${l}?next=/scenarios`);
       await page.waitForURL(u => new URL(u).pathname === '/scenarios');
@@ -105,8 +76,5 @@ try {
   }
   console.log(JSON.stringify(out));
 } finally {
-  for (const c of contexts) await c.close();
-  for (const d of profiles) {
-    try { rmSync(d, { recursive: true, force: true }); } catch (e) { /* chromium may still be writing */ }
-  }
+  await closeBrowsers();
 }

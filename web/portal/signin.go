@@ -52,7 +52,17 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, v *view) (string,
 		return "", nil
 	}
 	v.Title, v.Next = tr(v.L, "signin.title"), next
+	v.Path = signinPath(next)
 	return "signin", nil
+}
+
+// signinPath is the sign-in page with its return target, so that the
+// language switch keeps it.
+func signinPath(next string) string {
+	if next == "" {
+		return "/portal/"
+	}
+	return "/portal/?next=" + url.QueryEscape(next)
 }
 
 // askLink sends a sign-in link. The answer is the same whether the
@@ -60,6 +70,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, v *view) (string,
 func (h *Handler) askLink(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
 	v.Title = tr(v.L, "signin.title")
 	next, hasNext := returnPath(r.PostFormValue("next"))
+	v.Path = signinPath(next)
 	if err := h.svc.RequestLink(r.Context(), r.PostFormValue("email"), h.proxies.Client(r)); err != nil {
 		switch errs.CodeOf(err) {
 		case errs.Invalid:

@@ -3,19 +3,23 @@ package staff
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
+	"github.com/asylum-scheduling/interviews/solver"
 	"github.com/asylum-scheduling/interviews/web/page"
 )
 
 // booking.go is a booking's page (its people, mails and history) and its
-// forms: reschedule and cancel.
+// forms: reschedule and cancel (posted from the case page), and the
+// booking's own meeting link.
 
 func (h *Handler) bookingOf(r *http.Request) (*resources.Booking, error) {
 	n, err := page.PathID(r, "id", "booking")
@@ -90,6 +94,7 @@ func (h *Handler) bookingCancel(w http.ResponseWriter, r *http.Request, v *view)
 
 type bookingPageData struct {
 	B     bookingView
+	Meet  meetView
 	Audit []auditView
 }
 
@@ -100,6 +105,12 @@ func (h *Handler) bookingPage(w http.ResponseWriter, r *http.Request, v *view) (
 	if err != nil {
 		return "", err
 	}
+	return h.renderBooking(w, r, v, b, meetForm{value: b.MeetingURL})
+}
+
+// renderBooking fills the booking page of b; form is what its meeting
+// link form shows (the booking's own link, or a refused value and why).
+func (h *Handler) renderBooking(w http.ResponseWriter, r *http.Request, v *view, b *resources.Booking, form meetForm) (string, error) {
 	c, err := h.clock(r.Context())
 	if err != nil {
 		return "", err
@@ -112,6 +123,9 @@ func (h *Handler) bookingPage(w http.ResponseWriter, r *http.Request, v *view) (
 	bv.OfficeID = h.roomOffice(r.Context(), b.Room)
 	bv.Office = names[bv.OfficeID]
 	d := bookingPageData{B: bv}
+	if d.Meet, err = h.meetingOf(r.Context(), v.L, b, bv.OfficeID, form); err != nil {
+		return "", err
+	}
 	if s := sessionFrom(r.Context()); s.Manager() {
 		entries, err := h.store.Audit(r.Context(), "", b.ID)
 		if err != nil {
@@ -164,4 +178,79 @@ func (h *Handler) addParticipants(ctx context.Context, l string, bv *bookingView
 			Kind: mailKindWord(l, m.Kind), State: staffT(l, "mail.state."+m.State)})
 	}
 	return nil
+}
+
+// meetForm is what the meeting link form shows: a value, and why it was
+// refused ("": it was not).
+type meetForm struct{ value, problem string }
+
+// meetView is the booking page's meeting link for remote participation:
+// the one in force (the booking's own over its office's), who is sent it,
+// and, while the booking is active, the form that sets the booking's own.
+type meetView struct {
+	Link  string // the link in force; "": none
+	Own   bool   // Link is the booking's own, not the office's
+	To    string // who is sent it, from the booking's modes
+	Form  bool   // the booking is active: its own link may be set
+	Value string // the form's value: the booking's own link, or a refused one
+	Error string // why Value was refused; "": it was not
+}
+
+// meetingOf tells the meeting link of booking b, whose room is in office
+// (the office's link when b has none of its own).
+func (h *Handler) meetingOf(ctx context.Context, l string, b *resources.Booking, office string, form meetForm) (meetView, error) {
+	m := meetView{Link: b.MeetingURL, Own: b.MeetingURL != "", Form: b.Status == "active", Value: form.value, Error: form.problem}
+	if !m.Own && office != "" {
+		loc, err := h.store.Location(ctx, office)
+		if err != nil && errs.CodeOf(err) != errs.NotFound {
+			return meetView{}, err
+		}
+		if loc != nil {
+			m.Link = loc.MeetingURL
+		}
+	}
+	// Only an interpreter who joins remotely is sent the link
+	// (scheduler.Mailer.details): the others come to the office.
+	if b.Interpreter != "" && b.Mode == solver.ModeRemote {
+		m.To = staffT(l, "bk.meet.to.interpreter")
+	} else {
+		m.To = staffT(l, "bk.meet.to.nobody")
+	}
+	return m, nil
+}
+
+// bookingMeeting sets the booking's own meeting link, or clears it (the
+// office's is sent again), through the booking service the API's PATCH
+// uses. A link that is not https keeps the form open with it.
+func (h *Handler) bookingMeeting(w http.ResponseWriter, r *http.Request, v *view) (string, error) {
+	b, err := h.bookingOf(r)
+	if err != nil {
+		return "", err
+	}
+	link := strings.TrimSpace(r.PostFormValue("meeting_url"))
+	if r.PostFormValue("clear") != "" {
+		link = ""
+	}
+	nb, err := h.booking.SetMeetingLink(r.Context(), b.ID, link)
+	switch errs.CodeOf(err) {
+	case "":
+	case errs.Invalid:
+		v.Status = http.StatusUnprocessableEntity
+		return h.renderBooking(w, r, v, b, meetForm{value: link, problem: v.T("bk.meet.bad")})
+	case errs.Conflict: // no longer active: the page as it is now
+		if b, err = h.bookingOf(r); err != nil {
+			return "", err
+		}
+		v.Status = http.StatusConflict
+		v.Error = v.T("bk.meet.inactive", b.ID)
+		return h.renderBooking(w, r, v, b, meetForm{value: b.MeetingURL})
+	default:
+		return "", err
+	}
+	done := v.T("flash.meet.set", nb.ID)
+	if nb.MeetingURL == "" {
+		done = v.T("flash.meet.cleared", nb.ID)
+	}
+	h.seeOther(w, r, "/bookings/"+strconv.FormatInt(nb.ID, 10), done)
+	return "", nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/asylum-scheduling/interviews/capacity"
+	"github.com/asylum-scheduling/interviews/capacity/advice"
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/internal/i18n"
 	"github.com/asylum-scheduling/interviews/resources"
@@ -119,8 +120,8 @@ func (h *Handler) scenarioPage(w http.ResponseWriter, r *http.Request, v *view) 
 		if err != nil {
 			return "", err
 		}
-		w := wording{l: v.L, offices: offices}
-		w.variants = w.variantNames(run.Scenario)
+		w := pageWording(v.L, offices)
+		w.Variants = w.VariantNames(run.Scenario)
 		d.fill(w, cmp)
 	}
 	v.Title, v.Nav, v.Data = v.T("sc.run.title", run.ID), "scenarios", d
@@ -128,8 +129,8 @@ func (h *Handler) scenarioPage(w http.ResponseWriter, r *http.Request, v *view) 
 }
 
 // fill computes the page's tables and charts from the comparison.
-func (d *scenarioPageData) fill(w wording, cmp *capacity.Comparison) {
-	l := w.l
+func (d *scenarioPageData) fill(w advice.Wording, cmp *capacity.Comparison) {
+	l := w.L
 	base := cmp.Runs[0]
 	langs, reasons := map[string]bool{}, map[string]bool{}
 	for _, r := range cmp.Runs {
@@ -137,15 +138,15 @@ func (d *scenarioPageData) fill(w wording, cmp *capacity.Comparison) {
 		switch {
 		case name == capacity.BaselineName:
 			name = staffT(l, "sc.baseline")
-		case w.variants[name] != "":
-			name = w.variants[name]
+		case w.Variants[name] != "":
+			name = w.Variants[name]
 		case len(r.Description) > 0:
-			name = w.describe(r.Description)
+			name = w.Describe(r.Description)
 		}
 		d.Names = append(d.Names, name)
 		d.Runs = append(d.Runs, newRunView(l, name, r, base))
 		if r.Advice != nil {
-			d.Advice = append(d.Advice, w.text(*r.Advice))
+			d.Advice = append(d.Advice, w.Text(*r.Advice))
 		}
 		for k := range r.UnscheduledByLanguage {
 			langs[k] = true

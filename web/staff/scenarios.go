@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/asylum-scheduling/interviews/capacity"
+	"github.com/asylum-scheduling/interviews/capacity/advice"
 	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
@@ -88,13 +89,13 @@ func (h *Handler) renderScenarios(r *http.Request, v *view, f scenarioForm) (str
 	if err != nil {
 		return "", err
 	}
-	w := wording{l: v.L, offices: offices}
+	w := pageWording(v.L, offices)
 	d := scenariosData{Form: f}
 	for _, s := range page.Items {
 		var names []string
 		if s.Scenario != nil {
 			for _, vr := range s.Scenario.Variants {
-				names = append(names, w.variantName(vr))
+				names = append(names, w.VariantName(vr))
 			}
 		}
 		d.Runs = append(d.Runs, scenarioRow{ID: s.ID, Status: s.Status, From: s.From, To: s.To, By: s.CreatedBy,
@@ -258,12 +259,19 @@ func scenarioOfForm(v *view, f scenarioForm, offices map[string]string) (*capaci
 	}
 	// A variant without a name of its own is known by its description in
 	// English (in the CSV and the API); the pages name it in their own
-	// language from its changes (wording.variantName).
-	en := wording{l: "en", offices: offices}
+	// language from its changes (advice.Wording.VariantName).
+	en := pageWording("en", offices)
 	for i := range sc.Variants {
 		if sc.Variants[i].Name == "" {
-			sc.Variants[i].Name = en.describe(capacity.Describe(sc.Variants[i]))
+			sc.Variants[i].Name = en.Describe(capacity.Describe(sc.Variants[i]))
 		}
 	}
 	return sc, nil
+}
+
+// pageWording words capacity's sentences in the page's language l: the
+// offices by their names; a variant's name that is its description in
+// any of the pages' languages was made by the form, not given.
+func pageWording(l string, offices map[string]string) advice.Wording {
+	return advice.Wording{L: l, Offices: offices, MadeIn: advice.Languages}
 }

@@ -153,6 +153,7 @@ func (h *Handler) Mount(r chi.Router) {
 			r.Post("/attention/mails/{id}/retry", h.page(h.retryMail))
 			r.Post("/bookings/{id}/reschedule", h.page(h.bookingReschedule))
 			r.Post("/bookings/{id}/cancel", h.page(h.bookingCancel))
+			r.Post("/bookings/{id}/meeting", h.page(h.bookingMeeting))
 			r.With(h.reads(param(resources.AccessBooking, "id"))).Get("/bookings/{id}", h.page(h.bookingPage))
 			r.With(h.reads(list(resources.AccessBooking))).Get("/planner", h.page(h.planner))
 			r.Get("/shortages", h.page(h.shortages))
