@@ -45,10 +45,24 @@ func (db *DB) ImportAs(ctx context.Context, in *solver.Instance, actor string) (
 	if err := solver.Validate(in); err != nil {
 		return sum, resources.InstanceError(err)
 	}
-	var (
-		stmts []stmt
-		paths []string
-	)
+	stmts, paths, err := importStmts(in)
+	if err != nil {
+		return sum, err
+	}
+	if err := db.replaceInstance(ctx, in, actor, stmts, paths); err != nil {
+		return sum, err
+	}
+	// Fresh statistics after a bulk load, so that the planner picks indexes.
+	if _, err := db.pool.Exec(ctx, `analyze `+strings.ReplaceAll(domainTables, "\n\t", " ")); err != nil {
+		return sum, Translate(err)
+	}
+	return summaryOf(in), nil
+}
+
+// importStmts are the statements that insert the instance, each with the
+// path of the entity it comes from (for the error of a refused row); an
+// entity whose statements cannot be built (a bad instant) is a field error.
+func importStmts(in *solver.Instance) (stmts []stmt, paths []string, err error) {
 	add := func(path string, ss ...stmt) {
 		for _, s := range ss {
 			stmts = append(stmts, s)
@@ -95,7 +109,7 @@ func (db *DB) ImportAs(ctx context.Context, in *solver.Instance, actor string) (
 	for _, g := range gens {
 		ss, err := g.f()
 		if err != nil {
-			return sum, errs.Field(g.path, errs.MessageOf(err))
+			return nil, nil, errs.Field(g.path, errs.MessageOf(err))
 		}
 		add(g.path, ss...)
 	}
@@ -104,8 +118,13 @@ func (db *DB) ImportAs(ctx context.Context, in *solver.Instance, actor string) (
 		end := start.Add(time.Duration(duration[b.Interview]) * time.Minute)
 		add(fmt.Sprintf("bookings[%d]", i), bookingStmt(b, start, end))
 	}
+	return stmts, paths, nil
+}
 
-	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
+// replaceInstance empties the domain tables and runs the import's
+// statements and settings in one transaction, with one audit entry.
+func (db *DB) replaceInstance(ctx context.Context, in *solver.Instance, actor string, stmts []stmt, paths []string) error {
+	return WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		// continue identity: ids of bookings (and of everything else) go on
 		// growing, so that an id in the kept audit trail or outbox, or in a
 		// webhook receiver, never names a different booking later.
@@ -137,14 +156,6 @@ func (db *DB) ImportAs(ctx context.Context, in *solver.Instance, actor string) (
 			db.now(), actor, resources.ActionInstanceImported, string(after))
 		return err
 	})
-	if err != nil {
-		return sum, err
-	}
-	// Fresh statistics after a bulk load, so that the planner picks indexes.
-	if _, err := db.pool.Exec(ctx, `analyze `+strings.ReplaceAll(domainTables, "\n\t", " ")); err != nil {
-		return sum, Translate(err)
-	}
-	return summaryOf(in), nil
 }
 
 var conflictKey = regexp.MustCompile(`\(resource_id, during\)=\((\d+),`)
