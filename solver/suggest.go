@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -101,6 +102,12 @@ func SuggestFor(in *Instance, req SuggestRequest) (*Suggestions, error) {
 type Planner struct {
 	in *Instance
 	m  *model
+
+	// open is the state with every booking in place, built once: the
+	// state EarliestFit searches for an interview without a booking of
+	// its own (visit only reads it, so concurrent calls may share it).
+	openOnce sync.Once
+	open     *state
 }
 
 // NewPlanner validates and compiles an instance.
@@ -180,7 +187,7 @@ func (p *Planner) EarliestFit(interview, from, to string) (Date, bool, error) {
 		return 0, false, err
 	}
 	var found option
-	bookedState(m, i).visit(i, min(lastDay, m.ivs[i].lastHard), false, nil, func(o option, _ int64) bool {
+	p.stateWithout(i).visit(i, min(lastDay, m.ivs[i].lastHard), false, nil, func(o option, _ int64) bool {
 		if int(o.day) < firstDay {
 			return true
 		}
@@ -191,6 +198,18 @@ func (p *Planner) EarliestFit(interview, from, to string) (Date, bool, error) {
 		return 0, false, nil
 	}
 	return m.day0 + Date(found.day), true, nil
+}
+
+// stateWithout is the state with every booking in place but interview i's
+// own: a fresh one for a booked interview, else the shared open state (a
+// shortage page asks this of thousands of pending interviews; building a
+// state each time made that page take seconds on a full month).
+func (p *Planner) stateWithout(i int) *state {
+	if b := p.m.ivs[i].booking; b != nil && b.onAxis {
+		return bookedState(p.m, i)
+	}
+	p.openOnce.Do(func() { p.open = bookedState(p.m, -1) })
+	return p.open
 }
 
 // suggestWindow returns the axis days a request narrows the search to
