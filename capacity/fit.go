@@ -3,6 +3,8 @@ package capacity
 import (
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/asylum-scheduling/interviews/solver"
 )
@@ -98,13 +100,18 @@ func Fits(in *solver.Instance, from solver.Date, ids []string) (map[string]*Fit,
 		return nil, err
 	}
 	s := search{p: p}
+	index := make(map[string]int, len(in.Interviews))
+	for k := range in.Interviews {
+		index[in.Interviews[k].ID] = k
+	}
+	who := whoMemo{}
 	out := map[string]*Fit{}
 	for _, id := range ids {
-		k := slices.IndexFunc(open.Interviews, func(x solver.Interview) bool { return x.ID == id })
-		if k < 0 {
+		k, ok := index[id]
+		if !ok {
 			continue
 		}
-		f := newFit(in, &in.Interviews[k], from, hEnd)
+		f := newFit(in, &in.Interviews[k], from, hEnd, who)
 		if f.First, err = s.firstFit(id, f.From, f.SearchedTo); err != nil {
 			return nil, err
 		}
@@ -163,8 +170,9 @@ func withoutLatest(in *solver.Instance) (*solver.Instance, error) {
 	return &cp, nil
 }
 
-// newFit is the frame of interview iv's fit: its dates and who may take it.
-func newFit(in *solver.Instance, iv *solver.Interview, from, hEnd solver.Date) *Fit {
+// newFit is the frame of interview iv's fit: its dates and who may take it
+// (counted once per set of interpreter requirements in who).
+func newFit(in *solver.Instance, iv *solver.Interview, from, hEnd solver.Date, who whoMemo) *Fit {
 	f := &Fit{Interview: iv.ID, Language: iv.Language, Exact: iv.DialectRequired, From: from}
 	if e, err := solver.ParseDate(iv.Earliest); err == nil {
 		f.From = max(from, e)
@@ -174,9 +182,30 @@ func newFit(in *solver.Instance, iv *solver.Interview, from, hEnd solver.Date) *
 	}
 	f.SearchedTo = min(FitSearchEnd(iv, from), hEnd)
 	if iv.NeedsInterp() {
-		f.Speakers, f.Qualified, f.Needs = whoMayTake(in.Interpreters, iv)
+		f.Speakers, f.Qualified, f.Needs = who.mayTake(in.Interpreters, iv)
 	}
 	return f
+}
+
+// whoMemo keeps whoMayTake's answers by the interpreter requirements they
+// depend on: a full month has thousands of interviews but few such sets.
+type whoMemo map[string]whoAnswer
+
+type whoAnswer struct {
+	speakers, qualified int
+	needs               []string
+}
+
+// mayTake is whoMayTake, counted once per set of requirements.
+func (w whoMemo) mayTake(its []solver.Interpreter, iv *solver.Interview) (speakers, qualified int, needs []string) {
+	key := strings.Join([]string{iv.Language, strconv.FormatBool(iv.DialectRequired), iv.InterpreterGender, iv.WantMode(),
+		strings.Join(iv.InterpreterSkills, ","), strings.Join(iv.ExcludedInterpreters, ",")}, "\x00")
+	a, ok := w[key]
+	if !ok {
+		a.speakers, a.qualified, a.needs = whoMayTake(its, iv)
+		w[key] = a
+	}
+	return a.speakers, a.qualified, slices.Clone(a.needs)
 }
 
 // whoMayTake counts the interpreters of iv's language and those of them
