@@ -1,12 +1,7 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -33,19 +28,6 @@ func TestBrowserCasePageExplains(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, prop.db.AskOtherTime(ctx, postgres.ChangeRequest{Party: "P-C1", Booking: b.ID, Reason: "in court", Now: time.Now(),
 		Proposals: []resources.TimeProposal{{Date: "2030-01-08", Part: resources.PartAfternoon}, {Date: "2030-01-10", Part: resources.PartMorning}}}))
-	shots := filepath.Join(root, "testout", "screenshots")
-	require.NoError(t, os.MkdirAll(shots, 0o755))
-
-	cctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(cctx, node, filepath.Join(root, "web", "e2e", "case_explain.mjs"))
-	cmd.Env = append(os.Environ(), "RANK_URL="+rank.srv.URL, "RANK_TOKEN="+rank.clerk, "NOFIT_URL="+nofit.srv.URL,
-		"NOFIT_TOKEN="+nofit.clerk, "PROPOSALS_URL="+prop.srv.URL, "PROPOSALS_TOKEN="+prop.clerk,
-		"SHOTS="+shots, "PLAYWRIGHT_DIR="+filepath.Join(root, ".cache", "playwright"))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	require.NoError(t, cmd.Run(), "case_explain.mjs failed:\n%s\n%s", stderr.String(), stdout.String())
-
 	var res struct {
 		Rank           map[string][]string
 		NoFit          map[string]string
@@ -55,8 +37,9 @@ func TestBrowserCasePageExplains(t *testing.T) {
 		Filtered       map[string][]string
 		A11y, Overflow map[string]int
 	}
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &res), stdout.String())
+	runScript(t, root, node, "case_explain.mjs", rank.srv.URL, 4*time.Minute, &res,
+		"RANK_URL="+rank.srv.URL, "RANK_TOKEN="+rank.clerk, "NOFIT_URL="+nofit.srv.URL,
+		"NOFIT_TOKEN="+nofit.clerk, "PROPOSALS_URL="+prop.srv.URL, "PROPOSALS_TOKEN="+prop.clerk)
 	rankWant := map[string][]string{
 		"fi": {"Ennen vaihtoehtoa 2, vaikka 9 € kalliimpi: päivän aiemmin.", "Vaihtoehdon 1 jälkeen, vaikka 9 € halvempi: päivän myöhemmin."},
 		"sv": {"Före alternativ 2 fast 9 € dyrare: en dag tidigare.", "Efter alternativ 1 fast 9 € billigare: en dag senare."},

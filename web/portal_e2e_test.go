@@ -1,16 +1,12 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -171,7 +167,6 @@ func TestBrowserPortalFlow(t *testing.T) {
 	in := demoInstance(t)
 	e := newEnvWith(t, in)
 	iv, first, counsel, top := portalCase(t, e, in)
-	shots := filepath.Join(root, "testout", "screenshots")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
@@ -187,20 +182,14 @@ func TestBrowserPortalFlow(t *testing.T) {
 		id, err := otherBooking(ctx, e, in, iv, first)
 		otherDone <- booked{id, err}
 	}()
-	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "web", "e2e", "portal.mjs"))
-	cmd.Env = append(os.Environ(), "BASE_URL="+e.srv.URL, "MAIL_URL="+mailList(t, e.smtp), "CLERK_TOKEN="+e.clerk,
+	var res portalFlowResult
+	runScript(t, root, node, "portal.mjs", e.srv.URL, 4*time.Minute, &res,
+		"MAIL_URL="+mailList(t, e.smtp), "CLERK_TOKEN="+e.clerk,
 		"CASE="+iv.ID, "INTERPRETER_EMAIL="+first.Email, "COUNSEL_EMAIL="+counsel.Email,
-		"CHANGE_DATE="+strings.SplitN(top.Start, "T", 2)[0], "SHOTS="+shots, "PROPOSE_DATE="+proposeDate,
-		"PLAYWRIGHT_DIR="+filepath.Join(root, ".cache", "playwright"))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	require.NoError(t, cmd.Run(), "portal.mjs failed:\n%s\n%s", stderr.String(), stdout.String())
+		"CHANGE_DATE="+strings.SplitN(top.Start, "T", 2)[0], "PROPOSE_DATE="+proposeDate)
 	ob := <-otherDone
 	require.NoError(t, ob.err)
 	other := ob.id
-	var res portalFlowResult
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &res), stdout.String())
 	t.Logf("portal flow: %+v", res)
 
 	// What the people saw.
