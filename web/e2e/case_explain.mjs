@@ -10,11 +10,9 @@
 //   SHOTS           folder for the screenshots
 //   PLAYWRIGHT_DIR  where playwright-core is installed
 // Prints one JSON line with what it saw; exits non-zero on any failure.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { axeFindings, serious, sideways } from './a11y.mjs';
-import { env, chromium, args, check } from './harness.mjs';
+import { mkdirSync } from 'node:fs';
+import { look, sideways } from './a11y.mjs';
+import { env, openBrowser, closeBrowsers, signInWithToken } from './harness.mjs';
 
 const shots = env('SHOTS');
 mkdirSync(shots, { recursive: true });
@@ -22,35 +20,16 @@ mkdirSync(shots, { recursive: true });
 const out = { rank: {}, nofit: {}, azShort: {}, azNoFit: {}, proposals: {}, filtered: {}, a11y: {}, overflow: {} };
 const langLink = { fi: 'Suomeksi', sv: 'På svenska' };
 
-async function look(page, lang, name) {
-  await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
-  check(await page.getAttribute('html', 'lang') === lang, `${name}: the page is not in ${lang}`);
-  const res = await axeFindings(page, env('PLAYWRIGHT_DIR'));
-  out.a11y[name] = res.length;
-  const bad = serious(res);
-  check(bad.length === 0, `${name}: accessibility violations: ${JSON.stringify(bad)}`);
-  const over = await sideways(page);
-  out.overflow[name] = over;
-  check(over <= 0, `${name}: the page scrolls sideways by ${over}px`);
+// shot looks at the page (screenshot, language, axe, sideways scrolling)
+// and keeps how many findings axe made and how far it scrolls sideways.
+async function shot(page, lang, name) {
+  out.a11y[name] = await look(page, shots, name, lang);
+  out.overflow[name] = await sideways(page);
 }
 
-const profiles = [];
-const contexts = [];
 async function signedIn(base, token, phone) {
-  const dir = mkdtempSync(join(tmpdir(), 'iv-chromium-'));
-  profiles.push(dir);
-  const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium', args, headless: true, locale: 'en-GB',
-    viewport: phone ? { width: 390, height: 844 } : { width: 1366, height: 850 },
-    isMobile: phone, hasTouch: phone,
-  });
-  contexts.push(ctx);
-  ctx.setDefaultTimeout(20000);
-  const page = ctx.pages()[0] || await ctx.newPage();
-  await page.goto(base + '/queue');
-  await page.getByLabel('API token').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(u => new URL(u).pathname === '/queue');
+  const ctx = await openBrowser(phone);
+  const page = await signInWithToken(ctx, base, '/queue', token);
   return { ctx, page };
 }
 
@@ -71,7 +50,7 @@ try {
         await inLanguage(page, lang);
         await page.goto(env('RANK_URL') + '/cases/I-R1');
         out.rank[`${lang}-${dev}`] = await texts(page.locator('p.ranking'));
-        await look(page, lang, `60-rank-${lang}-${dev}`);
+        await shot(page, lang, `60-rank-${lang}-${dev}`);
       }
     }
     // B: nothing fits, and the shortage page agrees.
@@ -83,14 +62,14 @@ try {
         for (const id of ['I-AZ1', 'I-AZ2']) {
           await page.goto(base + '/cases/' + id);
           out.nofit[`${lang}-${dev}-${id}`] = (await texts(page.locator('p.nofit')))[0];
-          await look(page, lang, `61-nofit-${id}-${lang}-${dev}`);
+          await shot(page, lang, `61-nofit-${id}-${lang}-${dev}`);
         }
         await page.locator('a[href="/shortages#lang-az"]').click();
         await page.waitForURL(u => new URL(u).pathname === '/shortages');
         const row = page.locator('tr#lang-az');
         out.azShort[`${lang}-${dev}`] = (await row.getAttribute('class')) === 'at-risk';
         out.azNoFit[`${lang}-${dev}`] = (await row.locator('td').nth(4).textContent()).trim();
-        await look(page, lang, `62-shortages-${lang}-${dev}`);
+        await shot(page, lang, `62-shortages-${lang}-${dev}`);
       }
     }
     // C: only the times the counsel proposed.
@@ -102,16 +81,15 @@ try {
         await page.goto(base + '/cases/I-P1');
         const link = page.locator('p.proposals a');
         out.proposals[`${lang}-${dev}`] = (await link.textContent()).trim();
-        await look(page, lang, `63-proposals-${lang}-${dev}`);
+        await shot(page, lang, `63-proposals-${lang}-${dev}`);
         await link.click();
         await page.waitForURL(u => new URL(u).searchParams.get('proposed') === '1');
         out.filtered[`${lang}-${dev}`] = await texts(page.locator('ol.moves .when'));
-        await look(page, lang, `64-proposed-${lang}-${dev}`);
+        await shot(page, lang, `64-proposed-${lang}-${dev}`);
       }
     }
   }
   console.log(JSON.stringify(out));
 } finally {
-  for (const c of contexts) await c.close();
-  for (const d of profiles) rmSync(d, { recursive: true, force: true });
+  await closeBrowsers();
 }
