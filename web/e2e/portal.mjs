@@ -9,43 +9,26 @@
 //   COUNSEL_EMAIL     the address of CASE's counsel
 //   SHOTS, PLAYWRIGHT_DIR as flow.mjs
 // Prints one JSON line with what it saw; exits non-zero on any failure.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { axeFindings, serious, sideways } from './a11y.mjs';
-import { env, chromium, args, check } from './harness.mjs';
+import { look, sideways } from './a11y.mjs';
+import { env, check, openBrowser, closeBrowsers, signInWithToken } from './harness.mjs';
 
 const base = env('BASE_URL');
 const shots = env('SHOTS');
 mkdirSync(shots, { recursive: true });
 const out = { a11y: {}, overflow: {}, langs: {} };
 
-// shot saves a screenshot, checks the page with axe (WCAG 2.2 A and AA:
-// no serious or critical finding) and, on a phone, that nothing scrolls
-// sideways.
+// shot looks at the page (screenshot, axe: WCAG 2.2 A and AA, no serious
+// or critical finding; nothing scrolls sideways) and keeps how many
+// findings axe made and how far it scrolls sideways.
 async function shot(page, name) {
-  await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
-  const res = await axeFindings(page, env('PLAYWRIGHT_DIR'));
-  out.a11y[name] = res.length;
-  const bad = serious(res);
-  check(bad.length === 0, `${name}: accessibility violations: ${JSON.stringify(bad)}`);
-  const over = await sideways(page);
-  out.overflow[name] = over;
-  check(over <= 0, `${name}: the page scrolls sideways by ${over}px`);
+  out.a11y[name] = await look(page, shots, name);
+  out.overflow[name] = await sideways(page);
 }
 
-const profiles = [];
-async function browser(phone) {
-  const dir = mkdtempSync(join(tmpdir(), 'iv-chromium-'));
-  const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium', args, headless: true,
-    viewport: phone ? { width: 390, height: 844 } : { width: 1366, height: 850 },
-    locale: phone ? 'fi-FI' : 'en-GB', isMobile: !!phone, hasTouch: !!phone,
-  });
-  ctx.setDefaultTimeout(20000);
-  profiles.push(dir);
-  return ctx;
-}
+// browser opens Chromium on a desktop in English or on a phone in Finnish.
+const browser = (phone) => openBrowser(phone, phone ? { locale: 'fi-FI' } : {});
 
 // mails waits until at least n mails to addr arrived and returns them.
 async function mails(addr, n) {
@@ -105,11 +88,7 @@ const interp = await browser(true);
 const counsel = await browser(true);
 try {
   // A clerk books the case's top suggestion.
-  const pc = clerk.pages()[0] || await clerk.newPage();
-  await pc.goto(base + '/signin');
-  await pc.getByLabel('API token').fill(env('CLERK_TOKEN'));
-  await pc.getByRole('button', { name: 'Sign in' }).click();
-  await pc.waitForURL(u => new URL(u).pathname === '/queue');
+  const pc = await signInWithToken(clerk, base, '/queue', env('CLERK_TOKEN'));
   // The queue and the needs-attention list on a 390 px phone: no sideways
   // scrolling, axe clean.
   const phone = await clerk.newPage();
@@ -257,7 +236,6 @@ try {
   await pc.setViewportSize({ width: 390, height: 844 });
   await shot(pc, 'p10-attention-fi-phone');
 } finally {
-  for (const c of [clerk, interp, counsel]) await c.close();
-  for (const d of profiles) rmSync(d, { recursive: true, force: true });
+  await closeBrowsers();
 }
 console.log(JSON.stringify(out));
