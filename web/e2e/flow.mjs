@@ -12,11 +12,10 @@
 //   SHOTS           folder for the screenshots
 //   PLAYWRIGHT_DIR  where playwright-core is installed
 // Prints one JSON line with what it saw; exits non-zero on any failure.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { axeFindings, serious } from './a11y.mjs';
-import { env, chromium, args, check } from './harness.mjs';
+import { look } from './a11y.mjs';
+import { env, check, openBrowser, closeBrowsers } from './harness.mjs';
 
 const base = env('BASE_URL');
 const shots = env('SHOTS');
@@ -27,29 +26,13 @@ const timings = {};
 
 const a11y = {};
 
-// shot saves a screenshot of the page and checks it with axe-core (WCAG 2.2
-// A and AA rules): any serious or critical violation fails the run.
+// shot looks at the page with a11y.mjs's look (screenshot, axe-core with
+// the WCAG 2.2 A and AA rules: any serious or critical violation fails the
+// run; no sideways scrolling) and keeps how many findings axe made.
 async function shot(page, name) {
-  await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
-  const res = await axeFindings(page, env('PLAYWRIGHT_DIR'));
-  a11y[name] = res.length;
-  const bad = serious(res);
-  check(bad.length === 0, `${name}: accessibility violations: ${JSON.stringify(bad)}`);
-  if (res.length) console.error(name, 'minor accessibility findings:', JSON.stringify(res));
-}
-
-const profiles = [];
-
-// A fresh profile (its own --user-data-dir) per browser.
-async function browser() {
-  const dir = mkdtempSync(join(tmpdir(), 'iv-chromium-'));
-  const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium', args, headless: true,
-    viewport: { width: 1366, height: 850 }, locale: 'en-GB',
-  });
-  ctx.setDefaultTimeout(20000);
-  profiles.push(dir);
-  return ctx;
+  const n = await look(page, shots, name);
+  a11y[name] = n;
+  if (n) console.error(name, 'minor accessibility findings:', n);
 }
 
 async function signIn(ctx, token, name) {
@@ -73,9 +56,10 @@ async function timed(page, path) {
   return resp;
 }
 
-const a = await browser();
-const b = await browser();
-const m = await browser();
+// A fresh profile per browser, on a desktop.
+const a = await openBrowser(false);
+const b = await openBrowser(false);
+const m = await openBrowser(false);
 try {
   // A clerk signs in and sees the queue, at-risk deadlines highlighted.
   const pa = await signIn(a, env('CLERK_TOKEN'), '01-signin');
@@ -315,10 +299,5 @@ try {
   }
   process.exitCode = 1;
 } finally {
-  await a.close();
-  await b.close();
-  await m.close();
-  for (const dir of profiles) {
-    try { rmSync(dir, { recursive: true, force: true }); } catch (e) { /* chromium may still be writing */ }
-  }
+  await closeBrowsers();
 }
