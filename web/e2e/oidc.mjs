@@ -7,40 +7,23 @@
 //   SHOTS           folder for the screenshots
 //   PLAYWRIGHT_DIR  where playwright-core is installed
 // Prints one JSON line with what it saw; exits non-zero on any failure.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { axeFindings, serious } from './a11y.mjs';
-import { env, chromium, check } from './harness.mjs';
+import { mkdirSync } from 'node:fs';
+import { look } from './a11y.mjs';
+import { env, check, openBrowser, closeBrowsers } from './harness.mjs';
 
 const base = env('BASE_URL');
 const idp = env('IDP_URL');
 const shots = env('SHOTS');
 mkdirSync(shots, { recursive: true });
 
-// shot saves a screenshot and fails on serious accessibility violations
-// (WCAG 2.2 A and AA).
-async function shot(page, name) {
-  await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
-  const res = await axeFindings(page, env('PLAYWRIGHT_DIR'));
-  const bad = serious(res);
-  check(bad.length === 0, `${name}: accessibility violations: ${JSON.stringify(bad)}`);
-}
-
 const out = {};
-const dir = mkdtempSync(join(tmpdir(), 'iv-chromium-'));
-const ctx = await chromium.launchPersistentContext(dir, {
-  executablePath: '/usr/bin/chromium', headless: true, locale: 'en-GB', viewport: { width: 1366, height: 850 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-ctx.setDefaultTimeout(20000);
+const ctx = await openBrowser(false);
 try {
   const page = ctx.pages()[0] || await ctx.newPage();
   await page.goto(base + '/shortages');
   check(new URL(page.url()).pathname === '/signin', 'not sent to sign in: ' + page.url());
   out.tokenForm = await page.getByLabel('API token').count();
-  await shot(page, 'oidc-01-signin');
+  await look(page, shots, 'oidc-01-signin');
   await page.getByRole('link', { name: 'Sign in with Migri ID' }).click();
   // The provider's login page.
   await page.waitForURL(u => u.toString().startsWith(idp));
@@ -50,13 +33,12 @@ try {
   // Back at the page asked for, signed in.
   await page.waitForURL(u => u.toString().startsWith(base + '/shortages'));
   out.who = (await page.locator('.who').textContent()).trim();
-  await shot(page, 'oidc-02-shortages');
+  await look(page, shots, 'oidc-02-shortages');
   await page.getByRole('button', { name: 'End all my sessions' }).click();
   await page.waitForURL(u => new URL(u).pathname === '/signin');
   await page.goto(base + '/queue');
   out.afterSignout = new URL(page.url()).pathname;
   console.log(JSON.stringify(out));
 } finally {
-  await ctx.close();
-  try { rmSync(dir, { recursive: true, force: true }); } catch (e) { /* chromium may still be writing */ }
+  await closeBrowsers();
 }
