@@ -17,6 +17,7 @@ import (
 	"github.com/asylum-scheduling/interviews/internal/mail/mailtest"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
+	"github.com/asylum-scheduling/interviews/solver"
 )
 
 // lastTo is the newest mail to addr once there are n, its text with LF
@@ -97,17 +98,13 @@ func TestMailRequestConfirmAndRelease(t *testing.T) {
 	require.Len(t, e.smtp.To(who.Email), 3, "no other mail to the interpreter")
 }
 
-// Each recipient is told their own mode in their own language: with only
-// the interpreter remote, the interpreter is told "remote" and gets the
-// meeting link (no room, no street address); the counsel gets the office,
-// the room and its street address, and no meeting link. SUMMARY, LOCATION
-// and DESCRIPTION are in the person's language too.
-func TestMailEachToldTheirOwnMode(t *testing.T) {
-	t.Parallel()
-	e := newPortalEnv(t)
-	ctx := context.Background()
+// remoteOption finds an interview with a party and the first of its
+// suggestions where the interpreter joins remotely, and the room that
+// option takes.
+func (e *portalEnv) remoteOption(t *testing.T) (solver.Interview, solver.Party, scheduler.Option, solver.Room) {
+	t.Helper()
 	iv, party := e.interviewWithParty(t)
-	ans, err := e.svc.Suggest(ctx, scheduler.SuggestRequest{InterviewID: iv.ID, K: 30})
+	ans, err := e.svc.Suggest(context.Background(), scheduler.SuggestRequest{InterviewID: iv.ID, K: 30})
 	require.NoError(t, err)
 	var pick *scheduler.Option
 	for i := range ans.Suggestions {
@@ -117,12 +114,26 @@ func TestMailEachToldTheirOwnMode(t *testing.T) {
 		}
 	}
 	require.NotNil(t, pick, "no remote option for %s", iv.ID)
-	var office, room string
+	var room solver.Room
 	for _, r := range e.in.Rooms {
 		if r.ID == pick.Room {
-			room, office = r.Name, r.Location
+			room = r
 		}
 	}
+	return iv, party, *pick, room
+}
+
+// Each recipient is told their own mode in their own language: with only
+// the interpreter remote, the interpreter is told "remote" and gets the
+// meeting link (no room, no street address); the counsel gets the office,
+// the room and its street address, and no meeting link. SUMMARY, LOCATION
+// and DESCRIPTION are in the person's language too.
+func TestMailEachToldTheirOwnMode(t *testing.T) {
+	t.Parallel()
+	e := newPortalEnv(t)
+	ctx := context.Background()
+	iv, party, pick, r := e.remoteOption(t)
+	office, room := r.Location, r.Name
 	const address, link = "Kauppakatu 1, 00100 Helsinki", "https://meet.example/r/42"
 	require.NoError(t, e.db.SetLocationContact(ctx, office, address, link))
 	require.Error(t, e.db.SetLocationContact(ctx, office, address, "http://meet.example/plain"), "an http link")
@@ -174,23 +185,8 @@ func TestMailBookingMeetingLinkOverridesTheOffices(t *testing.T) {
 	t.Parallel()
 	e := newPortalEnv(t)
 	ctx := context.Background()
-	iv, party := e.interviewWithParty(t)
-	ans, err := e.svc.Suggest(ctx, scheduler.SuggestRequest{InterviewID: iv.ID, K: 30})
-	require.NoError(t, err)
-	var pick *scheduler.Option
-	for i := range ans.Suggestions {
-		if ans.Suggestions[i].Mode == "remote" {
-			pick = &ans.Suggestions[i]
-			break
-		}
-	}
-	require.NotNil(t, pick, "no remote option for %s", iv.ID)
-	office := ""
-	for _, r := range e.in.Rooms {
-		if r.ID == pick.Room {
-			office = r.Location
-		}
-	}
+	iv, party, pick, r := e.remoteOption(t)
+	office := r.Location
 	const officeLink, ownLink = "https://meet.example/office", "https://meet.example/booking/7"
 	require.NoError(t, e.db.SetLocationContact(ctx, office, "Kauppakatu 1", officeLink))
 	b, err := e.svc.Book(ctx, scheduler.BookRequest{InterviewID: iv.ID, SuggestionID: pick.ID, Actor: "clerk-1"})
