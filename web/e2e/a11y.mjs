@@ -28,12 +28,25 @@ export function sideways(page) {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
 
+// maxShot is the tallest screenshot taken: Chromium now and then fails to
+// capture a page taller than its texture limit (16,384 px), and a phone's
+// plan or queue page runs to 30,000 px.
+const maxShot = 16000;
+
+// snap saves a screenshot of the whole page at path, or of its first
+// maxShot pixels when it is taller.
+export async function snap(page, path) {
+  const [w, h] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+  if (h <= maxShot) return page.screenshot({ path, fullPage: true });
+  return page.screenshot({ path, fullPage: true, clip: { x: 0, y: 0, width: w, height: maxShot } });
+}
+
 // look saves a full-length screenshot of the page as shots/name.png,
 // checks the page is in lang (when given), and fails on serious axe
 // findings and on sideways scrolling; it returns how many findings axe
 // made.
 export async function look(page, shots, name, lang) {
-  await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
+  await snap(page, join(shots, name + '.png'));
   if (lang) check(await page.getAttribute('html', 'lang') === lang, `${name}: the page is not in ${lang}`);
   const res = await axeFindings(page, env('PLAYWRIGHT_DIR'));
   const bad = serious(res);

@@ -13,7 +13,7 @@
 // Prints one JSON line with what it saw; exits non-zero on any failure.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { axeFindings, serious, sideways } from './a11y.mjs';
+import { axeFindings, serious, sideways, snap } from './a11y.mjs';
 import { env, check, openBrowser, closeBrowsers } from './harness.mjs';
 
 const base = env('BASE_URL');
@@ -26,7 +26,7 @@ const out = { a11y: {}, overflow: {} };
 // look saves a screenshot, fails on serious accessibility findings and on
 // a page that scrolls sideways, and checks the page is in Finnish.
 async function look(page, name) {
-  await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
+  await snap(page, join(shots, name + '.png'));
   check(await page.getAttribute('html', 'lang') === 'fi', `${name}: the page is not in Finnish`);
   const res = await axeFindings(page, env('PLAYWRIGHT_DIR'));
   out.a11y[name] = res.length;

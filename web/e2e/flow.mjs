@@ -14,7 +14,7 @@
 // Prints one JSON line with what it saw; exits non-zero on any failure.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { look } from './a11y.mjs';
+import { look, snap } from './a11y.mjs';
 import { env, check, openBrowser, closeBrowsers } from './harness.mjs';
 
 const base = env('BASE_URL');
@@ -293,7 +293,7 @@ try {
     for (const [j, p] of ctx.pages().entries()) {
       try {
         console.error(`browser ${i} page ${j} at ${p.url()}`);
-        await p.screenshot({ path: join(shots, `failure-${i}-${j}.png`), fullPage: true });
+        await snap(p, join(shots, `failure-${i}-${j}.png`));
       } catch (e) { /* closed */ }
     }
   }

@@ -18,7 +18,7 @@
 // Prints one JSON line with what it saw; exits non-zero on any failure.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { axeFindings, serious, sideways } from './a11y.mjs';
+import { axeFindings, serious, sideways, snap } from './a11y.mjs';
 import { env, check, openBrowser, closeBrowsers } from './harness.mjs';
 
 const base = env('BASE_URL');
@@ -107,7 +107,7 @@ async function manualRefused(page, lang, kind) {
 // text, no id wrapped inside, no serious accessibility finding, no
 // sideways scrolling.
 async function look(page, lang, name) {
-  await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
+  await snap(page, join(shots, name + '.png'));
   check(await page.getAttribute('html', 'lang') === lang, `${name}: the page is not in ${lang}`);
   const text = await page.locator('body').innerText();
   const markup = text.match(/.{0,30}(?:<|class=).{0,30}/g) || [];

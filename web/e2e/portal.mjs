@@ -11,7 +11,7 @@
 // Prints one JSON line with what it saw; exits non-zero on any failure.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { look, sideways } from './a11y.mjs';
+import { look, sideways, snap } from './a11y.mjs';
 import { env, check, openBrowser, closeBrowsers, signInWithToken } from './harness.mjs';
 
 const base = env('BASE_URL');
@@ -194,7 +194,7 @@ try {
   // The clerk sees it under "Needs attention" and books a replacement.
   await pc.goto(base + '/attention');
   await pc.locator(`a[href="/cases/${env('CASE')}"]`).waitFor();
-  await pc.screenshot({ path: join(shots, 'p05-attention.png'), fullPage: true });
+  await snap(pc, join(shots, 'p05-attention.png'));
   await pc.locator(`a[href="/cases/${env('CASE')}"]`).click();
   out.participants = (await pc.locator('ul.participants').textContent()).replace(/\s+/g, ' ').trim();
   out.replacementWhen = (await pc.locator('fieldset li.option .when').first().textContent()).trim();
@@ -202,7 +202,7 @@ try {
   await pc.getByLabel('Reason for the change').fill('interpreter declined');
   await pc.getByRole('button', { name: 'Move the booking' }).click();
   await pc.getByRole('status').filter({ hasText: 'Moved' }).waitFor();
-  await pc.screenshot({ path: join(shots, 'p06-replaced.png'), fullPage: true });
+  await snap(pc, join(shots, 'p06-replaced.png'));
 
   // The counsel acknowledges, then asks for another time.
   const pk = counsel.pages()[0] || await counsel.newPage();
