@@ -73,15 +73,9 @@ func (s *Server) recordReads(next http.Handler) http.Handler {
 	if s.access == nil {
 		return next
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet {
-			next.ServeHTTP(w, r)
-			return
-		}
-		rec := &httprec.Recorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
+	return httprec.AfterGet(next, func(r *http.Request, status int) {
 		t, rctx := TokenFrom(r.Context()), chi.RouteContext(r.Context())
-		if t == nil || rctx == nil || rec.Answered() >= 300 {
+		if t == nil || rctx == nil || status >= 300 {
 			return
 		}
 		pattern := rctx.RoutePattern()

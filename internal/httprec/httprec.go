@@ -41,3 +41,19 @@ func (w *Recorder) Answered() int {
 	}
 	return w.Status
 }
+
+// AfterGet serves next and, for a GET, then calls done with the request
+// and the status the client got: the access log records a read once the
+// router has matched and the page or answer was shown. Other methods pass
+// straight through.
+func AfterGet(next http.Handler, done func(r *http.Request, status int)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := &Recorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		done(r, rec.Answered())
+	})
+}

@@ -27,3 +27,32 @@ func TestRecorder(t *testing.T) {
 	w2.Write([]byte("x"))
 	require.Equal(t, 200, w2.Status, "a write without a status is 200")
 }
+
+func TestAfterGet(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		method string
+		status int
+		called bool
+	}{
+		{http.MethodGet, http.StatusOK, true},
+		{http.MethodGet, http.StatusNotFound, true},
+		{http.MethodPost, http.StatusOK, false},
+	} {
+		var got []int
+		h := httprec.AfterGet(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if c.status != http.StatusOK {
+				w.WriteHeader(c.status)
+			}
+			_, _ = w.Write([]byte("x"))
+		}), func(r *http.Request, status int) { got = append(got, status) })
+		rr := httptest.NewRecorder()
+		h.ServeHTTP(rr, httptest.NewRequest(c.method, "/", nil))
+		require.Equal(t, c.status, rr.Code, c.method)
+		if c.called {
+			require.Equal(t, []int{c.status}, got, c.method)
+		} else {
+			require.Empty(t, got, c.method)
+		}
+	}
+}

@@ -47,15 +47,9 @@ func (h *Handler) reads(of subjectOf) func(http.Handler) http.Handler {
 		if h.access == nil {
 			return next
 		}
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method != http.MethodGet {
-				next.ServeHTTP(w, r)
-				return
-			}
-			rec := &httprec.Recorder{ResponseWriter: w}
-			next.ServeHTTP(rec, r)
+		return httprec.AfterGet(next, func(r *http.Request, status int) {
 			s := sessionFrom(r.Context())
-			if s == nil || rec.Answered() != http.StatusOK {
+			if s == nil || status != http.StatusOK {
 				return
 			}
 			kind, id := of(r)
