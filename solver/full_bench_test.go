@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,16 +47,7 @@ func BenchmarkFullMonthFirstFeasible(b *testing.B) {
 	for _, c := range fullMonths {
 		b.Run(fmt.Sprint(c.size, "-", c.load), func(b *testing.B) {
 			in := fullInstance(b, c.size, c.load)
-			prev := runtime.GOMAXPROCS(1)
-			defer runtime.GOMAXPROCS(prev)
-			b.ResetTimer()
-			var s *solver.Schedule
-			for i := 0; i < b.N; i++ {
-				var err error
-				if s, err = solver.Solve(context.Background(), in, solver.Options{}); err != nil {
-					b.Fatal(err)
-				}
-			}
+			s := firstFeasible(b, in)
 			b.ReportMetric(float64(s.Stats.FirstFeasibleMS), "first-feasible-ms")
 			b.ReportMetric(float64(s.Score.Medium), "unsched-prio")
 		})

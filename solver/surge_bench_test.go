@@ -82,16 +82,7 @@ func BenchmarkSurgeFirstFeasible(b *testing.B) {
 	for _, size := range surgeSizes {
 		b.Run(size, func(b *testing.B) {
 			in := benchInstance(b, size)
-			prev := runtime.GOMAXPROCS(1)
-			defer runtime.GOMAXPROCS(prev)
-			b.ResetTimer()
-			var s *solver.Schedule
-			for i := 0; i < b.N; i++ {
-				var err error
-				if s, err = solver.Solve(context.Background(), in, solver.Options{}); err != nil {
-					b.Fatal(err)
-				}
-			}
+			s := firstFeasible(b, in)
 			b.ReportMetric(float64(s.Stats.FirstFeasibleMS), "first-feasible-ms")
 			b.ReportMetric(float64(s.Stats.SolveMS), "solve-ms")
 			b.ReportMetric(float64(len(s.Assignments)), "scheduled")
@@ -233,4 +224,22 @@ func BenchmarkSurgeSuggest(b *testing.B) {
 	b.ReportMetric(float64(compile.Milliseconds()), "first-compile-ms")
 	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "median-ms")
 	b.ReportMetric(float64(len(in.Bookings)), "bookings")
+}
+
+// firstFeasible solves in with no limit and no search on one core, b.N
+// times, and returns the last schedule: the first feasible schedule that
+// BenchmarkSurgeFirstFeasible and BenchmarkFullMonthFirstFeasible measure.
+func firstFeasible(b *testing.B, in *solver.Instance) *solver.Schedule {
+	b.Helper()
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+	b.ResetTimer()
+	var s *solver.Schedule
+	for i := 0; i < b.N; i++ {
+		var err error
+		if s, err = solver.Solve(context.Background(), in, solver.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return s
 }
