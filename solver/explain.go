@@ -10,6 +10,9 @@ type explainer struct {
 	m     *model
 	st    *state
 	empty *state // nothing booked: what is feasible "on its own"
+	// untried: interviews construction never reached before the time
+	// limit; whether they fit is not known, and not asked after the limit.
+	untried map[int]bool
 }
 
 func newExplainer(m *model, st *state) *explainer {
@@ -61,7 +64,8 @@ func (m *model) window(mi *mInterview) string {
 
 // explain returns the reason code and a sentence for an interview that has
 // no option in ex.st. It asks, in order: does the window allow a start at
-// all; is anyone qualified registered; does it fit an empty schedule (then
+// all; is anyone qualified registered; was it tried before the time
+// limit; does it fit an empty schedule (then
 // it is capacity); which kind of resource is never available when the
 // others are.
 func (ex *explainer) explain(i int) (string, string) {
@@ -73,6 +77,9 @@ func (ex *explainer) explain(i int) (string, string) {
 	}
 	if code, why := m.explainQualified(mi); code != "" {
 		return code, why
+	}
+	if ex.untried[i] {
+		return ReasonCapacity, "not tried: the time limit ran out before the solver reached this interview"
 	}
 	if m.fitsAlone(i) {
 		return ReasonCapacity, fmt.Sprintf("every option %s is taken by other interviews", m.window(mi))

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -83,19 +84,22 @@ func Solve(ctx context.Context, in *Instance, opt Options) (*Schedule, error) {
 	r := newRun(ctx, opt, now, t0, now().Sub(called), shared)
 	stop := r.report(opt, len(m.ivs))
 	defer stop()
-	st, note := r.construct(m, workers)
+	st, info := r.construct(m, workers)
 	// The bound is computed beside the search, until the search ends, and
 	// waited for only until the time limit (see startBound).
 	finishBound := m.startBound(ctx, opt, now, t0, r.finishBy())
 	firstMS := now().Sub(t0).Milliseconds()
 	var iters int64
 	var s *Schedule
+	note := info.note()
 	if (opt.TimeLimit > 0 || opt.Iterations > 0) && !r.over() {
 		r.phase(PhaseSearch)
-		s, iters, err = r.search(m, st, opt, workers)
+		var late string
+		s, iters, late, err = r.search(m, st, opt, workers)
+		note = joinNotes(note, late)
 	} else {
 		r.phase(PhaseFinishing)
-		s, err = m.schedule(st)
+		s, err = m.schedule(st, info.untriedIvs)
 	}
 	if err != nil {
 		return nil, err
@@ -110,38 +114,57 @@ func Solve(ctx context.Context, in *Instance, opt Options) (*Schedule, error) {
 // found. Beside the search it finishes st's schedule (reasons, rendering,
 // self-check): how long that takes sets the reserve the search leaves for
 // finishing its own result, and when the search finds nothing better it is
-// the result.
-func (r *run) search(m *model, st *state, opt Options, workers int) (*Schedule, int64, error) {
+// the result. It is the result too when a busy machine slowed finishing so
+// much that the better schedule could not be finished within the limit; the
+// note then says so.
+func (r *run) search(m *model, st *state, opt Options, workers int) (*Schedule, int64, string, error) {
 	var first *Schedule
 	var firstErr error
+	var took time.Duration
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		t := r.now()
-		first, firstErr = m.schedule(st) // reads st only, as the workers' clones do
-		r.measured(r.now().Sub(t))
+		first, firstErr = m.schedule(st, nil) // reads st only, as the workers' clones do
+		took = r.now().Sub(t)
+		r.measured(took)
 	}()
 	best, iters := improve(r.ctx, st, opt, workers, r)
 	<-done
 	r.phase(PhaseFinishing)
 	r.placed(best)
-	if !best.key().less(st.key()) && firstErr == nil {
-		return first, iters, nil
+	if firstErr == nil && !best.key().less(st.key()) {
+		return first, iters, "", nil
 	}
-	s, err := m.schedule(best)
-	return s, iters, err
+	if firstErr == nil && r.limited && r.now().Add(took).After(r.t0.Add(r.limit)) {
+		r.placed(st)
+		return first, iters, "the machine was too busy to finish the search's better schedule within the time limit: the first schedule is returned", nil
+	}
+	s, err := m.schedule(best, nil)
+	return s, iters, "", err
+}
+
+// joinNotes joins the non-empty notes of a solve with "; ".
+func joinNotes(notes ...string) string {
+	var out []string
+	for _, n := range notes {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, "; ")
 }
 
 // construct builds the first schedule: best insertion, and the first-fit
 // baseline too when there is time for it; the better is kept. With two
 // workers or more the baseline is built beside best insertion, on another
-// core. The note says what the time limit cut short, if anything.
+// core. The info says what the time limit cut short, if anything.
 //
 // On a month that cannot hold everything (first fit leaves an interview
 // over that would fit an empty schedule) best insertion is also built in
 // the order of priority density (dense), when there is time, and the best
 // of the three is kept.
-func (r *run) construct(m *model, workers int) (*state, string) {
+func (r *run) construct(m *model, workers int) (*state, constructInfo) {
 	m.readyAll()
 	var ff, dense *state
 	var ffInfo, denseInfo constructInfo
@@ -161,12 +184,12 @@ func (r *run) construct(m *model, workers int) (*state, string) {
 		<-done
 	}
 	if info.cut() {
-		return st, info.note()
+		return st, info
 	}
 	if workers <= 1 {
 		spent := r.now().Sub(started)
 		if r.limited && !r.now().Add(spent/2).Before(r.finishBy()) {
-			return st, "" // no time for the first-fit baseline
+			return st, constructInfo{} // no time for the first-fit baseline
 		}
 		ff, ffInfo = constructIn(m, true, r)
 		spent = r.now().Sub(started)
@@ -180,7 +203,7 @@ func (r *run) construct(m *model, workers int) (*state, string) {
 	if dense != nil && !denseInfo.cut() && dense.key().less(st.key()) {
 		st = dense
 	}
-	return st, ""
+	return st, constructInfo{}
 }
 
 // capacityBound reports whether st leaves over, for want of capacity, at
@@ -210,7 +233,7 @@ func FirstFit(in *Instance) (*Schedule, error) {
 	if err != nil {
 		return nil, err
 	}
-	return m.schedule(construct(m, true))
+	return m.schedule(construct(m, true), nil)
 }
 
 // construct is constructIn without a time limit or progress.
@@ -221,13 +244,17 @@ func construct(m *model, firstFit bool) *state {
 
 // constructInfo says what a time limit cut short in a construction.
 type constructInfo struct {
-	firstFit int // interviews placed first fit to finish in time
-	untried  int // interviews not tried at all
+	firstFit   int   // interviews placed first fit to finish in time
+	untried    int   // interviews not tried at all
+	untriedIvs []int // which (indices into the model's interviews)
 }
 
 func (c constructInfo) cut() bool { return c.firstFit > 0 || c.untried > 0 }
 
 func (c constructInfo) note() string {
+	if !c.cut() {
+		return ""
+	}
 	if c.untried > 0 {
 		return fmt.Sprintf("the time limit ran out during construction: %d interviews were placed first fit and %d were not tried (they are unscheduled)", c.firstFit, c.untried)
 	}
@@ -269,7 +296,7 @@ func constructOrdered(m *model, firstFit, dense bool, r *run) (*state, construct
 		fails := newFailMemo()
 		for k, i := range order {
 			if k&15 == 0 && r.over() {
-				return st, constructInfo{untried: len(order) - k}
+				return st, constructInfo{untried: len(order) - k, untriedIvs: order[k:]}
 			}
 			if fails.failed(m.ivs[i]) {
 				continue
@@ -344,6 +371,7 @@ func (st *state) insertAll(order []int, r *run) constructInfo {
 				for _, j := range order[k:] {
 					if !st.asg[j].ok {
 						info.untried++
+						info.untriedIvs = append(info.untriedIvs, j)
 					}
 				}
 				break
@@ -923,8 +951,10 @@ func (l *lns) undo() {
 }
 
 // schedule turns a state into a schedule document with reasons for the
-// unscheduled interviews, and checks it.
-func (m *model) schedule(st *state) (*Schedule, error) {
+// unscheduled interviews, and checks it. untried are the interviews a cut
+// construction never reached: their reason says so, without the search for
+// an option that the time limit no longer allows.
+func (m *model) schedule(st *state, untried []int) (*Schedule, error) {
 	s := &Schedule{Format: ScheduleFormat, Assignments: []Assignment{}, Unscheduled: []Unscheduled{}}
 	type row struct {
 		start int32
@@ -950,6 +980,10 @@ func (m *model) schedule(st *state) (*Schedule, error) {
 		s.Assignments = append(s.Assignments, r.a)
 	}
 	ex := newExplainer(m, st)
+	ex.untried = make(map[int]bool, len(untried))
+	for _, i := range untried {
+		ex.untried[i] = true
+	}
 	for _, i := range unsched {
 		code, detail := ex.explain(i)
 		s.Unscheduled = append(s.Unscheduled, Unscheduled{Interview: m.ivs[i].iv.ID, Reason: code, Detail: detail})

