@@ -47,7 +47,9 @@ type Effect struct {
 	UnscheduledPriority int64  `json:"unscheduled_priority"`
 	Soft                int64  `json:"soft"`
 	// StillBinding says what still keeps interviews out when the verdict
-	// is no_change or noise (empty otherwise).
+	// is no_change or noise, or when the variant leaves out as many
+	// interviews of the same priority and only the cost or wait differs
+	// (empty otherwise).
 	StillBinding []Limit `json:"still_binding"`
 }
 
@@ -183,7 +185,9 @@ func abs[T int | int64](x T) T {
 // (the solver's order). A difference within the spread is noise, and so is
 // a worse plan from a variant that only adds (relaxes), which cannot make
 // the best plan worse. What still binds is the bound's bindings first (when
-// the solve had its bound), then the reasons of the interviews left out.
+// the solve had its bound), then the reasons of the interviews left out;
+// also when only the soft score differs: a cheaper plan of the same
+// interviews still leaves the same ones out, for a reason worth naming.
 func effectOf(base, r *RunResult, in *solver.Instance, sp Spread, relaxes bool) *Effect {
 	e := &Effect{
 		Unscheduled:         r.Unscheduled - base.Unscheduled,
@@ -211,7 +215,8 @@ func effectOf(base, r *RunResult, in *solver.Instance, sp Spread, relaxes bool) 
 	default:
 		judge(e.Soft, sp.Soft)
 	}
-	if (e.Verdict == EffectNone || e.Verdict == EffectNoise) && r.Schedule != nil {
+	sameOut := e.Unscheduled == 0 && e.UnscheduledPriority == 0
+	if (sameOut || e.Verdict == EffectNoise) && r.Schedule != nil {
 		if st := r.Schedule.Stats; st != nil && len(r.Schedule.Unscheduled) > 0 {
 			e.StillBinding = append(e.StillBinding, boundLimits(st.Binding, in)...)
 		}
