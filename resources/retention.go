@@ -1,20 +1,42 @@
 package resources
 
 // Retention says how long personal data stays: MonthsAfter months after an
-// interview took place (its last booking ended) or was cancelled. Then the
+// interview took place (its last booking ended) or was cancelled, and as
+// long for the audit trail's reasons of entries tied to no interview kept;
+// AccessLogMonths months for an entry of the access log. Then the
 // retention job erases it (scheduler/retention.go).
 type Retention struct {
 	MonthsAfter int `json:"months_after"`
+	// AccessLogMonths is how long the access log keeps an entry; nil is
+	// DefaultAccessLogMonths (the store always fills it in when it reads).
+	AccessLogMonths *int `json:"access_log_months,omitempty"`
 }
 
-// DefaultRetention applies when the settings give none: 24 months.
+// DefaultRetention applies when the settings give none: 24 months, and
+// the access log DefaultAccessLogMonths.
 var DefaultRetention = Retention{MonthsAfter: 24}
 
-// Bounds of Retention.MonthsAfter.
+// DefaultAccessLogMonths is how long the access log keeps an entry unless
+// the settings say otherwise: five years (docs/data-protection.md says
+// why).
+const DefaultAccessLogMonths = 60
+
+// Bounds of Retention.MonthsAfter and Retention.AccessLogMonths.
 const (
 	MinRetentionMonths = 1
 	MaxRetentionMonths = 240
+	MinAccessLogMonths = 12
+	MaxAccessLogMonths = 240
 )
+
+// AccessLogPeriod is the months the access log keeps an entry: the
+// setting, or DefaultAccessLogMonths when none is set.
+func (r Retention) AccessLogPeriod() int {
+	if r.AccessLogMonths == nil {
+		return DefaultAccessLogMonths
+	}
+	return *r.AccessLogMonths
+}
 
 // RetentionRule returns the retention rule, the default when none is set.
 func (s *Settings) RetentionRule() Retention {
