@@ -99,6 +99,8 @@ func TestRetentionSettingsPreviewAndRuns(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, scheduler.RetentionCutoff(clk.Now(), resources.Retention{MonthsAfter: 6}, loc).UTC().Format(time.RFC3339), p.Cutoff)
 	require.Equal(t, 6, p.MonthsAfter)
+	require.Equal(t, scheduler.AccessLogCutoff(clk.Now(), *st.Retention, loc).UTC().Format(time.RFC3339), p.AccessLogCutoff)
+	require.Equal(t, 60, p.AccessLogMonths)
 	require.EqualValues(t, 1, p.Counts.Interviews)
 	require.Equal(t, "I-1", p.FirstInterview)
 	require.Equal(t, "I-1", p.LastInterview)
