@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/asylum-scheduling/interviews/api"
+	"github.com/asylum-scheduling/interviews/internal/errs"
 	"github.com/asylum-scheduling/interviews/resources"
 	"github.com/asylum-scheduling/interviews/scheduler"
 )
@@ -26,24 +28,46 @@ func TestRetentionSettingsPreviewAndRuns(t *testing.T) {
 	require.Equal(t, 200, r.Status, "%s", r.Body)
 	var st resources.Settings
 	r.json(t, &st)
-	require.Equal(t, &resources.Retention{MonthsAfter: 24}, st.Retention, "the default is shown")
-	// The body of a PUT: the settings as read, without their version.
-	body := func(months int) map[string]any {
+	sixty := 60
+	require.Equal(t, &resources.Retention{MonthsAfter: 24, AccessLogMonths: &sixty}, st.Retention, "the defaults are shown")
+	// The body of a PUT: the settings as read, without their version, with
+	// retention as given (a field left out is left out).
+	body := func(retention map[string]any) map[string]any {
 		var out map[string]any
-		st.Retention = &resources.Retention{MonthsAfter: months}
 		require.NoError(t, json.Unmarshal(mustJSON(t, st), &out))
 		delete(out, "version")
+		out["retention"] = retention
 		return out
 	}
-	for _, bad := range []int{0, 241} {
-		r = e.do(m, "PUT", "/v1/settings", body(bad))
-		require.Equal(t, 400, r.Status, "%s", r.Body)
-		require.Equal(t, "retention.months_after", r.problem(t).Errors[0].Path)
+	for _, bad := range []struct {
+		retention map[string]any
+		path      string
+	}{
+		{map[string]any{"months_after": 0}, "retention.months_after"},
+		{map[string]any{"months_after": 241}, "retention.months_after"},
+		{map[string]any{"months_after": 24, "access_log_months": 11}, "retention.access_log_months"},
+		{map[string]any{"months_after": 24, "access_log_months": 0}, "retention.access_log_months"},
+		{map[string]any{"months_after": 24, "access_log_months": -1}, "retention.access_log_months"},
+		{map[string]any{"months_after": 24, "access_log_months": 241}, "retention.access_log_months"},
+	} {
+		r = e.do(m, "PUT", "/v1/settings", body(bad.retention))
+		require.Equal(t, 400, r.Status, "%v: %s", bad.retention, r.Body)
+		p := r.problem(t)
+		require.Equal(t, errs.Invalid, p.Code, "%v", bad.retention)
+		require.Equal(t, api.ProblemType+string(errs.Invalid), p.Type)
+		require.Len(t, p.Errors, 1, "%v", bad.retention)
+		require.Equal(t, bad.path, p.Errors[0].Path)
+		require.Contains(t, p.Errors[0].Message, "must be between")
 	}
-	r = e.do(m, "PUT", "/v1/settings", body(6))
+	r = e.do(m, "PUT", "/v1/settings", body(map[string]any{"months_after": 24, "access_log_months": 120}))
+	require.Equal(t, 200, r.Status, "%s", r.Body)
+	r.json(t, &st)
+	require.Equal(t, 120, *st.Retention.AccessLogMonths)
+	r = e.do(m, "PUT", "/v1/settings", body(map[string]any{"months_after": 6}))
 	require.Equal(t, 200, r.Status, "%s", r.Body)
 	r.json(t, &st)
 	require.Equal(t, 6, st.Retention.MonthsAfter)
+	require.Equal(t, 60, *st.Retention.AccessLogMonths, "left out: the default")
 
 	// One interview booked; nothing is due before it has taken place.
 	ans := e.suggest("I-1", map[string]any{})
@@ -75,6 +99,8 @@ func TestRetentionSettingsPreviewAndRuns(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, scheduler.RetentionCutoff(clk.Now(), resources.Retention{MonthsAfter: 6}, loc).UTC().Format(time.RFC3339), p.Cutoff)
 	require.Equal(t, 6, p.MonthsAfter)
+	require.Equal(t, scheduler.AccessLogCutoff(clk.Now(), *st.Retention, loc).UTC().Format(time.RFC3339), p.AccessLogCutoff)
+	require.Equal(t, 60, p.AccessLogMonths)
 	require.EqualValues(t, 1, p.Counts.Interviews)
 	require.Equal(t, "I-1", p.FirstInterview)
 	require.Equal(t, "I-1", p.LastInterview)

@@ -1,20 +1,42 @@
 package resources
 
 // Retention says how long personal data stays: MonthsAfter months after an
-// interview took place (its last booking ended) or was cancelled. Then the
+// interview took place (its last booking ended) or was cancelled, and as
+// long for the audit trail's reasons of entries tied to no interview kept;
+// AccessLogMonths months for an entry of the access log. Then the
 // retention job erases it (scheduler/retention.go).
 type Retention struct {
 	MonthsAfter int `json:"months_after"`
+	// AccessLogMonths is how long the access log keeps an entry; nil is
+	// DefaultAccessLogMonths (the store always fills it in when it reads).
+	AccessLogMonths *int `json:"access_log_months,omitempty"`
 }
 
-// DefaultRetention applies when the settings give none: 24 months.
+// DefaultRetention applies when the settings give none: 24 months, and
+// the access log DefaultAccessLogMonths.
 var DefaultRetention = Retention{MonthsAfter: 24}
 
-// Bounds of Retention.MonthsAfter.
+// DefaultAccessLogMonths is how long the access log keeps an entry unless
+// the settings say otherwise: five years (docs/data-protection.md says
+// why).
+const DefaultAccessLogMonths = 60
+
+// Bounds of Retention.MonthsAfter and Retention.AccessLogMonths.
 const (
 	MinRetentionMonths = 1
 	MaxRetentionMonths = 240
+	MinAccessLogMonths = 12
+	MaxAccessLogMonths = 240
 )
+
+// AccessLogPeriod is the months the access log keeps an entry: the
+// setting, or DefaultAccessLogMonths when none is set.
+func (r Retention) AccessLogPeriod() int {
+	if r.AccessLogMonths == nil {
+		return DefaultAccessLogMonths
+	}
+	return *r.AccessLogMonths
+}
 
 // RetentionRule returns the retention rule, the default when none is set.
 func (s *Settings) RetentionRule() Retention {
@@ -48,21 +70,29 @@ type RetentionCounts struct {
 	PortalSessions int64 `json:"portal_sessions"` // those parties' portal sessions
 	AuditReasons   int64 `json:"audit_reasons"`   // the audit trail's reasons of the interviews and their bookings
 	AuditDocuments int64 `json:"audit_documents"` // audit entries whose before/after quoted a case reference
+	// The audit trail's reasons of entries tied to no interview that keeps
+	// its data (none, one gone, or one erased before), older than the cut-off.
+	OtherAuditReasons int64 `json:"other_audit_reasons"`
+	AccessLog         int64 `json:"access_log"` // access-log entries older than the access log's cut-off, deleted
 }
 
 // Total is the sum of the counts.
 func (c RetentionCounts) Total() int64 {
 	return c.Interviews + c.CancelReasons + c.OriginReasons + c.FlagReasons + c.PartyAnswers + c.Mails +
 		c.PartyLinks + c.PartyOccupancy + c.Parties + c.PartyAbsences + c.SigninLinks + c.PortalSessions +
-		c.AuditReasons + c.AuditDocuments
+		c.AuditReasons + c.AuditDocuments + c.OtherAuditReasons + c.AccessLog
 }
 
 // RetentionPreview is what the next retention run would erase: the
-// interviews that took place or were cancelled before Cutoff.
+// interviews that took place or were cancelled before Cutoff, the audit
+// trail's other reasons written before it, and the access log's entries
+// written before AccessLogCutoff.
 type RetentionPreview struct {
-	Cutoff      string          `json:"cutoff"`
-	MonthsAfter int             `json:"months_after"`
-	Counts      RetentionCounts `json:"counts"`
+	Cutoff          string          `json:"cutoff"`
+	MonthsAfter     int             `json:"months_after"`
+	AccessLogCutoff string          `json:"access_log_cutoff"`
+	AccessLogMonths int             `json:"access_log_months"`
+	Counts          RetentionCounts `json:"counts"`
 	// The interviews affected that took place or were cancelled first and
 	// last (ids only; none when nothing is due).
 	FirstInterview string `json:"first_interview,omitempty"`
@@ -72,11 +102,13 @@ type RetentionPreview struct {
 // RetentionRun is one run of the retention: when, by whom, and what it
 // erased.
 type RetentionRun struct {
-	ID             int64           `json:"id"`
-	At             string          `json:"at"`
-	Cutoff         string          `json:"cutoff"`
-	Actor          string          `json:"actor"`
-	Counts         RetentionCounts `json:"counts"`
-	FirstInterview string          `json:"first_interview,omitempty"`
-	LastInterview  string          `json:"last_interview,omitempty"`
+	ID     int64  `json:"id"`
+	At     string `json:"at"`
+	Cutoff string `json:"cutoff"`
+	// The access log's cut-off (none for runs before migration 024).
+	AccessLogCutoff string          `json:"access_log_cutoff,omitempty"`
+	Actor           string          `json:"actor"`
+	Counts          RetentionCounts `json:"counts"`
+	FirstInterview  string          `json:"first_interview,omitempty"`
+	LastInterview   string          `json:"last_interview,omitempty"`
 }

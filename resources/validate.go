@@ -212,6 +212,11 @@ func (s *Settings) Validate() error {
 		fields = append(fields, errs.FieldError{Path: "retention.months_after",
 			Message: "must be between " + itoa(MinRetentionMonths) + " and " + itoa(MaxRetentionMonths) + " months"})
 	}
+	if r := s.Retention; r != nil && r.AccessLogMonths != nil &&
+		(*r.AccessLogMonths < MinAccessLogMonths || *r.AccessLogMonths > MaxAccessLogMonths) {
+		fields = append(fields, errs.FieldError{Path: "retention.access_log_months",
+			Message: "must be between " + itoa(MinAccessLogMonths) + " and " + itoa(MaxAccessLogMonths) + " months"})
+	}
 	err := solver.Validate(in)
 	var ve *solver.ValidationError
 	if err != nil && !errors.As(err, &ve) {

@@ -20,9 +20,12 @@ const DefaultRetentionSpec = "30 3 * * *"
 // cancelled longer ago than the settings' retention (settings.retention,
 // resources.DefaultRetention): case references, free-text reasons, mail
 // addresses, party links, and the names, addresses and sign-ins of parties
-// left with nothing else. The interviews and bookings stay (statistics),
-// and so do the audit trail and the access log. The store does the work in
-// one transaction (postgres.DB.RunRetention); a preview computes the same.
+// left with nothing else; the audit trail's reasons of other entries as
+// old; and the access log's entries older than its own period
+// (resources.Retention.AccessLogPeriod). The interviews and bookings stay
+// (statistics), and so do the audit trail's entries. The store does the
+// work in one transaction (postgres.DB.RunRetention); a preview computes
+// the same.
 type Retention struct {
 	db  *postgres.DB
 	now func() time.Time
@@ -43,20 +46,33 @@ func NewRetention(db *postgres.DB, now func() time.Time) *Retention {
 // month before 31 March is 28 or 29 February, not 3 March): the data stays
 // the full period, never a day less.
 func RetentionCutoff(now time.Time, rule resources.Retention, loc *time.Location) time.Time {
+	return monthsBefore(now, rule.MonthsAfter, loc)
+}
+
+// AccessLogCutoff is the access log's cut-off of a run at now: the rule's
+// AccessLogPeriod months before now, counted as RetentionCutoff counts.
+func AccessLogCutoff(now time.Time, rule resources.Retention, loc *time.Location) time.Time {
+	return monthsBefore(now, rule.AccessLogPeriod(), loc)
+}
+
+// monthsBefore is the instant months calendar months of loc before now
+// (see RetentionCutoff).
+func monthsBefore(now time.Time, months int, loc *time.Location) time.Time {
 	if loc == nil {
 		loc = time.UTC
 	}
 	t := now.In(loc)
-	first := time.Date(t.Year(), t.Month(), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc).AddDate(0, -rule.MonthsAfter, 0)
+	first := time.Date(t.Year(), t.Month(), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc).AddDate(0, -months, 0)
 	last := time.Date(first.Year(), first.Month()+1, 0, 0, 0, 0, 0, loc).Day()
 	return first.AddDate(0, 0, min(t.Day(), last)-1)
 }
 
-// cutoff reads the settings and returns the cut-off now and the rule.
-func (r *Retention) cutoff(ctx context.Context) (time.Time, time.Time, resources.Retention, error) {
+// cutoffs reads the settings and returns the cut-offs now, now and the
+// rule.
+func (r *Retention) cutoffs(ctx context.Context) (postgres.RetentionCutoffs, time.Time, resources.Retention, error) {
 	st, err := r.db.Settings(ctx)
 	if err != nil {
-		return time.Time{}, time.Time{}, resources.Retention{}, err
+		return postgres.RetentionCutoffs{}, time.Time{}, resources.Retention{}, err
 	}
 	loc, err := time.LoadLocation(st.Timezone)
 	if err != nil {
@@ -64,32 +80,33 @@ func (r *Retention) cutoff(ctx context.Context) (time.Time, time.Time, resources
 	}
 	now := r.now()
 	rule := st.RetentionRule()
-	return RetentionCutoff(now, rule, loc), now, rule, nil
+	return postgres.RetentionCutoffs{Data: RetentionCutoff(now, rule, loc), AccessLog: AccessLogCutoff(now, rule, loc)}, now, rule, nil
 }
 
 // Preview says what a run now would erase.
 func (r *Retention) Preview(ctx context.Context) (*resources.RetentionPreview, error) {
-	cutoff, _, rule, err := r.cutoff(ctx)
+	cutoffs, _, rule, err := r.cutoffs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	counts, first, last, err := r.db.RetentionPreview(ctx, cutoff)
+	counts, first, last, err := r.db.RetentionPreview(ctx, cutoffs)
 	if err != nil {
 		return nil, err
 	}
-	return &resources.RetentionPreview{Cutoff: cutoff.UTC().Format(time.RFC3339), MonthsAfter: rule.MonthsAfter, Counts: counts,
-		FirstInterview: first, LastInterview: last}, nil
+	return &resources.RetentionPreview{Cutoff: cutoffs.Data.UTC().Format(time.RFC3339), MonthsAfter: rule.MonthsAfter,
+		AccessLogCutoff: cutoffs.AccessLog.UTC().Format(time.RFC3339), AccessLogMonths: rule.AccessLogPeriod(),
+		Counts: counts, FirstInterview: first, LastInterview: last}, nil
 }
 
 // Run erases what has passed the retention now and records the run, with
 // actor (a token name, or resources.RetentionActor) in its record and the
 // audit trail.
 func (r *Retention) Run(ctx context.Context, actor string) (*resources.RetentionRun, error) {
-	cutoff, now, _, err := r.cutoff(ctx)
+	cutoffs, now, _, err := r.cutoffs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return r.db.RunRetention(ctx, cutoff, now, actor)
+	return r.db.RunRetention(ctx, cutoffs, now, actor)
 }
 
 // Job is the scheduled retention (spec "": only when asked). Its detail
@@ -101,8 +118,9 @@ func (r *Retention) Job(spec string) Job {
 			return "", err
 		}
 		c := run.Counts
-		return fmt.Sprintf("retention run %d (cut-off %s): %d interviews, %d parties erased; %d reasons, %d mails, %d party links",
-			run.ID, run.Cutoff, c.Interviews, c.Parties, c.CancelReasons+c.OriginReasons+c.FlagReasons+c.PartyAnswers+c.AuditReasons, c.Mails,
-			c.PartyLinks), nil
+		return fmt.Sprintf("retention run %d (cut-off %s): %d interviews, %d parties erased; %d reasons, %d mails, %d party links; "+
+			"%d access-log entries deleted", run.ID, run.Cutoff, c.Interviews, c.Parties,
+			c.CancelReasons+c.OriginReasons+c.FlagReasons+c.PartyAnswers+c.AuditReasons+c.OtherAuditReasons, c.Mails, c.PartyLinks,
+			c.AccessLog), nil
 	}}
 }

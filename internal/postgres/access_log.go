@@ -24,7 +24,8 @@ type AccessRow struct {
 }
 
 // AppendAccess appends reads to the access log in one statement. The log is
-// append-only (migration 016): nothing updates or deletes its rows.
+// append-only (migrations 016 and 024): nothing updates its rows, and only
+// a retention run deletes those past their period (retention.go).
 func (db *DB) AppendAccess(ctx context.Context, rows []AccessRow) error {
 	if len(rows) == 0 {
 		return nil

@@ -1,10 +1,12 @@
 package postgres
 
 // retention.go erases the personal data of interviews that took place or
-// were cancelled before a cut-off (issue 26 point 2). A preview and a run
-// share one computation: the interviews due (retentionTargets) and, per
-// kind of data, one condition that both counts the rows and picks the rows
-// the run changes (retentionKinds).
+// were cancelled before a cut-off (issue 26 point 2), the audit trail's
+// reasons of the entries tied to no such interview written before it, and
+// the access log's entries written before a cut-off of its own. A preview
+// and a run share one computation: the interviews due (retentionTargets)
+// and, per kind of data, one condition that both counts the rows and picks
+// the rows the run changes (retentionKinds).
 
 import (
 	"context"
@@ -23,11 +25,20 @@ import (
 // for the one under way and then finds nothing left to do.
 const retentionLockKey = `hashtextextended('interviews-retention', 0)`
 
+// RetentionCutoffs are the cut-offs of one retention run: Data for the
+// interviews' personal data and the audit trail's reasons
+// (settings.retention.months_after), AccessLog for the access log
+// (settings.retention.access_log_months).
+type RetentionCutoffs struct {
+	Data, AccessLog time.Time
+}
+
 // retentionTargetsSQL collects, into the transaction's temporary tables,
+// the cut-offs ($1 data, $2 access log: retention_cutoffs, one row) and
 // the interviews due and the parties that keep nothing else. An interview
 // is due when it took place (booked or completed: its last booking that
 // was not cancelled ended) or was cancelled (status cancelled: its last
-// change, or its last booking's end if later) before the cut-off $1, and
+// change, or its last booking's end if later) before the data cut-off, and
 // was not erased before. Pending interviews are never due. A party is
 // erased when every interview it is linked to is due; a party linked also
 // to an interview that stays is only unlinked.
@@ -37,6 +48,8 @@ const retentionLockKey = `hashtextextended('interviews-retention', 0)`
 // that finds its case reference as a whole word, whatever the case ("" for
 // an empty reference, which quotes nothing).
 var retentionTargetsSQL = []string{
+	`create temporary table retention_cutoffs (data timestamptz not null, access_log timestamptz not null) on commit drop`,
+	`insert into retention_cutoffs (data, access_log) values ($1, $2)`,
 	`create temporary table retention_targets (id text primary key, at timestamptz not null,
 		pseudonym text not null, quoted text not null) on commit drop`,
 	`insert into retention_targets (id, at, pseudonym, quoted)
@@ -52,7 +65,7 @@ var retentionTargetsSQL = []string{
 			left join (select interview_id, max(end_at) as last_end from bookings where status <> 'cancelled'
 				group by interview_id) b on b.interview_id = i.id
 			where i.erased_at is null and i.status in ('booked', 'completed', 'cancelled')) d
-		where at < $1`,
+		where at < (select data from retention_cutoffs)`,
 	`create temporary table retention_bookings (id bigint primary key) on commit drop`,
 	`insert into retention_bookings (id) select b.id from bookings b join retention_targets t on t.id = b.interview_id`,
 	`create temporary table retention_parties (id text primary key) on commit drop`,
@@ -60,7 +73,7 @@ var retentionTargetsSQL = []string{
 		select distinct ip.party_id from interview_parties ip join retention_targets t on t.id = ip.interview_id
 		where not exists (select from interview_parties o where o.party_id = ip.party_id
 			and not exists (select from retention_targets k where k.id = o.interview_id))`,
-	`analyze retention_targets, retention_bookings, retention_parties`,
+	`analyze retention_cutoffs, retention_targets, retention_bookings, retention_parties`,
 }
 
 // retentionKind is one kind of personal data the retention erases: from
@@ -71,6 +84,14 @@ type retentionKind struct {
 	from, where, change string
 	count               func(*resources.RetentionCounts) *int64
 }
+
+// retentionMarker is what a run writes for an audit entry's reason:
+// "[erased by retention run N]". retentionMarked finds a reason that is
+// one already (a later run leaves it as it is).
+const (
+	retentionMarker = `'[erased by retention run ' || current_setting('interviews.retention_run') || ']'`
+	retentionMarked = `'^\[erased by retention run [0-9]+\]$'`
+)
 
 // retentionKinds in the order the run applies them; $1 is the time of the
 // run. The interviews come last: the temporary tables were filled before
@@ -126,8 +147,21 @@ var retentionKinds = []retentionKind{
 	{from: "audit_log x", where: `x.id in (select a.id from retention_targets t join audit_log a on a.interview_id = t.id
 			union all select a.id from retention_bookings b join audit_log a on a.booking_id = b.id)
 			and x.reason <> ''`,
-		change: `set reason = '[erased by retention run ' || current_setting('interviews.retention_run') || ']'`,
+		change: `set reason = ` + retentionMarker,
 		count:  func(c *resources.RetentionCounts) *int64 { return &c.AuditReasons }},
+	// The other entries' reasons written before the cut-off go the same
+	// way: those of entries tied to no interview that keeps its data —
+	// none (a person's erasure), an interview gone (an import replaced
+	// it) or one a run erased before — and to no booking of one. The
+	// interviews this run erases are not erased yet here: their entries
+	// are the kind above's.
+	{from: "audit_log x", where: `x.at < (select data from retention_cutoffs) and x.reason <> ''
+			and x.reason !~ ` + retentionMarked + `
+			and not exists (select from interviews i where i.id = x.interview_id and i.erased_at is null)
+			and not exists (select from bookings b join interviews i on i.id = b.interview_id
+				where b.id = x.booking_id and i.erased_at is null)`,
+		change: `set reason = ` + retentionMarker,
+		count:  func(c *resources.RetentionCounts) *int64 { return &c.OtherAuditReasons }},
 	{from: "audit_log x", where: `x.interview_id in (select id from retention_targets)
 			and exists (select from retention_targets t where t.id = x.interview_id and t.quoted <> ''
 				and (audit_redact_text(x.before, t.quoted, t.pseudonym) is distinct from x.before
@@ -135,6 +169,12 @@ var retentionKinds = []retentionKind{
 		change: `set before = (select audit_redact_text(x.before, t.quoted, t.pseudonym) from retention_targets t where t.id = x.interview_id),
 			after = (select audit_redact_text(x.after, t.quoted, t.pseudonym) from retention_targets t where t.id = x.interview_id)`,
 		count: func(c *resources.RetentionCounts) *int64 { return &c.AuditDocuments }},
+	// The access log's entries older than its own cut-off go. Migration
+	// 024 lets this through because the run names itself in
+	// interviews.retention_run with that cut-off in its row.
+	{from: "access_log x", where: "x.at < (select access_log from retention_cutoffs)",
+		change: "delete",
+		count:  func(c *resources.RetentionCounts) *int64 { return &c.AccessLog }},
 	// The case reference becomes the interview's pseudonym.
 	{from: "interviews x", where: "x.id in (select id from retention_targets)",
 		change: `set case_ref = (select pseudonym from retention_targets t where t.id = x.id),
@@ -153,13 +193,13 @@ func (k retentionKind) statement(apply bool) string {
 	return "update " + k.from + " " + k.change + " where " + k.where
 }
 
-// retentionDue fills the temporary tables for cutoff in tx and returns
-// the first and last interview due ("" when none).
-func retentionDue(ctx context.Context, tx pgx.Tx, cutoff time.Time) (first, last string, err error) {
+// retentionDue fills the temporary tables for the cut-offs in tx and
+// returns the first and last interview due ("" when none).
+func retentionDue(ctx context.Context, tx pgx.Tx, cutoffs RetentionCutoffs) (first, last string, err error) {
 	for i, sql := range retentionTargetsSQL {
 		var args []any
 		if i == 1 {
-			args = []any{cutoff}
+			args = []any{cutoffs.Data, cutoffs.AccessLog}
 		}
 		if _, err := tx.Exec(ctx, sql, args...); err != nil {
 			return "", "", err
@@ -170,16 +210,16 @@ func retentionDue(ctx context.Context, tx pgx.Tx, cutoff time.Time) (first, last
 	return first, last, err
 }
 
-// RetentionPreview computes what a retention run at cutoff would erase,
+// RetentionPreview computes what a retention run at cutoffs would erase,
 // and changes nothing (its transaction is rolled back).
-func (db *DB) RetentionPreview(ctx context.Context, cutoff time.Time) (resources.RetentionCounts, string, string, error) {
+func (db *DB) RetentionPreview(ctx context.Context, cutoffs RetentionCutoffs) (resources.RetentionCounts, string, string, error) {
 	var c resources.RetentionCounts
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
 		return c, "", "", Translate(err)
 	}
 	defer rollback(ctx, tx)
-	first, last, err := retentionDue(ctx, tx, cutoff)
+	first, last, err := retentionDue(ctx, tx, cutoffs)
 	if err != nil {
 		return c, "", "", Translate(err)
 	}
@@ -192,25 +232,28 @@ func (db *DB) RetentionPreview(ctx context.Context, cutoff time.Time) (resources
 }
 
 // RunRetention erases, in one transaction, the personal data of the
-// interviews that took place or were cancelled before cutoff (see
-// retentionKinds), and records the run (retention_runs) and an audit entry
-// for it and for each interview erased. Runs across replicas wait for each
-// other (a transaction advisory lock), so the second finds nothing left:
-// a run is idempotent. The audit trail keeps its entries and loses their
-// free text only (the run's row names the transaction that may do that);
-// the access log is not touched.
-func (db *DB) RunRetention(ctx context.Context, cutoff, now time.Time, actor string) (*resources.RetentionRun, error) {
+// interviews that took place or were cancelled before cutoffs.Data, the
+// audit trail's reasons of other entries written before it, and the access
+// log's entries written before cutoffs.AccessLog (see retentionKinds), and
+// records the run (retention_runs) and an audit entry for it and for each
+// interview erased. Runs across replicas wait for each other (a
+// transaction advisory lock), so the second finds nothing left: a run is
+// idempotent. The audit trail keeps its entries and loses their free text
+// only; the access log loses whole entries, and only those older than its
+// cut-off (the run's row names the transaction that may do either, and the
+// access log's cut-off).
+func (db *DB) RunRetention(ctx context.Context, cutoffs RetentionCutoffs, now time.Time, actor string) (*resources.RetentionRun, error) {
 	var run *resources.RetentionRun
 	err := WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `select pg_advisory_xact_lock(`+retentionLockKey+`)`); err != nil {
 			return err
 		}
-		first, last, err := retentionDue(ctx, tx, cutoff)
+		first, last, err := retentionDue(ctx, tx, cutoffs)
 		if err != nil {
 			return err
 		}
 		run, err = startRetention(ctx, tx, resources.RetentionRun{Actor: actor, FirstInterview: first, LastInterview: last},
-			cutoff, now)
+			cutoffs, now)
 		if err != nil {
 			return err
 		}
@@ -234,14 +277,17 @@ func (db *DB) RunRetention(ctx context.Context, cutoff, now time.Time, actor str
 // startRetention writes the run's row (its counts come at the end) and
 // names it in the transaction's interviews.retention_run setting, which
 // lets migration 023's trigger take the run's redactions of the audit
-// trail.
-func startRetention(ctx context.Context, tx pgx.Tx, run resources.RetentionRun, cutoff, now time.Time) (*resources.RetentionRun, error) {
-	if err := tx.QueryRow(ctx, `insert into retention_runs (at, cutoff, actor, counts, first_interview, last_interview)
-		values ($1, $2, $3, '{}', nullif($4, ''), nullif($5, '')) returning id`,
-		now, cutoff, run.Actor, run.FirstInterview, run.LastInterview).Scan(&run.ID); err != nil {
+// trail, and migration 024's its deletions from the access log (of entries
+// older than the row's access_log_cutoff only).
+func startRetention(ctx context.Context, tx pgx.Tx, run resources.RetentionRun, cutoffs RetentionCutoffs,
+	now time.Time) (*resources.RetentionRun, error) {
+	if err := tx.QueryRow(ctx, `insert into retention_runs (at, cutoff, access_log_cutoff, actor, counts, first_interview, last_interview)
+		values ($1, $2, $3, $4, '{}', nullif($5, ''), nullif($6, '')) returning id`,
+		now, cutoffs.Data, cutoffs.AccessLog, run.Actor, run.FirstInterview, run.LastInterview).Scan(&run.ID); err != nil {
 		return nil, err
 	}
-	run.At, run.Cutoff = now.UTC().Format(time.RFC3339), cutoff.UTC().Format(time.RFC3339)
+	run.At, run.Cutoff = now.UTC().Format(time.RFC3339), cutoffs.Data.UTC().Format(time.RFC3339)
+	run.AccessLogCutoff = cutoffs.AccessLog.UTC().Format(time.RFC3339)
 	_, err := tx.Exec(ctx, `select set_config('interviews.retention_run', $1, true)`, strconv.FormatInt(run.ID, 10))
 	return &run, err
 }
@@ -272,17 +318,21 @@ func recordRetention(ctx context.Context, tx pgx.Tx, run *resources.RetentionRun
 	return err
 }
 
-const retentionRunSelect = `select id, at, cutoff, actor, counts, coalesce(first_interview, ''), coalesce(last_interview, '')
-	from retention_runs`
+const retentionRunSelect = `select id, at, cutoff, access_log_cutoff, actor, counts, coalesce(first_interview, ''),
+	coalesce(last_interview, '') from retention_runs`
 
 func scanRetentionRun(r pgx.CollectableRow) (resources.RetentionRun, error) {
 	var x resources.RetentionRun
 	var at, cutoff time.Time
+	var accessLogCutoff *time.Time
 	var counts []byte
-	if err := r.Scan(&x.ID, &at, &cutoff, &x.Actor, &counts, &x.FirstInterview, &x.LastInterview); err != nil {
+	if err := r.Scan(&x.ID, &at, &cutoff, &accessLogCutoff, &x.Actor, &counts, &x.FirstInterview, &x.LastInterview); err != nil {
 		return x, err
 	}
 	x.At, x.Cutoff = at.UTC().Format(time.RFC3339), cutoff.UTC().Format(time.RFC3339)
+	if accessLogCutoff != nil {
+		x.AccessLogCutoff = accessLogCutoff.UTC().Format(time.RFC3339)
+	}
 	if err := json.Unmarshal(counts, &x.Counts); err != nil {
 		return x, errors.New("retention run " + strconv.FormatInt(x.ID, 10) + ": unreadable counts")
 	}

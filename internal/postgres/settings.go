@@ -37,6 +37,10 @@ func getSettings(ctx context.Context, q querier) (resources.Settings, *time.Loca
 			return s, nil, err
 		}
 	}
+	if ret.AccessLogMonths == nil {
+		n := ret.AccessLogPeriod()
+		ret.AccessLogMonths = &n
+	}
 	s.Retention = &ret
 	if len(c) > 2 {
 		conf := resources.DefaultConfirmation
