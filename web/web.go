@@ -74,6 +74,9 @@ type Config struct {
 	// Access records the staff's reads of personal data; nil: not
 	// recorded.
 	Access *scheduler.AccessLog
+	// Records serves a person's data on request (export, erasure) to
+	// admins on the person's page: the API's. Nil: not on the pages.
+	Records *scheduler.Records
 }
 
 // Handler serves the pages (and passes the API's paths to the API).
@@ -105,7 +108,8 @@ func New(cfg Config) *Handler {
 	h := &Handler{api: cfg.API, requestTimeout: cfg.RequestTimeout, log: cfg.Log}
 	h.staff = staff.New(staff.Config{Store: cfg.DB, Sessions: cfg.DB, Booking: cfg.Booking, Plans: cfg.Plans, Log: cfg.Log, Now: cfg.Now,
 		FeedBaseURL: cfg.FeedBaseURL, SessionTTL: cfg.SessionTTL, SessionMax: cfg.SessionMax, OIDC: cfg.OIDC,
-		TokenSignin: cfg.TokenSignin, SigninGate: cfg.SigninGate, Proxies: cfg.Proxies, Access: cfg.Access})
+		TokenSignin: cfg.TokenSignin, SigninGate: cfg.SigninGate, Proxies: cfg.Proxies, Access: cfg.Access,
+		Records: cfg.Records})
 	if cfg.Portal != nil {
 		h.portal = portal.New(portal.Config{Service: cfg.Portal, Log: cfg.Log, Now: cfg.Now, FeedBaseURL: cfg.FeedBaseURL,
 			Proxies: cfg.Proxies})

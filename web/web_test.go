@@ -103,9 +103,10 @@ func newEnvWith(t testing.TB, in *solver.Instance) *env {
 	access := scheduler.NewAccessLog(db, nil, nil)
 	accessDone := make(chan struct{})
 	go func() { defer close(accessDone); access.Run(bg) }()
-	a := api.New(api.Deps{Store: db, Records: scheduler.NewRecords(db), Booking: booking, Planner: planner, Feeds: api.NewFeedService(api.FeedOptions{}), Metrics: m,
+	records := scheduler.NewRecords(db)
+	a := api.New(api.Deps{Store: db, Records: records, Booking: booking, Planner: planner, Feeds: api.NewFeedService(api.FeedOptions{}), Metrics: m,
 		Portal: portal, Access: access})
-	h := web.New(web.Config{DB: db, Booking: booking, Plans: planner, Portal: portal, API: a, Access: access})
+	h := web.New(web.Config{DB: db, Booking: booking, Plans: planner, Portal: portal, API: a, Access: access, Records: records})
 	srv := httptest.NewServer(h)
 	portal.PublicURL = srv.URL
 	mailer := scheduler.NewMailer(db, nil, nil, sender, "booking@migri.example", srv.URL)

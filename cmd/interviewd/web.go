@@ -67,12 +67,13 @@ func wire(ctx context.Context, db *postgres.DB, c bgConfig, log *slog.Logger) (*
 		return nil, err
 	}
 	access := scheduler.NewAccessLog(db, log, time.Now)
-	apiHandler := api.New(api.Deps{Store: db, Records: scheduler.NewRecords(db), Booking: booking, Planner: planner, Jobs: jobs,
+	records := scheduler.NewRecords(db)
+	apiHandler := api.New(api.Deps{Store: db, Records: records, Booking: booking, Planner: planner, Jobs: jobs,
 		Feeds: api.NewFeedService(api.FeedOptions{}), Portal: portal, Metrics: m, MetricsElsewhere: c.metricsAddr != "",
 		Log: log, RequestTimeout: c.requestLimit, Proxies: c.proxies, Access: access, Retention: retention})
 	pages := web.New(web.Config{DB: db, Booking: booking, Plans: planner, Portal: portal, API: apiHandler, Log: log,
 		RequestTimeout: c.requestLimit, OIDC: c.oidc.config(c.publicURL), TokenSignin: c.oidc.tokenSignin == "on",
-		SigninGate: gate, Proxies: c.proxies, Access: access})
+		SigninGate: gate, Proxies: c.proxies, Access: access, Records: records})
 	if c.oidc.issuer != "" {
 		log.Info("web: staff sign in with OpenID", "issuer", c.oidc.issuer, "client_id", c.oidc.clientID,
 			"token_signin", c.oidc.tokenSignin == "on")

@@ -36,6 +36,10 @@ type personData struct {
 	CanManage       bool
 	NewURL          string // a link just made: shown once
 	NewFor          int64
+	// CanErase: an admin sees the person's data on request
+	// (person_data.go); Erase is its form's state.
+	CanErase bool
+	Erase    eraseForm
 }
 
 type feedView struct {
@@ -86,6 +90,7 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, v *view, 
 		return "", err
 	}
 	d.CanManage = sessionFrom(ctx).Manager()
+	d.CanErase = h.records != nil && kind != "room" && isAdmin(sessionFrom(ctx))
 	d.NewURL, d.NewFor = newURL, newFor
 	v.Title, v.Nav, v.Data = d.Title, "planner", d
 	return "person", nil

@@ -73,6 +73,10 @@ type Config struct {
 	// Access records the staff's reads of personal data (access.go);
 	// nil: not recorded.
 	Access *scheduler.AccessLog
+	// Records serves a person's data on request to admins on the
+	// person's page (person_data.go): the API's. Nil: the pages offer
+	// none (the API still does).
+	Records *scheduler.Records
 }
 
 // Handler serves the staff pages (see Mount).
@@ -95,6 +99,7 @@ type Handler struct {
 	proxies    clientaddr.Proxies
 	pages      map[string]map[string]*template.Template // by locale, then name
 	access     *scheduler.AccessLog                     // reads of personal data; nil: not recorded
+	records    *scheduler.Records                       // a person's data on request; nil: not on the pages
 }
 
 // New returns the staff pages.
@@ -115,7 +120,7 @@ func New(cfg Config) *Handler {
 		cfg.SessionMax = 12 * time.Hour
 	}
 	h := &Handler{store: cfg.Store, booking: cfg.Booking, plans: cfg.Plans, feedBase: cfg.FeedBaseURL, sessionMax: cfg.SessionMax,
-		log: cfg.Log, now: cfg.Now, access: cfg.Access,
+		log: cfg.Log, now: cfg.Now, access: cfg.Access, records: cfg.Records,
 		sessions:   websession.NewStaff(cfg.Sessions, cfg.Now, cfg.SessionTTL, cfg.SessionMax),
 		signinGate: cfg.SigninGate, proxies: cfg.Proxies}
 	if h.signinGate == nil {
@@ -130,7 +135,7 @@ func New(cfg Config) *Handler {
 }
 
 // Mount mounts the staff pages on r: sign-in, sign-out and the language
-// switch, the clerks' pages and the managers'.
+// switch, the clerks' pages, the managers' and the admins'.
 func (h *Handler) Mount(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(websession.SameOrigin(h.refuse), h.loadSession)
@@ -180,6 +185,13 @@ func (h *Handler) Mount(r chi.Router) {
 			r.Post("/people/{kind}/{id}/feeds/{feed}/rotate", h.page(h.feedRotate))
 			r.Post("/people/{kind}/{id}/feeds/{feed}/revoke", h.page(h.feedRevoke))
 		})
+		if h.records != nil {
+			r.Group(func(r chi.Router) { // person_data.go
+				r.Use(h.requireSession(resources.RoleAdmin))
+				r.With(h.reads(exportSubject)).Get("/people/{kind}/{id}/export.json", h.personExport)
+				r.Post("/people/{kind}/{id}/erase", h.page(h.personErase))
+			})
+		}
 	})
 }
 
