@@ -203,6 +203,13 @@ func TestAdminErasesAPersonInTwoSteps(t *testing.T) {
 	require.Regexp(t, `Data erased \(erasure \d+\)\. The record is now named “`+x.Name+`”\. Removed: .*availability periods \d+`, p.body)
 	require.NotContains(t, p.body, who.Name)
 	require.Empty(t, pgtest.FindText(t, e.raw, traces...), "the person's name and address are left after the erasure")
+
+	// Erased: the page says so and offers no second erasure; the download
+	// of what remains stays.
+	p = admin.get(person)
+	require.Regexp(t, `id="pd-erased">This person&#39;s data was erased on [^<]+ \(erasure \d+\): there is nothing left to erase`, p.body)
+	require.NotContains(t, p.body, `action="`+person+`/erase"`)
+	require.Contains(t, p.body, person+"/export.json")
 }
 
 // Erasing a booked interpreter is refused on the page, in the page's

@@ -263,6 +263,30 @@ func personPortal(ctx context.Context, tx pgx.Tx, k personKind, _ *time.Location
 	return err
 }
 
+// LastErasure returns the latest erasure of the data of the person of
+// that kind (interpreter, interviewer, party) and id, or nil when their data
+// was never erased. The record's name tells whether it still bears the
+// erasure's pseudonym (resources.Erasure.Name).
+func (db *DB) LastErasure(ctx context.Context, kind, id string) (*resources.Erasure, error) {
+	rows, _ := db.pool.Query(ctx, `select id, at, actor, person_kind, person_id, pseudonym from erasures
+		where person_kind = $1 and person_id = $2 order by id desc limit 1`, kind, id)
+	es, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.Erasure, error) {
+		var e resources.Erasure
+		var at time.Time
+		err := r.Scan(&e.ID, &at, &e.Actor, &e.Kind, &e.Person, &e.Pseudonym)
+		e.At = at.UTC().Format(time.RFC3339)
+		e.Name = erasedName(e.Kind, e.Pseudonym)
+		return e, err
+	})
+	if err != nil || len(es) == 0 {
+		return nil, Translate(err)
+	}
+	return &es[0], nil
+}
+
+// erasedName is the name an erased person's record bears.
+func erasedName(kind, pseudonym string) string { return "erased " + kind + " " + pseudonym }
+
 // personErasures lists the erasures of the person's data.
 func personErasures(ctx context.Context, tx pgx.Tx, _ personKind, loc *time.Location, out *resources.PersonData) error {
 	rows, _ := tx.Query(ctx, `select id, at, actor, person_kind, person_id, pseudonym, reason from erasures
@@ -324,7 +348,7 @@ func (db *DB) ErasePerson(ctx context.Context, req resources.ErasureRequest, pse
 	}
 	now := db.now()
 	out := &resources.Erasure{Actor: req.Actor, Kind: req.Owner.String(), Person: req.ID, Pseudonym: pseudonym, Reason: req.Reason,
-		Name: "erased " + req.Owner.String() + " " + pseudonym, Removed: map[string]int64{}}
+		Name: erasedName(req.Owner.String(), pseudonym), Removed: map[string]int64{}}
 	err = WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		_, loc, err := getSettings(ctx, tx)
 		if err != nil {

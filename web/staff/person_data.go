@@ -1,10 +1,12 @@
 package staff
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
@@ -159,6 +161,21 @@ func (h *Handler) personErase(w http.ResponseWriter, r *http.Request, v *view) (
 	h.log.Info("web: person erased", "kind", e.Kind, "erasure", e.ID)
 	h.seeOther(w, r, personPath(r), erasedWords(v.L, e))
 	return "", nil
+}
+
+// erasedWords says when the person's data was erased, when the record
+// still bears that erasure's pseudonym ("" otherwise: never erased, or
+// registered anew under the same id since).
+func (h *Handler) erasedWords(ctx context.Context, v *view, d *personData, c *clock) (string, error) {
+	e, err := h.store.LastErasure(ctx, d.Kind, d.ID)
+	if err != nil || e == nil || e.Name != d.Name {
+		return "", err
+	}
+	at, err := time.Parse(time.RFC3339, e.At)
+	if err != nil {
+		return "", err
+	}
+	return v.T("pd.already", i18n.LongDate(v.L, at.In(c.loc)), e.ID), nil
 }
 
 // personWithForm renders the person's page with the erasure form as f
