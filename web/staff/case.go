@@ -2,11 +2,11 @@ package staff
 
 import (
 	"context"
-	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -337,7 +337,10 @@ func (h *Handler) caseOptions(ctx context.Context, l string, cs *caseSubject, cu
 	if err != nil {
 		return err
 	}
-	d.SuggestMS = fmt.Sprintf("%.0f", float64(time.Since(t0).Microseconds())/1000)
+	d.SuggestMS = "<1" // not "0 ms": it took time, less than a millisecond
+	if ms := time.Since(t0).Milliseconds(); ms > 0 {
+		d.SuggestMS = strconv.FormatInt(ms, 10)
+	}
 	for _, o := range ans.Suggestions {
 		if current != nil && sameAsBooking(o.Suggestion, current) {
 			continue // where it is already
