@@ -18,7 +18,7 @@ import (
 //	need.unreachable   N 1: not reachable: (interview): (reason)
 //	need.budget        N seconds: not decided within (seconds used): ask again with at least (seconds needed)
 //	run.better         N fewer left out: (variant) places (n) more interviews, (priority) less priority left out
-//	run.better_soft    N 0: (variant) places the same interviews at a lower cost or wait
+//	run.better_soft    N 0: (variant) places as many interviews (of the same priority) at a lower cost or wait
 //	run.worse          N more left out: (variant) places (n) fewer interviews
 //	run.no_change      N left out: (variant) changes nothing; still binding: (what) (count)
 //	run.noise          N left out: (variant) changes nothing beyond the planning's noise; still binding: (what) (count)

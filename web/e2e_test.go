@@ -160,7 +160,7 @@ func TestBrowserFlow(t *testing.T) {
 		require.NotContains(t, d, "!adv.")
 		require.Equal(t, d, res.ScenarioAdvice["phone-"+l])
 	}
-	require.Regexp(t, ` (changes nothing|does not help|more interview|fewer interview|the same interviews placed)`, res.ScenarioAdvice["desktop-en"])
+	require.Regexp(t, ` (changes nothing|does not help|more interview|fewer interview|as many interviews placed)`, res.ScenarioAdvice["desktop-en"])
 	require.NotEqual(t, res.ScenarioAdvice["desktop-en"], res.ScenarioAdvice["desktop-fi"])
 	require.NotEqual(t, res.ScenarioAdvice["desktop-en"], res.ScenarioAdvice["desktop-sv"])
 	require.NotEqual(t, res.ScenarioAdvice["desktop-fi"], res.ScenarioAdvice["desktop-sv"])

@@ -48,11 +48,17 @@ func TestWhatifScenario(t *testing.T) {
 	if c.Runs[1].UnscheduledByLanguage["sg"] >= c.Runs[0].UnscheduledByLanguage["sg"] {
 		t.Errorf("two sg interpreters leave as many sg interviews out (%d) as the baseline (%d)", c.Runs[1].UnscheduledByLanguage["sg"], c.Runs[0].UnscheduledByLanguage["sg"])
 	}
-	if a := c.Runs[1].Advice; a == nil || a.Code != "run.better" {
+	// The Sango interview is placed. On a busy machine the variant's run may
+	// leave another of the same priority out in its time: as many placed,
+	// at a lower cost or wait, and the advice says so.
+	said := "two sg interpreters (+2 Sango interpreters, remote): 1 more interview placed"
+	switch a := c.Runs[1].Advice; {
+	case a != nil && a.Code == "run.better_soft" && c.Runs[1].Unscheduled == c.Runs[0].Unscheduled:
+		said = "two sg interpreters (+2 Sango interpreters, remote): as many interviews placed, at a lower cost or wait."
+	case a == nil || a.Code != "run.better":
 		t.Errorf("two sg interpreters: advice %+v", a)
 	}
-	for _, want := range []string{"run 0 (baseline): solving", "run 2 (one room more (+1 room, Helsinki)): done, ",
-		"two sg interpreters (+2 Sango interpreters, remote): 1 more interview placed"} {
+	for _, want := range []string{"run 0 (baseline): solving", "run 2 (one room more (+1 room, Helsinki)): done, ", said} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("progress lacks %q:\n%s", want, stderr)
 		}
