@@ -19,8 +19,10 @@ import (
 
 // childSolver makes f's planner solve in child processes, as cmd/interviewd
 // wires it; the test binary is the worker (TestMain).
-func childSolver(f *fixture) {
-	cs := &scheduler.ChildSolver{Path: os.Args[0]}
+// Its workers carry testWorkerEnv=tag, so that a test finds its own
+// workers among those of the tests running beside it.
+func childSolver(f *fixture, tag string) {
+	cs := &scheduler.ChildSolver{Path: os.Args[0], Env: []string{testWorkerEnv + "=" + tag}}
 	f.planner.Solve, f.planner.RunScenario, f.planner.ProcsPerRun = cs.Solve, cs.Scenario, -1
 }
 
@@ -29,7 +31,7 @@ func childSolver(f *fixture) {
 func TestPlanInChildProcess(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, "S", 3)
-	childSolver(f)
+	childSolver(f, t.Name())
 	ctx := context.Background()
 	plan, err := f.planner.Start(ctx, scheduler.PlanRequest{From: f.in.Horizon.Start, To: f.in.Horizon.End, Actor: "test"})
 	require.NoError(t, err)
@@ -52,7 +54,7 @@ func TestPlanInChildProcess(t *testing.T) {
 func TestScenarioInChildProcessYields(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, "M", 3)
-	childSolver(f)
+	childSolver(f, t.Name())
 	ctx := context.Background()
 	sc := &capacity.Scenario{Variants: []capacity.Variant{{Name: "remote", Changes: []capacity.Change{
 		{RemoteShare: &capacity.RemoteShare{Interviews: ptr(0.5)}}}}}}
@@ -69,7 +71,7 @@ func TestScenarioInChildProcessYields(t *testing.T) {
 		require.False(t, time.Now().After(deadline), "not solving after a minute")
 		time.Sleep(50 * time.Millisecond)
 	}
-	kids := children(t)
+	kids := children(t, t.Name())
 	require.NotEmpty(t, kids, "no solve worker among this process's children")
 	// A worker lowers its own priority as it starts, and another test's
 	// worker may be starting just now: wait (boundedly) until each has.
@@ -93,8 +95,13 @@ func TestScenarioInChildProcessYields(t *testing.T) {
 	}
 }
 
-// children lists the processes whose parent is this one.
-func children(t *testing.T) []int {
+// testWorkerEnv names the test whose solve worker a process is.
+const testWorkerEnv = "INTERVIEWS_TEST_WORKER_OF"
+
+// children lists the solve workers of the test tagged tag among the
+// processes whose parent is this one (TestPlanInChildProcess's worker may
+// run beside TestScenarioInChildProcessYields's, and outlive its cancel).
+func children(t *testing.T, tag string) []int {
 	t.Helper()
 	entries, err := os.ReadDir("/proc")
 	require.NoError(t, err)
@@ -111,7 +118,8 @@ func children(t *testing.T) []int {
 		f := statFields(string(stat))
 		if len(f) > 1 && f[1] == strconv.Itoa(os.Getpid()) {
 			cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
-			if strings.Contains(string(cmdline), scheduler.SolveWorkerEnv+"=1") {
+			env := "\x00" + string(cmdline)
+			if strings.Contains(env, "\x00"+scheduler.SolveWorkerEnv+"=1\x00") && strings.Contains(env, "\x00"+testWorkerEnv+"="+tag+"\x00") {
 				out = append(out, pid)
 			}
 		}
