@@ -115,9 +115,9 @@ type caseData struct {
 	// RejectedDetail is the service's own words on a refused change, in
 	// English.
 	RejectedDetail string
-	WhatIf         string // the what-if scenario page for the language, when nothing fits
-	Reason         string // the reason typed, kept when a change is refused
-	SuggestMS      string
+	WhatIf         string       // the what-if scenario page for the language, when nothing fits
+	Reason         string       // the reason typed, kept when a change is refused
+	SuggestMS      string       // how long the suggestions took, as a sentence
 	Shown          []optionView // the suggestions, or a conflict's alternatives
 	Pending        bool
 	Manual         *manualView // booking by hand (pending interviews)
@@ -337,9 +337,9 @@ func (h *Handler) caseOptions(ctx context.Context, l string, cs *caseSubject, cu
 	if err != nil {
 		return err
 	}
-	d.SuggestMS = "<1" // not "0 ms": it took time, less than a millisecond
+	d.SuggestMS = staffT(l, "case.suggestms.fast") // not "0 ms": it took time, under a millisecond
 	if ms := time.Since(t0).Milliseconds(); ms > 0 {
-		d.SuggestMS = strconv.FormatInt(ms, 10)
+		d.SuggestMS = staffT(l, "case.suggestms", strconv.FormatInt(ms, 10))
 	}
 	for _, o := range ans.Suggestions {
 		if current != nil && sameAsBooking(o.Suggestion, current) {
