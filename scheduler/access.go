@@ -20,6 +20,11 @@ const (
 	// database refuses them; past it the oldest are dropped (and counted in
 	// the log), so that an outage cannot exhaust memory.
 	accessPendingMax = 100_000
+	// accessWriteTimeout bounds one batch's write. A write is never
+	// cancelled by the writer's stop: a cancel that arrives after the
+	// database committed would report a failure, and the batch would be
+	// written twice.
+	accessWriteTimeout = 10 * time.Second
 )
 
 // Reader is who read personal data: an API token or a staff user.
@@ -96,17 +101,20 @@ func (a *AccessLog) Flush(ctx context.Context) error {
 	}
 }
 
-// Run writes batches until ctx ends, then writes what is left (with a
-// fresh context of a few seconds) and returns.
+// Run writes batches until ctx ends, then writes what is left and
+// returns. Each write has its own deadline (accessWriteTimeout) and is not
+// cancelled by ctx: a write under way when ctx ends is finished first.
 func (a *AccessLog) Run(ctx context.Context) {
 	t := time.NewTicker(a.every)
 	defer t.Stop()
 	var batch []postgres.AccessRow
 	failing := false // the last write failed: wait for the ticker
-	write := func(wctx context.Context) error {
+	write := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), accessWriteTimeout)
+		defer cancel()
 		err := a.db.AppendAccess(wctx, batch)
 		failing = err != nil
 		if err != nil {
@@ -135,19 +143,17 @@ func (a *AccessLog) Run(ctx context.Context) {
 		case row := <-a.ch:
 			batch = append(batch, row)
 			if len(batch) >= a.rows && !failing {
-				write(ctx)
+				write()
 			}
 		case <-t.C:
-			write(ctx)
+			write()
 		case done := <-a.flushes:
 			drain()
-			done <- write(ctx)
+			done <- write()
 		case <-ctx.Done():
 			a.once.Do(func() { close(a.stopped) })
 			drain()
-			wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			write(wctx)
-			cancel()
+			write()
 			return
 		}
 	}

@@ -61,6 +61,51 @@ func TestAccessLogWritesFullBatchesAndFlushesOnStop(t *testing.T) {
 	require.Equal(t, "7", p.Items[0].Actor)
 }
 
+// A stop that comes while a batch is being written lets that write
+// finish rather than cancel it: a cancel arriving after the database
+// committed made the writer keep the batch and write it again on stop (CI
+// at a load of 14 found 403 rows for 203 reads). A trigger makes each
+// insert take half a second and counts the attempts in a sequence, which a
+// cancelled statement does not roll back: one attempt, every read once.
+func TestAccessLogStopFinishesTheWriteUnderWay(t *testing.T) {
+	t.Parallel()
+	raw := pgtest.Open(t)
+	ctx := context.Background()
+	_, err := raw.Exec(ctx, `create sequence access_attempts;
+		create function access_slow() returns trigger language plpgsql as $$
+		begin perform nextval('access_attempts'); perform pg_sleep(0.5); return null; end $$;
+		create trigger access_slow before insert on access_log for each statement execute function access_slow()`)
+	require.NoError(t, err)
+	db := postgres.New(raw, nil)
+	a := NewAccessLog(db, nil, nil)
+	a.every = time.Hour
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); a.Run(runCtx) }()
+	who := Reader{Kind: "token", ID: "7", Role: resources.RoleClerk}
+	for i := range AccessFlushRows {
+		a.Record(runCtx, who, resources.AccessInterview, "I-"+strconv.Itoa(i), "GET /v1/interviews/{id}")
+	}
+	// Wait (boundedly) until the batch's insert is under way, then stop.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var n int
+		require.NoError(t, raw.QueryRow(ctx, `select count(*) from pg_stat_activity
+			where datname = current_database() and state = 'active' and query like 'insert into access_log%'`).Scan(&n))
+		if n > 0 {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "the batch's insert never started")
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	require.Equal(t, AccessFlushRows, countAccess(t, db), "every read once")
+	var attempts int64
+	require.NoError(t, raw.QueryRow(ctx, `select last_value from access_attempts`).Scan(&attempts))
+	require.EqualValues(t, 1, attempts, "the write under way was cancelled and made again")
+}
+
 // A read without an actor is not recorded (nothing to hold anyone to);
 // Record on a nil log does nothing.
 func TestAccessLogNeedsAnActor(t *testing.T) {
