@@ -62,20 +62,28 @@ func TestTimeLimitIsAPromise(t *testing.T) {
 	}
 }
 
+// solveOnSteppingClock solves L with a 40 ms limit on a clock that moves
+// step each time it is read, and checks the schedule is valid.
+func solveOnSteppingClock(t *testing.T, step time.Duration) (*solver.Instance, *solver.Schedule) {
+	t.Helper()
+	in, err := generator.Generate("L", 1)
+	require.NoError(t, err)
+	base := time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)
+	var reads atomic.Int64
+	clock := func() time.Time { return base.Add(time.Duration(reads.Add(1)) * step) }
+	s, err := solver.Solve(context.Background(), in, solver.Options{TimeLimit: 40 * time.Millisecond, Seed: 1, Now: clock})
+	require.NoError(t, err)
+	assertValid(t, in, s)
+	return in, s
+}
+
 // TestConstructionCutShort runs L on a clock that moves a millisecond each
 // time it is read, with a limit that best insertion cannot meet on it: the
 // rest of the interviews is placed first fit, the schedule stays valid, and
 // its statistics say so.
 func TestConstructionCutShort(t *testing.T) {
 	t.Parallel()
-	in, err := generator.Generate("L", 1)
-	require.NoError(t, err)
-	base := time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)
-	var reads atomic.Int64
-	clock := func() time.Time { return base.Add(time.Duration(reads.Add(1)) * time.Millisecond) }
-	s, err := solver.Solve(context.Background(), in, solver.Options{TimeLimit: 40 * time.Millisecond, Seed: 1, Now: clock})
-	require.NoError(t, err)
-	assertValid(t, in, s)
+	in, s := solveOnSteppingClock(t, time.Millisecond)
 	require.Contains(t, s.Stats.Note, "placed first fit", "construction was not cut short")
 	ff, err := solver.FirstFit(in)
 	require.NoError(t, err)
@@ -89,16 +97,9 @@ func TestConstructionCutShort(t *testing.T) {
 // taking every option), and the note counts them.
 func TestUntriedSaySo(t *testing.T) {
 	t.Parallel()
-	in, err := generator.Generate("L", 1)
-	require.NoError(t, err)
-	base := time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)
-	var reads atomic.Int64
-	clock := func() time.Time { return base.Add(time.Duration(reads.Add(1)) * 20 * time.Millisecond) }
-	s, err := solver.Solve(context.Background(), in, solver.Options{TimeLimit: 40 * time.Millisecond, Seed: 1, Now: clock})
-	require.NoError(t, err)
-	assertValid(t, in, s)
+	_, s := solveOnSteppingClock(t, 20*time.Millisecond)
 	var untried int
-	_, err = fmt.Sscanf(s.Stats.Note[strings.Index(s.Stats.Note, "and ")+4:], "%d were not tried", &untried)
+	_, err := fmt.Sscanf(s.Stats.Note[strings.Index(s.Stats.Note, "and ")+4:], "%d were not tried", &untried)
 	require.NoError(t, err, "note %q", s.Stats.Note)
 	require.Positive(t, untried)
 	notTried := 0
