@@ -314,6 +314,13 @@ func TestEraseLeavesTheirNameAndAddressInNoTable(t *testing.T) {
 		require.NoError(t, e.raw.QueryRow(ctx, q).Scan(&n))
 		require.Zero(t, n, q)
 	}
+	// No new calendar link for the erased person; others still get one.
+	r = e.do(resources.RoleManager, "POST", "/v1/feeds", map[string]string{"owner_kind": "interpreter", "owner_id": "t1"})
+	require.Equal(t, 409, r.Status, "%s", r.Body)
+	require.Contains(t, string(r.Body), "was erased")
+	r = e.do(resources.RoleManager, "POST", "/v1/feeds", map[string]string{"owner_kind": "interpreter", "owner_id": "t2"})
+	require.Equal(t, 201, r.Status, "%s", r.Body)
+
 	// Signing in again finds no one at the old address.
 	r = e.do("", "POST", "/v1/portal/links", map[string]string{"email": t1Mail})
 	require.Equal(t, 202, r.Status)

@@ -210,6 +210,8 @@ func TestAdminErasesAPersonInTwoSteps(t *testing.T) {
 	require.Regexp(t, `id="pd-erased">This person&#39;s data was erased on [^<]+ \(erasure \d+\): there is nothing left to erase`, p.body)
 	require.NotContains(t, p.body, `action="`+person+`/erase"`)
 	require.Contains(t, p.body, person+"/export.json")
+	require.NotContains(t, p.body, `action="`+person+`/feeds"`, "no new calendar link for an erased person")
+	require.Contains(t, p.body, `id="feed-erased">No subscription link is made for a person whose data was erased.`)
 }
 
 // Erasing a booked interpreter is refused on the page, in the page's

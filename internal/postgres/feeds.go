@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"strings"
 	"time"
 
@@ -59,6 +60,35 @@ func feedOwnerExists(ctx context.Context, q querier, kind, id string) error {
 	return nil
 }
 
+// feedOwnerErased refuses a calendar link for an interpreter or
+// interviewer whose data was erased: while the record bears the latest
+// erasure's pseudonym (person_data.go) it gets no new way to be read. It
+// locks the person's row as ErasePerson does (for share against its for
+// update): a link made meanwhile is either seen and revoked by the erasure
+// or waits for it and is refused.
+func feedOwnerErased(ctx context.Context, q querier, kind, id string) error {
+	if kind != resources.FeedInterpreter && kind != resources.FeedInterviewer {
+		return nil
+	}
+	var name string
+	if err := q.QueryRow(ctx, `select name from `+feedOwnerTables[kind]+` where id = $1 for share`, id).Scan(&name); err != nil {
+		return err
+	}
+	var pseudonym string
+	var erasure int64
+	err := q.QueryRow(ctx, `select id, pseudonym from erasures where person_kind = $1 and person_id = $2
+		order by id desc limit 1`, kind, id).Scan(&erasure, &pseudonym)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	case name == erasedName(kind, pseudonym):
+		return errs.E(errs.Conflict, "the data of %s %s was erased (erasure %d): it gets no calendar link", kind, id, erasure)
+	}
+	return nil
+}
+
 const feedTokenSelect = `select id, owner_kind, owner_id, created_by, created_at, rotated_at, last_used_at from feed_tokens`
 
 func scanFeedToken(r pgx.Row) (resources.FeedToken, error) {
@@ -73,6 +103,7 @@ func scanFeedToken(r pgx.Row) (resources.FeedToken, error) {
 
 // CreateFeedToken makes a feed token for an owner (interpreter, interviewer,
 // room or office). The token is returned once; only its SHA-256 is stored.
+// A person whose data was erased gets none (conflict).
 func (db *DB) CreateFeedToken(ctx context.Context, kind, ownerID, actor string) (string, *resources.FeedToken, error) {
 	token, hash, err := newFeedSecret()
 	if err != nil {
@@ -81,6 +112,9 @@ func (db *DB) CreateFeedToken(ctx context.Context, kind, ownerID, actor string) 
 	var out resources.FeedToken
 	err = WithTx(ctx, db.pool, func(tx pgx.Tx) error {
 		if err := feedOwnerExists(ctx, tx, kind, ownerID); err != nil {
+			return err
+		}
+		if err := feedOwnerErased(ctx, tx, kind, ownerID); err != nil {
 			return err
 		}
 		out, err = scanFeedToken(tx.QueryRow(ctx, `insert into feed_tokens (owner_kind, owner_id, hash, created_by, created_at)

@@ -40,8 +40,9 @@ type personData struct {
 	// (person_data.go); Erase is its form's state.
 	CanErase bool
 	Erase    eraseForm
-	// Erased says, to an admin, when the person's data was erased (the
-	// record still bears the erasure's pseudonym): no form then.
+	// Erased says when the person's data was erased (the record still
+	// bears the erasure's pseudonym): no erasure form and no new calendar
+	// link then.
 	Erased string
 }
 
@@ -94,7 +95,7 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, v *view, 
 	}
 	d.CanManage = sessionFrom(ctx).Manager()
 	d.CanErase = h.records != nil && kind != "room" && isAdmin(sessionFrom(ctx))
-	if d.CanErase {
+	if kind != "room" {
 		if d.Erased, err = h.erasedWords(ctx, v, &d, c); err != nil {
 			return "", err
 		}
