@@ -57,6 +57,12 @@ func newRun(ctx context.Context, opt Options, now func() time.Time, t0 time.Time
 	return r
 }
 
+// finishesInTime reports whether finishing a schedule that takes d, begun
+// now, ends within the limit (always, without one).
+func (r *run) finishesInTime(d time.Duration) bool {
+	return !r.limited || !r.now().Add(d).After(r.t0.Add(r.limit))
+}
+
 // finishBy is when construction and search end: the reserve for finishing
 // begins.
 func (r *run) finishBy() time.Time { return time.Unix(0, r.finishAt.Load()) }

@@ -99,7 +99,7 @@ func Solve(ctx context.Context, in *Instance, opt Options) (*Schedule, error) {
 		note = joinNotes(note, late)
 	} else {
 		r.phase(PhaseFinishing)
-		s, err = m.schedule(st, info.untriedIvs)
+		s, err = m.schedule(st, info.untried)
 	}
 	if err != nil {
 		return nil, err
@@ -136,7 +136,7 @@ func (r *run) search(m *model, st *state, opt Options, workers int) (*Schedule, 
 	if firstErr == nil && !best.key().less(st.key()) {
 		return first, iters, "", nil
 	}
-	if firstErr == nil && r.limited && r.now().Add(took).After(r.t0.Add(r.limit)) {
+	if firstErr == nil && !r.finishesInTime(took) {
 		r.placed(st)
 		return first, iters, "the machine was too busy to finish the search's better schedule within the time limit: the first schedule is returned", nil
 	}
@@ -244,19 +244,18 @@ func construct(m *model, firstFit bool) *state {
 
 // constructInfo says what a time limit cut short in a construction.
 type constructInfo struct {
-	firstFit   int   // interviews placed first fit to finish in time
-	untried    int   // interviews not tried at all
-	untriedIvs []int // which (indices into the model's interviews)
+	firstFit int   // interviews placed first fit to finish in time
+	untried  []int // interviews not tried at all (indices into the model's)
 }
 
-func (c constructInfo) cut() bool { return c.firstFit > 0 || c.untried > 0 }
+func (c constructInfo) cut() bool { return c.firstFit > 0 || len(c.untried) > 0 }
 
 func (c constructInfo) note() string {
 	if !c.cut() {
 		return ""
 	}
-	if c.untried > 0 {
-		return fmt.Sprintf("the time limit ran out during construction: %d interviews were placed first fit and %d were not tried (they are unscheduled)", c.firstFit, c.untried)
+	if len(c.untried) > 0 {
+		return fmt.Sprintf("the time limit ran out during construction: %d interviews were placed first fit and %d were not tried (they are unscheduled)", c.firstFit, len(c.untried))
 	}
 	return fmt.Sprintf("the time limit ran out during construction: the last %d interviews were placed first fit", c.firstFit)
 }
@@ -296,7 +295,7 @@ func constructOrdered(m *model, firstFit, dense bool, r *run) (*state, construct
 		fails := newFailMemo()
 		for k, i := range order {
 			if k&15 == 0 && r.over() {
-				return st, constructInfo{untried: len(order) - k, untriedIvs: order[k:]}
+				return st, constructInfo{untried: order[k:]}
 			}
 			if fails.failed(m.ivs[i]) {
 				continue
@@ -370,8 +369,7 @@ func (st *state) insertAll(order []int, r *run) constructInfo {
 			if hurry && r.mustStop() {
 				for _, j := range order[k:] {
 					if !st.asg[j].ok {
-						info.untried++
-						info.untriedIvs = append(info.untriedIvs, j)
+						info.untried = append(info.untried, j)
 					}
 				}
 				break
