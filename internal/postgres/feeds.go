@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"errors"
 	"strings"
 	"time"
 
@@ -61,32 +60,19 @@ func feedOwnerExists(ctx context.Context, q querier, kind, id string) error {
 }
 
 // feedOwnerErased refuses a calendar link for an interpreter or
-// interviewer whose data was erased: while the record bears the latest
-// erasure's pseudonym (person_data.go) it gets no new way to be read. It
-// locks the person's row as ErasePerson does (for share against its for
-// update): a link made meanwhile is either seen and revoked by the erasure
-// or waits for it and is refused.
+// interviewer whose data was erased (erasedPerson): they get no new way to
+// be read. The person's row stays locked until the link is made, so a link
+// made meanwhile is either seen and revoked by the erasure or waits for it
+// and is refused.
 func feedOwnerErased(ctx context.Context, q querier, kind, id string) error {
 	if kind != resources.FeedInterpreter && kind != resources.FeedInterviewer {
 		return nil
 	}
-	var name string
-	if err := q.QueryRow(ctx, `select name from `+feedOwnerTables[kind]+` where id = $1 for share`, id).Scan(&name); err != nil {
+	e, err := erasedPerson(ctx, q, kind, id, true)
+	if err != nil || e == nil {
 		return err
 	}
-	var pseudonym string
-	var erasure int64
-	err := q.QueryRow(ctx, `select id, pseudonym from erasures where person_kind = $1 and person_id = $2
-		order by id desc limit 1`, kind, id).Scan(&erasure, &pseudonym)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		return nil
-	case err != nil:
-		return err
-	case name == erasedName(kind, pseudonym):
-		return errs.E(errs.Conflict, "the data of %s %s was erased (erasure %d): it gets no calendar link", kind, id, erasure)
-	}
-	return nil
+	return errs.E(errs.Conflict, "the data of %s %s was erased (erasure %d): it gets no calendar link", kind, id, e.ID)
 }
 
 const feedTokenSelect = `select id, owner_kind, owner_id, created_by, created_at, rotated_at, last_used_at from feed_tokens`

@@ -9,6 +9,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -263,25 +264,56 @@ func personPortal(ctx context.Context, tx pgx.Tx, k personKind, _ *time.Location
 	return err
 }
 
-// LastErasure returns the latest erasure of the data of the person of
-// that kind (interpreter, interviewer, party) and id, or nil when their data
-// was never erased. The record's name tells whether it still bears the
-// erasure's pseudonym (resources.Erasure.Name).
-func (db *DB) LastErasure(ctx context.Context, kind, id string) (*resources.Erasure, error) {
-	rows, _ := db.pool.Query(ctx, `select id, at, actor, person_kind, person_id, pseudonym from erasures
-		where person_kind = $1 and person_id = $2 order by id desc limit 1`, kind, id)
-	es, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (resources.Erasure, error) {
-		var e resources.Erasure
-		var at time.Time
-		err := r.Scan(&e.ID, &at, &e.Actor, &e.Kind, &e.Person, &e.Pseudonym)
-		e.At = at.UTC().Format(time.RFC3339)
-		e.Name = erasedName(e.Kind, e.Pseudonym)
-		return e, err
-	})
-	if err != nil || len(es) == 0 {
-		return nil, Translate(err)
+// ErasedPerson returns the latest erasure of the data of the person of
+// that kind (interpreter, interviewer, party) and id while their record
+// still bears its pseudonym, or nil: never erased, or registered anew under
+// the same id since.
+func (db *DB) ErasedPerson(ctx context.Context, kind, id string) (*resources.Erasure, error) {
+	e, err := erasedPerson(ctx, db.pool, kind, id, false)
+	return e, Translate(err)
+}
+
+// erasedPerson is ErasedPerson on q; with lock, it locks the person's row
+// for share (against ErasePerson's for update), so that what it finds holds
+// until q's transaction ends.
+func erasedPerson(ctx context.Context, q querier, kind, id string, lock bool) (*resources.Erasure, error) {
+	owner, ok := resources.AbsenceOwnerOf(kind)
+	if !ok {
+		return nil, errs.Field("kind", "kind must be interpreter, interviewer or party")
 	}
-	return &es[0], nil
+	k, err := kindOf(owner)
+	if err != nil {
+		return nil, err
+	}
+	forShare := ""
+	if lock {
+		forShare = " for share"
+	}
+	var name string
+	err = q.QueryRow(ctx, `select name from `+k.table+` where id = $1`+forShare, id).Scan(&name)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var e resources.Erasure
+	var at time.Time
+	err = q.QueryRow(ctx, `select id, at, actor, person_kind, person_id, pseudonym from erasures
+		where person_kind = $1 and person_id = $2 order by id desc limit 1`, kind, id).
+		Scan(&e.ID, &at, &e.Actor, &e.Kind, &e.Person, &e.Pseudonym)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	e.At = at.UTC().Format(time.RFC3339)
+	e.Name = erasedName(e.Kind, e.Pseudonym)
+	if name != e.Name {
+		return nil, nil
+	}
+	return &e, nil
 }
 
 // erasedName is the name an erased person's record bears.

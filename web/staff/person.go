@@ -96,7 +96,7 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, v *view, 
 	d.CanManage = sessionFrom(ctx).Manager()
 	d.CanErase = h.records != nil && kind != "room" && isAdmin(sessionFrom(ctx))
 	if kind != "room" {
-		if d.Erased, err = h.erasedWords(ctx, v, &d, c); err != nil {
+		if d.Erased, err = h.erasedNote(ctx, v, &d, c); err != nil {
 			return "", err
 		}
 	}

@@ -163,12 +163,12 @@ func (h *Handler) personErase(w http.ResponseWriter, r *http.Request, v *view) (
 	return "", nil
 }
 
-// erasedWords says when the person's data was erased, when the record
+// erasedNote says when the person's data was erased, when the record
 // still bears that erasure's pseudonym ("" otherwise: never erased, or
 // registered anew under the same id since).
-func (h *Handler) erasedWords(ctx context.Context, v *view, d *personData, c *clock) (string, error) {
-	e, err := h.store.LastErasure(ctx, d.Kind, d.ID)
-	if err != nil || e == nil || e.Name != d.Name {
+func (h *Handler) erasedNote(ctx context.Context, v *view, d *personData, c *clock) (string, error) {
+	e, err := h.store.ErasedPerson(ctx, d.Kind, d.ID)
+	if err != nil || e == nil {
 		return "", err
 	}
 	at, err := time.Parse(time.RFC3339, e.At)

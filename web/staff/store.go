@@ -30,7 +30,7 @@ type Store interface {
 	Interview(ctx context.Context, id string) (*resources.Interview, error)
 	Interviewer(ctx context.Context, id string) (*resources.Interviewer, error)
 	Interviewers(ctx context.Context, p resources.ListParams) (resources.Page[resources.Interviewer], error)
-	LastErasure(ctx context.Context, kind, id string) (*resources.Erasure, error)
+	ErasedPerson(ctx context.Context, kind, id string) (*resources.Erasure, error)
 	Location(ctx context.Context, id string) (*resources.Location, error)
 	LatestPlan(ctx context.Context) (int64, error)
 	Mails(ctx context.Context, bookingID int64) ([]resources.Mail, error)
